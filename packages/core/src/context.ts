@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { Counters } from './counters.js';
+import type { Logger } from './logging/create-logger.js';
+import type { RejectOutput } from './rejects.js';
+import { countingRejects } from './rejects.js';
+
+/** Everything a component may need about the run it is part of. */
+export interface RunContext {
+  readonly runId: string;
+  readonly jobName: string;
+  readonly logger: Logger;
+  readonly counters: Counters;
+  readonly clock: Clock;
+  /** Fires on SIGINT/SIGTERM or when another part of the run failed; every await should honour it. */
+  readonly signal: AbortSignal;
+  /** Quarantine output for bad records. */
+  readonly rejects: RejectOutput;
+}
+
+export interface RunContextInit {
+  jobName: string;
+  logger: Logger;
+  runId?: string;
+  counters?: Counters;
+  clock?: Clock;
+  signal?: AbortSignal;
+  rejects?: RejectOutput;
+}
+
+/** A sortable run id: UTC time first (runs list in order), then randomness. */
+export function newRunId(clock: Clock = systemClock): string {
+  const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomUUID().slice(0, 8)}`;
+}
+
+export function createRunContext(init: RunContextInit): RunContext {
+  const clock = init.clock ?? systemClock;
+  const counters = init.counters ?? new Counters();
+  return {
+    runId: init.runId ?? newRunId(clock),
+    jobName: init.jobName,
+    logger: init.logger,
+    counters,
+    clock,
+    signal: init.signal ?? new AbortController().signal,
+    rejects: init.rejects ?? countingRejects(),
+  };
+}

@@ -1,0 +1,40 @@
+import { finished } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+
+/**
+ * Writes every chunk to several writables (DynamoDB and Parquet in one pass) and waits for all of them:
+ * the slowest target sets the pace, so no target buffers unboundedly. One failing target fails all.
+ */
+export function fanOut(targets: readonly Writable[], options: { highWaterMark?: number } = {}): Writable {
+  if (targets.length === 0) throw new RangeError('fanOut needs at least one target');
+  const fan: Writable = new Writable({
+    objectMode: true,
+    highWaterMark: options.highWaterMark ?? 1,
+    write(chunk: unknown, _encoding, callback) {
+      let waiting = targets.length;
+      let failed = false;
+      const done = (error?: Error | null) => {
+        if (failed) return;
+        if (error) {
+          failed = true;
+          return callback(error);
+        }
+        if (--waiting === 0) callback();
+      };
+      for (const target of targets) {
+        if (target.write(chunk)) done();
+        else target.once('drain', () => done());
+      }
+    },
+    final(callback) {
+      for (const target of targets) target.end();
+      Promise.all(targets.map((t) => finished(t))).then(() => callback(), callback);
+    },
+    destroy(error, callback) {
+      for (const target of targets) if (!target.destroyed) target.destroy(error ?? undefined);
+      Promise.allSettled(targets.map((t) => finished(t))).then(() => callback(error));
+    },
+  });
+  for (const target of targets) target.once('error', (error) => fan.destroy(error));
+  return fan;
+}

@@ -1,0 +1,37 @@
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { RecordBatch, Source, Stage, Sink, BatchWriteResult, Many } from './contracts.js';
+export { many, isMany, manyRecords } from './contracts.js';
+export type { RunContext, RunContextInit } from './context.js';
+export { createRunContext, newRunId } from './context.js';
+export type { ComponentMetrics, ComponentRole, RunTotals } from './counters.js';
+export { Counters } from './counters.js';
+export type { ErrorCode, RecordErrorCode, RecordErrorInit, RecordLocation, EtlErrorOptions } from './errors.js';
+export {
+  EtlError,
+  TerminalError,
+  TransientError,
+  PartialBatchError,
+  RecordError,
+  isTransient,
+  isAbortError,
+  describeError,
+} from './errors.js';
+export { fanOut } from './fan-out.js';
+export type { Logger, LogLevel, LoggerOptions } from './logging/create-logger.js';
+export { createLogger } from './logging/create-logger.js';
+export { LogSpool } from './logging/log-spool.js';
+export { redact, redactText, isSensitiveKey, REDACTED } from './logging/redact.js';
+export { meter } from './meter.js';
+export type { RejectOutput } from './rejects.js';
+export { ndjsonRejects, countingRejects } from './rejects.js';
+export type { RunReport, RunOutcome } from './report.js';
+export { buildRunReport, outcomeOf, peakRssBytes } from './report.js';
+export type { RetryPolicy, RetryOptions } from './retry.js';
+export { retry, backoffDelayMs, defaultRetryPolicy } from './retry.js';
+export type { PipelineSpec, Step } from './run-pipeline.js';
+export { runPipeline, from, Chain } from './run-pipeline.js';
+export type { SinkWritableOptions } from './sink-writable.js';
+export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';
+export type { StageTransformOptions } from './stage-transform.js';
+export { stageTransform } from './stage-transform.js';

@@ -1,0 +1,53 @@
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { RecordError } from './errors.js';
+
+/**
+ * The quarantine output. Every rejected record ends up here, one JSON line each with
+ * file, line, column, reason and the raw value; the stage that rejected it counts it.
+ */
+export interface RejectOutput {
+  write(reject: RecordError): Promise<void>;
+  /** Number of rejects written so far. */
+  readonly count: number;
+  /** Flushes and makes the rejects durable. Called once, after the pipeline finished. */
+  close(): Promise<void>;
+}
+
+/** Rejects as NDJSON into a byte stream (an object-store upload, a file). Honours the stream's backpressure. */
+export function ndjsonRejects(out: Writable): RejectOutput {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    async write(reject) {
+      count++;
+      if (!out.write(`${JSON.stringify(reject)}\n`)) await once(out, 'drain');
+    },
+    async close() {
+      if (out.writableFinished) return;
+      out.end();
+      await once(out, 'finish');
+    },
+  };
+}
+
+/** Keeps only the count and the first few rejects: for tests and for runs that configured no rejects location. */
+export function countingRejects(keep = 100): RejectOutput & { readonly samples: readonly RecordError[] } {
+  const samples: RecordError[] = [];
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    samples,
+    async write(reject) {
+      count++;
+      if (samples.length < keep) samples.push(reject);
+    },
+    async close() {
+      /* nothing buffered */
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { RunContext } from './context.js';
+import type { ComponentMetrics, RunTotals } from './counters.js';
+import { describeError, isAbortError } from './errors.js';
+
+export type RunOutcome = 'succeeded' | 'failed' | 'aborted';
+
+/** The JSON written at the end of every run, success or failure. */
+export interface RunReport extends RunTotals {
+  runId: string;
+  jobName: string;
+  outcome: RunOutcome;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  peakRssBytes: number;
+  components: Record<string, ComponentMetrics>;
+  metrics: Record<string, number>;
+  /** Where the run's outputs went (report, logs, rejects, data), by name. */
+  outputs: Record<string, string>;
+  error?: { name: string; code?: string; message: string };
+}
+
+export function outcomeOf(error: unknown): RunOutcome {
+  if (error === undefined) return 'succeeded';
+  return isAbortError(error) ? 'aborted' : 'failed';
+}
+
+/** Peak resident set size of this process so far, in bytes (the kernel's high-water mark). */
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+export function buildRunReport(
+  ctx: RunContext,
+  run: { startedAt: Date; startedMs: number; error?: unknown; outputs?: Record<string, string> },
+): RunReport {
+  const endedMs = ctx.clock.monotonicMs();
+  return {
+    runId: ctx.runId,
+    jobName: ctx.jobName,
+    outcome: outcomeOf(run.error),
+    startedAt: run.startedAt.toISOString(),
+    endedAt: ctx.clock.now().toISOString(),
+    durationMs: Math.round(endedMs - run.startedMs),
+    peakRssBytes: peakRssBytes(),
+    ...ctx.counters.totals(),
+    components: ctx.counters.snapshotComponents(),
+    metrics: ctx.counters.snapshotMetrics(),
+    outputs: run.outputs ?? {},
+    ...(run.error === undefined ? {} : { error: describeError(run.error) }),
+  };
+}

@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import { PartialBatchError, TerminalError, TransientError } from './errors.js';
+import { sinkWritable } from './sink-writable.js';
+import { MemorySink, testContext } from './testing/index.js';
+
+const batches = (count: number, size: number) =>
+  Array.from({ length: count }, (_, b) => Array.from({ length: size }, (_, i) => ({ id: b * size + i, name: 'x' })));
+
+describe('sinkWritable', () => {
+  it('re-batches records to maxItems and commits once at the end', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>();
+    await pipeline(Readable.from(batches(7, 3)), sinkWritable(sink, ctx, { maxItems: 5 }));
+    expect(sink.batches.map((b) => b.length)).toEqual([5, 5, 5, 5, 1]);
+    expect(sink.rows.map((r) => r.id)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(sink.closed).toBe(true);
+    expect(sink.aborted).toBeUndefined();
+    expect(ctx.counters.component('memory')).toMatchObject({ role: 'sink', rowsIn: 21, rowsOut: 21 });
+  });
+
+  it('cuts a batch at maxBytes', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<string>();
+    await pipeline(Readable.from([['aaaa', 'bbbb', 'cccc', 'dddd', 'eeee']]), sinkWritable(sink, ctx, { maxItems: 100, maxBytes: 8 }));
+    expect(sink.batches).toEqual([['aaaa', 'bbbb'], ['cccc', 'dddd'], ['eeee']]);
+  });
+
+  it('never has more than maxInFlight batches being written', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>('slow', 5);
+    await pipeline(Readable.from(batches(40, 10)), sinkWritable(sink, ctx, { maxItems: 10, maxInFlight: 3 }));
+    expect(sink.maxObservedInFlight).toBe(3);
+    expect(sink.rows).toHaveLength(400);
+  });
+
+  it('retries a transient failure and writes the batch once', async () => {
+    const { ctx, logs } = testContext();
+    const sink = new MemorySink<{ id: number }>().failNext(() => new TransientError('THROTTLED', 'SlowDown'));
+    await pipeline(Readable.from(batches(2, 2)), sinkWritable(sink, ctx, { maxItems: 2, maxInFlight: 1 }));
+    expect(sink.rows.map((r) => r.id)).toEqual([0, 1, 2, 3]);
+    expect(logs.lines.some((l) => l['msg'] === 'retrying batch write')).toBe(true);
+  });
+
+  it('retries only the pending items of a partial failure', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>().failNext((batch) => new PartialBatchError(batch.slice(2)));
+    await pipeline(Readable.from(batches(1, 5)), sinkWritable(sink, ctx, { maxItems: 5 }));
+    // The first attempt "accepted" ids 0-1 (a real sink would have stored them); only 2-4 are sent again.
+    expect(sink.batches.map((b) => b.map((r) => r.id))).toEqual([[2, 3, 4]]);
+    expect(ctx.counters.component('memory').rowsOut).toBe(5);
+  });
+
+  it('fails on a terminal error, aborts the sink and never commits', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>().failNext(() => new TerminalError('ACCESS_DENIED', 'AccessDenied'));
+    await expect(pipeline(Readable.from(batches(5, 5)), sinkWritable(sink, ctx, { maxItems: 5 }))).rejects.toThrow('AccessDenied');
+    expect(sink.closed).toBe(false);
+    expect(sink.aborted).toBeInstanceOf(TerminalError);
+  });
+
+  it('recovers after several transient failures in a row (sad to good)', async () => {
+    const { ctx } = testContext();
+    const fail = () => new TransientError('UNAVAILABLE', '503');
+    const sink = new MemorySink<{ id: number }>().failNext(fail, fail, fail);
+    await pipeline(Readable.from(batches(3, 4)), sinkWritable(sink, ctx, { maxItems: 4, maxInFlight: 1 }));
+    expect(sink.rows).toHaveLength(12);
+    expect(sink.closed).toBe(true);
+  });
+
+  it('rejects nonsense bounds early', () => {
+    const { ctx } = testContext();
+    expect(() => sinkWritable(new MemorySink(), ctx, { maxInFlight: 0 })).toThrow('maxInFlight must be a positive number');
+  });
+});

@@ -1,0 +1,151 @@
+import { Writable } from 'node:stream';
+import type { RunContext } from './context.js';
+import type { RecordBatch, Sink } from './contracts.js';
+import { describeError, PartialBatchError } from './errors.js';
+import { retry, type RetryPolicy } from './retry.js';
+
+export interface SinkWritableOptions<T> {
+  /** Records per `writeBatch` call. Default 500. */
+  maxItems?: number;
+  /**
+   * Estimated bytes per `writeBatch` call (by `sizeOf`); a batch is sent when either bound is reached.
+   * Default 8 MiB.
+   */
+  maxBytes?: number;
+  /**
+   * Batches being written at once. Memory held by the sink is at most
+   * `(maxInFlight + 1) * maxItems` records (or the same multiple of `maxBytes`). Default 4.
+   */
+  maxInFlight?: number;
+  /** Incoming chunks (batches from upstream) buffered before upstream is paused. Default 2. */
+  highWaterMark?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Estimated size of a record in bytes; by default the length of its string and number fields. */
+  sizeOf?: (record: T) => number;
+}
+
+export const sinkDefaults = { maxItems: 500, maxBytes: 8 * 1024 * 1024, maxInFlight: 4, highWaterMark: 2 } as const;
+
+/**
+ * Wraps a `Sink` into a `Writable` that owns batching, bounded concurrency and retries, so sinks never
+ * do. Concurrency is pull-based: when `maxInFlight` batches are being written, `_write` does not call
+ * back, the stream buffer fills and upstream pauses. On failure every in-flight write is awaited and
+ * the sink is aborted; `close` (commit) runs only after every batch succeeded.
+ */
+export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWritableOptions<T> = {}): Writable {
+  const maxItems = positive('maxItems', options.maxItems ?? sinkDefaults.maxItems);
+  const maxBytes = positive('maxBytes', options.maxBytes ?? sinkDefaults.maxBytes);
+  const maxInFlight = positive('maxInFlight', options.maxInFlight ?? sinkDefaults.maxInFlight);
+  const sizeOf = options.sizeOf ?? estimateSize;
+  const metrics = ctx.counters.component(sink.name, 'sink');
+
+  let pending: T[] = [];
+  let pendingBytes = 0;
+  const inFlight = new Set<Promise<void>>();
+  let closed = false;
+  let failure: unknown;
+
+  const writeWithRetry = async (batch: RecordBatch<T>) => {
+    let items = batch;
+    await retry(
+      async () => {
+        try {
+          const result = await sink.writeBatch(items, ctx);
+          metrics.rowsOut += items.length;
+          metrics.bytesOut += result?.bytes ?? 0;
+        } catch (error) {
+          if (error instanceof PartialBatchError) {
+            metrics.rowsOut += items.length - error.pending.length;
+            items = error.pending as RecordBatch<T>;
+          }
+          throw error;
+        }
+      },
+      {
+        policy: options.retry,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        onRetry: ({ attempt, delayMs, error }) =>
+          ctx.logger.warn({ sink: sink.name, attempt, delayMs, items: items.length, error: describeError(error) }, 'retrying batch write'),
+      },
+    );
+  };
+
+  const writable: Writable = new Writable({
+    objectMode: true,
+    highWaterMark: options.highWaterMark ?? sinkDefaults.highWaterMark,
+    construct(callback) {
+      sink.connect(ctx).then(() => callback(), callback);
+    },
+    write(chunk: RecordBatch<T>, _encoding, callback) {
+      metrics.rowsIn += chunk.length;
+      accept(chunk).then(() => callback(), callback);
+    },
+    final(callback) {
+      finish().then(() => callback(), callback);
+    },
+    destroy(error, callback) {
+      settle(error).then(
+        () => callback(error),
+        (abortError: unknown) => callback(error ?? (abortError as Error)),
+      );
+    },
+  });
+
+  async function accept(chunk: RecordBatch<T>) {
+    for (const record of chunk) {
+      pending.push(record);
+      pendingBytes += sizeOf(record);
+      if (pending.length >= maxItems || pendingBytes >= maxBytes) await dispatch();
+    }
+  }
+
+  async function dispatch() {
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (failure !== undefined) throw failure;
+    const write: Promise<void> = writeWithRetry(batch)
+      .catch((error: unknown) => {
+        failure ??= error;
+        writable.destroy(error as Error);
+      })
+      .finally(() => inFlight.delete(write));
+    inFlight.add(write);
+  }
+
+  async function finish() {
+    if (pending.length > 0) await dispatch();
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
+    // An abort can land while the last batches finish; committing then would publish a partial run.
+    if (writable.destroyed) throw new Error('sink destroyed before it was closed');
+    ctx.signal.throwIfAborted();
+    await sink.close(ctx);
+    closed = true;
+  }
+
+  async function settle(error: Error | null) {
+    await Promise.allSettled(inFlight);
+    if (closed) return;
+    await sink.abort?.(error ?? new Error('sink destroyed before it was closed'), ctx);
+  }
+
+  return writable;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 1) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** Rough bytes of a record: string lengths plus 8 per other scalar. Cheap; used only for batch bounds. */
+export function estimateSize(record: unknown): number {
+  if (typeof record === 'string') return record.length;
+  if (record === null || typeof record !== 'object') return 8;
+  if (ArrayBuffer.isView(record)) return record.byteLength;
+  let size = 0;
+  for (const value of Object.values(record)) size += typeof value === 'string' ? value.length : 8;
+  return size;
+}
