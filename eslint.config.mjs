@@ -40,7 +40,7 @@ const boundaries = (depConstraints) => [
   },
 ];
 
-const testFiles = ['**/*.spec.ts', '**/*.test.ts'];
+const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/*.contract.ts'];
 // Per-project tool configs extend the root ones by relative path.
 const configFiles = ['**/eslint.config.mjs', '**/vitest.config.mjs'];
 

@@ -1,8 +1,8 @@
 import { Readable, type Duplex, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { RunContext } from './context.js';
 import type { Sink, Source, Stage } from './contracts.js';
 import { meter } from './meter.js';
+import { settledPipeline } from './settled-pipeline.js';
 import { sinkWritable, type SinkWritableOptions } from './sink-writable.js';
 import { stageTransform, type StageTransformOptions } from './stage-transform.js';
 
@@ -22,6 +22,7 @@ export interface PipelineSpec {
 /**
  * Runs source -> steps -> sink with `stream/promises.pipeline`: backpressure end to end, every stream
  * destroyed on the first error or when `ctx.signal` aborts, and sinks aborted rather than committed.
+ * It settles only after every stream has closed, so a sink's cleanup is done when it rejects.
  */
 export async function runPipeline(spec: PipelineSpec, ctx: RunContext): Promise<void> {
   const sourceMetrics = ctx.counters.component(spec.source.name, 'source');
@@ -30,7 +31,7 @@ export async function runPipeline(spec: PipelineSpec, ctx: RunContext): Promise<
   const steps = spec.steps.map((step) => (isStage(step) ? stageTransform(step, ctx, spec.stageOptions) : step));
   const sink = isSink(spec.sink) ? sinkWritable(spec.sink, ctx, spec.sinkOptions) : spec.sink;
   ctx.logger.debug({ source: spec.source.name, steps: steps.length }, 'pipeline starting');
-  await pipeline([source, meter(sourceMetrics, 'out', 1), ...steps, sink], { signal: ctx.signal });
+  await settledPipeline([source, meter(sourceMetrics, 'out', 1), ...steps, sink], { signal: ctx.signal });
 }
 
 function isStage(step: Step): step is Stage<never, unknown> {

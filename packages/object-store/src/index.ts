@@ -1,1 +1,11 @@
-export {};
+export type { ObjectStore, ObjectInfo, ByteRange, GetOptions, PutOptions, PutResult, ListOptions, Body } from './object-store.js';
+export type { ObjectStoreOptions } from './router.js';
+export { createObjectStore } from './router.js';
+export type { ObjectWriter } from './object-writer.js';
+export { objectWriter } from './object-writer.js';
+export { LocalObjectStore } from './local/local-object-store.js';
+export type { S3ObjectStoreOptions } from './s3/s3-object-store.js';
+export { S3ObjectStore } from './s3/s3-object-store.js';
+export { createS3Client } from './s3/s3-client.js';
+export type { ObjectLocation } from './uri.js';
+export { parseObjectUri, formatObjectUri, joinUri } from './uri.js';

@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { objectStoreContract } from '../object-store.contract.js';
+import { LocalObjectStore } from './local-object-store.js';
+
+const base = mkdtempSync(join(tmpdir(), 'object-store-local-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+let n = 0;
+
+function tempFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.etl-part'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+objectStoreContract('local files', () => ({
+  store: new LocalObjectStore(),
+  root: () => pathToFileURL(join(base, `t${++n}`)).href + '/',
+  leftovers: async (prefixUri) => {
+    try {
+      return tempFiles(new URL(prefixUri).pathname);
+    } catch {
+      return [];
+    }
+  },
+}));
+
+describe('LocalObjectStore', () => {
+  it('accepts plain relative and absolute paths as well as file:// URIs', async () => {
+    const store = new LocalObjectStore();
+    const path = join(base, 'plain', 'x.txt');
+    await store.put(path, 'x');
+    expect((await store.head(pathToFileURL(path).href))?.size).toBe(1);
+  });
+
+  it('does not list hidden temp files of writes in progress', async () => {
+    const store = new LocalObjectStore();
+    const dir = join(base, 'hidden');
+    await store.put(join(dir, 'done.csv'), 'a');
+    writeFileSync(join(dir, '.partial.csv.abc.etl-part'), 'half');
+    const listed = [];
+    for await (const o of store.list(dir + '/')) listed.push(o.uri);
+    expect(listed).toEqual([pathToFileURL(join(dir, 'done.csv')).href]);
+  });
+});

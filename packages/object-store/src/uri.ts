@@ -1,0 +1,39 @@
+import { isAbsolute, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TerminalError } from '@etl/core';
+
+export type ObjectLocation = { scheme: 's3'; bucket: string; key: string } | { scheme: 'file'; path: string };
+
+/**
+ * Parses `s3://bucket/key`, `file:///abs/path` or a plain (relative or absolute) path.
+ * Plain paths resolve against the working directory, so `./out/x.parquet` just works.
+ */
+export function parseObjectUri(uri: string): ObjectLocation {
+  if (uri.startsWith('s3://') || uri.startsWith('s3a://')) {
+    const rest = uri.slice(uri.indexOf('://') + 3);
+    const slash = rest.indexOf('/');
+    const bucket = slash === -1 ? rest : rest.slice(0, slash);
+    const key = slash === -1 ? '' : rest.slice(slash + 1);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new TerminalError('BAD_ARGUMENT', `"${uri}" does not name a valid S3 bucket (3-63 lowercase letters, digits, dots, hyphens)`);
+    }
+    return { scheme: 's3', bucket, key };
+  }
+  if (uri.startsWith('file:')) return { scheme: 'file', path: fileURLToPath(uri) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
+    throw new TerminalError('BAD_ARGUMENT', `unsupported location "${uri}": use s3://bucket/key, file:///path or a local path`);
+  }
+  if (uri === '') throw new TerminalError('BAD_ARGUMENT', 'empty location');
+  const path = isAbsolute(uri) ? uri : resolve(uri);
+  // A trailing slash means "this folder" for listing, as an S3 prefix `dir/` does; resolve() drops it.
+  return { scheme: 'file', path: uri.endsWith('/') && !path.endsWith(sep) ? path + sep : path };
+}
+
+export function formatObjectUri(location: ObjectLocation): string {
+  return location.scheme === 's3' ? `s3://${location.bucket}/${location.key}` : pathToFileURL(location.path).href;
+}
+
+/** Joins a prefix URI and a relative key with exactly one `/`. */
+export function joinUri(prefix: string, ...parts: string[]): string {
+  return [prefix.replace(/\/+$/, ''), ...parts.map((p) => p.replace(/^\/+|\/+$/g, ''))].filter((p) => p !== '').join('/');
+}
