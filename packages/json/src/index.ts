@@ -1,1 +1,6 @@
-export {};
+export type { Line, LineSplitterOptions, OversizedLine } from './line-splitter.js';
+export { LineSplitter } from './line-splitter.js';
+export type { Located, NdjsonParserOptions } from './ndjson-parser.js';
+export { ndjsonParser } from './ndjson-parser.js';
+export type { NdjsonWriterOptions } from './ndjson-writer.js';
+export { ndjsonWriter } from './ndjson-writer.js';

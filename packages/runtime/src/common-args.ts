@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { arg } from './job-config.js';
+
+/** Arguments every job accepts; the runtime owns them. */
+export const commonArgs = {
+  JOB_NAME: arg.optionalString('Job name in logs and reports (AWS Glue passes it)'),
+  run_output: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default .local/runs/<job>]'),
+  log_level: arg.enum(['trace', 'debug', 'info', 'warn', 'error'] as const, 'info', 'Lowest log level printed and exported'),
+} satisfies z.ZodRawShape;

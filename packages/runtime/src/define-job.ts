@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { RunContext } from '@etl/core';
+import type { ObjectStore } from '@etl/object-store';
+import type { ArgsShape } from './job-config.js';
+
+/** Where a run's own outputs go: `<run_output>/<runId>/…`. */
+export interface RunOutputs {
+  runDir: string;
+  report: string;
+  logs: string;
+  rejects: string;
+}
+
+/** What the runtime hands every job besides its config. */
+export interface JobDeps {
+  objects: ObjectStore;
+  outputs: RunOutputs;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface JobResult {
+  /** Data outputs to name in the run report, e.g. `{ data: 's3://…/part-0.parquet' }`. */
+  outputs?: Record<string, string>;
+}
+
+export interface JobDefinition<S extends ArgsShape> {
+  /** Default job name (Glue's `--JOB_NAME` overrides it per run). */
+  name: string;
+  description: string;
+  /** One zod schema for the job's arguments: validation, defaults and `--help` come from it. */
+  args: S;
+  run(config: z.infer<z.ZodObject<S>>, ctx: RunContext, deps: JobDeps): Promise<JobResult | void>;
+}
+
+export function defineJob<S extends ArgsShape>(job: JobDefinition<S>): JobDefinition<S> {
+  return job;
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-args.js';
+
+export type ArgsShape = z.ZodRawShape;
+
+export type ConfigResult<T> = { ok: true; config: T; ignored: string[] } | { ok: false; problems: string[] };
+
+/**
+ * Arguments, then `ETL_<NAME>` environment variables, validated by one zod schema. Reports every
+ * problem at once, each naming the argument, so a user fixes a command line in one go.
+ */
+export function resolveJobConfig<S extends ArgsShape>(shape: S, argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult<z.infer<z.ZodObject<S>>> {
+  const parsed = parseGlueArgs(argv);
+  const problems = [...parsed.problems];
+  const known = Object.keys(shape);
+  const input: Record<string, string> = {};
+  const ignored: string[] = [];
+  for (const name of known) {
+    const fromEnv = env[envNameFor(name)];
+    if (fromEnv !== undefined && fromEnv !== '') input[name] = fromEnv;
+  }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (name in shape) input[name] = value;
+    else if (isGlueSystemArg(name)) ignored.push(name);
+    else {
+      const hint = closestName(name, known);
+      problems.push(`--${name}: unknown argument${hint ? ` (did you mean --${hint}?)` : ''}`);
+    }
+  }
+  const result = z.object(shape).safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? '');
+      problems.push(`--${name}: ${describeIssue(issue, input[name])}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) return { ok: false, problems };
+  return { ok: true, config: result.data, ignored };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, given: string | undefined): string {
+  if (given === undefined && issue.code === 'invalid_type') return `required${issue.message && !issue.message.startsWith('Invalid input') ? ` (${issue.message})` : ''}`;
+  return given === undefined ? issue.message : `${issue.message} (got "${given}")`;
+}
+
+export interface ArgHelp {
+  name: string;
+  env: string;
+  required: boolean;
+  defaultValue?: unknown;
+  description?: string;
+}
+
+/** What `--help` prints, derived from the same schema that validates. */
+export function describeArgs(shape: ArgsShape): ArgHelp[] {
+  return Object.entries(shape).map(([name, schema]) => {
+    const probe = (schema as z.ZodType).safeParse(undefined);
+    const description = (schema as z.ZodType).description;
+    return {
+      name,
+      env: envNameFor(name),
+      required: !probe.success,
+      ...(probe.success && probe.data !== undefined ? { defaultValue: probe.data } : {}),
+      ...(description ? { description } : {}),
+    };
+  });
+}
+
+export function formatHelp(jobName: string, description: string, shape: ArgsShape): string {
+  const rows = describeArgs(shape).map((arg) => {
+    const tail = arg.required ? 'required' : arg.defaultValue === undefined ? 'optional' : `default: ${JSON.stringify(arg.defaultValue)}`;
+    return `  --${arg.name.padEnd(20)} ${arg.description ?? ''} [${tail}; env ${arg.env}]`;
+  });
+  return `${jobName}: ${description}\n\nArguments (--name value or --name=value; Glue-style):\n${rows.join('\n')}\n`;
+}
+
+/** Argument types Glue jobs need: everything arrives as a string. */
+export const arg = {
+  string: (description: string) => z.string().min(1, 'must not be empty').describe(description),
+  optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
+  /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
+  flag: (description: string) => z.stringbool().default(false).describe(description),
+  positiveInt: (description: string, defaultValue: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(defaultValue).describe(description),
+  /** `a,b,c` -> ['a', 'b', 'c']. */
+  list: (description: string) =>
+    z
+      .string()
+      .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+      .pipe(z.array(z.string()).min(1, 'must name at least one value'))
+      .describe(description),
+  enum: <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) => z.enum(values).default(defaultValue as never).describe(description),
+};

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RecordError, TerminalError, from, runPipeline, type RunReport, type Stage } from '@etl/core';
+import { MemorySink } from '@etl/core/testing';
+import { defineJob, type JobDefinition } from './define-job.js';
+import { arg, type ArgsShape } from './job-config.js';
+import { runJob } from './run-job.js';
+
+const base = mkdtempSync(join(tmpdir(), 'run-job-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function capture(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      chunks.push(chunk.toString());
+      cb();
+    },
+  });
+  return Object.assign(out, { text: () => chunks.join('') });
+}
+
+const evens: Stage<number, number> = {
+  name: 'evens-only',
+  process(n) {
+    if (n % 2 === 1) throw new RecordError({ code: 'CAST', reason: 'odd number', file: 'numbers', line: n + 1, raw: String(n) });
+    return n;
+  },
+};
+
+const numbersJob = defineJob({
+  name: 'numbers',
+  description: 'Counts to --count, rejecting odd numbers',
+  args: { count: arg.positiveInt('How many numbers', 10), fail: arg.flag('Fail at the end') },
+  async run(config, ctx) {
+    const sink = new MemorySink<number>('numbers-sink');
+    const source = { name: 'counter', open: async function* () { yield Array.from({ length: config.count }, (_, i) => i); } };
+    await runPipeline(from(source).through(evens).into(sink), ctx);
+    if (config.fail) throw new TerminalError('CONFIG', 'target table does not exist');
+    return { outputs: { data: 'memory://numbers' } };
+  },
+});
+
+async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], signal?: AbortSignal) {
+  const runOutput = join(base, `r${Math.random().toString(36).slice(2)}`);
+  const stdout = capture();
+  const stderr = capture();
+  const code = await runJob(job, { argv: [...argv, '--run_output', runOutput], env: {}, stdout, stderr, handleSignals: false, ...(signal ? { signal } : {}) });
+  const runDirs = (() => {
+    try {
+      return readdirSync(runOutput);
+    } catch {
+      return [];
+    }
+  })();
+  const runDir = runDirs[0] ? join(runOutput, runDirs[0]) : '';
+  const report = runDir ? (JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport) : undefined;
+  const logs = runDir ? readFileSync(join(runDir, 'logs.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  return { code, stdout: stdout.text(), stderr: stderr.text(), report, logs, runDir };
+}
+
+describe('runJob', () => {
+  it('runs, writes the report, exports the logs and the rejects, exit 0', async () => {
+    const { code, report, logs, runDir, stdout } = await run(numbersJob, ['--count', '6']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ jobName: 'numbers', outcome: 'succeeded', rowsRead: 6, rowsWritten: 3, rowsRejected: 3 });
+    expect(report?.peakRssBytes).toBeGreaterThan(0);
+    expect(report?.outputs).toMatchObject({ data: 'memory://numbers' });
+    expect(logs.every((l) => l['runId'] === report?.runId && l['job'] === 'numbers')).toBe(true);
+    expect(stdout.split('\n').filter(Boolean)).toHaveLength(logs.length);
+    const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rejects.map((r) => r['line'])).toEqual([2, 4, 6]);
+    expect(rejects[0]).toMatchObject({ code: 'CAST', reason: 'odd number', stage: 'evens-only', file: 'numbers' });
+  });
+
+  it('names the job after --JOB_NAME, as Glue passes it', async () => {
+    const { report } = await run(numbersJob, ['--JOB_NAME', 'nightly-numbers', '--count', '2']);
+    expect(report?.jobName).toBe('nightly-numbers');
+  });
+
+  it('on failure still writes report and logs, exit 1, message without stack for user errors', async () => {
+    const { code, report, logs } = await run(numbersJob, ['--count', '4', '--fail']);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ outcome: 'failed', error: { name: 'TerminalError', code: 'CONFIG', message: 'target table does not exist' } });
+    const failure = logs.find((l) => l['level'] === 'error');
+    expect(failure?.['msg']).toBe('run failed: target table does not exist');
+    expect(JSON.stringify(failure)).not.toContain('at ');
+  });
+
+  it('bad arguments: every problem on stderr, exit 2, nothing run', async () => {
+    const { code, stderr, report } = await run(numbersJob, ['--count', 'many', '--colour', 'red']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('numbers: invalid arguments');
+    expect(stderr).toContain('--colour: unknown argument');
+    expect(stderr).toContain('--count:');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(report).toBeUndefined();
+  });
+
+  it('--help prints the arguments, exit 0', async () => {
+    const { code, stdout } = await run(numbersJob, ['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--count');
+    expect(stdout).toContain('--run_output');
+  });
+
+  it('abort: outcome aborted, exit 1, report still written', async () => {
+    const controller = new AbortController();
+    const slowJob = defineJob({
+      name: 'slow',
+      description: 'waits for abort',
+      args: {},
+      async run(_config, ctx) {
+        const source = {
+          name: 'forever',
+          open: async function* () {
+            for (let i = 0; ; i++) {
+              if (i === 3) controller.abort();
+              yield [i];
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          },
+        };
+        await runPipeline(from(source).into(new MemorySink<number>()), ctx);
+      },
+    });
+    const { code, report } = await run(slowJob, [], controller.signal);
+    expect(code).toBe(1);
+    expect(report?.outcome).toBe('aborted');
+  });
+});

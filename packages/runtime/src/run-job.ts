@@ -1,0 +1,138 @@
+import type { Writable } from 'node:stream';
+import {
+  EtlError,
+  LogSpool,
+  TerminalError,
+  buildRunReport,
+  createLogger,
+  createRunContext,
+  describeError,
+  newRunId,
+  type Clock,
+  type RunReport,
+} from '@etl/core';
+import { createObjectStore, joinUri, type ObjectStore } from '@etl/object-store';
+import { commonArgs } from './common-args.js';
+import type { JobDefinition, RunOutputs } from './define-job.js';
+import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
+import { objectRejects } from './object-rejects.js';
+import { startProgress } from './progress.js';
+import { handleShutdownSignals } from './shutdown-signals.js';
+
+export interface JobIo {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  /** Defaults to the router over S3 and local files, configured from `env`. */
+  objects?: ObjectStore;
+  /** Listen for SIGINT/SIGTERM (off in tests that run several jobs in one process). */
+  handleSignals?: boolean;
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+export const exitCodes = { succeeded: 0, failed: 1, badArguments: 2 } as const;
+
+/** Codes of failures the user causes and can fix: logged as a message, without a stack trace. */
+const USER_ERROR_CODES = new Set(['BAD_ARGUMENT', 'CONFIG', 'NOT_FOUND', 'ACCESS_DENIED']);
+
+/**
+ * Runs a job the same way everywhere (laptop, container, AWS Batch): validate arguments, log with
+ * run id, show progress, stop cleanly on signals, and always write the run report and export the
+ * logs, success or failure. Resolves to the process exit code.
+ */
+export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: JobIo): Promise<number> {
+  const shape = { ...commonArgs, ...job.args };
+  if (io.argv.includes('--help') || io.argv.includes('-h')) {
+    io.stdout.write(formatHelp(job.name, job.description, shape));
+    return exitCodes.succeeded;
+  }
+  const resolved = resolveJobConfig(shape, io.argv, io.env);
+  if (!resolved.ok) {
+    io.stderr.write(`${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`);
+    return exitCodes.badArguments;
+  }
+  const config = resolved.config as typeof resolved.config & { JOB_NAME?: string; run_output?: string; log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+  const jobName = config.JOB_NAME ?? job.name;
+  const runId = newRunId(io.clock);
+  const spool = new LogSpool();
+  const logger = createLogger({ runId, jobName, level: config.log_level, pretty: io.stdout.isTTY === true, destination: io.stdout, copies: [spool.stream] });
+  const controller = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
+  const disposeSignals = io.handleSignals === false ? () => undefined : handleShutdownSignals(controller, logger);
+  const objects = io.objects ?? createObjectStore({ env: io.env });
+  const outputs = runOutputs(config.run_output ?? `.local/runs/${jobName}`, runId);
+  const rejects = objectRejects(objects, outputs.rejects);
+  const ctx = createRunContext({ jobName, runId, logger, rejects, signal, ...(io.clock ? { clock: io.clock } : {}) });
+  const started = { startedAt: ctx.clock.now(), startedMs: ctx.clock.monotonicMs() };
+  const stopProgress = startProgress(ctx, io.stderr);
+
+  let error: unknown;
+  let dataOutputs: Record<string, string> = {};
+  logger.info({ args: config, ignoredGlueArgs: resolved.ignored, outputs }, `run ${runId} of ${jobName} started`);
+  try {
+    dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, outputs, env: io.env }))?.outputs ?? {};
+  } catch (caught) {
+    error = caught;
+  } finally {
+    stopProgress();
+  }
+  try {
+    await rejects.close();
+  } catch (caught) {
+    error ??= caught;
+  }
+
+  const report = buildRunReport(ctx, {
+    ...started,
+    ...(error === undefined ? {} : { error }),
+    outputs: { ...dataOutputs, report: outputs.report, logs: outputs.logs, ...(rejects.count > 0 ? { rejects: outputs.rejects } : {}) },
+  });
+  logOutcome(logger, report, error);
+  await persist(objects, outputs, report, spool, logger, io.stderr);
+  disposeSignals();
+  return report.outcome === 'succeeded' ? exitCodes.succeeded : exitCodes.failed;
+}
+
+export function runOutputs(prefix: string, runId: string): RunOutputs {
+  const runDir = joinUri(prefix, runId);
+  return { runDir, report: joinUri(runDir, 'report.json'), logs: joinUri(runDir, 'logs.ndjson'), rejects: joinUri(runDir, 'rejects.ndjson') };
+}
+
+function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, error: unknown): void {
+  if (error !== undefined) {
+    const userError = error instanceof EtlError && USER_ERROR_CODES.has(error.code);
+    if (report.outcome === 'aborted') logger.warn({ error: describeError(error) }, `run aborted: ${describeError(error).message}`);
+    else if (userError || error instanceof TerminalError) logger.error({ error: describeError(error) }, `run failed: ${describeError(error).message}`);
+    else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
+  }
+  logger.info({ report }, `run ${report.outcome}: ${report.rowsRead} rows read, ${report.rowsWritten} written, ${report.rowsRejected} rejected`);
+}
+
+/** The report and the exported logs are written on every outcome; failing to write them is reported, not fatal. */
+async function persist(objects: ObjectStore, outputs: RunOutputs, report: RunReport, spool: LogSpool, logger: ReturnType<typeof createLogger>, stderr: Writable): Promise<void> {
+  try {
+    await objects.put(outputs.report, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
+  } catch (error) {
+    logger.error({ error: describeError(error) }, `could not write the run report to ${outputs.report}`);
+  }
+  try {
+    await objects.put(outputs.logs, spool.read(), { contentType: 'application/x-ndjson' });
+  } catch (error) {
+    stderr.write(`could not export the run's logs to ${outputs.logs}: ${describeError(error).message}\n`);
+  } finally {
+    spool.dispose();
+  }
+}
+
+/** For a pipeline's `main.ts`: run with the process's arguments and environment, then exit with the code. */
+export function runMain<S extends ArgsShape>(job: JobDefinition<S>): void {
+  runJob(job, { argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${job.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(exitCodes.failed);
+    },
+  );
+}
