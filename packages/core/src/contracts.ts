@@ -13,6 +13,12 @@ export interface Source<T> {
   open(ctx: RunContext): Readable | AsyncIterable<RecordBatch<T>>;
 }
 
+/** Produces raw bytes (a file, an object) that a reader stage (CSV, NDJSON, Parquet) turns into records. */
+export interface ByteSource {
+  readonly name: string;
+  open(ctx: RunContext): Readable | AsyncIterable<Uint8Array>;
+}
+
 /**
  * Pure per-record logic (cast, clean, enrich, dedup). It knows nothing of streams:
  * `stageTransform` adapts it. To reject a record, throw a `RecordError`; to drop one on purpose,

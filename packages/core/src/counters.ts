@@ -11,7 +11,8 @@ export interface ComponentMetrics {
   bytesOut: number;
 }
 
-export type ComponentRole = 'source' | 'stage' | 'sink';
+/** `reader`: turns a byte source into rows (a CSV or NDJSON parser); its rows in are the rows read. */
+export type ComponentRole = 'source' | 'reader' | 'stage' | 'sink';
 
 export interface RunTotals {
   rowsRead: number;
@@ -67,6 +68,7 @@ export class Counters {
         totals.rowsRead += m.rowsOut;
         totals.bytesIn += m.bytesIn;
       }
+      if (m.role === 'reader') totals.rowsRead += m.rowsIn;
       if (m.role === 'sink') {
         totals.rowsWritten += m.rowsOut;
         totals.bytesOut += m.bytesOut;

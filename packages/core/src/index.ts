@@ -1,6 +1,6 @@
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
-export type { RecordBatch, Source, Stage, Sink, BatchWriteResult, Many } from './contracts.js';
+export type { RecordBatch, Source, ByteSource, Stage, Sink, BatchWriteResult, Many } from './contracts.js';
 export { many, isMany, manyRecords } from './contracts.js';
 export type { RunContext, RunContextInit } from './context.js';
 export { createRunContext, newRunId } from './context.js';

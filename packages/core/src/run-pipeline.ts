@@ -1,6 +1,6 @@
 import { Readable, type Duplex, type Writable } from 'node:stream';
 import type { RunContext } from './context.js';
-import type { Sink, Source, Stage } from './contracts.js';
+import type { ByteSource, Sink, Source, Stage } from './contracts.js';
 import { meter } from './meter.js';
 import { settledPipeline } from './settled-pipeline.js';
 import { sinkWritable, type SinkWritableOptions } from './sink-writable.js';
@@ -11,7 +11,7 @@ export type Step = Stage<never, unknown> | Duplex;
 type AnySink = Sink<never> | Writable;
 
 export interface PipelineSpec {
-  source: Source<unknown>;
+  source: Source<unknown> | ByteSource;
   steps: readonly Step[];
   sink: AnySink;
   /** Batching bounds for `Sink` destinations (ignored for plain writables). */
@@ -31,7 +31,7 @@ export async function runPipeline(spec: PipelineSpec, ctx: RunContext): Promise<
   const steps = spec.steps.map((step) => (isStage(step) ? stageTransform(step, ctx, spec.stageOptions) : step));
   const sink = isSink(spec.sink) ? sinkWritable(spec.sink, ctx, spec.sinkOptions) : spec.sink;
   ctx.logger.debug({ source: spec.source.name, steps: steps.length }, 'pipeline starting');
-  await settledPipeline([source, meter(sourceMetrics, 'out', 1), ...steps, sink], { signal: ctx.signal });
+  await settledPipeline([source, meter(sourceMetrics, { bytes: 'bytesIn', rows: 'rowsOut' }, 1), ...steps, sink], { signal: ctx.signal });
 }
 
 function isStage(step: Step): step is Stage<never, unknown> {
@@ -46,13 +46,15 @@ function isSink(sink: AnySink): sink is Sink<never> {
  * Typed composition: `from(source).through(cast).through(dedup).into(sink)` checks at compile time
  * that each stage accepts what the previous one produces.
  */
-export function from<T>(source: Source<T>): Chain<T> {
+export function from(source: ByteSource): Chain<Uint8Array>;
+export function from<T>(source: Source<T>): Chain<T>;
+export function from<T>(source: Source<T> | ByteSource): Chain<T> {
   return new Chain<T>(source, []);
 }
 
 export class Chain<T> {
   constructor(
-    private readonly source: Source<unknown>,
+    private readonly source: Source<unknown> | ByteSource,
     private readonly steps: readonly Step[],
   ) {}
 

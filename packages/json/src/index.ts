@@ -4,3 +4,4 @@ export type { Located, NdjsonParserOptions } from './ndjson-parser.js';
 export { ndjsonParser } from './ndjson-parser.js';
 export type { NdjsonWriterOptions } from './ndjson-writer.js';
 export { ndjsonWriter } from './ndjson-writer.js';
+export { validateLocated } from './validate-located.js';

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { from, runPipeline, type Source } from '@etl/core';
+import { from, runPipeline, type ByteSource } from '@etl/core';
 import { MemorySink, testContext } from '@etl/core/testing';
 import { ndjsonParser, type Located } from './ndjson-parser.js';
 
-const bytes = (text: string): Source<Buffer> => ({ name: 'file', open: () => Readable.from([Buffer.from(text)]) });
+const bytes = (text: string): ByteSource => ({ name: 'file', open: () => Readable.from([Buffer.from(text)]) });
 
 describe('ndjsonParser', () => {
   it('parses lines into located values and rejects bad JSON with its line', async () => {

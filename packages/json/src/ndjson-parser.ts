@@ -22,7 +22,7 @@ export interface NdjsonParserOptions {
  * long, becomes a `RecordError` with its line number in the run's rejects; blank lines are skipped.
  */
 export function ndjsonParser(ctx: RunContext, options: NdjsonParserOptions = {}): Transform {
-  const metrics = ctx.counters.component(options.name ?? 'ndjson-parse', 'stage');
+  const metrics = ctx.counters.component(options.name ?? 'ndjson-parse', 'reader');
   const splitter = new LineSplitter(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes });
   const file = options.file;
 

@@ -7,6 +7,7 @@ import {
   createLogger,
   createRunContext,
   describeError,
+  isAbortError,
   newRunId,
   type Clock,
   type RunReport,
@@ -74,7 +75,8 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   try {
     dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, outputs, env: io.env }))?.outputs ?? {};
   } catch (caught) {
-    error = caught;
+    // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
+    error = signal.aborted && isAbortError(caught) && signal.reason instanceof Error ? signal.reason : caught;
   } finally {
     stopProgress();
   }
@@ -107,7 +109,12 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
     else if (userError || error instanceof TerminalError) logger.error({ error: describeError(error) }, `run failed: ${describeError(error).message}`);
     else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
   }
-  logger.info({ report }, `run ${report.outcome}: ${report.rowsRead} rows read, ${report.rowsWritten} written, ${report.rowsRejected} rejected`);
+  logger.debug({ report }, 'run report');
+  const { outcome, rowsRead, rowsWritten, rowsRejected, durationMs, peakRssBytes, outputs } = report;
+  logger.info(
+    { outcome, rowsRead, rowsWritten, rowsRejected, durationMs, peakRssBytes, report: outputs['report'], ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}) },
+    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected in ${(durationMs / 1000).toFixed(1)} s`,
+  );
 }
 
 /** The report and the exported logs are written on every outcome; failing to write them is reported, not fatal. */
@@ -128,6 +135,9 @@ async function persist(objects: ObjectStore, outputs: RunOutputs, report: RunRep
 
 /** For a pipeline's `main.ts`: run with the process's arguments and environment, then exit with the code. */
 export function runMain<S extends ArgsShape>(job: JobDefinition<S>): void {
+  // The AWS SDK is pinned to the last releases that support Node 20 (see README); without this it
+  // prints a Node-version warning on stderr in every run.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   runJob(job, { argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
     (code) => process.exit(code),
     (error: unknown) => {

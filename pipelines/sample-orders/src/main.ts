@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { sampleOrdersJob } from './job.js';
+
+runMain(sampleOrdersJob);

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Bundles a pipeline's main into one ESM file: what the container image runs (`node main.mjs`).
+// Usage: node tools/bundle-pipeline.mjs <entry.ts> <out.mjs>   (from the pipeline's folder)
+import { build } from 'esbuild';
+
+const [entry, outfile] = process.argv.slice(2);
+if (!entry || !outfile) {
+  console.error('usage: bundle-pipeline.mjs <entry.ts> <out.mjs>');
+  process.exit(2);
+}
+
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // Workspace packages are bundled from their TypeScript sources.
+  conditions: ['@etl/source'],
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  // CommonJS dependencies (the AWS SDK, pino) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
