@@ -23,11 +23,12 @@ export interface PutOptions {
   signal?: AbortSignal;
   contentType?: string;
   /**
-   * S3 multipart part size in bytes (min 5 MiB, default 8 MiB). Memory held by one upload is about
-   * `partSize * queueSize`: the default 8 MiB * 4 = 32 MiB whatever the object's size.
+   * S3 multipart part size in bytes (min 5 MiB, default 8 MiB). An object can have at most 10,000
+   * parts, so the default caps one object at 80 GiB. Memory held by one upload, measured: about
+   * `2 * partSize * queueSize` (lib-storage copies each part once), 32 MiB with the defaults.
    */
   partSize?: number;
-  /** S3 parts uploaded concurrently (default 4); see `partSize` for the memory bound. */
+  /** S3 parts uploaded concurrently (default 2); see `partSize` for the memory bound. */
   queueSize?: number;
 }
 

@@ -11,7 +11,7 @@ export interface ObjectWriter extends Writable {
  * It emits `finish` only after the object is durably stored, and destroying it (failure, abort)
  * aborts the upload, so a pipeline that fails never leaves a partial object behind.
  *
- * Memory: `highWaterMark` bytes here plus the store's own bound (S3: `partSize * queueSize`).
+ * Memory: `highWaterMark` bytes here plus the store's own bound (S3: about `2 * partSize * queueSize`).
  */
 export function objectWriter(store: ObjectStore, uri: string, options: PutOptions & { highWaterMark?: number } = {}): ObjectWriter {
   const abort = new AbortController();

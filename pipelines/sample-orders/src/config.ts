@@ -13,5 +13,5 @@ export const sampleOrdersArgs = {
     .int('must be a whole number')
     .min(5, 'must be at least 5 (S3 minimum part size)')
     .default(8)
-    .describe('S3 multipart part size in MiB; memory held per upload is about 4x this'),
+    .describe('S3 multipart part size in MiB (max object size is 10,000 parts); memory per upload is about 4x this'),
 };

@@ -45,7 +45,7 @@ export class S3ObjectStore implements ObjectStore {
     options: S3ObjectStoreOptions = {},
   ) {
     this.partSize = checkPartSize(options.partSize ?? 8 * MiB);
-    this.queueSize = options.queueSize ?? 4;
+    this.queueSize = options.queueSize ?? 2;
     this.multipartCopyThreshold = Math.min(options.multipartCopyThreshold ?? MAX_COPY_OBJECT_SIZE, MAX_COPY_OBJECT_SIZE);
     this.copyPartSize = checkPartSize(options.copyPartSize ?? 512 * MiB);
   }
@@ -105,9 +105,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Streams `body` to S3. Small bodies become one PutObject; larger ones a multipart upload holding at
-   * most `queueSize * partSize` bytes. On failure or abort the multipart upload is aborted on S3
-   * (`leavePartsOnError: false`), so no parts are left behind and no object appears.
+   * Streams `body` to S3. Small bodies become one PutObject; larger ones a multipart upload holding
+   * about `2 * partSize * queueSize` bytes (see `PutOptions.partSize`). On failure or abort the
+   * multipart upload is aborted on S3, so no parts are left behind and no object appears.
    */
   async put(uri: string, body: Body, options: PutOptions = {}): Promise<PutResult> {
     const { bucket, key } = s3Location(uri);

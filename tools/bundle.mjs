@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Bundles a pipeline's main into one ESM file: what the container image runs (`node main.mjs`).
-// Usage: node tools/bundle-pipeline.mjs <entry.ts> <out.mjs>   (from the pipeline's folder)
+// Bundles an entry point into one ESM file: a pipeline main is what its container image runs.
+// Usage: node tools/bundle.mjs <entry.ts> <out.mjs>   (from the project folder)
 import { build } from 'esbuild';
 
 const [entry, outfile] = process.argv.slice(2);
 if (!entry || !outfile) {
-  console.error('usage: bundle-pipeline.mjs <entry.ts> <out.mjs>');
+  console.error('usage: bundle.mjs <entry.ts> <out.mjs>');
   process.exit(2);
 }
 
