@@ -1,18 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const workspaceRoot = fileURLToPath(new URL('.', import.meta.url));
 
-/** Resolve workspace packages to their TypeScript sources (the `@etl/source` export condition). */
-const conditions = ['@etl/source', 'node', 'import', 'default'];
+/**
+ * Resolve workspace packages to their TypeScript sources (the `@etl/source` export condition).
+ * No `import`/`module` conditions: dependencies are loaded by Node itself, and with them Node would
+ * hand CommonJS packages (pg) ESM builds, and the AWS SDK its bundler-only `dist-es`.
+ */
+const conditions = ['@etl/source', 'node'];
 
 /**
  * One vitest config for every project: specs beside the code, talking to real components.
+ * @param {string} projectDir the project's folder (`import.meta.dirname` of its vitest.config.mjs)
  * @param {{ testTimeout?: number, include?: string[] }} [options]
  */
-export function projectTestConfig(options = {}) {
-  const project = JSON.parse(readFileSync('package.json', 'utf8')).name.replace(/^@etl\//, '');
+export function projectTestConfig(projectDir, options = {}) {
+  const project = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')).name.replace(/^@etl\//, '');
   return defineConfig({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@etl/source'] } },

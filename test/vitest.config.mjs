@@ -1,3 +1,3 @@
 import { projectTestConfig } from '../vitest.shared.mjs';
 
-export default projectTestConfig({ testTimeout: 180_000 });
+export default projectTestConfig(import.meta.dirname, { testTimeout: 180_000 });

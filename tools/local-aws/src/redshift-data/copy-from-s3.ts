@@ -1,0 +1,107 @@
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { UnsupportedSqlError, type CopyCommand } from './redshift-sql.js';
+import type { SqlSession } from './sql-backend.js';
+
+const TEXT_OIDS = new Set([19, 25, 1042, 1043]);
+const MAX_PARAMS = 60_000;
+
+/** A COPY failure, naming the object and line as Redshift's stl_load_errors would. */
+export class CopyLoadError extends Error {
+  override readonly name = 'CopyLoadError';
+}
+
+/**
+ * Runs Redshift's `COPY … FROM 's3://…' FORMAT AS CSV` against PostgreSQL: every object under the
+ * prefix is streamed from the S3 endpoint, parsed, and inserted in batches inside the caller's
+ * transaction, so a failing COPY loads nothing. Returns the number of rows loaded.
+ */
+export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3Client): Promise<number> {
+  if (copy.format === 'parquet') throw new UnsupportedSqlError('COPY … FORMAT AS PARQUET is not supported by the local stand-in yet; stage CSV instead');
+  const target = await session.query(`SELECT ${copy.columns ? copy.columns.join(', ') : '*'} FROM ${copy.table} WHERE false`);
+  const columns = target.columns;
+  const { bucket, prefix } = splitS3(copy.from);
+  let loaded = 0;
+  let objects = 0;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+    for (const object of page.Contents ?? []) {
+      if (!object.Key || object.Key.endsWith('/')) continue;
+      objects++;
+      const uri = `s3://${bucket}/${object.Key}`;
+      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+      const body = response.Body as Readable;
+      loaded += await loadCsv(copy, session, copy.gzip ? body.pipe(createGunzip()) : body, uri, columns);
+    }
+  }
+  if (objects === 0) throw new CopyLoadError(`the specified S3 prefix '${copy.from}' does not exist (no objects)`);
+  return loaded;
+}
+
+async function loadCsv(copy: CopyCommand, session: SqlSession, body: Readable, uri: string, columns: Array<{ name: string; typeOid: number }>): Promise<number> {
+  const parser = body.pipe(parse({ delimiter: copy.delimiter, quote: copy.quote, from_line: copy.ignoreHeader + 1, relax_column_count: true, info: true, bom: true }));
+  const insertHead = `INSERT INTO ${copy.table} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+  const batchRows = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
+  let batch: Array<{ values: Array<string | null>; line: number }> = [];
+  let loaded = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await insertBatch(session, insertHead, columns.length, batch, uri);
+    loaded += batch.length;
+    batch = [];
+  };
+
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (record.length !== columns.length) {
+      throw new CopyLoadError(`${uri} line ${info.lines}: ${record.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
+    }
+    batch.push({ values: record.map((value, i) => toSqlValue(value, columns[i]?.typeOid ?? 25, copy)), line: info.lines });
+    if (batch.length >= batchRows) await flush();
+  }
+  await flush();
+  return loaded;
+}
+
+/** One multi-row INSERT; when it fails, the rows are retried one by one to name the failing line. */
+async function insertBatch(session: SqlSession, head: string, width: number, batch: Array<{ values: Array<string | null>; line: number }>, uri: string): Promise<void> {
+  await session.query('SAVEPOINT copy_batch');
+  try {
+    await session.query(head + rowsPlaceholders(batch.length, width), batch.flatMap((r) => r.values));
+    await session.query('RELEASE SAVEPOINT copy_batch');
+    return;
+  } catch {
+    await session.query('ROLLBACK TO SAVEPOINT copy_batch');
+  }
+  for (const row of batch) {
+    try {
+      await session.query(head + rowsPlaceholders(1, width), row.values);
+    } catch (error) {
+      throw new CopyLoadError(`${uri} line ${row.line}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function rowsPlaceholders(rows: number, width: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+  return out.join(', ');
+}
+
+function toSqlValue(value: string, typeOid: number, copy: CopyCommand): string | null {
+  if (copy.nullAs !== undefined && value === copy.nullAs) return null;
+  if (value === '' && (copy.emptyAsNull || !TEXT_OIDS.has(typeOid))) return null;
+  if (copy.blanksAsNull && value.trim() === '') return null;
+  return value;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function splitS3(uri: string): { bucket: string; prefix: string } {
+  const rest = uri.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
+}

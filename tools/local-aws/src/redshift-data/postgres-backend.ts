@@ -1,0 +1,43 @@
+import pg from 'pg';
+import { REDSHIFT_COMPAT_SQL, type SqlBackend, type SqlResult, type SqlSession } from './sql-backend.js';
+
+// Keep PostgreSQL's text form of every value; the Data API layer types it by OID.
+const textTypes = { getTypeParser: () => (value: string) => value };
+
+/** A PostgreSQL server (the local stack's throwaway cluster, or any other) reached by connection string. */
+export async function postgresBackend(connectionString: string): Promise<SqlBackend> {
+  const pool = new pg.Pool({ connectionString, max: 4, types: textTypes });
+  await pool.query(REDSHIFT_COMPAT_SQL);
+  const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({ query: (sql, params) => run(client, sql, params) });
+  return {
+    name: 'postgresql',
+    ...session(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(session(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function run(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly (string | null)[]): Promise<SqlResult> {
+  const raw = (await client.query({ text: sql, values: params ? [...params] : [], rowMode: 'array' })) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
+  const result = Array.isArray(raw) ? raw.at(-1) : raw;
+  if (!result) return { columns: [], rows: [], rowCount: 0 };
+  const fields = result.fields ?? [];
+  return {
+    columns: fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID })),
+    rows: result.rows.map((row) => row.map((v) => (v === null || v === undefined ? null : String(v)))),
+    rowCount: fields.length > 0 ? result.rows.length : (result.rowCount ?? 0),
+  };
+}

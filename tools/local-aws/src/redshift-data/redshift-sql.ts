@@ -1,0 +1,181 @@
+/**
+ * The Redshift-only SQL the pipelines send, turned into what PostgreSQL runs. Pure: no I/O.
+ *
+ * Supported: `COPY … FROM 's3://…'` (parsed into a `CopyCommand`, executed by the stand-in),
+ * `:name` parameters, and Redshift table attributes that PostgreSQL does not know
+ * (DISTSTYLE, DISTKEY, SORTKEY, ENCODE, BACKUP) which are dropped. Anything else Redshift-only that
+ * the stand-in cannot honour (UNLOAD, CREATE EXTERNAL …) fails with `UnsupportedSqlError`.
+ */
+
+export class UnsupportedSqlError extends Error {
+  override readonly name = 'UnsupportedSqlError';
+}
+
+export interface CopyCommand {
+  table: string;
+  columns?: string[];
+  /** `s3://bucket/prefix`: every object whose key starts with it is loaded. */
+  from: string;
+  format: 'csv' | 'parquet';
+  gzip: boolean;
+  ignoreHeader: number;
+  delimiter: string;
+  quote: string;
+  nullAs?: string;
+  emptyAsNull: boolean;
+  blanksAsNull: boolean;
+}
+
+export type TranslatedStatement = { kind: 'sql'; sql: string; params: Array<string | null> } | { kind: 'copy'; copy: CopyCommand };
+
+const UNSUPPORTED = [/^\s*unload\b/i, /^\s*create\s+external\b/i, /^\s*alter\s+table\s+\S+\s+append\s+from\b/i];
+
+export function translateStatement(sql: string, parameters: ReadonlyArray<{ name: string; value: string }> = []): TranslatedStatement {
+  const trimmed = sql.trim().replace(/;\s*$/, '');
+  for (const pattern of UNSUPPORTED) {
+    if (pattern.test(trimmed)) throw new UnsupportedSqlError(`not supported by the local Redshift stand-in: ${trimmed.split(/\s+/).slice(0, 3).join(' ')} …`);
+  }
+  if (/^copy\s/i.test(trimmed)) {
+    if (parameters.length > 0) throw new UnsupportedSqlError('COPY does not take parameters');
+    return { kind: 'copy', copy: parseCopy(trimmed) };
+  }
+  const { sql: positional, params } = bindNamedParameters(dropTableAttributes(trimmed), parameters);
+  return { kind: 'sql', sql: positional, params };
+}
+
+/** Redshift physical-design clauses have no PostgreSQL meaning; drop them outside quotes. */
+export function dropTableAttributes(sql: string): string {
+  if (!/^\s*(create|alter)\s/i.test(sql)) return sql;
+  return mapOutsideQuotes(sql, (code) =>
+    code
+      .replace(/\bdiststyle\s+(auto|even|key|all)\b/gi, '')
+      .replace(/\b(compound\s+|interleaved\s+)?sortkey\s*(\(\s*[^)]*\))?(\s+auto)?/gi, '')
+      .replace(/\bdistkey\s*(\(\s*[^)]*\))?/gi, '')
+      .replace(/\bencode\s+(auto|raw|az64|bytedict|delta|delta32k|lzo|mostly8|mostly16|mostly32|runlength|text255|text32k|zstd)\b/gi, '')
+      .replace(/\bbackup\s+(yes|no)\b/gi, ''),
+  );
+}
+
+/** `:name` -> `$n` (not inside quotes, comments or `::` casts); values keep their order of first use. */
+export function bindNamedParameters(sql: string, parameters: ReadonlyArray<{ name: string; value: string }>): { sql: string; params: Array<string | null> } {
+  if (parameters.length === 0) return { sql, params: [] };
+  const values = new Map(parameters.map((p) => [p.name, p.value]));
+  const order: string[] = [];
+  const out = mapOutsideQuotes(sql, (code) =>
+    code.replace(/(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string) => {
+      if (!values.has(name)) throw new UnsupportedSqlError(`parameter :${name} is used but not given`);
+      let index = order.indexOf(name);
+      if (index === -1) index = order.push(name) - 1;
+      return `$${index + 1}`;
+    }),
+  );
+  const unused = parameters.filter((p) => !order.includes(p.name)).map((p) => p.name);
+  if (unused.length > 0) throw new UnsupportedSqlError(`parameters given but not used in the SQL: ${unused.join(', ')}`);
+  return { sql: out, params: order.map((name) => values.get(name) ?? null) };
+}
+
+/** Applies `fn` to the parts of `sql` outside '…' strings, "…" identifiers and comments. */
+function mapOutsideQuotes(sql: string, fn: (code: string) => string): string {
+  const parts = sql.split(/('(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/)/);
+  return parts.map((part, i) => (i % 2 === 1 ? part : fn(part))).join('');
+}
+
+const COPY_HEAD = /^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+'([^']*)'\s*([\s\S]*)$/i;
+
+export function parseCopy(sql: string): CopyCommand {
+  const head = COPY_HEAD.exec(sql);
+  if (!head) throw new UnsupportedSqlError(`cannot read this COPY statement; expected COPY table [(columns)] FROM 's3://…' options`);
+  const [, table = '', , columnList, from = '', rest = ''] = head;
+  if (!from.startsWith('s3://')) throw new UnsupportedSqlError(`COPY FROM '${from}': the stand-in loads from s3:// only`);
+  const copy: CopyCommand = {
+    table,
+    ...(columnList ? { columns: columnList.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    from,
+    format: 'csv',
+    gzip: false,
+    ignoreHeader: 0,
+    delimiter: ',',
+    quote: '"',
+    emptyAsNull: false,
+    blanksAsNull: false,
+  };
+  const tokens = tokenize(rest);
+  for (let i = 0; i < tokens.length; i++) {
+    const word = (tokens[i] as string).toUpperCase();
+    const arg = () => {
+      if (tokens[i + 1]?.toUpperCase() === 'AS') i++;
+      const value = tokens[++i];
+      if (value === undefined) throw new UnsupportedSqlError(`COPY option ${word} needs a value`);
+      return unquote(value);
+    };
+    switch (word) {
+      case 'IAM_ROLE':
+      case 'CREDENTIALS':
+      case 'REGION':
+      case 'TIMEFORMAT':
+      case 'DATEFORMAT':
+      case 'ENCODING':
+      case 'MAXERROR':
+        arg(); // accepted; the stand-in reads with the stack's own credentials and ISO formats
+        break;
+      case 'ACCESS_KEY_ID':
+      case 'SECRET_ACCESS_KEY':
+      case 'SESSION_TOKEN':
+        arg();
+        break;
+      case 'FORMAT':
+        if (tokens[i + 1]?.toUpperCase() === 'AS') i++;
+        copy.format = formatOf(tokens[++i]);
+        break;
+      case 'CSV':
+      case 'PARQUET':
+        copy.format = formatOf(word);
+        break;
+      case 'GZIP':
+        copy.gzip = true;
+        break;
+      case 'IGNOREHEADER':
+        copy.ignoreHeader = Number(arg());
+        break;
+      case 'DELIMITER':
+        copy.delimiter = arg();
+        break;
+      case 'QUOTE':
+        copy.quote = arg();
+        break;
+      case 'NULL':
+        copy.nullAs = arg();
+        break;
+      case 'EMPTYASNULL':
+        copy.emptyAsNull = true;
+        break;
+      case 'BLANKSASNULL':
+        copy.blanksAsNull = true;
+        break;
+      case 'TRUNCATECOLUMNS':
+      case 'ACCEPTINVCHARS':
+      case 'COMPUPDATE':
+      case 'STATUPDATE':
+        if (/^(ON|OFF|TRUE|FALSE)$/i.test(tokens[i + 1] ?? '')) i++;
+        break;
+      default:
+        throw new UnsupportedSqlError(`COPY option ${tokens[i]} is not supported by the local Redshift stand-in`);
+    }
+  }
+  return copy;
+}
+
+function formatOf(token: string | undefined): 'csv' | 'parquet' {
+  const format = token?.toUpperCase();
+  if (format === 'CSV') return 'csv';
+  if (format === 'PARQUET') return 'parquet';
+  throw new UnsupportedSqlError(`COPY FORMAT ${token ?? ''}: the stand-in supports CSV and PARQUET`);
+}
+
+function tokenize(text: string): string[] {
+  return text.match(/'(?:[^']|'')*'|[^\s]+/g) ?? [];
+}
+
+function unquote(token: string): string {
+  return token.startsWith("'") && token.endsWith("'") ? token.slice(1, -1).replace(/''/g, "'") : token;
+}

@@ -1,0 +1,27 @@
+/** A result as the Data API needs it: column names and PostgreSQL type OIDs, values as text or null. */
+export interface SqlResult {
+  columns: Array<{ name: string; typeOid: number }>;
+  rows: Array<Array<string | null>>;
+  /** Rows affected (INSERT/UPDATE/DELETE/COPY) or returned. */
+  rowCount: number;
+}
+
+/** A session that statements of one transaction run in. */
+export interface SqlSession {
+  /** One statement with `$1…` parameters, or several statements separated by `;` without parameters. */
+  query(sql: string, params?: readonly (string | null)[]): Promise<SqlResult>;
+}
+
+/** The warehouse engine behind the Redshift Data API front: PGlite in-process or a PostgreSQL server. */
+export interface SqlBackend extends SqlSession {
+  readonly name: string;
+  /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// Statements the Data API stand-in runs once per database so common Redshift functions work.
+export const REDSHIFT_COMPAT_SQL = `
+CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
+CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
+`;
