@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Bundles an entry point into one ESM file: a pipeline main is what its container image runs.
-// Usage: node tools/bundle.mjs <entry.ts> <out.mjs>   (from the project folder)
+// Usage: node tools/bundle.mjs <entry.ts> <out.mjs> [--external-packages]   (from the project folder)
+// --external-packages leaves npm dependencies out (loaded from node_modules at run time): for dev
+// tools whose dependencies ship WASM or native files next to their code (PGlite, LevelDB).
 import { build } from 'esbuild';
 
-const [entry, outfile] = process.argv.slice(2);
+const [entry, outfile, flag] = process.argv.slice(2);
 if (!entry || !outfile) {
   console.error('usage: bundle.mjs <entry.ts> <out.mjs>');
   process.exit(2);
@@ -23,4 +25,5 @@ await build({
   // CommonJS dependencies (the AWS SDK, pino) call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
+  ...(flag === '--external-packages' ? { packages: 'external' } : {}),
 });

@@ -1,33 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { s3ClientFor } from './aws-clients.js';
+import { startDynalite } from './dynamodb.js';
+import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
+import type { FaultService } from './faults/service-errors.js';
 import { startMoto } from './moto.js';
+import { startRedshiftData, type WarehouseEngine } from './redshift-data/index.js';
 
-/** moto accepts any credentials; these are the ones the stack prints and tests use. */
+/** moto and the other stand-ins accept any credentials; these are the ones the stack prints and tests use. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local-secret', region: 'us-east-1' } as const;
 
+export type LocalService = 's3' | 'glue' | 'dynamodb' | 'redshift-data';
+export const ALL_SERVICES: readonly LocalService[] = ['s3', 'dynamodb', 'redshift-data', 'glue'];
+
 export interface LocalAwsOptions {
-  /** Fixed port for moto (S3, Glue); a free one by default. */
+  /** Which stand-ins to start (default all). */
+  services?: readonly LocalService[];
+  /**
+   * Where DynamoDB tables and the warehouse persist (`<dataDir>/dynamodb`, `<dataDir>/warehouse`).
+   * Without it they live in memory. S3 and Glue (moto) always live in memory.
+   */
+  dataDir?: string;
+  /** Engine behind the Redshift Data API: in-process PGlite (default) or a throwaway PostgreSQL 15 cluster. */
+  warehouse?: WarehouseEngine;
+  /** Put a fault-injecting proxy in front of these services. */
+  faults?: FaultOptions & { services: readonly LocalService[] };
   motoPort?: number;
 }
 
 export interface LocalAws {
-  /** `AWS_ENDPOINT_URL_<SERVICE>` values, keyed by service suffix (`S3`, `GLUE`). */
+  /** `AWS_ENDPOINT_URL_<SERVICE>` values, keyed by suffix: `S3`, `DYNAMODB`, `REDSHIFT_DATA`, `GLUE`. */
   readonly endpoints: Readonly<Record<string, string>>;
   /** Every environment variable an AWS SDK client needs to reach the stack. */
   readonly env: Readonly<Record<string, string>>;
+  /** Fault proxies by service, when fault injection is on. */
+  readonly faults: Readonly<Partial<Record<LocalService, FaultProxy>>>;
   stop(): Promise<void>;
 }
 
-/** Starts the local stand-ins for AWS on loopback. */
+const ENV_SUFFIX: Record<LocalService, string> = { s3: 'S3', glue: 'GLUE', dynamodb: 'DYNAMODB', 'redshift-data': 'REDSHIFT_DATA' };
+
+/** Starts the local stand-ins for AWS on loopback; `stop()` ends them all, child processes included. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
-  const moto = await startMoto(options.motoPort === undefined ? {} : { port: options.motoPort });
-  const endpoints = { S3: moto.endpoint, GLUE: moto.endpoint };
-  return {
-    endpoints,
-    env: {
-      ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_REGION: LOCAL_CREDENTIALS.region,
-    },
-    stop: () => moto.stop(),
+  const services = new Set(options.services ?? ALL_SERVICES);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  try {
+    const direct: Partial<Record<LocalService, string>> = {};
+    const needsMoto = services.has('s3') || services.has('glue') || services.has('redshift-data');
+    if (needsMoto) {
+      const moto = await startMoto(options.motoPort === undefined ? {} : { port: options.motoPort });
+      stops.push(() => moto.stop());
+      if (services.has('s3')) direct.s3 = moto.endpoint;
+      if (services.has('glue')) direct.glue = moto.endpoint;
+      if (services.has('redshift-data')) {
+        // COPY reads staging files from the S3 stand-in directly, never through a fault proxy.
+        const s3 = s3ClientFor(moto.endpoint);
+        stops.push(async () => s3.destroy());
+        const warehouseDir = options.dataDir ? join(options.dataDir, 'warehouse') : undefined;
+        if (warehouseDir) mkdirSync(warehouseDir, { recursive: true });
+        const redshift = await startRedshiftData({ engine: options.warehouse ?? 'pglite', s3, ...(warehouseDir ? { dataDir: warehouseDir } : {}) });
+        stops.push(() => redshift.stop());
+        direct['redshift-data'] = redshift.endpoint;
+      }
+    }
+    if (services.has('dynamodb')) {
+      const dynamoDir = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+      if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
+      const dynamo = await startDynalite(dynamoDir ? { dataDir: dynamoDir } : {});
+      stops.push(() => dynamo.stop());
+      direct.dynamodb = dynamo.endpoint;
+    }
+
+    const faults: Partial<Record<LocalService, FaultProxy>> = {};
+    const endpoints: Record<string, string> = {};
+    for (const service of ALL_SERVICES) {
+      const endpoint = direct[service];
+      if (!endpoint) continue;
+      if (options.faults?.services.includes(service)) {
+        const proxy = await startFaultProxy(service as FaultService, endpoint, options.faults);
+        stops.push(() => proxy.stop());
+        faults[service] = proxy;
+        endpoints[ENV_SUFFIX[service]] = proxy.endpoint;
+      } else endpoints[ENV_SUFFIX[service]] = endpoint;
+    }
+    return {
+      endpoints,
+      faults,
+      env: {
+        ...Object.fromEntries(Object.entries(endpoints).map(([suffix, url]) => [`AWS_ENDPOINT_URL_${suffix}`, url])),
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_REGION: LOCAL_CREDENTIALS.region,
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }

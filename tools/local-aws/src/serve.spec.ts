@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetDatabasesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const serveBundle = fileURLToPath(new URL('../dist/serve.mjs', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'serve-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('serve (the bundled command)', () => {
+  it('prints endpoint and credential lines, then ready within 10 s; SIGTERM leaves no process behind', async () => {
+    const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready\n')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const lines = out.trim().split('\n');
+    expect(lines.at(-1)).toBe('ready');
+    const env = Object.fromEntries(lines.slice(0, -1).map((l) => l.split('=') as [string, string]));
+    expect(Object.keys(env)).toEqual([
+      'AWS_ENDPOINT_URL_S3',
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_ENDPOINT_URL_REDSHIFT_DATA',
+      'AWS_ENDPOINT_URL_GLUE',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_REGION',
+    ]);
+    for (const key of Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL_'))) expect(env[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const credentials = { accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '' };
+    const glue = new GlueClient({ endpoint: env['AWS_ENDPOINT_URL_GLUE'], region: env['AWS_REGION'], credentials });
+    expect((await glue.send(new GetDatabasesCommand({}))).DatabaseList).toEqual([]);
+    glue.destroy();
+    const dynamo = new DynamoDBClient({ endpoint: env['AWS_ENDPOINT_URL_DYNAMODB'], region: env['AWS_REGION'], credentials });
+    expect((await dynamo.send(new ListTablesCommand({}))).TableNames).toEqual([]);
+    dynamo.destroy();
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const motoPort = new URL(env['AWS_ENDPOINT_URL_S3'] ?? '').port;
+    await expect(fetch(`http://127.0.0.1:${motoPort}/`)).rejects.toThrow();
+  });
+});
