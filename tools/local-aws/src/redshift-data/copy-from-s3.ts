@@ -1,5 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
+import { quoteIdent } from '@etl/sql';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UnsupportedSqlError, type CopyCommand } from './redshift-sql.js';
@@ -94,10 +95,6 @@ function toSqlValue(value: string, typeOid: number, copy: CopyCommand): string |
   if (value === '' && (copy.emptyAsNull || !TEXT_OIDS.has(typeOid))) return null;
   if (copy.blanksAsNull && value.trim() === '') return null;
   return value;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function splitS3(uri: string): { bucket: string; prefix: string } {

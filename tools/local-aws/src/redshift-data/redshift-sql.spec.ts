@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedSqlError, bindNamedParameters, dropTableAttributes, parseCopy, translateStatement } from './redshift-sql.js';
+import { UnsupportedSqlError, dropTableAttributes, parseCopy, translateStatement } from './redshift-sql.js';
 
 describe('parseCopy', () => {
   it('reads the COPY the pipelines send', () => {
@@ -41,8 +41,8 @@ describe('translateStatement', () => {
   });
 
   it('says which parameter is missing or unused', () => {
-    expect(() => bindNamedParameters('SELECT :a', [{ name: 'b', value: '1' }])).toThrow('parameter :a is used but not given');
-    expect(() => bindNamedParameters('SELECT :a', [{ name: 'a', value: '1' }, { name: 'b', value: '2' }])).toThrow('not used in the SQL: b');
+    expect(() => translateStatement('SELECT :a', [{ name: 'b', value: '1' }])).toThrow('parameter :a is used but not given');
+    expect(() => translateStatement('SELECT :a', [{ name: 'a', value: '1' }, { name: 'b', value: '2' }])).toThrow('not used in the SQL: b');
   });
 
   it('drops Redshift physical design from DDL', () => {

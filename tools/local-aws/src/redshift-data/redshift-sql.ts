@@ -1,3 +1,5 @@
+import { bindNamedParameters, mapOutsideQuotes, ParameterError } from '@etl/sql';
+
 /**
  * The Redshift-only SQL the pipelines send, turned into what PostgreSQL runs. Pure: no I/O.
  *
@@ -39,8 +41,13 @@ export function translateStatement(sql: string, parameters: ReadonlyArray<{ name
     if (parameters.length > 0) throw new UnsupportedSqlError('COPY does not take parameters');
     return { kind: 'copy', copy: parseCopy(trimmed) };
   }
-  const { sql: positional, params } = bindNamedParameters(dropTableAttributes(trimmed), parameters);
-  return { kind: 'sql', sql: positional, params };
+  try {
+    const { sql: positional, values } = bindNamedParameters(dropTableAttributes(trimmed), Object.fromEntries(parameters.map((p) => [p.name, p.value])));
+    return { kind: 'sql', sql: positional, params: values };
+  } catch (error) {
+    if (error instanceof ParameterError) throw new UnsupportedSqlError(error.message);
+    throw error;
+  }
 }
 
 /** Redshift physical-design clauses have no PostgreSQL meaning; drop them outside quotes. */
@@ -54,30 +61,6 @@ export function dropTableAttributes(sql: string): string {
       .replace(/\bencode\s+(auto|raw|az64|bytedict|delta|delta32k|lzo|mostly8|mostly16|mostly32|runlength|text255|text32k|zstd)\b/gi, '')
       .replace(/\bbackup\s+(yes|no)\b/gi, ''),
   );
-}
-
-/** `:name` -> `$n` (not inside quotes, comments or `::` casts); values keep their order of first use. */
-export function bindNamedParameters(sql: string, parameters: ReadonlyArray<{ name: string; value: string }>): { sql: string; params: Array<string | null> } {
-  if (parameters.length === 0) return { sql, params: [] };
-  const values = new Map(parameters.map((p) => [p.name, p.value]));
-  const order: string[] = [];
-  const out = mapOutsideQuotes(sql, (code) =>
-    code.replace(/(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string) => {
-      if (!values.has(name)) throw new UnsupportedSqlError(`parameter :${name} is used but not given`);
-      let index = order.indexOf(name);
-      if (index === -1) index = order.push(name) - 1;
-      return `$${index + 1}`;
-    }),
-  );
-  const unused = parameters.filter((p) => !order.includes(p.name)).map((p) => p.name);
-  if (unused.length > 0) throw new UnsupportedSqlError(`parameters given but not used in the SQL: ${unused.join(', ')}`);
-  return { sql: out, params: order.map((name) => values.get(name) ?? null) };
-}
-
-/** Applies `fn` to the parts of `sql` outside '…' strings, "…" identifiers and comments. */
-function mapOutsideQuotes(sql: string, fn: (code: string) => string): string {
-  const parts = sql.split(/('(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/)/);
-  return parts.map((part, i) => (i % 2 === 1 ? part : fn(part))).join('');
 }
 
 const COPY_HEAD = /^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+'([^']*)'\s*([\s\S]*)$/i;

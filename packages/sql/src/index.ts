@@ -1,0 +1,2 @@
+export { bindNamedParameters, mapOutsideQuotes, ParameterError } from './named-parameters.js';
+export { quoteIdent, quoteQualified, splitQualified, quoteLiteral } from './quote.js';
