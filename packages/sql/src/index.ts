@@ -1,2 +1,3 @@
 export { bindNamedParameters, mapOutsideQuotes, ParameterError } from './named-parameters.js';
 export { quoteIdent, quoteQualified, splitQualified, quoteLiteral } from './quote.js';
+export { pgTypeName, pgValueKind, pgTextParsers } from './pg-types.js';

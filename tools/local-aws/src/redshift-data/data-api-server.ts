@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pgTypeName, pgValueKind } from '@etl/sql';
 import type { SqlResult } from './sql-backend.js';
 import type { Statement, StatementRunner, SubStatement } from './statements.js';
 
@@ -17,12 +18,6 @@ class ApiError extends Error {
 type Json = Record<string, unknown>;
 
 const PAGE_ROWS = 1000;
-
-/** Type names the real service reports for PostgreSQL type OIDs (Redshift uses the same names). */
-const TYPE_NAMES: Record<number, string> = {
-  16: 'bool', 20: 'int8', 21: 'int2', 23: 'int4', 25: 'text', 700: 'float4', 701: 'float8', 1042: 'bpchar', 1043: 'varchar',
-  1082: 'date', 1083: 'time', 1114: 'timestamp', 1184: 'timestamptz', 1700: 'numeric', 114: 'json', 3802: 'jsonb', 19: 'name', 26: 'oid',
-};
 
 /**
  * The Redshift Data API's JSON protocol (`X-Amz-Target: RedshiftData.<Operation>`) over a statement
@@ -199,7 +194,7 @@ function resultPage(result: SqlResult, nextToken: unknown): Json {
   const offset = typeof nextToken === 'string' ? Number(nextToken) : 0;
   const rows = result.rows.slice(offset, offset + PAGE_ROWS);
   return {
-    ColumnMetadata: result.columns.map((c) => ({ name: c.name, label: c.name, typeName: TYPE_NAMES[c.typeOid] ?? `oid${c.typeOid}`, nullable: 1 })),
+    ColumnMetadata: result.columns.map((c) => ({ name: c.name, label: c.name, typeName: pgTypeName(c.typeOid), nullable: 1 })),
     Records: rows.map((row) => row.map((value, i) => field(value, result.columns[i]?.typeOid ?? 25))),
     TotalNumRows: result.rows.length,
     ...(offset + PAGE_ROWS < result.rows.length ? { NextToken: String(offset + PAGE_ROWS) } : {}),
@@ -209,8 +204,14 @@ function resultPage(result: SqlResult, nextToken: unknown): Json {
 /** Typed fields as the real service returns them: integers as longValue, floats as doubleValue, decimals as strings. */
 function field(value: string | null, typeOid: number): Json {
   if (value === null) return { isNull: true };
-  if (typeOid === 20 || typeOid === 21 || typeOid === 23) return { longValue: Number(value) };
-  if (typeOid === 700 || typeOid === 701) return { doubleValue: Number(value) };
-  if (typeOid === 16) return { booleanValue: value === 't' || value === 'true' };
-  return { stringValue: value };
+  switch (pgValueKind(typeOid)) {
+    case 'integer':
+      return { longValue: Number(value) };
+    case 'float':
+      return { doubleValue: Number(value) };
+    case 'boolean':
+      return { booleanValue: value === 't' || value === 'true' };
+    default:
+      return { stringValue: value };
+  }
 }

@@ -1,13 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pgTextParsers } from '@etl/sql';
 import { REDSHIFT_COMPAT_SQL, type SqlBackend, type SqlResult, type SqlSession } from './sql-backend.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
-
-// Every value comes back as PostgreSQL's text form; the Data API layer types it by OID.
-const asText = (value: string) => value;
-const TEXT_PARSERS: Record<number, (value: string) => string> = Object.fromEntries(
-  [16, 17, 20, 21, 23, 26, 114, 700, 701, 1082, 1083, 1114, 1184, 1186, 1700, 3802].map((oid) => [oid, asText]),
-);
 
 /** PGlite (PostgreSQL compiled to WASM, in-process): the embedded warehouse. `dataDir` persists it. */
 export async function pgliteBackend(dataDir?: string): Promise<SqlBackend> {
@@ -24,10 +19,10 @@ export async function pgliteBackend(dataDir?: string): Promise<SqlBackend> {
 
 async function run(db: Queryable, sql: string, params?: readonly (string | null)[]): Promise<SqlResult> {
   if (params && params.length > 0) {
-    const result = await db.query<unknown[]>(sql, [...params], { rowMode: 'array', parsers: TEXT_PARSERS });
+    const result = await db.query<unknown[]>(sql, [...params], { rowMode: 'array', parsers: pgTextParsers });
     return toResult(result.fields, result.rows, result.affectedRows);
   }
-  const results = await db.exec(sql, { rowMode: 'array', parsers: TEXT_PARSERS });
+  const results = await db.exec(sql, { rowMode: 'array', parsers: pgTextParsers });
   const last = results.at(-1);
   if (!last) return { columns: [], rows: [], rowCount: 0 };
   return toResult(last.fields, last.rows as unknown[][], last.affectedRows);

@@ -1,0 +1,142 @@
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+  type DescribeStatementResponse,
+  type Field,
+} from '@aws-sdk/client-redshift-data';
+import { TerminalError, isTransient, retry, systemClock, type Clock, type RetryPolicy } from '@etl/core';
+import { quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
+import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse, WarehouseCallOptions } from '../warehouse.js';
+
+export interface RedshiftDataOptions {
+  /** Redshift Serverless workgroup, or … */
+  workgroupName?: string;
+  /** … a provisioned cluster. */
+  clusterIdentifier?: string;
+  database: string;
+  /** Secrets Manager secret with the credentials, or … */
+  secretArn?: string;
+  /** … a database user (provisioned clusters, temporary credentials). */
+  dbUser?: string;
+  /** Role Redshift assumes to read staged files in `loadCsv` (`COPY … IAM_ROLE`). */
+  iamRole?: string;
+  /** First poll delay; grows by half each poll up to `maxPollMs`. */
+  pollMs?: number;
+  maxPollMs?: number;
+  /** Retries of throttled or 5xx Data API calls (seconds of backoff, not the seed's 5-minute sleeps). */
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  client?: RedshiftDataClient;
+}
+
+const FINAL = new Set(['FINISHED', 'FAILED', 'ABORTED']);
+
+/** Redshift through the Data API (`@aws-sdk/client-redshift-data`): submit, poll, page typed results. */
+export class RedshiftDataWarehouse implements Warehouse {
+  readonly name = 'redshift-data';
+  private readonly client: RedshiftDataClient;
+  private readonly target: Record<string, string>;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: RedshiftDataOptions) {
+    if (!options.workgroupName === !options.clusterIdentifier) throw new TerminalError('CONFIG', 'give exactly one of workgroupName (Serverless) or clusterIdentifier (provisioned)');
+    this.client = options.client ?? new RedshiftDataClient({});
+    this.clock = options.clock ?? systemClock;
+    this.target = Object.fromEntries(
+      Object.entries({ WorkgroupName: options.workgroupName, ClusterIdentifier: options.clusterIdentifier, Database: options.database, SecretArn: options.secretArn, DbUser: options.dbUser }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
+  }
+
+  async query(sql: string, parameters: SqlParameters = {}, options: WarehouseCallOptions = {}): Promise<QueryResult> {
+    const Parameters = Object.entries(parameters).map(([name, value]) => ({ name, value }));
+    const { Id } = await this.call(() => this.client.send(new ExecuteStatementCommand({ ...this.target, Sql: sql, ...(Parameters.length ? { Parameters } : {}) })), options);
+    const done = await this.wait(String(Id), sql, options);
+    if (!done.HasResultSet) return { columns: [], rows: [], rowCount: Math.max(0, done.ResultRows ?? 0) };
+    return this.result(String(Id), options);
+  }
+
+  async transaction(statements: readonly string[], options: WarehouseCallOptions = {}): Promise<number[]> {
+    if (statements.length === 0) return [];
+    const { Id } = await this.call(() => this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })), options);
+    const done = await this.wait(String(Id), statements.join(';\n'), options);
+    return (done.SubStatements ?? []).map((s) => Math.max(0, s.ResultRows ?? 0));
+  }
+
+  async loadCsv(load: CsvLoad, options: WarehouseCallOptions = {}): Promise<number> {
+    if (!load.stagingUri.startsWith('s3://')) throw new TerminalError('CONFIG', `Redshift loads staged files from s3:// only, got ${load.stagingUri}`);
+    if (!this.options.iamRole) throw new TerminalError('CONFIG', 'loading staged files into Redshift needs an IAM role (--iam_role)');
+    const sql = [
+      `COPY ${quoteQualified(load.table)} (${load.columns.map(quoteIdent).join(', ')})`,
+      `FROM ${quoteLiteral(load.stagingUri)}`,
+      `IAM_ROLE ${quoteLiteral(this.options.iamRole)}`,
+      'FORMAT AS CSV',
+      ...(load.gzip ? ['GZIP'] : []),
+      ...(load.header ? ['IGNOREHEADER 1'] : []),
+      `NULL AS ${quoteLiteral(load.nullAs ?? '\\N')}`,
+      "TIMEFORMAT 'auto'",
+    ].join(' ');
+    return (await this.query(sql, {}, options)).rowCount;
+  }
+
+  async close(): Promise<void> {
+    if (!this.options.client) this.client.destroy();
+  }
+
+  /** Only throttling and 5xx are retried: a statement the service never accepted cannot run twice. */
+  private call<T>(operation: () => Promise<T>, options: WarehouseCallOptions): Promise<T> {
+    return retry(operation, { policy: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 15_000, ...this.options.retry }, clock: this.clock, shouldRetry: isTransient, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  private async wait(id: string, sql: string, options: WarehouseCallOptions): Promise<DescribeStatementResponse> {
+    let delay = this.options.pollMs ?? 100;
+    for (;;) {
+      if (options.signal?.aborted) {
+        await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+        options.signal.throwIfAborted();
+      }
+      const status = await this.call(() => this.client.send(new DescribeStatementCommand({ Id: id })), options);
+      if (FINAL.has(String(status.Status))) {
+        if (status.Status === 'FINISHED') return status;
+        throw new TerminalError(status.Status === 'ABORTED' ? 'ABORTED' : 'INTERNAL', `Redshift statement ${status.Status}: ${status.Error ?? 'no error given'}\n  in: ${excerpt(sql)}`, {
+          details: { statementId: id },
+        });
+      }
+      await this.clock.sleep(delay, options.signal);
+      delay = Math.min(this.options.maxPollMs ?? 2000, Math.ceil(delay * 1.5));
+    }
+  }
+
+  private async result(id: string, options: WarehouseCallOptions): Promise<QueryResult> {
+    const rows: SqlValue[][] = [];
+    let columns: QueryResult['columns'] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(() => this.client.send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })), options);
+      if (columns.length === 0) columns = (page.ColumnMetadata ?? []).map((c) => ({ name: String(c.name), type: String(c.typeName) }));
+      for (const record of page.Records ?? []) rows.push(record.map(fieldValue));
+      token = page.NextToken;
+    } while (token);
+    return { columns, rows, rowCount: rows.length };
+  }
+}
+
+function fieldValue(field: Field): SqlValue {
+  if (field.isNull) return null;
+  if (field.stringValue !== undefined) return field.stringValue;
+  if (field.longValue !== undefined) return field.longValue;
+  if (field.doubleValue !== undefined) return field.doubleValue;
+  if (field.booleanValue !== undefined) return field.booleanValue;
+  if (field.blobValue !== undefined) return Buffer.from(field.blobValue).toString('base64');
+  return null;
+}
+
+function excerpt(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
