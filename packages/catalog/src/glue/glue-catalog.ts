@@ -1,0 +1,129 @@
+import {
+  BatchCreatePartitionCommand,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GetTablesCommand,
+  GlueClient,
+  UpdatePartitionCommand,
+  UpdateTableCommand,
+  type TableInput,
+} from '@aws-sdk/client-glue';
+import { TerminalError, TransientError, isTransient } from '@etl/core';
+import type { Catalog, Partition, TableDefinition } from '../catalog.js';
+import { fromGlueTable, storageDescriptor } from './glue-storage.js';
+
+const PARTITION_BATCH = 100; // BatchCreatePartition's limit
+
+/** The Glue Data Catalog through `@aws-sdk/client-glue` (reaches the local stack by `AWS_ENDPOINT_URL_GLUE`). */
+export class GlueCatalog implements Catalog {
+  readonly name = 'glue';
+  private readonly client: GlueClient;
+
+  constructor(options: { client?: GlueClient } = {}) {
+    this.client = options.client ?? new GlueClient({});
+  }
+
+  async listTables(database: string): Promise<TableDefinition[]> {
+    const tables: TableDefinition[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new GetTablesCommand({ DatabaseName: database, ...(token ? { NextToken: token } : {}) }));
+        for (const table of page.TableList ?? []) tables.push(fromGlueTable(database, table));
+        token = page.NextToken;
+      } while (token);
+    } catch (error) {
+      throw glueError(error, `database ${database}`);
+    }
+    return tables.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async getTable(database: string, table: string): Promise<TableDefinition | undefined> {
+    try {
+      const response = await this.client.send(new GetTableCommand({ DatabaseName: database, Name: table }));
+      return response.Table ? fromGlueTable(database, response.Table) : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw glueError(error, `${database}.${table}`);
+    }
+  }
+
+  async upsertTable(table: TableDefinition): Promise<void> {
+    const input: TableInput = {
+      Name: table.name,
+      TableType: 'EXTERNAL_TABLE',
+      StorageDescriptor: storageDescriptor(table.format, table.columns, table.location),
+      PartitionKeys: table.partitionKeys.map((c) => ({ Name: c.name, Type: c.type })),
+      Parameters: { classification: table.format, ...table.parameters },
+    };
+    try {
+      await this.client.send(new UpdateTableCommand({ DatabaseName: table.database, TableInput: input }));
+      return;
+    } catch (error) {
+      if (!isNotFound(error)) throw glueError(error, `${table.database}.${table.name}`);
+    }
+    try {
+      await this.client.send(new CreateDatabaseCommand({ DatabaseInput: { Name: table.database } }));
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw glueError(error, `database ${table.database}`);
+    }
+    try {
+      await this.client.send(new CreateTableCommand({ DatabaseName: table.database, TableInput: input }));
+    } catch (error) {
+      throw glueError(error, `${table.database}.${table.name}`);
+    }
+  }
+
+  async addPartitions(database: string, table: string, partitions: readonly Partition[]): Promise<void> {
+    const definition = await this.getTable(database, table);
+    if (!definition) throw new TerminalError('NOT_FOUND', `table ${database}.${table} does not exist in the Glue catalog`);
+    for (let i = 0; i < partitions.length; i += PARTITION_BATCH) {
+      const chunk = partitions.slice(i, i + PARTITION_BATCH);
+      const input = (p: Partition) => ({ Values: p.values, StorageDescriptor: storageDescriptor(definition.format, definition.columns, p.location) });
+      try {
+        const response = await this.client.send(new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: chunk.map(input) }));
+        for (const failure of response.Errors ?? []) {
+          const existing = chunk.find((p) => JSON.stringify(p.values) === JSON.stringify(failure.PartitionValues));
+          if (failure.ErrorDetail?.ErrorCode === 'AlreadyExistsException' && existing) {
+            await this.client.send(new UpdatePartitionCommand({ DatabaseName: database, TableName: table, PartitionValueList: existing.values, PartitionInput: input(existing) }));
+          } else throw new TerminalError('IO', `partition ${JSON.stringify(failure.PartitionValues)} of ${database}.${table}: ${failure.ErrorDetail?.ErrorMessage ?? failure.ErrorDetail?.ErrorCode}`);
+        }
+      } catch (error) {
+        throw glueError(error, `partitions of ${database}.${table}`);
+      }
+    }
+  }
+
+  async listPartitions(database: string, table: string): Promise<Partition[]> {
+    const partitions: Partition[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, ...(token ? { NextToken: token } : {}) }));
+        for (const p of page.Partitions ?? []) partitions.push({ values: p.Values ?? [], location: p.StorageDescriptor?.Location ?? '' });
+        token = page.NextToken;
+      } while (token);
+    } catch (error) {
+      throw glueError(error, `partitions of ${database}.${table}`);
+    }
+    return partitions.sort((a, b) => a.values.join('\u0000').localeCompare(b.values.join('\u0000')));
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { name?: string }).name === 'EntityNotFoundException';
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return (error as { name?: string }).name === 'AlreadyExistsException';
+}
+
+function glueError(error: unknown, what: string): Error {
+  if (error instanceof TerminalError || error instanceof TransientError) return error;
+  const message = `Glue: ${what}: ${(error as Error).message}`;
+  if (isNotFound(error)) return new TerminalError('NOT_FOUND', `Glue: ${what} does not exist`, { cause: error });
+  if ((error as { name?: string }).name === 'AccessDeniedException') return new TerminalError('ACCESS_DENIED', message, { cause: error });
+  return isTransient(error) ? new TransientError('UNAVAILABLE', message, { cause: error }) : new TerminalError('IO', message, { cause: error });
+}
