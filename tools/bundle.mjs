@@ -3,7 +3,6 @@
 // Usage: node tools/bundle.mjs <entry.ts> <out.mjs> [--external-packages]   (from the project folder)
 // --external-packages leaves npm dependencies out (loaded from node_modules at run time): for dev
 // tools whose dependencies ship WASM or native files next to their code (PGlite, LevelDB).
-import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const [entry, outfile, flag] = process.argv.slice(2);
@@ -11,6 +10,16 @@ if (!entry || !outfile) {
   console.error('usage: bundle.mjs <entry.ts> <out.mjs>');
   process.exit(2);
 }
+
+/** Leaves every npm package (bare import not under @etl/) to Node at run time; workspace code is bundled. */
+const npmPackagesExternal = {
+  name: 'npm-packages-external',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@etl/') || args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
 
 await build({
   entryPoints: [entry],
@@ -26,11 +35,5 @@ await build({
   // CommonJS dependencies (the AWS SDK, pino) call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-  ...(flag === '--external-packages' ? { external: npmDependencies() } : {}),
+  ...(flag === '--external-packages' ? { plugins: [npmPackagesExternal] } : {}),
 });
-
-/** The project's npm dependencies; workspace packages (@etl/*) are still bundled from source. */
-function npmDependencies() {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !name.startsWith('@etl/'));
-}

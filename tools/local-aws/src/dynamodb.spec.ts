@@ -8,14 +8,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDbStandIn } from './dynamodb.js';
-import { startDynalite } from './dynamodb.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startEmbeddedDynamoDb } from '@etl/dynamodb';
+import { startDynamoDbLocal, type DynamoDbStandIn } from './dynamodb-local.js';
 import { LOCAL_CREDENTIALS } from './local-aws.js';
 
 /** The DynamoDB operations the pipelines use, through the real SDK, on both stand-ins. */
 const standIns: Array<[string, () => Promise<DynamoDbStandIn>]> = [
-  ['dynalite', () => startDynalite()],
+  ['dynalite', () => startEmbeddedDynamoDb()],
   ['DynamoDB Local', () => startDynamoDbLocal()],
 ];
 

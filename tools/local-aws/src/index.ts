@@ -6,6 +6,7 @@ export { startMoto, motoAvailable, MOTO_MISSING } from './moto.js';
 export type { LocalAws, LocalAwsOptions, LocalService } from './local-aws.js';
 export { startLocalAws, LOCAL_CREDENTIALS, ALL_SERVICES } from './local-aws.js';
 export { s3ClientFor } from './aws-clients.js';
-export { startDynalite, type DynamoDbStandIn } from './dynamodb.js';
+export type { DynamoDbStandIn } from './dynamodb-local.js';
+export { startDynamoDbLocal } from './dynamodb-local.js';
 export { startFaultProxy, type FaultProxy, type FaultOptions } from './faults/fault-proxy.js';
 export { startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';

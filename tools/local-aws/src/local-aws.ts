@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { s3ClientFor } from './aws-clients.js';
-import { startDynalite } from './dynamodb.js';
+import { startEmbeddedDynamoDb } from '@etl/dynamodb';
 import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
 import type { FaultService } from './faults/service-errors.js';
 import { startMoto } from './moto.js';
@@ -69,7 +69,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     if (services.has('dynamodb')) {
       const dynamoDir = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
       if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
-      const dynamo = await startDynalite(dynamoDir ? { dataDir: dynamoDir } : {});
+      const dynamo = await startEmbeddedDynamoDb(dynamoDir ? { dataDir: dynamoDir } : {});
       stops.push(() => dynamo.stop());
       direct.dynamodb = dynamo.endpoint;
     }

@@ -4,16 +4,17 @@ import type { AddressInfo } from 'node:net';
 
 const require = createRequire(import.meta.url);
 
-export interface DynamoDbStandIn {
+export interface EmbeddedDynamoDb {
   endpoint: string;
   stop(): Promise<void>;
 }
 
 /**
- * dynalite (a DynamoDB implementation on LevelDB) in this process, on loopback. With `dataDir`,
- * tables persist across restarts; without it they live in memory.
+ * The embedded DynamoDB: dynalite (DynamoDB's API on LevelDB) in this process, on loopback. The
+ * DynamoDB adapter reaches it by endpoint like any other. With `dataDir` (the runtime uses
+ * `.local/dynamodb`) tables persist across runs; without it they live in memory.
  */
-export async function startDynalite(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbStandIn> {
+export async function startEmbeddedDynamoDb(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDynamoDb> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
   await new Promise<void>((resolve, reject) => {
