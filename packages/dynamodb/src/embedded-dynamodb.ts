@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,8 @@ const require = createRequire(import.meta.url);
 export interface EmbeddedDynamoDb {
   endpoint: string;
   stop(): Promise<void>;
+  /** The same as `stop`, for callers that close connections. */
+  close(): Promise<void>;
 }
 
 /**
@@ -15,18 +18,17 @@ export interface EmbeddedDynamoDb {
  * `.local/dynamodb`) tables persist across runs; without it they live in memory.
  */
 export async function startEmbeddedDynamoDb(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDynamoDb> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+  const stop = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
   };
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop, close: stop };
 }

@@ -8,6 +8,7 @@ export const commonArgs = {
     .string()
     .min(1)
     .optional()
-    .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default .local/runs/<job>]'),
+    .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]'),
+  local_dir: z.string().min(1).default('.local').describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
   log_level: arg.enum(['trace', 'debug', 'info', 'warn', 'error'] as const, 'info', 'Lowest log level printed and exported'),
 } satisfies z.ZodRawShape;

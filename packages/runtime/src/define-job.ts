@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
+import type { Connections } from './connections.js';
 import type { ArgsShape } from './job-config.js';
 
 /** Where a run's own outputs go: `<run_output>/<runId>/…`. */
@@ -14,6 +15,8 @@ export interface RunOutputs {
 /** What the runtime hands every job besides its config. */
 export interface JobDeps {
   objects: ObjectStore;
+  /** Warehouse, catalog and DynamoDB: AWS when configured, else embedded under `--local_dir`. */
+  connections: Connections;
   outputs: RunOutputs;
   env: NodeJS.ProcessEnv;
 }

@@ -9,3 +9,5 @@ export { startProgress, formatProgress, formatBytes, formatDuration } from './pr
 export { handleShutdownSignals } from './shutdown-signals.js';
 export type { JobIo } from './run-job.js';
 export { runJob, runMain, runOutputs, exitCodes } from './run-job.js';
+export type { Connections, WarehouseTarget } from './connections.js';
+export { createConnections } from './connections.js';

@@ -14,6 +14,7 @@ import {
 } from '@etl/core';
 import { createObjectStore, joinUri, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
+import { createConnections } from './connections.js';
 import type { JobDefinition, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
 import { objectRejects } from './object-rejects.js';
@@ -54,7 +55,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     io.stderr.write(`${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`);
     return exitCodes.badArguments;
   }
-  const config = resolved.config as typeof resolved.config & { JOB_NAME?: string; run_output?: string; log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+  const config = resolved.config as typeof resolved.config & { JOB_NAME?: string; run_output?: string; local_dir: string; log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
   const jobName = config.JOB_NAME ?? job.name;
   const runId = newRunId(io.clock);
   const spool = new LogSpool();
@@ -63,7 +64,8 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
   const disposeSignals = io.handleSignals === false ? () => undefined : handleShutdownSignals(controller, logger);
   const objects = io.objects ?? createObjectStore({ env: io.env });
-  const outputs = runOutputs(config.run_output ?? `.local/runs/${jobName}`, runId);
+  const outputs = runOutputs(config.run_output ?? `${config.local_dir}/runs/${jobName}`, runId);
+  const connections = createConnections({ env: io.env, logger, objects, localDir: config.local_dir });
   const rejects = objectRejects(objects, outputs.rejects);
   const ctx = createRunContext({ jobName, runId, logger, rejects, signal, ...(io.clock ? { clock: io.clock } : {}) });
   const started = { startedAt: ctx.clock.now(), startedMs: ctx.clock.monotonicMs() };
@@ -73,7 +75,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   let dataOutputs: Record<string, string> = {};
   logger.info({ args: config, ignoredGlueArgs: resolved.ignored, outputs }, `run ${runId} of ${jobName} started`);
   try {
-    dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, outputs, env: io.env }))?.outputs ?? {};
+    dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
   } catch (caught) {
     // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
     error = signal.aborted && isAbortError(caught) && signal.reason instanceof Error ? signal.reason : caught;
@@ -82,6 +84,11 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   }
   try {
     await rejects.close();
+  } catch (caught) {
+    error ??= caught;
+  }
+  try {
+    await connections.close();
   } catch (caught) {
     error ??= caught;
   }

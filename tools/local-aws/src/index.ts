@@ -9,4 +9,4 @@ export { s3ClientFor } from './aws-clients.js';
 export type { DynamoDbStandIn } from './dynamodb-local.js';
 export { startDynamoDbLocal } from './dynamodb-local.js';
 export { startFaultProxy, type FaultProxy, type FaultOptions } from './faults/fault-proxy.js';
-export { startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';
+export { openSqlBackend, startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';

@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { s3ClientFor } from './aws-clients.js';
 import { startEmbeddedDynamoDb } from '@etl/dynamodb';
 import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
 import type { FaultService } from './faults/service-errors.js';
 import { startMoto } from './moto.js';
-import { startRedshiftData, type WarehouseEngine } from './redshift-data/index.js';
+import { openSqlBackend, startRedshiftData, type WarehouseEngine } from './redshift-data/index.js';
 
 /** moto and the other stand-ins accept any credentials; these are the ones the stack prints and tests use. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local-secret', region: 'us-east-1' } as const;
@@ -47,32 +46,37 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  const track = <T extends { stop(): Promise<void> }>(started: T): T => {
+    stops.push(() => started.stop());
+    return started;
+  };
+  // The warehouse engine is closed by the Redshift front once it owns it, else here.
+  let engineOwnedByFront = false;
+  const trackEngine = <T extends { close(): Promise<void> }>(opened: T): T => {
+    stops.push(async () => (engineOwnedByFront ? undefined : opened.close()));
+    return opened;
+  };
   try {
     const direct: Partial<Record<LocalService, string>> = {};
     const needsMoto = services.has('s3') || services.has('glue') || services.has('redshift-data');
-    if (needsMoto) {
-      const moto = await startMoto(options.motoPort === undefined ? {} : { port: options.motoPort });
-      stops.push(() => moto.stop());
-      if (services.has('s3')) direct.s3 = moto.endpoint;
-      if (services.has('glue')) direct.glue = moto.endpoint;
-      if (services.has('redshift-data')) {
-        // COPY reads staging files from the S3 stand-in directly, never through a fault proxy.
-        const s3 = s3ClientFor(moto.endpoint);
-        stops.push(async () => s3.destroy());
-        const warehouseDir = options.dataDir ? join(options.dataDir, 'warehouse') : undefined;
-        if (warehouseDir) mkdirSync(warehouseDir, { recursive: true });
-        const redshift = await startRedshiftData({ engine: options.warehouse ?? 'pglite', s3, ...(warehouseDir ? { dataDir: warehouseDir } : {}) });
-        stops.push(() => redshift.stop());
-        direct['redshift-data'] = redshift.endpoint;
-      }
+    // Start the slow parts side by side: moto (a Python process), the warehouse engine, dynalite.
+    const [moto, backend, dynamo] = await Promise.all([
+      needsMoto ? startMoto(options.motoPort === undefined ? {} : { port: options.motoPort }).then(track) : undefined,
+      services.has('redshift-data') ? openSqlBackend(options.warehouse ?? 'pglite', options.dataDir ? join(options.dataDir, 'warehouse') : undefined).then(trackEngine) : undefined,
+      services.has('dynamodb') ? startEmbeddedDynamoDb(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}).then(track) : undefined,
+    ]);
+    if (moto && services.has('s3')) direct.s3 = moto.endpoint;
+    if (moto && services.has('glue')) direct.glue = moto.endpoint;
+    if (moto && backend) {
+      // COPY reads staging files from the S3 stand-in directly, never through a fault proxy.
+      const s3 = s3ClientFor(moto.endpoint);
+      stops.push(async () => s3.destroy());
+      const redshift = await startRedshiftData({ backend, s3 });
+      engineOwnedByFront = true;
+      stops.push(() => redshift.stop());
+      direct['redshift-data'] = redshift.endpoint;
     }
-    if (services.has('dynamodb')) {
-      const dynamoDir = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
-      if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
-      const dynamo = await startEmbeddedDynamoDb(dynamoDir ? { dataDir: dynamoDir } : {});
-      stops.push(() => dynamo.stop());
-      direct.dynamodb = dynamo.endpoint;
-    }
+    if (dynamo) direct.dynamodb = dynamo.endpoint;
 
     const faults: Partial<Record<LocalService, FaultProxy>> = {};
     const endpoints: Record<string, string> = {};

@@ -5,17 +5,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetDatabasesCommand, GlueClient } from '@aws-sdk/client-glue';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 
 const serveBundle = fileURLToPath(new URL('../dist/serve.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'serve-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('serve (the bundled command)', () => {
-  it('prints endpoint and credential lines, then ready within 10 s; SIGTERM leaves no process behind', async () => {
+  // How fast `ready` comes is measured by `nx run bench:local-aws-startup`, not asserted here.
+  it('prints endpoint and credential lines, then ready; SIGTERM leaves no process behind', async () => {
     const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let out = '';
-    const started = Date.now();
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
@@ -23,7 +26,6 @@ describe('serve (the bundled command)', () => {
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
     });
-    expect(Date.now() - started).toBeLessThan(10_000);
     const lines = out.trim().split('\n');
     expect(lines.at(-1)).toBe('ready');
     const env = Object.fromEntries(lines.slice(0, -1).map((l) => l.split('=') as [string, string]));

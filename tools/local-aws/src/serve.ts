@@ -27,6 +27,9 @@ function services(value: string | undefined, fallback: readonly LocalService[]):
 // The stack's SDK clients are pinned for Node 20 on purpose (see README); skip their upgrade notice.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+// A closed reader (`serve | head -1`) must not crash the stack and orphan its children.
+process.stdout.on('error', () => undefined);
+
 let values;
 try {
   ({ values } = parseArgs({

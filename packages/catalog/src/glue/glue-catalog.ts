@@ -10,6 +10,7 @@ import {
   UpdateTableCommand,
   type TableInput,
 } from '@aws-sdk/client-glue';
+import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, TransientError, isTransient } from '@etl/core';
 import type { Catalog, Partition, TableDefinition } from '../catalog.js';
 import { fromGlueTable, storageDescriptor } from './glue-storage.js';
@@ -21,8 +22,9 @@ export class GlueCatalog implements Catalog {
   readonly name = 'glue';
   private readonly client: GlueClient;
 
-  constructor(options: { client?: GlueClient } = {}) {
-    this.client = options.client ?? new GlueClient({});
+  /** `env` (default `process.env`) configures the client the standard AWS way, unless one is given. */
+  constructor(options: { client?: GlueClient; env?: NodeJS.ProcessEnv } = {}) {
+    this.client = options.client ?? new GlueClient(awsClientConfig(options.env ?? process.env, 'GLUE'));
   }
 
   async listTables(database: string): Promise<TableDefinition[]> {

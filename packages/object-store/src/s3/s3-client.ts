@@ -1,23 +1,12 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { awsClientConfig } from '@etl/aws-env';
 
 /**
- * An S3 client configured the standard AWS way, from `env` (the process environment by default):
- * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` (MinIO, moto, the local stack), `AWS_REGION`, and
- * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`; whatever `env` does not set
- * is left to the SDK's default chain (shared config, SSO, instance and container roles).
- * An explicitly configured endpoint gets path-style addressing, because such servers rarely resolve
- * `bucket.host` names; real AWS (no endpoint set) keeps virtual-hosted style.
+ * An S3 client configured from `env` the standard AWS way (see `awsClientConfig`). An explicitly
+ * configured endpoint gets path-style addressing, because such servers (MinIO, moto, the local stack)
+ * rarely resolve `bucket.host` names; real AWS (no endpoint set) keeps virtual-hosted style.
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env, overrides: S3ClientConfig = {}): S3Client {
-  const endpoint = env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'];
-  const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  return new S3Client({
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
-    ...overrides,
-  });
+  const config = awsClientConfig(env, 'S3');
+  return new S3Client({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}), ...overrides });
 }

@@ -2,6 +2,7 @@ import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { TerminalError } from '@etl/core';
 import { objectsUnder, type ObjectStore } from '@etl/object-store';
 import { bindNamedParameters, pgTextParsers, pgTypeName, pgValueKind, quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
+import { mkdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse } from '../warehouse.js';
@@ -22,6 +23,7 @@ export class PgliteWarehouse implements Warehouse {
   ) {}
 
   static async open(options: { dataDir?: string; objects: ObjectStore }): Promise<PgliteWarehouse> {
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
     return new PgliteWarehouse(db, options.objects);
   }

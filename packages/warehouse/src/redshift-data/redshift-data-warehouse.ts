@@ -8,6 +8,7 @@ import {
   type DescribeStatementResponse,
   type Field,
 } from '@aws-sdk/client-redshift-data';
+import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, isTransient, retry, systemClock, type Clock, type RetryPolicy } from '@etl/core';
 import { quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse, WarehouseCallOptions } from '../warehouse.js';
@@ -31,6 +32,8 @@ export interface RedshiftDataOptions {
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   client?: RedshiftDataClient;
+  /** Configures the client the standard AWS way when none is given (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const FINAL = new Set(['FINISHED', 'FAILED', 'ABORTED']);
@@ -44,7 +47,7 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   constructor(private readonly options: RedshiftDataOptions) {
     if (!options.workgroupName === !options.clusterIdentifier) throw new TerminalError('CONFIG', 'give exactly one of workgroupName (Serverless) or clusterIdentifier (provisioned)');
-    this.client = options.client ?? new RedshiftDataClient({});
+    this.client = options.client ?? new RedshiftDataClient(awsClientConfig(options.env ?? process.env, 'REDSHIFT_DATA'));
     this.clock = options.clock ?? systemClock;
     this.target = Object.fromEntries(
       Object.entries({ WorkgroupName: options.workgroupName, ClusterIdentifier: options.clusterIdentifier, Database: options.database, SecretArn: options.secretArn, DbUser: options.dbUser }).filter(

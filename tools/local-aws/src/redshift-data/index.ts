@@ -16,16 +16,26 @@ export interface RedshiftDataStandIn {
   stop(): Promise<void>;
 }
 
-/** The Redshift Data API front on loopback, over PGlite (in-process) or a throwaway PostgreSQL 15 cluster. */
-export async function startRedshiftData(options: { engine?: WarehouseEngine; dataDir?: string; port?: number; s3: S3Client }): Promise<RedshiftDataStandIn> {
-  let cluster: PostgresCluster | undefined;
-  let backend: SqlBackend;
-  if ((options.engine ?? 'pglite') === 'postgres') {
-    cluster = await startPostgresCluster(options.dataDir ? { dataDir: options.dataDir } : {});
-    backend = await postgresBackend(cluster.connectionString);
-  } else {
-    backend = await pgliteBackend(options.dataDir);
-  }
+/** Opens the engine behind the front: PGlite in-process (default) or a throwaway PostgreSQL 15 cluster. */
+export async function openSqlBackend(engine: WarehouseEngine = 'pglite', dataDir?: string): Promise<SqlBackend> {
+  if (engine === 'pglite') return pgliteBackend(dataDir);
+  const cluster: PostgresCluster = await startPostgresCluster(dataDir ? { dataDir } : {});
+  const backend = await postgresBackend(cluster.connectionString);
+  return {
+    ...backend,
+    async close() {
+      await backend.close();
+      await cluster.stop();
+    },
+  };
+}
+
+/**
+ * The Redshift Data API front on loopback, over an engine (`openSqlBackend`). COPY reads staged files
+ * through `s3`. Stopping it closes the engine too.
+ */
+export async function startRedshiftData(options: { backend: SqlBackend; s3: S3Client; port?: number }): Promise<RedshiftDataStandIn> {
+  const { backend } = options;
   const runner = new StatementRunner(backend, options.s3);
   const server: Server = createDataApiServer(runner);
   const port = await listen(server, options.port ?? 0);
@@ -39,7 +49,6 @@ export async function startRedshiftData(options: { engine?: WarehouseEngine; dat
       await closed;
       await runner.drain().catch(() => undefined);
       await backend.close();
-      await cluster?.stop();
     },
   };
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../moto.js';
 import { LOCAL_CREDENTIALS } from '../local-aws.js';
 import { s3ClientFor } from '../aws-clients.js';
-import { startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './index.js';
+import { openSqlBackend, startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './index.js';
 
 let moto: MotoServer;
 let s3: S3Client;
@@ -38,7 +38,7 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
     const target = { WorkgroupName: 'local', Database: 'dev' };
 
     beforeAll(async () => {
-      standIn = await startRedshiftData({ engine, s3 });
+      standIn = await startRedshiftData({ backend: await openSqlBackend(engine), s3 });
       client = new RedshiftDataClient({ endpoint: standIn.endpoint, region: LOCAL_CREDENTIALS.region, credentials: LOCAL_CREDENTIALS });
     }, 120_000);
     afterAll(async () => {

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { awsConfiguredFor } from '@etl/aws-env';
+import { FileCatalog, GlueCatalog, type Catalog } from '@etl/catalog';
+import type { Logger } from '@etl/core';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '@etl/dynamodb';
+import { createObjectStore, type ObjectStore } from '@etl/object-store';
+import { PgliteWarehouse, RedshiftDataWarehouse, type RedshiftDataOptions, type Warehouse } from '@etl/warehouse';
+
+/** Where a pipeline's warehouse is: Redshift (workgroup or cluster named) or, when neither is, embedded. */
+export type WarehouseTarget = Partial<Pick<RedshiftDataOptions, 'workgroupName' | 'clusterIdentifier' | 'database' | 'secretArn' | 'dbUser' | 'iamRole'>>;
+
+/**
+ * The systems a job talks to, each chosen once at start-up by configuration: AWS (or a stand-in by
+ * `AWS_ENDPOINT_URL_*`) when the environment is configured for it, else the embedded default that
+ * keeps its state under `localDir` (`.local/`) so the next run sees this run's results.
+ * Opened lazily: a job that never uses the warehouse never starts one.
+ */
+export interface Connections {
+  readonly objects: ObjectStore;
+  /** Redshift through the Data API when `workgroupName` or `clusterIdentifier` is given; else PGlite in `<localDir>/warehouse`. */
+  warehouse(target?: WarehouseTarget): Promise<Warehouse>;
+  /** The Glue Data Catalog when AWS is configured for Glue; else JSON files in `<localDir>/catalog`. */
+  catalog(): Catalog;
+  /** `undefined`: use the SDK's own endpoint resolution (AWS, or `AWS_ENDPOINT_URL_DYNAMODB`). Else the embedded DynamoDB's endpoint. */
+  dynamoDbEndpoint(): Promise<string | undefined>;
+  /** Closes what was opened (the embedded warehouse and DynamoDB). */
+  close(): Promise<void>;
+}
+
+export function createConnections(options: { env: NodeJS.ProcessEnv; logger: Logger; objects?: ObjectStore; localDir?: string }): Connections {
+  const env = options.env;
+  const localDir = options.localDir ?? '.local';
+  const objects = options.objects ?? createObjectStore({ env });
+  const opened: Array<{ close(): Promise<void> }> = [];
+  let warehouse: Promise<Warehouse> | undefined;
+  let catalog: Catalog | undefined;
+  let dynamo: Promise<EmbeddedDynamoDb> | undefined;
+
+  return {
+    objects,
+    warehouse(target = {}) {
+      warehouse ??= (async () => {
+        if (target.workgroupName || target.clusterIdentifier) {
+          options.logger.info({ workgroup: target.workgroupName, cluster: target.clusterIdentifier, database: target.database }, 'warehouse: Redshift through the Data API');
+          const redshift = new RedshiftDataWarehouse({ ...target, database: target.database ?? 'dev', env });
+          opened.push(redshift);
+          return redshift;
+        }
+        const dataDir = join(localDir, 'warehouse');
+        options.logger.info({ dataDir }, 'warehouse: embedded PGlite (no Redshift workgroup or cluster given)');
+        const embedded = await PgliteWarehouse.open({ dataDir, objects });
+        opened.push(embedded);
+        return embedded;
+      })();
+      return warehouse;
+    },
+    catalog() {
+      if (!catalog) {
+        if (awsConfiguredFor(env, 'GLUE')) {
+          catalog = new GlueCatalog({ env });
+          options.logger.info('catalog: Glue Data Catalog');
+        } else {
+          const root = join(localDir, 'catalog');
+          catalog = new FileCatalog(objects, root);
+          options.logger.info({ root }, 'catalog: JSON files (no AWS configuration)');
+        }
+      }
+      return catalog;
+    },
+    async dynamoDbEndpoint() {
+      if (awsConfiguredFor(env, 'DYNAMODB')) return undefined;
+      dynamo ??= (async () => {
+        const dataDir = join(localDir, 'dynamodb');
+        const started = await startEmbeddedDynamoDb({ dataDir });
+        opened.push(started);
+        options.logger.info({ dataDir, endpoint: started.endpoint }, 'DynamoDB: embedded (no AWS configuration)');
+        return started;
+      })();
+      return (await dynamo).endpoint;
+    },
+    async close() {
+      for (const connection of opened.reverse()) await connection.close();
+    },
+  };
+}
