@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { s3ClientFor } from './aws-clients.js';
 import { startEmbeddedDynamoDb } from '@etl/dynamodb';
 import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
 import type { FaultService } from './faults/service-errors.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startMoto } from './moto.js';
 import { openSqlBackend, startRedshiftData, type WarehouseEngine } from './redshift-data/index.js';
 
@@ -22,6 +24,8 @@ export interface LocalAwsOptions {
   dataDir?: string;
   /** Engine behind the Redshift Data API: in-process PGlite (default) or a throwaway PostgreSQL 15 cluster. */
   warehouse?: WarehouseEngine;
+  /** DynamoDB stand-in: in-process dynalite (default, fast) or Amazon's DynamoDB Local on Java (the reference). */
+  dynamodb?: 'dynalite' | 'dynamodb-local';
   /** Put a fault-injecting proxy in front of these services. */
   faults?: FaultOptions & { services: readonly LocalService[] };
   motoPort?: number;
@@ -38,6 +42,15 @@ export interface LocalAws {
 }
 
 const ENV_SUFFIX: Record<LocalService, string> = { s3: 'S3', glue: 'GLUE', dynamodb: 'DYNAMODB', 'redshift-data': 'REDSHIFT_DATA' };
+
+function startDynamoDb(options: LocalAwsOptions) {
+  const dataDir = options.dataDir ? join(options.dataDir, options.dynamodb === 'dynamodb-local' ? 'dynamodb-local' : 'dynamodb') : undefined;
+  if (options.dynamodb === 'dynamodb-local') {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    return startDynamoDbLocal(dataDir ? { dataDir } : {});
+  }
+  return startEmbeddedDynamoDb(dataDir ? { dataDir } : {});
+}
 
 /** Starts the local stand-ins for AWS on loopback; `stop()` ends them all, child processes included. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
@@ -63,7 +76,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const [moto, backend, dynamo] = await Promise.all([
       needsMoto ? startMoto(options.motoPort === undefined ? {} : { port: options.motoPort }).then(track) : undefined,
       services.has('redshift-data') ? openSqlBackend(options.warehouse ?? 'pglite', options.dataDir ? join(options.dataDir, 'warehouse') : undefined).then(trackEngine) : undefined,
-      services.has('dynamodb') ? startEmbeddedDynamoDb(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}).then(track) : undefined,
+      services.has('dynamodb') ? startDynamoDb(options).then(track) : undefined,
     ]);
     if (moto && services.has('s3')) direct.s3 = moto.endpoint;
     if (moto && services.has('glue')) direct.glue = moto.endpoint;

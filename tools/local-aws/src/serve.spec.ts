@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,14 +7,24 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetDatabasesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 
+function processesMatching(pattern: string): number {
+  try {
+    return Number(execFileSync('pgrep', ['-fc', pattern]).toString().trim());
+  } catch {
+    return 0; // pgrep exits 1 when nothing matches
+  }
+}
+
 const serveBundle = fileURLToPath(new URL('../dist/serve.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'serve-'));
+// PostgreSQL runs as the `postgres` user when the tests run as root: it must be able to reach the folder.
+chmodSync(dataDir, 0o755);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('serve (the bundled command)', () => {
   // How fast `ready` comes is measured by `nx run bench:local-aws-startup`, not asserted here.
-  it('prints endpoint and credential lines, then ready; SIGTERM leaves no process behind', async () => {
-    const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('prints endpoint and credential lines, then ready; SIGTERM leaves no process behind (python, java, postgres)', async () => {
+    const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir, '--warehouse', 'postgres', '--dynamodb', 'dynamodb-local'], { stdio: ['ignore', 'pipe', 'pipe'] });
     onTestFinished(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
@@ -51,7 +61,11 @@ describe('serve (the bundled command)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const motoPort = new URL(env['AWS_ENDPOINT_URL_S3'] ?? '').port;
-    await expect(fetch(`http://127.0.0.1:${motoPort}/`)).rejects.toThrow();
+    // moto (python), DynamoDB Local (java) and PostgreSQL are all gone.
+    for (const key of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB']) {
+      await expect(fetch(`http://127.0.0.1:${new URL(env[key] ?? '').port}/`)).rejects.toThrow();
+    }
+    expect(processesMatching(`-D ${dataDir}/warehouse`)).toBe(0);
+    expect(processesMatching(`DynamoDBLocal.jar`)).toBe(0);
   });
 });

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { ALL_SERVICES, startLocalAws, type LocalService } from './local-aws.js';
 import { MOTO_MISSING } from './moto.js';
 
-const usage = `usage: serve [--data-dir DIR] [--warehouse pglite|postgres] [--services s3,dynamodb,redshift-data,glue]
+const usage = `usage: serve [--data-dir DIR] [--warehouse pglite|postgres] [--dynamodb dynalite|dynamodb-local]
+             [--services s3,dynamodb,redshift-data,glue]
              [--fail-rate 0.05 --fail-seed 7 --fail-services s3,dynamodb] [--latency-ms 20]`;
 
 function fail(message: string): never {
@@ -36,6 +37,7 @@ try {
     options: {
       'data-dir': { type: 'string', default: '.local/aws' },
       warehouse: { type: 'string', default: 'pglite' },
+      dynamodb: { type: 'string', default: 'dynalite' },
       services: { type: 'string' },
       'fail-rate': { type: 'string' },
       'fail-seed': { type: 'string', default: '1' },
@@ -52,6 +54,7 @@ if (values.help) {
   process.exit(0);
 }
 if (values.warehouse !== 'pglite' && values.warehouse !== 'postgres') fail(`--warehouse must be pglite or postgres, got ${values.warehouse}`);
+if (values.dynamodb !== 'dynalite' && values.dynamodb !== 'dynamodb-local') fail(`--dynamodb must be dynalite or dynamodb-local, got ${values.dynamodb}`);
 const failRate = values['fail-rate'] === undefined ? undefined : Number(values['fail-rate']);
 if (failRate !== undefined && !(failRate >= 0 && failRate <= 1)) fail(`--fail-rate must be between 0 and 1, got ${values['fail-rate']}`);
 const latencyMs = values['latency-ms'] === undefined ? undefined : Number(values['latency-ms']);
@@ -62,6 +65,7 @@ try {
     services: started,
     dataDir: resolve(values['data-dir']),
     warehouse: values.warehouse,
+    dynamodb: values.dynamodb,
     ...(failRate !== undefined || latencyMs !== undefined
       ? { faults: { failRate: failRate ?? 0, seed: Number(values['fail-seed']), ...(latencyMs !== undefined ? { latencyMs } : {}), services: services(values['fail-services'], started) } }
       : {}),

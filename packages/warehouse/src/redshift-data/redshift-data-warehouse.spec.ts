@@ -1,41 +1,46 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientFor, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { warehouseContract } from '../warehouse.contract.js';
 import { RedshiftDataWarehouse } from './redshift-data-warehouse.js';
 
-let stack: LocalAws;
-let warehouse: RedshiftDataWarehouse;
-let objects: ObjectStore;
 let n = 0;
 
-beforeAll(async () => {
-  stack = await startLocalAws({ services: ['s3', 'redshift-data'] });
-  const s3 = s3ClientFor(stack.endpoints['S3'] ?? '');
-  await s3.send(new CreateBucketCommand({ Bucket: 'staging' }));
-  s3.destroy();
-  objects = createObjectStore({ env: stack.env });
-  // Reached by endpoint, as any Data API client: AWS_ENDPOINT_URL_REDSHIFT_DATA.
-  const client = new RedshiftDataClient({ endpoint: stack.env['AWS_ENDPOINT_URL_REDSHIFT_DATA'], region: stack.env['AWS_REGION'], credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret' } });
-  warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', iamRole: 'arn:aws:iam::000000000000:role/local-copy', pollMs: 10, client });
-}, 120_000);
+/** The same contract through the Data API, with the stand-in on both of its engines. */
+for (const engine of ['pglite', 'postgres'] as const) {
+  describe(`stand-in on ${engine}`, () => {
+    let stack: LocalAws;
+    let warehouse: RedshiftDataWarehouse;
+    let objects: ObjectStore;
 
-afterAll(async () => {
-  await warehouse?.close();
-  await stack?.stop();
-});
+    beforeAll(async () => {
+      stack = await startLocalAws({ services: ['s3', 'redshift-data'], warehouse: engine });
+      const s3 = s3ClientFor(stack.endpoints['S3'] ?? '');
+      await s3.send(new CreateBucketCommand({ Bucket: 'staging' }));
+      s3.destroy();
+      objects = createObjectStore({ env: stack.env });
+      // Reached by endpoint, as any Data API client: AWS_ENDPOINT_URL_REDSHIFT_DATA from the environment.
+      warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', iamRole: 'arn:aws:iam::000000000000:role/local-copy', pollMs: 10, env: stack.env });
+    }, 120_000);
 
-warehouseContract('Redshift Data API (local stand-in)', () => ({ warehouse, objects, stagingRoot: () => `s3://staging/run-${++n}/` }));
+    afterAll(async () => {
+      await warehouse?.close();
+      await stack?.stop();
+    });
+
+    warehouseContract(`Redshift Data API (local stand-in on ${engine})`, () => ({ warehouse, objects, stagingRoot: () => `s3://staging/run-${++n}/` }));
+  });
+}
 
 describe('RedshiftDataWarehouse', () => {
   it('refuses a configuration naming both or neither of workgroup and cluster', () => {
     expect(() => new RedshiftDataWarehouse({ database: 'dev' })).toThrow('exactly one of workgroupName');
   });
 
-  it('needs an IAM role to load staged files', async () => {
-    const noRole = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', client: new RedshiftDataClient({ endpoint: stack.env['AWS_ENDPOINT_URL_REDSHIFT_DATA'], region: 'us-east-1' }) });
+  it('needs an IAM role to load staged files, and says so before calling anything', async () => {
+    const noRole = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
     await expect(noRole.loadCsv({ table: 't', columns: ['a'], stagingUri: 's3://staging/x/' })).rejects.toThrow('needs an IAM role');
+    await noRole.close();
   });
 });

@@ -45,6 +45,10 @@ export async function startPostgresCluster(options: { dataDir?: string; port?: n
     await exec(pgCtl, ['-D', dataDir, '-w', '-t', '30', '-l', join(base, 'postgres.log'), '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start']);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(POSTGRES_MISSING);
+    const output = `${(error as { stderr?: string }).stderr ?? ''}`;
+    if (asUser && /permission denied/i.test(output)) {
+      throw new Error(`PostgreSQL runs as the "postgres" user and cannot reach ${base}: make its parent folders traversable (chmod o+x) or use the PGlite warehouse.\n${output}`);
+    }
     throw error;
   }
   return {
