@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { RecordError } from '@etl/core';
+import { CsvParser, type CsvParserOptions } from './csv-parser.js';
+
+function parse(chunks: string | string[], options: CsvParserOptions = {}) {
+  const parser = new CsvParser(options);
+  const records: Array<{ fields: string[]; line: number }> = [];
+  const rejects: RecordError[] = [];
+  const onRecord = (fields: string[], line: number) => records.push({ fields, line });
+  for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) parser.push(chunk, onRecord, (e) => rejects.push(e));
+  parser.end(onRecord, (e) => rejects.push(e));
+  return { records, rejects, rows: records.map((r) => r.fields) };
+}
+
+/** Every split of the text into two chunks gives the same records: chunk boundaries never matter. */
+function expectSameAtEverySplit(text: string, options: CsvParserOptions = {}) {
+  const whole = parse(text, options);
+  for (let cut = 1; cut < text.length; cut++) {
+    expect(parse([text.slice(0, cut), text.slice(cut)], options), `split at ${cut}`).toEqual(whole);
+  }
+  return whole;
+}
+
+const spectrum = new URL('../test-data/csv-spectrum/', import.meta.url);
+
+describe('CsvParser on csv-spectrum', () => {
+  const files = readdirSync(new URL('csvs/', spectrum)).filter((f) => f.endsWith('.csv'));
+  for (const file of files) {
+    it(`parses ${file} to its expected JSON, at every chunk boundary`, () => {
+      const text = readFileSync(new URL(`csvs/${file}`, spectrum), 'utf8');
+      const expected = JSON.parse(readFileSync(new URL(`json/${file.replace('.csv', '.json')}`, spectrum), 'utf8')) as Record<string, string>[] | Record<string, string>;
+      const { rows, rejects } = expectSameAtEverySplit(text);
+      expect(rejects).toEqual([]);
+      const [header, ...body] = rows;
+      const objects = body.map((row) => Object.fromEntries((header ?? []).map((name, i) => [name, row[i]])));
+      if (file === 'location_coordinates.csv') {
+        // Upstream's JSON is a single object with a wrong phone number (see MANIFEST.md): compare the rest.
+        const { ['Contact Phone Number']: _phone, ...rest } = expected as Record<string, string>;
+        expect(objects[0]).toMatchObject(rest);
+      } else expect(objects).toEqual(expected);
+    });
+  }
+});
+
+describe('CsvParser', () => {
+  it('numbers records by the physical line they start on', () => {
+    const { records } = parse('a,b\n1,"two\nlines"\n3,x\n');
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it('handles CR-only files and skips blank lines', () => {
+    expect(parse('a,b\r1,2\r\r3,4\r').rows).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    expect(parse('a,b\n\n1,2\n\n').records.map((r) => r.line)).toEqual([1, 3]);
+  });
+
+  it('keeps a CRLF inside quotes as data and strips it at the end of a record', () => {
+    expect(parse('"a\r\nb",c\r\nd,e\r\n').rows).toEqual([['a\r\nb', 'c'], ['d', 'e']]);
+  });
+
+  it('keeps empty fields, trailing delimiters and a missing final newline', () => {
+    expect(parse('a,,c,\n,\n"",x').rows).toEqual([['a', '', 'c', ''], ['', ''], ['', 'x']]);
+  });
+
+  it('is lenient with quotes inside unquoted fields and text after a closing quote', () => {
+    expect(parse(`37°36'37.8"N,x\n"abc"def,y\n`).rows).toEqual([[`37°36'37.8"N`, 'x'], ['abcdef', 'y']]);
+  });
+
+  it('uses another delimiter and quote', () => {
+    expect(parse("a;'b;c';d\n", { delimiter: ';', quote: "'" }).rows).toEqual([['a', 'b;c', 'd']]);
+    expect(() => new CsvParser({ delimiter: ',,' })).toThrow('delimiter must be one character');
+  });
+
+  it('rejects an unterminated quote naming the line it started on', () => {
+    const { rows, rejects } = parse('a,b\n1,2\n3,"never closed\n4,5\n', { file: 'in.csv' });
+    expect(rows).toEqual([['a', 'b'], ['1', '2']]);
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({ code: 'UNTERMINATED_QUOTE', line: 3, file: 'in.csv' });
+  });
+
+  it('rejects a runaway record past the guard without holding it, then goes on', () => {
+    const big = `"${'x'.repeat(500)}\n${'y'.repeat(500)}"`;
+    const { rows, rejects } = parse(['a,b\n', `1,${big.slice(0, 300)}`, big.slice(300), ',z\n2,ok\n'], { maxRecordChars: 100 });
+    expect(rows).toEqual([['a', 'b'], ['2', 'ok']]);
+    expect(rejects.map((r) => [r.code, r.line])).toEqual([['TOO_LARGE', 2]]);
+  });
+});

@@ -1,0 +1,221 @@
+import { RecordError } from '@etl/core';
+
+export interface CsvParserOptions {
+  /** One character; `,` by default (see `sniffCsv` to detect it). */
+  delimiter?: string;
+  /** One character; `"` by default. */
+  quote?: string;
+  /**
+   * Longest record kept, in characters (default 16 Mi). A longer one — typically a quote that never
+   * closes — is rejected with the line it started on and skipped without being held in memory.
+   */
+  maxRecordChars?: number;
+  /** Named in rejects. */
+  file?: string;
+}
+
+/** Called per record with its fields and the physical line it starts on (1-based). */
+export type OnRecord = (fields: string[], line: number) => void;
+export type OnReject = (error: RecordError) => void;
+
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+  AfterQuoted,
+}
+
+/**
+ * A streaming RFC 4180 parser over decoded text, with no knowledge of streams (node-csv's shape):
+ * `push` chunks as they come, `end` once. Quoted fields may hold delimiters, quotes (`""`) and line
+ * breaks; LF, CRLF and CR line endings; blank lines are skipped. Lenient where real files are: a quote
+ * inside an unquoted field is kept as is, text after a closing quote is appended.
+ *
+ * Speed: unquoted fields are cut with `indexOf` over the chunk (positions cached until passed), so
+ * the per-character work happens only inside quotes. Memory: one partial record at most.
+ */
+export class CsvParser {
+  private readonly delimiter: string;
+  private readonly quote: string;
+  private readonly maxRecordChars: number;
+  private readonly file: string | undefined;
+
+  private state = State.FieldStart;
+  private fields: string[] = [];
+  private field = '';
+  private recordChars = 0;
+  private recordLine = 1;
+  private line = 1;
+  /** The line break character: '\n' (LF and CRLF files) or '\r' (old Mac files); decided on first sight. */
+  private newline: '\n' | '\r' | undefined;
+  /** The current record went over `maxRecordChars`: keep parsing to find its end, keep nothing. */
+  private discarding = false;
+
+  constructor(options: CsvParserOptions = {}) {
+    this.delimiter = single('delimiter', options.delimiter ?? ',');
+    this.quote = single('quote', options.quote ?? '"');
+    this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
+    this.file = options.file;
+  }
+
+  /** The physical line the parser has reached (for progress and errors). */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  push(text: string, onRecord: OnRecord, onReject: OnReject): void {
+    if (text.length === 0) return;
+    this.newline ??= detectNewline(text);
+    const nl = this.newline ?? '\n';
+    const { delimiter, quote } = this;
+    const length = text.length;
+    let nextDelimiter = -2;
+    let nextNewline = -2;
+    let i = 0;
+
+    while (i < length) {
+      switch (this.state) {
+        case State.FieldStart: {
+          if (text[i] === quote) {
+            this.state = State.Quoted;
+            i++;
+          } else this.state = State.Unquoted;
+          break;
+        }
+        case State.Unquoted: {
+          if (nextDelimiter !== -1 && nextDelimiter < i) nextDelimiter = text.indexOf(delimiter, i);
+          if (nextNewline !== -1 && nextNewline < i) nextNewline = text.indexOf(nl, i);
+          const end = nextDelimiter === -1 ? nextNewline : nextNewline === -1 ? nextDelimiter : Math.min(nextDelimiter, nextNewline);
+          if (end === -1) {
+            this.append(text.slice(i), onReject);
+            i = length;
+            break;
+          }
+          this.append(text.slice(i, end), onReject);
+          i = end + 1;
+          if (end === nextDelimiter) this.endField();
+          else this.endRecord(onRecord, true);
+          break;
+        }
+        case State.Quoted: {
+          const close = text.indexOf(quote, i);
+          const piece = close === -1 ? text.slice(i) : text.slice(i, close);
+          this.line += count(piece, nl);
+          this.append(piece, onReject);
+          if (close === -1) {
+            i = length;
+          } else {
+            i = close + 1;
+            this.state = State.QuoteInQuoted;
+          }
+          break;
+        }
+        case State.QuoteInQuoted: {
+          if (text[i] === quote) {
+            this.append(quote, onReject);
+            this.state = State.Quoted;
+            i++;
+          } else this.state = State.AfterQuoted;
+          break;
+        }
+        case State.AfterQuoted: {
+          const c = text[i];
+          if (c === delimiter) {
+            this.endField();
+            i++;
+          } else if (c === nl) {
+            this.endRecord(onRecord, false);
+            i++;
+          } else if (c === '\r' && nl === '\n') {
+            i++; // the CR of a CRLF after a closing quote
+          } else {
+            this.state = State.Unquoted; // `"abc"def`: keep the rest of the field as written
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** Flushes the last record (a file need not end with a line break). */
+  end(onRecord: OnRecord, onReject: OnReject): void {
+    switch (this.state) {
+      case State.Quoted:
+        if (!this.discarding) onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
+        break;
+      case State.FieldStart:
+        if (this.fields.length > 0) this.endRecord(onRecord, false);
+        break;
+      default:
+        this.endRecord(onRecord, this.state === State.Unquoted);
+    }
+    this.reset();
+  }
+
+  private append(piece: string, onReject: OnReject): void {
+    if (this.discarding) return;
+    this.recordChars += piece.length;
+    if (this.recordChars > this.maxRecordChars) {
+      onReject(this.reject('TOO_LARGE', `record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (an unclosed quote?); skipped`));
+      this.discarding = true;
+      this.field = '';
+      this.fields = [];
+      return;
+    }
+    this.field = this.field === '' ? piece : this.field + piece;
+  }
+
+  private endField(): void {
+    if (!this.discarding) this.fields.push(this.field);
+    this.field = '';
+    this.state = State.FieldStart;
+  }
+
+  private endRecord(onRecord: OnRecord, unquotedLast: boolean): void {
+    let last = this.field;
+    // The CR of a CRLF ends an unquoted last field (`a,b\r\n`); inside quotes it is data.
+    if (unquotedLast && this.newline === '\n' && last.endsWith('\r')) last = last.slice(0, -1);
+    const blank = this.fields.length === 0 && last === '' && unquotedLast;
+    if (!this.discarding && !blank) {
+      this.fields.push(last);
+      onRecord(this.fields, this.recordLine);
+    }
+    this.line++;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.fields = [];
+    this.field = '';
+    this.recordChars = 0;
+    this.recordLine = this.line;
+    this.state = State.FieldStart;
+    this.discarding = false;
+  }
+
+  private reject(code: 'UNTERMINATED_QUOTE' | 'TOO_LARGE', reason: string): RecordError {
+    const raw = this.fields.length > 0 || this.field ? [...this.fields, this.field].join(this.delimiter) : undefined;
+    return new RecordError({ code, reason, file: this.file, line: this.recordLine, ...(raw === undefined ? {} : { raw }) });
+  }
+}
+
+function single(name: string, value: string): string {
+  if (value.length !== 1) throw new RangeError(`${name} must be one character, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** LF (also for CRLF files) unless the text breaks lines with a lone CR. */
+function detectNewline(text: string): '\n' | '\r' | undefined {
+  const lf = text.indexOf('\n');
+  const cr = text.indexOf('\r');
+  if (cr === -1) return lf === -1 ? undefined : '\n';
+  if (lf === -1) return cr === text.length - 1 ? undefined : '\r';
+  return cr < lf && text[cr + 1] !== '\n' ? '\r' : '\n';
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,97 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Transform } from 'node:stream';
+import { RecordError, type RunContext } from '@etl/core';
+import { CsvParser, type CsvParserOptions } from './csv-parser.js';
+import { uniqueHeader } from './header.js';
+
+/** One data record: its fields in header order, and the physical line it started on. */
+export interface CsvRecord {
+  fields: string[];
+  line: number;
+}
+
+export interface CsvReaderOptions extends CsvParserOptions {
+  /** The first record names the columns (default true). */
+  header?: boolean;
+  /** Column names when the file has no header (or to replace it). */
+  columns?: readonly string[];
+  /** Component name in the run report (default `csv-parse`). */
+  name?: string;
+  /** Called once with the column names, before the first record goes out. */
+  onColumns?: (columns: string[]) => void;
+}
+
+/**
+ * Text (or UTF-8 bytes) -> batches of `CsvRecord`, one batch per input chunk. The header is made
+ * unique (`uniqueHeader`); a record with a different number of fields is a `RAGGED_ROW` reject, an
+ * unclosed quote `UNTERMINATED_QUOTE`, an over-long record `TOO_LARGE` — each with its line. Counted
+ * as the run's reader.
+ */
+export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Transform {
+  const name = options.name ?? 'csv-parse';
+  const metrics = ctx.counters.component(name, 'reader');
+  const parser = new CsvParser(options);
+  const decoder = new StringDecoder('utf8');
+  const file = options.file;
+  let columns: string[] | undefined = options.columns ? [...options.columns] : undefined;
+  let headerPending = options.header ?? true;
+  if (columns && options.header === undefined) headerPending = true;
+  if (columns) options.onColumns?.(columns);
+
+  return new Transform({
+    readableObjectMode: true,
+    readableHighWaterMark: 2,
+    transform(chunk: Buffer | string, _encoding, callback) {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      metrics.bytesIn += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      flushTo(this, (onRecord, onReject) => parser.push(text, onRecord, onReject), callback);
+    },
+    flush(callback) {
+      const rest = decoder.end();
+      flushTo(this, (onRecord, onReject) => {
+        if (rest) parser.push(rest, onRecord, onReject);
+        parser.end(onRecord, onReject);
+      }, callback);
+    },
+  });
+
+  function flushTo(stream: Transform, parse: (onRecord: (fields: string[], line: number) => void, onReject: (e: RecordError) => void) => void, callback: (error?: Error | null) => void): void {
+    const out: CsvRecord[] = [];
+    const rejects: RecordError[] = [];
+    parse(
+      (fields, line) => {
+        if (headerPending) {
+          headerPending = false;
+          if (!options.columns) {
+            columns = uniqueHeader(fields);
+            options.onColumns?.(columns);
+          }
+          return;
+        }
+        metrics.rowsIn++;
+        if (columns && fields.length !== columns.length) {
+          rejects.push(new RecordError({ code: 'RAGGED_ROW', reason: `expected ${columns.length} fields, found ${fields.length}`, file, line, raw: fields.join(options.delimiter ?? ',') }));
+          return;
+        }
+        out.push({ fields, line });
+      },
+      (error) => {
+        metrics.rowsIn++;
+        rejects.push(error);
+      },
+    );
+    const done = () => {
+      metrics.rowsOut += out.length;
+      if (out.length > 0) stream.push(out);
+      callback();
+    };
+    if (rejects.length === 0) return done();
+    (async () => {
+      for (const reject of rejects) {
+        reject.stage ??= name;
+        metrics.rejected++;
+        await ctx.rejects.write(reject);
+      }
+    })().then(done, callback);
+  }
+}
