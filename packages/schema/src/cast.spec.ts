@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { castValue } from './cast.js';
+import { parseType, type Field } from './types.js';
+
+const field = (type: string, nullable = true): Field => ({ name: 'c', type: parseType(type), nullable });
+const value = (raw: string, type: string, options = {}) => {
+  const result = castValue(raw, field(type), options);
+  return result.ok ? result.value : `ERROR: ${result.reason}`;
+};
+
+describe('castValue', () => {
+  it('keeps decimals exact, scaled to the column, and refuses to round', () => {
+    expect(value('12.34', 'decimal(10,4)')).toBe('12.3400');
+    expect(value('-0.5', 'decimal(10,2)')).toBe('-0.50');
+    expect(value('-0.00', 'decimal(10,2)')).toBe('0.00');
+    expect(value('007', 'decimal(5,0)')).toBe('7');
+    expect(value('1.230000', 'decimal(10,2)')).toBe('1.23');
+    expect(value('12345678901234567890.123456789012345678', 'decimal(38,18)')).toBe('12345678901234567890.123456789012345678');
+    expect(value('1.235', 'decimal(10,2)')).toMatch(/has 3 decimal places/);
+    expect(value('123456', 'decimal(5,2)')).toMatch(/does not fit decimal\(5,2\)/);
+    expect(value('1e5', 'decimal(10,2)')).toMatch(/not a decimal/);
+  });
+
+  it('checks integer ranges and keeps bigint exact', () => {
+    expect(value('32767', 'smallint')).toBe(32767);
+    expect(value('32768', 'smallint')).toMatch(/out of range for smallint/);
+    expect(value('9223372036854775807', 'bigint')).toBe(9223372036854775807n);
+    expect(value('9223372036854775808', 'bigint')).toMatch(/out of range/);
+    expect(value('12.0', 'int')).toMatch(/not a whole number/);
+  });
+
+  it('reads booleans, dates and doubles', () => {
+    expect([value('Yes', 'boolean'), value('0', 'boolean'), value('maybe', 'boolean')]).toEqual([true, false, expect.stringMatching(/not a boolean/)]);
+    expect(value('2026/2/3', 'date')).toBe('2026-02-03');
+    expect(value('2026-02-30', 'date')).toMatch(/not a calendar date/);
+    expect(value('0.1', 'double')).toBe(0.1);
+    expect(value('1.5e-3', 'double')).toBe(0.0015);
+  });
+
+  it('turns timestamps into UTC microseconds, honouring offsets and the configured zone', () => {
+    const utc = Date.UTC(2026, 10, 1, 0, 15) * 1000;
+    expect(value('2026-11-01T00:15:00Z', 'timestamp')).toBe(BigInt(utc));
+    expect(value('2026-11-01 09:15:00+09:00', 'timestamp')).toBe(BigInt(utc));
+    expect(value('2026-11-01 09:15:00', 'timestamp', { timeZone: 'Asia/Tokyo' })).toBe(BigInt(utc));
+    expect(value('2026-11-01 00:15:00.123456', 'timestamp')).toBe(BigInt(utc) + 123456n);
+    expect(value('2026-11-01 00:15:00.1234567', 'timestamp')).toMatch(/more precise than microseconds/);
+    expect(value('2026-03-29 03:30:00', 'timestamp', { timeZone: 'Europe/Berlin' })).toBe(BigInt(Date.UTC(2026, 2, 29, 1, 30) * 1000));
+    expect(value('2026-11-01 25:00', 'timestamp')).toMatch(/not a valid date and time/);
+  });
+
+  it('treats empty as null, except in string columns; refuses null in NOT NULL columns', () => {
+    expect(value('', 'int')).toBeNull();
+    expect(value('  ', 'decimal(5,2)')).toBeNull();
+    expect(value('', 'varchar')).toBe('');
+    expect(value('', 'varchar', { emptyStringAsNull: true })).toBeNull();
+    expect(castValue('', field('int', false))).toEqual({ ok: false, reason: 'c must not be empty' });
+  });
+
+  it('validates JSON', () => {
+    expect(value('{"a":[1,2]}', 'json')).toBe('{"a":[1,2]}');
+    expect(value('{a}', 'json')).toMatch(/not valid JSON/);
+  });
+});
