@@ -1,0 +1,101 @@
+import { Transform } from 'node:stream';
+import { TerminalError, type RunContext } from '@etl/core';
+import { detectEncoding, type Detection } from './detect.js';
+import { createDecoder, type ChunkDecoder } from './text-decoder.js';
+
+export interface DecodeOptions {
+  /** A WHATWG label, or `auto` (default) to detect from the first `sampleBytes`. An explicit label always wins. */
+  encoding?: string;
+  /**
+   * Invalid byte sequences: `replace` (U+FFFD, counted and logged) or `fail` (the run stops with a
+   * `TerminalError` naming the byte offset). Default `replace`.
+   */
+  invalid?: 'replace' | 'fail';
+  /** Bytes held to detect the encoding (memory bound of detection; default 64 KiB). */
+  sampleBytes?: number;
+  file?: string;
+  /** Told once which encoding is used and why. */
+  onDetected?: (detection: Detection) => void;
+}
+
+/**
+ * Bytes -> text in the file's encoding, correct across chunk boundaries that split a character, BOM
+ * removed. With `auto`, the first `sampleBytes` are held until the encoding is known.
+ */
+export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Transform {
+  const sampleBytes = options.sampleBytes ?? 64 * 1024;
+  const auto = (options.encoding ?? 'auto') === 'auto';
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let decoder: ChunkDecoder | undefined;
+  let offset = 0;
+  let first = true;
+
+  const start = (sample: Buffer) => {
+    const detection: Detection = auto ? detectEncoding(sample) : { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false };
+    try {
+      decoder = createDecoder(detection.encoding, { fatal: options.invalid === 'fail' });
+    } catch {
+      throw new TerminalError('BAD_ARGUMENT', `unknown encoding "${detection.encoding}" (use a WHATWG label such as utf-8, shift_jis, euc-jp, windows-1252)`);
+    }
+    options.onDetected?.(detection);
+    ctx.logger.info({ file: options.file, ...detection, explicit: !auto }, `reading ${options.file ?? 'input'} as ${detection.encoding}`);
+  };
+
+  const decode = (bytes: Buffer): string => {
+    if (!decoder) throw new Error('decoder not started');
+    let text: string;
+    try {
+      text = decoder.write(bytes);
+    } catch (error) {
+      throw new TerminalError('IO', `${options.file ?? 'input'}: invalid ${decoder.encoding} bytes after byte offset ${offset} (use --encoding to name the right one)`, { cause: error });
+    }
+    offset += bytes.length;
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const replaced = countReplacements(text);
+    if (replaced > 0) ctx.counters.increment('decode.replacedCharacters', replaced);
+    return text;
+  };
+
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        if (decoder) return callback(null, decode(chunk) || undefined);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < sampleBytes && auto) return callback();
+        const sample = Buffer.concat(pending);
+        pending = [];
+        start(sample);
+        callback(null, decode(sample) || undefined);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        if (!decoder) {
+          const sample = Buffer.concat(pending);
+          start(sample);
+          const text = decode(sample);
+          if (text) this.push(text);
+        }
+        const rest = (decoder as ChunkDecoder).end();
+        callback(null, rest || undefined);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
+
+function countReplacements(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) n++;
+  return n;
+}
