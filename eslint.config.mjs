@@ -17,6 +17,8 @@ const runtimeConstraints = [
     sourceTag: 'type:pipeline',
     onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime'],
   },
+  // Commands for people (`etl`): like a pipeline, they compose packages.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime'] },
   {
     sourceTag: 'type:tool',
     onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime', 'type:tool'],

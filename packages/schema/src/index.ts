@@ -7,3 +7,5 @@ export type { Row, CastStageOptions } from './cast-stage.js';
 export { castStage, planColumns } from './cast-stage.js';
 export type { ColumnNameOptions } from './column-names.js';
 export { cleanColumnNames } from './column-names.js';
+export type { InferOptions } from './infer.js';
+export { inferSchema } from './infer.js';

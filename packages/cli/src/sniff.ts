@@ -1,0 +1,52 @@
+import { CsvParser, sniffCsv, uniqueHeader } from '@etl/csv';
+import { decodeAll, detectEncoding } from '@etl/encoding';
+import type { ObjectStore } from '@etl/object-store';
+import { formatType, inferSchema } from '@etl/schema';
+import { buffer } from 'node:stream/consumers';
+
+export interface SniffResult {
+  encoding: string;
+  confidence: number;
+  bom: boolean;
+  delimiter: string;
+  quote: string;
+  header: boolean;
+  lineEnding: 'lf' | 'crlf' | 'cr';
+  columns: Array<{ name: string; type: string; nullable: boolean }>;
+  /** Records the column types were inferred from. */
+  sampledRows: number;
+}
+
+/** Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. */
+export async function sniffFile(objects: ObjectStore, uri: string, options: { sampleBytes?: number; encoding?: string } = {}): Promise<SniffResult> {
+  const sampleBytes = options.sampleBytes ?? 1024 * 1024;
+  const info = await objects.head(uri);
+  if (!info) throw new Error(`${uri} does not exist`);
+  const bytes = info.size === 0 ? Buffer.alloc(0) : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
+  const detection = options.encoding ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false } : detectEncoding(bytes.subarray(0, 64 * 1024));
+  let text = decodeAll(bytes, detection.encoding);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const truncated = info.size > sampleBytes;
+  if (truncated) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  const dialect = sniffCsv(text.slice(0, 64 * 1024));
+  const records: string[][] = [];
+  const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote });
+  const onRecord = (fields: string[]) => void records.push(fields);
+  parser.push(text, onRecord, () => undefined);
+  parser.end(onRecord, () => undefined);
+  const width = Math.max(0, ...records.map((r) => r.length));
+  const names = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
+  const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
+  const schema = inferSchema(names, data);
+  return {
+    encoding: detection.encoding,
+    confidence: Number(detection.confidence.toFixed(2)),
+    bom: detection.bom,
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    header: dialect.header,
+    lineEnding: dialect.lineEnding,
+    columns: schema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable })),
+    sampledRows: data.length,
+  };
+}

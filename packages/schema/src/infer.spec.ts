@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { inferSchema } from './infer.js';
+import { formatType } from './types.js';
+
+const rows = [
+  ['536365', '08123', 'true', '2.55', '1.5e3', '2026-11-01', '2026-11-01 08:26:00', 'WHITE HANGING HEART', '17850', ''],
+  ['C536379', '00042', 'false', '27.5', '2e-2', '2026-11-02', '2026-11-01T09:00:00Z', 'ハート', '3000000000', '1'],
+  ['536380', '12345', 'no', '0.1234', '7', '2026-12-31', '2026-11-03 10:00', '', '-5', '2'],
+];
+const columns = ['invoice_no', 'zip', 'is_gift', 'price', 'rate', 'day', 'at', 'description', 'big', 'qty'];
+
+describe('inferSchema', () => {
+  it('finds the narrowest exact type of each column', () => {
+    const schema = inferSchema(columns, rows);
+    expect(Object.fromEntries(schema.fields.map((f) => [f.name, formatType(f.type)]))).toEqual({
+      invoice_no: 'varchar(7)',
+      zip: 'varchar(5)',
+      is_gift: 'boolean',
+      price: 'decimal(6,4)',
+      rate: 'double',
+      day: 'date',
+      at: 'timestamp',
+      description: 'varchar(19)',
+      big: 'bigint',
+      qty: 'smallint',
+    });
+    expect(schema.fields.find((f) => f.name === 'qty')?.nullable).toBe(true);
+    expect(schema.fields.find((f) => f.name === 'price')?.nullable).toBe(false);
+  });
+
+  it('maps fractions to DECIMAL(38,18) like seed 003, except key columns', () => {
+    const schema = inferSchema(['price', 'rate', 'code'], [['1.5', '1e2', '2.5']], { decimalForFractions: true, keyColumns: ['code'] });
+    expect(schema.fields.map((f) => formatType(f.type))).toEqual(['decimal(38,18)', 'decimal(38,18)', 'decimal(2,1)']);
+    expect(schema.fields.find((f) => f.name === 'code')?.nullable).toBe(false);
+  });
+});

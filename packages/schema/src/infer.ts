@@ -1,0 +1,97 @@
+import { castValue } from './cast.js';
+import type { Field, FieldType, Schema } from './types.js';
+
+export interface InferOptions {
+  /** Map inferred doubles and decimals to DECIMAL(38,18), as seed 003 does (key columns excluded). */
+  decimalForFractions?: boolean;
+  /** Columns that are keys: never widened to decimal(38,18), and not nullable. */
+  keyColumns?: readonly string[];
+  timeZone?: string;
+}
+
+/** Per-column evidence gathered from a sample; narrowest type that every non-empty value fits. */
+interface Evidence {
+  empty: number;
+  values: number;
+  maxLength: number;
+  candidates: Set<Kind>;
+  integerDigits: number;
+  scale: number;
+  integerMax: bigint;
+  integerMin: bigint;
+}
+
+type Kind = 'boolean' | 'integer' | 'decimal' | 'double' | 'date' | 'timestamp' | 'string';
+
+const ORDER: Kind[] = ['boolean', 'integer', 'decimal', 'double', 'date', 'timestamp', 'string'];
+
+/**
+ * A schema from a sample of records (Spark's inferSchema, but exact): booleans, integers sized to
+ * smallint/int/bigint, decimals with the precision and scale seen, doubles only for exponent
+ * notation, dates, timestamps, else varchar sized to the longest value. Leading zeros (`08123`)
+ * keep a column a string. Pure.
+ */
+export function inferSchema(columns: readonly string[], sample: readonly (readonly string[])[], options: InferOptions = {}): Schema {
+  const keys = new Set(options.keyColumns ?? []);
+  const fields: Field[] = columns.map((name, i) => {
+    const evidence = gather(sample.map((row) => row[i] ?? ''), options);
+    let type = choose(evidence);
+    if (options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal')) type = { kind: 'decimal', precision: 38, scale: 18 };
+    return { name, type, nullable: !keys.has(name) && (evidence.empty > 0 || evidence.values === 0) };
+  });
+  return { fields };
+}
+
+function gather(values: readonly string[], options: InferOptions): Evidence {
+  const evidence: Evidence = { empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n };
+  const probe = (kind: FieldType, raw: string) => castValue(raw, { name: 'probe', type: kind, nullable: true }, options).ok;
+  for (const raw of values) {
+    evidence.maxLength = Math.max(evidence.maxLength, Buffer.byteLength(raw));
+    const text = raw.trim();
+    if (text === '') {
+      evidence.empty++;
+      continue;
+    }
+    evidence.values++;
+    const c = evidence.candidates;
+    if (c.has('boolean') && !/^(true|false|t|f|yes|no)$/i.test(text)) c.delete('boolean');
+    const leadingZero = /^[+-]?0\d/.test(text);
+    if (c.has('integer')) {
+      if (!/^[+-]?\d{1,19}$/.test(text) || leadingZero || !probe({ kind: 'bigint' }, text)) c.delete('integer');
+      else {
+        const value = BigInt(text);
+        if (value > evidence.integerMax) evidence.integerMax = value;
+        if (value < evidence.integerMin) evidence.integerMin = value;
+      }
+    }
+    const decimal = /^[+-]?(\d*)\.?(\d*)$/.exec(text);
+    if (c.has('decimal')) {
+      if (!decimal || leadingZero || (decimal[1] === '' && decimal[2] === '')) c.delete('decimal');
+      else {
+        evidence.integerDigits = Math.max(evidence.integerDigits, (decimal[1] ?? '').replace(/^0+/, '').length);
+        evidence.scale = Math.max(evidence.scale, (decimal[2] ?? '').length);
+      }
+    }
+    if (c.has('double') && (leadingZero || !probe({ kind: 'double' }, text))) c.delete('double');
+    if (c.has('date') && !probe({ kind: 'date' }, text)) c.delete('date');
+    if (c.has('timestamp') && (!/\d{1,2}:\d{2}/.test(text) || !probe({ kind: 'timestamp', withZone: false }, text))) c.delete('timestamp');
+  }
+  return evidence;
+}
+
+function choose(e: Evidence): FieldType {
+  const c = e.candidates;
+  if (e.values === 0) return { kind: 'string', maxLength: Math.max(1, e.maxLength) };
+  if (c.has('boolean')) return { kind: 'boolean' };
+  if (c.has('integer')) {
+    const fits = (min: bigint, max: bigint) => e.integerMin >= min && e.integerMax <= max;
+    if (fits(-32768n, 32767n)) return { kind: 'smallint' };
+    if (fits(-2147483648n, 2147483647n)) return { kind: 'int' };
+    return { kind: 'bigint' };
+  }
+  if (c.has('decimal') && e.integerDigits + e.scale <= 38) return { kind: 'decimal', precision: Math.max(1, e.integerDigits + e.scale), scale: e.scale };
+  if (c.has('double')) return { kind: 'double' };
+  if (c.has('date')) return { kind: 'date' };
+  if (c.has('timestamp')) return { kind: 'timestamp', withZone: false };
+  return { kind: 'string', maxLength: Math.max(1, e.maxLength) };
+}
