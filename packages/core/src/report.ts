@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { RunContext } from './context.js';
 import type { ComponentMetrics, RunTotals } from './counters.js';
 import { describeError, isAbortError } from './errors.js';
@@ -25,8 +26,19 @@ export function outcomeOf(error: unknown): RunOutcome {
   return isAbortError(error) ? 'aborted' : 'failed';
 }
 
-/** Peak resident set size of this process so far, in bytes (the kernel's high-water mark). */
+/**
+ * Peak resident set size of this process so far, in bytes. On Linux this is `VmHWM` of the process's
+ * own address space: `getrusage`'s `maxRSS` survives `exec`, so a child spawned by a large parent
+ * would report the parent's size (seen here: 337 MB instead of 167 MB).
+ */
 export function peakRssBytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kib) return Number(kib) * 1024;
+  } catch {
+    /* not Linux */
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
 

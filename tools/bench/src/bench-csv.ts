@@ -4,26 +4,17 @@
  * prices, 20% blank customer ids, booleans, doubles and Japanese product names. Deterministic:
  * the same size gives the same bytes.
  */
+import { seededRandom } from '@etl/local-aws';
+
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain', 'Netherlands', 'Australia'];
 const WORDS = ['WHITE', 'HANGING', 'HEART', 'T-LIGHT', 'HOLDER', 'CREAM', 'CUPID', 'HEARTS', 'COAT', 'HANGER', 'KNITTED', 'UNION', 'FLAG', 'HOT', 'WATER', 'BOTTLE'];
 const JA = ['ハート', 'キャンドル', 'ホルダー', '白', '毛糸', '国旗', '湯たんぽ', '赤', 'ガラス', '木製', '株式会社テスト', '①', '～'];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const BENCH_HEADER = 'invoice_no,stock_code,description,quantity,invoice_date,unit_price,customer_id,country,updated_at,is_gift,discount_rate,product_name_ja\n';
 
 /** Chunks of about 1 MiB of CSV text until `totalBytes` (UTF-8) have been produced. */
 export function* benchCsv(totalBytes: number, seed = 42): Generator<string> {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
   let produced = 0;
   let row = 0;

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         rmSync(dir, { recursive: true, force: true });
       }
     } else if (backend === 's3') {
-      const stack = await startLocalAws();
+      const stack = await startLocalAws({ services: ['s3'] });
       try {
         const s3Env = { ...env, ...stack.env };
         const client = createS3Client(s3Env);
