@@ -9,3 +9,6 @@ export type { ColumnNameOptions } from './column-names.js';
 export { cleanColumnNames } from './column-names.js';
 export type { InferOptions } from './infer.js';
 export { inferSchema } from './infer.js';
+export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
+export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, isoMicros } from './mappings.js';
+export { metadataStage, METADATA_FIELDS } from './metadata-stage.js';

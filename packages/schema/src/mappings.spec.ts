@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { decimalBytes, formatValue, isoMicros, parquetType, redshiftType, toAttributeValue } from './mappings.js';
+import { metadataStage } from './metadata-stage.js';
+import { parseType } from './types.js';
+
+describe('type mappings', () => {
+  it('map to Redshift DDL', () => {
+    expect(['varchar', 'varchar(70000)', 'decimal(38,18)', 'double', 'timestamptz', 'json'].map((t) => redshiftType(parseType(t)))).toEqual([
+      'VARCHAR(256)',
+      'VARCHAR(65535)',
+      'DECIMAL(38,18)',
+      'DOUBLE PRECISION',
+      'TIMESTAMPTZ',
+      'SUPER',
+    ]);
+  });
+
+  it('map decimals to exact Parquet storage by precision', () => {
+    expect(parquetType(parseType('decimal(9,2)')).physical).toBe('INT32');
+    expect(parquetType(parseType('decimal(18,4)')).physical).toBe('INT64');
+    expect(parquetType(parseType('decimal(38,18)'))).toEqual({ physical: 'FIXED_LEN_BYTE_ARRAY', logical: { type: 'DECIMAL', precision: 38, scale: 18 }, typeLength: 16 });
+    expect([1, 2, 9, 10, 18, 19, 38].map(decimalBytes)).toEqual([1, 1, 4, 5, 8, 9, 16]);
+    expect(parquetType(parseType('timestamp')).logical).toEqual({ type: 'TIMESTAMP', unit: 'MICROS', isAdjustedToUTC: true });
+  });
+
+  it('map values to DynamoDB attributes without floats', () => {
+    expect(toAttributeValue('12345678901234567890.123456789012345678', parseType('decimal(38,18)'))).toEqual({ N: '12345678901234567890.123456789012345678' });
+    expect(toAttributeValue(9223372036854775807n, parseType('bigint'))).toEqual({ N: '9223372036854775807' });
+    expect(toAttributeValue(1762000000123456n, parseType('timestamp'))).toEqual({ S: '2025-11-01T12:26:40.123456Z' });
+    expect(toAttributeValue(null, parseType('varchar'))).toEqual({ NULL: true });
+  });
+
+  it('format values for CSV staging', () => {
+    const ts = { name: 't', type: parseType('timestamp'), nullable: true };
+    expect(formatValue(1762000000123456n, ts)).toBe('2025-11-01 12:26:40.123456');
+    expect(formatValue(null, ts)).toBe('\\N');
+    expect(isoMicros(-1n)).toBe('1969-12-31T23:59:59.999999Z');
+  });
+});
+
+describe('metadataStage', () => {
+  it('adds run_date and file_name', () => {
+    const stage = metadataStage({ runDate: new Date('2026-11-22T01:00:00Z'), fileName: 'in/orders.csv' });
+    expect(stage.process({ id: 1 })).toEqual({ id: 1, run_date: BigInt(Date.UTC(2026, 10, 22, 1)) * 1000n, file_name: 'in/orders.csv' });
+  });
+});

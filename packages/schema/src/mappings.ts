@@ -1,0 +1,130 @@
+import type { Value } from './cast.js';
+import type { Field, FieldType } from './types.js';
+
+/**
+ * Each type mapping lives here, once: Redshift DDL, Parquet column types, DynamoDB attribute values,
+ * and text for CSV staging. Pure.
+ */
+
+/** Redshift column type for DDL. Strings without a known length get 256 bytes (seed 003), at most 65535. */
+export function redshiftType(type: FieldType): string {
+  switch (type.kind) {
+    case 'string':
+      return `VARCHAR(${Math.min(65535, Math.max(1, type.maxLength ?? 256))})`;
+    case 'smallint':
+      return 'SMALLINT';
+    case 'int':
+      return 'INTEGER';
+    case 'bigint':
+      return 'BIGINT';
+    case 'decimal':
+      return `DECIMAL(${type.precision},${type.scale})`;
+    case 'double':
+      return 'DOUBLE PRECISION';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'date':
+      return 'DATE';
+    case 'timestamp':
+      return type.withZone ? 'TIMESTAMPTZ' : 'TIMESTAMP';
+    case 'json':
+      return 'SUPER';
+  }
+}
+
+export type ParquetPhysical = 'BOOLEAN' | 'INT32' | 'INT64' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
+
+export interface ParquetColumnType {
+  physical: ParquetPhysical;
+  /** Logical type annotation, as the Parquet format names it. */
+  logical?:
+    | { type: 'STRING' }
+    | { type: 'JSON' }
+    | { type: 'DATE' }
+    | { type: 'INTEGER'; bitWidth: 16 | 32 | 64; signed: true }
+    | { type: 'DECIMAL'; precision: number; scale: number }
+    | { type: 'TIMESTAMP'; unit: 'MICROS'; isAdjustedToUTC: boolean };
+  /** For FIXED_LEN_BYTE_ARRAY. */
+  typeLength?: number;
+}
+
+/** Parquet column type: decimals as INT32/INT64/fixed bytes by precision (exact), timestamps as UTC micros. */
+export function parquetType(type: FieldType): ParquetColumnType {
+  switch (type.kind) {
+    case 'string':
+      return { physical: 'BYTE_ARRAY', logical: { type: 'STRING' } };
+    case 'smallint':
+      return { physical: 'INT32', logical: { type: 'INTEGER', bitWidth: 16, signed: true } };
+    case 'int':
+      return { physical: 'INT32' };
+    case 'bigint':
+      return { physical: 'INT64' };
+    case 'decimal': {
+      const logical = { type: 'DECIMAL' as const, precision: type.precision, scale: type.scale };
+      if (type.precision <= 9) return { physical: 'INT32', logical };
+      if (type.precision <= 18) return { physical: 'INT64', logical };
+      return { physical: 'FIXED_LEN_BYTE_ARRAY', logical, typeLength: decimalBytes(type.precision) };
+    }
+    case 'double':
+      return { physical: 'DOUBLE' };
+    case 'boolean':
+      return { physical: 'BOOLEAN' };
+    case 'date':
+      return { physical: 'INT32', logical: { type: 'DATE' } };
+    case 'timestamp':
+      // Values are UTC instants whether or not the source carried a zone.
+      return { physical: 'INT64', logical: { type: 'TIMESTAMP', unit: 'MICROS', isAdjustedToUTC: true } };
+    case 'json':
+      return { physical: 'BYTE_ARRAY', logical: { type: 'JSON' } };
+  }
+}
+
+/** Smallest two's-complement byte width that holds every `precision`-digit unscaled value. */
+export function decimalBytes(precision: number): number {
+  const max = 10n ** BigInt(precision);
+  let bytes = 1;
+  while (2n ** BigInt(8 * bytes - 1) < max) bytes++;
+  return bytes;
+}
+
+/** A DynamoDB attribute value. Numbers go as exact decimal strings, never through floats. */
+export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true };
+
+export function toAttributeValue(value: Value, type: FieldType): AttributeValue {
+  if (value === null) return { NULL: true };
+  switch (type.kind) {
+    case 'smallint':
+    case 'int':
+    case 'bigint':
+    case 'decimal':
+      return { N: String(value) };
+    case 'double':
+      return { N: numberText(value as number) };
+    case 'boolean':
+      return { BOOL: value as boolean };
+    case 'timestamp':
+      return { S: isoMicros(value as bigint) };
+    default:
+      return { S: String(value) };
+  }
+}
+
+/** Text for CSV staging and COPY (`NULL` is the loader's null marker, by default `\N`). */
+export function formatValue(value: Value, field: Field, nullMarker = '\\N'): string {
+  if (value === null) return nullMarker;
+  if (field.type.kind === 'timestamp') return isoMicros(value as bigint).replace('T', ' ').replace('Z', field.type.withZone ? '+00' : '');
+  if (field.type.kind === 'double') return numberText(value as number);
+  return String(value);
+}
+
+/** `2026-11-01T00:15:00.123456Z` from microseconds since the epoch. */
+export function isoMicros(micros: bigint): string {
+  const rest = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  const seconds = (micros - rest) / 1_000_000n; // floor, also before 1970
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${String(rest).padStart(6, '0')}Z`;
+}
+
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`${value} cannot be stored as a number`);
+  return String(value);
+}
