@@ -1,6 +1,6 @@
 import { RecordError, TerminalError, type Stage } from '@etl/core';
 import type { CsvRecord } from '@etl/csv';
-import { castValue, type CastOptions, type Value } from './cast.js';
+import { CastFailure, compileCaster, type CastOptions, type Caster, type Value } from './cast.js';
 import type { Field, Schema } from './types.js';
 
 export type Row = Record<string, Value>;
@@ -16,6 +16,7 @@ export interface CastStageOptions extends CastOptions {
 
 interface Plan {
   fields: Field[];
+  casters: Caster[];
   /** Index of each schema field in the file's record, or -1 when the file lacks that (nullable) column. */
   indexes: number[];
 }
@@ -31,16 +32,16 @@ export function castStage(options: CastStageOptions): Stage<CsvRecord, Row> {
   return {
     name: options.name ?? 'cast',
     process(record) {
-      plan ??= planColumns(options.schema, options.columns(), options.file);
+      plan ??= planColumns(options.schema, options.columns(), options.file, options);
       const row: Row = {};
       let problems: Array<{ field: Field; reason: string; raw: string }> | undefined;
-      for (let i = 0; i < plan.fields.length; i++) {
-        const field = plan.fields[i] as Field;
-        const index = plan.indexes[i] as number;
+      const { fields, casters, indexes } = plan;
+      for (let i = 0; i < fields.length; i++) {
+        const index = indexes[i] as number;
         const raw = index === -1 ? '' : (record.fields[index] ?? '');
-        const result = castValue(raw, field, options);
-        if (result.ok) row[field.name] = result.value;
-        else (problems ??= []).push({ field, reason: result.reason, raw });
+        const value = (casters[i] as Caster)(raw);
+        if (value instanceof CastFailure) (problems ??= []).push({ field: fields[i] as Field, reason: value.reason, raw });
+        else row[(fields[i] as Field).name] = value;
       }
       if (problems) {
         const [first] = problems as [{ field: Field; reason: string; raw: string }];
@@ -58,7 +59,7 @@ export function castStage(options: CastStageOptions): Stage<CsvRecord, Row> {
   };
 }
 
-export function planColumns(schema: Schema, columns: readonly string[], file?: string): Plan {
+export function planColumns(schema: Schema, columns: readonly string[], file?: string, cast: CastOptions = {}): Plan {
   const exact = new Map(columns.map((c, i) => [c, i]));
   const folded = new Map(columns.map((c, i) => [c.toLowerCase(), i]));
   const missing: string[] = [];
@@ -70,5 +71,5 @@ export function planColumns(schema: Schema, columns: readonly string[], file?: s
   if (missing.length > 0) {
     throw new TerminalError('CONFIG', `${file ?? 'the file'} has no column ${missing.join(', ')}, which the schema declares NOT NULL (file columns: ${columns.join(', ')})`);
   }
-  return { fields: schema.fields, indexes };
+  return { fields: schema.fields, casters: schema.fields.map((f) => compileCaster(f, cast)), indexes };
 }

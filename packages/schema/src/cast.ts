@@ -28,48 +28,96 @@ const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
 const ok = (value: Value): CastResult => ({ ok: true, value });
 const bad = (reason: string): CastResult => ({ ok: false, reason });
 
+/** Why a value could not be cast; returned (not thrown) so a bad value costs no stack trace. */
+export class CastFailure {
+  constructor(readonly reason: string) {}
+}
+
+/** A compiled cast for one column: the typed value, or a `CastFailure`. */
+export type Caster = (raw: string) => Value | CastFailure;
+
 /** Casts one raw text value to its column's type. Never throws; numbers are never squeezed through floats. */
 export function castValue(raw: string, field: Field, options: CastOptions = {}): CastResult {
+  const result = compileCaster(field, options)(raw);
+  return result instanceof CastFailure ? { ok: false, reason: result.reason } : { ok: true, value: result };
+}
+
+/**
+ * The per-column cast, decided once (type, nullability, zone) so the hot path is one function call per
+ * value with no allocation on success.
+ */
+export function compileCaster(field: Field, options: CastOptions = {}): Caster {
   const type = field.type;
-  const text = type.kind === 'string' ? raw : raw.trim();
-  if (text === '' && (type.kind !== 'string' || options.emptyStringAsNull || !field.nullable)) {
-    return field.nullable ? ok(null) : bad(`${field.name} must not be empty`);
+  const emptyFailure = new CastFailure(`${field.name} must not be empty`);
+  const empty = field.nullable ? null : emptyFailure;
+  const convert = converter(type, options);
+  if (type.kind === 'string') {
+    const emptyIsNull = options.emptyStringAsNull || !field.nullable;
+    return (raw) => (raw === '' && emptyIsNull ? empty : raw);
   }
+  return (raw) => {
+    const text = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
+    return text === '' ? empty : convert(text);
+  };
+}
+
+function converter(type: FieldType, options: CastOptions): (text: string) => Value | CastFailure {
+  const toResult = (r: CastResult) => (r.ok ? r.value : new CastFailure(r.reason));
   switch (type.kind) {
     case 'string':
-      return ok(text);
+      return (text) => text;
     case 'smallint':
     case 'int':
-      return castInt(text, type.kind);
+      return (text) => castIntFast(text, type.kind as 'smallint' | 'int');
     case 'bigint':
-      return castBigint(text);
+      return (text) => toResult(castBigint(text));
     case 'decimal':
-      return castDecimal(text, type);
+      return (text) => toResult(castDecimal(text, type));
     case 'double':
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? ok(Number(text)) : bad(`not a number: "${text}"`);
-    case 'boolean': {
-      const lower = text.toLowerCase();
-      return TRUE.has(lower) ? ok(true) : FALSE.has(lower) ? ok(false) : bad(`not a boolean (true/false, yes/no, 1/0): "${text}"`);
-    }
+      return (text) => (DOUBLE.test(text) ? Number(text) : new CastFailure(`not a number: "${text}"`));
+    case 'boolean':
+      return (text) => {
+        const lower = text.toLowerCase();
+        return TRUE.has(lower) ? true : FALSE.has(lower) ? false : new CastFailure(`not a boolean (true/false, yes/no, 1/0): "${text}"`);
+      };
     case 'date':
-      return castDate(text);
-    case 'timestamp':
-      return castTimestamp(text, options.timeZone ?? 'UTC');
+      return (text) => toResult(castDate(text));
+    case 'timestamp': {
+      const timeZone = options.timeZone ?? 'UTC';
+      return (text) => castTimestamp(text, timeZone);
+    }
     case 'json':
-      try {
-        JSON.parse(text);
-        return ok(text);
-      } catch (error) {
-        return bad(`not valid JSON: ${(error as Error).message}`);
-      }
+      return (text) => {
+        try {
+          JSON.parse(text);
+          return text;
+        } catch (error) {
+          return new CastFailure(`not valid JSON: ${(error as Error).message}`);
+        }
+      };
   }
 }
 
-function castInt(text: string, kind: 'smallint' | 'int'): CastResult {
-  if (!/^[+-]?\d+$/.test(text)) return bad(`not a whole number: "${text}"`);
+const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Digits only, no regex: most integer columns hold short plain numbers. */
+function castIntFast(text: string, kind: 'smallint' | 'int'): number | CastFailure {
+  let i = text.charCodeAt(0) === 45 || text.charCodeAt(0) === 43 ? 1 : 0;
+  if (i === text.length || text.length - i > 10) return castInt(text, kind);
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return new CastFailure(`not a whole number: "${text}"`);
+  }
   const value = Number(text);
   const [min, max] = INT_RANGE[kind];
-  return value < min || value > max ? bad(`${text} is out of range for ${kind} (${min} to ${max})`) : ok(value);
+  return value < min || value > max ? new CastFailure(`${text} is out of range for ${kind} (${min} to ${max})`) : value;
+}
+
+function castInt(text: string, kind: 'smallint' | 'int'): number | CastFailure {
+  if (!/^[+-]?\d+$/.test(text)) return new CastFailure(`not a whole number: "${text}"`);
+  const value = Number(text);
+  const [min, max] = INT_RANGE[kind];
+  return value < min || value > max ? new CastFailure(`${text} is out of range for ${kind} (${min} to ${max})`) : value;
 }
 
 function castBigint(text: string): CastResult {
@@ -104,19 +152,46 @@ function castDate(text: string): CastResult {
 
 const TIMESTAMP = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/** -> microseconds since the epoch, UTC, as bigint. An explicit offset wins over `timeZone`. */
-function castTimestamp(text: string, timeZone: string): CastResult {
+/**
+ * -> microseconds since the epoch, UTC, as bigint. An explicit offset wins over `timeZone`.
+ * Calendar arithmetic instead of `Date` objects, and one BigInt conversion: this runs per value.
+ */
+function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
   const match = TIMESTAMP.exec(text);
-  if (!match) return bad(`not a timestamp (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]): "${text}"`);
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [number, number, number, number, number, number];
-  if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return bad(`not a valid date and time: "${text}"`);
-  const digits = match[7] ?? '';
-  if (digits.length > 6 && /[^0]/.test(digits.slice(6))) return bad(`${text} is more precise than microseconds`);
-  const micros = BigInt(digits.slice(0, 6).padEnd(6, '0'));
-  const wallMs = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (!match) return new CastFailure(`not a timestamp (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]): "${text}"`);
+  const y = +(match[1] as string);
+  const mo = +(match[2] as string);
+  const d = +(match[3] as string);
+  const h = match[4] === undefined ? 0 : +match[4];
+  const mi = match[5] === undefined ? 0 : +match[5];
+  const s = match[6] === undefined ? 0 : +match[6];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return new CastFailure(`not a valid date and time: "${text}"`);
+  const digits = match[7];
+  let micros = 0;
+  if (digits !== undefined) {
+    if (digits.length > 6 && /[^0]/.test(digits.slice(6))) return new CastFailure(`${text} is more precise than microseconds`);
+    micros = +digits.slice(0, 6).padEnd(6, '0');
+  }
+  const wallMs = (daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000;
   const offsetMinutes = match[8] ? parseOffset(match[8]) : zoneOffsetMinutes(timeZone, wallMs);
-  if (offsetMinutes === undefined) return bad(`unknown time zone "${timeZone}"`);
-  return ok(BigInt(wallMs - offsetMinutes * 60_000) * 1000n + micros);
+  if (offsetMinutes === undefined) return new CastFailure(`unknown time zone "${timeZone}"`);
+  const total = (wallMs - offsetMinutes * 60_000) * 1000 + micros;
+  // Exact as a double within ±285 years of 1970; beyond that, compose in BigInt.
+  return Number.isSafeInteger(total) ? BigInt(total) : BigInt(wallMs - offsetMinutes * 60_000) * 1000n + BigInt(micros);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 function parseOffset(text: string): number {
@@ -150,6 +225,5 @@ function zoneOffsetMinutes(timeZone: string, wallMs: number): number | undefined
 }
 
 function validDay(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
