@@ -157,6 +157,8 @@ const TIMESTAMP = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?:
  * Calendar arithmetic instead of `Date` objects, and one BigInt conversion: this runs per value.
  */
 function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
+  const fast = timeZone === 'UTC' ? fastUtcTimestamp(text) : undefined;
+  if (fast !== undefined) return fast;
   const match = TIMESTAMP.exec(text);
   if (!match) return new CastFailure(`not a timestamp (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]): "${text}"`);
   const y = +(match[1] as string);
@@ -178,6 +180,48 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
   const total = (wallMs - offsetMinutes * 60_000) * 1000 + micros;
   // Exact as a double within ±285 years of 1970; beyond that, compose in BigInt.
   return Number.isSafeInteger(total) ? BigInt(total) : BigInt(wallMs - offsetMinutes * 60_000) * 1000n + BigInt(micros);
+}
+
+/**
+ * The common shape `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]` read digit by digit; anything else (offsets,
+ * short forms, slashes, invalid values) returns undefined and takes the general path.
+ */
+function fastUtcTimestamp(t: string): bigint | undefined {
+  const n = t.length;
+  if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  const sep = t.charCodeAt(10);
+  if (sep !== 32 && sep !== 84) return undefined;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 2);
+  const d = digits(t, 8, 2);
+  const h = digits(t, 11, 2);
+  const mi = digits(t, 14, 2);
+  const s = digits(t, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  let i = 19;
+  let micros = 0;
+  if (i < n && (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44)) {
+    i++;
+    const start = i;
+    while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+    const count = i - start;
+    if (count === 0 || count > 6) return undefined;
+    micros = digits(t, start, count) * 10 ** (6 - count);
+  }
+  if (i < n && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
+  if (i !== n) return undefined;
+  const total = ((daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
+  return Number.isSafeInteger(total) ? BigInt(total) : undefined;
+}
+
+function digits(t: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
