@@ -3,8 +3,11 @@ import { decodeAll, detectEncoding } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
 import { formatType, inferSchema } from '@etl/schema';
 import { buffer } from 'node:stream/consumers';
+import { constants, gunzipSync } from 'node:zlib';
 
 export interface SniffResult {
+  /** Present when the file is compressed (it was inflated for the look). */
+  compression?: 'gzip';
   encoding: string;
   confidence: number;
   bom: boolean;
@@ -22,11 +25,14 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: { sa
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
   if (!info) throw new Error(`${uri} does not exist`);
-  const bytes = info.size === 0 ? Buffer.alloc(0) : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
+  const raw = info.size === 0 ? Buffer.alloc(0) : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
+  // gzip (1f 8b): inflate what the sample holds; a cut-off stream is fine for a look.
+  const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
+  const bytes = gzip ? gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, sampleBytes) : raw;
   const detection = options.encoding ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false } : detectEncoding(bytes.subarray(0, 64 * 1024));
   let text = decodeAll(bytes, detection.encoding);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const truncated = info.size > sampleBytes;
+  const truncated = info.size > sampleBytes || gzip;
   if (truncated) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
   const dialect = sniffCsv(text.slice(0, 64 * 1024));
   const records: string[][] = [];
@@ -39,6 +45,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: { sa
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
   const schema = inferSchema(names, data);
   return {
+    ...(gzip ? { compression: 'gzip' as const } : {}),
     encoding: detection.encoding,
     confidence: Number(detection.confidence.toFixed(2)),
     bom: detection.bom,
