@@ -1,2 +1,7 @@
-export type { EmbeddedDynamoDb } from './embedded-dynamodb.js';
-export { startEmbeddedDynamoDb } from './embedded-dynamodb.js';
+export { createDynamoDbClient } from './client.js';
+export type { TableKey, TableChoice } from './tables.js';
+export { findTableByPrefix, tableKey } from './tables.js';
+export type { Item } from './write-sink.js';
+export { DynamoDbPutSink, BATCH_WRITE_LIMIT } from './write-sink.js';
+export { batchGetItems } from './batch-get.js';
+export { scanSource } from './scan-source.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { awsConfiguredFor } from '@etl/aws-env';
 import { FileCatalog, GlueCatalog, type Catalog } from '@etl/catalog';
 import type { Logger } from '@etl/core';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '@etl/dynamodb';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, RedshiftDataWarehouse, type RedshiftDataOptions, type Warehouse } from '@etl/warehouse';
 

@@ -8,7 +8,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDynamoDb } from '@etl/dynamodb';
+import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { startDynamoDbLocal, type DynamoDbStandIn } from './dynamodb-local.js';
 import { LOCAL_CREDENTIALS } from './local-aws.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { s3ClientFor } from './aws-clients.js';
-import { startEmbeddedDynamoDb } from '@etl/dynamodb';
+import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
 import type { FaultService } from './faults/service-errors.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';

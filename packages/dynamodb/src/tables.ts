@@ -1,0 +1,36 @@
+import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TerminalError, type Logger } from '@etl/core';
+
+export interface TableKey {
+  partitionKey: string;
+  sortKey?: string;
+}
+
+/** When several tables match a prefix: take the lexically greatest (`inventory_2026_11` over `_10`), or refuse. */
+export type TableChoice = 'latest' | 'only';
+
+/**
+ * Seed 000's `getTableName(prefix)`: the table whose name starts with `prefix`. With several matches,
+ * `latest` takes the lexically greatest and logs the others; `only` refuses and lists them.
+ */
+export async function findTableByPrefix(client: DynamoDBClient, prefix: string, choice: TableChoice, logger?: Logger): Promise<string> {
+  const matches: string[] = [];
+  for await (const page of paginateListTables({ client }, {})) for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) matches.push(name);
+  matches.sort();
+  if (matches.length === 0) throw new TerminalError('NOT_FOUND', `no DynamoDB table name starts with "${prefix}"`);
+  if (matches.length > 1 && choice === 'only') {
+    throw new TerminalError('CONFIG', `${matches.length} DynamoDB tables start with "${prefix}" (${matches.join(', ')}); name one, or choose the latest`);
+  }
+  const table = matches[matches.length - 1] as string;
+  if (matches.length > 1) logger?.info({ prefix, table, others: matches.slice(0, -1) }, `several tables start with "${prefix}": using the lexically greatest, ${table}`);
+  return table;
+}
+
+export async function tableKey(client: DynamoDBClient, table: string): Promise<TableKey> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  const key = Table?.KeySchema ?? [];
+  const partitionKey = key.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  if (!partitionKey) throw new TerminalError('NOT_FOUND', `DynamoDB table ${table} has no partition key (does it exist?)`);
+  const sortKey = key.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+  return { partitionKey, ...(sortKey ? { sortKey } : {}) };
+}
