@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 
 function processesMatching(pattern: string): number {
   try {
-    return Number(execFileSync('pgrep', ['-fc', pattern]).toString().trim());
+    return Number(execFileSync('pgrep', ['-fc', '--', pattern]).toString().trim());
   } catch {
     return 0; // pgrep exits 1 when nothing matches
   }
@@ -29,6 +29,8 @@ describe('serve (the bundled command)', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
@@ -60,12 +62,13 @@ describe('serve (the bundled command)', () => {
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, `serve's stderr:\n${err}`).toBe(0);
     // moto (python), DynamoDB Local (java) and PostgreSQL are all gone.
     for (const key of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB']) {
       await expect(fetch(`http://127.0.0.1:${new URL(env[key] ?? '').port}/`)).rejects.toThrow();
     }
-    expect(processesMatching(`-D ${dataDir}/warehouse`)).toBe(0);
-    expect(processesMatching(`DynamoDBLocal.jar`)).toBe(0);
+    // Only this stack's processes: other tests may run their own DynamoDB Local or PostgreSQL meanwhile.
+    expect(processesMatching(`${dataDir}/warehouse/pgdata`)).toBe(0);
+    expect(processesMatching(`DynamoDBLocal.jar -port ${new URL(env['AWS_ENDPOINT_URL_DYNAMODB'] ?? '').port}`)).toBe(0);
   });
 });

@@ -76,7 +76,16 @@ try {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
     stopping = true;
-    stack.stop().then(() => process.exit(0), () => process.exit(1));
+    // A stand-in may complain while it goes down (a dropped connection); finish stopping the rest.
+    process.on('uncaughtException', (error) => process.stderr.write(`while stopping: ${error.stack ?? error.message}\n`));
+    process.on('unhandledRejection', (error) => process.stderr.write(`while stopping: ${String((error as Error)?.stack ?? error)}\n`));
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`local AWS stack did not stop cleanly: ${(error as Error)?.stack ?? String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
