@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'CONFLICT'
   | 'ABORTED'
+  | 'TOO_MANY_REJECTS'
   | 'IO'
   | 'INTERNAL';
 

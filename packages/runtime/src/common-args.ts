@@ -10,5 +10,11 @@ export const commonArgs = {
     .optional()
     .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]'),
   local_dir: z.string().min(1).default('.local').describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
+  max_rejects: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .optional()
+    .describe('Stop the run, publishing nothing, once more records than this are rejected [default: no limit]'),
   log_level: arg.enum(['trace', 'debug', 'info', 'warn', 'error'] as const, 'info', 'Lowest log level printed and exported'),
 } satisfies z.ZodRawShape;

@@ -107,6 +107,25 @@ describe('runJob', () => {
     expect(stdout).toContain('--run_output');
   });
 
+  it('--max_rejects: stops the run once exceeded, the sink aborts instead of committing, exit 1', async () => {
+    const sink = new MemorySink<number>('guarded');
+    const guardedJob = defineJob({
+      name: 'guarded',
+      description: 'rejects odd numbers',
+      args: {},
+      async run(_config, ctx) {
+        const source = { name: 'counter', open: async function* () { for (let i = 0; i < 50; i++) yield [i]; } };
+        await runPipeline(from(source).through(evens).into(sink, { sinkOptions: { maxItems: 1000 } }), ctx);
+      },
+    });
+    const { code, report } = await run(guardedJob, ['--max_rejects', '2']);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ outcome: 'failed', error: { code: 'TOO_MANY_REJECTS' } });
+    expect(report?.error?.message).toMatch(/^3 records rejected, more than --max_rejects 2/);
+    expect(sink.closed).toBe(false);
+    expect(sink.aborted).toBeDefined();
+  });
+
   it('abort: outcome aborted, exit 1, report still written', async () => {
     const controller = new AbortController();
     const slowJob = defineJob({

@@ -17,7 +17,7 @@ import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
 import type { JobDefinition, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
-import { objectRejects } from './object-rejects.js';
+import { limitedRejects, objectRejects } from './object-rejects.js';
 import { startProgress } from './progress.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 
@@ -55,7 +55,13 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     io.stderr.write(`${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`);
     return exitCodes.badArguments;
   }
-  const config = resolved.config as typeof resolved.config & { JOB_NAME?: string; run_output?: string; local_dir: string; log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+  const config = resolved.config as typeof resolved.config & {
+    JOB_NAME?: string;
+    run_output?: string;
+    local_dir: string;
+    max_rejects?: number;
+    log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  };
   const jobName = config.JOB_NAME ?? job.name;
   const runId = newRunId(io.clock);
   const spool = new LogSpool();
@@ -66,7 +72,14 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const objects = io.objects ?? createObjectStore({ env: io.env });
   const outputs = runOutputs(config.run_output ?? `${config.local_dir}/runs/${jobName}`, runId);
   const connections = createConnections({ env: io.env, logger, objects, localDir: config.local_dir });
-  const rejects = objectRejects(objects, outputs.rejects);
+  const allRejects = objectRejects(objects, outputs.rejects);
+  const maxRejects = config.max_rejects;
+  const rejects =
+    maxRejects === undefined
+      ? allRejects
+      : limitedRejects(allRejects, maxRejects, (count) =>
+          controller.abort(new TerminalError('TOO_MANY_REJECTS', `${count} records rejected, more than --max_rejects ${maxRejects}: stopped without publishing; see ${outputs.rejects}`)),
+        );
   const ctx = createRunContext({ jobName, runId, logger, rejects, signal, ...(io.clock ? { clock: io.clock } : {}) });
   const started = { startedAt: ctx.clock.now(), startedMs: ctx.clock.monotonicMs() };
   const stopProgress = startProgress(ctx, io.stderr);
@@ -77,7 +90,8 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   try {
     dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
   } catch (caught) {
-    // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
+    // Streams report an abort as a bare "The operation was aborted"; the signal knows why (a signal,
+    // or too many rejects).
     error = signal.aborted && isAbortError(caught) && signal.reason instanceof Error ? signal.reason : caught;
   } finally {
     stopProgress();
