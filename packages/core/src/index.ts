@@ -36,3 +36,4 @@ export type { SinkWritableOptions } from './sink-writable.js';
 export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';
 export type { StageTransformOptions } from './stage-transform.js';
 export { stageTransform } from './stage-transform.js';
+export { writeRejects } from './write-rejects.js';

@@ -3,6 +3,7 @@ import type { RunContext } from './context.js';
 import type { RecordBatch, Stage } from './contracts.js';
 import { isMany, manyRecords } from './contracts.js';
 import { RecordError } from './errors.js';
+import { writeRejects } from './write-rejects.js';
 
 export interface StageTransformOptions {
   /** Batches buffered on each side of the stage. Memory: about 2 * highWaterMark batches. Default 2. */
@@ -16,12 +17,6 @@ export interface StageTransformOptions {
 export function stageTransform<I, O>(stage: Stage<I, O>, ctx: RunContext, options: StageTransformOptions = {}): Transform {
   const metrics = ctx.counters.component(stage.name, 'stage');
   const highWaterMark = options.highWaterMark ?? 2;
-
-  const reject = async (error: RecordError) => {
-    error.stage ??= stage.name;
-    metrics.rejected++;
-    await ctx.rejects.write(error);
-  };
 
   return new Transform({
     objectMode: true,
@@ -47,7 +42,7 @@ export function stageTransform<I, O>(stage: Stage<I, O>, ctx: RunContext, option
       metrics.rowsOut += out.length;
       const done = () => callback(null, out.length > 0 ? out : undefined);
       if (rejected.length === 0) return done();
-      rejected.reduce((p, e) => p.then(() => reject(e)), Promise.resolve()).then(done, callback);
+      writeRejects(ctx, metrics, stage.name, rejected).then(done, callback);
     },
     flush(callback: TransformCallback) {
       try {

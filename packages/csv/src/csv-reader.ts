@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform } from 'node:stream';
-import { RecordError, type RunContext } from '@etl/core';
+import { RecordError, writeRejects, type RunContext } from '@etl/core';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { uniqueHeader } from './header.js';
 
@@ -86,12 +86,6 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
       callback();
     };
     if (rejects.length === 0) return done();
-    (async () => {
-      for (const reject of rejects) {
-        reject.stage ??= name;
-        metrics.rejected++;
-        await ctx.rejects.write(reject);
-      }
-    })().then(done, callback);
+    writeRejects(ctx, metrics, name, rejects).then(done, callback);
   }
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { RecordError, type RunContext } from '@etl/core';
+import { RecordError, writeRejects, type RunContext } from '@etl/core';
 import { LineSplitter } from './line-splitter.js';
 
 /** A parsed value and where it came from, so later stages can reject it with a line number. */
@@ -43,11 +43,7 @@ export function ndjsonParser(ctx: RunContext, options: NdjsonParserOptions = {})
   });
 
   const emit = async (self: Transform, out: Located<unknown>[], rejects: RecordError[]) => {
-    for (const reject of rejects) {
-      reject.stage ??= options.name ?? 'ndjson-parse';
-      metrics.rejected++;
-      await ctx.rejects.write(reject);
-    }
+    await writeRejects(ctx, metrics, options.name ?? 'ndjson-parse', rejects);
     metrics.rowsOut += out.length;
     if (out.length > 0) self.push(out);
   };

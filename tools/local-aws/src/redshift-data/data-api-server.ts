@@ -151,15 +151,22 @@ function epoch(date: Date): number {
   return date.getTime() / 1000;
 }
 
+/** What statements and sub-statements report alike: id, status, error, times. */
+function lifecycle(x: Pick<Statement, 'id' | 'status' | 'error' | 'createdAt' | 'updatedAt' | 'durationNs'>): Json {
+  return {
+    Id: x.id,
+    Status: x.status,
+    ...(x.error !== undefined ? { Error: x.error } : {}),
+    CreatedAt: epoch(x.createdAt),
+    UpdatedAt: epoch(x.updatedAt),
+    Duration: x.durationNs,
+  };
+}
+
 function describe(s: Statement): Json {
   const single = s.subStatements.length === 1 && !s.isBatch ? s.subStatements[0] : undefined;
   return {
-    Id: s.id,
-    Status: s.status,
-    ...(s.error !== undefined ? { Error: s.error } : {}),
-    CreatedAt: epoch(s.createdAt),
-    UpdatedAt: epoch(s.updatedAt),
-    Duration: s.durationNs,
+    ...lifecycle(s),
     RedshiftPid: process.pid,
     QueryString: s.isBatch ? undefined : s.sqls[0],
     HasResultSet: single ? hasResultSet(single) : false,
@@ -173,12 +180,7 @@ function describe(s: Statement): Json {
 
 function describeSub(sub: SubStatement): Json {
   return {
-    Id: sub.id,
-    Status: sub.status,
-    ...(sub.error !== undefined ? { Error: sub.error } : {}),
-    CreatedAt: epoch(sub.createdAt),
-    UpdatedAt: epoch(sub.updatedAt),
-    Duration: sub.durationNs,
+    ...lifecycle(sub),
     QueryString: sub.sql,
     HasResultSet: hasResultSet(sub),
     ResultRows: sub.resultRows,
