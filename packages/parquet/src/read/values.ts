@@ -1,0 +1,53 @@
+/**
+ * How read values are represented, matching `@etl/schema` values so a file written and read back
+ * compares equal: DECIMAL as exact strings scaled to the column; DATE as `YYYY-MM-DD`; TIMESTAMP as
+ * bigint microseconds (millis widened, nanos floored); INT64 as bigint; strings as strings; byte
+ * arrays without a string annotation as `Uint8Array`.
+ */
+
+/** The unscaled integer -> exact decimal text (`-1234`, scale 2 -> `-12.34`). */
+export function decimalText(unscaled: bigint, scale: number): string {
+  if (scale === 0) return unscaled.toString();
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** Big-endian two's complement bytes -> bigint (FIXED_LEN_BYTE_ARRAY and BYTE_ARRAY decimals). */
+export function bigEndianSigned(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return bytes.length > 0 && (bytes[0] as number) & 0x80 ? v - (1n << BigInt(bytes.length * 8)) : v;
+}
+
+/** Days since the epoch -> `YYYY-MM-DD` (Hinnant's civil_from_days; years outside 0..9999 signed). */
+export function civilDate(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const year = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : (y < 0 ? '-' : '+') + String(Math.abs(y)).padStart(6, '0');
+  return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const floorDiv = (a: bigint, b: bigint): bigint => {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+};
+
+const decoder = new TextDecoder();
+
+/** hyparquet parsers producing the values above (decimals are handled apart: see parquet-file.ts). */
+export const parsers = {
+  timestampFromMilliseconds: (millis: bigint) => BigInt(millis) * 1000n,
+  timestampFromMicroseconds: (micros: bigint) => BigInt(micros),
+  timestampFromNanoseconds: (nanos: bigint) => floorDiv(BigInt(nanos), 1000n),
+  dateFromDays: (days: number) => civilDate(days),
+  stringFromBytes: (bytes: Uint8Array | undefined) => bytes && decoder.decode(bytes),
+  jsonFromBytes: (bytes: Uint8Array | undefined) => bytes && decoder.decode(bytes),
+};

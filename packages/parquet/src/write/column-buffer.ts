@@ -1,0 +1,353 @@
+import type { Value } from '@etl/schema';
+import { ByteWriter } from '../thrift/compact-writer.js';
+import { compareUtf8, decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
+import type { ChunkStatistics, ColumnSpec } from './format.js';
+
+/**
+ * One column of the row group being filled: definition levels and typed values, appended per value
+ * and encoded once when the row group is flushed. Values are held in typed arrays (numbers,
+ * timestamps) or plain arrays (strings), never as row objects.
+ */
+export abstract class ColumnBuffer {
+  /** 1 where the row has a value, 0 for null (only consulted for nullable columns). */
+  protected defs = new Uint8Array(1024);
+  rows = 0;
+  /** Non-null values held. */
+  count = 0;
+  /** Plain-encoded size estimate of the values held, for row-group and page sizing. */
+  bytes = 0;
+
+  constructor(readonly column: ColumnSpec) {}
+
+  append(value: Value): void {
+    if (this.rows === this.defs.length) this.defs = grow(this.defs, this.rows * 2);
+    if (value === null) {
+      if (!this.column.nullable) throw new TypeError(`column ${this.column.name} is NOT NULL but got null`);
+      this.defs[this.rows++] = 0;
+      return;
+    }
+    this.defs[this.rows++] = 1;
+    this.push(value);
+    this.count++;
+  }
+
+  get definitionLevels(): Uint8Array {
+    return this.defs;
+  }
+
+  reset(): void {
+    this.rows = 0;
+    this.count = 0;
+    this.bytes = 0;
+    this.clear();
+  }
+
+  protected abstract push(value: Exclude<Value, null>): void;
+  /** Drops held values; typed arrays are kept and overwritten (only the first `count` are read). */
+  protected clear(): void {
+    // nothing by default: see above
+  }
+  /** PLAIN encoding of values `from..to` (value positions, not rows). */
+  abstract plain(out: ByteWriter, from: number, to: number): void;
+  /** PLAIN encoding of the values at `positions` (a dictionary page). */
+  abstract plainAt(out: ByteWriter, positions: readonly number[]): void;
+  /** A Map key for value `i`, or undefined when this type is never dictionary-encoded. */
+  abstract key(i: number): unknown;
+  /** PLAIN size of value `i`. */
+  abstract sizeOf(i: number): number;
+  /** Min/max (PLAIN-encoded, in the type's sort order) over the values held. */
+  abstract minMax(): Pick<ChunkStatistics, 'min' | 'max'>;
+}
+
+function grow<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array as never);
+  return next;
+}
+
+const le32 = (v: number) => {
+  const b = Buffer.allocUnsafe(4);
+  b.writeInt32LE(v);
+  return b;
+};
+const le64 = (v: bigint) => {
+  const b = Buffer.allocUnsafe(8);
+  b.writeBigInt64LE(v);
+  return b;
+};
+
+class Int32Buffer extends ColumnBuffer {
+  private values = new Int32Array(1024);
+  private readonly convert: (v: Exclude<Value, null>) => number;
+
+  constructor(column: ColumnSpec) {
+    super(column);
+    const logical = column.type.logical;
+    if (logical?.type === 'DATE') this.convert = (v) => (typeof v === 'number' ? v : epochDays(String(v)));
+    else if (logical?.type === 'DECIMAL') {
+      const scale = logical.scale;
+      this.convert = (v) => (typeof v === 'number' && scale === 0 ? v : Number(unscaledDigits(String(v), scale)));
+    } else this.convert = (v) => v as number;
+  }
+
+  protected push(value: Exclude<Value, null>): void {
+    if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
+    this.values[this.count] = this.convert(value);
+    this.bytes += 4;
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    for (let i = from; i < to; i++) out.int32(this.values[i] as number);
+  }
+  plainAt(out: ByteWriter, positions: readonly number[]): void {
+    for (const i of positions) out.int32(this.values[i] as number);
+  }
+  key(i: number): unknown {
+    return this.values[i];
+  }
+  sizeOf(): number {
+    return 4;
+  }
+  minMax() {
+    if (this.count === 0) return {};
+    let min = this.values[0] as number;
+    let max = min;
+    for (let i = 1; i < this.count; i++) {
+      const v = this.values[i] as number;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+    return { min: le32(min), max: le32(max) };
+  }
+}
+
+class Int64Buffer extends ColumnBuffer {
+  private values = new BigInt64Array(1024);
+  private readonly convert: (v: Exclude<Value, null>) => bigint;
+
+  constructor(column: ColumnSpec) {
+    super(column);
+    const logical = column.type.logical;
+    if (logical?.type === 'DECIMAL') {
+      const scale = logical.scale;
+      this.convert = (v) => BigInt(typeof v === 'string' ? unscaledDigits(v, scale) : v);
+    } else this.convert = (v) => (typeof v === 'bigint' ? v : BigInt(v as number));
+  }
+
+  protected push(value: Exclude<Value, null>): void {
+    if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
+    this.values[this.count] = this.convert(value);
+    this.bytes += 8;
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    for (let i = from; i < to; i++) out.bigInt64(this.values[i] as bigint);
+  }
+  plainAt(out: ByteWriter, positions: readonly number[]): void {
+    for (const i of positions) out.bigInt64(this.values[i] as bigint);
+  }
+  key(i: number): unknown {
+    return this.values[i];
+  }
+  sizeOf(): number {
+    return 8;
+  }
+  minMax() {
+    if (this.count === 0) return {};
+    let min = this.values[0] as bigint;
+    let max = min;
+    for (let i = 1; i < this.count; i++) {
+      const v = this.values[i] as bigint;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+    return { min: le64(min), max: le64(max) };
+  }
+}
+
+class DoubleBuffer extends ColumnBuffer {
+  private values = new Float64Array(1024);
+
+  protected push(value: Exclude<Value, null>): void {
+    if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
+    this.values[this.count] = value as number;
+    this.bytes += 8;
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    for (let i = from; i < to; i++) out.double(this.values[i] as number);
+  }
+  plainAt(out: ByteWriter, positions: readonly number[]): void {
+    for (const i of positions) out.double(this.values[i] as number);
+  }
+  key(i: number): unknown {
+    const v = this.values[i] as number;
+    return v === 0 && 1 / v < 0 ? '-0' : v; // Map keys would merge -0 into 0
+  }
+  sizeOf(): number {
+    return 8;
+  }
+  minMax() {
+    let min = Infinity;
+    let max = -Infinity;
+    let seen = false;
+    for (let i = 0; i < this.count; i++) {
+      const v = this.values[i] as number;
+      if (v !== v) continue; // NaN takes no part in statistics
+      seen = true;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (!seen) return {};
+    // The format asks for -0 as min and +0 as max when a bound is zero.
+    const b = (v: number) => {
+      const buf = Buffer.allocUnsafe(8);
+      buf.writeDoubleLE(v);
+      return buf;
+    };
+    return { min: b(min === 0 ? -0 : min), max: b(max === 0 ? 0 : max) };
+  }
+}
+
+class BooleanBuffer extends ColumnBuffer {
+  private values = new Uint8Array(1024);
+
+  protected push(value: Exclude<Value, null>): void {
+    if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
+    this.values[this.count] = value ? 1 : 0;
+    this.bytes += 0.125;
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    let acc = 0;
+    let bit = 0;
+    for (let i = from; i < to; i++) {
+      acc |= (this.values[i] as number) << bit;
+      if (++bit === 8) {
+        out.byte(acc);
+        acc = 0;
+        bit = 0;
+      }
+    }
+    if (bit > 0) out.byte(acc);
+  }
+  plainAt(): void {
+    throw new Error('booleans are never dictionary-encoded');
+  }
+  key(): unknown {
+    return undefined;
+  }
+  sizeOf(): number {
+    return 1;
+  }
+  minMax() {
+    if (this.count === 0) return {};
+    let min = 1;
+    let max = 0;
+    for (let i = 0; i < this.count; i++) {
+      const v = this.values[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min: Uint8Array.of(min), max: Uint8Array.of(max) };
+  }
+}
+
+/** Longest min/max kept in string statistics; longer bounds are left out rather than truncated. */
+const MAX_STAT_BYTES = 256;
+
+class StringBuffer extends ColumnBuffer {
+  private values: string[] = [];
+
+  protected push(value: Exclude<Value, null>): void {
+    const s = value as string;
+    this.values.push(s);
+    this.bytes += 4 + s.length;
+  }
+  protected override clear(): void {
+    this.values = [];
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    for (let i = from; i < to; i++) out.lengthPrefixedUtf8(this.values[i] as string);
+  }
+  plainAt(out: ByteWriter, positions: readonly number[]): void {
+    for (const i of positions) out.lengthPrefixedUtf8(this.values[i] as string);
+  }
+  key(i: number): unknown {
+    return this.values[i];
+  }
+  sizeOf(i: number): number {
+    return 4 + (this.values[i] as string).length;
+  }
+  minMax() {
+    if (this.count === 0) return {};
+    let min = this.values[0] as string;
+    let max = min;
+    for (let i = 1; i < this.count; i++) {
+      const v = this.values[i] as string;
+      if (v !== min && v !== max) {
+        if (compareUtf8(v, min) < 0) min = v;
+        else if (compareUtf8(v, max) > 0) max = v;
+      }
+    }
+    const minBytes = Buffer.from(min, 'utf8');
+    const maxBytes = Buffer.from(max, 'utf8');
+    return minBytes.length > MAX_STAT_BYTES || maxBytes.length > MAX_STAT_BYTES ? {} : { min: minBytes, max: maxBytes };
+  }
+}
+
+class FixedDecimalBuffer extends ColumnBuffer {
+  private values: bigint[] = [];
+  private readonly scale: number;
+  private readonly length: number;
+
+  constructor(column: ColumnSpec) {
+    super(column);
+    const logical = column.type.logical;
+    this.scale = logical?.type === 'DECIMAL' ? logical.scale : 0;
+    this.length = column.type.typeLength ?? 16;
+  }
+
+  protected push(value: Exclude<Value, null>): void {
+    this.values.push(BigInt(typeof value === 'string' ? unscaledDigits(value, this.scale) : (value as number)));
+    this.bytes += this.length;
+  }
+  protected override clear(): void {
+    this.values = [];
+  }
+  plain(out: ByteWriter, from: number, to: number): void {
+    for (let i = from; i < to; i++) out.bytes(decimalBytes(this.values[i] as bigint, this.length));
+  }
+  plainAt(out: ByteWriter, positions: readonly number[]): void {
+    for (const i of positions) out.bytes(decimalBytes(this.values[i] as bigint, this.length));
+  }
+  key(i: number): unknown {
+    return this.values[i];
+  }
+  sizeOf(): number {
+    return this.length;
+  }
+  minMax() {
+    if (this.count === 0) return {};
+    let min = this.values[0] as bigint;
+    let max = min;
+    for (const v of this.values) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { min: decimalBytes(min, this.length), max: decimalBytes(max, this.length) };
+  }
+}
+
+export function columnBuffer(column: ColumnSpec): ColumnBuffer {
+  switch (column.type.physical) {
+    case 'INT32':
+      return new Int32Buffer(column);
+    case 'INT64':
+      return new Int64Buffer(column);
+    case 'DOUBLE':
+      return new DoubleBuffer(column);
+    case 'BOOLEAN':
+      return new BooleanBuffer(column);
+    case 'BYTE_ARRAY':
+      return new StringBuffer(column);
+    case 'FIXED_LEN_BYTE_ARRAY':
+      return new FixedDecimalBuffer(column);
+  }
+}

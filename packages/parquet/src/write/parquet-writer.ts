@@ -1,0 +1,136 @@
+import type { Schema, Value } from '@etl/schema';
+import { formatType, parquetType } from '@etl/schema';
+import { columnBuffer, type ColumnBuffer } from './column-buffer.js';
+import { compressorFor } from './compression.js';
+import { encodeChunk, type ChunkEncodingOptions } from './encode-chunk.js';
+import { fileMetaData, type ColumnSpec, type CompressionName, type RowGroupMeta } from './format.js';
+
+export interface ParquetWriterOptions {
+  /** Page compression (default `snappy`). */
+  compression?: CompressionName;
+  /**
+   * Rows per row group (default 122,880, as DuckDB). With `rowGroupBytes` this bounds memory: the
+   * writer holds one row group's values plus its encoded pages, about 2-3x `rowGroupBytes` at most.
+   */
+  rowGroupRows?: number;
+  /** A row group is also closed when its values reach this PLAIN size (default 64 MiB). */
+  rowGroupBytes?: number;
+  /** Target uncompressed data page size (default 1 MiB). */
+  pageBytes?: number;
+  /** Dictionary size above which a column chunk falls back to PLAIN (default 1 MiB). */
+  maxDictionaryBytes?: number;
+  /** Extra footer key/value metadata. */
+  metadata?: Record<string, string>;
+}
+
+const MAGIC = Buffer.from('PAR1', 'ascii');
+export const CREATED_BY = 'etl-parquet version 0.1.0';
+/** Footer key holding the `@etl/schema` schema, so a reader gets back the exact types (varchar lengths, zones). */
+export const SCHEMA_METADATA_KEY = 'etl.schema';
+
+/** The Parquet columns of a schema, with its type mapping (`parquetType`). */
+export function parquetColumns(schema: Schema): ColumnSpec[] {
+  return schema.fields.map((f) => ({ name: f.name, type: parquetType(f.type), nullable: f.nullable }));
+}
+
+/**
+ * A columnar Parquet file writer with no knowledge of streams: `appendRow` per row, `finish` once.
+ * Both return the bytes ready for the file (possibly none), in order; the caller writes them
+ * wherever the file goes. Values are `@etl/schema` values in schema order.
+ */
+export class ParquetWriter {
+  private readonly columns: ColumnSpec[];
+  private readonly buffers: ColumnBuffer[];
+  private readonly encoding: ChunkEncodingOptions;
+  private readonly rowGroupRows: number;
+  private readonly rowGroupBytes: number;
+  private readonly metadata: Record<string, string>;
+  private readonly rowGroups: RowGroupMeta[] = [];
+  private offset = 0;
+  private finished = false;
+  /** Rows in finished row groups. */
+  rowsFlushed = 0;
+
+  constructor(schema: Schema, options: ParquetWriterOptions = {}) {
+    this.columns = parquetColumns(schema);
+    if (this.columns.length === 0) throw new TypeError('a Parquet file needs at least one column');
+    this.buffers = this.columns.map(columnBuffer);
+    const { codec, compress } = compressorFor(options.compression ?? 'snappy');
+    this.encoding = { codec, compress, pageBytes: options.pageBytes ?? 1024 * 1024, maxDictionaryBytes: options.maxDictionaryBytes ?? 1024 * 1024 };
+    this.rowGroupRows = options.rowGroupRows ?? 122_880;
+    this.rowGroupBytes = options.rowGroupBytes ?? 64 * 1024 * 1024;
+    const schemaJson = JSON.stringify(schema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable, ...(f.keyOrder === undefined ? {} : { keyOrder: f.keyOrder }) })));
+    this.metadata = { [SCHEMA_METADATA_KEY]: schemaJson, ...options.metadata };
+  }
+
+  /** Rows written so far, including the open row group. */
+  get rows(): number {
+    return this.rowsFlushed + (this.buffers[0]?.rows ?? 0);
+  }
+
+  /** Bytes handed out so far. */
+  get bytesOut(): number {
+    return this.offset;
+  }
+
+  /** Adds one row (values in schema order); returns file bytes when this closed a row group. */
+  appendRow(values: readonly Value[]): Uint8Array[] {
+    if (this.finished) throw new Error('appendRow after finish');
+    const buffers = this.buffers;
+    let bytes = 0;
+    for (let i = 0; i < buffers.length; i++) {
+      const buffer = buffers[i] as ColumnBuffer;
+      buffer.append(values[i] ?? null);
+      bytes += buffer.bytes;
+    }
+    const rows = (buffers[0] as ColumnBuffer).rows;
+    return rows >= this.rowGroupRows || bytes >= this.rowGroupBytes ? this.flushRowGroup() : [];
+  }
+
+  /** Closes the open row group (if it has rows) and returns its bytes. */
+  flushRowGroup(): Uint8Array[] {
+    const rows = this.buffers[0]?.rows ?? 0;
+    const out: Uint8Array[] = [];
+    if (this.offset === 0) this.push(out, MAGIC);
+    if (rows === 0) return out;
+    const group: RowGroupMeta = { chunks: [], numRows: rows, fileOffset: this.offset };
+    for (const buffer of this.buffers) {
+      const chunk = encodeChunk(buffer, this.encoding);
+      const start = this.offset;
+      for (const part of chunk.parts) this.push(out, part);
+      group.chunks.push({
+        column: buffer.column,
+        encodings: chunk.encodings,
+        codec: this.encoding.codec,
+        numValues: chunk.numValues,
+        uncompressedSize: chunk.uncompressedSize,
+        compressedSize: chunk.compressedSize,
+        dataPageOffset: start + chunk.dictionaryBytes,
+        ...(chunk.dictionaryBytes > 0 ? { dictionaryPageOffset: start } : {}),
+        statistics: chunk.statistics,
+      });
+      buffer.reset();
+    }
+    this.rowGroups.push(group);
+    this.rowsFlushed += rows;
+    return out;
+  }
+
+  /** Flushes the last row group and returns it with the footer. The writer is done afterwards. */
+  finish(): Uint8Array[] {
+    const out = this.flushRowGroup();
+    this.finished = true;
+    const footer = fileMetaData({ columns: this.columns, rowGroups: this.rowGroups, createdBy: CREATED_BY, keyValue: this.metadata });
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(footer.length);
+    this.push(out, footer);
+    this.push(out, length);
+    this.push(out, MAGIC);
+    return out;
+  }
+
+  private push(out: Uint8Array[], bytes: Uint8Array): void {
+    out.push(bytes);
+    this.offset += bytes.length;
+  }
+}
