@@ -18,7 +18,9 @@ function newest(dir) {
   return latest;
 }
 
-const sources = [join(root, 'src'), ...['core', 'csv', 'encoding', 'object-store', 'schema', 'aws-env'].map((p) => join(root, '..', p, 'src'))];
+// Every workspace package's sources: the bundle inlines whichever of them the command imports.
+const packages = join(root, '..');
+const sources = readdirSync(packages).map((p) => join(packages, p, 'src'));
 if (!existsSync(bundle) || Math.max(...sources.filter(existsSync).map(newest)) > statSync(bundle).mtimeMs) {
   execFileSync(process.execPath, [join(root, '..', '..', 'tools', 'bundle.mjs'), 'src/etl.ts', 'dist/etl.mjs', '--external-packages'], { cwd: root, stdio: 'inherit' });
 }

@@ -46,3 +46,33 @@ describe('etl sniff', () => {
     await expect(run(process.execPath, [etl, 'frobnicate'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
   });
 });
+
+describe('etl convert and etl cat', () => {
+  it('converts a Shift_JIS CSV to Parquet, prints the report, and cats it back as NDJSON', async () => {
+    const file = join(dir, 'stock.csv');
+    // 品番,数量,単価 / A-1,3,1200.50 / B-2,,980.25 in Shift_JIS, and one row whose 数量 is not a number
+    const header = Buffer.from('9569 94d4 2c 9094 97ca 2c 9250 89bf 0a'.replace(/ /g, ''), 'hex');
+    writeFileSync(file, Buffer.concat([header, Buffer.from('A-1,3,1200.50\nB-2,,980.25\nC-3,x,1.00\n')]));
+    const schema = join(dir, 'stock.schema.csv');
+    writeFileSync(schema, 'column_name,data_type,nullable\n品番,varchar(8),false\n数量,int\n単価,"decimal(8,2)"\n');
+    const out = join(dir, 'stock.parquet');
+    const { stdout } = await run(process.execPath, [etl, 'convert', file, out, '--schema', schema]);
+    const report = JSON.parse(stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({ format: 'parquet', rowsRead: 3, rowsWritten: 2, rowsRejected: 1, rejects: `${out}.rejects.ndjson` });
+    expect(report).toHaveProperty('peakRssBytes');
+    expect(report).toHaveProperty('seconds');
+    const cat = await run(process.execPath, [etl, 'cat', out]);
+    expect(cat.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { 品番: 'A-1', 数量: 3, 単価: '1200.50' },
+      { 品番: 'B-2', 数量: null, 単価: '980.25' },
+    ]);
+    expect((await run(process.execPath, [etl, 'cat', out, '--limit', '1'])).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects bad options with exit code 2 and a missing input with 1', async () => {
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('etl convert takes an input and an output') });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--compression', 'lzo'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--compression must be one of snappy, gzip, zstd, none') });
+    await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('missing.csv does not exist') });
+    await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
+  });
+});

@@ -1,11 +1,17 @@
 /**
- * `etl`: the data engineer's look at a file before loading it.
+ * `etl`: the data engineer's look at a file before loading it, and one-off conversions.
  *   etl sniff <path-or-s3-uri> [--encoding X] [--sample-bytes N]
- * Later commands (`convert`, `cat`) plug into the same table.
+ *   etl convert <in> <out> [--schema FILE] [--encoding X] [--delimiter X] [--format F] [--rejects URI] [--compression C]
+ *   etl cat <file> [--limit N] [--format F] [--encoding X] [--delimiter X]
  */
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { createObjectStore } from '@etl/object-store';
-import { sniffFile } from './sniff.js';
+import { readFile } from 'node:fs/promises';
+import { countingRejects, createLogger, createRunContext, ndjsonRejects, newRunId, type RejectOutput, type RunContext } from '@etl/core';
+import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat } from '@etl/convert';
+import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
+import type { CompressionName } from '@etl/parquet';
+import { parseSchemaFile, type Schema } from '@etl/schema';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -14,7 +20,15 @@ const USAGE = `usage: etl <command> [options]
 commands:
   sniff <path-or-s3-uri> [--encoding LABEL] [--sample-bytes N]
         print the file's encoding, CSV dialect, header and inferred column types as JSON
+  convert <in> <out> [--schema FILE] [--encoding LABEL] [--delimiter C] [--format parquet|csv|ndjson]
+                     [--rejects URI] [--compression snappy|gzip|zstd|none] [--null-marker S] [--time-zone ZONE]
+        convert between CSV, NDJSON and Parquet (local paths or s3:// URIs, .gz text read and written);
+        bad records go to --rejects (default <out>.rejects.ndjson); prints the run report as JSON
+  cat <file> [--limit N] [--format parquet|csv|ndjson] [--encoding LABEL] [--delimiter C]
+        print rows as NDJSON
 `;
+
+const COMPRESSIONS = ['snappy', 'gzip', 'zstd', 'none'] as const;
 
 interface Command {
   run(args: string[]): Promise<number>;
@@ -33,7 +47,95 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  convert: {
+    async run(args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          schema: { type: 'string' },
+          encoding: { type: 'string' },
+          delimiter: { type: 'string' },
+          format: { type: 'string' },
+          rejects: { type: 'string' },
+          compression: { type: 'string' },
+          'null-marker': { type: 'string' },
+          'time-zone': { type: 'string' },
+        },
+      });
+      const [input, output] = positionals;
+      if (!input || !output || positionals.length > 2) return usage('etl convert takes an input and an output');
+      const problems = [
+        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
+        values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression) ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}` : undefined,
+        values.delimiter !== undefined && unescape(values.delimiter).length !== 1 ? `--delimiter must be one character (\\t for tab), got ${values.delimiter}` : undefined,
+      ].filter((p) => p !== undefined);
+      if (problems.length > 0) return usage(problems.join('\n'));
+      const store = createObjectStore();
+      const schema = values.schema ? await loadSchema(values.schema) : undefined;
+      const rejectsUri = values.rejects ?? `${output}.rejects.ndjson`;
+      const ctx = runContext('etl-convert', objectRejects(store, rejectsUri));
+      try {
+        const report = await convert(
+          store,
+          {
+            input,
+            output,
+            ...(values.format ? { format: values.format as FileFormat } : {}),
+            ...(schema ? { schema } : {}),
+            ...(values.encoding ? { encoding: values.encoding } : {}),
+            ...(values.delimiter ? { delimiter: unescape(values.delimiter) } : {}),
+            ...(values.compression ? { compression: values.compression as CompressionName } : {}),
+            ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
+            ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+          },
+          ctx,
+        );
+        await ctx.rejects.close();
+        process.stdout.write(`${JSON.stringify({ ...report, ...(report.rowsRejected > 0 ? { rejects: rejectsUri } : {}) })}\n`);
+        return 0;
+      } catch (error) {
+        await ctx.rejects.close().catch(() => undefined);
+        throw error;
+      }
+    },
+  },
+  cat: {
+    async run(args) {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { limit: { type: 'string' }, format: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' } } });
+      const [uri] = positionals;
+      if (!uri || positionals.length > 1) return usage('etl cat takes exactly one file');
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) return usage(`--limit must be a whole number, got ${values.limit}`);
+      if (values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format)) return usage(`--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`);
+      // Bad records are reported on stderr, one JSON line each, and the rows go on.
+      const ctx = runContext('etl-cat', ndjsonRejects(process.stderr));
+      const lines = catLines(createObjectStore(), uri, { ...(limit === undefined ? {} : { limit }), ...(values.format ? { format: values.format as FileFormat } : {}), ...(values.encoding ? { encoding: values.encoding } : {}), ...(values.delimiter ? { delimiter: unescape(values.delimiter) } : {}) }, ctx);
+      for await (const text of lines) {
+        if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+      }
+      return 0;
+    },
+  },
 };
+
+/** `\t` as typed on a command line means tab. */
+const unescape = (text: string) => (text === '\\t' ? '\t' : text);
+
+async function loadSchema(path: string): Promise<Schema> {
+  const store: ObjectStore = createObjectStore();
+  const text = path.includes('://') ? (await (await import('node:stream/consumers')).text(await store.get(path))) : await readFile(path, 'utf8');
+  return parseSchemaFile(text, path);
+}
+
+/** Warnings and errors as JSON lines on stderr; stdout is the command's output. */
+function runContext(jobName: string, rejects: RejectOutput = countingRejects()): RunContext {
+  const runId = newRunId();
+  const logger = createLogger({ runId, jobName, level: (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'warn', destination: process.stderr });
+  const abort = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort(new Error(`stopped by ${signal}`)));
+  return createRunContext({ jobName, runId, logger, rejects, signal: abort.signal });
+}
 
 function usage(problem?: string): number {
   if (problem) process.stderr.write(`etl: ${problem}\n`);
@@ -53,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const e = error as Error & { code?: string };
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return usage(e.message);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return usage(e.message);
     process.stderr.write(`etl ${name}: ${e.message}\n`);
     return 1;
   }

@@ -41,6 +41,8 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
   return new Transform({
     readableObjectMode: true,
     readableHighWaterMark: 2,
+    // Text from a decoder stays text: no round trip through UTF-8 bytes.
+    decodeStrings: false,
     transform(chunk: Buffer | string, _encoding, callback) {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
       metrics.bytesIn += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;

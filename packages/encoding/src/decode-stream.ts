@@ -20,7 +20,8 @@ export interface DecodeOptions {
 
 /**
  * Bytes -> text in the file's encoding, correct across chunk boundaries that split a character, BOM
- * removed. With `auto`, the first `sampleBytes` are held until the encoding is known.
+ * removed. With `auto`, the first `sampleBytes` are held until the encoding is known. The readable side
+ * carries strings (object mode), so a parser downstream does not re-encode and re-decode UTF-8.
  */
 export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Transform {
   const sampleBytes = options.sampleBytes ?? 64 * 1024;
@@ -61,7 +62,7 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Tran
   };
 
   return new Transform({
-    readableObjectMode: false,
+    readableObjectMode: true,
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, callback) {
       try {

@@ -12,12 +12,12 @@ import {
   type Clock,
   type RunReport,
 } from '@etl/core';
-import { createObjectStore, joinUri, type ObjectStore } from '@etl/object-store';
+import { createObjectStore, joinUri, objectRejects, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
 import type { JobDefinition, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
-import { limitedRejects, objectRejects } from './object-rejects.js';
+import { limitedRejects } from './object-rejects.js';
 import { startProgress } from './progress.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 

@@ -14,7 +14,7 @@ export interface CastStageOptions extends CastOptions {
   name?: string;
 }
 
-interface Plan {
+export interface CastPlan {
   fields: Field[];
   casters: Caster[];
   /** Index of each schema field in the file's record, or -1 when the file lacks that (nullable) column. */
@@ -28,38 +28,48 @@ interface Plan {
  * is a configuration error, file columns the schema does not name are ignored.
  */
 export function castStage(options: CastStageOptions): Stage<CsvRecord, Row> {
-  let plan: Plan | undefined;
+  let plan: CastPlan | undefined;
   return {
     name: options.name ?? 'cast',
     process(record) {
       plan ??= planColumns(options.schema, options.columns(), options.file, options);
+      const values = castRecord(plan, record.fields, record.line, options.file);
+      if (values instanceof RecordError) throw values;
       const row: Row = {};
-      let problems: Array<{ field: Field; reason: string; raw: string }> | undefined;
-      const { fields, casters, indexes } = plan;
-      for (let i = 0; i < fields.length; i++) {
-        const index = indexes[i] as number;
-        const raw = index === -1 ? '' : (record.fields[index] ?? '');
-        const value = (casters[i] as Caster)(raw);
-        if (value instanceof CastFailure) (problems ??= []).push({ field: fields[i] as Field, reason: value.reason, raw });
-        else row[(fields[i] as Field).name] = value;
-      }
-      if (problems) {
-        const [first] = problems as [{ field: Field; reason: string; raw: string }];
-        throw new RecordError({
-          code: first.reason.endsWith('must not be empty') ? 'NULL_NOT_ALLOWED' : 'CAST',
-          reason: problems.map((p) => `${p.field.name}: ${p.reason}`).join('; '),
-          file: options.file,
-          line: record.line,
-          column: first.field.name,
-          raw: first.raw,
-        });
-      }
+      for (let i = 0; i < values.length; i++) row[(plan.fields[i] as Field).name] = values[i] as Value;
       return row;
     },
   };
 }
 
-export function planColumns(schema: Schema, columns: readonly string[], file?: string, cast: CastOptions = {}): Plan {
+/**
+ * One record -> its values in schema order, or one `RecordError` naming the line, the first bad column
+ * and every problem. Returned, not thrown, so columnar writers can take the array as is.
+ */
+export function castRecord(plan: CastPlan, record: readonly string[], line: number | undefined, file?: string): Value[] | RecordError {
+  const { fields, casters, indexes } = plan;
+  const values: Value[] = new Array(fields.length);
+  let problems: Array<{ field: Field; reason: string; raw: string }> | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const index = indexes[i] as number;
+    const raw = index === -1 ? '' : (record[index] ?? '');
+    const value = (casters[i] as Caster)(raw);
+    if (value instanceof CastFailure) (problems ??= []).push({ field: fields[i] as Field, reason: value.reason, raw });
+    else values[i] = value;
+  }
+  if (!problems) return values;
+  const [first] = problems as [{ field: Field; reason: string; raw: string }];
+  return new RecordError({
+    code: first.reason.endsWith('must not be empty') ? 'NULL_NOT_ALLOWED' : 'CAST',
+    reason: problems.map((p) => `${p.field.name}: ${p.reason}`).join('; '),
+    file,
+    line,
+    column: first.field.name,
+    raw: first.raw,
+  });
+}
+
+export function planColumns(schema: Schema, columns: readonly string[], file?: string, cast: CastOptions = {}): CastPlan {
   const exact = new Map(columns.map((c, i) => [c, i]));
   const folded = new Map(columns.map((c, i) => [c.toLowerCase(), i]));
   const missing: string[] = [];

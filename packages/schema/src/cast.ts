@@ -72,11 +72,17 @@ function converter(type: FieldType, options: CastOptions): (text: string) => Val
     case 'bigint':
       return (text) => toResult(castBigint(text));
     case 'decimal':
-      return (text) => toResult(castDecimal(text, type));
+      return (text) => fastDecimal(text, type.precision, type.scale) ?? toResult(castDecimal(text, type));
     case 'double':
-      return (text) => (DOUBLE.test(text) ? Number(text) : new CastFailure(`not a number: "${text}"`));
+      return (text) => {
+        const value = plainNumber(text);
+        if (value !== undefined) return value;
+        return DOUBLE.test(text) ? Number(text) : new CastFailure(`not a number: "${text}"`);
+      };
     case 'boolean':
       return (text) => {
+        if (text === 'true') return true;
+        if (text === 'false') return false;
         const lower = text.toLowerCase();
         return TRUE.has(lower) ? true : FALSE.has(lower) ? false : new CastFailure(`not a boolean (true/false, yes/no, 1/0): "${text}"`);
       };
@@ -99,6 +105,24 @@ function converter(type: FieldType, options: CastOptions): (text: string) => Val
 }
 
 const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * `Number(text)` when the text is plainly decimal (starts with a digit, a sign or a point, ends with a
+ * digit, no hex/binary/octal prefix); else undefined and the regex decides. `Number` alone would take
+ * `0x1f`, `Infinity` and surrounding spaces.
+ */
+function plainNumber(text: string): number | undefined {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (last < 48 || last > 57) return undefined;
+  if (!((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46)) return undefined;
+  if (first === 48 && text.length > 2) {
+    const second = text.charCodeAt(1) | 0x20;
+    if (second === 120 || second === 98 || second === 111) return undefined; // 0x 0b 0o
+  }
+  const value = Number(text);
+  return Number.isNaN(value) ? undefined : value;
+}
 
 /** Digits only, no regex: most integer columns hold short plain numbers. */
 function castIntFast(text: string, kind: 'smallint' | 'int'): number | CastFailure {
@@ -140,6 +164,36 @@ function castDecimal(text: string, type: Extract<FieldType, { kind: 'decimal' }>
   if (integer.replace(/^0$/, '').length > type.precision - type.scale) return bad(`${text} does not fit decimal(${type.precision},${type.scale})`);
   const scaled = type.scale > 0 ? `${integer}.${fraction.padEnd(type.scale, '0')}` : integer;
   return ok(/^[0.]+$/.test(scaled) ? scaled : sign + scaled);
+}
+
+/**
+ * The common shape `[-]digits[.digits]` that fits as written, scanned without a regex or result
+ * object; anything else (exponents, too many places, overflow, junk) returns undefined and takes
+ * `castDecimal`, which explains the problem.
+ */
+function fastDecimal(text: string, precision: number, scale: number): string | undefined {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  const intEnd = i;
+  let fracStart = n;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 46) return undefined;
+    fracStart = ++i;
+    while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i !== n) return undefined;
+  }
+  const fraction = n - fracStart;
+  if (fraction > scale || intEnd === intStart) return undefined;
+  let lead = intStart;
+  while (lead < intEnd - 1 && text.charCodeAt(lead) === 48) lead++;
+  const integer = text.slice(lead, intEnd);
+  if (integer.length > precision - scale && integer !== '0') return undefined;
+  const digits = scale === 0 ? integer : `${integer}.${text.slice(fracStart, n)}${fraction < scale ? '0'.repeat(scale - fraction) : ''}`;
+  // -0.00 is 0.00
+  if (intStart === 1 && /^[0.]+$/.test(digits)) return digits;
+  return intStart === 1 ? `-${digits}` : digits;
 }
 
 function castDate(text: string): CastResult {
@@ -191,13 +245,12 @@ function fastUtcTimestamp(t: string): bigint | undefined {
   if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
   const sep = t.charCodeAt(10);
   if (sep !== 32 && sep !== 84) return undefined;
-  const y = digits(t, 0, 4);
-  const mo = digits(t, 5, 2);
-  const d = digits(t, 8, 2);
   const h = digits(t, 11, 2);
   const mi = digits(t, 14, 2);
   const s = digits(t, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  const days = epochDayOf(t);
+  if (days === undefined) return undefined;
   let i = 19;
   let micros = 0;
   if (i < n && (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44)) {
@@ -210,8 +263,23 @@ function fastUtcTimestamp(t: string): bigint | undefined {
   }
   if (i < n && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
   if (i !== n) return undefined;
-  const total = ((daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
+  const total = ((days * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
   return Number.isSafeInteger(total) ? BigInt(total) : undefined;
+}
+
+/** The last `YYYY-MM-DD` seen and its day number: timestamps in a file mostly share their date. */
+let cachedDate = '';
+let cachedDays = 0;
+
+function epochDayOf(t: string): number | undefined {
+  if (cachedDate !== '' && t.startsWith(cachedDate)) return cachedDays;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 2);
+  const d = digits(t, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  cachedDate = t.slice(0, 10);
+  cachedDays = daysFromCivil(y, mo, d);
+  return cachedDays;
 }
 
 function digits(t: string, start: number, count: number): number {

@@ -1,10 +1,11 @@
 export type { FieldType, Field, Schema } from './types.js';
 export { parseType, formatType, keyFields, SchemaError } from './types.js';
 export { parseSchemaCsv } from './schema-csv.js';
+export { parseSchemaJson, parseSchemaFile } from './schema-json.js';
 export type { Value, CastResult, CastOptions, Caster } from './cast.js';
 export { castValue, compileCaster, CastFailure } from './cast.js';
-export type { Row, CastStageOptions } from './cast-stage.js';
-export { castStage, planColumns } from './cast-stage.js';
+export type { Row, CastStageOptions, CastPlan } from './cast-stage.js';
+export { castStage, planColumns, castRecord } from './cast-stage.js';
 export type { ColumnNameOptions } from './column-names.js';
 export { cleanColumnNames } from './column-names.js';
 export type { InferOptions } from './infer.js';

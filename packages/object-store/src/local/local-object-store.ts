@@ -24,7 +24,8 @@ export class LocalObjectStore implements ObjectStore {
     const info = await statFile(path);
     if (!info) throw notFound(uri);
     const range = resolveRange(options.range, info.size, uri);
-    return createReadStream(path, { ...range, ...(options.signal ? { signal: options.signal } : {}) });
+    // 256 KiB reads: fewer, larger chunks for parsers downstream (the default 64 KiB costs more per byte).
+    return createReadStream(path, { highWaterMark: 256 * 1024, ...range, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async head(uri: string): Promise<ObjectInfo | undefined> {

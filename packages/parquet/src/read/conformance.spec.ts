@@ -37,11 +37,6 @@ describe('parquet-testing conformance', () => {
     const expected = JSON.parse(readFileSync(join(root, '_expected_by_pyarrow', expectedName), 'utf8')) as { schema: string; rows: unknown[] };
     const units = timestampUnits(expected.schema);
     const received = rows.map((row) => normalizeRow(row, units));
-    const known = KNOWN_DIFFERENCES[path];
-    if (known) {
-      expect(known.row(received)).toEqual(known.value);
-      known.patch(received, expected.rows);
-    }
     expect(received).toEqual(alignMaps(expected.rows, received));
   });
 
@@ -54,21 +49,6 @@ describe('parquet-testing conformance', () => {
     expect((error as Error).message).toContain(path);
   });
 });
-
-/**
- * Differences we know of, each pinned so a change in either direction shows up. int96_from_spark's
- * last value (year 290000) is stored with a negative nanos-of-day; hyparquet's INT96 decoder reads
- * that part unsigned and loses the day (reported in the package README).
- */
-const KNOWN_DIFFERENCES: Record<string, { row: (rows: unknown[]) => unknown; value: unknown; patch: (received: unknown[], expected: unknown[]) => void }> = {
-  'data/int96_from_spark.parquet': {
-    row: (rows) => rows[5],
-    value: { a: Number(-192420178035842065n) },
-    patch: (received, expected) => {
-      received[5] = expected[5];
-    },
-  },
-};
 
 /** Top-level timestamp columns' units from pyarrow's schema text (`a: timestamp[ms, tz=UTC]`). */
 function timestampUnits(schema: string): Map<string, string> {

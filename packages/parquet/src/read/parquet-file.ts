@@ -51,6 +51,8 @@ export class ParquetFile {
     readonly metadata: FileMetaData,
     /** Top-level DECIMAL columns and their scale, read raw and converted here. */
     private readonly decimals: Map<string, number>,
+    /** Top-level INT96 timestamp columns, read as their 12 raw bytes and converted here. */
+    private readonly int96: Set<string>,
     readonly rowGroups: RowGroupInfo[],
     readonly schema: Schema,
   ) {}
@@ -78,8 +80,22 @@ export class ParquetFile {
         delete element.logical_type;
       }
     }
+    const int96 = new Set<string>();
+    for (const child of tree.children) {
+      if (child.children.length > 0 || child.element.type !== 'INT96') continue;
+      // hyparquet's INT96 decoding reads the nanos-of-day signed into the day bits and loses the day for
+      // values Spark stores with a negative nanos-of-day; the raw 12 bytes are converted here instead.
+      int96.add(child.element.name);
+      child.element.type = 'FIXED_LEN_BYTE_ARRAY';
+      child.element.type_length = 12;
+      for (const group of metadata.row_groups) {
+        for (const chunk of group.columns) if (chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === child.element.name) chunk.meta_data.type = 'FIXED_LEN_BYTE_ARRAY';
+      }
+    }
     const rowGroups = describeRowGroups(metadata, tree, decimals);
-    return new ParquetFile(file, metadata, decimals, rowGroups, schemaOf(metadata, tree, decimals));
+    const schema = schemaOf(metadata, tree, decimals);
+    for (const field of schema.fields) if (int96.has(field.name)) field.type = { kind: 'timestamp', withZone: false };
+    return new ParquetFile(file, metadata, decimals, int96, rowGroups, schema);
   }
 
   /** Rows in all row groups (some writers leave the footer's own total at 0). */
@@ -111,6 +127,7 @@ export class ParquetFile {
     }
     if (rows.length !== group.rows) throw new ParquetReadError(`${this.file.name}: row group ${index} declares ${group.rows} rows but ${rows.length} decoded (corrupt file?)`);
     if (this.decimals.size > 0) for (const row of rows) this.convertDecimals(row);
+    if (this.int96.size > 0) for (const row of rows) this.convertInt96(row);
     return rows;
   }
 
@@ -119,6 +136,22 @@ export class ParquetFile {
     for (const group of this.rowGroups) {
       if (options.rowGroups && !options.rowGroups(group)) continue;
       yield { rowGroup: group.index, rows: await this.readRowGroup(group.index, options) };
+    }
+  }
+
+  /**
+   * INT96: 8 bytes nanos-of-day, 4 bytes Julian day -> bigint micros. Both are read signed and the sum
+   * wraps to 64 bits, which is how Spark writes (and reads back) instants whose Julian microseconds
+   * overflow int64, such as year 290000 in int96_from_spark.parquet.
+   */
+  private convertInt96(row: ParquetRow): void {
+    for (const name of this.int96) {
+      const v = row[name];
+      if (!(v instanceof Uint8Array)) continue;
+      const view = new DataView(v.buffer, v.byteOffset, v.byteLength);
+      const nanos = view.getBigInt64(0, true);
+      const micros = nanos / 1000n - (nanos % 1000n < 0n ? 1n : 0n);
+      row[name] = BigInt.asIntN(64, (BigInt(view.getInt32(8, true)) - 2_440_588n) * 86_400_000_000n + micros);
     }
   }
 

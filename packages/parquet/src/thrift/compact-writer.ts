@@ -92,6 +92,13 @@ function writeValue(out: ByteWriter, value: ThriftValue): void {
 const zigzag32 = (n: number): number => ((n << 1) ^ (n >> 31)) >>> 0;
 const zigzag64 = (n: bigint): bigint => (n << 1n) ^ (n >> 63n);
 
+declare module 'node:buffer' {
+  interface Buffer {
+    /** Node's unchecked UTF-8 write (present since Node 0.x; Buffer#write calls it after validating). */
+    utf8Write(text: string, offset: number): number;
+  }
+}
+
 /** A growable byte buffer with varint helpers (also used by the page encoders). */
 export class ByteWriter {
   private buffer: Buffer;
@@ -113,7 +120,8 @@ export class ByteWriter {
   /** A 4-byte little-endian length and the string's UTF-8 bytes (Parquet PLAIN byte arrays). */
   lengthPrefixedUtf8(s: string): void {
     this.ensure(4 + s.length * 3);
-    const written = this.buffer.write(s, this.length + 4, "utf8");
+    // utf8Write skips Buffer#write's argument checks, which cost as much as the copy for short strings.
+    const written = this.buffer.utf8Write(s, this.length + 4);
     this.buffer.writeUInt32LE(written, this.length);
     this.length += 4 + written;
   }

@@ -1,6 +1,6 @@
 import type { Value } from '@etl/schema';
 import { ByteWriter } from '../thrift/compact-writer.js';
-import { compareUtf8, decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
+import { decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
 import type { ChunkStatistics, ColumnSpec } from './format.js';
 
 /**
@@ -57,12 +57,39 @@ export abstract class ColumnBuffer {
   abstract sizeOf(i: number): number;
   /** Min/max (PLAIN-encoded, in the type's sort order) over the values held. */
   abstract minMax(): Pick<ChunkStatistics, 'min' | 'max'>;
+  /** A dictionary built while appending, or undefined to let the encoder decide (see encode-chunk.ts). */
+  dictionary(): Dictionary | undefined | 'build' {
+    return 'build';
+  }
 }
+
+export interface Dictionary {
+  size: number;
+  /** Each value's entry, in value order. */
+  indices: Int32Array;
+  /** PLAIN encoding of the entries, in entry order. */
+  writePage(out: ByteWriter): void;
+}
+
+/** Distinct share above which a dictionary does not pay (indices cost about as much as the values). */
+export const MAX_DISTINCT_SHARE = 0.7;
 
 function grow<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(array: T, size: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array as never);
   return next;
+}
+
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * PLAIN numbers are little-endian, as typed arrays are on every platform Node ships for: the column's
+ * memory is the encoding, copied in one call (a per-value DataView write is several times slower).
+ */
+function littleEndianBytes(values: Int32Array | BigInt64Array | Float64Array, from: number, to: number): Uint8Array {
+  if (!littleEndian) throw new Error('big-endian platforms are not supported by the Parquet writer');
+  const width = values.BYTES_PER_ELEMENT;
+  return new Uint8Array(values.buffer, values.byteOffset + from * width, (to - from) * width);
 }
 
 const le32 = (v: number) => {
@@ -96,7 +123,7 @@ class Int32Buffer extends ColumnBuffer {
     this.bytes += 4;
   }
   plain(out: ByteWriter, from: number, to: number): void {
-    for (let i = from; i < to; i++) out.int32(this.values[i] as number);
+    out.bytes(littleEndianBytes(this.values, from, to));
   }
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.int32(this.values[i] as number);
@@ -139,7 +166,7 @@ class Int64Buffer extends ColumnBuffer {
     this.bytes += 8;
   }
   plain(out: ByteWriter, from: number, to: number): void {
-    for (let i = from; i < to; i++) out.bigInt64(this.values[i] as bigint);
+    out.bytes(littleEndianBytes(this.values, from, to));
   }
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.bigInt64(this.values[i] as bigint);
@@ -172,7 +199,7 @@ class DoubleBuffer extends ColumnBuffer {
     this.bytes += 8;
   }
   plain(out: ByteWriter, from: number, to: number): void {
-    for (let i = from; i < to; i++) out.double(this.values[i] as number);
+    out.bytes(littleEndianBytes(this.values, from, to));
   }
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.double(this.values[i] as number);
@@ -251,45 +278,110 @@ class BooleanBuffer extends ColumnBuffer {
 
 /** Longest min/max kept in string statistics; longer bounds are left out rather than truncated. */
 const MAX_STAT_BYTES = 256;
+/** Values between checks of whether a string dictionary still pays. */
+const JUDGE_EVERY = 16_384;
 
+/**
+ * Strings are encoded to UTF-8 PLAIN bytes as they arrive, so the row group holds compact bytes and
+ * no JS strings (which would also pin the parser's whole input chunks). A dictionary is kept alongside
+ * while it pays (under `maxDictionaryBytes`, under 70% distinct); only its distinct strings are held.
+ */
 class StringBuffer extends ColumnBuffer {
-  private values: string[] = [];
+  private readonly plainBytes = new ByteWriter(1024 * 1024);
+  /** Start of each value's length prefix in `plainBytes`. */
+  private offsets = new Int32Array(1024);
+  private map: Map<string, number> | undefined = new Map();
+  private entries: string[] = [];
+  private indices = new Int32Array(1024);
+  private dictionaryBytes = 0;
+
+  constructor(
+    column: ColumnSpec,
+    private readonly maxDictionaryBytes: number,
+  ) {
+    super(column);
+  }
 
   protected push(value: Exclude<Value, null>): void {
     const s = value as string;
-    this.values.push(s);
-    this.bytes += 4 + s.length;
+    const i = this.count;
+    if (i === this.offsets.length) {
+      this.offsets = grow(this.offsets, i * 2);
+      if (this.map) this.indices = grow(this.indices, i * 2);
+    }
+    const start = this.plainBytes.length;
+    this.offsets[i] = start;
+    this.plainBytes.lengthPrefixedUtf8(s);
+    this.bytes += this.plainBytes.length - start;
+    const map = this.map;
+    if (!map) return;
+    let index = map.get(s);
+    if (index === undefined) {
+      index = this.entries.length;
+      map.set(s, index);
+      this.entries.push(s);
+      this.dictionaryBytes += this.plainBytes.length - start;
+      if (this.dictionaryBytes > this.maxDictionaryBytes) return this.dropDictionary();
+    }
+    this.indices[i] = index;
+    if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && this.entries.length > i * MAX_DISTINCT_SHARE) this.dropDictionary();
   }
+
+  private dropDictionary(): void {
+    this.map = undefined;
+    this.entries = [];
+  }
+
   protected override clear(): void {
-    this.values = [];
+    this.plainBytes.reset();
+    this.map = new Map();
+    this.entries = [];
+    this.dictionaryBytes = 0;
   }
+
+  override dictionary(): Dictionary | undefined {
+    if (!this.map || this.count === 0 || this.entries.length > this.count * MAX_DISTINCT_SHARE) return undefined;
+    const entries = this.entries;
+    return { size: entries.length, indices: this.indices.subarray(0, this.count), writePage: (out) => entries.forEach((e) => out.lengthPrefixedUtf8(e)) };
+  }
+
   plain(out: ByteWriter, from: number, to: number): void {
-    for (let i = from; i < to; i++) out.lengthPrefixedUtf8(this.values[i] as string);
+    const bytes = this.plainBytes.finish();
+    out.bytes(bytes.subarray(this.offsets[from] as number, to === this.count ? bytes.length : (this.offsets[to] as number)));
   }
-  plainAt(out: ByteWriter, positions: readonly number[]): void {
-    for (const i of positions) out.lengthPrefixedUtf8(this.values[i] as string);
+  plainAt(): void {
+    throw new Error('string dictionaries are built as values arrive');
   }
-  key(i: number): unknown {
-    return this.values[i];
+  key(): unknown {
+    return undefined;
   }
   sizeOf(i: number): number {
-    return 4 + (this.values[i] as string).length;
+    return (i + 1 < this.count ? (this.offsets[i + 1] as number) : this.plainBytes.length) - (this.offsets[i] as number);
   }
+  /** Min and max by unsigned byte order of the UTF-8 bytes (the format's order for strings). */
   minMax() {
     if (this.count === 0) return {};
-    let min = this.values[0] as string;
+    const bytes = this.plainBytes.finish();
+    const length = (at: number) => bytes.readUInt32LE(at);
+    let min = this.offsets[0] as number;
     let max = min;
     for (let i = 1; i < this.count; i++) {
-      const v = this.values[i] as string;
-      if (v !== min && v !== max) {
-        if (compareUtf8(v, min) < 0) min = v;
-        else if (compareUtf8(v, max) > 0) max = v;
-      }
+      const at = this.offsets[i] as number;
+      if (compareBytes(bytes, at + 4, length(at), min + 4, length(min)) < 0) min = at;
+      else if (compareBytes(bytes, at + 4, length(at), max + 4, length(max)) > 0) max = at;
     }
-    const minBytes = Buffer.from(min, 'utf8');
-    const maxBytes = Buffer.from(max, 'utf8');
-    return minBytes.length > MAX_STAT_BYTES || maxBytes.length > MAX_STAT_BYTES ? {} : { min: minBytes, max: maxBytes };
+    if (length(min) > MAX_STAT_BYTES || length(max) > MAX_STAT_BYTES) return {};
+    return { min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + length(min)), max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + length(max)) };
   }
+}
+
+function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) {
+    const d = (bytes[a + k] as number) - (bytes[b + k] as number);
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
 }
 
 class FixedDecimalBuffer extends ColumnBuffer {
@@ -335,7 +427,7 @@ class FixedDecimalBuffer extends ColumnBuffer {
   }
 }
 
-export function columnBuffer(column: ColumnSpec): ColumnBuffer {
+export function columnBuffer(column: ColumnSpec, maxDictionaryBytes = 1024 * 1024): ColumnBuffer {
   switch (column.type.physical) {
     case 'INT32':
       return new Int32Buffer(column);
@@ -346,7 +438,7 @@ export function columnBuffer(column: ColumnSpec): ColumnBuffer {
     case 'BOOLEAN':
       return new BooleanBuffer(column);
     case 'BYTE_ARRAY':
-      return new StringBuffer(column);
+      return new StringBuffer(column, maxDictionaryBytes);
     case 'FIXED_LEN_BYTE_ARRAY':
       return new FixedDecimalBuffer(column);
   }

@@ -1,5 +1,5 @@
 import { ByteWriter } from '../thrift/compact-writer.js';
-import type { ColumnBuffer } from './column-buffer.js';
+import { MAX_DISTINCT_SHARE, type ColumnBuffer, type Dictionary } from './column-buffer.js';
 import type { Compressor } from './compression.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type ChunkStatistics } from './format.js';
 import { bitWidth, encodeHybrid } from './rle.js';
@@ -25,15 +25,13 @@ export interface EncodedChunk {
   statistics: ChunkStatistics;
 }
 
-interface Dictionary {
-  indices: Int32Array;
-  /** Value position of each entry's first occurrence, in entry order. */
-  firsts: number[];
-}
+/** Values looked at before the distinct share is first judged, and how often after. */
+const JUDGE_EVERY = 16_384;
 
 /**
  * Builds the chunk's dictionary, or decides against one: when it would pass `maxBytes`, or when most
- * values are distinct (indices would cost about as much as the values).
+ * values are distinct. Judged as it goes, so a column of unique values is given up after a few
+ * thousand, not after hashing the whole row group.
  */
 function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | undefined {
   if (buffer.count === 0 || buffer.key(0) === undefined) return undefined;
@@ -42,6 +40,7 @@ function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | u
   const firsts: number[] = [];
   let bytes = 0;
   for (let i = 0; i < buffer.count; i++) {
+    if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && firsts.length > i * MAX_DISTINCT_SHARE) return undefined;
     const key = buffer.key(i);
     let index = map.get(key);
     if (index === undefined) {
@@ -53,11 +52,11 @@ function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | u
     }
     indices[i] = index;
   }
-  return firsts.length > buffer.count * 0.7 ? undefined : { indices, firsts };
+  return firsts.length > buffer.count * MAX_DISTINCT_SHARE ? undefined : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
 }
 
 /** Encodes a filled column buffer as one column chunk: optional dictionary page, then v1 data pages. */
-export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions): EncodedChunk {
+export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions & { tryDictionary?: boolean }): EncodedChunk & { dictionary: boolean } {
   const parts: Uint8Array[] = [];
   let uncompressedSize = 0;
   let compressedSize = 0;
@@ -67,14 +66,15 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions)
     compressedSize += header.length + body.length;
   };
 
-  const dictionary = buildDictionary(buffer, options.maxDictionaryBytes);
+  const own = buffer.dictionary();
+  const dictionary = own !== 'build' ? own : options.tryDictionary === false ? undefined : buildDictionary(buffer, options.maxDictionaryBytes);
   let dictionaryBytes = 0;
   if (dictionary) {
     const out = new ByteWriter(64 * 1024);
-    buffer.plainAt(out, dictionary.firsts);
+    dictionary.writePage(out);
     const raw = out.finish();
     const body = options.compress(raw);
-    const header = dictionaryPageHeader({ uncompressedSize: raw.length, compressedSize: body.length, numValues: dictionary.firsts.length });
+    const header = dictionaryPageHeader({ uncompressedSize: raw.length, compressedSize: body.length, numValues: dictionary.size });
     emit(header, body, raw.length);
     dictionaryBytes = header.length + body.length;
   }
@@ -84,7 +84,7 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions)
   const defs = buffer.definitionLevels;
   const pages = Math.max(1, Math.ceil(buffer.bytes / options.pageBytes));
   const rowsPerPage = Math.ceil(rows / pages);
-  const width = dictionary ? Math.max(1, bitWidth(dictionary.firsts.length - 1)) : 0;
+  const width = dictionary ? Math.max(1, bitWidth(dictionary.size - 1)) : 0;
   const out = new ByteWriter(Math.min(options.pageBytes * 2, 16 * 1024 * 1024));
   let value = 0;
   for (let start = 0; start < rows || (start === 0 && rows === 0); start += rowsPerPage) {
@@ -114,6 +114,7 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions)
 
   return {
     parts,
+    dictionary: dictionary !== undefined,
     dictionaryBytes,
     encodings: dictionary ? [Encoding.PLAIN_DICTIONARY, Encoding.RLE] : [Encoding.PLAIN, Encoding.RLE],
     numValues: rows,

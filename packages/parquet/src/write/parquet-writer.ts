@@ -24,6 +24,8 @@ export interface ParquetWriterOptions {
 }
 
 const MAGIC = Buffer.from('PAR1', 'ascii');
+/** What most `appendRow` calls return: shared, so a row costs no allocation here. */
+const NOTHING: readonly Uint8Array[] = Object.freeze([]);
 export const CREATED_BY = 'etl-parquet version 0.1.0';
 /** Footer key holding the `@etl/schema` schema, so a reader gets back the exact types (varchar lengths, zones). */
 export const SCHEMA_METADATA_KEY = 'etl.schema';
@@ -46,6 +48,11 @@ export class ParquetWriter {
   private readonly rowGroupBytes: number;
   private readonly metadata: Record<string, string>;
   private readonly rowGroups: RowGroupMeta[] = [];
+  /**
+   * Row groups left before a column that gave up its dictionary tries again: a column of unique values
+   * stays unique, and hashing it every group is most of the encoding time.
+   */
+  private readonly dictionaryBackoff: number[];
   private offset = 0;
   private finished = false;
   /** Rows in finished row groups. */
@@ -54,7 +61,8 @@ export class ParquetWriter {
   constructor(schema: Schema, options: ParquetWriterOptions = {}) {
     this.columns = parquetColumns(schema);
     if (this.columns.length === 0) throw new TypeError('a Parquet file needs at least one column');
-    this.buffers = this.columns.map(columnBuffer);
+    this.buffers = this.columns.map((c) => columnBuffer(c, options.maxDictionaryBytes));
+    this.dictionaryBackoff = this.columns.map(() => 0);
     const { codec, compress } = compressorFor(options.compression ?? 'snappy');
     this.encoding = { codec, compress, pageBytes: options.pageBytes ?? 1024 * 1024, maxDictionaryBytes: options.maxDictionaryBytes ?? 1024 * 1024 };
     this.rowGroupRows = options.rowGroupRows ?? 122_880;
@@ -74,7 +82,7 @@ export class ParquetWriter {
   }
 
   /** Adds one row (values in schema order); returns file bytes when this closed a row group. */
-  appendRow(values: readonly Value[]): Uint8Array[] {
+  appendRow(values: readonly Value[]): readonly Uint8Array[] {
     if (this.finished) throw new Error('appendRow after finish');
     const buffers = this.buffers;
     let bytes = 0;
@@ -84,7 +92,7 @@ export class ParquetWriter {
       bytes += buffer.bytes;
     }
     const rows = (buffers[0] as ColumnBuffer).rows;
-    return rows >= this.rowGroupRows || bytes >= this.rowGroupBytes ? this.flushRowGroup() : [];
+    return rows >= this.rowGroupRows || bytes >= this.rowGroupBytes ? this.flushRowGroup() : NOTHING;
   }
 
   /** Closes the open row group (if it has rows) and returns its bytes. */
@@ -94,8 +102,10 @@ export class ParquetWriter {
     if (this.offset === 0) this.push(out, MAGIC);
     if (rows === 0) return out;
     const group: RowGroupMeta = { chunks: [], numRows: rows, fileOffset: this.offset };
-    for (const buffer of this.buffers) {
-      const chunk = encodeChunk(buffer, this.encoding);
+    for (const [c, buffer] of this.buffers.entries()) {
+      const tryDictionary = (this.dictionaryBackoff[c] as number) === 0;
+      const chunk = encodeChunk(buffer, { ...this.encoding, tryDictionary });
+      this.dictionaryBackoff[c] = tryDictionary ? (chunk.dictionary ? 0 : 8) : (this.dictionaryBackoff[c] as number) - 1;
       const start = this.offset;
       for (const part of chunk.parts) this.push(out, part);
       group.chunks.push({

@@ -10,6 +10,8 @@ import {
   type DescribeStatementResponse,
 } from '@aws-sdk/client-redshift-data';
 import { gzipSync } from 'node:zlib';
+import { ParquetWriter } from '@etl/parquet';
+import { parseSchemaCsv } from '@etl/schema';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../moto.js';
@@ -131,6 +133,29 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       expect(bad.Error).toContain(`s3://staging/${engine}/run-2/part-0.csv line 3`);
       const after = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT count(*) FROM public.stg')).Id }));
       expect(after.Records?.[0]?.[0]).toEqual({ longValue: 3 });
+    });
+
+    it('COPYs Parquet from S3 by column position, values exact (decimals, timestamps, dates, Japanese)', async () => {
+      await sql('CREATE TABLE public.stg_pq (id bigint, name varchar(40), price numeric(12,4), at timestamp, day date, gift boolean, rate double precision)');
+      const schema = parseSchemaCsv('column_name,data_type\nid,bigint\nlabel,varchar(40)\nunit_price,"decimal(12,4)"\nupdated_at,timestamp\nship_day,date\nis_gift,boolean\ndiscount,double\n');
+      const writer = new ParquetWriter(schema, { rowGroupRows: 2 });
+      const parts: Uint8Array[] = [];
+      parts.push(...writer.appendRow([1n, '株式会社テスト', '12.3456', 1_762_300_800_123_456n, '2026-11-05', true, 0.25]));
+      parts.push(...writer.appendRow([2n, 'say "hi", twice', '-0.0001', 0n, null, false, null]));
+      parts.push(...writer.appendRow([9_007_199_254_740_993n, null, '99999999.9999', -1n, '1999-12-31', null, 1e-7]));
+      parts.push(...writer.finish());
+      await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/pq-1/part-0.parquet`, Body: Buffer.concat(parts) }));
+      const copy = await sql(`COPY public.stg_pq FROM 's3://staging/${engine}/pq-1/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS PARQUET`);
+      expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
+      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql("SELECT id::text, name, price::text, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), day::text, gift, rate FROM public.stg_pq ORDER BY id")).Id }));
+      expect(rows.Records).toEqual([
+        [{ stringValue: '1' }, { stringValue: '株式会社テスト' }, { stringValue: '12.3456' }, { stringValue: '2025-11-05 00:00:00.123456' }, { stringValue: '2026-11-05' }, { booleanValue: true }, { doubleValue: 0.25 }],
+        [{ stringValue: '2' }, { stringValue: 'say "hi", twice' }, { stringValue: '-0.0001' }, { stringValue: '1970-01-01 00:00:00.000000' }, { isNull: true }, { booleanValue: false }, { isNull: true }],
+        [{ stringValue: '9007199254740993' }, { isNull: true }, { stringValue: '99999999.9999' }, { stringValue: '1969-12-31 23:59:59.999999' }, { stringValue: '1999-12-31' }, { isNull: true }, { doubleValue: 1e-7 }],
+      ]);
+
+      const narrow = await sql(`COPY public.stg FROM 's3://staging/${engine}/pq-1/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS PARQUET`);
+      expect(narrow).toMatchObject({ Status: 'FAILED', Error: expect.stringContaining('the Parquet file has 7 columns') });
     });
 
     it('fails unsupported Redshift syntax with a clear message', async () => {

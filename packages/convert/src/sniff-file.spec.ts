@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createObjectStore } from '@etl/object-store';
-import { sniffFile } from './sniff.js';
+import { sniffFile } from './sniff-file.js';
 
 const objects = createObjectStore();
 const sniff = (file: string) => sniffFile(objects, fileURLToPath(new URL(`../test-data/csvkit/${file}`, import.meta.url)));

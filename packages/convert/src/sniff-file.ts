@@ -21,7 +21,7 @@ export interface SniffResult {
 }
 
 /** Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. */
-export async function sniffFile(objects: ObjectStore, uri: string, options: { sampleBytes?: number; encoding?: string } = {}): Promise<SniffResult> {
+export async function sniffFile(objects: ObjectStore, uri: string, options: { sampleBytes?: number; encoding?: string; /** false: columns are named but typed varchar (the caller has a schema). */ inferTypes?: boolean } = {}): Promise<SniffResult> {
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
   if (!info) throw new Error(`${uri} does not exist`);
@@ -43,7 +43,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: { sa
   const width = Math.max(0, ...records.map((r) => r.length));
   const names = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
-  const schema = inferSchema(names, data);
+  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data);
   return {
     ...(gzip ? { compression: 'gzip' as const } : {}),
     encoding: detection.encoding,

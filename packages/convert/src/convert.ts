@@ -1,0 +1,90 @@
+import { Readable, type Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { peakRssBytes, settledPipeline, type RunContext } from '@etl/core';
+import { objectWriter, type ObjectStore } from '@etl/object-store';
+import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
+import type { Schema } from '@etl/schema';
+import { formatOf, isGzipped, type FileFormat } from './file-format.js';
+import { rowEncoder } from './row-encoders.js';
+import { openRows } from './sources/open-rows.js';
+
+export interface ConvertOptions {
+  input: string;
+  output: string;
+  /** Output format; from the output's extension when absent. */
+  format?: FileFormat;
+  /** Input format; from the input's extension when absent. */
+  inputFormat?: FileFormat;
+  schema?: Schema;
+  encoding?: string;
+  delimiter?: string;
+  /** Parquet page codec (default snappy); for CSV/NDJSON `gzip` compresses the whole file. */
+  compression?: CompressionName;
+  /** CSV output null marker (default empty). */
+  nullMarker?: string;
+  timeZone?: string;
+  parquet?: ParquetWriterOptions;
+}
+
+export interface ConvertReport {
+  input: string;
+  output: string;
+  format: FileFormat;
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  bytesRead: number;
+  bytesWritten: number;
+  seconds: number;
+  peakRssBytes: number;
+}
+
+/**
+ * One file to another format, streaming: rows are read in batches, encoded as they come, and the
+ * bytes go straight into the output object (multipart on S3). Memory: one input batch plus the
+ * encoder's bound (a Parquet row group, see `ParquetWriterOptions`) plus the store's upload buffers.
+ * Rejected records go to `ctx.rejects`; the output is complete and visible only when this resolves.
+ */
+export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
+  const started = performance.now();
+  const format = formatOf(options.output, options.format);
+  const source = await openRows(store, options.input, formatOf(options.input, options.inputFormat), {
+    ctx,
+    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  });
+  const encoder = rowEncoder(format, source.schema, {
+    ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
+    ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
+    ...(options.parquet ? { parquet: options.parquet } : {}),
+  });
+  let rowsWritten = 0;
+  async function* encoded(): AsyncGenerator<Uint8Array> {
+    for await (const batch of source.batches()) {
+      const parts: Uint8Array[] = [];
+      for (const row of batch) for (const part of encoder.appendRow(row)) parts.push(part);
+      rowsWritten += batch.length;
+      yield* parts;
+    }
+    yield* encoder.finish();
+  }
+  const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(options.output));
+  const writer = objectWriter(store, options.output, { signal: ctx.signal });
+  const stages: Transform[] = gzip ? [createGzip()] : [];
+  await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
+  const stored = await writer.result;
+  return {
+    input: options.input,
+    output: stored.uri,
+    format,
+    rowsRead: source.rowsRead,
+    rowsWritten,
+    rowsRejected: ctx.rejects.count,
+    bytesRead: source.bytesRead,
+    bytesWritten: stored.size,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+    peakRssBytes: peakRssBytes(),
+  };
+}

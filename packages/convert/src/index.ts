@@ -1,0 +1,13 @@
+export type { FileFormat } from './file-format.js';
+export { FILE_FORMATS, formatOf, isGzipped } from './file-format.js';
+export { toJsonValue } from './json-value.js';
+export type { RowEncoder, EncoderOptions } from './row-encoders.js';
+export { rowEncoder } from './row-encoders.js';
+export type { RowSource, SourceOptions } from './sources/row-source.js';
+export { openRows } from './sources/open-rows.js';
+export type { ConvertOptions, ConvertReport } from './convert.js';
+export { convert } from './convert.js';
+export type { CatOptions } from './cat.js';
+export { catLines } from './cat.js';
+export type { SniffResult } from './sniff-file.js';
+export { sniffFile } from './sniff-file.js';

@@ -1,0 +1,76 @@
+import { CsvFormatter } from '@etl/csv';
+import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
+import { formatValue, type Field, type Schema, type Value } from '@etl/schema';
+import type { FileFormat } from './file-format.js';
+import { toJsonValue } from './json-value.js';
+
+/** Rows in schema order -> file bytes, stream-free: what comes back is ready to write, in order. */
+export interface RowEncoder {
+  /** Bytes ready after this row (usually none: the returned array is then shared and empty). */
+  appendRow(values: readonly Value[]): readonly Uint8Array[];
+  finish(): readonly Uint8Array[];
+}
+
+export interface EncoderOptions {
+  /** Parquet page compression (default snappy). Text formats are gzipped by the caller instead. */
+  compression?: CompressionName;
+  parquet?: ParquetWriterOptions;
+  /** CSV delimiter (default `,`). */
+  delimiter?: string;
+  /** CSV null marker (default empty, as COPY … CSV reads it). */
+  nullMarker?: string;
+  /** CSV header line (default true). */
+  header?: boolean;
+}
+
+/** Text is handed out in pieces of about this many characters, not per row. */
+const TEXT_FLUSH_CHARS = 256 * 1024;
+
+export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderOptions = {}): RowEncoder {
+  switch (format) {
+    case 'parquet':
+      return new ParquetWriter(schema, { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) });
+    case 'csv':
+      return csvEncoder(schema, options);
+    case 'ndjson':
+      return textEncoder((values) => `${JSON.stringify(Object.fromEntries(schema.fields.map((f, i) => [f.name, toJsonValue(values[i], f)])))}\n`);
+  }
+}
+
+/**
+ * RFC 4180 CSV for COPY staging: timestamps as `YYYY-MM-DD HH:MM:SS.ffffff[+00]`, decimals exact, nulls
+ * as the null marker (unquoted) and real values equal to it quoted.
+ */
+function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
+  const formatter = new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' });
+  const fields: Field[] = schema.fields;
+  const texts: Array<string | null> = new Array(fields.length);
+  const header = options.header ?? true ? formatter.format(fields.map((f) => f.name)) : '';
+  const encoder = textEncoder((values) => {
+    for (let i = 0; i < fields.length; i++) {
+      const v = values[i] ?? null;
+      texts[i] = v === null ? null : formatValue(v, fields[i] as Field);
+    }
+    return formatter.format(texts);
+  }, header);
+  return encoder;
+}
+
+const NOTHING: readonly Uint8Array[] = Object.freeze([]);
+
+function textEncoder(line: (values: readonly Value[]) => string, prefix = ''): RowEncoder {
+  let text = prefix;
+  const take = (): readonly Uint8Array[] => {
+    if (text.length === 0) return NOTHING;
+    const bytes = Buffer.from(text, 'utf8');
+    text = '';
+    return [bytes];
+  };
+  return {
+    appendRow(values) {
+      text += line(values);
+      return text.length >= TEXT_FLUSH_CHARS ? take() : NOTHING;
+    },
+    finish: take,
+  };
+}

@@ -1,0 +1,64 @@
+import { RecordError, writeRejects } from '@etl/core';
+import { csvReader, type CsvRecord } from '@etl/csv';
+import type { ObjectStore } from '@etl/object-store';
+import { castRecord, parseType, planColumns, type CastPlan, type Schema, type Value } from '@etl/schema';
+import { sniffFile } from '../sniff-file.js';
+import type { RowSource, SourceOptions } from './row-source.js';
+import { textOf } from './text-bytes.js';
+
+/**
+ * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win), parsed by
+ * `csvReader` (ragged rows, unclosed quotes, over-long records become rejects with their line), cast by
+ * the schema (bad values become rejects naming line and column). Without a schema the inferred one is
+ * used with every column nullable, so a later empty value is a null rather than a reject.
+ */
+export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
+  const { ctx } = options;
+  const sniffed = await sniffFile(store, uri, { ...(options.encoding ? { encoding: options.encoding } : {}), inferTypes: options.schema === undefined });
+  const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: true })) };
+  const delimiter = options.delimiter ?? sniffed.delimiter;
+  const metrics = ctx.counters.component('cast', 'stage');
+  let rowsRead = 0;
+  let bytesRead = 0;
+  let columns: string[] | undefined;
+  let plan: CastPlan | undefined;
+
+  return {
+    schema,
+    get rowsRead() {
+      return rowsRead;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+    async *batches() {
+      const text = await textOf(store, uri, ctx, { encoding: sniffed.encoding, counted: (n) => (bytesRead += n) });
+      const reader = csvReader(ctx, {
+        delimiter,
+        quote: sniffed.quote,
+        file: uri,
+        header: sniffed.header,
+        ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
+        onColumns: (names) => (columns = names),
+      });
+      text.on('error', (error: Error) => reader.destroy(error));
+      const readerMetrics = ctx.counters.component('csv-parse', 'reader');
+      for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
+        plan ??= planColumns(schema, columns ?? [], uri, options.timeZone ? { timeZone: options.timeZone } : {});
+        const rows: Value[][] = [];
+        let rejects: RecordError[] | undefined;
+        for (const record of batch) {
+          const values = castRecord(plan, record.fields, record.line, uri);
+          if (values instanceof RecordError) (rejects ??= []).push(values);
+          else rows.push(values);
+        }
+        metrics.rowsIn += batch.length;
+        metrics.rowsOut += rows.length;
+        if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
+        rowsRead = readerMetrics.rowsIn;
+        if (rows.length > 0) yield rows;
+      }
+      rowsRead = readerMetrics.rowsIn;
+    },
+  };
+}

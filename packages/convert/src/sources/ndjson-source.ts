@@ -1,0 +1,98 @@
+import { RecordError, writeRejects } from '@etl/core';
+import { ndjsonParser, type Located } from '@etl/json';
+import type { ObjectStore } from '@etl/object-store';
+import { CastFailure, compileCaster, parseType, type Caster, type Field, type Schema, type Value } from '@etl/schema';
+import type { RowSource, SourceOptions } from './row-source.js';
+import { textOf } from './text-bytes.js';
+
+/** Lines looked at to infer a schema when none is given. */
+const INFER_LINES = 1000;
+
+/**
+ * NDJSON rows. Each object's keys are matched to the schema's fields; scalars are cast from their JSON
+ * text (so `12.5` into decimal(10,2) is exact as written), objects and arrays go to json columns as
+ * text. Without a schema, one is inferred from the first lines (integers -> bigint, other numbers ->
+ * double, booleans, objects/arrays -> json, the rest varchar; all nullable).
+ */
+export async function ndjsonSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
+  const { ctx } = options;
+  const schema = options.schema ?? (await inferNdjsonSchema(store, uri, options));
+  const casters: Caster[] = schema.fields.map((f) => compileCaster(f, options.timeZone ? { timeZone: options.timeZone } : {}));
+  const metrics = ctx.counters.component('cast', 'stage');
+  let rowsRead = 0;
+  let bytesRead = 0;
+  return {
+    schema,
+    get rowsRead() {
+      return rowsRead;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+    async *batches() {
+      const text = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
+      const parser = ndjsonParser(ctx, { file: uri });
+      text.on('error', (error: Error) => parser.destroy(error));
+      for await (const batch of text.pipe(parser) as AsyncIterable<Located<unknown>[]>) {
+        rowsRead += batch.length;
+        const rows: Value[][] = [];
+        let rejects: RecordError[] | undefined;
+        for (const { value, line } of batch) {
+          const row = castObject(value, schema.fields, casters, uri, line);
+          if (row instanceof RecordError) (rejects ??= []).push(row);
+          else rows.push(row);
+        }
+        metrics.rowsIn += batch.length;
+        metrics.rowsOut += rows.length;
+        if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
+        if (rows.length > 0) yield rows;
+      }
+      rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected;
+    },
+  };
+}
+
+function castObject(value: unknown, fields: readonly Field[], casters: readonly Caster[], file: string, line: number): Value[] | RecordError {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return new RecordError({ code: 'CAST', reason: 'a line must hold a JSON object', file, line, raw: JSON.stringify(value) });
+  const object = value as Record<string, unknown>;
+  const row: Value[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as Field;
+    const v = object[field.name];
+    const raw = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const cast = (casters[i] as Caster)(raw);
+    if (cast instanceof CastFailure) return new RecordError({ code: 'CAST', reason: `${field.name}: ${cast.reason}`, file, line, column: field.name, raw });
+    row[i] = cast;
+  }
+  return row;
+}
+
+async function inferNdjsonSchema(store: ObjectStore, uri: string, options: SourceOptions): Promise<Schema> {
+  const kinds = new Map<string, Set<string>>();
+  const text = await textOf(store, uri, options.ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: () => undefined });
+  let buffered = '';
+  let lines = 0;
+  for await (const chunk of text as AsyncIterable<string>) {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line.trim() === '') continue;
+      lines++;
+      try {
+        const object = JSON.parse(line) as Record<string, unknown>;
+        for (const [key, v] of Object.entries(object)) {
+          const seen = kinds.get(key) ?? new Set<string>();
+          kinds.set(key, seen);
+          if (v !== null) seen.add(Array.isArray(v) || typeof v === 'object' ? 'json' : typeof v === 'number' ? (Number.isInteger(v) ? 'bigint' : 'double') : typeof v === 'boolean' ? 'boolean' : 'varchar');
+        }
+      } catch {
+        // a bad line is rejected when read for real
+      }
+    }
+    if (lines >= INFER_LINES) break;
+  }
+  text.destroy();
+  const typeOf = (seen: Set<string>) => (seen.size === 1 ? [...seen][0] as string : seen.size === 2 && seen.has('bigint') && seen.has('double') ? 'double' : seen.has('json') ? 'json' : 'varchar');
+  return { fields: [...kinds].map(([name, seen]) => ({ name, type: parseType(typeOf(seen)), nullable: true })) };
+}

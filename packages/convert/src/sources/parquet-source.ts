@@ -1,0 +1,45 @@
+import { objectRandomAccess, type ObjectStore } from '@etl/object-store';
+import { ParquetFile, type ParquetRow } from '@etl/parquet';
+import type { Field, Value } from '@etl/schema';
+import { toJsonValue } from '../json-value.js';
+import type { RowSource, SourceOptions } from './row-source.js';
+
+const utf8 = new TextDecoder();
+
+/** A Parquet value as the `@etl/schema` value of its field: nested values become JSON text. */
+function asValue(value: unknown, field: Field): Value {
+  if (value === undefined || value === null) return null;
+  if (field.type.kind === 'json' && typeof value !== 'string') return JSON.stringify(toJsonValue(value));
+  if (value instanceof Uint8Array) return utf8.decode(value);
+  return value as Value;
+}
+
+/** Parquet rows, one row group at a time, fetched with ranged reads; the schema is the file's. */
+export async function parquetSource(store: ObjectStore, uri: string, options: SourceOptions & { columns?: readonly string[] }): Promise<RowSource> {
+  const file = await ParquetFile.open(await objectRandomAccess(store, uri, { signal: options.ctx.signal }));
+  const fields = options.columns ? options.columns.map((c) => file.schema.fields.find((f) => f.name === c) ?? missing(uri, c, file.schema.fields)) : file.schema.fields;
+  let rowsRead = 0;
+  let bytesRead = 0;
+  return {
+    schema: { fields },
+    get rowsRead() {
+      return rowsRead;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+    async *batches() {
+      const names = fields.map((f) => f.name);
+      for (const group of file.rowGroups) {
+        const rows: ParquetRow[] = await file.readRowGroup(group.index, { columns: names });
+        rowsRead += rows.length;
+        bytesRead += group.compressedBytes;
+        yield rows.map((row) => fields.map((f) => asValue(row[f.name], f)));
+      }
+    },
+  };
+}
+
+function missing(uri: string, column: string, fields: readonly Field[]): never {
+  throw new Error(`${uri} has no column ${column} (columns: ${fields.map((f) => f.name).join(', ')})`);
+}

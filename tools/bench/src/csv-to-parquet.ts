@@ -1,0 +1,110 @@
+/**
+ * CSV -> typed Snappy Parquet, ours against DuckDB on one thread and the naive csv-parse +
+ * @dsnp/parquetjs path, on the same generated bench CSV, in one run. Each scenario runs in its own child
+ * process (peak RSS is per process). Also prints parse + cast alone (the CSV issue's figure), checks
+ * that our output has DuckDB's row count and column checksums, and says which goals were met.
+ *
+ *   npx nx run bench:csv-to-parquet                          # 200 MB and 1 GB
+ *   npx nx run bench:csv-to-parquet -- --sizes-mb 200
+ *   npx nx run bench:csv-to-parquet -- --stream-gb 10        # memory bound: input streamed from the generator
+ *   npx nx run bench:csv-to-parquet -- --naive-all           # the naive path at every size (slow: ~5 MB/s)
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { benchCsv } from './bench-csv.js';
+import { CHECKSUM_COLUMNS } from './csv-to-parquet/bench-schema.js';
+import { runScenario, type Scenario, type ScenarioResult } from './csv-to-parquet/scenarios.js';
+
+const MB = 1024 * 1024;
+const GOALS = { vsDuckDb: 0.5, peakRssMb: 256, sizeVsDuckDb: 1.2, parseCastMbps: 50 };
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+if (process.argv[2] === '--child') {
+  const [scenario, input, output, streamBytes] = process.argv.slice(3) as [Scenario, string, string, string];
+  const result = await runScenario(scenario, input, output, Number(streamBytes));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const workDir = join(process.cwd(), '.local', 'bench');
+mkdirSync(workDir, { recursive: true });
+
+async function child(scenario: Scenario, input: string, output: string, streamBytes = 0): Promise<ScenarioResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [process.argv[1] as string, '--child', scenario, input, output, String(streamBytes)], { maxBuffer: 16 * MB, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as ScenarioResult;
+}
+
+/** The deterministic bench CSV of `sizeMb`, generated once and kept under .local/bench. */
+async function benchFile(sizeMb: number): Promise<string> {
+  const path = join(workDir, `bench-${sizeMb}mb.csv`);
+  if (existsSync(path) && statSync(path).size >= sizeMb * MB) return path;
+  process.stderr.write(`generating ${path} …\n`);
+  const out = createWriteStream(`${path}.tmp`);
+  for (const chunk of benchCsv(sizeMb * MB)) if (!out.write(chunk)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
+async function checksums(path: string): Promise<string[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  const reader = await connection.runAndReadAll(`SELECT count(*)::VARCHAR, ${CHECKSUM_COLUMNS.map((c) => `(${c})::VARCHAR`).join(', ')} FROM read_parquet('${path}')`);
+  connection.closeSync();
+  return (reader.getRows()[0] ?? []).map(String);
+}
+
+const mbps = (r: ScenarioResult) => r.inputBytes / 1e6 / r.seconds;
+const row = (r: ScenarioResult) =>
+  `${r.scenario.padEnd(22)} ${String(r.rows).padStart(9)} ${r.seconds.toFixed(1).padStart(7)} ${mbps(r).toFixed(1).padStart(7)} ${Math.round(r.rows / r.seconds).toLocaleString('en-US').padStart(10)} ${(r.peakRssBytes / MB).toFixed(0).padStart(7)} ${r.outputBytes ? (r.outputBytes / MB).toFixed(1).padStart(8) : '       -'}`;
+const HEADER = `${'scenario'.padEnd(22)} ${'rows'.padStart(9)} ${'seconds'.padStart(7)} ${'MB/s'.padStart(7)} ${'rows/s'.padStart(10)} ${'RSS MiB'.padStart(7)} ${'out MiB'.padStart(8)}`;
+
+const missed: string[] = [];
+const sizes = (option('sizes-mb') ?? '200,1024').split(',').map(Number).filter((n) => n > 0);
+const streamGb = Number(option('stream-gb') ?? 0);
+console.log(`CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+
+for (const sizeMb of sizes) {
+  const input = await benchFile(sizeMb);
+  const out = (name: string) => join(workDir, `out-${sizeMb}mb-${name}.parquet`);
+  const results: ScenarioResult[] = [];
+  for (const scenario of ['parse-cast', 'ours', 'duckdb'] as const) results.push(await child(scenario, input, out(scenario)));
+  if (sizeMb <= 256 || process.argv.includes('--naive-all')) results.push(await child('naive', input, out('naive')));
+  const [parseCast, ours, duck, naive] = results as [ScenarioResult, ScenarioResult, ScenarioResult, ScenarioResult | undefined];
+  console.log(`\n${(statSync(input).size / 1e6).toFixed(0)} MB bench CSV (${input})`);
+  console.log(HEADER);
+  for (const r of results) console.log(row(r));
+  if (!naive) console.log(`${'naive'.padEnd(22)} skipped above 256 MB (about 5 MB/s; --naive-all runs it)`);
+  const speed = mbps(ours) / mbps(duck);
+  const size = ours.outputBytes / duck.outputBytes;
+  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed, ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
+  const [ourSums, duckSums] = [await checksums(out('ours')), await checksums(out('duckdb'))];
+  const same = JSON.stringify(ourSums) === JSON.stringify(duckSums);
+  console.log(`verify: row count and ${CHECKSUM_COLUMNS.length} column checksums ${same ? 'equal to DuckDB\'s' : `DIFFER: ours ${ourSums.join(',')} vs DuckDB ${duckSums.join(',')}`}`);
+  if (!same) missed.push(`${sizeMb} MB: output differs from DuckDB's`);
+  if (speed < GOALS.vsDuckDb) missed.push(`${sizeMb} MB: ${speed.toFixed(2)}x DuckDB (goal ${GOALS.vsDuckDb}x)`);
+  if (size > GOALS.sizeVsDuckDb) missed.push(`${sizeMb} MB: output ${size.toFixed(2)}x DuckDB's (goal <= ${GOALS.sizeVsDuckDb}x)`);
+  if (ours.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${sizeMb} MB: peak RSS ${(ours.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
+  if (mbps(parseCast) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s (goal >= ${GOALS.parseCastMbps})`);
+}
+
+if (streamGb > 0) {
+  const result = await child('ours-stream', '-', '-', streamGb * 1024 * MB);
+  console.log(`\n${streamGb} GB streamed from the generator (not stored), output counted and dropped`);
+  console.log(HEADER);
+  console.log(row(result));
+  if (result.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${streamGb} GB stream: peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
+}
+
+console.log(missed.length === 0 ? '\ngoals: all met' : `\ngoals missed:\n  ${missed.join('\n  ')}`);
+if (missed.length > 0) process.exitCode = 1;
+

@@ -1,0 +1,25 @@
+import { parseSchemaCsv } from '@etl/schema';
+
+/** The bench CSV's columns, typed as a pipeline would declare them (shared by every scenario). */
+export const BENCH_SCHEMA = parseSchemaCsv(`column_name,data_type
+invoice_no,varchar(16)
+stock_code,varchar(16)
+description,varchar(256)
+quantity,int
+invoice_date,timestamp
+unit_price,"decimal(12,4)"
+customer_id,int
+country,varchar(32)
+updated_at,timestamp
+is_gift,boolean
+discount_rate,double
+product_name_ja,varchar(64)
+`);
+
+/** The same types in DuckDB's read_csv `columns` form. */
+export const DUCKDB_COLUMNS = `{'invoice_no': 'VARCHAR', 'stock_code': 'VARCHAR', 'description': 'VARCHAR', 'quantity': 'INTEGER', 'invoice_date': 'TIMESTAMP', 'unit_price': 'DECIMAL(12,4)', 'customer_id': 'INTEGER', 'country': 'VARCHAR', 'updated_at': 'TIMESTAMP', 'is_gift': 'BOOLEAN', 'discount_rate': 'DOUBLE', 'product_name_ja': 'VARCHAR'}`;
+
+/** Per-column checksum expressions that compare equal across both writers' type choices. */
+export const CHECKSUM_COLUMNS = BENCH_SCHEMA.fields.map((f) =>
+  f.type.kind === 'timestamp' ? `sum(hash(epoch_us(${f.name})))` : `sum(hash(${f.name}::varchar))`,
+);
