@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { countingRejects, createLogger, createRunContext, ndjsonRejects, newRunId, type RejectOutput, type RunContext } from '@etl/core';
-import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat } from '@etl/convert';
+import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
 import { parseSchemaFile, type Schema } from '@etl/schema';
@@ -20,15 +20,65 @@ const USAGE = `usage: etl <command> [options]
 commands:
   sniff <path-or-s3-uri> [--encoding LABEL] [--sample-bytes N]
         print the file's encoding, CSV dialect, header and inferred column types as JSON
-  convert <in> <out> [--schema FILE] [--encoding LABEL] [--delimiter C] [--format parquet|csv|ndjson]
-                     [--rejects URI] [--compression snappy|gzip|zstd|none] [--null-marker S] [--time-zone ZONE]
+  convert <in> <out> [--schema FILE] [--format parquet|csv|ndjson] [--rejects URI]
+                     [--compression snappy|gzip|zstd|none] [--null-marker S] [read options]
         convert between CSV, NDJSON and Parquet (local paths or s3:// URIs, .gz text read and written);
         bad records go to --rejects (default <out>.rejects.ndjson); prints the run report as JSON
-  cat <file> [--limit N] [--format parquet|csv|ndjson] [--encoding LABEL] [--delimiter C]
+  cat <file> [--limit N] [--format parquet|csv|ndjson] [read options]
         print rows as NDJSON
+
+read options:
+  --encoding LABEL          text encoding (WHATWG label); detected when absent
+  --delimiter C             CSV delimiter (\t for tab); sniffed when absent
+  --skip-lines N            physical lines above the CSV header to drop
+  --join-short-rows         join a CSV row with too few fields to the next (unquoted line breaks)
+  --null-values A,B,...     texts read as null in every column, e.g. NA,N/A,NONE,NULL,.
+  --decimal-separator ,     numbers written with a decimal comma (1,7)
+  --group-separator .       thousands separator to drop from numbers (200.000.000)
+  --time-zone ZONE          IANA zone of timestamps without an offset (default UTC)
 `;
 
 const COMPRESSIONS = ['snappy', 'gzip', 'zstd', 'none'] as const;
+
+/** How an input is read; shared by convert and cat. */
+const READ_OPTIONS = {
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  'skip-lines': { type: 'string' },
+  'join-short-rows': { type: 'boolean' },
+  'null-values': { type: 'string' },
+  'decimal-separator': { type: 'string' },
+  'group-separator': { type: 'string' },
+  'time-zone': { type: 'string' },
+} as const;
+
+type ReadValues = { [K in keyof typeof READ_OPTIONS]?: (typeof READ_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The read options, or the list of problems with them. */
+function readOptionsOf(values: ReadValues): { options: ReadOptions; problems: string[] } {
+  const problems: string[] = [];
+  const options: ReadOptions = {};
+  if (values.encoding) options.encoding = values.encoding;
+  if (values.delimiter !== undefined) {
+    const delimiter = unescape(values.delimiter);
+    if (delimiter.length !== 1) problems.push(`--delimiter must be one character (\\t for tab), got ${values.delimiter}`);
+    else options.delimiter = delimiter;
+  }
+  if (values['skip-lines'] !== undefined) {
+    const n = Number(values['skip-lines']);
+    if (!Number.isInteger(n) || n < 0) problems.push(`--skip-lines must be a whole number, got ${values['skip-lines']}`);
+    else options.skipLines = n;
+  }
+  if (values['join-short-rows']) options.joinShortRows = true;
+  if (values['null-values'] !== undefined) options.nullValues = values['null-values'].split(',');
+  if (values['decimal-separator'] !== undefined) {
+    if (values['decimal-separator'] !== '.' && values['decimal-separator'] !== ',') problems.push(`--decimal-separator must be . or , got ${values['decimal-separator']}`);
+    else options.decimalSeparator = values['decimal-separator'];
+  }
+  if (values['group-separator'] !== undefined) options.groupSeparator = values['group-separator'];
+  if (values['time-zone']) options.timeZone = values['time-zone'];
+  return { options, problems };
+}
 
 interface Command {
   run(args: string[]): Promise<number>;
@@ -53,22 +103,21 @@ const commands: Record<string, Command> = {
         args,
         allowPositionals: true,
         options: {
+          ...READ_OPTIONS,
           schema: { type: 'string' },
-          encoding: { type: 'string' },
-          delimiter: { type: 'string' },
           format: { type: 'string' },
           rejects: { type: 'string' },
           compression: { type: 'string' },
           'null-marker': { type: 'string' },
-          'time-zone': { type: 'string' },
         },
       });
       const [input, output] = positionals;
       if (!input || !output || positionals.length > 2) return usage('etl convert takes an input and an output');
+      const read = readOptionsOf(values);
       const problems = [
         values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
         values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression) ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}` : undefined,
-        values.delimiter !== undefined && unescape(values.delimiter).length !== 1 ? `--delimiter must be one character (\\t for tab), got ${values.delimiter}` : undefined,
+        ...read.problems,
       ].filter((p) => p !== undefined);
       if (problems.length > 0) return usage(problems.join('\n'));
       const store = createObjectStore();
@@ -79,15 +128,13 @@ const commands: Record<string, Command> = {
         const report = await convert(
           store,
           {
+            ...read.options,
             input,
             output,
             ...(values.format ? { format: values.format as FileFormat } : {}),
             ...(schema ? { schema } : {}),
-            ...(values.encoding ? { encoding: values.encoding } : {}),
-            ...(values.delimiter ? { delimiter: unescape(values.delimiter) } : {}),
             ...(values.compression ? { compression: values.compression as CompressionName } : {}),
             ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
-            ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
           },
           ctx,
         );
@@ -102,15 +149,20 @@ const commands: Record<string, Command> = {
   },
   cat: {
     async run(args) {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { limit: { type: 'string' }, format: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...READ_OPTIONS, limit: { type: 'string' }, format: { type: 'string' } } });
       const [uri] = positionals;
       if (!uri || positionals.length > 1) return usage('etl cat takes exactly one file');
       const limit = values.limit === undefined ? undefined : Number(values.limit);
-      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) return usage(`--limit must be a whole number, got ${values.limit}`);
-      if (values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format)) return usage(`--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`);
+      const read = readOptionsOf(values);
+      const problems = [
+        limit !== undefined && !(Number.isInteger(limit) && limit >= 0) ? `--limit must be a whole number, got ${values.limit}` : undefined,
+        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
+        ...read.problems,
+      ].filter((p) => p !== undefined);
+      if (problems.length > 0) return usage(problems.join('\n'));
       // Bad records are reported on stderr, one JSON line each, and the rows go on.
       const ctx = runContext('etl-cat', ndjsonRejects(process.stderr));
-      const lines = catLines(createObjectStore(), uri, { ...(limit === undefined ? {} : { limit }), ...(values.format ? { format: values.format as FileFormat } : {}), ...(values.encoding ? { encoding: values.encoding } : {}), ...(values.delimiter ? { delimiter: unescape(values.delimiter) } : {}) }, ctx);
+      const lines = catLines(createObjectStore(), uri, { ...read.options, ...(limit === undefined ? {} : { limit }), ...(values.format ? { format: values.format as FileFormat } : {}) }, ctx);
       for await (const text of lines) {
         if (!process.stdout.write(text)) await once(process.stdout, 'drain');
       }

@@ -1,23 +1,19 @@
 import type { RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
+import type { ReadOptions } from './convert.js';
 import { formatOf, type FileFormat } from './file-format.js';
 import { toJsonValue } from './json-value.js';
 import { openRows } from './sources/open-rows.js';
 
-export interface CatOptions {
+export interface CatOptions extends ReadOptions {
   format?: FileFormat;
   limit?: number;
-  encoding?: string;
-  delimiter?: string;
 }
 
 /** A file's rows as NDJSON lines (typed values in JSON form, see `toJsonValue`), at most `limit`. */
 export async function* catLines(store: ObjectStore, uri: string, options: CatOptions, ctx: RunContext): AsyncGenerator<string> {
-  const source = await openRows(store, uri, formatOf(uri, options.format), {
-    ctx,
-    ...(options.encoding ? { encoding: options.encoding } : {}),
-    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-  });
+  const { format, limit: _limit, ...read } = options;
+  const source = await openRows(store, uri, formatOf(uri, format), { ...read, ctx });
   const fields = source.schema.fields;
   let left = options.limit ?? Infinity;
   if (left <= 0) return;

@@ -140,6 +140,19 @@ describe('convert and cat on local files', () => {
     expect(await cat(join(dir, 'bad.parquet'))).toEqual([{ invoice_no: 'A1', quantity: 3, unit_price: '1.50' }]);
   });
 
+  it('reads messy CSV as asked: preamble lines, null markers, decimal commas, rows broken by a newline', async () => {
+    writeFileSync(join(dir, 'messy.csv'), 'Bestand 2026-11-22\nExport v2\nsku;menge;preis\nA;1.200;1,50\nB;NA;NULL\nC;3\n;2,25\nD;1\n');
+    const messy = parseSchemaCsv('column_name,data_type\nsku,varchar(4)\nmenge,int\npreis,"decimal(8,2)"\n');
+    const options = { schema: messy, skipLines: 2, nullValues: ['NA', 'NULL'], decimalSeparator: ',', groupSeparator: '.', joinShortRows: true } as const;
+    const report = await convert(store, { input: join(dir, 'messy.csv'), output: join(dir, 'messy.parquet'), ...options }, context());
+    expect(report).toMatchObject({ rowsWritten: 3, rowsRejected: 1 }); // D;1 has nothing left to join
+    expect(await cat(join(dir, 'messy.parquet'))).toEqual([
+      { sku: 'A', menge: 1200, preis: '1.50' },
+      { sku: 'B', menge: null, preis: null },
+      { sku: 'C', menge: 3, preis: '2.25' },
+    ]);
+  });
+
   it('infers a schema when given none (all columns nullable)', async () => {
     writeFileSync(join(dir, 'plain.csv'), 'id;name;price\n1;a;1.5\n2;;2.25\n');
     const report = await convert(store, { input: join(dir, 'plain.csv'), output: join(dir, 'plain.parquet') }, context());

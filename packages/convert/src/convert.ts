@@ -3,26 +3,25 @@ import { createGzip } from 'node:zlib';
 import { peakRssBytes, settledPipeline, type RunContext } from '@etl/core';
 import { objectWriter, type ObjectStore } from '@etl/object-store';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
-import type { Schema } from '@etl/schema';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
 import { openRows } from './sources/open-rows.js';
+import type { SourceOptions } from './sources/row-source.js';
 
-export interface ConvertOptions {
+/** How the input is read: encoding, CSV dialect, null markers, number format, schema. */
+export type ReadOptions = Omit<SourceOptions, 'ctx'>;
+
+export interface ConvertOptions extends ReadOptions {
   input: string;
   output: string;
   /** Output format; from the output's extension when absent. */
   format?: FileFormat;
   /** Input format; from the input's extension when absent. */
   inputFormat?: FileFormat;
-  schema?: Schema;
-  encoding?: string;
-  delimiter?: string;
   /** Parquet page codec (default snappy); for CSV/NDJSON `gzip` compresses the whole file. */
   compression?: CompressionName;
   /** CSV output null marker (default empty). */
   nullMarker?: string;
-  timeZone?: string;
   parquet?: ParquetWriterOptions;
 }
 
@@ -48,13 +47,8 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const source = await openRows(store, options.input, formatOf(options.input, options.inputFormat), {
-    ctx,
-    ...(options.schema ? { schema: options.schema } : {}),
-    ...(options.encoding ? { encoding: options.encoding } : {}),
-    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-  });
+  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, parquet: _parquet, ...read } = options;
+  const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
   const encoder = rowEncoder(format, source.schema, {
     ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
     ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
@@ -70,13 +64,13 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     }
     yield* encoder.finish();
   }
-  const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(options.output));
-  const writer = objectWriter(store, options.output, { signal: ctx.signal });
+  const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
+  const writer = objectWriter(store, output, { signal: ctx.signal });
   const stages: Transform[] = gzip ? [createGzip()] : [];
   await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
   const stored = await writer.result;
   return {
-    input: options.input,
+    input,
     output: stored.uri,
     format,
     rowsRead: source.rowsRead,

@@ -21,7 +21,18 @@ export interface SniffResult {
 }
 
 /** Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. */
-export async function sniffFile(objects: ObjectStore, uri: string, options: { sampleBytes?: number; encoding?: string; /** false: columns are named but typed varchar (the caller has a schema). */ inferTypes?: boolean } = {}): Promise<SniffResult> {
+export interface SniffOptions {
+  sampleBytes?: number;
+  encoding?: string;
+  /** false: columns are named but typed varchar (the caller has a schema). */
+  inferTypes?: boolean;
+  /** Physical lines above the header to ignore. */
+  skipLines?: number;
+  /** Texts that mean null, ignored when inferring types. */
+  nullValues?: readonly string[];
+}
+
+export async function sniffFile(objects: ObjectStore, uri: string, options: SniffOptions = {}): Promise<SniffResult> {
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
   if (!info) throw new Error(`${uri} does not exist`);
@@ -34,6 +45,10 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: { sa
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const truncated = info.size > sampleBytes || gzip;
   if (truncated) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  for (let skip = options.skipLines ?? 0; skip > 0; skip--) {
+    const end = text.search(/\r\n|\n|\r/);
+    text = end === -1 ? '' : text.slice(end + (text.startsWith('\r\n', end) ? 2 : 1));
+  }
   const dialect = sniffCsv(text.slice(0, 64 * 1024));
   const records: string[][] = [];
   const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote });
@@ -43,7 +58,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: { sa
   const width = Math.max(0, ...records.map((r) => r.length));
   const names = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
-  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data);
+  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data, options.nullValues ? { nullValues: options.nullValues } : {});
   return {
     ...(gzip ? { compression: 'gzip' as const } : {}),
     encoding: detection.encoding,

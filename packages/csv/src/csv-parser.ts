@@ -12,6 +12,8 @@ export interface CsvParserOptions {
   maxRecordChars?: number;
   /** Named in rejects. */
   file?: string;
+  /** Physical lines dropped before anything is parsed (a title or notes above the header). */
+  skipLines?: number;
 }
 
 /** Called per record with its fields and the physical line it starts on (1-based). */
@@ -51,12 +53,14 @@ export class CsvParser {
   private newline: '\n' | '\r' | undefined;
   /** The current record went over `maxRecordChars`: keep parsing to find its end, keep nothing. */
   private discarding = false;
+  private linesToSkip: number;
 
   constructor(options: CsvParserOptions = {}) {
     this.delimiter = single('delimiter', options.delimiter ?? ',');
     this.quote = single('quote', options.quote ?? '"');
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
     this.file = options.file;
+    this.linesToSkip = options.skipLines ?? 0;
   }
 
   /** The physical line the parser has reached (for progress and errors). */
@@ -73,6 +77,14 @@ export class CsvParser {
     let nextDelimiter = -2;
     let nextNewline = -2;
     let i = 0;
+    while (this.linesToSkip > 0 && i < length) {
+      const end = text.indexOf(nl, i);
+      if (end === -1) return;
+      i = end + 1;
+      this.line++;
+      this.recordLine = this.line;
+      this.linesToSkip--;
+    }
 
     while (i < length) {
       switch (this.state) {

@@ -19,6 +19,12 @@ export interface CsvReaderOptions extends CsvParserOptions {
   name?: string;
   /** Called once with the column names, before the first record goes out. */
   onColumns?: (columns: string[]) => void;
+  /**
+   * A record with too few fields is joined with the next one, the break kept as a line break inside
+   * the field where they meet (csvkit's `--join-short-rows`: a value with an unquoted line break).
+   * A join that overshoots the column count is a `RAGGED_ROW` reject.
+   */
+  joinShortRows?: boolean;
 }
 
 /**
@@ -35,6 +41,8 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
   const file = options.file;
   let columns: string[] | undefined = options.columns ? [...options.columns] : undefined;
   let headerPending = options.header ?? true;
+  /** A short record waiting to be joined with the next (`joinShortRows`). */
+  let short: CsvRecord | undefined;
   if (columns && options.header === undefined) headerPending = true;
   if (columns) options.onColumns?.(columns);
 
@@ -53,6 +61,11 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
       flushTo(this, (onRecord, onReject) => {
         if (rest) parser.push(rest, onRecord, onReject);
         parser.end(onRecord, onReject);
+        if (short) {
+          const { fields, line } = short;
+          short = undefined;
+          onReject(new RecordError({ code: 'RAGGED_ROW', reason: `expected ${columns?.length} fields, found ${fields.length} and no next row to join`, file, line, raw: fields.join(options.delimiter ?? ',') }));
+        }
       }, callback);
     },
   });
@@ -61,7 +74,9 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
     const out: CsvRecord[] = [];
     const rejects: RecordError[] = [];
     parse(
-      (fields, line) => {
+      (parsed, parsedLine) => {
+        let fields = parsed;
+        let line = parsedLine;
         if (headerPending) {
           headerPending = false;
           if (!options.columns) {
@@ -69,6 +84,17 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
             options.onColumns?.(columns);
           }
           return;
+        }
+        if (options.joinShortRows && columns) {
+          if (short) {
+            fields = [...short.fields.slice(0, -1), `${short.fields[short.fields.length - 1] ?? ''}\n${fields[0] ?? ''}`, ...fields.slice(1)];
+            line = short.line;
+            short = undefined;
+          }
+          if (fields.length < columns.length) {
+            short = { fields, line };
+            return;
+          }
         }
         metrics.rowsIn++;
         if (columns && fields.length !== columns.length) {

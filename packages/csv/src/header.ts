@@ -1,12 +1,14 @@
 /**
  * Header names made usable as column names: blanks get `column_<n>` (1-based position), duplicates
- * get `_2`, `_3`… in order of appearance, surrounding whitespace is trimmed. Pure.
+ * get `_2`, `_3`… in order of appearance, runs of whitespace (tabs, line breaks, vertical tabs, form
+ * feeds inside quoted header cells) become one space and the ends are trimmed, as csvkit does. Pure.
  */
 export function uniqueHeader(names: readonly string[]): string[] {
   const seen = new Map<string, number>();
-  const taken = new Set(names.map((n) => n.trim()).filter((n) => n !== ''));
+  const clean = (n: string) => n.replace(/\s+/g, ' ').trim();
+  const taken = new Set(names.map(clean).filter((n) => n !== ''));
   return names.map((raw, i) => {
-    let name = raw.trim();
+    let name = clean(raw);
     if (name === '') name = `column_${i + 1}`;
     const count = seen.get(name) ?? 0;
     seen.set(name, count + 1);

@@ -61,3 +61,24 @@ describe('castValue', () => {
     expect(value('{a}', 'json')).toMatch(/not valid JSON/);
   });
 });
+
+describe('null markers and number formats (csvkit blanks.csv, test_locale.csv)', () => {
+  const markers = { nullValues: ['NA', 'N/A', 'NONE', 'NULL', '.'] };
+
+  it('reads every marker as null in any column type, and names it in a NOT NULL column', () => {
+    for (const raw of ['NA', 'N/A', 'NONE', 'NULL', '.', ' NA ']) {
+      expect(castValue(raw, field('int'), markers)).toEqual({ ok: true, value: null });
+      expect(castValue(raw, field('varchar'), markers)).toEqual({ ok: true, value: null });
+    }
+    expect(castValue('NA', field('varchar'))).toEqual({ ok: true, value: 'NA' }); // only when asked for
+    expect(castValue('NULL', field('int', false), markers)).toEqual({ ok: false, reason: 'c must not be null (got "NULL", a null marker)' });
+  });
+
+  it('reads de-DE numbers with a decimal comma and dot groups', () => {
+    const de = { decimalSeparator: ',', groupSeparator: '.' } as const;
+    expect(castValue('1,7', field('decimal(4,2)'), de)).toEqual({ ok: true, value: '1.70' });
+    expect(castValue('200.000.000', field('bigint'), de)).toEqual({ ok: true, value: 200_000_000n });
+    expect(castValue('1.234,5', field('double'), de)).toEqual({ ok: true, value: 1234.5 });
+    expect(castValue('1,7', field('decimal(4,2)'))).toMatchObject({ ok: false });
+  });
+});

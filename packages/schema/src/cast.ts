@@ -17,6 +17,15 @@ export interface CastOptions {
    * empty is always null. In a NOT NULL column (keys) empty is always an error.
    */
   emptyStringAsNull?: boolean;
+  /**
+   * Texts that mean null in every column, compared after trimming (csvkit's defaults are `NA`, `N/A`,
+   * `NONE`, `NULL`, `.`). Default none: only the empty field. In a NOT NULL column they are an error.
+   */
+  nullValues?: readonly string[];
+  /** Decimal separator of numbers (default `.`; `,` for de-DE style `1,7`). */
+  decimalSeparator?: '.' | ',';
+  /** Thousands separator removed from numbers before parsing (`.` for `200.000.000`, `,`, ` `, `'`). */
+  groupSeparator?: string;
 }
 
 const INT_RANGE: Record<'smallint' | 'int', [number, number]> = { smallint: [-32768, 32767], int: [-2147483648, 2147483647] };
@@ -50,14 +59,32 @@ export function compileCaster(field: Field, options: CastOptions = {}): Caster {
   const type = field.type;
   const emptyFailure = new CastFailure(`${field.name} must not be empty`);
   const empty = field.nullable ? null : emptyFailure;
-  const convert = converter(type, options);
+  const convert = withNumberFormat(type, options, converter(type, options));
+  const nulls = options.nullValues && options.nullValues.length > 0 ? new Set(options.nullValues) : undefined;
+  const marked = (text: string) => (field.nullable ? null : new CastFailure(`${field.name} must not be null (got "${text}", a null marker)`));
   if (type.kind === 'string') {
     const emptyIsNull = options.emptyStringAsNull || !field.nullable;
+    if (nulls) return (raw) => (raw === '' && emptyIsNull ? empty : nulls.has(raw.trim()) ? marked(raw) : raw);
     return (raw) => (raw === '' && emptyIsNull ? empty : raw);
   }
   return (raw) => {
     const text = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
-    return text === '' ? empty : convert(text);
+    if (text === '') return empty;
+    return nulls?.has(text) ? marked(text) : convert(text);
+  };
+}
+
+const NUMERIC = new Set<FieldType['kind']>(['smallint', 'int', 'bigint', 'decimal', 'double']);
+
+/** Locale number formats (`1.234,5`) rewritten to the plain form before the numeric converters. */
+function withNumberFormat(type: FieldType, options: CastOptions, convert: (text: string) => Value | CastFailure): (text: string) => Value | CastFailure {
+  const group = options.groupSeparator;
+  const comma = options.decimalSeparator === ',';
+  if (!NUMERIC.has(type.kind) || (!group && !comma)) return convert;
+  return (text) => {
+    let plain = group ? text.split(group).join('') : text;
+    if (comma) plain = plain.replace(',', '.');
+    return convert(plain);
   };
 }
 

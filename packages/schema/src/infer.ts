@@ -7,6 +7,8 @@ export interface InferOptions {
   /** Columns that are keys: never widened to decimal(38,18), and not nullable. */
   keyColumns?: readonly string[];
   timeZone?: string;
+  /** Texts that mean null (`NA`, `NULL` …): counted as empty, as the caster will read them. */
+  nullValues?: readonly string[];
 }
 
 /** Per-column evidence gathered from a sample; narrowest type that every non-empty value fits. */
@@ -45,13 +47,14 @@ export function inferSchema(columns: readonly string[], sample: readonly (readon
 function gather(values: readonly string[], options: InferOptions): Evidence {
   const evidence: Evidence = { empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n };
   const probe = (kind: FieldType, raw: string) => castValue(raw, { name: 'probe', type: kind, nullable: true }, options).ok;
+  const nulls = new Set(options.nullValues ?? []);
   for (const raw of values) {
-    evidence.maxLength = Math.max(evidence.maxLength, Buffer.byteLength(raw));
     const text = raw.trim();
-    if (text === '') {
+    if (text === '' || nulls.has(text)) {
       evidence.empty++;
       continue;
     }
+    evidence.maxLength = Math.max(evidence.maxLength, Buffer.byteLength(raw));
     evidence.values++;
     const c = evidence.candidates;
     if (c.has('boolean') && !/^(true|false|t|f|yes|no)$/i.test(text)) c.delete('boolean');

@@ -3,7 +3,7 @@ import { csvReader, type CsvRecord } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
 import { castRecord, parseType, planColumns, type CastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
-import type { RowSource, SourceOptions } from './row-source.js';
+import { castOptionsOf, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
 
 /**
@@ -14,7 +14,7 @@ import { textOf } from './text-bytes.js';
  */
 export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
-  const sniffed = await sniffFile(store, uri, { ...(options.encoding ? { encoding: options.encoding } : {}), inferTypes: options.schema === undefined });
+  const sniffed = await sniffFile(store, uri, { ...(options.encoding ? { encoding: options.encoding } : {}), ...(options.skipLines ? { skipLines: options.skipLines } : {}), ...(options.nullValues ? { nullValues: options.nullValues } : {}), inferTypes: options.schema === undefined });
   const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: true })) };
   const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
@@ -38,13 +38,15 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
         quote: sniffed.quote,
         file: uri,
         header: sniffed.header,
+        ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+        ...(options.joinShortRows ? { joinShortRows: true } : {}),
         ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
         onColumns: (names) => (columns = names),
       });
       text.on('error', (error: Error) => reader.destroy(error));
       const readerMetrics = ctx.counters.component('csv-parse', 'reader');
       for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
-        plan ??= planColumns(schema, columns ?? [], uri, options.timeZone ? { timeZone: options.timeZone } : {});
+        plan ??= planColumns(schema, columns ?? [], uri, castOptionsOf(options));
         const rows: Value[][] = [];
         let rejects: RecordError[] | undefined;
         for (const record of batch) {

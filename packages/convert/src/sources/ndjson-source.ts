@@ -2,7 +2,7 @@ import { RecordError, writeRejects } from '@etl/core';
 import { ndjsonParser, type Located } from '@etl/json';
 import type { ObjectStore } from '@etl/object-store';
 import { CastFailure, compileCaster, parseType, type Caster, type Field, type Schema, type Value } from '@etl/schema';
-import type { RowSource, SourceOptions } from './row-source.js';
+import { castOptionsOf, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
 
 /** Lines looked at to infer a schema when none is given. */
@@ -17,7 +17,7 @@ const INFER_LINES = 1000;
 export async function ndjsonSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
   const schema = options.schema ?? (await inferNdjsonSchema(store, uri, options));
-  const casters: Caster[] = schema.fields.map((f) => compileCaster(f, options.timeZone ? { timeZone: options.timeZone } : {}));
+  const casters: Caster[] = schema.fields.map((f) => compileCaster(f, castOptionsOf(options)));
   const metrics = ctx.counters.component('cast', 'stage');
   let rowsRead = 0;
   let bytesRead = 0;

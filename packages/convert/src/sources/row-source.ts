@@ -1,5 +1,5 @@
 import type { RunContext } from '@etl/core';
-import type { Schema, Value } from '@etl/schema';
+import type { CastOptions, Schema, Value } from '@etl/schema';
 
 /** Typed rows from a file, in batches, with the schema they follow. */
 export interface RowSource {
@@ -21,4 +21,24 @@ export interface SourceOptions {
   delimiter?: string;
   /** IANA zone for timestamps without an offset (default UTC). */
   timeZone?: string;
+  /** CSV: physical lines dropped before the header (titles, notes). */
+  skipLines?: number;
+  /** CSV: join a record with too few fields to the next (values holding an unquoted line break). */
+  joinShortRows?: boolean;
+  /** Texts read as null in every column (`NA`, `NULL` …), besides the empty field. */
+  nullValues?: readonly string[];
+  /** Numbers written with a decimal comma (`1,7`). */
+  decimalSeparator?: '.' | ',';
+  /** Thousands separator in numbers (`200.000.000`). */
+  groupSeparator?: string;
+}
+
+/** The casting options a source passes to `@etl/schema`. */
+export function castOptionsOf(options: SourceOptions): CastOptions {
+  return {
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.nullValues ? { nullValues: options.nullValues } : {}),
+    ...(options.decimalSeparator ? { decimalSeparator: options.decimalSeparator } : {}),
+    ...(options.groupSeparator ? { groupSeparator: options.groupSeparator } : {}),
+  };
 }
