@@ -153,6 +153,17 @@ describe('convert and cat on local files', () => {
     ]);
   });
 
+  it('rejects records holding invalid bytes, naming line and byte offset (default policy)', async () => {
+    // UTF-8 file where one row carries a stray Latin-1 byte (0xE9): that record is rejected, the rest load.
+    const bytes = Buffer.concat([Buffer.from('sku,name\nA,Café\nB,Caf'), Buffer.from([0xe9]), Buffer.from('\nC,日本\n')]);
+    writeFileSync(join(dir, 'mixed.csv'), bytes);
+    const ctx = context();
+    const report = await convert(store, { input: join(dir, 'mixed.csv'), output: join(dir, 'mixed.parquet'), encoding: 'utf-8' }, ctx);
+    expect(report).toMatchObject({ rowsRead: 3, rowsWritten: 2, rowsRejected: 1 });
+    expect(ctx.rejects.samples[0]).toMatchObject({ code: 'ENCODING', line: 3, offset: bytes.indexOf(0xe9), reason: expect.stringContaining('invalid utf-8 bytes at byte offset 22') });
+    expect((await cat(join(dir, 'mixed.parquet'))).map((r) => (r as { name: string }).name)).toEqual(['Café', '日本']);
+  });
+
   it('infers a schema when given none (all columns nullable)', async () => {
     writeFileSync(join(dir, 'plain.csv'), 'id;name;price\n1;a;1.5\n2;;2.25\n');
     const report = await convert(store, { input: join(dir, 'plain.csv'), output: join(dir, 'plain.parquet') }, context());

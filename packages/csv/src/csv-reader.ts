@@ -25,6 +25,20 @@ export interface CsvReaderOptions extends CsvParserOptions {
    * A join that overshoots the column count is a `RAGGED_ROW` reject.
    */
   joinShortRows?: boolean;
+  /**
+   * The decoder in `reject` mode (`@etl/encoding` `decodeStream`): a record holding characters it
+   * replaced is an `ENCODING` reject naming the byte offset of the bad bytes.
+   */
+  decoded?: { readonly invalidOffsets: number[]; readonly encoding: string | undefined };
+}
+
+/** Takes the offsets of the replacement characters in `fields` off the queue; the first, if any. */
+function claimInvalid(offsets: number[], fields: readonly string[]): number | undefined {
+  let count = 0;
+  for (const field of fields) for (let i = field.indexOf('\uFFFD'); i !== -1; i = field.indexOf('\uFFFD', i + 1)) count++;
+  if (count === 0) return undefined;
+  const claimed = offsets.splice(0, count);
+  return claimed[0];
 }
 
 /**
@@ -77,12 +91,19 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
       (parsed, parsedLine) => {
         let fields = parsed;
         let line = parsedLine;
+        const bad = options.decoded && options.decoded.invalidOffsets.length > 0 ? claimInvalid(options.decoded.invalidOffsets, fields) : undefined;
         if (headerPending) {
           headerPending = false;
           if (!options.columns) {
             columns = uniqueHeader(fields);
             options.onColumns?.(columns);
           }
+          return;
+        }
+        if (bad !== undefined) {
+          metrics.rowsIn++;
+          const encoding = options.decoded?.encoding ?? 'the detected encoding';
+          rejects.push(new RecordError({ code: 'ENCODING', reason: `invalid ${encoding} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${encoding}, name its encoding`, file, line, offset: bad, raw: fields.join(options.delimiter ?? ',') }));
           return;
         }
         if (options.joinShortRows && columns) {

@@ -1,16 +1,19 @@
 import { Transform } from 'node:stream';
 import { TerminalError, type RunContext } from '@etl/core';
 import { detectEncoding, type Detection } from './detect.js';
+import { InvalidByteLocator } from './invalid-bytes.js';
 import { createDecoder, type ChunkDecoder } from './text-decoder.js';
 
 export interface DecodeOptions {
   /** A WHATWG label, or `auto` (default) to detect from the first `sampleBytes`. An explicit label always wins. */
   encoding?: string;
   /**
-   * Invalid byte sequences: `replace` (U+FFFD, counted and logged) or `fail` (the run stops with a
-   * `TerminalError` naming the byte offset). Default `replace`.
+   * Invalid byte sequences: `reject` (default: replaced by U+FFFD and their byte offsets queued on
+   * `invalidOffsets`, so the parser rejects the records holding them, naming the offset), `replace`
+   * (U+FFFD kept in the data, counted and logged) or `fail` (the run stops with a `TerminalError`
+   * naming the byte offset).
    */
-  invalid?: 'replace' | 'fail';
+  invalid?: 'reject' | 'replace' | 'fail';
   /** Bytes held to detect the encoding (memory bound of detection; default 64 KiB). */
   sampleBytes?: number;
   file?: string;
@@ -23,7 +26,14 @@ export interface DecodeOptions {
  * removed. With `auto`, the first `sampleBytes` are held until the encoding is known. The readable side
  * carries strings (object mode), so a parser downstream does not re-encode and re-decode UTF-8.
  */
-export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Transform {
+export interface DecodeTransform extends Transform {
+  /** `reject` mode: byte offsets of the replaced sequences not yet claimed by a record, in order. */
+  readonly invalidOffsets: number[];
+  /** The encoding decoded from, once known. */
+  readonly encoding: string | undefined;
+}
+
+export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): DecodeTransform {
   const sampleBytes = options.sampleBytes ?? 64 * 1024;
   const auto = (options.encoding ?? 'auto') === 'auto';
   let pending: Buffer[] = [];
@@ -31,6 +41,9 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Tran
   let decoder: ChunkDecoder | undefined;
   let offset = 0;
   let first = true;
+  const reject = (options.invalid ?? 'reject') === 'reject';
+  const invalidOffsets: number[] = [];
+  let locator: InvalidByteLocator | undefined;
 
   const start = (sample: Buffer) => {
     const detection: Detection = auto ? detectEncoding(sample) : { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false };
@@ -40,6 +53,7 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Tran
       throw new TerminalError('BAD_ARGUMENT', `unknown encoding "${detection.encoding}" (use a WHATWG label such as utf-8, shift_jis, euc-jp, windows-1252)`);
     }
     options.onDetected?.(detection);
+    if (reject) locator = new InvalidByteLocator((decoder as ChunkDecoder).encoding === 'utf-8');
     ctx.logger.info({ file: options.file, ...detection, explicit: !auto }, `reading ${options.file ?? 'input'} as ${detection.encoding}`);
   };
 
@@ -51,17 +65,22 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Tran
     } catch (error) {
       throw new TerminalError('IO', `${options.file ?? 'input'}: invalid ${decoder.encoding} bytes after byte offset ${offset} (use --encoding to name the right one)`, { cause: error });
     }
+    const replaced = countReplacements(text);
+    if (locator) {
+      // A chunk shorter than a character may continue an open sequence: scan it rather than prime.
+      if (replaced > 0 || bytes.length < 4) invalidOffsets.push(...locator.scan(bytes, offset, replaced));
+      else locator.prime(bytes, offset);
+    }
     offset += bytes.length;
     if (first && text.length > 0) {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    const replaced = countReplacements(text);
     if (replaced > 0) ctx.counters.increment('decode.replacedCharacters', replaced);
     return text;
   };
 
-  return new Transform({
+  const transform = new Transform({
     readableObjectMode: true,
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, callback) {
@@ -87,12 +106,18 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Tran
           if (text) this.push(text);
         }
         const rest = (decoder as ChunkDecoder).end();
+        if (locator && rest.includes('\uFFFD')) invalidOffsets.push(...locator.end());
         callback(null, rest || undefined);
       } catch (error) {
         callback(error as Error);
       }
     },
   });
+
+  return Object.defineProperties(transform, {
+    invalidOffsets: { value: invalidOffsets },
+    encoding: { get: () => decoder?.encoding },
+  }) as DecodeTransform;
 }
 
 function countReplacements(text: string): number {

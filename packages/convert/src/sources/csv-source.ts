@@ -32,7 +32,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       return bytesRead;
     },
     async *batches() {
-      const text = await textOf(store, uri, ctx, { encoding: sniffed.encoding, counted: (n) => (bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, counted: (n) => (bytesRead += n) });
       const reader = csvReader(ctx, {
         delimiter,
         quote: sniffed.quote,
@@ -42,6 +42,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
         ...(options.joinShortRows ? { joinShortRows: true } : {}),
         ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
         onColumns: (names) => (columns = names),
+        decoded: decoder,
       });
       text.on('error', (error: Error) => reader.destroy(error));
       const readerMetrics = ctx.counters.component('csv-parse', 'reader');

@@ -30,7 +30,8 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
       return bytesRead;
     },
     async *batches() {
-      const text = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
+      // NDJSON lines are not checked for replaced bytes yet: they are kept as U+FFFD and counted.
+      const { text } = await textOf(store, uri, ctx, { invalid: 'replace', ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
       const parser = ndjsonParser(ctx, { file: uri });
       text.on('error', (error: Error) => parser.destroy(error));
       for await (const batch of text.pipe(parser) as AsyncIterable<Located<unknown>[]>) {
@@ -69,7 +70,7 @@ function castObject(value: unknown, fields: readonly Field[], casters: readonly 
 
 async function inferNdjsonSchema(store: ObjectStore, uri: string, options: SourceOptions): Promise<Schema> {
   const kinds = new Map<string, Set<string>>();
-  const text = await textOf(store, uri, options.ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: () => undefined });
+  const { text } = await textOf(store, uri, options.ctx, { invalid: 'replace', ...(options.encoding ? { encoding: options.encoding } : {}), counted: () => undefined });
   let buffered = '';
   let lines = 0;
   for await (const chunk of text as AsyncIterable<string>) {
