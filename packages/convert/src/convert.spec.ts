@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { countingRejects, createLogger, createRunContext, RecordError, type RunContext } from '@etl/core';
@@ -162,6 +163,11 @@ describe('convert and cat on local files', () => {
     expect(report).toMatchObject({ rowsRead: 3, rowsWritten: 2, rowsRejected: 1 });
     expect(ctx.rejects.samples[0]).toMatchObject({ code: 'ENCODING', line: 3, offset: bytes.indexOf(0xe9), reason: expect.stringContaining('invalid utf-8 bytes at byte offset 22') });
     expect((await cat(join(dir, 'mixed.parquet'))).map((r) => (r as { name: string }).name)).toEqual(['Café', '日本']);
+  });
+
+  it('reads bzip2 and gzip CSV (csvkit dummy.csv.bz2)', async () => {
+    const bz2 = fileURLToPath(new URL('../test-data/csvkit/dummy.csv.bz2', import.meta.url));
+    expect(await cat(bz2)).toEqual([{ a: 1, b: 2, c: 3 }]);
   });
 
   it('infers a schema when given none (all columns nullable)', async () => {

@@ -22,7 +22,7 @@ export function formatOf(uri: string, explicit?: string): FileFormat {
     if ((FILE_FORMATS as readonly string[]).includes(explicit)) return explicit as FileFormat;
     throw new Error(`unknown format "${explicit}" (known: ${FILE_FORMATS.join(', ')})`);
   }
-  const extension = /\.([a-z0-9]+)$/i.exec(uri.replace(/\.gz$/i, ''))?.[1]?.toLowerCase();
+  const extension = /\.([a-z0-9]+)$/i.exec(uri.replace(/\.(gz|bz2)$/i, ''))?.[1]?.toLowerCase();
   const format = extension === undefined ? undefined : BY_EXTENSION[extension];
   if (!format) throw new Error(`cannot tell the format of ${uri} from its extension; pass --format ${FILE_FORMATS.join('|')}`);
   return format;

@@ -35,5 +35,6 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     expect(await sniff('empty.csv')).toMatchObject({ columns: [], sampledRows: 0 });
     const plain = await sniff('dummy.csv');
     expect(await sniff('dummy.csv.gz')).toEqual({ ...plain, compression: 'gzip', confidence: expect.any(Number) });
+    expect(await sniff('dummy.csv.bz2')).toEqual({ ...plain, compression: 'bzip2' });
   });
 });

@@ -3,11 +3,13 @@ import { decodeAll, detectEncoding } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
 import { formatType, inferSchema } from '@etl/schema';
 import { buffer } from 'node:stream/consumers';
+import { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
+import unbzip2 from 'unbzip2-stream';
 
 export interface SniffResult {
   /** Present when the file is compressed (it was inflated for the look). */
-  compression?: 'gzip';
+  compression?: 'gzip' | 'bzip2';
   encoding: string;
   confidence: number;
   bom: boolean;
@@ -18,6 +20,18 @@ export interface SniffResult {
   columns: Array<{ name: string; type: string; nullable: boolean }>;
   /** Records the column types were inferred from. */
   sampledRows: number;
+}
+
+/** Whatever the start of a bzip2 stream decompresses to (a cut-off stream ends in an error: ignored). */
+async function bunzipPrefix(raw: Buffer): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const stream = Readable.from([raw]).pipe(unbzip2());
+  await new Promise<void>((resolve) => {
+    stream.on('data', (chunk: Buffer) => out.push(chunk));
+    stream.on('end', resolve);
+    stream.on('error', () => resolve());
+  });
+  return Buffer.concat(out);
 }
 
 /** Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. */
@@ -37,13 +51,14 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const info = await objects.head(uri);
   if (!info) throw new Error(`${uri} does not exist`);
   const raw = info.size === 0 ? Buffer.alloc(0) : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
-  // gzip (1f 8b): inflate what the sample holds; a cut-off stream is fine for a look.
+  // gzip (1f 8b) or bzip2 (BZh): inflate what the sample holds; a cut-off stream is fine for a look.
   const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
-  const bytes = gzip ? gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, sampleBytes) : raw;
+  const bzip2 = raw.toString('latin1', 0, 3) === 'BZh';
+  const bytes = gzip ? gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, sampleBytes) : bzip2 ? (await bunzipPrefix(raw)).subarray(0, sampleBytes) : raw;
   const detection = options.encoding ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false } : detectEncoding(bytes.subarray(0, 64 * 1024));
   let text = decodeAll(bytes, detection.encoding);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const truncated = info.size > sampleBytes || gzip;
+  const truncated = info.size > sampleBytes || gzip || bzip2;
   if (truncated) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
   for (let skip = options.skipLines ?? 0; skip > 0; skip--) {
     const end = text.search(/\r\n|\n|\r/);
@@ -60,7 +75,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
   const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data, options.nullValues ? { nullValues: options.nullValues } : {});
   return {
-    ...(gzip ? { compression: 'gzip' as const } : {}),
+    ...(gzip ? { compression: 'gzip' as const } : bzip2 ? { compression: 'bzip2' as const } : {}),
     encoding: detection.encoding,
     confidence: Number(detection.confidence.toFixed(2)),
     bom: detection.bom,

@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import unbzip2 from 'unbzip2-stream';
 import type { RunContext } from '@etl/core';
 import { decodeStream, type DecodeTransform } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
 import { isGzipped } from '../file-format.js';
 
 /**
- * The object's text: inflated when it is gzip (by the `.gz` name or the 1f 8b magic), decoded from its
+ * The object's text: inflated when it is gzip or bzip2 (by the `.gz`/`.bz2` name or the magic bytes;
+ * Node has no bzip2, so `unbzip2-stream` does it, streaming), decoded from its
  * encoding. `counted` reports raw bytes as they are read. Invalid bytes are replaced and, with `reject`
  * (default), queued on `decoder.invalidOffsets` for the parser to reject their records.
  */
@@ -16,12 +18,14 @@ export async function textOf(
   ctx: RunContext,
   options: { encoding?: string; invalid?: 'reject' | 'replace'; counted: (bytes: number) => void },
 ): Promise<{ text: Readable; decoder: DecodeTransform }> {
-  const gzip = isGzipped(uri) || (await startsWithGzipMagic(store, uri));
+  const magic = await leadingBytes(store, uri);
+  const gzip = isGzipped(uri) || (magic[0] === 0x1f && magic[1] === 0x8b);
+  const bzip2 = /\.bz2$/i.test(uri) || magic.toString('latin1', 0, 3) === 'BZh';
   const body = await store.get(uri, { signal: ctx.signal });
   // Attached in the same tick as pipe() below: a 'data' listener starts the flow.
   body.on('data', (chunk: Buffer) => options.counted(chunk.length));
   const decoder = decodeStream(ctx, { file: uri, invalid: options.invalid ?? 'reject', ...(options.encoding ? { encoding: options.encoding } : {}) });
-  const stages: Array<NodeJS.ReadWriteStream> = gzip ? [createGunzip(), decoder] : [decoder];
+  const stages: Array<NodeJS.ReadWriteStream> = [...(gzip ? [createGunzip()] : bzip2 ? [unbzip2()] : []), decoder];
   let upstream: Readable = body;
   for (const stage of stages) {
     upstream.on('error', (error: Error) => (stage as unknown as Readable).destroy(error));
@@ -30,11 +34,11 @@ export async function textOf(
   return { text: upstream, decoder };
 }
 
-async function startsWithGzipMagic(store: ObjectStore, uri: string): Promise<boolean> {
+/** The first bytes, for compression magic (gzip 1f 8b, bzip2 "BZh"). */
+async function leadingBytes(store: ObjectStore, uri: string): Promise<Buffer> {
   const head = await store.head(uri);
-  if (!head || head.size < 2) return false;
+  if (!head || head.size < 3) return Buffer.alloc(0);
   const bytes: Buffer[] = [];
-  for await (const chunk of await store.get(uri, { range: { start: 0, end: 1 } })) bytes.push(chunk as Buffer);
-  const magic = Buffer.concat(bytes);
-  return magic[0] === 0x1f && magic[1] === 0x8b;
+  for await (const chunk of await store.get(uri, { range: { start: 0, end: 2 } })) bytes.push(chunk as Buffer);
+  return Buffer.concat(bytes);
 }
