@@ -2,6 +2,7 @@ import { Readable, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { peakRssBytes, settledPipeline, type RunContext } from '@etl/core';
 import { objectWriter, type ObjectStore } from '@etl/object-store';
+import type { Field, Schema, Value } from '@etl/schema';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
@@ -22,7 +23,15 @@ export interface ConvertOptions extends ReadOptions {
   compression?: CompressionName;
   /** CSV output null marker (default empty). */
   nullMarker?: string;
+  /** CSV output: write a header line (default true). (`header` is about the input.) */
+  writeHeader?: boolean;
   parquet?: ParquetWriterOptions;
+  /** Columns added after the source's (run metadata, line numbers), given the source schema. */
+  appendColumns?: (schema: Schema) => { fields: Field[]; values: (row: readonly Value[], rowNumber: number) => Value[] };
+  /** Sees the output schema once, before the first row. */
+  onSchema?: (schema: Schema) => void;
+  /** Sees every output row (profiling); must not keep it. */
+  observe?: (row: readonly Value[]) => void;
 }
 
 export interface ConvertReport {
@@ -47,9 +56,13 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, parquet: _parquet, ...read } = options;
+  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, parquet: _parquet, appendColumns, onSchema, observe, ...read } = options;
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
-  const encoder = rowEncoder(format, source.schema, {
+  const extra = appendColumns?.(source.schema);
+  const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
+  onSchema?.(schema);
+  const encoder = rowEncoder(format, schema, {
+    ...(writeHeader === undefined ? {} : { header: writeHeader }),
     ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
     ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
     ...(options.parquet ? { parquet: options.parquet } : {}),
@@ -58,8 +71,11 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   async function* encoded(): AsyncGenerator<Uint8Array> {
     for await (const batch of source.batches()) {
       const parts: Uint8Array[] = [];
-      for (const row of batch) for (const part of encoder.appendRow(row)) parts.push(part);
-      rowsWritten += batch.length;
+      for (const sourceRow of batch) {
+        const row = extra ? [...sourceRow, ...extra.values(sourceRow, ++rowsWritten)] : (rowsWritten++, sourceRow);
+        observe?.(row);
+        for (const part of encoder.appendRow(row)) parts.push(part);
+      }
       yield* parts;
     }
     yield* encoder.finish();

@@ -1,7 +1,7 @@
 import { CsvParser, sniffCsv, uniqueHeader } from '@etl/csv';
 import { decodeAll, detectEncoding } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
-import { formatType, inferSchema } from '@etl/schema';
+import { formatType, inferSchema, type InferOptions } from '@etl/schema';
 import { buffer } from 'node:stream/consumers';
 import { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
@@ -40,10 +40,16 @@ export interface SniffOptions {
   encoding?: string;
   /** false: columns are named but typed varchar (the caller has a schema). */
   inferTypes?: boolean;
+  /** Whether the first record is a header; sniffed when absent. */
+  header?: boolean;
   /** Physical lines above the header to ignore. */
   skipLines?: number;
   /** Texts that mean null, ignored when inferring types. */
   nullValues?: readonly string[];
+  /** The header names -> the column names reported (and inferred under). */
+  renameColumns?: (names: readonly string[]) => string[];
+  /** Inference options (decimal(38,18) for fractions, key columns …). */
+  infer?: InferOptions;
 }
 
 export async function sniffFile(objects: ObjectStore, uri: string, options: SniffOptions = {}): Promise<SniffResult> {
@@ -64,16 +70,18 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
     const end = text.search(/\r\n|\n|\r/);
     text = end === -1 ? '' : text.slice(end + (text.startsWith('\r\n', end) ? 2 : 1));
   }
-  const dialect = sniffCsv(text.slice(0, 64 * 1024));
+  const sniffed = sniffCsv(text.slice(0, 64 * 1024));
+  const dialect = options.header === undefined ? sniffed : { ...sniffed, header: options.header };
   const records: string[][] = [];
   const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote });
   const onRecord = (fields: string[]) => void records.push(fields);
   parser.push(text, onRecord, () => undefined);
   parser.end(onRecord, () => undefined);
   const width = Math.max(0, ...records.map((r) => r.length));
-  const names = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
+  const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
+  const names = options.renameColumns ? options.renameColumns(header) : header;
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
-  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data, options.nullValues ? { nullValues: options.nullValues } : {});
+  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data, { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) });
   return {
     ...(gzip ? { compression: 'gzip' as const } : bzip2 ? { compression: 'bzip2' as const } : {}),
     encoding: detection.encoding,

@@ -42,6 +42,8 @@ export interface WarehouseCallOptions {
  */
 export interface Warehouse {
   readonly name: string;
+  /** Longest identifier the engine keeps (Redshift 127 bytes, PostgreSQL 63); name columns within it. */
+  readonly maxIdentifierBytes: number;
   /** Runs one statement. A failure is a `TerminalError` naming the SQL; throttling is retried. */
   query(sql: string, parameters?: SqlParameters, options?: WarehouseCallOptions): Promise<QueryResult>;
   /** Runs the statements in ONE transaction: all of them commit, or none does. Rows affected per statement. */

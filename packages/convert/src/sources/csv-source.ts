@@ -14,8 +14,16 @@ import { textOf } from './text-bytes.js';
  */
 export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
-  const sniffed = await sniffFile(store, uri, { ...(options.encoding ? { encoding: options.encoding } : {}), ...(options.skipLines ? { skipLines: options.skipLines } : {}), ...(options.nullValues ? { nullValues: options.nullValues } : {}), inferTypes: options.schema === undefined });
-  const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: true })) };
+  const sniffed = await sniffFile(store, uri, {
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+    ...(options.header === undefined ? {} : { header: options.header }),
+    ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
+    infer: { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) },
+    inferTypes: options.schema === undefined,
+  });
+  const keys = new Set(options.infer?.keyColumns ?? []);
+  const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
   const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
   let rowsRead = 0;
@@ -41,7 +49,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
         ...(options.skipLines ? { skipLines: options.skipLines } : {}),
         ...(options.joinShortRows ? { joinShortRows: true } : {}),
         ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
-        onColumns: (names) => (columns = names),
+        onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
         decoded: decoder,
       });
       text.on('error', (error: Error) => reader.destroy(error));

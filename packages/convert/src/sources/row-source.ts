@@ -1,5 +1,5 @@
 import type { RunContext } from '@etl/core';
-import type { CastOptions, Schema, Value } from '@etl/schema';
+import type { CastOptions, InferOptions, Schema, Value } from '@etl/schema';
 
 /** Typed rows from a file, in batches, with the schema they follow. */
 export interface RowSource {
@@ -21,6 +21,8 @@ export interface SourceOptions {
   delimiter?: string;
   /** IANA zone for timestamps without an offset (default UTC). */
   timeZone?: string;
+  /** CSV: whether the first record is a header (default: sniffed). Loads of named columns say true. */
+  header?: boolean;
   /** CSV: physical lines dropped before the header (titles, notes). */
   skipLines?: number;
   /** CSV: join a record with too few fields to the next (values holding an unquoted line break). */
@@ -31,6 +33,10 @@ export interface SourceOptions {
   decimalSeparator?: '.' | ',';
   /** Thousands separator in numbers (`200.000.000`). */
   groupSeparator?: string;
+  /** CSV: the file's header names -> the column names used (e.g. `cleanColumnNames` for Redshift). */
+  renameColumns?: (names: readonly string[]) => string[];
+  /** CSV: how types are inferred when no schema is given (decimal(38,18) for fractions, key columns). */
+  infer?: InferOptions;
 }
 
 /** The casting options a source passes to `@etl/schema`. */

@@ -16,6 +16,8 @@ type Queryable = Pick<PGlite | Transaction, 'query' | 'exec'>;
  */
 export class PgliteWarehouse implements Warehouse {
   readonly name = 'pglite';
+  /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are cut silently, so callers cut them first. */
+  readonly maxIdentifierBytes = 63;
 
   private constructor(
     private readonly db: PGlite,

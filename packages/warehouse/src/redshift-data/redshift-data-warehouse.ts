@@ -41,6 +41,8 @@ const FINAL = new Set(['FINISHED', 'FAILED', 'ABORTED']);
 /** Redshift through the Data API (`@aws-sdk/client-redshift-data`): submit, poll, page typed results. */
 export class RedshiftDataWarehouse implements Warehouse {
   readonly name = 'redshift-data';
+  /** Redshift identifiers hold up to 127 bytes of UTF-8. */
+  readonly maxIdentifierBytes = 127;
   private readonly client: RedshiftDataClient;
   private readonly target: Record<string, string>;
   private readonly clock: Clock;

@@ -1,0 +1,11 @@
+export type { ColumnKind, TargetColumn } from './target-columns.js';
+export { DESCRIBE_TABLE_SQL, tableParameters, targetColumns } from './target-columns.js';
+export { SourceProfile } from './source-profile.js';
+export type { PlanStep, SyncPlan, ViewDefinition } from './plan-sync.js';
+export { planTableSync } from './plan-sync.js';
+export type { MergePlan } from './merge-plan.js';
+export { planMerge, LINE_COLUMN } from './merge-plan.js';
+export type { AuditRow } from './audit.js';
+export { auditTable, auditTableDdl, auditInsert } from './audit.js';
+export type { ViewConfigEntry } from './views.js';
+export { DEPENDENT_VIEWS_SQL, dependentViews, viewConfigSteps } from './views.js';

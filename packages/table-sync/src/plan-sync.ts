@@ -1,0 +1,141 @@
+import { redshiftType, type Field } from '@etl/schema';
+import { quoteIdent, quoteQualified } from '@etl/sql';
+import type { SourceProfile } from './source-profile.js';
+import type { ColumnKind, TargetColumn } from './target-columns.js';
+
+/** One statement of a plan and why it is there (printed by `--dry_run`, logged when run). */
+export interface PlanStep {
+  sql: string;
+  reason: string;
+}
+
+/** A view that depends on the target table, captured so it can be dropped and recreated around ALTERs. */
+export interface ViewDefinition {
+  /** `schema.view`, unquoted. */
+  name: string;
+  /** The view's SELECT. */
+  definition: string;
+}
+
+export interface SyncPlan {
+  /** The table does not exist yet. */
+  create: boolean;
+  /** DDL in order; run as one transaction (Redshift and PostgreSQL both run DDL transactionally). */
+  steps: PlanStep[];
+  /** Loads that cannot work (text into numbers, a missing key column); non-empty means: do not load. */
+  problems: string[];
+  /** The target's columns after the steps. */
+  columns: TargetColumn[];
+}
+
+const INT_RANGES: Record<'smallint' | 'int' | 'bigint', [bigint, bigint]> = {
+  smallint: [-32768n, 32767n],
+  int: [-2147483648n, 2147483647n],
+  bigint: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const INT_ORDER = ['smallint', 'int', 'bigint'] as const;
+const NUMERIC: ReadonlySet<ColumnKind> = new Set(['smallint', 'int', 'bigint', 'decimal', 'double']);
+const MAX_VARCHAR = 65535;
+/** Seed 003 creates strings as VARCHAR(256) and widens with a 10-byte margin. */
+const DEFAULT_VARCHAR = 256;
+const VARCHAR_MARGIN = 10;
+
+/**
+ * Harmonizes the target table with a source file (seed 003 sections 6 and 10), as a plan: create the
+ * table (upsert keys NOT NULL), add new columns, widen VARCHARs to the longest value in UTF-8 bytes
+ * (+10, at most 65535), widen SMALLINT -> INTEGER -> BIGINT with Redshift's add-copy-drop-rename, and
+ * refuse loads that cannot work. Dependent views are dropped before and recreated after any ALTER.
+ * Pure: the caller reads the target and runs the steps.
+ */
+export function planTableSync(input: { table: string; keys: readonly string[]; profile: SourceProfile; target: TargetColumn[] | undefined; dependentViews?: readonly ViewDefinition[] }): SyncPlan {
+  const { table, keys, profile } = input;
+  const fields = profile.schema.fields;
+  const qualified = quoteQualified(table);
+  const problems: string[] = [];
+  for (const key of keys) if (!fields.some((f) => f.name === key)) problems.push(`upsert key ${key} is not a column of the source (columns: ${fields.map((f) => f.name).join(', ')})`);
+
+  if (!input.target) {
+    const columns = fields.map((f) => newColumn(f, profile, keys));
+    const ddl = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
+    return { create: true, problems, columns, steps: [{ sql: `CREATE TABLE ${qualified} (${ddl})`, reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL` }] };
+  }
+
+  const columns = input.target.map((c) => ({ ...c }));
+  const alters: PlanStep[] = [];
+  for (const field of fields) {
+    const existing = columns.find((c) => c.name === field.name);
+    if (!existing) {
+      const column = newColumn(field, profile, keys);
+      columns.push(column);
+      alters.push({ sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(column.name)} ${column.sqlType}`, reason: `new source column ${field.name}` });
+      continue;
+    }
+    const source = field.type.kind;
+    if (NUMERIC.has(existing.kind) && !NUMERIC.has(source)) {
+      problems.push(`column ${field.name}: the source holds ${redshiftType(field.type)} values (${describe(field)}) but ${table}.${existing.name} is ${existing.sqlType}; text cannot load into a numeric column`);
+      continue;
+    }
+    if (existing.kind === 'string') {
+      const needed = profile.maxBytes(field.name);
+      if (needed > (existing.length ?? MAX_VARCHAR)) {
+        if (needed > MAX_VARCHAR) {
+          problems.push(`column ${field.name}: a value of ${needed} bytes is longer than Redshift's VARCHAR maximum (${MAX_VARCHAR})`);
+          continue;
+        }
+        const length = Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN);
+        alters.push({ sql: `ALTER TABLE ${qualified} ALTER COLUMN ${quoteIdent(existing.name)} TYPE VARCHAR(${length})`, reason: `${field.name}: longest source value is ${needed} bytes, the column holds ${existing.length}` });
+        existing.length = length;
+        existing.sqlType = `VARCHAR(${length})`;
+      }
+    }
+    if (existing.kind === 'smallint' || existing.kind === 'int') {
+      const wider = widerInt(existing.kind, field, profile);
+      if (wider) {
+        const temporary = `${existing.name}__widen`;
+        const type = redshiftType({ kind: wider });
+        alters.push(
+          { sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(temporary)} ${type}`, reason: `${field.name}: source values need ${type} (was ${existing.sqlType}); Redshift cannot change an integer column's type in place` },
+          { sql: `UPDATE ${qualified} SET ${quoteIdent(temporary)} = ${quoteIdent(existing.name)}`, reason: `${field.name}: copy into the wider column` },
+          { sql: `ALTER TABLE ${qualified} DROP COLUMN ${quoteIdent(existing.name)}`, reason: `${field.name}: drop the narrow column` },
+          { sql: `ALTER TABLE ${qualified} RENAME COLUMN ${quoteIdent(temporary)} TO ${quoteIdent(existing.name)}`, reason: `${field.name}: the wider column takes its name` },
+        );
+        existing.kind = wider;
+        existing.sqlType = type;
+      }
+    }
+  }
+  const views = alters.length > 0 ? (input.dependentViews ?? []) : [];
+  const steps = [
+    ...views.map((v) => ({ sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`, reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after` })),
+    ...alters,
+    ...views.map((v) => ({ sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`, reason: `recreate view ${v.name} as it was` })),
+  ];
+  return { create: false, problems, columns, steps };
+}
+
+function describe(field: Field): string {
+  return field.type.kind === 'string' ? 'text' : field.type.kind;
+}
+
+/** A column for a source field: strings sized as seed 003 does, keys NOT NULL. */
+function newColumn(field: Field, profile: SourceProfile, keys: readonly string[]): TargetColumn {
+  const nullable = !keys.includes(field.name);
+  if (field.type.kind === 'string') {
+    const needed = profile.maxBytes(field.name);
+    const length = needed + VARCHAR_MARGIN > DEFAULT_VARCHAR ? Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN) : DEFAULT_VARCHAR;
+    return { name: field.name, kind: 'string', sqlType: `VARCHAR(${length})`, length, nullable };
+  }
+  return { name: field.name, kind: field.type.kind, sqlType: redshiftType(field.type), nullable };
+}
+
+/** The integer type the source needs when the column's is too narrow, else undefined. */
+function widerInt(current: 'smallint' | 'int', field: Field, profile: SourceProfile): 'int' | 'bigint' | undefined {
+  const range = profile.intRange(field.name);
+  const byType = INT_ORDER.indexOf(field.type.kind as (typeof INT_ORDER)[number]);
+  let needed = Math.max(INT_ORDER.indexOf(current), byType === -1 ? 0 : byType);
+  if (range) {
+    while (needed < 2 && (range.min < (INT_RANGES[INT_ORDER[needed] as 'smallint'] as [bigint, bigint])[0] || range.max > (INT_RANGES[INT_ORDER[needed] as 'smallint'] as [bigint, bigint])[1])) needed++;
+  }
+  const type = INT_ORDER[needed] as 'smallint' | 'int' | 'bigint';
+  return needed > INT_ORDER.indexOf(current) ? (type as 'int' | 'bigint') : undefined;
+}

@@ -1,0 +1,3 @@
+export { csvToRedshiftJob } from './job.js';
+export { csvToRedshiftArgs, bundledSample, type CsvToRedshiftConfig } from './config.js';
+export { loadFile, type FileOutcome } from './load-file.js';

@@ -1,0 +1,189 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerminalError, type RunContext } from '@etl/core';
+import { convert } from '@etl/convert';
+import { joinUri, objectsUnder, type ObjectStore } from '@etl/object-store';
+import { cleanColumnNames, METADATA_FIELDS, type Schema } from '@etl/schema';
+import {
+  auditInsert,
+  auditTable,
+  auditTableDdl,
+  DEPENDENT_VIEWS_SQL,
+  dependentViews,
+  DESCRIBE_TABLE_SQL,
+  LINE_COLUMN,
+  planMerge,
+  planTableSync,
+  SourceProfile,
+  tableParameters,
+  targetColumns,
+  type PlanStep,
+  type ViewConfigEntry,
+  viewConfigSteps,
+} from '@etl/table-sync';
+import { quoteQualified } from '@etl/sql';
+import type { Warehouse } from '@etl/warehouse';
+import type { CsvToRedshiftConfig } from './config.js';
+
+export interface FileOutcome {
+  file: string;
+  status: 'SUCCESS' | 'FAILED' | 'PLANNED';
+  read: number;
+  rejected: number;
+  duplicates: number;
+  updated: number;
+  inserted: number;
+  /** Every statement, in order, with its reason (what `--dry_run` prints). */
+  plan: PlanStep[];
+  /** Where the source file went (archive/ or unprocessed/), when it was moved. */
+  movedTo?: string;
+  error?: string;
+}
+
+export interface LoadDeps {
+  objects: ObjectStore;
+  warehouse: Warehouse;
+  runId: string;
+  jobName: string;
+  /** Position of the file in this run (names its staging table and files). */
+  index: number;
+  views: readonly ViewConfigEntry[];
+  /** Whether the source is moved to archive/ or unprocessed/ afterwards. */
+  archive: boolean;
+}
+
+/**
+ * One source file into the target table (seed 003), in this order: read it (encoding detected, names
+ * cleaned, types inferred with DECIMAL(38,18) for fractions except keys, `run_date`/`file_name` added),
+ * write the typed staging CSV while profiling it; read the target and plan the harmonization; then
+ * ALTERs (one transaction, views dropped and recreated), staging table LIKE the target, COPY, merge
+ * (one transaction), configured views, audit row, staging files deleted, source archived. On failure:
+ * a FAILED audit row, staging cleaned up, the source moved to unprocessed/, the error rethrown.
+ */
+export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: RunContext, deps: LoadDeps): Promise<FileOutcome> {
+  const { objects, warehouse } = deps;
+  const start = new Date();
+  const table = config.target_table;
+  const keys = config.upsert_keys;
+  const tag = `${deps.runId}_${deps.index}`.toLowerCase().replace(/[^a-z0-9]/g, '_');
+  const stagingTable = `${tableParameters(table).schema}.stg_${tag}`;
+  const stagingUri = `${joinUri(config.staging_prefix, deps.runId, String(deps.index))}/`;
+  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${tag}.csv.gz`) : joinUri(stagingUri, 'part-00000.csv.gz');
+  const rejectedBefore = ctx.rejects.count;
+  const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
+  let stagingCreated = false;
+
+  try {
+    let schema: Schema = { fields: [] };
+    let profile: SourceProfile | undefined;
+    const runDate = BigInt(start.getTime()) * 1000n;
+    const report = await convert(
+      objects,
+      {
+        input: file,
+        output: stagingFile,
+        inputFormat: 'csv',
+        format: 'csv',
+        writeHeader: false,
+        nullMarker: '\\N',
+        compression: 'gzip',
+        ...(config.encoding ? { encoding: config.encoding } : {}),
+        header: true, // seed 003 reads with header=True: column names come from the file
+        renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
+        infer: { decimalForFractions: true, keyColumns: keys },
+        appendColumns: () => ({ fields: [...METADATA_FIELDS, { name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (_row, n) => [runDate, file, BigInt(n)] }),
+        onSchema: (s) => {
+          schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
+          profile = new SourceProfile(schema);
+        },
+        observe: (row) => profile?.observe(row),
+      },
+      ctx,
+    );
+    outcome.read = report.rowsRead;
+    outcome.rejected = ctx.rejects.count - rejectedBefore;
+    if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
+
+    const parameters = tableParameters(table);
+    const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
+    const target = described.rows.length > 0 ? targetColumns(described.rows) : undefined;
+    const views = target ? dependentViews((await warehouse.query(DEPENDENT_VIEWS_SQL, parameters, { signal: ctx.signal })).rows) : [];
+    const sync = planTableSync({ table, keys, profile, target, dependentViews: views });
+    if (sync.problems.length > 0) throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
+    const sourceColumns = schema.fields.map((f) => f.name);
+    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns });
+    const viewSteps = viewConfigSteps(deps.views);
+    const audit = auditTable(table);
+    outcome.plan = [
+      ...sync.steps,
+      ...merge.prepare,
+      { sql: `COPY ${stagingTable} (${[...sourceColumns, LINE_COLUMN].join(', ')}) FROM '${stagingUri}' FORMAT AS CSV GZIP NULL AS '\\N'`, reason: `load the ${report.rowsWritten} typed rows staged from ${file}` },
+      ...merge.merge,
+      ...viewSteps,
+      { sql: auditTableDdl(audit), reason: 'the audit table, if missing' },
+      { sql: auditInsert(audit, { runId: deps.runId, jobId: deps.jobName, start, end: start, sourceFile: file, targetTable: table, read: 0, updated: 0, inserted: 0, rejected: 0, status: 'SUCCESS' }).sql, reason: 'audit row (values bound as parameters)' },
+    ];
+
+    if (config.dry_run) {
+      outcome.status = 'PLANNED';
+      return outcome;
+    }
+
+    if (sync.steps.length > 0) await warehouse.transaction(sync.steps.map((s) => s.sql), { signal: ctx.signal });
+    await warehouse.transaction(merge.prepare.map((s) => s.sql), { signal: ctx.signal });
+    stagingCreated = true;
+    await warehouse.loadCsv({ table: stagingTable, columns: [...sourceColumns, LINE_COLUMN], stagingUri, gzip: true, header: false, nullAs: '\\N' }, { signal: ctx.signal });
+    const affected = await warehouse.transaction(merge.merge.map((s) => s.sql), { signal: ctx.signal });
+    stagingCreated = false; // the merge dropped it
+    outcome.duplicates = affected[merge.counts.duplicates] ?? 0;
+    outcome.updated = affected[merge.counts.replaced] ?? 0;
+    outcome.inserted = (affected[merge.counts.inserted] ?? 0) - outcome.updated;
+    const sink = ctx.counters.component('warehouse-merge', 'sink');
+    sink.rowsIn += report.rowsWritten;
+    sink.rowsOut += outcome.inserted + outcome.updated;
+    if (viewSteps.length > 0) await warehouse.transaction(viewSteps.map((s) => s.sql), { signal: ctx.signal });
+    outcome.status = 'SUCCESS';
+  } catch (error) {
+    outcome.error = (error as Error).message;
+    throw Object.assign(error as Error, { outcome });
+  } finally {
+    if (config.dry_run) await rm(stagingFile, { force: true });
+    else await finish(file, config, ctx, deps, outcome, start, { stagingCreated, stagingTable, stagingUri });
+  }
+  return outcome;
+}
+
+/** Audit row, staging cleanup and the source file's move, on success and on failure alike. */
+async function finish(file: string, config: CsvToRedshiftConfig, ctx: RunContext, deps: LoadDeps, outcome: FileOutcome, start: Date, staging: { stagingCreated: boolean; stagingTable: string; stagingUri: string }): Promise<void> {
+  const { objects, warehouse } = deps;
+  const audit = auditTable(config.target_table);
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ['record the run in the audit table', async () => {
+      await warehouse.query(auditTableDdl(audit));
+      const row = auditInsert(audit, { runId: deps.runId, jobId: deps.jobName, start, end: new Date(), sourceFile: file, targetTable: config.target_table, read: outcome.read, updated: outcome.updated, inserted: outcome.inserted, rejected: outcome.rejected, status: outcome.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', ...(outcome.error ? { error: outcome.error } : {}) });
+      await warehouse.query(row.sql, row.parameters);
+    }],
+    ['drop the staging table', async () => {
+      if (staging.stagingCreated) await warehouse.query(`DROP TABLE IF EXISTS ${quoteQualified(staging.stagingTable)}`);
+    }],
+    ['delete the staging files', async () => objects.deleteMany(await objectsUnder(objects, staging.stagingUri))],
+    ['move the source file', async () => {
+      if (!deps.archive) return;
+      const now = new Date();
+      const folder = outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed';
+      const slash = file.lastIndexOf('/');
+      const destination = `${file.slice(0, slash + 1)}${folder}/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${file.slice(slash + 1)}`;
+      await objects.move(file, destination);
+      outcome.movedTo = destination;
+    }],
+  ];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      // Keep going: the other cleanups still matter, and the load's own outcome stands.
+      ctx.logger.error({ file, err: error }, `could not ${what}: ${(error as Error).message}`);
+    }
+  }
+}

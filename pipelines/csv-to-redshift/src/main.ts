@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { csvToRedshiftJob } from './job.js';
+
+runMain(csvToRedshiftJob);
