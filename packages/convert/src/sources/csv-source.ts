@@ -54,6 +54,8 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       });
       text.on('error', (error: Error) => reader.destroy(error));
       const readerMetrics = ctx.counters.component('csv-parse', 'reader');
+      // The run's counters add up over every file it reads: count this file from here.
+      const readBefore = readerMetrics.rowsIn;
       for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
         plan ??= planColumns(schema, columns ?? [], uri, castOptionsOf(options));
         const rows: Value[][] = [];
@@ -66,10 +68,10 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
         metrics.rowsIn += batch.length;
         metrics.rowsOut += rows.length;
         if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
-        rowsRead = readerMetrics.rowsIn;
+        rowsRead = readerMetrics.rowsIn - readBefore;
         if (rows.length > 0) yield rows;
       }
-      rowsRead = readerMetrics.rowsIn;
+      rowsRead = readerMetrics.rowsIn - readBefore;
     },
   };
 }

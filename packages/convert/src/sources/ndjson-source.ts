@@ -33,6 +33,7 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
       // NDJSON lines are not checked for replaced bytes yet: they are kept as U+FFFD and counted.
       const { text } = await textOf(store, uri, ctx, { invalid: 'replace', ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
       const parser = ndjsonParser(ctx, { file: uri });
+      const parseRejectsBefore = ctx.counters.component('ndjson-parse', 'reader').rejected;
       text.on('error', (error: Error) => parser.destroy(error));
       for await (const batch of text.pipe(parser) as AsyncIterable<Located<unknown>[]>) {
         rowsRead += batch.length;
@@ -48,7 +49,7 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
         if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
         if (rows.length > 0) yield rows;
       }
-      rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected;
+      rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected - parseRejectsBefore;
     },
   };
 }

@@ -1,0 +1,91 @@
+import { parseSchemaCsv, type Value } from '@etl/schema';
+import { describe, expect, it } from 'vitest';
+import { auditInsert, auditTable } from './audit.js';
+import { planMerge } from './merge-plan.js';
+import { planTableSync } from './plan-sync.js';
+import { SourceProfile } from './source-profile.js';
+import { targetColumns } from './target-columns.js';
+import { viewConfigSteps } from './views.js';
+
+function profile(csvSchema: string, rows: Value[][]): SourceProfile {
+  const p = new SourceProfile(parseSchemaCsv(`column_name,data_type,nullable\n${csvSchema}`));
+  for (const row of rows) p.observe(row);
+  return p;
+}
+
+const target = targetColumns([
+  ['id', 'smallint', null, 16, 0, 'NO'],
+  ['name', 'character varying', 20, null, null, 'YES'],
+  ['amount', 'numeric', null, 38, 18, 'YES'],
+]);
+
+describe('planTableSync', () => {
+  it('creates a missing table: keys NOT NULL, strings VARCHAR(256) or longest + 10', () => {
+    const plan = planTableSync({ table: 'public.t', keys: ['id'], target: undefined, profile: profile('id,int,false\nname,varchar\nnote,varchar\n', [[1, 'a', 'x'.repeat(400)]]) });
+    expect(plan.steps.map((s) => s.sql)).toEqual(['CREATE TABLE "public"."t" ("id" INTEGER NOT NULL, "name" VARCHAR(256), "note" VARCHAR(410))']);
+    expect(plan.problems).toEqual([]);
+  });
+
+  it('adds columns, widens VARCHAR by UTF-8 bytes and SMALLINT by add-copy-drop-rename, views around the ALTERs', () => {
+    const name = '株'.repeat(10); // 30 bytes in UTF-8, 10 characters
+    const plan = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target,
+      dependentViews: [{ name: 'public.v', definition: ' SELECT id FROM public.t;' }],
+      profile: profile('id,int,false\nname,varchar\namount,"decimal(38,18)"\nemail,varchar\n', [[70000, name, '1.5', 'a@b']]),
+    });
+    expect(plan.steps.map((s) => s.sql)).toEqual([
+      'DROP VIEW IF EXISTS "public"."v"',
+      'ALTER TABLE "public"."t" ADD COLUMN "id__widen" INTEGER',
+      'UPDATE "public"."t" SET "id__widen" = "id"',
+      'ALTER TABLE "public"."t" DROP COLUMN "id"',
+      'ALTER TABLE "public"."t" RENAME COLUMN "id__widen" TO "id"',
+      'ALTER TABLE "public"."t" ALTER COLUMN "name" TYPE VARCHAR(40)',
+      'ALTER TABLE "public"."t" ADD COLUMN "email" VARCHAR(256)',
+      'CREATE VIEW "public"."v" AS SELECT id FROM public.t',
+    ]);
+  });
+
+  it('refuses text into a numeric column and a missing key, naming the columns', () => {
+    const plan = planTableSync({ table: 'public.t', keys: ['id', 'code'], target, profile: profile('id,varchar,false\nname,varchar\n', [['abc', 'x']]) });
+    expect(plan.problems).toEqual([
+      'upsert key code is not a column of the source (columns: id, name)',
+      'column id: the source holds VARCHAR(256) values (text) but public.t.id is SMALLINT; text cannot load into a numeric column',
+    ]);
+  });
+
+  it('changes nothing when the table already fits', () => {
+    expect(planTableSync({ table: 'public.t', keys: ['id'], target, profile: profile('id,smallint,false\nname,varchar\n', [[5, 'short']]) }).steps).toEqual([]);
+  });
+});
+
+describe('planMerge', () => {
+  it('dedupes by last line, fills missing columns with typed defaults, deletes and inserts, in one list', () => {
+    const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name'], target });
+    expect(plan.merge.map((s) => s.sql)).toEqual([
+      'DELETE FROM "public"."stg_1" WHERE "__etl_line" NOT IN (SELECT max("__etl_line") FROM "public"."stg_1" GROUP BY "id")',
+      'UPDATE "public"."stg_1" SET "amount" = 0',
+      'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id"',
+      'INSERT INTO "public"."t" ("id", "name", "amount") SELECT "id", "name", "amount" FROM "public"."stg_1"',
+      'DROP TABLE "public"."stg_1"',
+    ]);
+    expect(plan.counts).toEqual({ duplicates: 0, replaced: 2, inserted: 3 });
+  });
+});
+
+describe('audit and views', () => {
+  it('binds every value of the audit row; nothing from a file name reaches the SQL text', () => {
+    const hostile = "s3://b/x'; DROP TABLE t; --.csv";
+    const { sql, parameters } = auditInsert(auditTable('public.t'), { runId: 'r', jobId: 'j', start: new Date(0), end: new Date(0), sourceFile: hostile, targetTable: 'public.t', read: 1, updated: 0, inserted: 1, rejected: 0, status: 'SUCCESS' });
+    expect(sql).not.toContain('DROP');
+    expect(sql).toContain('"public"."job_sts"');
+    expect(parameters['source']).toBe(hostile);
+  });
+
+  it('fills view config placeholders with quoted identifiers', () => {
+    expect(viewConfigSteps([{ source_table: 'cust"omers', view_name: 'v', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT * FROM {schema_name}.{source_table}' }])[0]?.sql).toBe(
+      'CREATE OR REPLACE VIEW "public"."v" AS SELECT * FROM "public"."cust""omers"',
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { createObjectStore, createS3Client } from '@etl/object-store';
+import { runJob } from '@etl/runtime';
+import { RedshiftDataWarehouse } from '@etl/warehouse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvToRedshiftJob } from './job.js';
+
+/**
+ * The same job, reaching AWS-shaped services by endpoint only: S3 (moto) for sources and staging, the
+ * Redshift Data API stand-in for the warehouse, with a workgroup and an IAM role as on AWS.
+ */
+let stack: LocalAws;
+beforeAll(async () => {
+  stack = await startLocalAws({ services: ['s3', 'redshift-data'] });
+  const s3 = createS3Client({ ...stack.env });
+  await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
+  s3.destroy();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function capture(): Writable & { text: string } {
+  const out = Object.assign(new Writable({ write: (chunk, _e, cb) => ((out.text += String(chunk)), cb()) }), { text: '' });
+  return out;
+}
+
+describe('csv-to-redshift against the local AWS stack', () => {
+  it('loads every file under an S3 prefix in key order through the Data API, archives them and cleans staging', async () => {
+    const objects = createObjectStore({ env: stack.env });
+    await objects.put('s3://lake/in/2026-11-01.csv', 'Customer ID,Name,Credit Limit\n1,株式会社テスト,100.50\n2,Acme,200\n');
+    await objects.put('s3://lake/in/2026-11-02.csv', 'Customer ID,Name,Credit Limit,Segment\n2,"Acme, Inc.",250.75,enterprise\n3,Beta,0.01,smb\n');
+    const stdout = capture();
+    const code = await runJob(csvToRedshiftJob, {
+      argv: ['--source', 's3://lake/in/', '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'],
+      env: { ...stack.env },
+      stdout,
+      stderr: capture(),
+      handleSignals: false,
+    });
+    expect(code, stdout.text).toBe(0);
+
+    const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
+    try {
+      expect((await warehouse.query('SELECT customer_id, name, credit_limit::text, segment FROM public.customers ORDER BY customer_id')).rows).toEqual([
+        [1, '株式会社テスト', '100.500000000000000000', null],
+        [2, 'Acme, Inc.', '250.750000000000000000', 'enterprise'],
+        [3, 'Beta', '0.010000000000000000', 'smb'],
+      ]);
+      expect((await warehouse.query('SELECT source_filename, records_read, records_updated, records_inserted, status FROM public.job_sts ORDER BY run_start_ts')).rows).toEqual([
+        ['s3://lake/in/2026-11-01.csv', 2, 0, 2, 'SUCCESS'],
+        ['s3://lake/in/2026-11-02.csv', 2, 1, 1, 'SUCCESS'],
+      ]);
+    } finally {
+      await warehouse.close();
+    }
+    const now = new Date();
+    const month = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const left: string[] = [];
+    for await (const object of objects.list('s3://lake/')) left.push(object.uri);
+    expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([`s3://lake/in/archive/${month}/2026-11-01.csv`, `s3://lake/in/archive/${month}/2026-11-02.csv`]);
+    expect(left.filter((u) => u.startsWith('s3://lake/staging/'))).toEqual([]);
+    expect(left.some((u) => u.startsWith('s3://lake/runs/') && u.endsWith('report.json'))).toBe(true);
+  });
+});
