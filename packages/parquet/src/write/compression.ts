@@ -17,7 +17,9 @@ export function compressorFor(name: CompressionName): { codec: number; compress:
     case 'none':
       return { codec: Codec.none, compress: (page) => page };
     case 'snappy':
-      return { codec: Codec.snappy, compress: (page) => snappyCompress(page as Buffer) };
+      // copyOutputData: the result lives in V8's heap, not in an external buffer freed only by a GC
+      // that native allocations never trigger (measured: RSS grew without bound on long runs).
+      return { codec: Codec.snappy, compress: (page) => snappyCompress(page as Buffer, { copyOutputData: true }) };
     case 'gzip':
       return { codec: Codec.gzip, compress: (page) => zlib.gzipSync(page, { level: 6 }) };
     case 'zstd': {
