@@ -1,4 +1,5 @@
-import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setTimeout as delay } from 'node:timers/promises';
 import { TerminalError, type Logger } from '@etl/core';
 
 export interface TableKey {
@@ -33,4 +34,25 @@ export async function tableKey(client: DynamoDBClient, table: string): Promise<T
   if (!partitionKey) throw new TerminalError('NOT_FOUND', `DynamoDB table ${table} has no partition key (does it exist?)`);
   const sortKey = key.find((k) => k.KeyType === 'RANGE')?.AttributeName;
   return { partitionKey, ...(sortKey ? { sortKey } : {}) };
+}
+
+/**
+ * Creates an on-demand table keyed by one string attribute, and waits until it is ACTIVE. For
+ * sample and test tables: production tables are created by infrastructure code, not by a load.
+ */
+export async function createStringKeyedTable(client: DynamoDBClient, table: string, partitionKey: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+    }),
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await delay(100, undefined, options.signal ? { signal: options.signal } : {});
+  }
+  throw new TerminalError('TIMEOUT', `DynamoDB table ${table} did not become ACTIVE`);
 }

@@ -1,0 +1,109 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient, createStringKeyedTable } from '@etl/dynamodb';
+import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { runJob } from '@etl/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryJob } from './job.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
+const schema = join(dir, 'schema.csv');
+writeFileSync(schema, 'column_name,data_type,nullable,key_order\n倉庫コード,varchar(8),false,1\n品番,varchar(16),false,2\n品名,varchar(64),true,\n数量,int,true,\n単価,"decimal(12,2)",true,\n');
+
+/** CP932 bytes of the few characters these tests use (Node has no Shift_JIS encoder). */
+function encodeCp932(text: string): Buffer {
+  const table: Record<string, string> = {
+    '倉': '9171', '庫': '8cc9', 'コ': '8352', 'ー': '815b', 'ド': '8368', '品': '9569', '番': '94d4', '名': '96bc', '数': '9094', '量': '97ca', '単': '9250', '価': '89bf', '㈱': '878a', 'テ': '8365', 'ス': '8358', 'ト': '8367', 'ボ': '837b', 'ル': '838b', '①': '8740', 'ナ': '8369', 'ッ': '8362', '～': '8160', '髙': 'eee0', '橋': '8bb4', '式': '8eae',
+  };
+  return Buffer.concat([...text].map((c) => (table[c] ? Buffer.from(table[c] as string, 'hex') : Buffer.from(c, 'latin1'))));
+}
+
+const header = '倉庫コード,品番,品名,数量,単価\r\n';
+let stack: LocalAws;
+beforeAll(async () => {
+  stack = await startLocalAws({ services: ['s3', 'dynamodb'], faults: { services: ['dynamodb'], failRate: 0.1, seed: 7 } });
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function capture(): Writable & { text: string } {
+  const out = Object.assign(new Writable({ write: (chunk, _e, cb) => ((out.text += String(chunk)), cb()) }), { text: '' });
+  return out;
+}
+
+async function run(source: string, ...argv: string[]) {
+  const stdout = capture();
+  const code = await runJob(inventoryJob, { argv: ['--source', source, '--schema', schema, '--table_prefix', 'inventory_', '--output', join(dir, 'out'), '--run_output', join(dir, 'runs'), '--local_dir', join(dir, 'local'), ...argv], env: { ...stack.env }, stdout, stderr: capture(), handleSignals: false });
+  const line = stdout.text.split('\n').find((l) => l.includes('"itemsRead"'));
+  return { code, stdout: stdout.text, report: line ? (JSON.parse(line) as Record<string, unknown>) : undefined };
+}
+
+async function items(): Promise<Map<string, Record<string, AttributeValue>>> {
+  const client = createDynamoDbClient({ ...stack.env });
+  try {
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: 'inventory_2026' }));
+    return new Map(Items.map((item) => [item['pk']?.S as string, item]));
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB requests failing)', () => {
+  it('loads a CP932 file, then writes only new and changed items, keeping created_at; Parquet readable by DuckDB', async () => {
+    const client = createDynamoDbClient({ ...stack.env });
+    await createStringKeyedTable(client, 'inventory_2026', 'pk');
+    client.destroy();
+    const rows = Array.from({ length: 300 }, (_, i) => `TK01,A-${i},㈱テストボルト①,${i},${(i * 1.25).toFixed(2)}`);
+    const first = join(dir, 'inventory-1.csv');
+    writeFileSync(first, encodeCp932(header + rows.join('\r\n') + '\r\n'));
+    const one = await run(first);
+    expect(one.code, one.stdout).toBe(0);
+    expect(one.report).toMatchObject({ table: 'inventory_2026', itemsRead: 300, new: 300, changed: 0, unchanged: 0, writtenToDynamoDb: 300 });
+    const after1 = await items();
+    expect(after1.size).toBe(300);
+    expect(after1.get('TK01#A-7')).toMatchObject({ 品名: { S: '㈱テストボルト①' }, 数量: { N: '7' }, 単価: { N: '8.75' } });
+
+    // changed: A-0..A-9 quantity; new: B-1, B-2; the rest identical; one bad number, one ragged row
+    const second = join(dir, 'inventory-2.csv');
+    const changed = rows.map((r, i) => (i < 10 ? r.replace(`,${i},`, `,${i + 1000},`) : r));
+    writeFileSync(second, encodeCp932(header + [...changed, 'OS02,B-1,髙橋式,1,1.00', 'OS02,B-2,ナット～,2,2.00', 'OS02,B-3,bad,many,3.00', 'OS02,B-4,ragged'].join('\r\n') + '\r\n'));
+    const two = await run(second);
+    expect(two.code, two.stdout).toBe(0);
+    expect(two.report).toMatchObject({ itemsRead: 304, new: 2, changed: 10, unchanged: 290, rejected: 2, writtenToDynamoDb: 12 });
+    const after2 = await items();
+    expect(after2.size).toBe(302);
+    expect(after2.get('TK01#A-3')?.['数量']).toEqual({ N: '1003' });
+    expect(after2.get('TK01#A-3')?.['created_at']).toEqual(after1.get('TK01#A-3')?.['created_at']);
+    expect(after2.get('TK01#A-3')?.['updated_at']).not.toEqual(after1.get('TK01#A-3')?.['updated_at']);
+    expect(after2.get('TK01#A-200')?.['updated_at']).toEqual(after1.get('TK01#A-200')?.['updated_at']);
+    expect(after2.get('OS02#B-1')?.['品名']).toEqual({ S: '髙橋式' });
+    expect(stack.faults.dynamodb?.stats.errors).toBeGreaterThan(0);
+
+    const rejects = readdirSync(join(dir, 'runs')).flatMap((run) => {
+      try {
+        return readFileSync(join(dir, 'runs', run, 'rejects.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; code: string });
+      } catch {
+        return [];
+      }
+    });
+    expect(rejects.map((r) => [r.line, r.code]).sort()).toEqual([
+      [304, 'CAST'],
+      [305, 'RAGGED_ROW'],
+    ]);
+
+    const parquetDir = join(dir, 'out', `run_date=${new Date().toISOString().slice(0, 10)}`);
+    const files = readdirSync(parquetDir).sort();
+    expect(files).toHaveLength(2);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const result = await connection.runAndReadAll(`SELECT count(*)::INT n, sum("数量")::BIGINT q, max("単価")::VARCHAR p, min("品名") FROM read_parquet('${join(parquetDir, '*.parquet')}') WHERE "倉庫コード" = 'OS02'`);
+    expect(result.getRows()).toEqual([[2, 3n, '2.00', 'ナット～']]);
+    connection.closeSync();
+  });
+});

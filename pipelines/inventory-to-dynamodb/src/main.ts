@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { inventoryJob } from './job.js';
+
+runMain(inventoryJob);
