@@ -9,8 +9,9 @@
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { CsvParser } from '@etl/csv';
-import { castStage, parseSchemaCsv } from '@etl/schema';
+import { castStage } from '@etl/schema';
 import { benchCsv } from './bench-csv.js';
+import { BENCH_SCHEMA } from './csv-to-parquet/bench-schema.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,21 +38,8 @@ const ours = await timeIt('@etl/csv CsvParser', async () => {
   return rows;
 });
 
-// The bench CSV's columns, typed as a pipeline would declare them.
-const schema = parseSchemaCsv(`column_name,data_type
-invoice_no,varchar(16)
-stock_code,varchar(16)
-description,varchar(256)
-quantity,int
-invoice_date,timestamp
-unit_price,"decimal(12,4)"
-customer_id,int
-country,varchar(32)
-updated_at,timestamp
-is_gift,boolean
-discount_rate,double
-product_name_ja,varchar(64)
-`);
+// The bench CSV's columns, typed as a pipeline would declare them (shared with csv-to-parquet).
+const schema = BENCH_SCHEMA;
 
 const oursCast = await timeIt('CsvParser + castStage', async () => {
   let rows = 0;
