@@ -165,6 +165,16 @@ describe('convert and cat on local files', () => {
     expect((await cat(join(dir, 'mixed.parquet'))).map((r) => (r as { name: string }).name)).toEqual(['Café', '日本']);
   });
 
+  it('rejects NDJSON lines holding invalid bytes too', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"sku":"A","name":"ok"}\n{"sku":"B","name":"bad'), Buffer.from([0xff]), Buffer.from('"}\n{"sku":"C","name":"日本"}\n')]);
+    writeFileSync(join(dir, 'mixed.ndjson'), bytes);
+    const ctx = context();
+    const small = parseSchemaCsv('column_name,data_type\nsku,varchar(4)\nname,varchar(16)\n');
+    const report = await convert(store, { input: join(dir, 'mixed.ndjson'), output: join(dir, 'mixed-ndjson.parquet'), schema: small, encoding: 'utf-8' }, ctx);
+    expect(report).toMatchObject({ rowsWritten: 2, rowsRejected: 1 });
+    expect(ctx.rejects.samples[0]).toMatchObject({ code: 'ENCODING', line: 2, offset: bytes.indexOf(0xff) });
+  });
+
   it('reads bzip2 and gzip CSV (csvkit dummy.csv.bz2)', async () => {
     const bz2 = fileURLToPath(new URL('../test-data/csvkit/dummy.csv.bz2', import.meta.url));
     expect(await cat(bz2)).toEqual([{ a: 1, b: 2, c: 3 }]);

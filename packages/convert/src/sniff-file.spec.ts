@@ -37,4 +37,14 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     expect(await sniff('dummy.csv.gz')).toEqual({ ...plain, compression: 'gzip', confidence: expect.any(Number) });
     expect(await sniff('dummy.csv.bz2')).toEqual({ ...plain, compression: 'bzip2' });
   });
+
+  // csvkit's type-inference traps. Exact and cautious: a value is never read as something it might not be.
+  it('does not fall into csvkit\'s type-inference traps', async () => {
+    const types = async (file: string) => (await sniff(file)).columns.map((c) => c.type);
+    expect(await types('date_like_number.csv')).toEqual(['decimal(2,1)']); // 4.5 is a number, not a date
+    expect(await types('test_no_leading_zeroes.csv')).toEqual(['varchar(2)', 'varchar(5)', 'decimal(1,1)']); // 01 and 00.11 keep their zeros
+    expect(await types('test_precision.csv')).toEqual(['decimal(7,6)']); // 1.234567 exactly, no float
+    expect(await types('test_date_format.csv')).toEqual(['varchar(10)']); // 02/01/2014: day or month first is unknowable
+    expect(await types('test_numeric_date_format.csv')).toEqual(['int']); // 20140102 without a date format is a number
+  });
 });

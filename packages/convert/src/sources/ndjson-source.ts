@@ -30,8 +30,7 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
       return bytesRead;
     },
     async *batches() {
-      // NDJSON lines are not checked for replaced bytes yet: they are kept as U+FFFD and counted.
-      const { text } = await textOf(store, uri, ctx, { invalid: 'replace', ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
       const parser = ndjsonParser(ctx, { file: uri });
       const parseRejectsBefore = ctx.counters.component('ndjson-parse', 'reader').rejected;
       text.on('error', (error: Error) => parser.destroy(error));
@@ -40,6 +39,11 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
         const rows: Value[][] = [];
         let rejects: RecordError[] | undefined;
         for (const { value, line } of batch) {
+          const bad = decoder.invalidOffsets.length > 0 ? claimReplaced(decoder.invalidOffsets, value) : undefined;
+          if (bad !== undefined) {
+            (rejects ??= []).push(new RecordError({ code: 'ENCODING', reason: `invalid ${decoder.encoding ?? ''} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${decoder.encoding ?? 'in that encoding'}, name its encoding`, file: uri, line, offset: bad }));
+            continue;
+          }
           const row = castObject(value, schema.fields, casters, uri, line);
           if (row instanceof RecordError) (rejects ??= []).push(row);
           else rows.push(row);
@@ -52,6 +56,14 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
       rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected - parseRejectsBefore;
     },
   };
+}
+
+/** Takes the offsets of the replacement characters in a parsed line off the decoder's queue; the first. */
+function claimReplaced(offsets: number[], value: unknown): number | undefined {
+  const text = JSON.stringify(value) ?? '';
+  let count = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) count++;
+  return count === 0 ? undefined : offsets.splice(0, count)[0];
 }
 
 function castObject(value: unknown, fields: readonly Field[], casters: readonly Caster[], file: string, line: number): Value[] | RecordError {
