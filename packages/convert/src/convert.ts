@@ -72,7 +72,8 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     for await (const batch of source.batches()) {
       const parts: Uint8Array[] = [];
       for (const sourceRow of batch) {
-        const row = extra ? [...sourceRow, ...extra.values(sourceRow, ++rowsWritten)] : (rowsWritten++, sourceRow);
+        rowsWritten++;
+        const row = extra ? [...sourceRow, ...extra.values(sourceRow, rowsWritten)] : sourceRow;
         observe?.(row);
         for (const part of encoder.appendRow(row)) parts.push(part);
       }

@@ -63,5 +63,11 @@ describe('csv-to-redshift against the local AWS stack', () => {
     expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([`s3://lake/in/archive/${month}/2026-11-01.csv`, `s3://lake/in/archive/${month}/2026-11-02.csv`]);
     expect(left.filter((u) => u.startsWith('s3://lake/staging/'))).toEqual([]);
     expect(left.some((u) => u.startsWith('s3://lake/runs/') && u.endsWith('report.json'))).toBe(true);
+
+    // Run again: archived files under the prefix are not loaded a second time.
+    const again = capture();
+    const code2 = await runJob(csvToRedshiftJob, { argv: ['--source', 's3://lake/in/', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'], env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false });
+    expect(code2).toBe(0);
+    expect(again.text).toContain('nothing to load under s3://lake/in/');
   });
 });
