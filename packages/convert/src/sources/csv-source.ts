@@ -40,7 +40,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       return bytesRead;
     },
     async *batches() {
-      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, counted: (n) => (bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (bytesRead += n) });
       const reader = csvReader(ctx, {
         delimiter,
         quote: sniffed.quote,

@@ -16,11 +16,17 @@ export async function textOf(
   store: ObjectStore,
   uri: string,
   ctx: RunContext,
-  options: { encoding?: string; invalid?: 'reject' | 'replace'; counted: (bytes: number) => void },
+  options: {
+    encoding?: string;
+    invalid?: 'reject' | 'replace';
+    /** Already known (a sniff read the magic bytes): saves the HEAD and ranged GET of the probe. */
+    compression?: 'gzip' | 'bzip2' | 'none';
+    counted: (bytes: number) => void;
+  },
 ): Promise<{ text: Readable; decoder: DecodeTransform }> {
-  const magic = await leadingBytes(store, uri);
-  const gzip = isGzipped(uri) || (magic[0] === 0x1f && magic[1] === 0x8b);
-  const bzip2 = /\.bz2$/i.test(uri) || magic.toString('latin1', 0, 3) === 'BZh';
+  const compression = options.compression ?? (await compressionOf(store, uri));
+  const gzip = compression === 'gzip';
+  const bzip2 = compression === 'bzip2';
   const body = await store.get(uri, { signal: ctx.signal });
   // Attached in the same tick as pipe() below: a 'data' listener starts the flow.
   body.on('data', (chunk: Buffer) => options.counted(chunk.length));
@@ -34,7 +40,14 @@ export async function textOf(
   return { text: upstream, decoder };
 }
 
-/** The first bytes, for compression magic (gzip 1f 8b, bzip2 "BZh"). */
+/** By the name (`.gz`, `.bz2`) or the first bytes (gzip 1f 8b, bzip2 "BZh"). */
+async function compressionOf(store: ObjectStore, uri: string): Promise<'gzip' | 'bzip2' | 'none'> {
+  const magic = await leadingBytes(store, uri);
+  if (isGzipped(uri) || (magic[0] === 0x1f && magic[1] === 0x8b)) return 'gzip';
+  if (/\.bz2$/i.test(uri) || magic.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
+  return 'none';
+}
+
 async function leadingBytes(store: ObjectStore, uri: string): Promise<Buffer> {
   const head = await store.head(uri);
   if (!head || head.size < 3) return Buffer.alloc(0);
