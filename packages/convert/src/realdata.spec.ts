@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countingRejects, createLogger, createRunContext, type RunContext } from '@etl/core';
+import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catLines, convert, sniffFile } from './index.js';
@@ -17,9 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'realdata-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (file: string) => fileURLToPath(new URL(`../test-data/csvkit/realdata/${file}`, import.meta.url));
 
-function context(): { ctx: RunContext; rejected: () => number } {
-  const rejects = countingRejects();
-  const ctx = createRunContext({ logger: createLogger({ level: 'silent' }), rejects });
+function context() {
+  const { ctx, rejects } = testContext();
   return { ctx, rejected: () => rejects.count };
 }
 

@@ -33,4 +33,9 @@ describe('inferSchema', () => {
     expect(schema.fields.map((f) => formatType(f.type))).toEqual(['decimal(38,18)', 'decimal(38,18)', 'decimal(2,1)']);
     expect(schema.fields.find((f) => f.name === 'code')?.nullable).toBe(false);
   });
+
+  it('types integers BIGINT with widenIntegers, for loads that size columns from every row', () => {
+    const schema = inferSchema(['id', 'qty', 'price'], [['1', '7', '2.5']], { widenIntegers: true });
+    expect(schema.fields.map((f) => formatType(f.type))).toEqual(['bigint', 'bigint', 'decimal(2,1)']);
+  });
 });

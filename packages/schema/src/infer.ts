@@ -6,6 +6,12 @@ export interface InferOptions {
   decimalForFractions?: boolean;
   /** Columns that are keys: never widened to decimal(38,18), and not nullable. */
   keyColumns?: readonly string[];
+  /**
+   * Type every integer column BIGINT instead of the narrowest type the sample fits. For loads that
+   * size their columns from every row (see `SourceProfile`): a sample cannot know that ids pass
+   * 32767 later in the file, and a narrow cast would reject those rows.
+   */
+  widenIntegers?: boolean;
   timeZone?: string;
   /** Texts that mean null (`NA`, `NULL` …): counted as empty, as the caster will read them. */
   nullValues?: readonly string[];
@@ -38,6 +44,7 @@ export function inferSchema(columns: readonly string[], sample: readonly (readon
   const fields: Field[] = columns.map((name, i) => {
     const evidence = gather(sample.map((row) => row[i] ?? ''), options);
     let type = choose(evidence);
+    if (options.widenIntegers && (type.kind === 'smallint' || type.kind === 'int')) type = { kind: 'bigint' };
     if (options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal')) type = { kind: 'decimal', precision: 38, scale: 18 };
     return { name, type, nullable: !keys.has(name) && (evidence.empty > 0 || evidence.values === 0) };
   });

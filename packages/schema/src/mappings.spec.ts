@@ -35,6 +35,12 @@ describe('type mappings', () => {
     expect(formatValue(1762000000123456n, ts)).toBe('2025-11-01 12:26:40.123456');
     expect(formatValue(null, ts)).toBe('\\N');
     expect(isoMicros(-1n)).toBe('1969-12-31T23:59:59.999999Z');
+    expect(isoMicros(-86_400_000_001n)).toBe('1969-12-30T23:59:59.999999Z');
+    expect(isoMicros(0n)).toBe('1970-01-01T00:00:00.000000Z');
+    expect(formatValue(1762000000123456n + 86_400_000_000n, { ...ts, type: parseType('timestamptz') })).toBe('2025-11-02 12:26:40.123456+00');
+    // Beyond ±285 years of 1970 microseconds are not exact as doubles: the BigInt path.
+    expect(isoMicros(16_725_225_600_000_001n)).toBe('2500-01-01T00:00:00.000001Z');
+    expect(isoMicros(253_402_300_800_000_000n)).toBe('+010000-01-01T00:00:00.000000Z');
   });
 });
 
@@ -42,5 +48,17 @@ describe('metadataStage', () => {
   it('adds run_date and file_name', () => {
     const stage = metadataStage({ runDate: new Date('2026-11-22T01:00:00Z'), fileName: 'in/orders.csv' });
     expect(stage.process({ id: 1 })).toEqual({ id: 1, run_date: BigInt(Date.UTC(2026, 10, 22, 1)) * 1000n, file_name: 'in/orders.csv' });
+  });
+});
+
+describe('isoMicros', () => {
+  it('agrees with Date for every day of four centuries around 1970, leap days included', () => {
+    const wrong: string[] = [];
+    for (let day = -146_097 * 2; day < 146_097 * 2; day += 1) {
+      const ms = day * 86_400_000 + ((day * 7919) % 86_400) * 1000;
+      const expected = new Date(ms).toISOString().replace('Z', '005Z');
+      if (isoMicros(BigInt(ms) * 1000n + 5n) !== expected) wrong.push(expected);
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -112,16 +112,54 @@ export function toAttributeValue(value: Value, type: FieldType): AttributeValue 
 /** Text for CSV staging and COPY (`NULL` is the loader's null marker, by default `\N`). */
 export function formatValue(value: Value, field: Field, nullMarker = '\\N'): string {
   if (value === null) return nullMarker;
-  if (field.type.kind === 'timestamp') return isoMicros(value as bigint).replace('T', ' ').replace('Z', field.type.withZone ? '+00' : '');
+  if (field.type.kind === 'timestamp') return microsText(value as bigint, ' ', field.type.withZone ? '+00' : '');
   if (field.type.kind === 'double') return numberText(value as number);
   return String(value);
 }
 
 /** `2026-11-01T00:15:00.123456Z` from microseconds since the epoch. */
 export function isoMicros(micros: bigint): string {
+  return microsText(micros, 'T', 'Z');
+}
+
+/**
+ * `YYYY-MM-DD<sep>HH:MM:SS.ffffff<suffix>`. Runs per value when staging or exporting: plain number
+ * arithmetic instead of BigInt division and a `Date` per value; values beyond
+ * ±285 years of 1970 (not exact as doubles) take the BigInt path.
+ */
+function microsText(micros: bigint, sep: string, suffix: string): string {
+  const m = Number(micros);
+  if (!Number.isSafeInteger(m)) return bigMicrosText(micros, sep, suffix);
+  const fraction = ((m % 1_000_000) + 1_000_000) % 1_000_000;
+  const seconds = (m - fraction) / 1_000_000;
+  const day = Math.floor(seconds / 86_400);
+  const inDay = seconds - day * 86_400;
+  const h = Math.floor(inDay / 3600);
+  const mi = Math.floor((inDay % 3600) / 60);
+  const sec = inDay % 60;
+  return `${dayText(day)}${sep}${h < 10 ? '0' : ''}${h}:${mi < 10 ? '0' : ''}${mi}:${sec < 10 ? '0' : ''}${sec}.${String(fraction).padStart(6, '0')}${suffix}`;
+}
+
+/** `YYYY-MM-DD` of a day number since 1970-01-01 (Howard Hinnant's civil_from_days; years 0-9999). */
+function dayText(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
+function bigMicrosText(micros: bigint, sep: string, suffix: string): string {
   const rest = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
   const seconds = (micros - rest) / 1_000_000n; // floor, also before 1970
-  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${String(rest).padStart(6, '0')}Z`;
+  const iso = new Date(Number(seconds) * 1000).toISOString(); // years past 9999 are `+010000-…`
+  const t = iso.indexOf('T');
+  return `${iso.slice(0, t)}${sep}${iso.slice(t + 1, t + 9)}.${String(rest).padStart(6, '0')}${suffix}`;
 }
 
 function numberText(value: number): string {

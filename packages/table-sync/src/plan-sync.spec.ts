@@ -26,6 +26,15 @@ describe('planTableSync', () => {
     expect(plan.problems).toEqual([]);
   });
 
+  it('sizes integers by the values alone when the schema widened them to BIGINT only to read the file', () => {
+    const rows: Value[][] = [[1n, 40_000n, null], [70_000n, 2n, null]];
+    const created = planTableSync({ table: 'public.t', keys: ['id'], target: undefined, integersFromValues: true, profile: profile('id,bigint,false\nqty,bigint\nnone,bigint\n', rows) });
+    expect(created.steps.map((s) => s.sql)).toEqual(['CREATE TABLE "public"."t" ("id" INTEGER NOT NULL, "qty" INTEGER, "none" SMALLINT)']);
+    const small = profile('id,bigint,false\nname,varchar\n', [[7n, 'a']]);
+    expect(planTableSync({ table: 'public.t', keys: ['id'], target, integersFromValues: true, profile: small }).steps).toEqual([]);
+    expect(planTableSync({ table: 'public.t', keys: ['id'], target, profile: small }).steps[0]?.sql).toBe('ALTER TABLE "public"."t" ADD COLUMN "id__widen" BIGINT');
+  });
+
   it('adds columns, widens VARCHAR by UTF-8 bytes and SMALLINT by add-copy-drop-rename, views around the ALTERs', () => {
     const name = '株'.repeat(10); // 30 bytes in UTF-8, 10 characters
     const plan = planTableSync({

@@ -28,6 +28,24 @@ export interface SyncPlan {
   columns: TargetColumn[];
 }
 
+export interface SyncInput {
+  table: string;
+  keys: readonly string[];
+  profile: SourceProfile;
+  target: TargetColumn[] | undefined;
+  dependentViews?: readonly ViewDefinition[];
+  /**
+   * Size integer columns by the values seen alone (the narrowest of SMALLINT / INTEGER / BIGINT that
+   * holds them), not by the source schema's integer type: for schemas whose integers were widened to
+   * BIGINT only to read the file safely (`InferOptions.widenIntegers`). Default: the schema's type is
+   * the least a column gets.
+   */
+  integersFromValues?: boolean;
+}
+
+/** Where an integer column's size comes from: the source type and the values, or the values alone. */
+type IntSizing = 'type' | 'values';
+
 const INT_RANGES: Record<'smallint' | 'int' | 'bigint', [bigint, bigint]> = {
   smallint: [-32768n, 32767n],
   int: [-2147483648n, 2147483647n],
@@ -47,15 +65,16 @@ const VARCHAR_MARGIN = 10;
  * refuse loads that cannot work. Dependent views are dropped before and recreated after any ALTER.
  * Pure: the caller reads the target and runs the steps.
  */
-export function planTableSync(input: { table: string; keys: readonly string[]; profile: SourceProfile; target: TargetColumn[] | undefined; dependentViews?: readonly ViewDefinition[] }): SyncPlan {
+export function planTableSync(input: SyncInput): SyncPlan {
   const { table, keys, profile } = input;
+  const ints: IntSizing = input.integersFromValues ? 'values' : 'type';
   const fields = profile.schema.fields;
   const qualified = quoteQualified(table);
   const problems: string[] = [];
   for (const key of keys) if (!fields.some((f) => f.name === key)) problems.push(`upsert key ${key} is not a column of the source (columns: ${fields.map((f) => f.name).join(', ')})`);
 
   if (!input.target) {
-    const columns = fields.map((f) => newColumn(f, profile, keys));
+    const columns = fields.map((f) => newColumn(f, profile, keys, ints));
     const ddl = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
     return { create: true, problems, columns, steps: [{ sql: `CREATE TABLE ${qualified} (${ddl})`, reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL` }] };
   }
@@ -65,7 +84,7 @@ export function planTableSync(input: { table: string; keys: readonly string[]; p
   for (const field of fields) {
     const existing = columns.find((c) => c.name === field.name);
     if (!existing) {
-      const column = newColumn(field, profile, keys);
+      const column = newColumn(field, profile, keys, ints);
       columns.push(column);
       alters.push({ sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(column.name)} ${column.sqlType}`, reason: `new source column ${field.name}` });
       continue;
@@ -89,7 +108,7 @@ export function planTableSync(input: { table: string; keys: readonly string[]; p
       }
     }
     if (existing.kind === 'smallint' || existing.kind === 'int') {
-      const wider = widerInt(existing.kind, field, profile);
+      const wider = widerInt(existing.kind, field, profile, ints);
       if (wider) {
         const temporary = `${existing.name}__widen`;
         const type = redshiftType({ kind: wider });
@@ -117,25 +136,32 @@ function describe(field: Field): string {
   return field.type.kind === 'string' ? 'text' : field.type.kind;
 }
 
-/** A column for a source field: strings sized as seed 003 does, keys NOT NULL. */
-function newColumn(field: Field, profile: SourceProfile, keys: readonly string[]): TargetColumn {
+/** A column for a source field: strings sized as seed 003 does, integers as `IntSizing` says, keys NOT NULL. */
+function newColumn(field: Field, profile: SourceProfile, keys: readonly string[], ints: IntSizing): TargetColumn {
   const nullable = !keys.includes(field.name);
   if (field.type.kind === 'string') {
     const needed = profile.maxBytes(field.name);
     const length = needed + VARCHAR_MARGIN > DEFAULT_VARCHAR ? Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN) : DEFAULT_VARCHAR;
     return { name: field.name, kind: 'string', sqlType: `VARCHAR(${length})`, length, nullable };
   }
-  return { name: field.name, kind: field.type.kind, sqlType: redshiftType(field.type), nullable };
+  if (!INT_ORDER.includes(field.type.kind as IntKind)) return { name: field.name, kind: field.type.kind, sqlType: redshiftType(field.type), nullable };
+  const kind = intNeeded(ints === 'values' ? 'smallint' : (field.type.kind as IntKind), profile.intRange(field.name));
+  return { name: field.name, kind, sqlType: redshiftType({ kind }), nullable };
+}
+
+type IntKind = (typeof INT_ORDER)[number];
+
+/** The narrowest integer type at least `least` that holds the range. */
+function intNeeded(least: IntKind, range: { min: bigint; max: bigint } | undefined): IntKind {
+  let i = INT_ORDER.indexOf(least);
+  while (range && i < 2 && (range.min < INT_RANGES[INT_ORDER[i] as IntKind][0] || range.max > INT_RANGES[INT_ORDER[i] as IntKind][1])) i++;
+  return INT_ORDER[i] as IntKind;
 }
 
 /** The integer type the source needs when the column's is too narrow, else undefined. */
-function widerInt(current: 'smallint' | 'int', field: Field, profile: SourceProfile): 'int' | 'bigint' | undefined {
-  const range = profile.intRange(field.name);
-  const byType = INT_ORDER.indexOf(field.type.kind as (typeof INT_ORDER)[number]);
-  let needed = Math.max(INT_ORDER.indexOf(current), byType === -1 ? 0 : byType);
-  if (range) {
-    while (needed < 2 && (range.min < (INT_RANGES[INT_ORDER[needed] as 'smallint'] as [bigint, bigint])[0] || range.max > (INT_RANGES[INT_ORDER[needed] as 'smallint'] as [bigint, bigint])[1])) needed++;
-  }
-  const type = INT_ORDER[needed] as 'smallint' | 'int' | 'bigint';
-  return needed > INT_ORDER.indexOf(current) ? (type as 'int' | 'bigint') : undefined;
+function widerInt(current: 'smallint' | 'int', field: Field, profile: SourceProfile, ints: IntSizing): 'int' | 'bigint' | undefined {
+  const byType = ints === 'values' || !INT_ORDER.includes(field.type.kind as IntKind) ? current : (field.type.kind as IntKind);
+  const least = INT_ORDER.indexOf(byType) > INT_ORDER.indexOf(current) ? byType : current;
+  const needed = intNeeded(least, profile.intRange(field.name));
+  return needed === current ? undefined : (needed as 'int' | 'bigint');
 }
