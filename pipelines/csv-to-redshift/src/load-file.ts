@@ -73,6 +73,13 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
+  /** Logs how long each step took: where a slow load spends its time, without a profiler. */
+  let stepStarted = performance.now();
+  const stepDone = (msg: string, fields: Record<string, unknown> = {}) => {
+    const now = performance.now();
+    ctx.logger.info({ file, seconds: Number(((now - stepStarted) / 1000).toFixed(2)), ...fields }, `${file}: ${msg}`);
+    stepStarted = now;
+  };
 
   try {
     let schema: Schema = { fields: [] };
@@ -88,10 +95,11 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         writeHeader: false,
         nullMarker: '\\N',
         compression: 'gzip',
+        gzipLevel: 1, // staging lives minutes: speed over size
         ...(config.encoding ? { encoding: config.encoding } : {}),
         header: true, // seed 003 reads with header=True: column names come from the file
         renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
-        infer: { decimalForFractions: true, keyColumns: keys },
+        infer: { decimalForFractions: true, keyColumns: keys, widenIntegers: true },
         appendColumns: () => ({ fields: [...METADATA_FIELDS, { name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (_row, n) => [runDate, file, BigInt(n)] }),
         onSchema: (s) => {
           schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
@@ -101,6 +109,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
       },
       ctx,
     );
+    stepDone(`staged ${report.rowsWritten} typed rows for COPY`, { rows: report.rowsWritten, bytes: report.bytesWritten });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
     if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
@@ -109,7 +118,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
     const target = described.rows.length > 0 ? targetColumns(described.rows) : undefined;
     const views = target ? dependentViews((await warehouse.query(DEPENDENT_VIEWS_SQL, parameters, { signal: ctx.signal })).rows) : [];
-    const sync = planTableSync({ table, keys, profile, target, dependentViews: views });
+    const sync = planTableSync({ table, keys, profile, target, dependentViews: views, integersFromValues: true });
     if (sync.problems.length > 0) throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
     const sourceColumns = schema.fields.map((f) => f.name);
     const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns });
@@ -130,12 +139,18 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
       return outcome;
     }
 
-    if (sync.steps.length > 0) await warehouse.transaction(sync.steps.map((s) => s.sql), { signal: ctx.signal });
+    stepDone(`planned: ${sync.create ? 'create the table' : `${sync.steps.length} table change(s)`}`);
+    if (sync.steps.length > 0) {
+      await warehouse.transaction(sync.steps.map((s) => s.sql), { signal: ctx.signal });
+      stepDone(`${sync.create ? 'created' : 'altered'} ${table}`, { statements: sync.steps.length });
+    }
     await warehouse.transaction(merge.prepare.map((s) => s.sql), { signal: ctx.signal });
     stagingCreated = true;
     await warehouse.loadCsv({ table: stagingTable, columns: [...sourceColumns, LINE_COLUMN], stagingUri, gzip: true, header: false, nullAs: '\\N' }, { signal: ctx.signal });
+    stepDone(`COPY into ${stagingTable} done`);
     const affected = await warehouse.transaction(merge.merge.map((s) => s.sql), { signal: ctx.signal });
     stagingCreated = false; // the merge dropped it
+    stepDone(`merged into ${table}`);
     outcome.duplicates = affected[merge.counts.duplicates] ?? 0;
     outcome.updated = affected[merge.counts.replaced] ?? 0;
     outcome.inserted = (affected[merge.counts.inserted] ?? 0) - outcome.updated;

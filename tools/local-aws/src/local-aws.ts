@@ -38,6 +38,8 @@ export interface LocalAws {
   readonly env: Readonly<Record<string, string>>;
   /** Fault proxies by service, when fault injection is on. */
   readonly faults: Readonly<Partial<Record<LocalService, FaultProxy>>>;
+  /** Connection string of the PostgreSQL cluster behind the Redshift stand-in (`warehouse: 'postgres'`), for psql or direct checks. */
+  readonly warehouseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     return {
       endpoints,
       faults,
+      ...(backend?.url ? { warehouseUrl: backend.url } : {}),
       env: {
         ...Object.fromEntries(Object.entries(endpoints).map(([suffix, url]) => [`AWS_ENDPOINT_URL_${suffix}`, url])),
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -1,26 +1,21 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { parse } from 'csv-parse';
 import { ParquetFile, type RandomAccessFile } from '@etl/parquet';
 import { isoMicros } from '@etl/schema';
 import { quoteIdent } from '@etl/sql';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { loadCsv } from './copy-csv.js';
+import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
 
-const TEXT_OIDS = new Set([19, 25, 1042, 1043]);
-const MAX_PARAMS = 60_000;
-
-/** A COPY failure, naming the object and line as Redshift's stl_load_errors would. */
-export class CopyLoadError extends Error {
-  override readonly name = 'CopyLoadError';
-}
 
 /**
  * Runs Redshift's `COPY … FROM 's3://…' FORMAT AS CSV | PARQUET` against PostgreSQL: every object under
  * the prefix is read from the S3 endpoint (CSV streamed, Parquet by row group with ranged GETs), and
  * inserted in batches inside the caller's transaction, so a failing COPY loads nothing. Parquet columns
  * map to the table's (or the listed) columns by position, as Redshift does. Returns the rows loaded.
+ * CSV goes through `COPY … FROM STDIN` when the engine is a PostgreSQL server (see `loadCsv`).
  */
 export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3Client): Promise<number> {
   const target = await session.query(`SELECT ${copy.columns ? copy.columns.join(', ') : '*'} FROM ${copy.table} WHERE false`);
@@ -46,32 +41,7 @@ export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3C
   return loaded;
 }
 
-async function loadCsv(copy: CopyCommand, session: SqlSession, body: Readable, uri: string, columns: Array<{ name: string; typeOid: number }>): Promise<number> {
-  const parser = body.pipe(parse({ delimiter: copy.delimiter, quote: copy.quote, from_line: copy.ignoreHeader + 1, relax_column_count: true, info: true, bom: true }));
-  const insertHead = `INSERT INTO ${copy.table} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
-  const batchRows = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
-  let batch: Array<{ values: Array<string | null>; line: number }> = [];
-  let loaded = 0;
-
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await insertBatch(session, insertHead, columns.length, batch, uri);
-    loaded += batch.length;
-    batch = [];
-  };
-
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (record.length !== columns.length) {
-      throw new CopyLoadError(`${uri} line ${info.lines}: ${record.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
-    }
-    batch.push({ values: record.map((value, i) => toSqlValue(value, columns[i]?.typeOid ?? 25, copy)), line: info.lines });
-    if (batch.length >= batchRows) await flush();
-  }
-  await flush();
-  return loaded;
-}
-
-async function loadParquet(copy: CopyCommand, session: SqlSession, file: RandomAccessFile, columns: Array<{ name: string; typeOid: number }>): Promise<number> {
+async function loadParquet(copy: CopyCommand, session: SqlSession, file: RandomAccessFile, columns: readonly CopyColumn[]): Promise<number> {
   const parquet = await ParquetFile.open(file);
   const fields = parquet.schema.fields;
   if (fields.length !== columns.length) {
@@ -110,38 +80,6 @@ function s3Object(s3: S3Client, bucket: string, key: string, size: number): Rand
       return response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
     },
   };
-}
-
-/** One multi-row INSERT; when it fails, the rows are retried one by one to name the failing line. */
-async function insertBatch(session: SqlSession, head: string, width: number, batch: Array<{ values: Array<string | null>; line: number }>, uri: string): Promise<void> {
-  await session.query('SAVEPOINT copy_batch');
-  try {
-    await session.query(head + rowsPlaceholders(batch.length, width), batch.flatMap((r) => r.values));
-    await session.query('RELEASE SAVEPOINT copy_batch');
-    return;
-  } catch {
-    await session.query('ROLLBACK TO SAVEPOINT copy_batch');
-  }
-  for (const row of batch) {
-    try {
-      await session.query(head + rowsPlaceholders(1, width), row.values);
-    } catch (error) {
-      throw new CopyLoadError(`${uri} line ${row.line}: ${(error as Error).message}`);
-    }
-  }
-}
-
-function rowsPlaceholders(rows: number, width: number): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  return out.join(', ');
-}
-
-function toSqlValue(value: string, typeOid: number, copy: CopyCommand): string | null {
-  if (copy.nullAs !== undefined && value === copy.nullAs) return null;
-  if (value === '' && (copy.emptyAsNull || !TEXT_OIDS.has(typeOid))) return null;
-  if (copy.blanksAsNull && value.trim() === '') return null;
-  return value;
 }
 
 function splitS3(uri: string): { bucket: string; prefix: string } {

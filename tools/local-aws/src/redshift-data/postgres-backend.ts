@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { REDSHIFT_COMPAT_SQL, type SqlBackend, type SqlResult, type SqlSession } from './sql-backend.js';
 
 // Keep PostgreSQL's text form of every value; the Data API layer types it by OID.
@@ -8,9 +11,13 @@ const textTypes = { getTypeParser: () => (value: string) => value };
 export async function postgresBackend(connectionString: string): Promise<SqlBackend> {
   const pool = new pg.Pool({ connectionString, max: 4, types: textTypes });
   await pool.query(REDSHIFT_COMPAT_SQL);
-  const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({ query: (sql, params) => run(client, sql, params) });
+  const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
+    query: (sql, params) => run(client, sql, params),
+    copyIn: (sql, data) => (client instanceof pg.Pool ? withClient(pool, (c) => copyIn(c, sql, data)) : copyIn(client, sql, data)),
+  });
   return {
     name: 'postgresql',
+    url: connectionString,
     ...session(pool),
     async transaction(work) {
       const client = await pool.connect();
@@ -28,6 +35,22 @@ export async function postgresBackend(connectionString: string): Promise<SqlBack
     },
     close: () => pool.end(),
   };
+}
+
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Streams text-format COPY data to the server (the COPY protocol, as psql's \copy does). */
+async function copyIn(client: pg.PoolClient, sql: string, data: AsyncIterable<string>): Promise<number> {
+  const stream = client.query(copyFrom(sql));
+  await pipeline(Readable.from(data), stream);
+  return stream.rowCount;
 }
 
 async function run(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly (string | null)[]): Promise<SqlResult> {

@@ -10,11 +10,18 @@ export interface SqlResult {
 export interface SqlSession {
   /** One statement with `$1…` parameters, or several statements separated by `;` without parameters. */
   query(sql: string, params?: readonly (string | null)[]): Promise<SqlResult>;
+  /**
+   * Bulk load: `COPY … FROM STDIN` fed with text-format lines; resolves to the rows loaded. Present
+   * when the engine speaks PostgreSQL's COPY protocol (a server); callers fall back to INSERTs.
+   */
+  copyIn?(sql: string, data: AsyncIterable<string>): Promise<number>;
 }
 
 /** The warehouse engine behind the Redshift Data API front: PGlite in-process or a PostgreSQL server. */
 export interface SqlBackend extends SqlSession {
   readonly name: string;
+  /** Connection string, when the engine is a PostgreSQL server. */
+  readonly url?: string;
   /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

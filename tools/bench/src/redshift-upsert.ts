@@ -1,0 +1,95 @@
+/**
+ * Redshift upsert throughput: the csv-to-redshift pipeline (its bundled entrypoint, as the image runs
+ * it) upserting 1 M rows through the local stack — S3 (moto) and the Redshift Data API stand-in on a
+ * PostgreSQL 15 cluster — against a raw PostgreSQL `COPY … FROM STDIN` of the same CSV into the same
+ * server, in one run. Two upserts: into an empty table (all inserts) and the same file again (every key
+ * replaced). Rows in the table are checked after each. Goal: at least 0.5x raw COPY's rows/s.
+ *
+ *   npx nx run bench:redshift-upsert
+ *   npx nx run bench:redshift-upsert -- --rows 200000 --verbose
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3ClientFor, startLocalAws } from '@etl/local-aws';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+}
+
+const rows = Number(option('rows', '1000000'));
+/** `--verbose`: the pipeline's own log lines (info level, timestamps per step) on stderr. */
+const verbose = process.argv.includes('--verbose');
+const pipelineMain = fileURLToPath(new URL('../../../pipelines/csv-to-redshift/dist/main.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'redshift-upsert-bench-'));
+const csvPath = join(dir, 'orders.csv');
+
+const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain'];
+
+/** Deterministic orders: a bigint key, text with quoted commas, 2-place amounts, timestamps, booleans. */
+async function writeCsv(): Promise<void> {
+  const parts: string[] = ['order_id,customer,country,quantity,amount,ordered_at,gift,note\n'];
+  for (let i = 1; i <= rows; i++) {
+    const note = i % 10 === 0 ? `"boxed, ${i % 7} items"` : i % 3 === 0 ? '' : `note ${i % 101}`;
+    parts.push(`${i},customer ${i % 50_000},${COUNTRIES[i % COUNTRIES.length]},${(i % 48) + 1},${((i * 7919) % 100_000) / 100},2026-11-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${i % 9 === 0},${note}\n`);
+  }
+  await writeFile(csvPath, parts.join(''));
+}
+
+const stack = await startLocalAws({ services: ['s3', 'redshift-data'], warehouse: 'postgres' });
+const client = new pg.Client({ connectionString: stack.warehouseUrl });
+try {
+  await writeCsv();
+  const bytes = statSync(csvPath).size;
+  const s3 = s3ClientFor(stack.endpoints['S3'] as string);
+  await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'in/orders.csv', Body: createReadStream(csvPath), ContentLength: bytes }));
+  s3.destroy();
+  await client.connect();
+
+  const upsert = async (): Promise<number> => {
+    const started = performance.now();
+    const args = ['--source', 's3://bench/in/orders.csv', '--target_table', 'public.orders', '--upsert_keys', 'order_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://bench/staging/', '--archive', 'no', '--log_level', verbose ? 'debug' : 'warn'];
+    const { stdout } = await promisify(execFile)(process.execPath, [pipelineMain, ...args], { env: { ...process.env, ...stack.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', }, maxBuffer: 64 * 1024 * 1024 });
+    const seconds = (performance.now() - started) / 1000;
+    if (verbose) process.stderr.write(stdout);
+    const count = Number((await client.query('SELECT count(*) AS n FROM public.orders')).rows[0].n);
+    if (count !== rows) throw new Error(`public.orders holds ${count} rows after the upsert, expected ${rows}`);
+    return seconds;
+  };
+
+  const insertSeconds = await upsert();
+  const replaceSeconds = await upsert();
+
+  // Raw COPY of the same file into a table of the same source columns and types.
+  await client.query('CREATE TABLE public.orders_raw AS SELECT order_id, customer, country, quantity, amount, ordered_at, gift, note FROM public.orders WHERE false');
+  const started = performance.now();
+  await pipeline(createReadStream(csvPath), client.query(copyFrom('COPY public.orders_raw FROM STDIN WITH (FORMAT csv, HEADER true)')));
+  const rawSeconds = (performance.now() - started) / 1000;
+  const rawCount = Number((await client.query('SELECT count(*) AS n FROM public.orders_raw')).rows[0].n);
+  if (rawCount !== rows) throw new Error(`raw COPY loaded ${rawCount} rows, expected ${rows}`);
+
+  const line = (name: string, seconds: number) => `${name.padEnd(44)} ${seconds.toFixed(2).padStart(7)}  ${Math.round(rows / seconds).toLocaleString('en-US').padStart(10)}  ${(bytes / 1e6 / seconds).toFixed(1).padStart(6)}`;
+  console.log(`\nRedshift upsert, ${rows.toLocaleString('en-US')} rows (${(bytes / 1e6).toFixed(0)} MB CSV), PostgreSQL-backed stand-in, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  console.log(`${'method'.padEnd(44)} seconds      rows/s    MB/s`);
+  console.log(line('pipeline upsert into an empty table', insertSeconds));
+  console.log(line('pipeline upsert, every key replaced', replaceSeconds));
+  console.log(line('raw PostgreSQL COPY FROM STDIN (reference)', rawSeconds));
+  const ratio = Math.min(rawSeconds / insertSeconds, rawSeconds / replaceSeconds);
+  console.log(`ratio pipeline / raw COPY: ${(rawSeconds / insertSeconds).toFixed(2)}x inserting, ${(rawSeconds / replaceSeconds).toFixed(2)}x replacing`);
+  console.log(`goal >= 0.5x raw COPY: ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
+  if (ratio < 0.5) process.exitCode = 1;
+} finally {
+  await client.end().catch(() => undefined);
+  await stack.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { CsvParser } from '@etl/csv';
+import { quoteIdent } from '@etl/sql';
+import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
+import type { CopyCommand } from './redshift-sql.js';
+import type { SqlSession } from './sql-backend.js';
+
+const TEXT_OIDS = new Set([19, 25, 1042, 1043]);
+
+/** One CSV record as the table will take it: values after Redshift's null rules, and its source line. */
+interface CopyRecord {
+  values: Array<string | null>;
+  line: number;
+}
+
+/**
+ * Loads one CSV object with Redshift's COPY semantics (IGNOREHEADER, DELIMITER, QUOTE, NULL AS,
+ * EMPTYASNULL, BLANKSASNULL; empty non-text fields are NULL). On a PostgreSQL server the rows stream
+ * through `COPY … FROM STDIN` (bulk, as Redshift's COPY is); on PGlite, multi-row INSERTs. Either way a
+ * bad value fails the COPY naming the object and the record's source line.
+ */
+export async function loadCsv(copy: CopyCommand, session: SqlSession, body: Readable, uri: string, columns: readonly CopyColumn[]): Promise<number> {
+  const records = csvRecords(copy, body, uri, columns);
+  const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+  if (session.copyIn) return copyIn(session.copyIn, `COPY ${copy.table} (${names}) FROM STDIN`, records, uri);
+
+  const head = `INSERT INTO ${copy.table} (${names}) VALUES `;
+  const batchRows = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
+  let batch: CopyRecord[] = [];
+  let loaded = 0;
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length < batchRows) continue;
+    await insertBatch(session, head, columns.length, batch, uri);
+    loaded += batch.length;
+    batch = [];
+  }
+  if (batch.length > 0) await insertBatch(session, head, columns.length, batch, uri);
+  return loaded + batch.length;
+}
+
+/** Streams records as PostgreSQL text-format lines; a failing line is named by its source line. */
+async function copyIn(run: NonNullable<SqlSession['copyIn']>, sql: string, records: AsyncIterable<CopyRecord>, uri: string): Promise<number> {
+  // COPY reports the failing data line; one line per record, so data line n is the n-th record's.
+  const sourceLines: number[] = [];
+  async function* lines(): AsyncGenerator<string> {
+    let text = '';
+    for await (const record of records) {
+      sourceLines.push(record.line);
+      text += `${record.values.map(copyText).join('\t')}\n`;
+      if (text.length >= 64 * 1024) {
+        yield text;
+        text = '';
+      }
+    }
+    if (text) yield text;
+  }
+  try {
+    return await run(sql, lines());
+  } catch (error) {
+    if (error instanceof CopyLoadError) throw error;
+    const where = /line (\d+)/.exec(String((error as { where?: string }).where ?? ''));
+    const line = where ? sourceLines[Number(where[1]) - 1] : undefined;
+    throw new CopyLoadError(`${uri}${line === undefined ? '' : ` line ${line}`}: ${(error as Error).message}`);
+  }
+}
+
+/** A value in COPY's text format: `\N` for null, backslash escapes for the separators. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+}
+
+async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, columns: readonly CopyColumn[]): AsyncGenerator<CopyRecord> {
+  const parser = new CsvParser({ delimiter: copy.delimiter, quote: copy.quote, skipLines: copy.ignoreHeader, file: uri });
+  const decoder = new StringDecoder('utf8');
+  let pending: CopyRecord[] = [];
+  let failure: Error | undefined;
+  const onRecord = (fields: string[], line: number) => {
+    if (failure) return;
+    if (fields.length !== columns.length) {
+      failure = new CopyLoadError(`${uri} line ${line}: ${fields.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
+      return;
+    }
+    pending.push({ values: fields.map((value, i) => sqlValue(value, columns[i]?.typeOid ?? 25, copy)), line });
+  };
+  const onReject = (error: Error) => {
+    failure ??= new CopyLoadError(`${uri}: ${error.message}`);
+  };
+  let first = true;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    let text = decoder.write(chunk);
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    parser.push(text, onRecord, onReject);
+    if (failure) throw failure;
+    yield* pending;
+    pending = [];
+  }
+  parser.push(decoder.end(), onRecord, onReject);
+  parser.end(onRecord, onReject);
+  if (failure) throw failure;
+  yield* pending;
+}
+
+function sqlValue(value: string, typeOid: number, copy: CopyCommand): string | null {
+  if (copy.nullAs !== undefined && value === copy.nullAs) return null;
+  if (value === '' && (copy.emptyAsNull || !TEXT_OIDS.has(typeOid))) return null;
+  if (copy.blanksAsNull && value.trim() === '') return null;
+  return value;
+}
