@@ -32,7 +32,7 @@ export { retry, backoffDelayMs, defaultRetryPolicy } from './retry.js';
 export type { PipelineSpec, Step } from './run-pipeline.js';
 export { runPipeline, from, Chain } from './run-pipeline.js';
 export { settledPipeline } from './settled-pipeline.js';
-export type { SinkWritableOptions } from './sink-writable.js';
+export type { SinkWritable, SinkWritableOptions } from './sink-writable.js';
 export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';
 export type { StageTransformOptions } from './stage-transform.js';
 export { stageTransform } from './stage-transform.js';

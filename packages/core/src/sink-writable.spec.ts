@@ -35,6 +35,30 @@ describe('sinkWritable', () => {
     expect(sink.rows).toHaveLength(400);
   });
 
+  it('flush() resolves once everything written before it is written, partial batch included', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>('slow', 5);
+    const writable = sinkWritable(sink, ctx, { maxItems: 4, maxInFlight: 2 });
+    for (const batch of batches(3, 3)) writable.write(batch);
+    await writable.flush();
+    expect(sink.rows.map((r) => r.id)).toEqual(Array.from({ length: 9 }, (_, i) => i));
+    expect(sink.batches.map((b) => b.length)).toEqual([4, 4, 1]);
+    expect(sink.closed).toBe(false);
+    writable.end(batches(1, 2)[0]);
+    await new Promise((resolve) => writable.on('finish', resolve));
+    expect(sink.rows).toHaveLength(11);
+    expect(sink.closed).toBe(true);
+  });
+
+  it('flush() rejects when the sink has failed', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<{ id: number }>().failNext(() => new TerminalError('ACCESS_DENIED', 'AccessDenied'));
+    const writable = sinkWritable(sink, ctx, { maxItems: 2 });
+    writable.on('error', () => undefined);
+    writable.write(batches(1, 3)[0]);
+    await expect(writable.flush()).rejects.toThrow('AccessDenied');
+  });
+
   it('retries a transient failure and writes the batch once', async () => {
     const { ctx, logs } = testContext();
     const sink = new MemorySink<{ id: number }>().failNext(() => new TransientError('THROTTLED', 'SlowDown'));

@@ -24,6 +24,19 @@ export interface SinkWritableOptions<T> {
   sizeOf?: (record: T) => number;
 }
 
+/** A sink's `Writable`, plus a way to wait until what was written so far is durably written. */
+export interface SinkWritable extends Writable {
+  /**
+   * Sends the partial batch and resolves once every record written before this call has been written
+   * by the sink (retries included); rejects if the sink failed. For a reader that must see earlier
+   * writes, e.g. a key that comes back later in the same file. Costs one round of in-flight writes.
+   */
+  flush(): Promise<void>;
+}
+
+/** Marks a flush in the stream's own order, behind every chunk written before it. */
+const FLUSH = Symbol('flush');
+
 export const sinkDefaults = { maxItems: 500, maxBytes: 8 * 1024 * 1024, maxInFlight: 4, highWaterMark: 2 } as const;
 
 /**
@@ -32,7 +45,7 @@ export const sinkDefaults = { maxItems: 500, maxBytes: 8 * 1024 * 1024, maxInFli
  * back, the stream buffer fills and upstream pauses. On failure every in-flight write is awaited and
  * the sink is aborted; `close` (commit) runs only after every batch succeeded.
  */
-export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWritableOptions<T> = {}): Writable {
+export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWritableOptions<T> = {}): SinkWritable {
   const maxItems = positive('maxItems', options.maxItems ?? sinkDefaults.maxItems);
   const maxBytes = positive('maxBytes', options.maxBytes ?? sinkDefaults.maxBytes);
   const maxInFlight = positive('maxInFlight', options.maxInFlight ?? sinkDefaults.maxInFlight);
@@ -71,13 +84,17 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
     );
   };
 
-  const writable: Writable = new Writable({
+  const writable = new Writable({
     objectMode: true,
     highWaterMark: options.highWaterMark ?? sinkDefaults.highWaterMark,
     construct(callback) {
       sink.connect(ctx).then(() => callback(), callback);
     },
-    write(chunk: RecordBatch<T>, _encoding, callback) {
+    write(chunk: RecordBatch<T> | typeof FLUSH, _encoding, callback) {
+      if (chunk === FLUSH) {
+        drain().then(() => callback(), callback);
+        return;
+      }
       metrics.rowsIn += chunk.length;
       accept(chunk).then(() => callback(), callback);
     },
@@ -115,10 +132,14 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
     inFlight.add(write);
   }
 
-  async function finish() {
+  async function drain() {
     if (pending.length > 0) await dispatch();
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
+  }
+
+  async function finish() {
+    await drain();
     // An abort can land while the last batches finish; committing then would publish a partial run.
     if (writable.destroyed) throw new Error('sink destroyed before it was closed');
     ctx.signal.throwIfAborted();
@@ -132,7 +153,9 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
     await sink.abort?.(error ?? new Error('sink destroyed before it was closed'), ctx);
   }
 
-  return writable;
+  return Object.assign(writable, {
+    flush: () => new Promise<void>((resolve, reject) => writable.write(FLUSH, (error) => (error ? reject(error) : resolve()))),
+  });
 }
 
 function positive(name: string, value: number): number {

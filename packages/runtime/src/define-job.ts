@@ -32,6 +32,12 @@ export interface JobDefinition<S extends ArgsShape> {
   description: string;
   /** One zod schema for the job's arguments: validation, defaults and `--help` come from it. */
   args: S;
+  /**
+   * A job argument that also names where the run's outputs (report, logs, rejects) go, for contracts
+   * that have their own name for it (seed 000's `--error_prefix`). `--run_output` means the same; both
+   * at once must agree.
+   */
+  runOutputArg?: keyof S & string;
   run(config: z.infer<z.ZodObject<S>>, ctx: RunContext, deps: JobDeps): Promise<JobResult | void>;
 }
 

@@ -62,6 +62,11 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     max_rejects?: number;
     log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
+  const jobOutput = job.runOutputArg ? (config as Record<string, unknown>)[job.runOutputArg] : undefined;
+  if (typeof jobOutput === 'string' && config.run_output !== undefined && config.run_output !== jobOutput) {
+    io.stderr.write(`${job.name}: invalid arguments\n  --run_output and --${job.runOutputArg} name different places (${config.run_output}, ${jobOutput}); give one\n`);
+    return exitCodes.badArguments;
+  }
   const jobName = config.JOB_NAME ?? job.name;
   const runId = newRunId(io.clock);
   const spool = new LogSpool();
@@ -70,7 +75,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
   const disposeSignals = io.handleSignals === false ? () => undefined : handleShutdownSignals(controller, logger);
   const objects = io.objects ?? createObjectStore({ env: io.env });
-  const outputs = runOutputs(config.run_output ?? `${config.local_dir}/runs/${jobName}`, runId);
+  const outputs = runOutputs(config.run_output ?? (typeof jobOutput === 'string' ? jobOutput : `${config.local_dir}/runs/${jobName}`), runId);
   const connections = createConnections({ env: io.env, logger, objects, localDir: config.local_dir });
   const allRejects = objectRejects(objects, outputs.rejects);
   const maxRejects = config.max_rejects;

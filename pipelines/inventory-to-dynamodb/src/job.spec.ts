@@ -39,7 +39,8 @@ function capture(): Writable & { text: string } {
 
 async function run(source: string, ...argv: string[]) {
   const stdout = capture();
-  const code = await runJob(inventoryJob, { argv: ['--source', source, '--schema', schema, '--table_prefix', 'inventory_', '--output', join(dir, 'out'), '--run_output', join(dir, 'runs'), '--local_dir', join(dir, 'local'), ...argv], env: { ...stack.env }, stdout, stderr: capture(), handleSignals: false });
+  const outputs = argv.includes('--error_prefix') ? [] : ['--run_output', join(dir, 'runs')];
+  const code = await runJob(inventoryJob, { argv: ['--source', source, '--schema', schema, '--table_prefix', 'inventory_', '--output', join(dir, 'out'), ...outputs, '--local_dir', join(dir, 'local'), ...argv], env: { ...stack.env }, stdout, stderr: capture(), handleSignals: false });
   const line = stdout.text.split('\n').find((l) => l.includes('"itemsRead"'));
   return { code, stdout: stdout.text, report: line ? (JSON.parse(line) as Record<string, unknown>) : undefined };
 }
@@ -105,5 +106,24 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const result = await connection.runAndReadAll(`SELECT count(*)::INT n, sum("数量")::BIGINT q, max("単価")::VARCHAR p, min("品名") FROM read_parquet('${join(parquetDir, '*.parquet')}') WHERE "倉庫コード" = 'OS02'`);
     expect(result.getRows()).toEqual([[2, 3n, '2.00', 'ナット～']]);
     connection.closeSync();
+  });
+
+  it('resolves a key repeated in a later batch of the file to its last row, and writes errors under --error_prefix', async () => {
+    // ~320 KB: two 256 KiB read batches. D-5 comes back as the very last row with another quantity.
+    const rows = Array.from({ length: 9000 }, (_, i) => `DP03,D-${i},㈱テストナット,${i},1.00`);
+    const path = join(dir, 'inventory-3.csv');
+    writeFileSync(path, encodeCp932(header + [...rows, 'DP03,D-5,㈱テストナット,9999,1.00', 'DP03,D-6,bad,x,1.00'].join('\r\n') + '\r\n'));
+    const errors = join(dir, 'errors');
+    const three = await run(path, '--error_prefix', errors);
+    expect(three.code, three.stdout).toBe(0);
+    expect(three.report).toMatchObject({ itemsRead: 9002, new: 9000, duplicateKeys: 1, rejected: 1, writtenToDynamoDb: 9001 });
+    const stored = await items();
+    expect(stored.get('DP03#D-5')?.['数量']).toEqual({ N: '9999' });
+    expect(stored.get('DP03#D-4')?.['数量']).toEqual({ N: '4' });
+    const [runDir] = readdirSync(errors);
+    expect(readdirSync(join(errors, runDir as string)).sort()).toEqual(expect.arrayContaining(['logs.ndjson', 'rejects.ndjson', 'report.json']));
+
+    const clash = await run(path, '--error_prefix', errors, '--run_output', join(dir, 'elsewhere'));
+    expect(clash.code).toBe(2);
   });
 });

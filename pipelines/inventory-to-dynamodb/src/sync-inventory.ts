@@ -93,6 +93,9 @@ export async function syncInventory(config: InventoryConfig, ctx: RunContext, de
   const report: InventoryReport = { table, keyAttribute: keyNames.join('+'), itemsRead: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, duplicateKeys: 0, writtenToDynamoDb: 0, parquetRows: 0, parquetFiles: [], columnsOnlyInFile: [], columnsOnlyInTable: [] };
   const onlyInFile = new Set<string>();
   const onlyInTable = new Set<string>();
+  // Keys met so far in this file: a key that comes back in a later batch waits for the earlier
+  // write (so it is diffed against it and writes cannot reorder). One entry per distinct key.
+  const seen = new Set<string>();
   const rejectedBefore = ctx.rejects.count;
 
   const source = await openRows(objects, config.source, 'csv', { ctx, schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
@@ -116,12 +119,20 @@ export async function syncInventory(config: InventoryConfig, ctx: RunContext, de
         if (incoming.has(k)) report.duplicateKeys++;
         incoming.set(k, item);
       }
+      let repeats = 0;
+      for (const k of incoming.keys()) if (seen.has(k)) repeats++;
+      if (repeats > 0) {
+        report.duplicateKeys += repeats;
+        await dynamo.flush();
+      }
       const existing = await batchGetItems(client, table, [...incoming.values()].map(keyOnly), keyOf, { signal: ctx.signal });
       const writes: Item[] = [];
       for (const [k, item] of incoming) {
         const stored = existing.get(k);
         const change = diffItem(item, stored, BOOKKEEPING);
-        report[change]++;
+        // new / changed / unchanged count distinct keys against the table as it was before the run.
+        if (!seen.has(k)) report[change]++;
+        seen.add(k);
         if (stored) {
           for (const name of Object.keys(item)) if (!(name in stored) && !keyNames.includes(name)) onlyInFile.add(name);
           for (const name of Object.keys(stored)) if (!(name in item) && !BOOKKEEPING.has(name) && !keyNames.includes(name) && index(name) === -1) onlyInTable.add(name);
