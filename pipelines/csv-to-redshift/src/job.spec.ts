@@ -1,118 +1,46 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createObjectStore } from '@etl/object-store';
 import { runJob } from '@etl/runtime';
 import { PgliteWarehouse } from '@etl/warehouse';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll } from 'vitest';
+import { csvToRedshiftAcceptance } from './acceptance.contract.js';
 import { csvToRedshiftJob } from './job.js';
 
+/** The acceptance scenarios on the embedded defaults: local files and the PGlite warehouse under --local_dir. */
 const dir = mkdtempSync(join(tmpdir(), 'csv-to-redshift-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const localDir = join(dir, 'local');
+const stagingPrefix = join(dir, 'staging/');
+mkdirSync(join(dir, 'in'), { recursive: true });
 
 function capture(): Writable & { text: string } {
   const out = Object.assign(new Writable({ write: (chunk, _e, cb) => ((out.text += String(chunk)), cb()) }), { text: '' });
   return out;
 }
 
-async function run(...argv: string[]) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runJob(csvToRedshiftJob, { argv: [...argv, '--local_dir', localDir], env: {}, stdout, stderr, handleSignals: false });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-/** Opens the embedded warehouse the runs use (between runs: PGlite allows one process at a time). */
-async function query(sql: string) {
-  const warehouse = await PgliteWarehouse.open({ dataDir: join(localDir, 'warehouse'), objects: createObjectStore() });
-  try {
-    return (await warehouse.query(sql)).rows;
-  } finally {
-    await warehouse.close();
-  }
-}
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, 'in', name);
-  writeFileSync(path, content);
-  return path;
-}
-
-const longName = `Robert ${'x'.repeat(300)}`;
-const month = () => `${new Date().getUTCFullYear()}/${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
-
-describe('csv-to-redshift on the embedded warehouse', () => {
-  mkdirSync(join(dir, 'in'), { recursive: true });
-
-  it('creates the table, then evolves it and upserts: new columns, longer text, SMALLINT -> INTEGER, views kept', async () => {
-    const first = file('customers-1.csv', 'Customer ID,Name,Score,Balance\n1,Alice,10,1.50\n2,Bob,20,2.25\n3,Carol,30,3.00\n');
-    const one = await run('--source', first, '--target_table', 'public.customers', '--upsert_keys', 'customer_id');
-    expect(one.code).toBe(0);
-    expect(existsSync(first)).toBe(false);
-    expect(existsSync(join(dir, 'in', 'archive', month(), 'customers-1.csv'))).toBe(true);
-    await query('CREATE VIEW public.v_scores AS SELECT customer_id, score FROM public.customers');
-
-    const views = file('views.json', JSON.stringify([{ source_table: 'customers', view_name: 'v_customers', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT customer_id, name, tier FROM {schema_name}.{source_table}' }]));
-    const second = file('customers-2.csv', `Customer ID,Name,Score,Balance,Email,Tier\n2,${longName},21,2.25,b@x.io,bronze\n4,Dave,40000,4.00,d@x.io,gold\n1,Alice,11,1.50,a@x.io,silver\n1,Alice,12,1.75,a@x.io,silver\n`);
-    const two = await run('--source', second, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--view_config', views);
-    expect(two.code).toBe(0);
-
-    expect(await query('SELECT customer_id, name, score, balance::text, email, tier, file_name FROM public.customers ORDER BY customer_id')).toEqual([
-      [1, 'Alice', 12, '1.750000000000000000', 'a@x.io', 'silver', second],
-      [2, longName, 21, '2.250000000000000000', 'b@x.io', 'bronze', second],
-      [3, 'Carol', 30, '3.000000000000000000', null, null, first],
-      [4, 'Dave', 40000, '4.000000000000000000', 'd@x.io', 'gold', second],
-    ]);
-    expect(await query("SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'customers' AND column_name IN ('name', 'score') ORDER BY column_name")).toEqual([
-      ['name', 'character varying', longName.length + 10],
-      ['score', 'integer', null],
-    ]);
-    expect(await query('SELECT * FROM public.v_scores ORDER BY customer_id')).toEqual([[1, 12], [2, 21], [3, 30], [4, 40000]]);
-    expect(await query('SELECT customer_id, tier FROM public.v_customers ORDER BY customer_id')).toEqual([[1, 'silver'], [2, 'bronze'], [3, null], [4, 'gold']]);
-    expect(await query('SELECT source_filename, records_read, records_updated, records_inserted, records_rejected, status FROM public.job_sts ORDER BY run_start_ts')).toEqual([
-      [first, 3, 0, 3, 0, 'SUCCESS'],
-      [second, 4, 2, 1, 0, 'SUCCESS'],
-    ]);
-  });
-
-  it('fails a file whose key holds text where the table has numbers: FAILED audit, file in unprocessed/, table unchanged', async () => {
-    const bad = file('customers-3.csv', 'Customer ID,Name\nabc,Eve\n');
-    const result = await run('--source', bad, '--target_table', 'public.customers', '--upsert_keys', 'customer_id');
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('text cannot load into a numeric column');
-    expect(existsSync(join(dir, 'in', 'unprocessed', month(), 'customers-3.csv'))).toBe(true);
-    expect(await query('SELECT count(*)::int FROM public.customers')).toEqual([[4]]);
-    expect(await query("SELECT status, error_message LIKE '%customer_id%' FROM public.job_sts WHERE source_filename LIKE '%customers-3.csv'")).toEqual([['FAILED', true]]);
-  });
-
-  it('--dry_run prints the plan and changes nothing', async () => {
-    const next = file('customers-4.csv', 'Customer ID,Name,Region\n5,Frank,EU\n');
-    const before = await query('SELECT count(*)::int FROM public.job_sts');
-    const result = await run('--source', next, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--dry_run');
-    expect(result.code).toBe(0);
-    const plan = result.stdout.split('\n').filter((l) => l.includes('"step"')).map((l) => JSON.parse(l) as { step: number; sql: string; msg: string });
-    expect(result.stdout).toContain('dry run: the plan for');
-    expect(plan.map((p) => p.step)).toEqual(plan.map((_p, i) => i + 1));
-    expect(plan.map((p) => p.sql)).toContain('ALTER TABLE "public"."customers" ADD COLUMN "region" VARCHAR(256)');
-    expect(plan.some((p) => p.sql.startsWith('INSERT INTO "public"."customers"') && p.msg.includes('upsert'))).toBe(true);
-    expect(existsSync(next)).toBe(true);
-    expect(await query('SELECT count(*)::int FROM public.job_sts')).toEqual(before);
-    expect(await query("SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'region'")).toEqual([[0]]);
-    expect(readdirSync(join(localDir))).not.toContain('staging');
-  });
-
-  it('loads a Shift_JIS file with correct Japanese text and makes hostile header names safe (cut to the engine identifier limit: 63 bytes on PostgreSQL, 127 on Redshift)', async () => {
-    // 名前 (Shift_JIS 96BC 914F) and a value 株式会社テスト, with hostile column names around it.
-    const header = `"a""b",select,"x;y",${'long'.repeat(50)},dup,dup,`;
-    const sjis = Buffer.concat([Buffer.from(`id,${header}`), Buffer.from('96bc914f', 'hex'), Buffer.from('\n1,q,s,x,l,d1,d2,'), Buffer.from('8a948eae89ef8ed08365835883670a', 'hex')]);
-    const path = file('hostile.csv', sjis);
-    const result = await run('--source', path, '--target_table', 'public.hostile', '--upsert_keys', 'id', '--encoding', 'shift_jis');
-    expect(result.stdout.split("\n").filter((l) => l.includes("\"error\"") || l.includes("failed")).join("\n")).toBe("");
-    expect(result.code).toBe(0);
-    const columns = (await query("SELECT column_name FROM information_schema.columns WHERE table_name = 'hostile' ORDER BY ordinal_position")).map((r) => r[0]);
-    expect(columns.slice(0, 8)).toEqual(['id', 'a_b', 'select_', 'x_y', 'long'.repeat(50).slice(0, 63), 'dup', 'dup_2', '名前']);
-    expect(await query('SELECT "名前" FROM public.hostile')).toEqual([['株式会社テスト']]);
-  });
-});
+csvToRedshiftAcceptance('embedded defaults (local files, PGlite)', () => ({
+  objects: createObjectStore(),
+  stagingPrefix,
+  async run(...argv) {
+    const stdout = capture();
+    const code = await runJob(csvToRedshiftJob, { argv: [...argv, '--local_dir', localDir, '--staging_prefix', stagingPrefix], env: {}, stdout, stderr: capture(), handleSignals: false });
+    return { code, stdout: stdout.text };
+  },
+  // Opened between runs: PGlite allows one process at a time.
+  async query(sql) {
+    const warehouse = await PgliteWarehouse.open({ dataDir: join(localDir, 'warehouse'), objects: createObjectStore() });
+    try {
+      return (await warehouse.query(sql)).rows;
+    } finally {
+      await warehouse.close();
+    }
+  },
+  async put(name, content) {
+    const path = join(dir, 'in', name);
+    writeFileSync(path, content);
+    return path;
+  },
+}));

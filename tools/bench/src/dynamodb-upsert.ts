@@ -22,7 +22,7 @@ function option(name: string, fallback: string): string {
 }
 
 const count = Number(option('items', '100000'));
-const inFlight = Number(option('in-flight', '8'));
+const inFlight = Number(option('in-flight', '16'));
 const standIn = option('stand-in', 'dynamodb-local');
 const server = standIn === 'dynalite' ? await startEmbeddedDynamoDb({}) : await startDynamoDbLocal();
 const env = { AWS_REGION: LOCAL_CREDENTIALS.region, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey };

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { objectsUnder, type ObjectStore } from '@etl/object-store';
+import type { SqlValue } from '@etl/warehouse';
+
+/** Where the acceptance scenarios run: the embedded defaults, or the local AWS stack by endpoint. */
+export interface AcceptanceTarget {
+  /** Runs the job with `argv` plus the target's own arguments (warehouse, staging prefix, outputs). */
+  run(...argv: string[]): Promise<{ code: number; stdout: string }>;
+  /** Queries the warehouse the runs load into. */
+  query(sql: string): Promise<SqlValue[][]>;
+  /** Stores a source file; returns its path or `s3://` URI. */
+  put(name: string, content: string | Buffer): Promise<string>;
+  /** The store that holds the sources (archive/, unprocessed/) and the staging prefix. */
+  objects: ObjectStore;
+  /** The `--staging_prefix` the target passes. */
+  stagingPrefix: string;
+}
+
+const longName = `Robert ${'x'.repeat(300)}`;
+const month = () => `${new Date().getUTCFullYear()}/${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
+const moved = (source: string, folder: 'archive' | 'unprocessed') => `${source.slice(0, source.lastIndexOf('/') + 1)}${folder}/${month()}/${source.slice(source.lastIndexOf('/') + 1)}`;
+
+/** Issue #6's acceptance, run in order against one warehouse: each scenario builds on the table before. */
+export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTarget): void {
+  describe(`csv-to-redshift acceptance: ${name}`, () => {
+    const exists = async (uri: string) => (await target().objects.head(uri)) !== undefined;
+
+    it('creates the table, then evolves it and upserts: new columns, longer text, SMALLINT -> INTEGER, views kept', async () => {
+      const t = target();
+      const first = await t.put('customers-1.csv', 'Customer ID,Name,Score,Balance\n1,Alice,10,1.50\n2,Bob,20,2.25\n3,Carol,30,3.00\n');
+      const one = await t.run('--source', first, '--target_table', 'public.customers', '--upsert_keys', 'customer_id');
+      expect(one.code, one.stdout).toBe(0);
+      expect(await exists(first)).toBe(false);
+      expect(await exists(moved(first, 'archive'))).toBe(true);
+      await t.query('CREATE VIEW public.v_scores AS SELECT customer_id, score FROM public.customers');
+
+      const views = await t.put('views.json', JSON.stringify([{ source_table: 'customers', view_name: 'v_customers', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT customer_id, name, tier FROM {schema_name}.{source_table}' }]));
+      const second = await t.put('customers-2.csv', `Customer ID,Name,Score,Balance,Email,Tier\n2,${longName},21,2.25,b@x.io,bronze\n4,Dave,40000,4.00,d@x.io,gold\n1,Alice,11,1.50,a@x.io,silver\n1,Alice,12,1.75,a@x.io,silver\n`);
+      const two = await t.run('--source', second, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--view_config', views);
+      expect(two.code, two.stdout).toBe(0);
+
+      expect(await t.query('SELECT customer_id, name, score, balance::text, email, tier, file_name FROM public.customers ORDER BY customer_id')).toEqual([
+        [1, 'Alice', 12, '1.750000000000000000', 'a@x.io', 'silver', second],
+        [2, longName, 21, '2.250000000000000000', 'b@x.io', 'bronze', second],
+        [3, 'Carol', 30, '3.000000000000000000', null, null, first],
+        [4, 'Dave', 40000, '4.000000000000000000', 'd@x.io', 'gold', second],
+      ]);
+      expect(await t.query("SELECT column_name::text, data_type::text, character_maximum_length FROM information_schema.columns WHERE table_name = 'customers' AND column_name IN ('name', 'score') ORDER BY column_name")).toEqual([
+        ['name', 'character varying', longName.length + 10],
+        ['score', 'integer', null],
+      ]);
+      expect(await t.query('SELECT * FROM public.v_scores ORDER BY customer_id')).toEqual([[1, 12], [2, 21], [3, 30], [4, 40000]]);
+      expect(await t.query('SELECT customer_id, tier FROM public.v_customers ORDER BY customer_id')).toEqual([[1, 'silver'], [2, 'bronze'], [3, null], [4, 'gold']]);
+      expect(await t.query('SELECT source_filename, records_read, records_updated, records_inserted, records_rejected, status FROM public.job_sts ORDER BY run_start_ts')).toEqual([
+        [first, 3, 0, 3, 0, 'SUCCESS'],
+        [second, 4, 2, 1, 0, 'SUCCESS'],
+      ]);
+    });
+
+    it('fails a file whose key holds text where the table has numbers: FAILED audit, file in unprocessed/, table unchanged', async () => {
+      const t = target();
+      const before = await t.query('SELECT customer_id, name, score FROM public.customers ORDER BY customer_id');
+      const bad = await t.put('customers-3.csv', 'Customer ID,Name\nabc,Eve\n');
+      const result = await t.run('--source', bad, '--target_table', 'public.customers', '--upsert_keys', 'customer_id');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('text cannot load into a numeric column');
+      expect(await exists(moved(bad, 'unprocessed'))).toBe(true);
+      expect(await t.query('SELECT customer_id, name, score FROM public.customers ORDER BY customer_id')).toEqual(before);
+      expect(await t.query("SELECT status, error_message LIKE '%customer_id%' FROM public.job_sts WHERE source_filename LIKE '%customers-3.csv'")).toEqual([['FAILED', true]]);
+    });
+
+    it('--dry_run prints the plan and changes nothing', async () => {
+      const t = target();
+      const next = await t.put('customers-4.csv', 'Customer ID,Name,Region\n5,Frank,EU\n');
+      const before = await t.query('SELECT count(*)::int FROM public.job_sts');
+      const result = await t.run('--source', next, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--dry_run');
+      expect(result.code, result.stdout).toBe(0);
+      const plan = result.stdout.split('\n').filter((l) => l.includes('"step"')).map((l) => JSON.parse(l) as { step: number; sql: string; msg: string });
+      expect(result.stdout).toContain('dry run: the plan for');
+      expect(plan.map((p) => p.step)).toEqual(plan.map((_p, i) => i + 1));
+      expect(plan.map((p) => p.sql)).toContain('ALTER TABLE "public"."customers" ADD COLUMN "region" VARCHAR(256)');
+      expect(plan.some((p) => p.sql.startsWith('INSERT INTO "public"."customers"') && p.msg.includes('upsert'))).toBe(true);
+      expect(await exists(next)).toBe(true);
+      expect(await t.query('SELECT count(*)::int FROM public.job_sts')).toEqual(before);
+      expect(await t.query("SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'region'")).toEqual([[0]]);
+      expect(await objectsUnder(t.objects, t.stagingPrefix).catch(() => [])).toEqual([]);
+    });
+
+    it('loads a Shift_JIS file with correct Japanese text and makes hostile header names safe (cut to the engine identifier limit: 63 bytes on PostgreSQL, 127 on Redshift)', async () => {
+      const t = target();
+      // 名前 (Shift_JIS 96BC 914F) and a value 株式会社テスト, with hostile column names around it.
+      const header = `"a""b",select,"x;y",${'long'.repeat(50)},dup,dup,`;
+      const sjis = Buffer.concat([Buffer.from(`id,${header}`), Buffer.from('96bc914f', 'hex'), Buffer.from('\n1,q,s,x,l,d1,d2,'), Buffer.from('8a948eae89ef8ed08365835883670a', 'hex')]);
+      const path = await t.put('hostile.csv', sjis);
+      const result = await t.run('--source', path, '--target_table', 'public.hostile', '--upsert_keys', 'id', '--encoding', 'shift_jis');
+      expect(result.stdout.split('\n').filter((l) => l.includes('"error"') || l.includes('failed')).join('\n')).toBe('');
+      expect(result.code).toBe(0);
+      const columns = (await t.query("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'hostile' ORDER BY ordinal_position")).map((r) => r[0]);
+      expect(columns.slice(0, 8)).toEqual(['id', 'a_b', 'select_', 'x_y', 'long'.repeat(50).slice(0, 63), 'dup', 'dup_2', '名前']);
+      expect(await t.query('SELECT "名前" FROM public.hostile')).toEqual([['株式会社テスト']]);
+    });
+  });
+}
