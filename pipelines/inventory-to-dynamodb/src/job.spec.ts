@@ -105,6 +105,13 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const connection = await db.connect();
     const result = await connection.runAndReadAll(`SELECT count(*)::INT n, sum("数量")::BIGINT q, max("単価")::VARCHAR p, min("品名") FROM read_parquet('${join(parquetDir, '*.parquet')}') WHERE "倉庫コード" = 'OS02'`);
     expect(result.getRows()).toEqual([[2, 3n, '2.00', 'ナット～']]);
+    // The second run's file holds every valid row of its CSV, typed: INTEGER quantities, DECIMAL prices.
+    const typed = await connection.runAndReadAll(`SELECT "倉庫コード", "品番", "品名", "数量", "単価"::VARCHAR, typeof("数量"), typeof("単価") FROM read_parquet('${(two.report?.['parquetFiles'] as string[])[0]}') ORDER BY "倉庫コード", "品番"`);
+    const expected = [...changed, 'OS02,B-1,髙橋式,1,1.00', 'OS02,B-2,ナット～,2,2.00']
+      .map((line) => line.split(','))
+      .map(([w, code, name, qty, price]) => [w, code, name, Number(qty), price, 'INTEGER', 'DECIMAL(12,2)'])
+      .sort((a, b) => (`${a[0]}\0${a[1]}` < `${b[0]}\0${b[1]}` ? -1 : 1)); // byte order, as DuckDB sorts VARCHAR
+    expect(typed.getRows()).toEqual(expected);
     connection.closeSync();
   });
 
