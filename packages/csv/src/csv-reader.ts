@@ -27,9 +27,10 @@ export interface CsvReaderOptions extends CsvParserOptions {
   joinShortRows?: boolean;
   /**
    * The decoder in `reject` mode (`@etl/encoding` `decodeStream`): a record holding characters it
-   * replaced is an `ENCODING` reject naming the byte offset of the bad bytes.
+   * replaced is an `ENCODING` reject naming the byte offset of the bad bytes. Its `bytesDecoded` also
+   * counts the input bytes behind text chunks (the decoder may be a chunk ahead of the parser).
    */
-  decoded?: { readonly invalidOffsets: number[]; readonly encoding: string | undefined };
+  decoded?: { readonly invalidOffsets: number[]; readonly encoding: string | undefined; readonly bytesDecoded?: number };
 }
 
 /** Takes the offsets of the replacement characters in `fields` off the queue; the first, if any. */
@@ -59,6 +60,15 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
   let short: CsvRecord | undefined;
   if (columns && options.header === undefined) headerPending = true;
   if (columns) options.onColumns?.(columns);
+  let bytesCounted = 0;
+  /** Bytes behind a text chunk: the decoder's count when it has one, else the text's UTF-8 length. */
+  const decodedBytes = (text: string): number => {
+    const total = options.decoded?.bytesDecoded;
+    if (total === undefined) return Buffer.byteLength(text);
+    const delta = total - bytesCounted;
+    bytesCounted = total;
+    return delta;
+  };
 
   return new Transform({
     readableObjectMode: true,
@@ -67,7 +77,7 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
     decodeStrings: false,
     transform(chunk: Buffer | string, _encoding, callback) {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      metrics.bytesIn += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      metrics.bytesIn += typeof chunk !== 'string' ? chunk.length : decodedBytes(chunk);
       flushTo(this, (onRecord, onReject) => parser.push(text, onRecord, onReject), callback);
     },
     flush(callback) {

@@ -31,6 +31,8 @@ export interface DecodeTransform extends Transform {
   readonly invalidOffsets: number[];
   /** The encoding decoded from, once known. */
   readonly encoding: string | undefined;
+  /** Input bytes turned into text so far (for byte counters downstream, without re-encoding the text). */
+  readonly bytesDecoded: number;
 }
 
 export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): DecodeTransform {
@@ -117,6 +119,7 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Deco
   return Object.defineProperties(transform, {
     invalidOffsets: { value: invalidOffsets },
     encoding: { get: () => decoder?.encoding },
+    bytesDecoded: { get: () => offset },
   }) as DecodeTransform;
 }
 

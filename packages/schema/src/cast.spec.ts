@@ -82,3 +82,26 @@ describe('null markers and number formats (csvkit blanks.csv, test_locale.csv)',
     expect(castValue('1,7', field('decimal(4,2)'))).toMatchObject({ ok: false });
   });
 });
+
+describe('timestamp fast path', () => {
+  const ts = { name: 't', type: { kind: 'timestamp' as const, withZone: false }, nullable: true };
+  it('agrees with Date.parse on well-formed values and sends everything else to the general path', () => {
+    const wrong: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const ms = Date.UTC(1970 + (i % 200), (i * 7) % 12, 1 + ((i * 13) % 28), (i * 5) % 24, (i * 11) % 60, (i * 17) % 60, i % 1000);
+      const iso = new Date(ms).toISOString();
+      for (const text of [iso, iso.replace('T', ' ').replace('Z', ''), iso.slice(0, 19), `${iso.slice(0, 23)}456Z`]) {
+        const expected = BigInt(ms) * 1000n + (text.length > 24 ? 456n : 0n) - (text.length === 19 ? BigInt(ms % 1000) * 1000n : 0n);
+        const result = castValue(text, ts);
+        if (!result.ok || result.value !== expected) wrong.push(text);
+      }
+    }
+    expect(wrong).toEqual([]);
+    for (const bad of ['2026-11-0x 00:00:00', '202x-11-01 00:00:00', '2026-02-30 00:00:00', '2026-11-01 24:00:00', '2026-11-01 00:60:00', '2026-11-01 00:00:00.', '2026-11-01 00:00:00.12a']) {
+      expect(castValue(bad, ts).ok, bad).toBe(false);
+    }
+    expect(castValue('2024-02-29 23:59:59.5', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2024, 1, 29, 23, 59, 59, 500)) * 1000n });
+    expect(castValue('2026-11-01 00:00:00.1234560', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2026, 10, 1)) * 1000n + 123456n });
+    expect(castValue(' 2026-11-01 00:00:00 ', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2026, 10, 1)) * 1000n });
+  });
+});

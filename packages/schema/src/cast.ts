@@ -67,11 +67,54 @@ export function compileCaster(field: Field, options: CastOptions = {}): Caster {
     if (nulls) return (raw) => (raw === '' && emptyIsNull ? empty : nulls.has(raw.trim()) ? marked(raw) : raw);
     return (raw) => (raw === '' && emptyIsNull ? empty : raw);
   }
-  return (raw) => {
+  const general: Caster = (raw) => {
     const text = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
     if (text === '') return empty;
     return nulls?.has(text) ? marked(text) : convert(text);
   };
+  // Most values are in the plain form: take it first, skipping the trim and null checks. Not with
+  // null markers (a marker may look like a value) or locale number formats.
+  const fast = nulls || options.groupSeparator || options.decimalSeparator === ',' ? undefined : fastPath(type, options);
+  if (!fast) return general;
+  return (raw) => {
+    const value = fast(raw);
+    return value === undefined ? general(raw) : value;
+  };
+}
+
+/** A type's common plain form, or undefined for anything else (which the general path explains). */
+function fastPath(type: FieldType, options: CastOptions): ((raw: string) => Value | undefined) | undefined {
+  switch (type.kind) {
+    case 'smallint':
+    case 'int': {
+      const [min, max] = INT_RANGE[type.kind];
+      return (raw) => {
+        const n = raw.length;
+        if (n === 0 || n > 9) return undefined;
+        let value = 0;
+        for (let i = raw.charCodeAt(0) === 45 ? 1 : 0; i < n; i++) {
+          const c = raw.charCodeAt(i) - 48;
+          if (c < 0 || c > 9) return undefined;
+          value = value * 10 + c;
+        }
+        if (raw.charCodeAt(0) === 45) {
+          if (n === 1) return undefined;
+          value = 0 - value; // not -value: "-0" is 0, not -0
+        }
+        return value < min || value > max ? undefined : value;
+      };
+    }
+    case 'decimal':
+      return (raw) => fastDecimal(raw, type.precision, type.scale);
+    case 'double':
+      return plainNumber;
+    case 'boolean':
+      return (raw) => (raw === 'true' ? true : raw === 'false' ? false : undefined);
+    case 'timestamp':
+      return (options.timeZone ?? 'UTC') === 'UTC' ? fastUtcTimestamp : undefined;
+    default:
+      return undefined;
+  }
 }
 
 const NUMERIC = new Set<FieldType['kind']>(['smallint', 'int', 'bigint', 'decimal', 'double']);
@@ -264,59 +307,61 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
 }
 
 /**
- * The common shape `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]` read digit by digit; anything else (offsets,
- * short forms, slashes, invalid values) returns undefined and takes the general path.
+ * The common shape `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]` read digit by digit, every character read
+ * once; anything else (offsets, short forms, slashes, invalid values, spaces) returns undefined and
+ * takes the general path. Runs per value: no regex, no substring, one BigInt.
  */
 function fastUtcTimestamp(t: string): bigint | undefined {
   const n = t.length;
   if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
   const sep = t.charCodeAt(10);
   if (sep !== 32 && sep !== 84) return undefined;
-  const h = digits(t, 11, 2);
-  const mi = digits(t, 14, 2);
-  const s = digits(t, 17, 2);
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
-  const days = epochDayOf(t);
-  if (days === undefined) return undefined;
+  const y = digit(t, 0) * 1000 + digit(t, 1) * 100 + digit(t, 2) * 10 + digit(t, 3);
+  const mo = digit(t, 5) * 10 + digit(t, 6);
+  const d = digit(t, 8) * 10 + digit(t, 9);
+  const h = digit(t, 11) * 10 + digit(t, 12);
+  const mi = digit(t, 14) * 10 + digit(t, 15);
+  const s = digit(t, 17) * 10 + digit(t, 18);
+  // A non-digit reads as 100000 (see `digit`): whatever its place, the range checks below reject it.
+  if (y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  if (d > 28 && d > daysInMonth(y, mo)) return undefined;
   let i = 19;
   let micros = 0;
   if (i < n && (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44)) {
-    i++;
-    const start = i;
-    while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
-    const count = i - start;
-    if (count === 0 || count > 6) return undefined;
-    micros = digits(t, start, count) * 10 ** (6 - count);
+    const start = ++i;
+    for (; i < n && i < start + 6; i++) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      micros = micros * 10 + c;
+    }
+    if (i === start || (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57)) return undefined; // no digits, or more than 6
+    micros *= POWERS_OF_TEN[6 - (i - start)] as number;
   }
   if (i < n && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
   if (i !== n) return undefined;
-  const total = ((days * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
+  const total = ((epochDay(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
   return Number.isSafeInteger(total) ? BigInt(total) : undefined;
 }
 
-/** The last `YYYY-MM-DD` seen and its day number: timestamps in a file mostly share their date. */
-let cachedDate = '';
-let cachedDays = 0;
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
 
-function epochDayOf(t: string): number | undefined {
-  if (cachedDate !== '' && t.startsWith(cachedDate)) return cachedDays;
-  const y = digits(t, 0, 4);
-  const mo = digits(t, 5, 2);
-  const d = digits(t, 8, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
-  cachedDate = t.slice(0, 10);
-  cachedDays = daysFromCivil(y, mo, d);
-  return cachedDays;
+/** The digit at `i`, or 100000 for any other character: a sum of digits holding one fails every range check. */
+function digit(t: string, i: number): number {
+  const c = t.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : 100_000;
 }
 
-function digits(t: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = t.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    value = value * 10 + c;
+/** The last date seen and its day number: timestamps in a file mostly share their date. */
+let cachedDateKey = -1;
+let cachedDays = 0;
+
+function epochDay(y: number, mo: number, d: number): number {
+  const key = y * 10_000 + mo * 100 + d;
+  if (key !== cachedDateKey) {
+    cachedDateKey = key;
+    cachedDays = daysFromCivil(y, mo, d);
   }
-  return value;
+  return cachedDays;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
