@@ -86,13 +86,28 @@ export class CsvParser {
       this.linesToSkip--;
     }
 
+    const quoteCode = quote.charCodeAt(0);
     while (i < length) {
       switch (this.state) {
         case State.FieldStart: {
-          if (text[i] === quote) {
+          if (text.charCodeAt(i) === quoteCode) {
             this.state = State.Quoted;
             i++;
-          } else this.state = State.Unquoted;
+            break;
+          }
+          this.state = State.Unquoted;
+          // Fast path: a whole unquoted field in this chunk goes straight into the record, without
+          // `append`'s concatenation; the general case below handles the rest.
+          if (this.field !== '' || this.discarding) break;
+          if (nextDelimiter !== -1 && nextDelimiter < i) nextDelimiter = text.indexOf(delimiter, i);
+          if (nextNewline !== -1 && nextNewline < i) nextNewline = text.indexOf(nl, i);
+          if (nextDelimiter !== -1 && (nextDelimiter < nextNewline || nextNewline === -1)) {
+            if (this.recordChars + (nextDelimiter - i) > this.maxRecordChars) break; // `append` rejects it
+            this.recordChars += nextDelimiter - i;
+            this.fields.push(text.slice(i, nextDelimiter));
+            i = nextDelimiter + 1;
+            this.state = State.FieldStart;
+          }
           break;
         }
         case State.Unquoted: {
