@@ -92,15 +92,22 @@ function littleEndianBytes(values: Int32Array | BigInt64Array | Float64Array, fr
   return new Uint8Array(values.buffer, values.byteOffset + from * width, (to - from) * width);
 }
 
+// Statistics live until the footer is written, so each is a small copy of its own: a view into
+// Node's shared 8 KiB allocation pool (`Buffer.allocUnsafe`) would keep that whole slab alive for
+// every row group of the file.
+const scratch = new DataView(new ArrayBuffer(8));
+const scratchBytes = new Uint8Array(scratch.buffer);
 const le32 = (v: number) => {
-  const b = Buffer.allocUnsafe(4);
-  b.writeInt32LE(v);
-  return b;
+  scratch.setInt32(0, v, true);
+  return scratchBytes.slice(0, 4);
 };
 const le64 = (v: bigint) => {
-  const b = Buffer.allocUnsafe(8);
-  b.writeBigInt64LE(v);
-  return b;
+  scratch.setBigInt64(0, v, true);
+  return scratchBytes.slice(0, 8);
+};
+const leDouble = (v: number) => {
+  scratch.setFloat64(0, v, true);
+  return scratchBytes.slice(0, 8);
 };
 
 class Int32Buffer extends ColumnBuffer {
@@ -224,12 +231,7 @@ class DoubleBuffer extends ColumnBuffer {
     }
     if (!seen) return {};
     // The format asks for -0 as min and +0 as max when a bound is zero.
-    const b = (v: number) => {
-      const buf = Buffer.allocUnsafe(8);
-      buf.writeDoubleLE(v);
-      return buf;
-    };
-    return { min: b(min === 0 ? -0 : min), max: b(max === 0 ? 0 : max) };
+    return { min: leDouble(min === 0 ? -0 : min), max: leDouble(max === 0 ? 0 : max) };
   }
 }
 
