@@ -5,4 +5,4 @@ export type { RandomAccessFile } from './read/random-access.js';
 export { bytesFile } from './read/random-access.js';
 export type { ColumnStatistics, RowGroupInfo, RowGroupPredicate, ParquetRow, ReadOptions } from './read/parquet-file.js';
 export { ParquetFile, ParquetReadError, maxAfter } from './read/parquet-file.js';
-export { decimalText, civilDate } from './read/values.js';
+export { decimalText } from './read/values.js';

@@ -13,3 +13,4 @@ export { inferSchema } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
 export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, isoMicros } from './mappings.js';
 export { metadataStage, METADATA_FIELDS } from './metadata-stage.js';
+export { civilDate, daysFromCivil, daysInMonth } from './calendar.js';

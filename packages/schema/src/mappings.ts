@@ -1,3 +1,4 @@
+import { civilDate } from './calendar.js';
 import type { Value } from './cast.js';
 import type { Field, FieldType } from './types.js';
 
@@ -137,21 +138,7 @@ function microsText(micros: bigint, sep: string, suffix: string): string {
   const h = Math.floor(inDay / 3600);
   const mi = Math.floor((inDay % 3600) / 60);
   const sec = inDay % 60;
-  return `${dayText(day)}${sep}${h < 10 ? '0' : ''}${h}:${mi < 10 ? '0' : ''}${mi}:${sec < 10 ? '0' : ''}${sec}.${String(fraction).padStart(6, '0')}${suffix}`;
-}
-
-/** `YYYY-MM-DD` of a day number since 1970-01-01 (Howard Hinnant's civil_from_days; years 0-9999). */
-function dayText(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  return `${civilDate(day)}${sep}${h < 10 ? '0' : ''}${h}:${mi < 10 ? '0' : ''}${mi}:${sec < 10 ? '0' : ''}${sec}.${String(fraction).padStart(6, '0')}${suffix}`;
 }
 
 function bigMicrosText(micros: bigint, sep: string, suffix: string): string {

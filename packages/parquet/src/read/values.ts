@@ -4,6 +4,7 @@
  * bigint microseconds (millis widened, nanos floored); INT64 as bigint; strings as strings; byte
  * arrays without a string annotation as `Uint8Array`.
  */
+import { civilDate } from '@etl/schema';
 
 /** The unscaled integer -> exact decimal text (`-1234`, scale 2 -> `-12.34`). */
 export function decimalText(unscaled: bigint, scale: number): string {
@@ -18,21 +19,6 @@ export function bigEndianSigned(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return bytes.length > 0 && (bytes[0] as number) & 0x80 ? v - (1n << BigInt(bytes.length * 8)) : v;
-}
-
-/** Days since the epoch -> `YYYY-MM-DD` (Hinnant's civil_from_days; years outside 0..9999 signed). */
-export function civilDate(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const year = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : (y < 0 ? '-' : '+') + String(Math.abs(y)).padStart(6, '0');
-  return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 const floorDiv = (a: bigint, b: bigint): bigint => {
