@@ -3,7 +3,7 @@ import { csvReader, type CsvRecord } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
 import { castRecord, parseType, planColumns, type CastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
-import { castOptionsOf, type RowSource, type SourceOptions } from './row-source.js';
+import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
 
 /**
@@ -26,21 +26,15 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
   const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
-  let rowsRead = 0;
-  let bytesRead = 0;
   let columns: string[] | undefined;
   let plan: CastPlan | undefined;
 
-  return {
+  const source: CountingRowSource = {
     schema,
-    get rowsRead() {
-      return rowsRead;
-    },
-    get bytesRead() {
-      return bytesRead;
-    },
+    rowsRead: 0,
+    bytesRead: 0,
     async *batches() {
-      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (source.bytesRead += n) });
       const reader = csvReader(ctx, {
         delimiter,
         quote: sniffed.quote,
@@ -68,10 +62,11 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
         metrics.rowsIn += batch.length;
         metrics.rowsOut += rows.length;
         if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
-        rowsRead = readerMetrics.rowsIn - readBefore;
+        source.rowsRead = readerMetrics.rowsIn - readBefore;
         if (rows.length > 0) yield rows;
       }
-      rowsRead = readerMetrics.rowsIn - readBefore;
+      source.rowsRead = readerMetrics.rowsIn - readBefore;
     },
   };
+  return source;
 }

@@ -2,7 +2,7 @@ import { RecordError, writeRejects } from '@etl/core';
 import { ndjsonParser, type Located } from '@etl/json';
 import type { ObjectStore } from '@etl/object-store';
 import { CastFailure, compileCaster, parseType, type Caster, type Field, type Schema, type Value } from '@etl/schema';
-import { castOptionsOf, type RowSource, type SourceOptions } from './row-source.js';
+import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
 
 /** Lines looked at to infer a schema when none is given. */
@@ -19,23 +19,17 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
   const schema = options.schema ?? (await inferNdjsonSchema(store, uri, options));
   const casters: Caster[] = schema.fields.map((f) => compileCaster(f, castOptionsOf(options)));
   const metrics = ctx.counters.component('cast', 'stage');
-  let rowsRead = 0;
-  let bytesRead = 0;
-  return {
+  const source: CountingRowSource = {
     schema,
-    get rowsRead() {
-      return rowsRead;
-    },
-    get bytesRead() {
-      return bytesRead;
-    },
+    rowsRead: 0,
+    bytesRead: 0,
     async *batches() {
-      const { text, decoder } = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (source.bytesRead += n) });
       const parser = ndjsonParser(ctx, { file: uri });
       const parseRejectsBefore = ctx.counters.component('ndjson-parse', 'reader').rejected;
       text.on('error', (error: Error) => parser.destroy(error));
       for await (const batch of text.pipe(parser) as AsyncIterable<Located<unknown>[]>) {
-        rowsRead += batch.length;
+        source.rowsRead += batch.length;
         const rows: Value[][] = [];
         let rejects: RecordError[] | undefined;
         for (const { value, line } of batch) {
@@ -53,9 +47,10 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
         if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
         if (rows.length > 0) yield rows;
       }
-      rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected - parseRejectsBefore;
+      source.rowsRead += ctx.counters.component('ndjson-parse', 'reader').rejected - parseRejectsBefore;
     },
   };
+  return source;
 }
 
 /** Takes the offsets of the replacement characters in a parsed line off the decoder's queue; the first. */

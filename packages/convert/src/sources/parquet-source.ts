@@ -2,7 +2,7 @@ import { objectRandomAccess, type ObjectStore } from '@etl/object-store';
 import { ParquetFile, type ParquetRow } from '@etl/parquet';
 import type { Field, Value } from '@etl/schema';
 import { toJsonValue } from '../json-value.js';
-import type { RowSource, SourceOptions } from './row-source.js';
+import type { CountingRowSource, RowSource, SourceOptions } from './row-source.js';
 
 const utf8 = new TextDecoder();
 
@@ -18,26 +18,21 @@ function asValue(value: unknown, field: Field): Value {
 export async function parquetSource(store: ObjectStore, uri: string, options: SourceOptions & { columns?: readonly string[] }): Promise<RowSource> {
   const file = await ParquetFile.open(await objectRandomAccess(store, uri, { signal: options.ctx.signal }));
   const fields = options.columns ? options.columns.map((c) => file.schema.fields.find((f) => f.name === c) ?? missing(uri, c, file.schema.fields)) : file.schema.fields;
-  let rowsRead = 0;
-  let bytesRead = 0;
-  return {
+  const source: CountingRowSource = {
     schema: { fields },
-    get rowsRead() {
-      return rowsRead;
-    },
-    get bytesRead() {
-      return bytesRead;
-    },
+    rowsRead: 0,
+    bytesRead: 0,
     async *batches() {
       const names = fields.map((f) => f.name);
       for (const group of file.rowGroups) {
         const rows: ParquetRow[] = await file.readRowGroup(group.index, { columns: names });
-        rowsRead += rows.length;
-        bytesRead += group.compressedBytes;
+        source.rowsRead += rows.length;
+        source.bytesRead += group.compressedBytes;
         yield rows.map((row) => fields.map((f) => asValue(row[f.name], f)));
       }
     },
   };
+  return source;
 }
 
 function missing(uri: string, column: string, fields: readonly Field[]): never {

@@ -11,6 +11,9 @@ export interface RowSource {
   readonly bytesRead: number;
 }
 
+/** What a source builds and updates as it reads: its counters are plain fields. */
+export type CountingRowSource = { -readonly [K in keyof RowSource]: RowSource[K] };
+
 export interface SourceOptions {
   ctx: RunContext;
   /** The columns and their types; CSV and NDJSON infer one from the first MiB when absent. */
