@@ -74,6 +74,15 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   });
   let rowsWritten = 0;
   async function* encoded(): AsyncGenerator<Uint8Array> {
+    // Column batches go straight into a columnar writer when nothing needs rows on the way.
+    if (source.columnBatches && encoder.appendColumns && !extra && !observe) {
+      for await (const batch of source.columnBatches()) {
+        rowsWritten += batch.length;
+        yield* encoder.appendColumns(batch);
+      }
+      yield* encoder.finish();
+      return;
+    }
     for await (const batch of source.batches()) {
       const parts: Uint8Array[] = [];
       for (const sourceRow of batch) {

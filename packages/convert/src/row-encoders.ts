@@ -1,6 +1,6 @@
 import { CsvFormatter } from '@etl/csv';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
-import { formatValue, type Field, type Schema, type Value } from '@etl/schema';
+import { formatValue, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 import type { FileFormat } from './file-format.js';
 import { toJsonValue } from './json-value.js';
 
@@ -8,6 +8,8 @@ import { toJsonValue } from './json-value.js';
 export interface RowEncoder {
   /** Bytes ready after this row (usually none: the returned array is then shared and empty). */
   appendRow(values: readonly Value[]): readonly Uint8Array[];
+  /** Columnar formats (Parquet) also take whole column batches. */
+  appendColumns?(batch: ColumnBatch): readonly Uint8Array[];
   finish(): readonly Uint8Array[];
 }
 

@@ -49,7 +49,7 @@ export function castStage(options: CastStageOptions): Stage<CsvRecord, Row> {
 export function castRecord(plan: CastPlan, record: readonly string[], line: number | undefined, file?: string): Value[] | RecordError {
   const { fields, casters, indexes } = plan;
   const values: Value[] = new Array(fields.length);
-  let problems: Array<{ field: Field; reason: string; raw: string }> | undefined;
+  let problems: CastProblem[] | undefined;
   for (let i = 0; i < fields.length; i++) {
     const index = indexes[i] as number;
     const raw = index === -1 ? '' : (record[index] ?? '');
@@ -57,8 +57,18 @@ export function castRecord(plan: CastPlan, record: readonly string[], line: numb
     if (value instanceof CastFailure) (problems ??= []).push({ field: fields[i] as Field, reason: value.reason, raw });
     else values[i] = value;
   }
-  if (!problems) return values;
-  const [first] = problems as [{ field: Field; reason: string; raw: string }];
+  return problems ? castProblem(problems, file, line) : values;
+}
+
+export interface CastProblem {
+  field: Field;
+  reason: string;
+  raw: string;
+}
+
+/** The reject of a record with bad fields: its line, the first bad column, every problem. */
+export function castProblem(problems: readonly CastProblem[], file: string | undefined, line: number | undefined): RecordError {
+  const [first] = problems as [CastProblem];
   return new RecordError({
     code: first.reason.endsWith('must not be empty') ? 'NULL_NOT_ALLOWED' : 'CAST',
     reason: problems.map((p) => `${p.field.name}: ${p.reason}`).join('; '),

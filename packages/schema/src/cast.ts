@@ -29,7 +29,7 @@ export interface CastOptions {
   groupSeparator?: string;
 }
 
-const INT_RANGE: Record<'smallint' | 'int', [number, number]> = { smallint: [-32768, 32767], int: [-2147483648, 2147483647] };
+export const INT_RANGE: Record<'smallint' | 'int', [number, number]> = { smallint: [-32768, 32767], int: [-2147483648, 2147483647] };
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
@@ -89,21 +89,7 @@ function fastPath(type: FieldType, options: CastOptions): ((raw: string) => Valu
     case 'smallint':
     case 'int': {
       const [min, max] = INT_RANGE[type.kind];
-      return (raw) => {
-        const n = raw.length;
-        if (n === 0 || n > 9) return undefined;
-        let value = 0;
-        for (let i = raw.charCodeAt(0) === 45 ? 1 : 0; i < n; i++) {
-          const c = raw.charCodeAt(i) - 48;
-          if (c < 0 || c > 9) return undefined;
-          value = value * 10 + c;
-        }
-        if (raw.charCodeAt(0) === 45) {
-          if (n === 1) return undefined;
-          value = 0 - value; // not -value: "-0" is 0, not -0
-        }
-        return value < min || value > max ? undefined : value;
-      };
+      return (raw) => plainInt(raw, min, max);
     }
     case 'decimal':
       return (raw) => fastDecimal(raw, type.precision, type.scale);
@@ -112,7 +98,11 @@ function fastPath(type: FieldType, options: CastOptions): ((raw: string) => Valu
     case 'boolean':
       return (raw) => (raw === 'true' ? true : raw === 'false' ? false : undefined);
     case 'timestamp':
-      return (options.timeZone ?? 'UTC') === 'UTC' ? fastUtcTimestamp : undefined;
+      if ((options.timeZone ?? 'UTC') !== 'UTC') return undefined;
+      return (raw) => {
+        const micros = plainUtcMicros(raw);
+        return micros === undefined ? undefined : BigInt(micros);
+      };
     default:
       return undefined;
   }
@@ -178,11 +168,31 @@ function converter(type: FieldType, options: CastOptions): (text: string) => Val
 const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
+ * `[-]digits` within `min..max`, read without a regex or allocation; else undefined. At most
+ * `maxLength` characters (9 keeps every int32 exact; up to 15 stays a safe integer).
+ */
+export function plainInt(raw: string, min: number, max: number, maxLength = 9): number | undefined {
+  const n = raw.length;
+  if (n === 0 || n > maxLength) return undefined;
+  let value = 0;
+  for (let i = raw.charCodeAt(0) === 45 ? 1 : 0; i < n; i++) {
+    const c = raw.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
+  }
+  if (raw.charCodeAt(0) === 45) {
+    if (n === 1) return undefined;
+    value = 0 - value; // not -value: "-0" is 0, not -0
+  }
+  return value < min || value > max ? undefined : value;
+}
+
+/**
  * `Number(text)` when the text is plainly decimal (starts with a digit, a sign or a point, ends with a
  * digit, no hex/binary/octal prefix); else undefined and the regex decides. `Number` alone would take
  * `0x1f`, `Infinity` and surrounding spaces.
  */
-function plainNumber(text: string): number | undefined {
+export function plainNumber(text: string): number | undefined {
   const first = text.charCodeAt(0);
   const last = text.charCodeAt(text.length - 1);
   if (last < 48 || last > 57) return undefined;
@@ -203,14 +213,14 @@ function castIntFast(text: string, kind: 'smallint' | 'int'): number | CastFailu
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return new CastFailure(`not a whole number: "${text}"`);
   }
-  const value = Number(text);
+  const value = Number(text) + 0; // + 0: "-0" is the integer 0, not the float -0
   const [min, max] = INT_RANGE[kind];
   return value < min || value > max ? new CastFailure(`${text} is out of range for ${kind} (${min} to ${max})`) : value;
 }
 
 function castInt(text: string, kind: 'smallint' | 'int'): number | CastFailure {
   if (!/^[+-]?\d+$/.test(text)) return new CastFailure(`not a whole number: "${text}"`);
-  const value = Number(text);
+  const value = Number(text) + 0; // + 0: "-0" is the integer 0, not the float -0
   const [min, max] = INT_RANGE[kind];
   return value < min || value > max ? new CastFailure(`${text} is out of range for ${kind} (${min} to ${max})`) : value;
 }
@@ -282,8 +292,8 @@ const TIMESTAMP = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?:
  * Calendar arithmetic instead of `Date` objects, and one BigInt conversion: this runs per value.
  */
 function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
-  const fast = timeZone === 'UTC' ? fastUtcTimestamp(text) : undefined;
-  if (fast !== undefined) return fast;
+  const fast = timeZone === 'UTC' ? plainUtcMicros(text) : undefined;
+  if (fast !== undefined) return BigInt(fast);
   const match = TIMESTAMP.exec(text);
   if (!match) return new CastFailure(`not a timestamp (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]): "${text}"`);
   const y = +(match[1] as string);
@@ -310,9 +320,10 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
 /**
  * The common shape `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]` read digit by digit, every character read
  * once; anything else (offsets, short forms, slashes, invalid values, spaces) returns undefined and
- * takes the general path. Runs per value: no regex, no substring, one BigInt.
+ * takes the general path. Runs per value: no regex, no substring, no BigInt (microseconds as a safe
+ * integer: within ±285 years of 1970, else undefined too).
  */
-function fastUtcTimestamp(t: string): bigint | undefined {
+export function plainUtcMicros(t: string): number | undefined {
   const n = t.length;
   if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
   const sep = t.charCodeAt(10);
@@ -341,7 +352,7 @@ function fastUtcTimestamp(t: string): bigint | undefined {
   if (i < n && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
   if (i !== n) return undefined;
   const total = ((epochDay(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
-  return Number.isSafeInteger(total) ? BigInt(total) : undefined;
+  return Number.isSafeInteger(total) ? total : undefined;
 }
 
 const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];

@@ -14,3 +14,7 @@ export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappi
 export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, isoMicros } from './mappings.js';
 export { metadataStage, METADATA_FIELDS } from './metadata-stage.js';
 export { civilDate, daysFromCivil, daysInMonth } from './calendar.js';
+export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-batch.js';
+export { allocateColumn, columnLayout, columnsOf, decimalText, rowsOf, setInt64, setValue, valueAt } from './column-batch.js';
+export type { ColumnCastPlan, ColumnWriter, RecordLike } from './cast-columns.js';
+export { castColumns, columnCastPlan } from './cast-columns.js';

@@ -1,7 +1,7 @@
 import { RecordError, writeRejects } from '@etl/core';
 import { csvReader, type CsvRecord } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
-import { castRecord, parseType, planColumns, type CastPlan, type Schema, type Value } from '@etl/schema';
+import { castColumns, castRecord, columnCastPlan, parseType, planColumns, type CastPlan, type ColumnCastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
 import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
@@ -26,46 +26,68 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
   const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
+  const cast = castOptionsOf(options);
   let columns: string[] | undefined;
   let plan: CastPlan | undefined;
+
+  /** The file's records in batches, as parsed; counts what was read. */
+  async function* records(): AsyncGenerator<{ records: CsvRecord[]; plan: CastPlan }> {
+    const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (source.bytesRead += n) });
+    const reader = csvReader(ctx, {
+      delimiter,
+      quote: sniffed.quote,
+      file: uri,
+      header: sniffed.header,
+      ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+      ...(options.joinShortRows ? { joinShortRows: true } : {}),
+      ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
+      onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
+      decoded: decoder,
+    });
+    text.on('error', (error: Error) => reader.destroy(error));
+    const readerMetrics = ctx.counters.component('csv-parse', 'reader');
+    // The run's counters add up over every file it reads: count this file from here.
+    const readBefore = readerMetrics.rowsIn;
+    for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
+      plan ??= planColumns(schema, columns ?? [], uri, cast);
+      yield { records: batch, plan };
+      source.rowsRead = readerMetrics.rowsIn - readBefore;
+    }
+    source.rowsRead = readerMetrics.rowsIn - readBefore;
+  }
+
+  /** Counts a cast batch and routes its rejects. */
+  async function counted(read: number, kept: number, rejects: RecordError[]): Promise<void> {
+    metrics.rowsIn += read;
+    metrics.rowsOut += kept;
+    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', rejects);
+  }
 
   const source: CountingRowSource = {
     schema,
     rowsRead: 0,
     bytesRead: 0,
     async *batches() {
-      const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (source.bytesRead += n) });
-      const reader = csvReader(ctx, {
-        delimiter,
-        quote: sniffed.quote,
-        file: uri,
-        header: sniffed.header,
-        ...(options.skipLines ? { skipLines: options.skipLines } : {}),
-        ...(options.joinShortRows ? { joinShortRows: true } : {}),
-        ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
-        onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
-        decoded: decoder,
-      });
-      text.on('error', (error: Error) => reader.destroy(error));
-      const readerMetrics = ctx.counters.component('csv-parse', 'reader');
-      // The run's counters add up over every file it reads: count this file from here.
-      const readBefore = readerMetrics.rowsIn;
-      for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
-        plan ??= planColumns(schema, columns ?? [], uri, castOptionsOf(options));
+      for await (const { records: batch, plan } of records()) {
         const rows: Value[][] = [];
-        let rejects: RecordError[] | undefined;
+        const rejects: RecordError[] = [];
         for (const record of batch) {
           const values = castRecord(plan, record.fields, record.line, uri);
-          if (values instanceof RecordError) (rejects ??= []).push(values);
+          if (values instanceof RecordError) rejects.push(values);
           else rows.push(values);
         }
-        metrics.rowsIn += batch.length;
-        metrics.rowsOut += rows.length;
-        if (rejects) await writeRejects(ctx, metrics, 'cast', rejects);
-        source.rowsRead = readerMetrics.rowsIn - readBefore;
+        await counted(batch.length, rows.length, rejects);
         if (rows.length > 0) yield rows;
       }
-      source.rowsRead = readerMetrics.rowsIn - readBefore;
+    },
+    async *columnBatches() {
+      let columnPlan: ColumnCastPlan | undefined;
+      for await (const { records: batch, plan } of records()) {
+        columnPlan ??= columnCastPlan(plan, cast);
+        const { batch: columns, rejects } = castColumns(columnPlan, batch, uri);
+        await counted(batch.length, columns.length, rejects);
+        if (columns.length > 0) yield columns;
+      }
     },
   };
   return source;

@@ -1,11 +1,16 @@
 import type { RunContext } from '@etl/core';
-import type { CastOptions, InferOptions, Schema, Value } from '@etl/schema';
+import type { CastOptions, ColumnBatch, InferOptions, Schema, Value } from '@etl/schema';
 
 /** Typed rows from a file, in batches, with the schema they follow. */
 export interface RowSource {
   readonly schema: Schema;
   /** Batches of rows, values in schema order. Bad records went to `ctx.rejects` on the way. */
   batches(): AsyncGenerator<Value[][]>;
+  /**
+   * The same rows as typed column batches, for columnar writers (no row arrays, no BigInt per
+   * timestamp, no string per decimal). Offered by sources that cast text (CSV); read once, either way.
+   */
+  columnBatches?(): AsyncGenerator<ColumnBatch>;
   /** Records read from the file (good and rejected), known once `batches` is done. */
   readonly rowsRead: number;
   readonly bytesRead: number;

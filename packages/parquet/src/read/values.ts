@@ -6,13 +6,7 @@
  */
 import { civilDate } from '@etl/schema';
 
-/** The unscaled integer -> exact decimal text (`-1234`, scale 2 -> `-12.34`). */
-export function decimalText(unscaled: bigint, scale: number): string {
-  if (scale === 0) return unscaled.toString();
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-}
+export { decimalText } from '@etl/schema';
 
 /** Big-endian two's complement bytes -> bigint (FIXED_LEN_BYTE_ARRAY and BYTE_ARRAY decimals). */
 export function bigEndianSigned(bytes: Uint8Array): bigint {

@@ -1,4 +1,4 @@
-import type { Value } from '@etl/schema';
+import { valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
 import { ByteWriter } from '../thrift/compact-writer.js';
 import { decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
 import type { ChunkStatistics, ColumnSpec } from './format.js';
@@ -29,6 +29,35 @@ export abstract class ColumnBuffer {
     this.defs[this.rows++] = 1;
     this.push(value);
     this.count++;
+  }
+
+  /**
+   * Appends rows `from..to` of a column batch (`@etl/schema`'s `ColumnBatch`, same type as this
+   * column). Typed buffers copy the batch's values as they are; the others take them one by one.
+   */
+  appendColumn(column: Column, from: number, to: number): void {
+    const valid = column.valid;
+    const n = to - from;
+    if (this.rows + n > this.defs.length) this.defs = grow(this.defs, Math.max(this.rows * 2, this.rows + n));
+    let nonNull = 0;
+    for (let i = from; i < to; i++) nonNull += valid[i] as number;
+    if (nonNull < n && !this.column.nullable) throw new TypeError(`column ${this.column.name} is NOT NULL but got null`);
+    this.defs.set(valid.subarray(from, to), this.rows);
+    this.rows += n;
+    if (this.copyValues(column.data, valid, from, to, nonNull)) {
+      this.count += nonNull;
+      return;
+    }
+    for (let i = from; i < to; i++) {
+      if (valid[i] === 0) continue;
+      this.push(valueAt(column, i) as Exclude<Value, null>);
+      this.count++;
+    }
+  }
+
+  /** Copies the non-null values of rows `from..to` after the held ones; false when the layout is not this buffer's. */
+  protected copyValues(_data: ColumnData, _valid: Uint8Array, _from: number, _to: number, _nonNull: number): boolean {
+    return false;
   }
 
   get definitionLevels(): Uint8Array {
@@ -80,6 +109,15 @@ function grow<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(
   return next;
 }
 
+/** Copies the valid entries of `src[from..to]` to `dst` from `at`: one block copy when none is null. */
+function copyValid<T extends Int32Array | Float64Array | Uint8Array>(dst: T, at: number, src: T, valid: Uint8Array, from: number, to: number, nonNull: number): void {
+  if (nonNull === to - from) {
+    dst.set(src.subarray(from, to) as never, at);
+    return;
+  }
+  for (let i = from; i < to; i++) if (valid[i] === 1) dst[at++] = src[i] as number;
+}
+
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
@@ -129,6 +167,13 @@ class Int32Buffer extends ColumnBuffer {
     this.values[this.count] = this.convert(value);
     this.bytes += 4;
   }
+  protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number, nonNull: number): boolean {
+    if (data.layout !== 'int32') return false;
+    if (this.count + nonNull > this.values.length) this.values = grow(this.values, Math.max(this.count * 2, this.count + nonNull));
+    copyValid(this.values, this.count, data.values, valid, from, to, nonNull);
+    this.bytes += 4 * nonNull;
+    return true;
+  }
   plain(out: ByteWriter, from: number, to: number): void {
     out.bytes(littleEndianBytes(this.values, from, to));
   }
@@ -172,6 +217,24 @@ class Int64Buffer extends ColumnBuffer {
     this.values[this.count] = this.convert(value);
     this.bytes += 8;
   }
+  /** Copied as pairs of 32-bit words: reading a BigInt64Array element would allocate a BigInt. */
+  protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number, nonNull: number): boolean {
+    if (data.layout !== 'int64') return false;
+    if (this.count + nonNull > this.values.length) this.values = grow(this.values, Math.max(this.count * 2, this.count + nonNull));
+    const dst = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2);
+    const src = data.halves;
+    if (nonNull === to - from) dst.set(src.subarray(2 * from, 2 * to), 2 * this.count);
+    else {
+      let at = 2 * this.count;
+      for (let i = from; i < to; i++) {
+        if (valid[i] === 0) continue;
+        dst[at++] = src[2 * i] as number;
+        dst[at++] = src[2 * i + 1] as number;
+      }
+    }
+    this.bytes += 8 * nonNull;
+    return true;
+  }
   plain(out: ByteWriter, from: number, to: number): void {
     out.bytes(littleEndianBytes(this.values, from, to));
   }
@@ -204,6 +267,13 @@ class DoubleBuffer extends ColumnBuffer {
     if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
     this.values[this.count] = value as number;
     this.bytes += 8;
+  }
+  protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number, nonNull: number): boolean {
+    if (data.layout !== 'float64') return false;
+    if (this.count + nonNull > this.values.length) this.values = grow(this.values, Math.max(this.count * 2, this.count + nonNull));
+    copyValid(this.values, this.count, data.values, valid, from, to, nonNull);
+    this.bytes += 8 * nonNull;
+    return true;
   }
   plain(out: ByteWriter, from: number, to: number): void {
     out.bytes(littleEndianBytes(this.values, from, to));
@@ -242,6 +312,13 @@ class BooleanBuffer extends ColumnBuffer {
     if (this.count === this.values.length) this.values = grow(this.values, this.count * 2);
     this.values[this.count] = value ? 1 : 0;
     this.bytes += 0.125;
+  }
+  protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number, nonNull: number): boolean {
+    if (data.layout !== 'boolean') return false;
+    if (this.count + nonNull > this.values.length) this.values = grow(this.values, Math.max(this.count * 2, this.count + nonNull));
+    copyValid(this.values, this.count, data.values, valid, from, to, nonNull);
+    this.bytes += 0.125 * nonNull;
+    return true;
   }
   plain(out: ByteWriter, from: number, to: number): void {
     let acc = 0;

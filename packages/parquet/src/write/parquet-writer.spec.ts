@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseType, type Schema, type Value } from '@etl/schema';
+import { columnsOf, parseType, type Schema, type Value } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { bytesFile, maxAfter, ParquetFile, ParquetWriter, type ParquetWriterOptions } from '../index.js';
 
@@ -126,6 +126,23 @@ describe('ParquetWriter', () => {
       expect(Object.keys(batch.rows[0] ?? {})).toEqual(['id', 'updated_at']);
     }
     expect(read).toEqual([3, 4]);
+  });
+
+  it('writes the same bytes from column batches as from rows, across row-group and slice edges', () => {
+    const options = { rowGroupRows: 2048, pageBytes: 4096 };
+    const writer = new ParquetWriter(schema, options);
+    const parts: Uint8Array[] = [];
+    for (let from = 0; from < 5000; from += 1500) {
+      const rows = Array.from({ length: Math.min(1500, 5000 - from) }, (_, i) => row(from + i));
+      parts.push(...writer.appendColumns(columnsOf(schema.fields, rows)));
+    }
+    parts.push(...writer.finish());
+    expect(Buffer.concat(parts).equals(write(5000, options))).toBe(true);
+  });
+
+  it('refuses a column batch of another schema, naming the column', () => {
+    const other = { fields: [...schema.fields.slice(0, 2), field('price', 'decimal(12,4)'), ...schema.fields.slice(3)] };
+    expect(() => new ParquetWriter(schema).appendColumns(columnsOf(other.fields, [row(1)]))).toThrow('batch column price (decimal(12,4)) does not match column price of the file');
   });
 
   it('writes a valid file with no rows', async () => {

@@ -1,4 +1,4 @@
-import type { Schema, Value } from '@etl/schema';
+import type { ColumnBatch, Schema, Value } from '@etl/schema';
 import { formatType, parquetType } from '@etl/schema';
 import { columnBuffer, type ColumnBuffer } from './column-buffer.js';
 import { compressorFor } from './compression.js';
@@ -24,6 +24,8 @@ export interface ParquetWriterOptions {
 }
 
 const MAGIC = Buffer.from('PAR1', 'ascii');
+/** `appendColumns` takes a batch in slices of at most this many rows, checking the row-group bounds after each. */
+const SLICE_ROWS = 1024;
 /** What most `appendRow` calls return: shared, so a row costs no allocation here. */
 const NOTHING: readonly Uint8Array[] = Object.freeze([]);
 export const CREATED_BY = 'etl-parquet version 0.1.0';
@@ -93,6 +95,34 @@ export class ParquetWriter {
     }
     const rows = (buffers[0] as ColumnBuffer).rows;
     return rows >= this.rowGroupRows || bytes >= this.rowGroupBytes ? this.flushRowGroup() : NOTHING;
+  }
+
+  /**
+   * Adds a batch of rows held column by column (a `ColumnBatch` of this writer's schema): typed
+   * values are copied as they are, with no value-by-value conversion. Returns the file bytes of the
+   * row groups it closed. A row group may pass `rowGroupBytes` by up to one slice (1,024 rows).
+   */
+  appendColumns(batch: ColumnBatch): readonly Uint8Array[] {
+    if (this.finished) throw new Error('appendColumns after finish');
+    const buffers = this.buffers;
+    if (batch.columns.length !== buffers.length) throw new TypeError(`a batch of ${batch.columns.length} columns for a schema of ${buffers.length}`);
+    batch.columns.forEach((c, i) => {
+      const spec = this.columns[i] as ColumnSpec;
+      if (c.field.name !== spec.name || JSON.stringify(parquetType(c.field.type)) !== JSON.stringify(spec.type)) throw new TypeError(`batch column ${c.field.name} (${formatType(c.field.type)}) does not match column ${spec.name} of the file`);
+    });
+    let out: Uint8Array[] | undefined;
+    for (let from = 0; from < batch.length; ) {
+      const to = Math.min(batch.length, from + SLICE_ROWS, from + this.rowGroupRows - (buffers[0] as ColumnBuffer).rows);
+      let bytes = 0;
+      for (let i = 0; i < buffers.length; i++) {
+        const buffer = buffers[i] as ColumnBuffer;
+        buffer.appendColumn(batch.columns[i] as ColumnBatch['columns'][number], from, to);
+        bytes += buffer.bytes;
+      }
+      from = to;
+      if ((buffers[0] as ColumnBuffer).rows >= this.rowGroupRows || bytes >= this.rowGroupBytes) (out ??= []).push(...this.flushRowGroup());
+    }
+    return out ?? NOTHING;
   }
 
   /** Closes the open row group (if it has rows) and returns its bytes. */

@@ -34,7 +34,9 @@ export async function runScenario(scenario: Scenario, input: string, output: str
       const ctx = context();
       const source = await openRows(createObjectStore(), input, 'csv', { ctx, schema: BENCH_SCHEMA });
       let rows = 0;
-      for await (const batch of source.batches()) rows += batch.length;
+      // The cast the Parquet path uses: straight into typed column batches.
+      if (!source.columnBatches) throw new Error('the CSV source offers no column batches');
+      for await (const batch of source.columnBatches()) rows += batch.length;
       if (ctx.rejects.count > 0) throw new Error(`${ctx.rejects.count} bench rows were rejected`);
       return done(rows, inputBytes, 0);
     }

@@ -1,0 +1,167 @@
+import { civilDate, daysFromCivil } from './calendar.js';
+import type { Value } from './cast.js';
+import type { Field, FieldType } from './types.js';
+
+/**
+ * A batch of rows held column by column in typed arrays, the way columnar writers (Parquet, Arrow)
+ * take them: no object per row, no BigInt per timestamp, no string per number. Layouts follow the
+ * Parquet physical types of `parquetType`, so a writer copies them as they are:
+ *
+ * - `int32`: smallint, int, date (days since 1970-01-01), decimal(p <= 9) as the unscaled integer
+ * - `int64`: bigint, timestamp (microseconds since the epoch, UTC), decimal(p <= 18) unscaled
+ * - `float64`: double; `boolean`: 0/1; `text`: string, json, and decimal(p > 18) as exact text
+ */
+export interface ColumnBatch {
+  /** Rows in the batch; arrays may be longer (only the first `length` entries are meaningful). */
+  length: number;
+  columns: Column[];
+}
+
+export interface Column {
+  field: Field;
+  /** 1 where the row has a value, 0 where it is null. */
+  valid: Uint8Array;
+  data: ColumnData;
+}
+
+export type ColumnData =
+  | { layout: 'int32'; values: Int32Array }
+  /** `halves` views the same memory as 32-bit words, so a safe-integer number is stored without a BigInt. */
+  | { layout: 'int64'; values: BigInt64Array; halves: Int32Array }
+  | { layout: 'float64'; values: Float64Array }
+  | { layout: 'boolean'; values: Uint8Array }
+  | { layout: 'text'; values: string[] };
+
+export type ColumnLayout = ColumnData['layout'];
+
+export function columnLayout(type: FieldType): ColumnLayout {
+  switch (type.kind) {
+    case 'smallint':
+    case 'int':
+    case 'date':
+      return 'int32';
+    case 'bigint':
+    case 'timestamp':
+      return 'int64';
+    case 'decimal':
+      return type.precision <= 9 ? 'int32' : type.precision <= 18 ? 'int64' : 'text';
+    case 'double':
+      return 'float64';
+    case 'boolean':
+      return 'boolean';
+    case 'string':
+    case 'json':
+      return 'text';
+  }
+}
+
+/** An empty column with room for `capacity` rows. */
+export function allocateColumn(field: Field, capacity: number): Column {
+  const valid = new Uint8Array(capacity);
+  switch (columnLayout(field.type)) {
+    case 'int32':
+      return { field, valid, data: { layout: 'int32', values: new Int32Array(capacity) } };
+    case 'int64': {
+      const values = new BigInt64Array(capacity);
+      return { field, valid, data: { layout: 'int64', values, halves: new Int32Array(values.buffer) } };
+    }
+    case 'float64':
+      return { field, valid, data: { layout: 'float64', values: new Float64Array(capacity) } };
+    case 'boolean':
+      return { field, valid, data: { layout: 'boolean', values: new Uint8Array(capacity) } };
+    case 'text':
+      return { field, valid, data: { layout: 'text', values: new Array<string>(capacity) } };
+  }
+}
+
+const TWO_32 = 4294967296;
+
+/** Stores a safe integer in slot `row` of an int64 column as two little-endian 32-bit words. */
+export function setInt64(halves: Int32Array, row: number, value: number): void {
+  const high = Math.floor(value / TWO_32);
+  halves[2 * row] = (value - high * TWO_32) | 0;
+  halves[2 * row + 1] = high;
+}
+
+/** The unscaled integer -> exact decimal text (`-1234`, scale 2 -> `-12.34`). */
+export function decimalText(unscaled: bigint | number, scale: number): string {
+  if (scale === 0) return unscaled.toString();
+  const negative = unscaled < 0;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** The value of `row` in the row form (`castRecord`'s values: bigint micros, decimal text, `YYYY-MM-DD`). */
+export function valueAt(column: Column, row: number): Value {
+  if (column.valid[row] === 0) return null;
+  const { data, field } = column;
+  const type = field.type;
+  switch (data.layout) {
+    case 'int32': {
+      const v = data.values[row] as number;
+      return type.kind === 'date' ? civilDate(v) : type.kind === 'decimal' ? decimalText(v, type.scale) : v;
+    }
+    case 'int64': {
+      const v = data.values[row] as bigint;
+      return type.kind === 'decimal' ? decimalText(v, type.scale) : v;
+    }
+    case 'float64':
+      return data.values[row] as number;
+    case 'boolean':
+      return data.values[row] === 1;
+    case 'text':
+      return data.values[row] as string;
+  }
+}
+
+/** Stores a value in the row form into slot `row` (the general path: BigInt and string parsing are fine here). */
+export function setValue(column: Column, row: number, value: Value): void {
+  if (value === null) {
+    column.valid[row] = 0;
+    return;
+  }
+  column.valid[row] = 1;
+  const { data, field } = column;
+  const type = field.type;
+  switch (data.layout) {
+    case 'int32':
+      data.values[row] = type.kind === 'date' ? epochDays(value as string) : type.kind === 'decimal' ? Number(unscaled(value as string)) : (value as number);
+      return;
+    case 'int64':
+      data.values[row] = type.kind === 'decimal' ? unscaled(value as string) : BigInt(value as bigint | number);
+      return;
+    case 'float64':
+      data.values[row] = value as number;
+      return;
+    case 'boolean':
+      data.values[row] = value === true ? 1 : 0;
+      return;
+    case 'text':
+      data.values[row] = value as string;
+      return;
+  }
+}
+
+/** A decimal's text scaled to its column (`-12.3400`) -> the unscaled integer. */
+function unscaled(text: string): bigint {
+  return BigInt(text.replace('.', ''));
+}
+
+/** `YYYY-MM-DD` -> days since 1970-01-01. */
+function epochDays(text: string): number {
+  return daysFromCivil(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
+}
+
+/** Rows of values in schema order -> one batch (for row sources feeding columnar writers, and tests). */
+export function columnsOf(fields: readonly Field[], rows: readonly (readonly Value[])[]): ColumnBatch {
+  const columns = fields.map((f) => allocateColumn(f, rows.length));
+  rows.forEach((values, r) => columns.forEach((c, i) => setValue(c, r, values[i] ?? null)));
+  return { length: rows.length, columns };
+}
+
+/** The batch as rows of values in schema order (for row-wise consumers). */
+export function rowsOf(batch: ColumnBatch): Value[][] {
+  const rows: Value[][] = new Array(batch.length);
+  for (let r = 0; r < batch.length; r++) rows[r] = batch.columns.map((c) => valueAt(c, r));
+  return rows;
+}
