@@ -117,6 +117,11 @@ export class ByteWriter {
     this.buffer = next;
   }
 
+  /** Bytes `from..to` written so far, decoded as UTF-8 into a new string of their own. */
+  utf8Text(from: number, to: number): string {
+    return this.buffer.toString('utf8', from, to);
+  }
+
   /** A 4-byte little-endian length and the string's UTF-8 bytes (Parquet PLAIN byte arrays). */
   lengthPrefixedUtf8(s: string): void {
     this.ensure(4 + s.length * 3);

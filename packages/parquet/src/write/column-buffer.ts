@@ -397,8 +397,11 @@ class StringBuffer extends ColumnBuffer {
     let index = map.get(s);
     if (index === undefined) {
       index = this.entries.length;
-      map.set(s, index);
-      this.entries.push(s);
+      // A copy, not `s`: a parser's string is usually a slice of a whole decoded chunk, and an entry
+      // lives until the row group is written, so each one would keep its chunk (~128 KiB) alive.
+      const entry = this.plainBytes.utf8Text(start + 4, this.plainBytes.length);
+      map.set(entry, index);
+      this.entries.push(entry);
       this.dictionaryBytes += this.plainBytes.length - start;
       if (this.dictionaryBytes > this.maxDictionaryBytes) return this.dropDictionary();
     }
