@@ -12,8 +12,11 @@ const JA = ['ハート', 'キャンドル', 'ホルダー', '白', '毛糸', '�
 
 export const BENCH_HEADER = 'invoice_no,stock_code,description,quantity,invoice_date,unit_price,customer_id,country,updated_at,is_gift,discount_rate,product_name_ja\n';
 
-/** Chunks of about 1 MiB of CSV text until `totalBytes` (UTF-8) have been produced. */
-export function* benchCsv(totalBytes: number, seed = 42): Generator<string> {
+/**
+ * Chunks of about `chunkChars` characters of CSV text until `totalBytes` (UTF-8) have been produced.
+ * The rows depend only on the seed; the chunking only on where the last chunk ends.
+ */
+export function* benchCsv(totalBytes: number, seed = 42, chunkChars = 512 * 1024): Generator<string> {
   const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
   let produced = 0;
@@ -43,7 +46,7 @@ export function* benchCsv(totalBytes: number, seed = 42): Generator<string> {
       `${pick(JA)}${pick(JA)}`,
     ].join(',');
     chunk += `${line}\n`;
-    if (chunk.length >= 512 * 1024) {
+    if (chunk.length >= chunkChars) {
       produced += Buffer.byteLength(chunk);
       yield chunk;
       chunk = '';

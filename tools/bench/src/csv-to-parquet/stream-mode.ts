@@ -2,14 +2,15 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RunContext } from '@etl/core';
 import { csvReader, type CsvRecord } from '@etl/csv';
+import { decodeStream } from '@etl/encoding';
 import { ParquetWriter } from '@etl/parquet';
 import { castColumns, columnCastPlan, planColumns, type ColumnCastPlan } from '@etl/schema';
 import { BENCH_SCHEMA } from './bench-schema.js';
 
 /**
- * The memory-bound mode: generated CSV text straight into parse -> cast -> Parquet (the column-batch
- * path `etl convert` takes), the bytes counted and dropped, so nothing the size of the input is ever
- * stored (10 GB runs need no disk).
+ * The memory-bound mode: generated CSV straight into decode -> parse -> cast -> Parquet (the path
+ * `etl convert` takes: UTF-8 bytes in, column batches), the output bytes counted and dropped, so
+ * nothing the size of the input is ever stored (10 GB runs need no disk).
  */
 export async function streamToParquetSink(text: Iterable<string>, ctx: RunContext): Promise<{ rows: number; outputBytes: number }> {
   let columns: string[] = [];
@@ -32,6 +33,9 @@ export async function streamToParquetSink(text: Iterable<string>, ctx: RunContex
       callback();
     },
   });
-  await pipeline(Readable.from(text), csvReader(ctx, { onColumns: (names) => (columns = names) }), sink);
+  const bytes = Readable.from((function* () {
+    for (const chunk of text) yield Buffer.from(chunk);
+  })());
+  await pipeline(bytes, decodeStream(ctx, { encoding: 'utf-8' }), csvReader(ctx, { onColumns: (names) => (columns = names) }), sink);
   return { rows, outputBytes };
 }
