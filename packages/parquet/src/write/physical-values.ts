@@ -2,6 +2,7 @@
  * Conversions from `@etl/schema` values (exact decimal strings, `YYYY-MM-DD` dates, bigint micros) to
  * Parquet physical values. Pure; the hot ones avoid regexes and allocation.
  */
+import { daysFromCivil } from '@etl/schema';
 
 /** `'-12.3400'` at scale 4 -> `'-123400'`: the unscaled integer's digits. Throws on a wrong scale. */
 export function unscaledDigits(text: string, scale: number): string {
@@ -15,17 +16,13 @@ export function unscaledDigits(text: string, scale: number): string {
   return text.slice(0, dot) + text.slice(dot + 1, dot + 1 + scale);
 }
 
-/** Days since 1970-01-01 of `YYYY-MM-DD` (proleptic Gregorian, Hinnant's days_from_civil). */
+/** Days since 1970-01-01 of `YYYY-MM-DD` (proleptic Gregorian). */
 export function epochDays(text: string): number {
   const y = Number(text.slice(0, 4));
   const m = Number(text.slice(5, 7));
   const d = Number(text.slice(8, 10));
   if (text.length !== 10 || !(y >= 0) || !(m >= 1 && m <= 12) || !(d >= 1 && d <= 31)) throw new RangeError(`not a YYYY-MM-DD date: "${text}"`);
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return daysFromCivil(y, m, d);
 }
 
 /** Two's complement, big-endian, `length` bytes: Parquet's FIXED_LEN_BYTE_ARRAY decimals. */
