@@ -1,3 +1,5 @@
+import { encodeUtf8, SHORT_STRING } from './utf8.js';
+
 /**
  * Thrift compact protocol, write side only: the subset Parquet metadata needs (structs, i16/i32/i64,
  * bool, binary/string, lists, empty structs for unions). Field ids are written as deltas, as the
@@ -117,18 +119,22 @@ export class ByteWriter {
     this.buffer = next;
   }
 
-  /** Bytes `from..to` written so far, decoded as UTF-8 into a new string of their own. */
-  utf8Text(from: number, to: number): string {
-    return this.buffer.toString('utf8', from, to);
+  /** The bytes written so far are `bytes[0..length)`; valid until the next write (which may reallocate). */
+  get bytesSoFar(): Uint8Array {
+    return this.buffer;
   }
 
   /** A 4-byte little-endian length and the string's UTF-8 bytes (Parquet PLAIN byte arrays). */
   lengthPrefixedUtf8(s: string): void {
     this.ensure(4 + s.length * 3);
+    const at = this.length;
     // utf8Write skips Buffer#write's argument checks, which cost as much as the copy for short strings.
-    const written = this.buffer.utf8Write(s, this.length + 4);
-    this.buffer.writeUInt32LE(written, this.length);
-    this.length += 4 + written;
+    const written = s.length <= SHORT_STRING ? encodeUtf8(s, this.buffer, at + 4) : this.buffer.utf8Write(s, at + 4);
+    this.buffer[at] = written;
+    this.buffer[at + 1] = written >>> 8;
+    this.buffer[at + 2] = written >>> 16;
+    this.buffer[at + 3] = written >>> 24;
+    this.length = at + 4 + written;
   }
 
   int32(v: number): void {

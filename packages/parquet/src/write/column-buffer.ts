@@ -1,5 +1,6 @@
 import { valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
 import { ByteWriter } from '../thrift/compact-writer.js';
+import { ByteDictionary } from './byte-dictionary.js';
 import { decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
 import type { ChunkStatistics, ColumnSpec } from './format.js';
 
@@ -362,15 +363,14 @@ const JUDGE_EVERY = 16_384;
 
 /**
  * Strings are encoded to UTF-8 PLAIN bytes as they arrive, so the row group holds compact bytes and
- * no JS strings (which would also pin the parser's whole input chunks). A dictionary is kept alongside
- * while it pays (under `maxDictionaryBytes`, under 70% distinct); only its distinct strings are held.
+ * no JS strings (which would also pin the parser's whole input chunks). A dictionary of those bytes
+ * is kept alongside while it pays (under `maxDictionaryBytes`, under 70% distinct).
  */
 class StringBuffer extends ColumnBuffer {
   private readonly plainBytes = new ByteWriter(1024 * 1024);
   /** Start of each value's length prefix in `plainBytes`. */
   private offsets = new Int32Array(1024);
-  private map: Map<string, number> | undefined = new Map();
-  private entries: string[] = [];
+  private entries: ByteDictionary | undefined = new ByteDictionary();
   private indices = new Int32Array(1024);
   private dictionaryBytes = 0;
 
@@ -382,49 +382,52 @@ class StringBuffer extends ColumnBuffer {
   }
 
   protected push(value: Exclude<Value, null>): void {
-    const s = value as string;
     const i = this.count;
     if (i === this.offsets.length) {
       this.offsets = grow(this.offsets, i * 2);
-      if (this.map) this.indices = grow(this.indices, i * 2);
+      if (this.entries) this.indices = grow(this.indices, i * 2);
     }
     const start = this.plainBytes.length;
     this.offsets[i] = start;
-    this.plainBytes.lengthPrefixedUtf8(s);
-    this.bytes += this.plainBytes.length - start;
-    const map = this.map;
-    if (!map) return;
-    let index = map.get(s);
-    if (index === undefined) {
-      index = this.entries.length;
-      // A copy, not `s`: a parser's string is usually a slice of a whole decoded chunk, and an entry
-      // lives until the row group is written, so each one would keep its chunk (~128 KiB) alive.
-      const entry = this.plainBytes.utf8Text(start + 4, this.plainBytes.length);
-      map.set(entry, index);
-      this.entries.push(entry);
-      this.dictionaryBytes += this.plainBytes.length - start;
+    this.plainBytes.lengthPrefixedUtf8(value as string);
+    const end = this.plainBytes.length;
+    this.bytes += end - start;
+    const entries = this.entries;
+    if (!entries) return;
+    const known = entries.size;
+    const index = entries.entryOf(this.plainBytes.bytesSoFar, start, end);
+    if (index === known) {
+      this.dictionaryBytes += end - start;
       if (this.dictionaryBytes > this.maxDictionaryBytes) return this.dropDictionary();
     }
     this.indices[i] = index;
-    if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && this.entries.length > i * MAX_DISTINCT_SHARE) this.dropDictionary();
+    if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && entries.size > i * MAX_DISTINCT_SHARE) this.dropDictionary();
   }
 
   private dropDictionary(): void {
-    this.map = undefined;
-    this.entries = [];
+    this.entries = undefined;
   }
 
   protected override clear(): void {
     this.plainBytes.reset();
-    this.map = new Map();
-    this.entries = [];
+    this.entries = new ByteDictionary();
     this.dictionaryBytes = 0;
   }
 
   override dictionary(): Dictionary | undefined {
-    if (!this.map || this.count === 0 || this.entries.length > this.count * MAX_DISTINCT_SHARE) return undefined;
     const entries = this.entries;
-    return { size: entries.length, indices: this.indices.subarray(0, this.count), writePage: (out) => entries.forEach((e) => out.lengthPrefixedUtf8(e)) };
+    if (!entries || this.count === 0 || entries.size > this.count * MAX_DISTINCT_SHARE) return undefined;
+    const bytes = this.plainBytes.finish();
+    return {
+      size: entries.size,
+      indices: this.indices.subarray(0, this.count),
+      writePage: (out) => {
+        for (let e = 0; e < entries.size; e++) {
+          const at = entries.offsets[e] as number;
+          out.bytes(bytes.subarray(at, at + 4 + bytes.readUInt32LE(at)));
+        }
+      },
+    };
   }
 
   plain(out: ByteWriter, from: number, to: number): void {
@@ -440,15 +443,19 @@ class StringBuffer extends ColumnBuffer {
   sizeOf(i: number): number {
     return (i + 1 < this.count ? (this.offsets[i + 1] as number) : this.plainBytes.length) - (this.offsets[i] as number);
   }
-  /** Min and max by unsigned byte order of the UTF-8 bytes (the format's order for strings). */
+  /**
+   * Min and max by unsigned byte order of the UTF-8 bytes (the format's order for strings). With a
+   * dictionary, only its entries are compared: every value is one of them.
+   */
   minMax() {
     if (this.count === 0) return {};
     const bytes = this.plainBytes.finish();
-    const length = (at: number) => bytes.readUInt32LE(at);
-    let min = this.offsets[0] as number;
+    const [candidates, n] = this.entries ? [this.entries.offsets, this.entries.size] : [this.offsets, this.count];
+    const length = (at: number) => ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000;
+    let min = candidates[0] as number;
     let max = min;
-    for (let i = 1; i < this.count; i++) {
-      const at = this.offsets[i] as number;
+    for (let i = 1; i < n; i++) {
+      const at = candidates[i] as number;
       if (compareBytes(bytes, at + 4, length(at), min + 4, length(min)) < 0) min = at;
       else if (compareBytes(bytes, at + 4, length(at), max + 4, length(max)) > 0) max = at;
     }

@@ -1,0 +1,79 @@
+import { parseType, type Schema } from '@etl/schema';
+import { describe, expect, it } from 'vitest';
+import { bytesFile, ParquetFile, ParquetWriter } from '../index.js';
+import { encodeUtf8 } from '../thrift/utf8.js';
+
+/** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD). */
+const ALPHABET = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];
+
+function randomText(random: () => number, maxLength: number): string {
+  let s = '';
+  const n = Math.floor(random() * maxLength);
+  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
+  return s;
+}
+
+/** A small deterministic generator (mulberry32), so a failure is reproducible. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a string reads back as: unpaired surrogates are written as U+FFFD. */
+const wellFormed = (s: string) => Buffer.from(s).toString();
+
+/** Min and max the way the format orders strings: unsigned bytes of their UTF-8. */
+function byteOrderBounds(values: readonly string[]): { min: string; max: string } {
+  const sorted = [...values].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return { min: sorted[0] as string, max: sorted[sorted.length - 1] as string };
+}
+
+const schema: Schema = { fields: [{ name: 'text', type: parseType('varchar'), nullable: false }] };
+
+function writeAndOpen(values: readonly string[]): Promise<ParquetFile> {
+  const writer = new ParquetWriter(schema, { rowGroupRows: 100_000 });
+  const parts = values.flatMap((v) => writer.appendRow([v]));
+  parts.push(...writer.finish());
+  return ParquetFile.open(bytesFile(Buffer.concat(parts), 'strings.parquet'));
+}
+
+async function readAll(file: ParquetFile): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const batch of file.batches()) out.push(...batch.rows.map((r) => r['text']));
+  return out;
+}
+
+describe('string columns', () => {
+  it('encode UTF-8 exactly as Buffer does, surrogate pairs and unpaired halves included', () => {
+    const random = seeded(7);
+    const out = new Uint8Array(300);
+    for (let i = 0; i < 5000; i++) {
+      const s = randomText(random, 60);
+      const written = encodeUtf8(s, out, 3);
+      expect(Buffer.from(out.subarray(3, 3 + written)).equals(Buffer.from(s, 'utf8')), JSON.stringify(s)).toBe(true);
+    }
+  });
+
+  it('round-trip through the byte dictionary, with bounds in byte order (few distinct values)', async () => {
+    const random = seeded(11);
+    const distinct = Array.from({ length: 3000 }, (_, i) => wellFormed(`${randomText(random, 12)}#${i}`));
+    const values = Array.from({ length: 40_000 }, () => distinct[Math.floor(random() * distinct.length)] as string);
+    const file = await writeAndOpen(values);
+    expect(await readAll(file)).toEqual(values);
+    expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));
+  });
+
+  it('round-trip without a dictionary when most values are distinct, bounds in byte order', async () => {
+    const random = seeded(13);
+    // `𠮷` (a surrogate pair) sorts after `\uFF61` in UTF-8 but before it in UTF-16.
+    const values = [...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomText(random, 40)}${i}`)), '\uFF61\uFF61\uFF61', '𠮷'];
+    const file = await writeAndOpen(values);
+    expect(await readAll(file)).toEqual(values);
+    expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));
+  });
+});
