@@ -63,7 +63,7 @@ function sameValue(bytes: Uint8Array, a: number, b: number, bEnd: number): boole
   return true;
 }
 
-function grow(array: Int32Array): Int32Array {
+function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const next = new Int32Array(array.length * 2);
   next.set(array);
   return next;

@@ -404,6 +404,20 @@ class StringBuffer extends ColumnBuffer {
     if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && entries.size > i * MAX_DISTINCT_SHARE) this.dropDictionary();
   }
 
+  /** Text columns are taken value by value, without `valueAt`'s per-value layout switch. */
+  protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number): boolean {
+    if (data.layout !== 'text') return false;
+    const values = data.values;
+    const held = this.count;
+    for (let i = from; i < to; i++) {
+      if (valid[i] === 0) continue;
+      this.push(values[i] as string); // `push` stores at `count`
+      this.count++;
+    }
+    this.count = held; // the caller counts the copied values
+    return true;
+  }
+
   private dropDictionary(): void {
     this.entries = undefined;
   }
