@@ -121,6 +121,13 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
         else return false;
         return true;
       };
+    case 'string':
+      // The empty string is null or a failure depending on the field: the row caster decides.
+      return (raw, data, row) => {
+        if (raw === '') return false;
+        (data.values as string[])[row] = raw;
+        return true;
+      };
     case 'date':
       return (raw, data, row) => {
         const v = plainDate(raw);
