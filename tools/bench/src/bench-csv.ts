@@ -4,7 +4,7 @@
  * prices, 20% blank customer ids, booleans, doubles and Japanese product names. Deterministic:
  * the same size gives the same bytes.
  */
-import { seededRandom } from '@etl/local-aws';
+import { seededRandom } from '@etl/core';
 
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain', 'Netherlands', 'Australia'];
 const WORDS = ['WHITE', 'HANGING', 'HEART', 'T-LIGHT', 'HOLDER', 'CREAM', 'CUPID', 'HEARTS', 'COAT', 'HANGER', 'KNITTED', 'UNION', 'FLAG', 'HOT', 'WATER', 'BOTTLE'];

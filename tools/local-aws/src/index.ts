@@ -10,4 +10,3 @@ export type { DynamoDbStandIn } from './dynamodb-local.js';
 export { startDynamoDbLocal } from './dynamodb-local.js';
 export { startFaultProxy, type FaultProxy, type FaultOptions } from './faults/fault-proxy.js';
 export { openSqlBackend, startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';
-export { seededRandom } from './faults/seeded-random.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '@etl/core';
 import { parseType, type Schema } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { bytesFile, ParquetFile, ParquetWriter } from '../index.js';
@@ -11,17 +12,6 @@ function randomText(random: () => number, maxLength: number): string {
   const n = Math.floor(random() * maxLength);
   for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
   return s;
-}
-
-/** A small deterministic generator (mulberry32), so a failure is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What a string reads back as: unpaired surrogates are written as U+FFFD. */
@@ -50,7 +40,7 @@ async function readAll(file: ParquetFile): Promise<unknown[]> {
 
 describe('string columns', () => {
   it('encode UTF-8 exactly as Buffer does, surrogate pairs and unpaired halves included', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const out = new Uint8Array(300);
     for (let i = 0; i < 5000; i++) {
       const s = randomText(random, 60);
@@ -60,7 +50,7 @@ describe('string columns', () => {
   });
 
   it('round-trip through the byte dictionary, with bounds in byte order (few distinct values)', async () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     const distinct = Array.from({ length: 3000 }, (_, i) => wellFormed(`${randomText(random, 12)}#${i}`));
     const values = Array.from({ length: 40_000 }, () => distinct[Math.floor(random() * distinct.length)] as string);
     const file = await writeAndOpen(values);
@@ -69,7 +59,7 @@ describe('string columns', () => {
   });
 
   it('round-trip without a dictionary when most values are distinct, bounds in byte order', async () => {
-    const random = seeded(13);
+    const random = seededRandom(13);
     // `𠮷` (a surrogate pair) sorts after `\uFF61` in UTF-8 but before it in UTF-16.
     const values = [...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomText(random, 40)}${i}`)), '\uFF61\uFF61\uFF61', '𠮷'];
     const file = await writeAndOpen(values);

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@etl/core';
 import { faultResponse, type FaultService } from './service-errors.js';
 import { mergeUnprocessed, withholdItems } from './unprocessed-items.js';
 

@@ -1,4 +1,4 @@
-/** mulberry32: a small, fast PRNG; the same seed gives the same sequence of faults. */
+/** mulberry32: a small, fast PRNG; the same seed gives the same sequence (of faults, of test data). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
