@@ -383,10 +383,7 @@ class StringBuffer extends ColumnBuffer {
 
   protected push(value: Exclude<Value, null>): void {
     const i = this.count;
-    if (i === this.offsets.length) {
-      this.offsets = grow(this.offsets, i * 2);
-      if (this.entries) this.indices = grow(this.indices, i * 2);
-    }
+    if (i === this.offsets.length) this.offsets = grow(this.offsets, i * 2);
     const start = this.plainBytes.length;
     this.offsets[i] = start;
     this.plainBytes.lengthPrefixedUtf8(value as string);
@@ -394,6 +391,9 @@ class StringBuffer extends ColumnBuffer {
     this.bytes += end - start;
     const entries = this.entries;
     if (!entries) return;
+    // Grown on its own: a row group that dropped its dictionary stopped growing it, and the next
+    // row group's dictionary needs an index for every value again.
+    if (i === this.indices.length) this.indices = grow(this.indices, i * 2);
     const known = entries.size;
     const index = entries.entryOf(this.plainBytes.bytesSoFar, start, end);
     if (index === known) {

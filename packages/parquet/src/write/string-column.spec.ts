@@ -25,8 +25,8 @@ function byteOrderBounds(values: readonly string[]): { min: string; max: string 
 
 const schema: Schema = { fields: [{ name: 'text', type: parseType('varchar'), nullable: false }] };
 
-function writeAndOpen(values: readonly string[]): Promise<ParquetFile> {
-  const writer = new ParquetWriter(schema, { rowGroupRows: 100_000 });
+function writeAndOpen(values: readonly string[], rowGroupRows = 100_000): Promise<ParquetFile> {
+  const writer = new ParquetWriter(schema, { rowGroupRows });
   const parts = values.flatMap((v) => writer.appendRow([v]));
   parts.push(...writer.finish());
   return ParquetFile.open(bytesFile(Buffer.concat(parts), 'strings.parquet'));
@@ -65,5 +65,14 @@ describe('string columns', () => {
     const file = await writeAndOpen(values);
     expect(await readAll(file)).toEqual(values);
     expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));
+  });
+
+  it('keep every value when a row group without a dictionary is followed by one with', async () => {
+    // The first group's values are all distinct (its dictionary is dropped early), the second's
+    // repeat: the second group's dictionary indices must cover all of its rows.
+    const values = [...Array.from({ length: 40_000 }, (_, i) => `unique ${i}`), ...Array.from({ length: 40_000 }, (_, i) => `repeated ${i % 10}`)];
+    const file = await writeAndOpen(values, 40_000);
+    expect(file.rowGroups.map((g) => g.rows)).toEqual([40_000, 40_000]);
+    expect(await readAll(file)).toEqual(values);
   });
 });
