@@ -6,18 +6,31 @@ import { allocateColumn, setInt64, setValue, type Column, type ColumnBatch, type
 import type { Field } from './types.js';
 
 /**
- * Writes one raw text value into slot `row` of its column; returns why it could not, or undefined.
- * Plain forms are stored straight into the typed array; anything else goes through the row caster
- * (`compileCaster`), so both paths accept, reject and normalise exactly the same texts.
+ * Writes one raw text value into slot `row` of its column through the row caster (`compileCaster`);
+ * returns why it could not, or undefined.
  */
 export type ColumnWriter = (raw: string, column: Column, row: number) => CastFailure | undefined;
 
+/** Stores the type's common plain form straight into the typed array, without allocation; false for anything else. */
+export type PlainWriter = (raw: string, data: ColumnData, row: number) => boolean;
+
+/**
+ * Per column, a plain writer (where the type has one under these options) tried first, and the
+ * general writer for the rest, so both paths accept, reject and normalise exactly the same texts.
+ */
 export interface ColumnCastPlan extends CastPlan {
+  plainWriters: Array<PlainWriter | undefined>;
   writers: ColumnWriter[];
 }
 
 export function columnCastPlan(plan: CastPlan, options: CastOptions = {}): ColumnCastPlan {
-  return { ...plan, writers: plan.fields.map((f, i) => columnWriter(f, plan.casters[i] as Caster, options)) };
+  // Null markers may look like values and locale numbers are not plain: those go the general way.
+  const plain = !(options.nullValues?.length || options.groupSeparator || options.decimalSeparator === ',');
+  return {
+    ...plan,
+    plainWriters: plan.fields.map((f) => (plain ? plainWriter(f, options) : undefined)),
+    writers: plan.casters.map((caster) => generalWriter(caster)),
+  };
 }
 
 export interface RecordLike {
@@ -30,7 +43,7 @@ export interface RecordLike {
  * Memory: one typed slot per value of the batch; nothing is kept between calls.
  */
 export function castColumns(plan: ColumnCastPlan, records: readonly RecordLike[], file?: string): { batch: ColumnBatch; rejects: RecordError[] } {
-  const { fields, indexes, writers } = plan;
+  const { fields, indexes, plainWriters, writers } = plan;
   const columns = fields.map((f) => allocateColumn(f, records.length));
   const rejects: RecordError[] = [];
   let row = 0;
@@ -39,7 +52,13 @@ export function castColumns(plan: ColumnCastPlan, records: readonly RecordLike[]
     for (let c = 0; c < fields.length; c++) {
       const index = indexes[c] as number;
       const raw = index === -1 ? '' : (record.fields[index] ?? '');
-      const failure = (writers[c] as ColumnWriter)(raw, columns[c] as Column, row);
+      const column = columns[c] as Column;
+      const plain = plainWriters[c];
+      if (plain !== undefined && plain(raw, column.data, row)) {
+        column.valid[row] = 1;
+        continue;
+      }
+      const failure = (writers[c] as ColumnWriter)(raw, column, row);
       if (failure) (problems ??= []).push({ field: fields[c] as Field, reason: failure.reason, raw });
     }
     // A rejected record's slots are simply overwritten by the next one.
@@ -49,25 +68,15 @@ export function castColumns(plan: ColumnCastPlan, records: readonly RecordLike[]
   return { batch: { length: row, columns }, rejects };
 }
 
-function columnWriter(field: Field, caster: Caster, options: CastOptions): ColumnWriter {
-  const fast = options.nullValues?.length || options.groupSeparator || options.decimalSeparator === ',' ? undefined : plainWriter(field, options);
-  const general: ColumnWriter = (raw, column, row) => {
+function generalWriter(caster: Caster): ColumnWriter {
+  return (raw, column, row) => {
     const value = caster(raw);
     if (value instanceof CastFailure) return value;
     setValue(column, row, value);
     return undefined;
   };
-  if (!fast) return general;
-  return (raw, column, row) => {
-    if (!fast(raw, column.data, row)) return general(raw, column, row);
-    column.valid[row] = 1;
-    return undefined;
-  };
 }
 
-type PlainWriter = (raw: string, data: ColumnData, row: number) => boolean;
-
-/** The type's common plain form written without allocation; false for anything else. */
 function plainWriter(field: Field, options: CastOptions): PlainWriter | undefined {
   const type = field.type;
   switch (type.kind) {
