@@ -202,6 +202,8 @@ class Int32Buffer extends ColumnBuffer {
 
 class Int64Buffer extends ColumnBuffer {
   private values = new BigInt64Array(1024);
+  private words = new Int32Array(0);
+  private wordsOf: BigInt64Array | undefined;
   private readonly convert: (v: Exclude<Value, null>) => bigint;
 
   constructor(column: ColumnSpec) {
@@ -242,23 +244,46 @@ class Int64Buffer extends ColumnBuffer {
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.bigInt64(this.values[i] as bigint);
   }
+  /** A number when the value is a safe integer (no BigInt allocated per value), else the BigInt. */
   key(i: number): unknown {
+    const halves = this.halves();
+    const high = halves[2 * i + 1] as number;
+    if (high >= -SAFE_HIGH && high < SAFE_HIGH) return high * TWO_32 + ((halves[2 * i] as number) >>> 0);
     return this.values[i];
   }
   sizeOf(): number {
     return 8;
   }
+  /** Compared as (signed high word, unsigned low word) pairs, which orders int64s without a BigInt each. */
   minMax() {
     if (this.count === 0) return {};
-    let min = this.values[0] as bigint;
-    let max = min;
+    const halves = this.halves();
+    let min = 0;
+    let max = 0;
     for (let i = 1; i < this.count; i++) {
-      const v = this.values[i] as bigint;
-      if (v < min) min = v;
-      else if (v > max) max = v;
+      if (compareInt64(halves, i, min) < 0) min = i;
+      else if (compareInt64(halves, i, max) > 0) max = i;
     }
-    return { min: le64(min), max: le64(max) };
+    return { min: le64(this.values[min] as bigint), max: le64(this.values[max] as bigint) };
   }
+  /** `values` as 32-bit words, the view made again only when `values` was replaced (grown). */
+  private halves(): Int32Array {
+    if (this.wordsOf !== this.values) {
+      this.words = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2);
+      this.wordsOf = this.values;
+    }
+    return this.words;
+  }
+}
+
+const TWO_32 = 4294967296;
+/** High words in [-2^21, 2^21) make safe integers with any low word. */
+const SAFE_HIGH = 0x200000;
+
+function compareInt64(halves: Int32Array, a: number, b: number): number {
+  const high = (halves[2 * a + 1] as number) - (halves[2 * b + 1] as number);
+  if (high !== 0) return high;
+  return ((halves[2 * a] as number) >>> 0) - ((halves[2 * b] as number) >>> 0);
 }
 
 class DoubleBuffer extends ColumnBuffer {

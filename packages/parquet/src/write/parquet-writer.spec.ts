@@ -128,6 +128,23 @@ describe('ParquetWriter', () => {
     expect(read).toEqual([3, 4]);
   });
 
+  it('orders and dictionary-encodes int64 values beyond the safe integers exactly', async () => {
+    const edges = [-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, 2n ** 53n, -(2n ** 53n) - 1n, -(2n ** 53n), -1n, 0n, 2n ** 32n, -(2n ** 32n) + 1n, 4294967295n];
+    const values = Array.from({ length: 3000 }, (_, i) => edges[(i * 7) % edges.length] as bigint);
+    const writer = new ParquetWriter({ fields: [field('big', 'bigint', false)] });
+    const bytes = Buffer.concat([...values.flatMap((v) => writer.appendRow([v])), ...writer.finish()]);
+    const file = await ParquetFile.open(bytesFile(bytes, 'int64.parquet'));
+    const read: unknown[] = [];
+    for await (const batch of file.batches()) read.push(...batch.rows.map((r) => r['big']));
+    expect(read).toEqual(values);
+    expect(file.rowGroups[0]?.statistics['big']).toMatchObject({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    // Same high word, low words on both sides of 2^31: the low word must compare unsigned.
+    const sameHigh = new ParquetWriter({ fields: [field('big', 'bigint', false)] });
+    const sameHighBytes = Buffer.concat([...[-1n, -4294967295n, -2147483649n].flatMap((v) => sameHigh.appendRow([v])), ...sameHigh.finish()]);
+    const sameHighFile = await ParquetFile.open(bytesFile(sameHighBytes, 'same-high.parquet'));
+    expect(sameHighFile.rowGroups[0]?.statistics['big']).toMatchObject({ min: -4294967295n, max: -1n });
+  });
+
   it('writes the same bytes from column batches as from rows, across row-group and slice edges', () => {
     const options = { rowGroupRows: 2048, pageBytes: 4096 };
     const writer = new ParquetWriter(schema, options);
