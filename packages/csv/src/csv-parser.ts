@@ -34,8 +34,9 @@ const enum State {
  * breaks; LF, CRLF and CR line endings; blank lines are skipped. Lenient where real files are: a quote
  * inside an unquoted field is kept as is, text after a closing quote is appended.
  *
- * Speed: unquoted fields are cut with `indexOf` over the chunk (positions cached until passed), so
- * the per-character work happens only inside quotes. Memory: one partial record at most.
+ * Speed: a line of the chunk with no quote is cut into fields in one go; otherwise unquoted fields
+ * are cut with `indexOf` over the chunk (positions cached until passed), so the per-character work
+ * happens only inside quotes. Memory: one partial record at most.
  */
 export class CsvParser {
   private readonly delimiter: string;
@@ -87,7 +88,35 @@ export class CsvParser {
     }
 
     const quoteCode = quote.charCodeAt(0);
+    let nextQuote = -2;
     while (i < length) {
+      // Fastest path: at a record's start, a whole line of this chunk without a quote is cut into its
+      // fields in one go, with no per-field state changes.
+      if (this.state === State.FieldStart && this.fields.length === 0 && this.field === '' && !this.discarding) {
+        if (nextNewline !== -1 && nextNewline < i) nextNewline = text.indexOf(nl, i);
+        if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf(quote, i);
+        const lineEnd = nextNewline;
+        if (lineEnd !== -1 && (nextQuote === -1 || nextQuote > lineEnd) && lineEnd - i <= this.maxRecordChars) {
+          // The CR of a CRLF ends the last field; a lone CR inside a field stays.
+          const end = nl === '\n' && lineEnd > i && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+          if (end > i) {
+            const fields: string[] = [];
+            let start = i;
+            for (;;) {
+              if (nextDelimiter !== -1 && nextDelimiter < start) nextDelimiter = text.indexOf(delimiter, start);
+              if (nextDelimiter === -1 || nextDelimiter >= end) break;
+              fields.push(text.slice(start, nextDelimiter));
+              start = nextDelimiter + 1;
+            }
+            fields.push(text.slice(start, end));
+            onRecord(fields, this.line);
+          }
+          this.line++;
+          this.recordLine = this.line;
+          i = lineEnd + 1;
+          continue;
+        }
+      }
       switch (this.state) {
         case State.FieldStart: {
           if (text.charCodeAt(i) === quoteCode) {
