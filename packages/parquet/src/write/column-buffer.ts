@@ -224,7 +224,7 @@ class Int64Buffer extends ColumnBuffer {
   protected override copyValues(data: ColumnData, valid: Uint8Array, from: number, to: number, nonNull: number): boolean {
     if (data.layout !== 'int64') return false;
     if (this.count + nonNull > this.values.length) this.values = grow(this.values, Math.max(this.count * 2, this.count + nonNull));
-    const dst = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2);
+    const dst = this.halves();
     const src = data.halves;
     if (nonNull === to - from) dst.set(src.subarray(2 * from, 2 * to), 2 * this.count);
     else {
