@@ -2,7 +2,7 @@ import type { RecordError } from '@etl/core';
 import { daysFromCivil, daysInMonth } from './calendar.js';
 import { castProblem, type CastPlan, type CastProblem } from './cast-stage.js';
 import { CastFailure, INT_RANGE, plainInt, plainNumber, plainUtcMicros, type CastOptions, type Caster } from './cast.js';
-import { allocateColumn, setInt64, setValue, type Column, type ColumnBatch, type ColumnData } from './column-batch.js';
+import { allocateColumns, setInt64, setValue, type Column, type ColumnBatch, type ColumnData } from './column-batch.js';
 import type { Field } from './types.js';
 
 /**
@@ -44,7 +44,7 @@ export interface RecordLike {
  */
 export function castColumns(plan: ColumnCastPlan, records: readonly RecordLike[], file?: string): { batch: ColumnBatch; rejects: RecordError[] } {
   const { fields, indexes, plainWriters, writers } = plan;
-  const columns = fields.map((f) => allocateColumn(f, records.length));
+  const columns = allocateColumns(fields, records.length);
   const rejects: RecordError[] = [];
   let row = 0;
   for (const record of records) {
