@@ -91,19 +91,17 @@ console.log(`CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10
 for (const sizeMb of sizes) {
   const input = await benchFile(sizeMb);
   const out = (name: string) => join(workDir, `out-${sizeMb}mb-${name}.parquet`);
-  const rounds: ScenarioResult[][] = [];
+  const timed = ['parse-cast', 'ours', 'duckdb'] as const;
+  const runs: ScenarioResult[][] = timed.map(() => []);
   for (let round = 0; round < repeat; round++) {
-    const results: ScenarioResult[] = [];
-    for (const scenario of ['parse-cast', 'ours', 'duckdb'] as const) results.push(await child(scenario, input, out(scenario)));
-    rounds.push(results);
+    for (const [i, scenario] of timed.entries()) runs[i]?.push(await child(scenario, input, out(scenario)));
   }
-  const [parseCast, ours, duck] = [0, 1, 2].map((i) => medianRun(rounds.map((r) => r[i] as ScenarioResult))) as [ScenarioResult, ScenarioResult, ScenarioResult];
+  const [parseCast, ours, duck] = runs.map(medianRun) as [ScenarioResult, ScenarioResult, ScenarioResult];
   const naive = sizeMb <= 256 || process.argv.includes('--naive-all') ? await child('naive', input, out('naive')) : undefined;
-  const results = naive ? [parseCast, ours, duck, naive] : [parseCast, ours, duck];
   console.log(`\n${(statSync(input).size / 1e6).toFixed(0)} MB bench CSV (${input}), median of ${repeat} interleaved rounds`);
   console.log(`${HEADER}  seconds over the rounds`);
-  for (const r of results) console.log(`${row(r)}  ${spread(rounds.map((round) => round.find((x) => x.scenario === r.scenario)).filter((x) => x !== undefined))}`);
-  if (!naive) console.log(`${'naive'.padEnd(22)} skipped above 256 MB (about 5 MB/s; --naive-all runs it)`);
+  for (const [i, r] of [parseCast, ours, duck].entries()) console.log(`${row(r)}  ${spread(runs[i] ?? [])}`);
+  console.log(naive ? row(naive) : `${'naive'.padEnd(22)} skipped above 256 MB (about 5 MB/s; --naive-all runs it)`);
   const speed = mbps(ours) / mbps(duck);
   const size = ours.outputBytes / duck.outputBytes;
   console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed, ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);

@@ -463,7 +463,7 @@ class StringBuffer extends ColumnBuffer {
       writePage: (out) => {
         for (let e = 0; e < entries.size; e++) {
           const at = entries.offsets[e] as number;
-          out.bytes(bytes.subarray(at, at + 4 + bytes.readUInt32LE(at)));
+          out.bytes(bytes.subarray(at, at + 4 + prefixedLength(bytes, at)));
         }
       },
     };
@@ -490,7 +490,7 @@ class StringBuffer extends ColumnBuffer {
     if (this.count === 0) return {};
     const bytes = this.plainBytes.finish();
     const [candidates, n] = this.entries ? [this.entries.offsets, this.entries.size] : [this.offsets, this.count];
-    const length = (at: number) => ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000;
+    const length = (at: number) => prefixedLength(bytes, at);
     let min = candidates[0] as number;
     let max = min;
     for (let i = 1; i < n; i++) {
@@ -501,6 +501,11 @@ class StringBuffer extends ColumnBuffer {
     if (length(min) > MAX_STAT_BYTES || length(max) > MAX_STAT_BYTES) return {};
     return { min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + length(min)), max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + length(max)) };
   }
+}
+
+/** The 4-byte little-endian length before a PLAIN byte array (read inline: `readUInt32LE` checks its arguments per call). */
+function prefixedLength(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000;
 }
 
 function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
