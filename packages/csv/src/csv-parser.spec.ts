@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, type RecordError } from '@etl/core';
+import { CsvBatch } from './csv-batch.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 
 function parse(chunks: string | string[], options: CsvParserOptions = {}) {
@@ -58,6 +59,40 @@ describe('CsvParser', () => {
       const text = ['h', ...lines].join(newline) + (random() < 0.5 ? newline : '');
       expect(parse(text.split('')), JSON.stringify(text)).toEqual(parse(text));
     }
+  });
+
+  it('fills batches with the same records as push, quote-free fields as spans of the chunk', () => {
+    const random = seededRandom(5);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const FIELDS = ['', 'a', 'abc', '12.5', '"q,uoted"', '"multi\nline"', 'x"y'];
+    for (let round = 0; round < 100; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 30) }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(FIELDS)).join(','));
+      const text = `${lines.join('\n')}\n`;
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const size = 1 + Math.floor(random() * 40);
+        chunks.push(text.slice(at, at + size));
+        at += size;
+      }
+      const parser = new CsvParser();
+      const batches = chunks.map((chunk) => {
+        const batch = new CsvBatch(chunk, 1);
+        parser.pushInto(chunk, batch, undefined, () => undefined);
+        return batch;
+      });
+      const last = new CsvBatch();
+      parser.endInto(last, undefined, () => undefined);
+      const records = [...batches, last].flatMap((b) => b.records());
+      expect(records, JSON.stringify(chunks)).toEqual(parse(chunks).records);
+    }
+    const batch = new CsvBatch('1,ab,"c"\n');
+    new CsvParser().pushInto(batch.text, batch, undefined, () => undefined);
+    expect(batch.fields(0)).toEqual(['1', 'ab', 'c']);
+    // The quote sends the record the general way, whose fields are strings; a quote-free line stays spans.
+    expect(batch.bounds[0]).toBe(-1);
+    const plain = new CsvBatch('x\n1,ab\n');
+    new CsvParser().pushInto(plain.text, plain, undefined, () => undefined);
+    expect([...plain.bounds.subarray(0, 6)]).toEqual([0, 1, 2, 3, 4, 6]);
   });
 
   it('numbers records by the physical line they start on', () => {

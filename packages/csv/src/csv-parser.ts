@@ -1,4 +1,5 @@
 import { RecordError } from '@etl/core';
+import { CsvBatch } from './csv-batch.js';
 
 export interface CsvParserOptions {
   /** One character; `,` by default (see `sniffCsv` to detect it). */
@@ -19,6 +20,8 @@ export interface CsvParserOptions {
 /** Called per record with its fields and the physical line it starts on (1-based). */
 export type OnRecord = (fields: string[], line: number) => void;
 export type OnReject = (error: RecordError) => void;
+/** Called as each record is added to the batch (it is the batch's last): a reader may check or drop it. */
+export type OnBatchRecord = (batch: CsvBatch) => void;
 
 const enum State {
   FieldStart,
@@ -33,6 +36,9 @@ const enum State {
  * `push` chunks as they come, `end` once. Quoted fields may hold delimiters, quotes (`""`) and line
  * breaks; LF, CRLF and CR line endings; blank lines are skipped. Lenient where real files are: a quote
  * inside an unquoted field is kept as is, text after a closing quote is appended.
+ *
+ * Two ways out: `push` hands each record over as strings; `pushInto` adds them to a `CsvBatch`, where
+ * the fields of a quote-free line stay spans of the chunk (no string made until a consumer wants one).
  *
  * Speed: a line of the chunk with no quote is cut into fields in one go; otherwise unquoted fields
  * are cut with `indexOf` over the chunk (positions cached until passed), so the per-character work
@@ -55,6 +61,8 @@ export class CsvParser {
   /** The current record went over `maxRecordChars`: keep parsing to find its end, keep nothing. */
   private discarding = false;
   private linesToSkip: number;
+  /** `push`'s batch, emptied after every record. */
+  private readonly scratch = new CsvBatch();
 
   constructor(options: CsvParserOptions = {}) {
     this.delimiter = single('delimiter', options.delimiter ?? ',');
@@ -69,7 +77,30 @@ export class CsvParser {
     return this.line;
   }
 
+  /** Parses `text`, handing over each record's fields as strings. */
   push(text: string, onRecord: OnRecord, onReject: OnReject): void {
+    this.scratch.clear(text);
+    this.pushInto(text, this.scratch, (batch) => this.handOver(batch, onRecord), onReject);
+  }
+
+  /** Flushes the last record (a file need not end with a line break). */
+  end(onRecord: OnRecord, onReject: OnReject): void {
+    this.scratch.clear('');
+    this.endInto(this.scratch, (batch) => this.handOver(batch, onRecord), onReject);
+  }
+
+  private handOver(batch: CsvBatch, onRecord: OnRecord): void {
+    const fields = batch.fields(0);
+    const line = batch.line(0);
+    batch.clear(batch.text);
+    onRecord(fields, line);
+  }
+
+  /**
+   * Parses `text` into `batch`, whose `text` must be this chunk (a fresh `new CsvBatch(text)` or one
+   * `clear`ed to it): records of the chunk are added as they close, `onRecord` told after each.
+   */
+  pushInto(text: string, batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
     if (text.length === 0) return;
     this.newline ??= detectNewline(text);
     const nl = this.newline ?? '\n';
@@ -100,16 +131,16 @@ export class CsvParser {
           // The CR of a CRLF ends the last field; a lone CR inside a field stays.
           const end = nl === '\n' && lineEnd > i && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
           if (end > i) {
-            const fields: string[] = [];
             let start = i;
             for (;;) {
               if (nextDelimiter !== -1 && nextDelimiter < start) nextDelimiter = text.indexOf(delimiter, start);
               if (nextDelimiter === -1 || nextDelimiter >= end) break;
-              fields.push(text.slice(start, nextDelimiter));
+              batch.addSpan(start, nextDelimiter);
               start = nextDelimiter + 1;
             }
-            fields.push(text.slice(start, end));
-            onRecord(fields, this.line);
+            batch.addSpan(start, end);
+            batch.endRecord(this.line);
+            onRecord?.(batch);
           }
           this.line++;
           this.recordLine = this.line;
@@ -151,7 +182,7 @@ export class CsvParser {
           this.append(text.slice(i, end), onReject);
           i = end + 1;
           if (end === nextDelimiter) this.endField();
-          else this.endRecord(onRecord, true);
+          else this.endRecord(batch, onRecord, true);
           break;
         }
         case State.Quoted: {
@@ -181,7 +212,7 @@ export class CsvParser {
             this.endField();
             i++;
           } else if (c === nl) {
-            this.endRecord(onRecord, false);
+            this.endRecord(batch, onRecord, false);
             i++;
           } else if (c === '\r' && nl === '\n') {
             i++; // the CR of a CRLF after a closing quote
@@ -194,17 +225,17 @@ export class CsvParser {
     }
   }
 
-  /** Flushes the last record (a file need not end with a line break). */
-  end(onRecord: OnRecord, onReject: OnReject): void {
+  /** `end` into a batch: the last record, if any, is added as strings. */
+  endInto(batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
     switch (this.state) {
       case State.Quoted:
         if (!this.discarding) onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
         break;
       case State.FieldStart:
-        if (this.fields.length > 0) this.endRecord(onRecord, false);
+        if (this.fields.length > 0) this.endRecord(batch, onRecord, false);
         break;
       default:
-        this.endRecord(onRecord, this.state === State.Unquoted);
+        this.endRecord(batch, onRecord, this.state === State.Unquoted);
     }
     this.reset();
   }
@@ -228,14 +259,16 @@ export class CsvParser {
     this.state = State.FieldStart;
   }
 
-  private endRecord(onRecord: OnRecord, unquotedLast: boolean): void {
+  private endRecord(batch: CsvBatch, onRecord: OnBatchRecord | undefined, unquotedLast: boolean): void {
     let last = this.field;
     // The CR of a CRLF ends an unquoted last field (`a,b\r\n`); inside quotes it is data.
     if (unquotedLast && this.newline === '\n' && last.endsWith('\r')) last = last.slice(0, -1);
     const blank = this.fields.length === 0 && last === '' && unquotedLast;
     if (!this.discarding && !blank) {
-      this.fields.push(last);
-      onRecord(this.fields, this.recordLine);
+      for (const field of this.fields) batch.addString(field);
+      batch.addString(last);
+      batch.endRecord(this.recordLine);
+      onRecord?.(batch);
     }
     this.line++;
     this.reset();

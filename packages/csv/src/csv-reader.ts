@@ -1,14 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform } from 'node:stream';
 import { RecordError, writeRejects, type RunContext } from '@etl/core';
-import { CsvParser, type CsvParserOptions } from './csv-parser.js';
+import { CsvBatch, type CsvRecord } from './csv-batch.js';
+import { CsvParser, type CsvParserOptions, type OnBatchRecord, type OnReject } from './csv-parser.js';
 import { uniqueHeader } from './header.js';
-
-/** One data record: its fields in header order, and the physical line it started on. */
-export interface CsvRecord {
-  fields: string[];
-  line: number;
-}
 
 export interface CsvReaderOptions extends CsvParserOptions {
   /** The first record names the columns (default true). */
@@ -43,7 +38,8 @@ function claimInvalid(offsets: number[], fields: readonly string[]): number | un
 }
 
 /**
- * Text (or UTF-8 bytes) -> batches of `CsvRecord`, one batch per input chunk. The header is made
+ * Text (or UTF-8 bytes) -> one `CsvBatch` per input chunk (`batch.records()` gives the records as
+ * strings; a caster reads the fields as spans of the chunk). The header is made
  * unique (`uniqueHeader`); a record with a different number of fields is a `RAGGED_ROW` reject, an
  * unclosed quote `UNTERMINATED_QUOTE`, an over-long record `TOO_LARGE` — each with its line. Counted
  * as the run's reader.
@@ -61,6 +57,8 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
   if (columns && options.header === undefined) headerPending = true;
   if (columns) options.onColumns?.(columns);
   let bytesCounted = 0;
+  /** Fields in the last batch: the next one is sized for as many. */
+  let expectedFields = 1024;
   /** Bytes behind a text chunk: the decoder's count when it has one, else the text's UTF-8 length. */
   const decodedBytes = (text: string): number => {
     const total = options.decoded?.bytesDecoded;
@@ -78,13 +76,13 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
     transform(chunk: Buffer | string, _encoding, callback) {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
       metrics.bytesIn += typeof chunk !== 'string' ? chunk.length : decodedBytes(chunk);
-      flushTo(this, (onRecord, onReject) => parser.push(text, onRecord, onReject), callback);
+      flushTo(this, text, (batch, onRecord, onReject) => parser.pushInto(text, batch, onRecord, onReject), callback);
     },
     flush(callback) {
       const rest = decoder.end();
-      flushTo(this, (onRecord, onReject) => {
-        if (rest) parser.push(rest, onRecord, onReject);
-        parser.end(onRecord, onReject);
+      flushTo(this, rest, (batch, onRecord, onReject) => {
+        if (rest) parser.pushInto(rest, batch, onRecord, onReject);
+        parser.endInto(batch, onRecord, onReject);
         if (short) {
           const { fields, line } = short;
           short = undefined;
@@ -94,54 +92,62 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
     },
   });
 
-  function flushTo(stream: Transform, parse: (onRecord: (fields: string[], line: number) => void, onReject: (e: RecordError) => void) => void, callback: (error?: Error | null) => void): void {
-    const out: CsvRecord[] = [];
+  function flushTo(stream: Transform, text: string, parse: (batch: CsvBatch, onRecord: OnBatchRecord, onReject: OnReject) => void, callback: (error?: Error | null) => void): void {
+    const batch = new CsvBatch(text, expectedFields);
     const rejects: RecordError[] = [];
+    const rejectLast = (code: 'ENCODING' | 'RAGGED_ROW', reason: string, extra: { offset?: number } = {}) => {
+      const r = batch.length - 1;
+      rejects.push(new RecordError({ code, reason, file, line: batch.line(r), raw: batch.fields(r).join(options.delimiter ?? ','), ...extra }));
+      batch.dropLast();
+    };
     parse(
-      (parsed, parsedLine) => {
-        let fields = parsed;
-        let line = parsedLine;
-        const bad = options.decoded && options.decoded.invalidOffsets.length > 0 ? claimInvalid(options.decoded.invalidOffsets, fields) : undefined;
+      batch,
+      () => {
+        const r = batch.length - 1;
+        const bad = options.decoded && options.decoded.invalidOffsets.length > 0 ? claimInvalid(options.decoded.invalidOffsets, batch.fields(r)) : undefined;
         if (headerPending) {
           headerPending = false;
           if (!options.columns) {
-            columns = uniqueHeader(fields);
+            columns = uniqueHeader(batch.fields(r));
             options.onColumns?.(columns);
           }
+          batch.dropLast();
           return;
         }
         if (bad !== undefined) {
           metrics.rowsIn++;
           const encoding = options.decoded?.encoding ?? 'the detected encoding';
-          rejects.push(new RecordError({ code: 'ENCODING', reason: `invalid ${encoding} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${encoding}, name its encoding`, file, line, offset: bad, raw: fields.join(options.delimiter ?? ',') }));
+          rejectLast('ENCODING', `invalid ${encoding} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${encoding}, name its encoding`, { offset: bad });
           return;
         }
         if (options.joinShortRows && columns) {
           if (short) {
-            fields = [...short.fields.slice(0, -1), `${short.fields[short.fields.length - 1] ?? ''}\n${fields[0] ?? ''}`, ...fields.slice(1)];
-            line = short.line;
+            const fields = batch.fields(r);
+            const joined = [...short.fields.slice(0, -1), `${short.fields[short.fields.length - 1] ?? ''}\n${fields[0] ?? ''}`, ...fields.slice(1)];
+            const line = short.line;
             short = undefined;
+            batch.dropLast();
+            for (const field of joined) batch.addString(field);
+            batch.endRecord(line);
           }
-          if (fields.length < columns.length) {
-            short = { fields, line };
+          if (batch.fieldCount(r) < columns.length) {
+            short = { fields: batch.fields(r), line: batch.line(r) };
+            batch.dropLast();
             return;
           }
         }
         metrics.rowsIn++;
-        if (columns && fields.length !== columns.length) {
-          rejects.push(new RecordError({ code: 'RAGGED_ROW', reason: `expected ${columns.length} fields, found ${fields.length}`, file, line, raw: fields.join(options.delimiter ?? ',') }));
-          return;
-        }
-        out.push({ fields, line });
+        if (columns && batch.fieldCount(r) !== columns.length) rejectLast('RAGGED_ROW', `expected ${columns.length} fields, found ${batch.fieldCount(r)}`);
       },
       (error) => {
         metrics.rowsIn++;
         rejects.push(error);
       },
     );
+    expectedFields = batch.first[batch.length] as number;
     const done = () => {
-      metrics.rowsOut += out.length;
-      if (out.length > 0) stream.push(out);
+      metrics.rowsOut += batch.length;
+      if (batch.length > 0) stream.push(batch);
       callback();
     };
     if (rejects.length === 0) return done();

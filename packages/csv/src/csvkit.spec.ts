@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { testContext } from '@etl/core/testing';
 import { describe, expect, it } from 'vitest';
-import { csvReader, type CsvReaderOptions, type CsvRecord } from './csv-reader.js';
+import type { CsvBatch, CsvRecord } from './csv-batch.js';
+import { csvReader, type CsvReaderOptions } from './csv-reader.js';
 
 /** csvkit's own expectations for its example files (see test-data/csvkit/MANIFEST.md). */
 const file = (name: string) => readFileSync(new URL(`../test-data/csvkit/${name}`, import.meta.url));
@@ -12,8 +13,8 @@ async function read(name: string, options: CsvReaderOptions = {}) {
   const { ctx, rejects } = testContext();
   let columns: string[] = [];
   const records: CsvRecord[] = [];
-  await pipeline(Readable.from([file(name)]), csvReader(ctx, { ...options, file: name, onColumns: (c) => (columns = c) }), async (batches: AsyncIterable<CsvRecord[]>) => {
-    for await (const batch of batches) records.push(...batch);
+  await pipeline(Readable.from([file(name)]), csvReader(ctx, { ...options, file: name, onColumns: (c) => (columns = c) }), async (batches: AsyncIterable<CsvBatch>) => {
+    for await (const batch of batches) records.push(...batch.records());
   });
   return { columns, rows: records.map((r) => r.fields), lines: records.map((r) => r.line), rejects: rejects.samples };
 }

@@ -1,6 +1,8 @@
-export type { CsvParserOptions, OnRecord, OnReject } from './csv-parser.js';
+export type { CsvParserOptions, OnBatchRecord, OnRecord, OnReject } from './csv-parser.js';
 export { CsvParser } from './csv-parser.js';
-export type { CsvRecord, CsvReaderOptions } from './csv-reader.js';
+export type { CsvRecord } from './csv-batch.js';
+export { CsvBatch } from './csv-batch.js';
+export type { CsvReaderOptions } from './csv-reader.js';
 export { csvReader } from './csv-reader.js';
 export type { CsvDialect } from './sniff.js';
 export { sniffCsv } from './sniff.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { castColumns, columnCastPlan, plainUnscaled } from './cast-columns.js';
+import { CsvBatch, type CsvRecord } from '@etl/csv';
+import { castColumns, columnCastPlan, plainUnscaled, type ColumnCastPlan } from './cast-columns.js';
 import { castRecord, planColumns } from './cast-stage.js';
 import type { CastOptions } from './cast.js';
 import { rowsOf } from './column-batch.js';
@@ -32,20 +33,47 @@ function schemaOf(nullable: boolean): Schema {
 }
 
 /** Each column gets its samples in turn; other columns hold a value that casts, so each record tests one text. */
-function records(schema: Schema): Array<{ fields: string[]; line: number }> {
+function records(schema: Schema): CsvRecord[] {
   const good = Object.values(SAMPLES).map((xs) => xs[0] as string);
-  const out: Array<{ fields: string[]; line: number }> = [];
+  const out: CsvRecord[] = [];
   schema.fields.forEach((_, c) => {
     for (const text of Object.values(SAMPLES)[c] as string[]) out.push({ fields: good.map((g, i) => (i === c ? text : g)), line: out.length + 2 });
   });
   return out;
 }
 
+/**
+ * The records as the parser leaves a quote-free chunk: every field a span of one text, between digits
+ * (so a caster that reads past its span, or the whole text, gets another value).
+ */
+function spansOf(records: readonly CsvRecord[]): CsvBatch {
+  const text = `7${records.map((r) => r.fields.join('7')).join('7')}7`;
+  const batch = new CsvBatch(text, 4);
+  let at = 1;
+  for (const { fields, line } of records) {
+    for (const field of fields) {
+      batch.addSpan(at, at + field.length);
+      at += field.length + 1;
+    }
+    batch.endRecord(line);
+  }
+  return batch;
+}
+
+/** Casts spans and strings (quoted fields) of the same records; both must come out the same. */
+function castBoth(plan: ColumnCastPlan, input: readonly CsvRecord[], file?: string): ReturnType<typeof castColumns> {
+  const fromSpans = castColumns(plan, spansOf(input), file);
+  const fromStrings = castColumns(plan, CsvBatch.of(input), file);
+  expect(rowsOf(fromStrings.batch)).toEqual(rowsOf(fromSpans.batch));
+  expect(fromStrings.rejects).toEqual(fromSpans.rejects);
+  return fromSpans;
+}
+
 function bothWays(schema: Schema, options: CastOptions = {}) {
   const plan = planColumns(schema, schema.fields.map((f) => f.name), 'f.csv', options);
   const input = records(schema);
   const rowWise = input.map((r) => castRecord(plan, r.fields, r.line, 'f.csv'));
-  const { batch, rejects } = castColumns(columnCastPlan(plan, options), input, 'f.csv');
+  const { batch, rejects } = castBoth(columnCastPlan(plan, options), input, 'f.csv');
   return { rowWise, columnar: rowsOf(batch), rejects };
 }
 
@@ -80,7 +108,7 @@ describe('castColumns', () => {
       line: i + 2,
     }));
     const plan = planColumns(schema, ['d', 'b', 't']);
-    const { batch, rejects } = castColumns(columnCastPlan(plan), input);
+    const { batch, rejects } = castBoth(columnCastPlan(plan), input);
     const rowWise = input.map((r) => castRecord(plan, r.fields, r.line));
     expect(rowsOf(batch)).toEqual(rowWise.filter((r) => Array.isArray(r)));
     expect(rejects).toEqual(rowWise.filter((r) => !Array.isArray(r)));
@@ -89,21 +117,24 @@ describe('castColumns', () => {
   it('keeps the slots of a rejected record for the next one', () => {
     const schema = parseSchemaCsv('column_name,data_type,nullable\nn,int,false\nt,varchar(9),true\n');
     const plan = columnCastPlan(planColumns(schema, ['n', 't']));
-    const { batch, rejects } = castColumns(plan, [{ fields: ['1', 'a'], line: 2 }, { fields: ['x', 'b'], line: 3 }, { fields: ['3', ''], line: 4 }], 'f.csv');
+    const { batch, rejects } = castBoth(plan, [{ fields: ['1', 'a'], line: 2 }, { fields: ['x', 'b'], line: 3 }, { fields: ['3', ''], line: 4 }], 'f.csv');
     expect(batch.length).toBe(2);
     expect(rowsOf(batch)).toEqual([[1, 'a'], [3, '']]);
     expect(rejects).toMatchObject([{ line: 3, column: 'n', reason: 'n: not a whole number: "x"' }]);
   });
 });
 
+/** `text` as a span inside a longer string. */
+const span = (text: string): [string, number, number] => [`9${text}9`, 1, text.length + 1];
+
 describe('plainUnscaled', () => {
   it('reads plain decimals as unscaled integers and leaves the rest to the caster', () => {
-    expect(plainUnscaled('12.3', 12, 4)).toBe(123000);
-    expect(plainUnscaled('-0.0001', 12, 4)).toBe(-1);
-    expect(plainUnscaled('007', 4, 2)).toBe(700);
-    expect(plainUnscaled('100.00', 4, 2)).toBeUndefined(); // does not fit
-    expect(plainUnscaled('1.234', 4, 2)).toBeUndefined(); // too many places (the caster decides)
-    expect(plainUnscaled('99999999999999.9999', 18, 4)).toBeUndefined(); // beyond a safe integer
-    expect(plainUnscaled('.5', 4, 2)).toBeUndefined();
+    expect(plainUnscaled(...span('12.3'), 12, 4)).toBe(123000);
+    expect(plainUnscaled(...span('-0.0001'), 12, 4)).toBe(-1);
+    expect(plainUnscaled(...span('007'), 4, 2)).toBe(700);
+    expect(plainUnscaled(...span('100.00'), 4, 2)).toBeUndefined(); // does not fit
+    expect(plainUnscaled(...span('1.234'), 4, 2)).toBeUndefined(); // too many places (the caster decides)
+    expect(plainUnscaled(...span('99999999999999.9999'), 18, 4)).toBeUndefined(); // beyond a safe integer
+    expect(plainUnscaled(...span('.5'), 4, 2)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { RecordError } from '@etl/core';
+import type { CsvBatch } from '@etl/csv';
 import { daysFromCivil, daysInMonth } from './calendar.js';
 import { castProblem, type CastPlan, type CastProblem } from './cast-stage.js';
 import { CastFailure, INT_RANGE, plainInt, plainNumber, plainUtcMicros, type CastOptions, type Caster } from './cast.js';
@@ -11,8 +12,11 @@ import type { Field } from './types.js';
  */
 export type ColumnWriter = (raw: string, column: Column, row: number) => CastFailure | undefined;
 
-/** Stores the type's common plain form straight into the typed array, without allocation; false for anything else. */
-export type PlainWriter = (raw: string, data: ColumnData, row: number) => boolean;
+/**
+ * Stores the type's common plain form of `t[start..end)` straight into the typed array, without
+ * allocation; false for anything else. A span, not a string: CSV values are read from the parsed chunk.
+ */
+export type PlainWriter = (t: string, start: number, end: number, data: ColumnData, row: number) => boolean;
 
 /**
  * Per column, a plain writer (where the type has one under these options) tried first, and the
@@ -33,36 +37,49 @@ export function columnCastPlan(plan: CastPlan, options: CastOptions = {}): Colum
   };
 }
 
-export interface RecordLike {
-  fields: readonly string[];
-  line: number;
-}
-
 /**
- * Records -> one column batch, bad records -> `RecordError`s (the same ones `castRecord` returns).
+ * Parsed records -> one column batch, bad records -> `RecordError`s (the same ones `castRecord`
+ * returns). Plain values are read from the batch's spans without a string being made.
  * Memory: one typed slot per value of the batch; nothing is kept between calls.
  */
-export function castColumns(plan: ColumnCastPlan, records: readonly RecordLike[], file?: string): { batch: ColumnBatch; rejects: RecordError[] } {
+export function castColumns(plan: ColumnCastPlan, records: CsvBatch, file?: string): { batch: ColumnBatch; rejects: RecordError[] } {
   const { fields, indexes, plainWriters, writers } = plan;
+  const { text, bounds, first, strings } = records;
   const columns = allocateColumns(fields, records.length);
   const rejects: RecordError[] = [];
   let row = 0;
-  for (const record of records) {
+  for (let r = 0; r < records.length; r++) {
+    const firstField = first[r] as number;
+    const fieldCount = (first[r + 1] as number) - firstField;
     let problems: CastProblem[] | undefined;
     for (let c = 0; c < fields.length; c++) {
       const index = indexes[c] as number;
-      const raw = index === -1 ? '' : (record.fields[index] ?? '');
+      // The field as a span of `t`: of the chunk, or of the string the parser had to make.
+      let t = text;
+      let start = 0;
+      let end = 0;
+      if (index !== -1 && index < fieldCount) {
+        const at = 2 * (firstField + index);
+        start = bounds[at] as number;
+        end = bounds[at + 1] as number;
+        if (start === -1) {
+          t = strings[end] as string;
+          start = 0;
+          end = t.length;
+        }
+      }
       const column = columns[c] as Column;
       const plain = plainWriters[c];
-      if (plain !== undefined && plain(raw, column.data, row)) {
+      if (plain !== undefined && plain(t, start, end, column.data, row)) {
         column.valid[row] = 1;
         continue;
       }
+      const raw = start === 0 && end === t.length ? t : t.slice(start, end);
       const failure = (writers[c] as ColumnWriter)(raw, column, row);
       if (failure) (problems ??= []).push({ field: fields[c] as Field, reason: failure.reason, raw });
     }
     // A rejected record's slots are simply overwritten by the next one.
-    if (problems) rejects.push(castProblem(problems, file, record.line));
+    if (problems) rejects.push(castProblem(problems, file, records.line(r)));
     else row++;
   }
   return { batch: { length: row, columns }, rejects };
@@ -83,24 +100,24 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     case 'smallint':
     case 'int': {
       const [min, max] = INT_RANGE[type.kind];
-      return (raw, data, row) => {
-        const v = plainInt(raw, min, max);
+      return (t, start, end, data, row) => {
+        const v = plainInt(t, start, end, min, max);
         if (v === undefined) return false;
         (data.values as Int32Array)[row] = v;
         return true;
       };
     }
     case 'bigint':
-      return (raw, data, row) => {
-        const v = plainInt(raw, -Infinity, Infinity, 15);
+      return (t, start, end, data, row) => {
+        const v = plainInt(t, start, end, -Infinity, Infinity, 15);
         if (v === undefined) return false;
         setInt64((data as { halves: Int32Array }).halves, row, v);
         return true;
       };
     case 'timestamp':
       if ((options.timeZone ?? 'UTC') !== 'UTC') return undefined;
-      return (raw, data, row) => {
-        const v = plainUtcMicros(raw);
+      return (t, start, end, data, row) => {
+        const v = plainUtcMicros(t, start, end);
         if (v === undefined) return false;
         setInt64((data as { halves: Int32Array }).halves, row, v);
         return true;
@@ -108,8 +125,8 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     case 'decimal': {
       const { precision, scale } = type;
       if (precision > 18) return undefined;
-      return (raw, data, row) => {
-        const v = plainUnscaled(raw, precision, scale);
+      return (t, start, end, data, row) => {
+        const v = plainUnscaled(t, start, end, precision, scale);
         if (v === undefined) return false;
         if (data.layout === 'int32') data.values[row] = v;
         else setInt64((data as { halves: Int32Array }).halves, row, v);
@@ -117,29 +134,30 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
       };
     }
     case 'double':
-      return (raw, data, row) => {
-        const v = plainNumber(raw);
+      return (t, start, end, data, row) => {
+        // `Number` wants a string: the one type whose plain path still cuts one.
+        const v = plainNumber(start === 0 && end === t.length ? t : t.slice(start, end));
         if (v === undefined) return false;
         (data.values as Float64Array)[row] = v;
         return true;
       };
     case 'boolean':
-      return (raw, data, row) => {
-        if (raw === 'true') (data.values as Uint8Array)[row] = 1;
-        else if (raw === 'false') (data.values as Uint8Array)[row] = 0;
-        else return false;
+      return (t, start, end, data, row) => {
+        const value = plainBoolean(t, start, end);
+        if (value === -1) return false;
+        (data.values as Uint8Array)[row] = value;
         return true;
       };
     case 'string':
       // The empty string is null or a failure depending on the field: the row caster decides.
-      return (raw, data, row) => {
-        if (raw === '') return false;
-        (data.values as string[])[row] = raw;
+      return (t, start, end, data, row) => {
+        if (end === start) return false;
+        (data.values as string[])[row] = start === 0 && end === t.length ? t : t.slice(start, end);
         return true;
       };
     case 'date':
-      return (raw, data, row) => {
-        const v = plainDate(raw);
+      return (t, start, end, data, row) => {
+        const v = plainDate(t, start, end);
         if (v === undefined) return false;
         (data.values as Int32Array)[row] = v;
         return true;
@@ -149,19 +167,27 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
   }
 }
 
+/** `true` -> 1, `false` -> 0, else -1 (the row caster takes other spellings). */
+function plainBoolean(t: string, start: number, end: number): number {
+  const n = end - start;
+  if (n === 4 && t.charCodeAt(start) === 116 && t.charCodeAt(start + 1) === 114 && t.charCodeAt(start + 2) === 117 && t.charCodeAt(start + 3) === 101) return 1;
+  if (n === 5 && t.charCodeAt(start) === 102 && t.charCodeAt(start + 1) === 97 && t.charCodeAt(start + 2) === 108 && t.charCodeAt(start + 3) === 115 && t.charCodeAt(start + 4) === 101) return 0;
+  return -1;
+}
+
 /** `YYYY-MM-DD` with valid digits and day -> days since 1970-01-01; else undefined. */
-function plainDate(t: string): number | undefined {
-  if (t.length !== 10 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return undefined;
+function plainDate(t: string, start: number, end: number): number | undefined {
+  if (end - start !== 10 || t.charCodeAt(start + 4) !== 45 || t.charCodeAt(start + 7) !== 45) return undefined;
   let y = 0;
-  for (let i = 0; i < 4; i++) {
+  for (let i = start; i < start + 4; i++) {
     const c = t.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return undefined;
     y = y * 10 + c;
   }
-  const m0 = t.charCodeAt(5) - 48;
-  const m1 = t.charCodeAt(6) - 48;
-  const d0 = t.charCodeAt(8) - 48;
-  const d1 = t.charCodeAt(9) - 48;
+  const m0 = t.charCodeAt(start + 5) - 48;
+  const m1 = t.charCodeAt(start + 6) - 48;
+  const d0 = t.charCodeAt(start + 8) - 48;
+  const d1 = t.charCodeAt(start + 9) - 48;
   if (m0 < 0 || m0 > 9 || m1 < 0 || m1 > 9 || d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9) return undefined;
   const m = m0 * 10 + m1;
   const d = d0 * 10 + d1;
@@ -170,18 +196,17 @@ function plainDate(t: string): number | undefined {
 }
 
 /**
- * `[-]digits[.digits]` -> the unscaled integer at `scale` (`12.3` at scale 4 -> 123000), when it fits
- * `precision` and is a safe integer; else undefined (the row caster explains or handles the rest:
- * exponents, extra trailing zeros, leading points).
+ * `t[start..end)` as `[-]digits[.digits]` -> the unscaled integer at `scale` (`12.3` at scale 4 ->
+ * 123000), when it fits `precision` and is a safe integer; else undefined (the row caster explains or
+ * handles the rest: exponents, extra trailing zeros, leading points).
  */
-export function plainUnscaled(t: string, precision: number, scale: number): number | undefined {
-  const n = t.length;
-  const negative = t.charCodeAt(0) === 45;
-  let i = negative ? 1 : 0;
+export function plainUnscaled(t: string, start: number, end: number, precision: number, scale: number): number | undefined {
+  const negative = t.charCodeAt(start) === 45;
+  let i = negative ? start + 1 : start;
   const intStart = i;
   let value = 0;
   let integerDigits = 0;
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const c = t.charCodeAt(i) - 48;
     if (c < 0 || c > 9) break;
     value = value * 10 + c;
@@ -189,9 +214,9 @@ export function plainUnscaled(t: string, precision: number, scale: number): numb
   }
   if (i === intStart || integerDigits > precision - scale) return undefined;
   let fraction = 0;
-  if (i < n) {
+  if (i < end) {
     if (t.charCodeAt(i) !== 46) return undefined;
-    for (i++; i < n; i++, fraction++) {
+    for (i++; i < end; i++, fraction++) {
       const c = t.charCodeAt(i) - 48;
       if (c < 0 || c > 9 || fraction === scale) return undefined;
       value = value * 10 + c;

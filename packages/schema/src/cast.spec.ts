@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { castValue } from './cast.js';
+import { castValue, plainInt, plainUtcMicros } from './cast.js';
 import { parseType, type Field } from './types.js';
 
 const field = (type: string, nullable = true): Field => ({ name: 'c', type: parseType(type), nullable });
@@ -103,5 +103,21 @@ describe('timestamp fast path', () => {
     expect(castValue('2024-02-29 23:59:59.5', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2024, 1, 29, 23, 59, 59, 500)) * 1000n });
     expect(castValue('2026-11-01 00:00:00.1234560', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2026, 10, 1)) * 1000n + 123456n });
     expect(castValue(' 2026-11-01 00:00:00 ', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2026, 10, 1)) * 1000n });
+  });
+});
+
+describe('plain readers on spans (the CSV path reads values inside the parsed chunk)', () => {
+  /** `text` between digits, so reading past either end changes or spoils the value. */
+  const inside = (text: string): [string, number, number] => [`12${text}34`, 2, text.length + 2];
+
+  it('reads a span exactly as the same text on its own', () => {
+    for (const text of ['2026-11-08 12:41:00', '2026-11-08T12:00:00.001Z', '1969-12-31 23:59:59.999999', '2026-02-29 00:00:00', '2026-11-08 12:41']) {
+      expect(plainUtcMicros(...inside(text))).toBe(plainUtcMicros(text));
+    }
+    expect(plainUtcMicros(...inside('2026-11-08 12:41:00'))).toBe(Date.UTC(2026, 10, 8, 12, 41) * 1000);
+    for (const text of ['0', '-7', '2147483647', '-2147483648', '12x', '-', '']) {
+      expect(plainInt(...inside(text), -(2 ** 31), 2 ** 31 - 1)).toBe(plainInt(text, 0, text.length, -(2 ** 31), 2 ** 31 - 1));
+    }
+    expect(plainInt(...inside('-42'), -100, 100)).toBe(-42);
   });
 });

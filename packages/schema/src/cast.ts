@@ -89,7 +89,7 @@ function fastPath(type: FieldType, options: CastOptions): ((raw: string) => Valu
     case 'smallint':
     case 'int': {
       const [min, max] = INT_RANGE[type.kind];
-      return (raw) => plainInt(raw, min, max);
+      return (raw) => plainInt(raw, 0, raw.length, min, max);
     }
     case 'decimal':
       return (raw) => fastDecimal(raw, type.precision, type.scale);
@@ -168,19 +168,21 @@ function converter(type: FieldType, options: CastOptions): (text: string) => Val
 const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
- * `[-]digits` within `min..max`, read without a regex or allocation; else undefined. At most
- * `maxLength` characters (9 keeps every int32 exact; up to 15 stays a safe integer).
+ * `t[start..end)` as `[-]digits` within `min..max`, read without a regex or allocation; else
+ * undefined. At most `maxLength` characters (9 keeps every int32 exact; up to 15 stays a safe integer).
+ * (Spans rather than strings here and below: the CSV path reads values straight from the parsed chunk.)
  */
-export function plainInt(raw: string, min: number, max: number, maxLength = 9): number | undefined {
-  const n = raw.length;
+export function plainInt(t: string, start: number, end: number, min: number, max: number, maxLength = 9): number | undefined {
+  const n = end - start;
   if (n === 0 || n > maxLength) return undefined;
+  const negative = t.charCodeAt(start) === 45;
   let value = 0;
-  for (let i = raw.charCodeAt(0) === 45 ? 1 : 0; i < n; i++) {
-    const c = raw.charCodeAt(i) - 48;
+  for (let i = negative ? start + 1 : start; i < end; i++) {
+    const c = t.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return undefined;
     value = value * 10 + c;
   }
-  if (raw.charCodeAt(0) === 45) {
+  if (negative) {
     if (n === 1) return undefined;
     value = 0 - value; // not -value: "-0" is 0, not -0
   }
@@ -321,36 +323,36 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
  * The common shape `YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]` read digit by digit, every character read
  * once; anything else (offsets, short forms, slashes, invalid values, spaces) returns undefined and
  * takes the general path. Runs per value: no regex, no substring, no BigInt (microseconds as a safe
- * integer: within ±285 years of 1970, else undefined too).
+ * integer: within ±285 years of 1970, else undefined too). Reads `t[start..end)`.
  */
-export function plainUtcMicros(t: string): number | undefined {
-  const n = t.length;
-  if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
-  const sep = t.charCodeAt(10);
+export function plainUtcMicros(t: string, start = 0, end = t.length): number | undefined {
+  if (end - start < 19) return undefined;
+  if (t.charCodeAt(start + 4) !== 45 || t.charCodeAt(start + 7) !== 45 || t.charCodeAt(start + 13) !== 58 || t.charCodeAt(start + 16) !== 58) return undefined;
+  const sep = t.charCodeAt(start + 10);
   if (sep !== 32 && sep !== 84) return undefined;
-  const y = digit(t, 0) * 1000 + digit(t, 1) * 100 + digit(t, 2) * 10 + digit(t, 3);
-  const mo = digit(t, 5) * 10 + digit(t, 6);
-  const d = digit(t, 8) * 10 + digit(t, 9);
-  const h = digit(t, 11) * 10 + digit(t, 12);
-  const mi = digit(t, 14) * 10 + digit(t, 15);
-  const s = digit(t, 17) * 10 + digit(t, 18);
+  const y = digit(t, start) * 1000 + digit(t, start + 1) * 100 + digit(t, start + 2) * 10 + digit(t, start + 3);
+  const mo = digit(t, start + 5) * 10 + digit(t, start + 6);
+  const d = digit(t, start + 8) * 10 + digit(t, start + 9);
+  const h = digit(t, start + 11) * 10 + digit(t, start + 12);
+  const mi = digit(t, start + 14) * 10 + digit(t, start + 15);
+  const s = digit(t, start + 17) * 10 + digit(t, start + 18);
   // A non-digit reads as 100000 (see `digit`): whatever its place, the range checks below reject it.
   if (y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
   if (d > 28 && d > daysInMonth(y, mo)) return undefined;
-  let i = 19;
+  let i = start + 19;
   let micros = 0;
-  if (i < n && (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44)) {
-    const start = ++i;
-    for (; i < n && i < start + 6; i++) {
+  if (i < end && (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44)) {
+    const first = ++i;
+    for (; i < end && i < first + 6; i++) {
       const c = t.charCodeAt(i) - 48;
       if (c < 0 || c > 9) break;
       micros = micros * 10 + c;
     }
-    if (i === start || (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57)) return undefined; // no digits, or more than 6
-    micros *= POWERS_OF_TEN[6 - (i - start)] as number;
+    if (i === first || (i < end && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57)) return undefined; // no digits, or more than 6
+    micros *= POWERS_OF_TEN[6 - (i - first)] as number;
   }
-  if (i < n && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
-  if (i !== n) return undefined;
+  if (i < end && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
+  if (i !== end) return undefined;
   const total = ((epochDay(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
   return Number.isSafeInteger(total) ? total : undefined;
 }

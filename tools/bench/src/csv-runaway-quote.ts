@@ -7,8 +7,9 @@
  *   npx nx run bench:csv-runaway-quote -- --size-mb 256
  */
 import { Readable } from 'node:stream';
-import { from, peakRssBytes, runPipeline, createRunContext, createLogger, countingRejects } from '@etl/core';
-import { csvReader, type CsvRecord } from '@etl/csv';
+import { pipeline } from 'node:stream/promises';
+import { peakRssBytes, createRunContext, createLogger, countingRejects } from '@etl/core';
+import { csvReader, type CsvBatch } from '@etl/csv';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,17 +29,9 @@ const rejects = countingRejects();
 const ctx = createRunContext({ jobName: 'bench', logger: createLogger({ runId: 'bench', jobName: 'bench', level: 'warn', destination: process.stderr }), rejects });
 let records = 0;
 const started = performance.now();
-await runPipeline(
-  from({ name: 'generated', open: () => Readable.from(runaway()) })
-    .throughStream<CsvRecord>(csvReader(ctx, { file: 'runaway.csv' }))
-    .into({
-      name: 'count',
-      connect: async () => undefined,
-      writeBatch: async (batch) => void (records += batch.length),
-      close: async () => undefined,
-    }),
-  ctx,
-);
+await pipeline(Readable.from(runaway()), csvReader(ctx, { file: 'runaway.csv' }), async (batches: AsyncIterable<CsvBatch>) => {
+  for await (const batch of batches) records += batch.length;
+});
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nrunaway quote, ${(totalBytes / 1024 / 1024).toFixed(0)} MiB, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
 console.log(`records ${records}, rejects ${rejects.count}, ${seconds.toFixed(1)} s, ${(totalBytes / 1e6 / seconds).toFixed(0)} MB/s, peak RSS ${(peakRssBytes() / 1024 / 1024).toFixed(0)} MiB`);

@@ -1,5 +1,5 @@
 import { RecordError, writeRejects } from '@etl/core';
-import { csvReader, type CsvRecord } from '@etl/csv';
+import { csvReader, type CsvBatch } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
 import { castColumns, castRecord, columnCastPlan, parseType, planColumns, type CastPlan, type ColumnCastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
@@ -31,7 +31,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   let plan: CastPlan | undefined;
 
   /** The file's records in batches, as parsed; counts what was read. */
-  async function* records(): AsyncGenerator<{ records: CsvRecord[]; plan: CastPlan }> {
+  async function* records(): AsyncGenerator<{ records: CsvBatch; plan: CastPlan }> {
     const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (source.bytesRead += n) });
     const reader = csvReader(ctx, {
       delimiter,
@@ -48,7 +48,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     const readerMetrics = ctx.counters.component('csv-parse', 'reader');
     // The run's counters add up over every file it reads: count this file from here.
     const readBefore = readerMetrics.rowsIn;
-    for await (const batch of text.pipe(reader) as AsyncIterable<CsvRecord[]>) {
+    for await (const batch of text.pipe(reader) as AsyncIterable<CsvBatch>) {
       plan ??= planColumns(schema, columns ?? [], uri, cast);
       yield { records: batch, plan };
       source.rowsRead = readerMetrics.rowsIn - readBefore;
@@ -71,8 +71,8 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       for await (const { records: batch, plan } of records()) {
         const rows: Value[][] = [];
         const rejects: RecordError[] = [];
-        for (const record of batch) {
-          const values = castRecord(plan, record.fields, record.line, uri);
+        for (let r = 0; r < batch.length; r++) {
+          const values = castRecord(plan, batch.fields(r), batch.line(r), uri);
           if (values instanceof RecordError) rejects.push(values);
           else rows.push(values);
         }

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RunContext } from '@etl/core';
-import { csvReader, type CsvRecord } from '@etl/csv';
+import { csvReader, type CsvBatch } from '@etl/csv';
 import { decodeStream } from '@etl/encoding';
 import { ParquetWriter } from '@etl/parquet';
 import { castColumns, columnCastPlan, planColumns, type ColumnCastPlan } from '@etl/schema';
@@ -20,7 +20,7 @@ export async function streamToParquetSink(text: Iterable<string>, ctx: RunContex
   let outputBytes = 0;
   const sink = new Writable({
     objectMode: true,
-    write(batch: CsvRecord[], _encoding, callback) {
+    write(batch: CsvBatch, _encoding, callback) {
       plan ??= columnCastPlan(planColumns(BENCH_SCHEMA, columns));
       const { batch: typed, rejects } = castColumns(plan, batch);
       if (rejects.length > 0) return callback(rejects[0]);
