@@ -50,9 +50,8 @@ describe('CsvParser', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const FIELDS = ['', 'a', 'abc', '12.5', ' sp ', 'x"y', '"q,uoted"', '"with ""esc"""', '"multi\nline"', '"crlf\r\nin"', '"a"b', 'e\r'];
     for (let round = 0; round < 300; round++) {
-      // LF or CRLF, decided by a first line both ways read alike (one character at a time, a lone CR
-      // at a chunk's end cannot tell CR-only from CRLF yet).
-      const newline = pick(['\n', '\r\n']);
+      // One character at a time, every CR ends a chunk before its successor says CRLF or CR-only.
+      const newline = pick(['\n', '\r\n', '\r']);
       const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
         random() < 0.15 ? '' : Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(FIELDS)).join(','),
       );
@@ -102,6 +101,10 @@ describe('CsvParser', () => {
 
   it('handles CR-only files and skips blank lines', () => {
     expect(parse('a,b\r1,2\r\r3,4\r').rows).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    // The first chunk ends in the first CR: CR-only or CRLF is known only from the next chunk.
+    expect(parse(['a,b\r', '1,2\r']).rows).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parse(['a,b\r', '\n1,2\r\n']).rows).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parse(['a,b\r']).rows).toEqual([['a', 'b']]);
     expect(parse('a,b\n\n1,2\n\n').records.map((r) => r.line)).toEqual([1, 3]);
   });
 

@@ -61,6 +61,8 @@ export class CsvParser {
   /** The current record went over `maxRecordChars`: keep parsing to find its end, keep nothing. */
   private discarding = false;
   private linesToSkip: number;
+  /** The chunk ended in a CR before the line breaks were known (see `pushInto`). */
+  private heldCr = false;
   /** `push`'s batch, emptied after every record. */
   private readonly scratch = new CsvBatch();
 
@@ -102,7 +104,25 @@ export class CsvParser {
    */
   pushInto(text: string, batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
     if (text.length === 0) return;
+    if (this.heldCr) {
+      // Its successor tells CRLF from CR-only; alone it holds no span, so `batch.text` stays `text`.
+      this.heldCr = false;
+      this.newline ??= detectNewline(`\r${text.charAt(0)}`);
+      this.parse('\r', batch, onRecord, onReject);
+    }
     this.newline ??= detectNewline(text);
+    if (this.newline === undefined && text.charCodeAt(text.length - 1) === 13) {
+      // A lone CR at the chunk's end, line breaks still undecided: hold it for the next chunk.
+      // Cutting the end leaves every offset into `text` as it was.
+      this.heldCr = true;
+      this.parse(text.slice(0, -1), batch, onRecord, onReject);
+      return;
+    }
+    this.parse(text, batch, onRecord, onReject);
+  }
+
+  private parse(text: string, batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
+    if (text.length === 0) return;
     const nl = this.newline ?? '\n';
     const { delimiter, quote } = this;
     const length = text.length;
@@ -227,6 +247,11 @@ export class CsvParser {
 
   /** `end` into a batch: the last record, if any, is added as strings. */
   endInto(batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
+    if (this.heldCr) {
+      this.heldCr = false;
+      this.newline ??= '\r';
+      this.parse('\r', batch, onRecord, onReject);
+    }
     switch (this.state) {
       case State.Quoted:
         if (!this.discarding) onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
