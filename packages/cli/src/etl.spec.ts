@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,7 +69,27 @@ describe('etl convert and etl cat', () => {
     expect((await run(process.execPath, [etl, 'cat', out, '--limit', '1'])).stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('stops past --max-rejects without writing the output, and converts within it', async () => {
+    const file = join(dir, 'counts.csv');
+    writeFileSync(file, 'id,n\n1,5\n2,x\n3,y\n4,7\n');
+    const schema = join(dir, 'counts.schema.csv');
+    writeFileSync(schema, 'column_name,data_type\nid,int\nn,int\n');
+    const out = join(dir, 'counts.parquet');
+    await expect(run(process.execPath, [etl, 'convert', file, out, '--schema', schema, '--max-rejects', '1'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`2 records rejected, more than --max-rejects 1: stopped, ${out} not written`),
+    });
+    expect(existsSync(out)).toBe(false);
+    // What was rejected before the stop is kept, with line and reason.
+    const rejected = readFileSync(`${out}.rejects.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; column: string });
+    expect(rejected.map((r) => [r.line, r.column])).toEqual([[3, 'n'], [4, 'n']]);
+    const { stdout } = await run(process.execPath, [etl, 'convert', file, out, '--schema', schema, '--max-rejects', '2']);
+    expect(JSON.parse(stdout)).toMatchObject({ rowsWritten: 2, rowsRejected: 2 });
+    expect(existsSync(out)).toBe(true);
+  });
+
   it('rejects bad options with exit code 2 and a missing input with 1', async () => {
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--max-rejects', 'many'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--max-rejects must be a whole number, got many') });
     await expect(run(process.execPath, [etl, 'convert', 'a.csv'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('etl convert takes an input and an output') });
     await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--compression', 'lzo'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--compression must be one of snappy, gzip, zstd, none') });
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('missing.csv does not exist') });

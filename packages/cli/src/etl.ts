@@ -1,13 +1,13 @@
 /**
  * `etl`: the data engineer's look at a file before loading it, and one-off conversions.
  *   etl sniff <path-or-s3-uri> [--encoding X] [--sample-bytes N]
- *   etl convert <in> <out> [--schema FILE] [--encoding X] [--delimiter X] [--format F] [--rejects URI] [--compression C]
+ *   etl convert <in> <out> [--schema FILE] [--encoding X] [--delimiter X] [--format F] [--rejects URI] [--max-rejects N] [--compression C]
  *   etl cat <file> [--limit N] [--format F] [--encoding X] [--delimiter X]
  */
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { countingRejects, createLogger, createRunContext, ndjsonRejects, newRunId, type RejectOutput, type RunContext } from '@etl/core';
+import { countingRejects, createLogger, createRunContext, isAbortError, limitedRejects, ndjsonRejects, newRunId, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
 import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
@@ -20,16 +20,17 @@ const USAGE = `usage: etl <command> [options]
 commands:
   sniff <path-or-s3-uri> [--encoding LABEL] [--sample-bytes N]
         print the file's encoding, CSV dialect, header and inferred column types as JSON
-  convert <in> <out> [--schema FILE] [--format parquet|csv|ndjson] [--rejects URI]
+  convert <in> <out> [--schema FILE] [--format parquet|csv|ndjson] [--rejects URI] [--max-rejects N]
                      [--compression snappy|gzip|zstd|none] [--null-marker S] [read options]
         convert between CSV, NDJSON and Parquet (local paths or s3:// URIs, .gz text read and written);
-        bad records go to --rejects (default <out>.rejects.ndjson); prints the run report as JSON
+        bad records go to --rejects (default <out>.rejects.ndjson); prints the run report as JSON.
+        With --max-rejects N, more than N bad records stop the run (exit 1) and <out> is not written
   cat <file> [--limit N] [--format parquet|csv|ndjson] [read options]
         print rows as NDJSON
 
 read options:
   --encoding LABEL          text encoding (WHATWG label); detected when absent
-  --delimiter C             CSV delimiter (\t for tab); sniffed when absent
+  --delimiter C             CSV delimiter (\\t for tab); sniffed when absent
   --skip-lines N            physical lines above the CSV header to drop
   --join-short-rows         join a CSV row with too few fields to the next (unquoted line breaks)
   --null-values A,B,...     texts read as null in every column, e.g. NA,N/A,NONE,NULL,.
@@ -107,6 +108,7 @@ const commands: Record<string, Command> = {
           schema: { type: 'string' },
           format: { type: 'string' },
           rejects: { type: 'string' },
+          'max-rejects': { type: 'string' },
           compression: { type: 'string' },
           'null-marker': { type: 'string' },
         },
@@ -114,8 +116,10 @@ const commands: Record<string, Command> = {
       const [input, output] = positionals;
       if (!input || !output || positionals.length > 2) return usage('etl convert takes an input and an output');
       const read = readOptionsOf(values);
+      const maxRejects = values['max-rejects'] === undefined ? undefined : Number(values['max-rejects']);
       const problems = [
         values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
+        maxRejects !== undefined && !(Number.isInteger(maxRejects) && maxRejects >= 0) ? `--max-rejects must be a whole number, got ${values['max-rejects']}` : undefined,
         values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression) ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}` : undefined,
         ...read.problems,
       ].filter((p) => p !== undefined);
@@ -123,7 +127,15 @@ const commands: Record<string, Command> = {
       const store = createObjectStore();
       const schema = values.schema ? await loadSchema(values.schema) : undefined;
       const rejectsUri = values.rejects ?? `${output}.rejects.ndjson`;
-      const ctx = runContext('etl-convert', objectRejects(store, rejectsUri));
+      const abort = new AbortController();
+      const allRejects = objectRejects(store, rejectsUri);
+      const rejects =
+        maxRejects === undefined
+          ? allRejects
+          : limitedRejects(allRejects, maxRejects, (count) =>
+              abort.abort(new TerminalError('TOO_MANY_REJECTS', `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`)),
+            );
+      const ctx = runContext('etl-convert', rejects, abort);
       try {
         const report = await convert(
           store,
@@ -143,7 +155,8 @@ const commands: Record<string, Command> = {
         return 0;
       } catch (error) {
         await ctx.rejects.close().catch(() => undefined);
-        throw error;
+        // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
+        throw ctx.signal.aborted && isAbortError(error) && ctx.signal.reason instanceof Error ? ctx.signal.reason : error;
       }
     },
   },
@@ -181,10 +194,9 @@ async function loadSchema(path: string): Promise<Schema> {
 }
 
 /** Warnings and errors as JSON lines on stderr; stdout is the command's output. */
-function runContext(jobName: string, rejects: RejectOutput = countingRejects()): RunContext {
+function runContext(jobName: string, rejects: RejectOutput = countingRejects(), abort = new AbortController()): RunContext {
   const runId = newRunId();
   const logger = createLogger({ runId, jobName, level: (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'warn', destination: process.stderr });
-  const abort = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort(new Error(`stopped by ${signal}`)));
   return createRunContext({ jobName, runId, logger, rejects, signal: abort.signal });
 }

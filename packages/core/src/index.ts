@@ -24,7 +24,7 @@ export { LogSpool } from './logging/log-spool.js';
 export { redact, redactText, isSensitiveKey, REDACTED } from './logging/redact.js';
 export { meter } from './meter.js';
 export type { RejectOutput } from './rejects.js';
-export { ndjsonRejects, countingRejects } from './rejects.js';
+export { ndjsonRejects, countingRejects, limitedRejects } from './rejects.js';
 export type { RunReport, RunOutcome } from './report.js';
 export { buildRunReport, outcomeOf, peakRssBytes } from './report.js';
 export type { RetryPolicy, RetryOptions } from './retry.js';

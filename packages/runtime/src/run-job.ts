@@ -8,6 +8,7 @@ import {
   createRunContext,
   describeError,
   isAbortError,
+  limitedRejects,
   newRunId,
   type Clock,
   type RunReport,
@@ -17,7 +18,6 @@ import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
 import type { JobDefinition, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
-import { limitedRejects } from './object-rejects.js';
 import { startProgress } from './progress.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 
