@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { countingRejects, createLogger, createRunContext, isAbortError, limitedRejects, ndjsonRejects, newRunId, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
+import { countingRejects, createLogger, createRunContext, isAbortError, limitedRejects, ndjsonRejects, newRunId, startProgress, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
 import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
@@ -136,6 +136,8 @@ const commands: Record<string, Command> = {
               abort.abort(new TerminalError('TOO_MANY_REJECTS', `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`)),
             );
       const ctx = runContext('etl-convert', rejects, abort);
+      // A live line on a terminal (rows, bytes, rate, time); nothing extra when stderr is piped.
+      const stopProgress = process.stderr.isTTY ? startProgress(ctx, process.stderr) : () => undefined;
       try {
         const report = await convert(
           store,
@@ -147,13 +149,16 @@ const commands: Record<string, Command> = {
             ...(schema ? { schema } : {}),
             ...(values.compression ? { compression: values.compression as CompressionName } : {}),
             ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
+            counted: true,
           },
           ctx,
         );
+        stopProgress();
         await ctx.rejects.close();
         process.stdout.write(`${JSON.stringify({ ...report, ...(report.rowsRejected > 0 ? { rejects: rejectsUri } : {}) })}\n`);
         return 0;
       } catch (error) {
+        stopProgress();
         await ctx.rejects.close().catch(() => undefined);
         // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
         throw ctx.signal.aborted && isAbortError(error) && ctx.signal.reason instanceof Error ? ctx.signal.reason : error;

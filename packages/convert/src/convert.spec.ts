@@ -107,6 +107,18 @@ describe('convert and cat on local files', () => {
     expect(await cat(join(dir, 'again.parquet'))).toEqual(expected);
   });
 
+  it('counts itself in the run totals only when asked (a whole run, not an intermediate file)', async () => {
+    const counted = context();
+    const report = await convert(store, { input, output: join(dir, 'counted.parquet'), schema, counted: true }, counted);
+    expect(counted.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000, bytesIn: report.bytesRead, bytesOut: report.bytesWritten });
+    const fromParquet = context();
+    await convert(store, { input: join(dir, 'counted.parquet'), output: join(dir, 'counted.csv'), counted: true }, fromParquet);
+    expect(fromParquet.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000 });
+    const staging = context();
+    await convert(store, { input, output: join(dir, 'staging.csv'), schema }, staging);
+    expect(staging.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 0 });
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz'))).toString('utf8').trim().split('\n');

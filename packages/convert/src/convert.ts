@@ -37,6 +37,13 @@ export interface ConvertOptions extends ReadOptions {
   onSchema?: (schema: Schema) => void;
   /** Sees every output row (profiling); must not keep it. */
   observe?: (row: readonly Value[]) => void;
+  /**
+   * Counts the conversion in `ctx.counters` as it goes (bytes read as a source, rows and bytes
+   * written as a sink) for run totals and progress: for a conversion that is the run's whole job (the
+   * CLI). Off by default, so a pipeline converting an intermediate file (COPY staging) does not count
+   * its rows as written twice.
+   */
+  counted?: boolean;
 }
 
 export interface ConvertReport {
@@ -61,7 +68,7 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, parquet: _parquet, appendColumns, onSchema, observe, ...read } = options;
+  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, parquet: _parquet, appendColumns, onSchema, observe, counted, ...read } = options;
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
   const extra = appendColumns?.(source.schema);
   const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
@@ -73,11 +80,21 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     ...(options.parquet ? { parquet: options.parquet } : {}),
   });
   let rowsWritten = 0;
+  const reading = counted ? ctx.counters.component(input, 'source') : undefined;
+  const writing = counted ? ctx.counters.component(output, 'sink') : undefined;
+  /** Rows handed to the encoder so far; the source's running byte count with them. */
+  const wrote = (rows: number) => {
+    rowsWritten += rows;
+    if (reading && writing) {
+      reading.bytesIn = source.bytesRead;
+      writing.rowsIn = writing.rowsOut = rowsWritten;
+    }
+  };
   async function* encoded(): AsyncGenerator<Uint8Array> {
     // Column batches go straight into a columnar writer when nothing needs rows on the way.
     if (source.columnBatches && encoder.appendColumns && !extra && !observe) {
       for await (const batch of source.columnBatches()) {
-        rowsWritten += batch.length;
+        wrote(batch.length);
         yield* encoder.appendColumns(batch);
       }
       yield* encoder.finish();
@@ -86,8 +103,8 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     for await (const batch of source.batches()) {
       const parts: Uint8Array[] = [];
       for (const sourceRow of batch) {
-        rowsWritten++;
-        const row = extra ? [...sourceRow, ...extra.values(sourceRow, rowsWritten)] : sourceRow;
+        const row = extra ? [...sourceRow, ...extra.values(sourceRow, rowsWritten + 1)] : sourceRow;
+        wrote(1);
         observe?.(row);
         for (const part of encoder.appendRow(row)) parts.push(part);
       }
@@ -100,6 +117,10 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   const stages: Transform[] = gzip ? [createGzip({ level: options.gzipLevel ?? 6 })] : [];
   await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
   const stored = await writer.result;
+  if (reading && writing) {
+    reading.bytesIn = source.bytesRead;
+    writing.bytesOut = stored.size;
+  }
   return {
     input,
     output: stored.uri,

@@ -25,6 +25,8 @@ export { redact, redactText, isSensitiveKey, REDACTED } from './logging/redact.j
 export { meter } from './meter.js';
 export type { RejectOutput } from './rejects.js';
 export { ndjsonRejects, countingRejects, limitedRejects } from './rejects.js';
+export type { ProgressOptions } from './progress.js';
+export { startProgress, formatProgress, formatBytes, formatDuration } from './progress.js';
 export type { RunReport, RunOutcome } from './report.js';
 export { buildRunReport, outcomeOf, peakRssBytes } from './report.js';
 export type { RetryPolicy, RetryOptions } from './retry.js';

@@ -4,7 +4,6 @@ export type { ArgsShape, ArgHelp, ConfigResult } from './job-config.js';
 export { arg, resolveJobConfig, describeArgs, formatHelp } from './job-config.js';
 export { commonArgs } from './common-args.js';
 export { parseGlueArgs, envNameFor } from './glue-args.js';
-export { startProgress, formatProgress, formatBytes, formatDuration } from './progress.js';
 export { handleShutdownSignals } from './shutdown-signals.js';
 export type { JobIo } from './run-job.js';
 export { runJob, runMain, runOutputs, exitCodes } from './run-job.js';

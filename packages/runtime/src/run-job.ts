@@ -10,6 +10,7 @@ import {
   isAbortError,
   limitedRejects,
   newRunId,
+  startProgress,
   type Clock,
   type RunReport,
 } from '@etl/core';
@@ -18,7 +19,6 @@ import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
 import type { JobDefinition, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
-import { startProgress } from './progress.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 
 export interface JobIo {

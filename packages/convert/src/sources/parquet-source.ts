@@ -18,6 +18,8 @@ function asValue(value: unknown, field: Field): Value {
 export async function parquetSource(store: ObjectStore, uri: string, options: SourceOptions & { columns?: readonly string[] }): Promise<RowSource> {
   const file = await ParquetFile.open(await objectRandomAccess(store, uri, { signal: options.ctx.signal }));
   const fields = options.columns ? options.columns.map((c) => file.schema.fields.find((f) => f.name === c) ?? missing(uri, c, file.schema.fields)) : file.schema.fields;
+  // Counted as the run's reader, like the CSV and JSON parsers.
+  const metrics = options.ctx.counters.component('parquet-read', 'reader');
   const source: CountingRowSource = {
     schema: { fields },
     rowsRead: 0,
@@ -28,6 +30,8 @@ export async function parquetSource(store: ObjectStore, uri: string, options: So
         const rows: ParquetRow[] = await file.readRowGroup(group.index, { columns: names });
         source.rowsRead += rows.length;
         source.bytesRead += group.compressedBytes;
+        metrics.rowsIn += rows.length;
+        metrics.rowsOut += rows.length;
         yield rows.map((row) => fields.map((f) => asValue(row[f.name], f)));
       }
     },

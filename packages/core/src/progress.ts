@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { RunContext } from '@etl/core';
+import type { RunContext } from './context.js';
 
 export interface ProgressOptions {
   /** How often a TTY line is redrawn. */
