@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createObjectStore } from '@etl/object-store';
@@ -46,5 +49,13 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     expect(await types('test_precision.csv')).toEqual(['decimal(7,6)']); // 1.234567 exactly, no float
     expect(await types('test_date_format.csv')).toEqual(['varchar(10)']); // 02/01/2014: day or month first is unknowable
     expect(await types('test_numeric_date_format.csv')).toEqual(['int']); // 20140102 without a date format is a number
+  });
+
+  it('samples a MiB of very short lines (more records than a call takes arguments)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sniff-')), 'short.csv');
+    writeFileSync(file, `n\n${'7\n'.repeat(600_000)}`);
+    const result = await sniffFile(objects, file);
+    expect(result.columns).toEqual([{ name: 'n', type: 'smallint', nullable: false }]);
+    expect(result.sampledRows).toBeGreaterThan(500_000);
   });
 });

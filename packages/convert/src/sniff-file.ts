@@ -77,7 +77,8 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const onRecord = (fields: string[]) => void records.push(fields);
   parser.push(text, onRecord, () => undefined);
   parser.end(onRecord, () => undefined);
-  const width = Math.max(0, ...records.map((r) => r.length));
+  // A loop, not `Math.max(...)`: a MiB of short lines is more records than a call has room for arguments.
+  const width = records.reduce((widest, r) => Math.max(widest, r.length), 0);
   const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const names = options.renameColumns ? options.renameColumns(header) : header;
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
