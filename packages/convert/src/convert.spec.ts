@@ -119,6 +119,15 @@ describe('convert and cat on local files', () => {
     expect(staging.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 0 });
   });
 
+  it('reads integer columns as BIGINT without a schema: an id past the sniffed sample is a value, not a reject', async () => {
+    const small = Array.from({ length: 200_000 }, (_, i) => `${i % 30_000},x`).join('\n');
+    const file = join(dir, 'ids.csv');
+    writeFileSync(file, `id,tag\n${small}\n70000,y\n`); // > 1 MiB: the last id is beyond the sample
+    const report = await convert(store, { input: file, output: join(dir, 'ids.parquet') }, context());
+    expect(report).toMatchObject({ rowsRead: 200_001, rowsWritten: 200_001, rowsRejected: 0 });
+    expect((await cat(join(dir, 'ids.parquet'))).at(-1)).toEqual({ id: 70000, tag: 'y' });
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz'))).toString('utf8').trim().split('\n');

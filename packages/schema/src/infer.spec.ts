@@ -28,6 +28,11 @@ describe('inferSchema', () => {
     expect(schema.fields.find((f) => f.name === 'price')?.nullable).toBe(false);
   });
 
+  it('reads fractions with more than 18 places as floats printed out, not decimals', () => {
+    const schema = inferSchema(['rate', 'price'], [['0.47078192373737693', '12.5'], ['0.0000270306145057082176', '0.000000000000000001']]);
+    expect(schema.fields.map((f) => formatType(f.type))).toEqual(['double', 'decimal(20,18)']);
+  });
+
   it('maps fractions to DECIMAL(38,18) like seed 003, except key columns', () => {
     const schema = inferSchema(['price', 'rate', 'code'], [['1.5', '1e2', '2.5']], { decimalForFractions: true, keyColumns: ['code'] });
     expect(schema.fields.map((f) => formatType(f.type))).toEqual(['decimal(38,18)', 'decimal(38,18)', 'decimal(2,1)']);

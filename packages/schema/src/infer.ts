@@ -99,7 +99,9 @@ function choose(e: Evidence): FieldType {
     if (fits(-2147483648n, 2147483647n)) return { kind: 'int' };
     return { kind: 'bigint' };
   }
-  if (c.has('decimal') && e.integerDigits + e.scale <= 38) return { kind: 'decimal', precision: Math.max(1, e.integerDigits + e.scale), scale: e.scale };
+  // More than 18 places is a float printed without an exponent (0.000009412877261638641), not a
+  // business decimal: as a decimal its next value would likely need one more place and be rejected.
+  if (c.has('decimal') && e.scale <= 18 && e.integerDigits + e.scale <= 38) return { kind: 'decimal', precision: Math.max(1, e.integerDigits + e.scale), scale: e.scale };
   if (c.has('double')) return { kind: 'double' };
   if (c.has('date')) return { kind: 'date' };
   if (c.has('timestamp')) return { kind: 'timestamp', withZone: false };

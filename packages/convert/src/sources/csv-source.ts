@@ -10,7 +10,8 @@ import { textOf } from './text-bytes.js';
  * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win), parsed by
  * `csvReader` (ragged rows, unclosed quotes, over-long records become rejects with their line), cast by
  * the schema (bad values become rejects naming line and column). Without a schema the inferred one is
- * used with every column nullable, so a later empty value is a null rather than a reject.
+ * used with every column nullable and integers as BIGINT, so a later empty value is a null and a
+ * later big id a value rather than a reject.
  */
 export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
@@ -19,7 +20,9 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     ...(options.skipLines ? { skipLines: options.skipLines } : {}),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
-    infer: { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) },
+    // Integers as BIGINT unless the caller says otherwise: a sample cannot know that ids pass 32767
+    // later in the file (NDJSON inference does the same).
+    infer: { widenIntegers: true, ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) },
     inferTypes: options.schema === undefined,
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
