@@ -128,6 +128,17 @@ describe('convert and cat on local files', () => {
     expect((await cat(join(dir, 'ids.parquet'))).at(-1)).toEqual({ id: 70000, tag: 'y' });
   });
 
+  it('says a reject under an inferred type came from inference, and how to set the type', async () => {
+    const file = join(dir, 'rates.csv');
+    writeFileSync(file, `id,rate\n${Array.from({ length: 120_000 }, (_, i) => `${i},0.5`).join('\n')}\n120000,0.125\n`);
+    const ctx = context();
+    const report = await convert(store, { input: file, output: join(dir, 'rates.parquet') }, ctx);
+    expect(report).toMatchObject({ rowsWritten: 120_000, rowsRejected: 1 });
+    const [reject] = ctx.rejects.samples;
+    expect(reject).toMatchObject({ line: 120_002, column: 'rate' });
+    expect(reject?.reason).toMatch(/0\.125 .*decimal\(1,1\).*types were inferred from the start of the file; give a schema to set them/);
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz'))).toString('utf8').trim().split('\n');

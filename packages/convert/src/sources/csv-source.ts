@@ -63,7 +63,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   async function counted(read: number, kept: number, rejects: RecordError[]): Promise<void> {
     metrics.rowsIn += read;
     metrics.rowsOut += kept;
-    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', rejects);
+    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', options.schema ? rejects : rejects.map(withInferenceHint));
   }
 
   const source: CountingRowSource = {
@@ -94,4 +94,12 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     },
   };
   return source;
+}
+
+/** A value that does not fit an inferred type: say where the type came from and how to set it. */
+function withInferenceHint(reject: RecordError): RecordError {
+  if (reject.code !== 'CAST') return reject;
+  const { code, file, line, column, offset, raw, stage } = reject;
+  const reason = `${reject.reason} (types were inferred from the start of the file; give a schema to set them)`;
+  return new RecordError({ code, reason, file, line, column, offset, raw, stage });
 }
