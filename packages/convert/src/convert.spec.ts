@@ -139,6 +139,12 @@ describe('convert and cat on local files', () => {
     expect(reject?.reason).toMatch(/0\.125 .*decimal\(1,1\).*types were inferred from the start of the file; give a schema to set them/);
   });
 
+  it('refuses a file with no columns, naming it', async () => {
+    const file = join(dir, 'blank.csv');
+    writeFileSync(file, '\n\n');
+    await expect(convert(store, { input: file, output: join(dir, 'blank.parquet') }, context())).rejects.toThrow(`${file} has no columns (empty, or only blank lines): nothing to convert`);
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz'))).toString('utf8').trim().split('\n');

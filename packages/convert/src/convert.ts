@@ -1,6 +1,6 @@
 import { Readable, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { peakRssBytes, settledPipeline, type RunContext } from '@etl/core';
+import { peakRssBytes, settledPipeline, TerminalError, type RunContext } from '@etl/core';
 import { objectWriter, type ObjectStore } from '@etl/object-store';
 import type { Field, Schema, Value } from '@etl/schema';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
@@ -70,6 +70,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   const format = formatOf(options.output, options.format);
   const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, parquet: _parquet, appendColumns, onSchema, observe, counted, ...read } = options;
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
+  if (source.schema.fields.length === 0) throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
   const extra = appendColumns?.(source.schema);
   const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
   onSchema?.(schema);
