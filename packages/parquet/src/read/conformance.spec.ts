@@ -47,6 +47,8 @@ describe('parquet-testing conformance', () => {
     );
     expect(error).toBeInstanceOf(ParquetReadError);
     expect((error as Error).message).toContain(path);
+    // Says why in words, not only a decoder's internal TypeError.
+    expect((error as Error).message).toMatch(/corrupt|unsupported|out of range|encrypted|not a Parquet file|declares/);
   });
 });
 

@@ -66,7 +66,7 @@ export class ParquetFile {
     try {
       metadata = await parquetMetadataAsync(asyncBuffer(file), { parsers, geoparquet: false });
     } catch (error) {
-      throw new ParquetReadError(`${file.name}: unreadable footer: ${(error as Error).message}`, { cause: error });
+      throw new ParquetReadError(`${file.name}: unreadable footer: ${failure(error)}`, { cause: error });
     }
     padOldParquetMrChunks(metadata, file.size);
     const tree = parquetSchema(metadata);
@@ -123,7 +123,7 @@ export class ParquetFile {
         utf8: false,
       })) as ParquetRow[];
     } catch (error) {
-      throw new ParquetReadError(`${this.file.name}: row group ${index}: ${(error as Error).message}`, { cause: error });
+      throw new ParquetReadError(`${this.file.name}: row group ${index}: ${failure(error)}`, { cause: error });
     }
     if (rows.length !== group.rows) throw new ParquetReadError(`${this.file.name}: row group ${index} declares ${group.rows} rows but ${rows.length} decoded (corrupt file?)`);
     if (this.decimals.size > 0) for (const row of rows) this.convertDecimals(row);
@@ -268,4 +268,13 @@ function fieldOf(node: SchemaTree, decimals: Map<string, number>): Field {
     default:
       return field(logical === 'JSON' || e.converted_type === 'JSON' ? 'json' : 'string');
   }
+}
+
+/**
+ * Why a read failed, for a person: the decoder's own errors say it, but a TypeError or RangeError
+ * thrown from inside it ("Cannot read properties of undefined") means bytes it could not make sense of.
+ */
+function failure(error: unknown): string {
+  const message = (error as Error).message;
+  return error instanceof TypeError || error instanceof RangeError ? `corrupt data, or a feature this reader does not support (${message})` : message;
 }
