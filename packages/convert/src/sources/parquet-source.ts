@@ -5,6 +5,8 @@ import { toJsonValue } from '../json-value.js';
 import type { CountingRowSource, RowSource, SourceOptions } from './row-source.js';
 
 const utf8 = new TextDecoder();
+/** Rows per batch handed on from a row group. */
+const BATCH_ROWS = 8192;
 
 /** A Parquet value as the `@etl/schema` value of its field: nested values become JSON text. */
 function asValue(value: unknown, field: Field): Value {
@@ -27,12 +29,24 @@ export async function parquetSource(store: ObjectStore, uri: string, options: So
     async *batches() {
       const names = fields.map((f) => f.name);
       for (const group of file.rowGroups) {
-        const rows: ParquetRow[] = await file.readRowGroup(group.index, { columns: names });
-        source.rowsRead += rows.length;
+        const rows: Array<ParquetRow | undefined> = await file.readRowGroup(group.index, { columns: names });
         source.bytesRead += group.compressedBytes;
-        metrics.rowsIn += rows.length;
-        metrics.rowsOut += rows.length;
-        yield rows.map((row) => fields.map((f) => asValue(row[f.name], f)));
+        // Handed on in slices, each row object let go once converted: a row group can be hundreds of
+        // thousands of rows, and its rows, their value arrays and their encoded output all at once
+        // were what a Parquet read's memory peaked on.
+        for (let at = 0; at < rows.length; at += BATCH_ROWS) {
+          const end = Math.min(rows.length, at + BATCH_ROWS);
+          const batch: Value[][] = [];
+          for (let i = at; i < end; i++) {
+            const row = rows[i] as ParquetRow;
+            rows[i] = undefined;
+            batch.push(fields.map((f) => asValue(row[f.name], f)));
+          }
+          source.rowsRead += batch.length;
+          metrics.rowsIn += batch.length;
+          metrics.rowsOut += batch.length;
+          yield batch;
+        }
       }
     },
   };
