@@ -10,7 +10,7 @@ import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
 import { castRecord, parseSchemaCsv, planColumns, type Value } from '@etl/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catLines, convert, toJsonValue } from './index.js';
+import { catLines, convert, openRows, toJsonValue } from './index.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
 invoice_no,varchar(16),false
@@ -126,6 +126,19 @@ describe('convert and cat on local files', () => {
     const report = await convert(store, { input: file, output: join(dir, 'ids.parquet') }, context());
     expect(report).toMatchObject({ rowsRead: 200_001, rowsWritten: 200_001, rowsRejected: 0 });
     expect((await cat(join(dir, 'ids.parquet'))).at(-1)).toEqual({ id: 70000, tag: 'y' });
+  });
+
+  it('hands a large Parquet row group on in batches of at most 8,192 rows, in order', async () => {
+    const source = await openRows(store, join(dir, 'ids.parquet'), 'parquet', { ctx: context() });
+    const sizes: number[] = [];
+    let last: unknown[] | undefined;
+    for await (const batch of source.batches()) {
+      sizes.push(batch.length);
+      last = batch.at(-1);
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(200_001);
+    expect(Math.max(...sizes)).toBe(8192);
+    expect(last).toEqual([70000n, 'y']);
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {
