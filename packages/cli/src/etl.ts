@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { countingRejects, createLogger, createRunContext, isAbortError, limitedRejects, ndjsonRejects, newRunId, startProgress, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
+import { abortCause, countingRejects, createLogger, createRunContext, limitedRejects, ndjsonRejects, newRunId, startProgress, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
 import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
@@ -160,8 +160,7 @@ const commands: Record<string, Command> = {
       } catch (error) {
         stopProgress();
         await ctx.rejects.close().catch(() => undefined);
-        // Streams report an abort as a bare "The operation was aborted"; the signal knows why.
-        throw ctx.signal.aborted && isAbortError(error) && ctx.signal.reason instanceof Error ? ctx.signal.reason : error;
+        throw abortCause(error, ctx.signal);
       }
     },
   },

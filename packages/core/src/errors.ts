@@ -211,6 +211,14 @@ export function isAbortError(error: unknown): boolean {
   );
 }
 
+/**
+ * The error to report for `error` thrown under `signal`: streams report an abort as a bare "The
+ * operation was aborted"; when the signal was aborted with a reason (a signal, too many rejects), that.
+ */
+export function abortCause(error: unknown, signal: AbortSignal): unknown {
+  return signal.aborted && isAbortError(error) && signal.reason instanceof Error ? signal.reason : error;
+}
+
 /** A short, stable description of any thrown value for logs and reports. */
 export function describeError(error: unknown): { name: string; code?: string; message: string } {
   if (error instanceof Error) {

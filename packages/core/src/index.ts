@@ -15,6 +15,7 @@ export {
   RecordError,
   isTransient,
   isAbortError,
+  abortCause,
   describeError,
 } from './errors.js';
 export { fanOut } from './fan-out.js';

@@ -7,7 +7,7 @@ import {
   createLogger,
   createRunContext,
   describeError,
-  isAbortError,
+  abortCause,
   limitedRejects,
   newRunId,
   startProgress,
@@ -95,9 +95,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   try {
     dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
   } catch (caught) {
-    // Streams report an abort as a bare "The operation was aborted"; the signal knows why (a signal,
-    // or too many rejects).
-    error = signal.aborted && isAbortError(caught) && signal.reason instanceof Error ? signal.reason : caught;
+    error = abortCause(caught, signal); // why the run was aborted: a signal, or too many rejects
   } finally {
     stopProgress();
   }

@@ -74,7 +74,7 @@ export function castColumns(plan: ColumnCastPlan, records: CsvBatch, file?: stri
         column.valid[row] = 1;
         continue;
       }
-      const raw = start === 0 && end === t.length ? t : t.slice(start, end);
+      const raw = textOf(t, start, end);
       const failure = (writers[c] as ColumnWriter)(raw, column, row);
       if (failure) (problems ??= []).push({ field: fields[c] as Field, reason: failure.reason, raw });
     }
@@ -136,7 +136,7 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     case 'double':
       return (t, start, end, data, row) => {
         // `Number` wants a string: the one type whose plain path still cuts one.
-        const v = plainNumber(start === 0 && end === t.length ? t : t.slice(start, end));
+        const v = plainNumber(textOf(t, start, end));
         if (v === undefined) return false;
         (data.values as Float64Array)[row] = v;
         return true;
@@ -152,7 +152,7 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
       // The empty string is null or a failure depending on the field: the row caster decides.
       return (t, start, end, data, row) => {
         if (end === start) return false;
-        (data.values as string[])[row] = start === 0 && end === t.length ? t : t.slice(start, end);
+        (data.values as string[])[row] = textOf(t, start, end);
         return true;
       };
     case 'date':
@@ -165,6 +165,11 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     default:
       return undefined;
   }
+}
+
+/** `t[start..end)` as a string; `t` itself when the span is all of it. */
+function textOf(t: string, start: number, end: number): string {
+  return start === 0 && end === t.length ? t : t.slice(start, end);
 }
 
 /** `true` -> 1, `false` -> 0, else -1 (the row caster takes other spellings). */
