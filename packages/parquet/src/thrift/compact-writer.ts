@@ -1,4 +1,4 @@
-import { encodeUtf8, SHORT_STRING } from './utf8.js';
+import { writeUtf8 } from '@etl/encoding';
 
 /**
  * Thrift compact protocol, write side only: the subset Parquet metadata needs (structs, i16/i32/i64,
@@ -94,13 +94,6 @@ function writeValue(out: ByteWriter, value: ThriftValue): void {
 const zigzag32 = (n: number): number => ((n << 1) ^ (n >> 31)) >>> 0;
 const zigzag64 = (n: bigint): bigint => (n << 1n) ^ (n >> 63n);
 
-declare module 'node:buffer' {
-  interface Buffer {
-    /** Node's unchecked UTF-8 write (present since Node 0.x; Buffer#write calls it after validating). */
-    utf8Write(text: string, offset: number): number;
-  }
-}
-
 /** A growable byte buffer with varint helpers (also used by the page encoders). */
 export class ByteWriter {
   private buffer: Buffer;
@@ -128,8 +121,7 @@ export class ByteWriter {
   lengthPrefixedUtf8(s: string): void {
     this.ensure(4 + s.length * 3);
     const at = this.length;
-    // utf8Write skips Buffer#write's argument checks, which cost as much as the copy for short strings.
-    const written = s.length <= SHORT_STRING ? encodeUtf8(s, this.buffer, at + 4) : this.buffer.utf8Write(s, at + 4);
+    const written = writeUtf8(s, this.buffer, at + 4);
     this.buffer[at] = written;
     this.buffer[at + 1] = written >>> 8;
     this.buffer[at + 2] = written >>> 16;

@@ -2,7 +2,7 @@ import { seededRandom } from '@etl/core';
 import { parseType, type Schema } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { bytesFile, ParquetFile, ParquetWriter } from '../index.js';
-import { encodeUtf8 } from '../thrift/utf8.js';
+import { encodeUtf8 } from '@etl/encoding';
 
 /** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD). */
 const ALPHABET = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];

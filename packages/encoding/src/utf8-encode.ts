@@ -33,4 +33,20 @@ export function encodeUtf8(s: string, out: Uint8Array, at: number): number {
 }
 
 /** Strings up to this many UTF-16 units are encoded in JS; longer ones by `Buffer#utf8Write`. */
-export const SHORT_STRING = 32;
+const SHORT_STRING = 32;
+
+declare module 'node:buffer' {
+  interface Buffer {
+    /** Node's unchecked UTF-8 write (present since Node 0.x; Buffer#write calls it after validating). */
+    utf8Write(text: string, offset: number): number;
+  }
+}
+
+/**
+ * `s` as UTF-8 into `out` from `at` (room for `3 * s.length` bytes assumed); returns the bytes
+ * written. Short strings in JS (`encodeUtf8`), long ones by `utf8Write`, which skips `Buffer#write`'s
+ * argument checks (they cost as much as the copy for short strings).
+ */
+export function writeUtf8(s: string, out: Buffer, at: number): number {
+  return s.length <= SHORT_STRING ? encodeUtf8(s, out, at) : out.utf8Write(s, at);
+}
