@@ -109,6 +109,14 @@ export function allocateColumns(fields: readonly Field[], capacity: number): Col
 }
 
 const TWO_32 = 4294967296;
+/** High words in [-2^21, 2^21) make safe integers with any low word. */
+const SAFE_HIGH = 0x200000;
+
+/** Slot `row` of an int64 column as a number when it is a safe integer (no BigInt made), else undefined. */
+export function int64Number(halves: Int32Array, row: number): number | undefined {
+  const high = halves[2 * row + 1] as number;
+  return high >= -SAFE_HIGH && high < SAFE_HIGH ? high * TWO_32 + ((halves[2 * row] as number) >>> 0) : undefined;
+}
 
 /** Stores a safe integer in slot `row` of an int64 column as two little-endian 32-bit words. */
 export function setInt64(halves: Int32Array, row: number, value: number): void {

@@ -1,4 +1,4 @@
-import { valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
+import { int64Number, valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
 import { ByteWriter } from '../thrift/compact-writer.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import { decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
@@ -246,10 +246,7 @@ class Int64Buffer extends ColumnBuffer {
   }
   /** A number when the value is a safe integer (no BigInt allocated per value), else the BigInt. */
   key(i: number): unknown {
-    const halves = this.halves();
-    const high = halves[2 * i + 1] as number;
-    if (high >= -SAFE_HIGH && high < SAFE_HIGH) return high * TWO_32 + ((halves[2 * i] as number) >>> 0);
-    return this.values[i];
+    return int64Number(this.halves(), i) ?? this.values[i];
   }
   sizeOf(): number {
     return 8;
@@ -275,10 +272,6 @@ class Int64Buffer extends ColumnBuffer {
     return this.words;
   }
 }
-
-const TWO_32 = 4294967296;
-/** High words in [-2^21, 2^21) make safe integers with any low word. */
-const SAFE_HIGH = 0x200000;
 
 function compareInt64(halves: Int32Array, a: number, b: number): number {
   const high = (halves[2 * a + 1] as number) - (halves[2 * b + 1] as number);
