@@ -17,12 +17,17 @@ export interface CsvFormatOptions {
  * the quote, a line break, or leading/trailing spaces are quoted; quotes are doubled.
  */
 export class CsvFormatter {
-  private readonly delimiter: string;
-  private readonly quote: string;
+  readonly delimiter: string;
+  readonly quote: string;
   private readonly doubled: string;
-  private readonly nullMarker: string;
-  private readonly newline: string;
+  readonly nullMarker: string;
+  readonly newline: string;
   private readonly needsQuotes: RegExp;
+  /**
+   * Whether text made of letters, digits, `.:+-` and inner spaces (numbers, dates, timestamps,
+   * booleans) can need quotes: only when the delimiter or quote is one of those characters.
+   */
+  readonly plainMayNeedQuotes: boolean;
 
   constructor(options: CsvFormatOptions = {}) {
     this.delimiter = options.delimiter ?? ',';
@@ -33,6 +38,7 @@ export class CsvFormatter {
     this.newline = options.newline ?? '\n';
     const escape = (c: string) => c.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
     this.needsQuotes = new RegExp(`[${escape(this.delimiter)}${escape(this.quote)}\\r\\n]|^\\s|\\s$`);
+    this.plainMayNeedQuotes = /[0-9A-Za-z.:+\- ]/.test(this.delimiter + this.quote);
   }
 
   /** One record, line ending included. */

@@ -9,3 +9,4 @@ export { sniffCsv } from './sniff.js';
 export { uniqueHeader } from './header.js';
 export type { CsvFormatOptions } from './csv-formatter.js';
 export { CsvFormatter } from './csv-formatter.js';
+export { CsvBytes } from './csv-bytes.js';
