@@ -8,7 +8,7 @@ import { countingRejects, createLogger, createRunContext, RecordError, type RunC
 import { CsvParser } from '@etl/csv';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
-import { castRecord, parseSchemaCsv, planColumns, type Value } from '@etl/schema';
+import { castRecord, parseSchemaCsv, planColumns, rowsOf, type ColumnBatch, type Value } from '@etl/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catLines, convert, openRows, toJsonValue } from './index.js';
 
@@ -139,6 +139,27 @@ describe('convert and cat on local files', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(200_001);
     expect(Math.max(...sizes)).toBe(8192);
     expect(last).toEqual([70000n, 'y']);
+  });
+
+  it('stages CSV from column batches as from rows: same text, added columns numbered, every batch observed', async () => {
+    const staging = (from: string, to: string, batches: ColumnBatch[]) =>
+      convert(store, {
+        input: from, output: join(dir, to), schema, format: 'csv', writeHeader: false, nullMarker: '\\N',
+        appendColumns: () => ({ fields: [{ name: 'file_name', type: { kind: 'string' }, nullable: false }, { name: 'n', type: { kind: 'bigint' }, nullable: false }], values: (n) => [from, BigInt(n)] }),
+        observe: (batch) => void batches.push(batch),
+      }, context());
+    const fromColumns: ColumnBatch[] = [];
+    const fromRows: ColumnBatch[] = [];
+    await staging(input, 'staged-columns.csv', fromColumns); // CSV source: column batches
+    await staging(join(dir, 'orders.parquet'), 'staged-rows.csv', fromRows); // Parquet source: rows
+    const columnsText = readFileSync(join(dir, 'staged-columns.csv'), 'utf8');
+    const rowsText = readFileSync(join(dir, 'staged-rows.csv'), 'utf8');
+    expect(columnsText.replaceAll(input, 'SOURCE')).toBe(rowsText.replaceAll(join(dir, 'orders.parquet'), 'SOURCE'));
+    expect(columnsText.split('\n')[2]).toBe(`536003,ITEM 3,-1,2026-11-04 03:03:00.000000,237.5700,9007199254740996,2026-11-05 12:00:00.000003+00,false,0.10999999999999988,2026-12-04,①①,${input},3`);
+    for (const batches of [fromColumns, fromRows]) {
+      expect(batches.reduce((n, b) => n + b.length, 0)).toBe(3000);
+      expect(batches.flatMap((b) => rowsOf(b).map((row) => row.at(-1)))).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i + 1)));
+    }
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {

@@ -2,7 +2,7 @@ import { Readable, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { peakRssBytes, settledPipeline, TerminalError, type RunContext } from '@etl/core';
 import { objectWriter, type ObjectStore } from '@etl/object-store';
-import type { Field, Schema, Value } from '@etl/schema';
+import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
@@ -31,12 +31,15 @@ export interface ConvertOptions extends ReadOptions {
   /** CSV output: write a header line (default true). (`header` is about the input.) */
   writeHeader?: boolean;
   parquet?: ParquetWriterOptions;
-  /** Columns added after the source's (run metadata, line numbers), given the source schema. */
-  appendColumns?: (schema: Schema) => { fields: Field[]; values: (row: readonly Value[], rowNumber: number) => Value[] };
+  /**
+   * Columns added after the source's (run metadata, row numbers), given the source schema: their
+   * values for the n-th row written (1-based).
+   */
+  appendColumns?: (schema: Schema) => { fields: Field[]; values: (rowNumber: number) => Value[] };
   /** Sees the output schema once, before the first row. */
   onSchema?: (schema: Schema) => void;
-  /** Sees every output row (profiling); must not keep it. */
-  observe?: (row: readonly Value[]) => void;
+  /** Sees every output batch, added columns included (profiling); must not keep it. */
+  observe?: (batch: ColumnBatch) => void;
   /**
    * Counts the conversion in `ctx.counters` as it goes (bytes read as a source, rows and bytes
    * written as a sink) for run totals and progress: for a conversion that is the run's whole job (the
@@ -92,23 +95,24 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     }
   };
   async function* encoded(): AsyncGenerator<Uint8Array> {
-    // Column batches go straight into a columnar writer when nothing needs rows on the way.
-    if (source.columnBatches && encoder.appendColumns && !extra && !observe) {
+    // Column batches go straight into a columnar encoder: no row form on the way.
+    if (source.columnBatches && encoder.appendColumns) {
       for await (const batch of source.columnBatches()) {
+        const out = extra ? withColumns(batch, extra, rowsWritten + 1) : batch;
         wrote(batch.length);
-        yield* encoder.appendColumns(batch);
+        observe?.(out);
+        yield* encoder.appendColumns(out);
       }
       yield* encoder.finish();
       return;
     }
     for await (const batch of source.batches()) {
+      const first = rowsWritten + 1;
+      const rows = extra ? batch.map((row, i) => [...row, ...extra.values(first + i)]) : batch;
+      wrote(rows.length);
+      observe?.(columnsOf(schema.fields, rows));
       const parts: Uint8Array[] = [];
-      for (const sourceRow of batch) {
-        const row = extra ? [...sourceRow, ...extra.values(sourceRow, rowsWritten + 1)] : sourceRow;
-        wrote(1);
-        observe?.(row);
-        for (const part of encoder.appendRow(row)) parts.push(part);
-      }
+      for (const row of rows) for (const part of encoder.appendRow(row)) parts.push(part);
       yield* parts;
     }
     yield* encoder.finish();
@@ -134,4 +138,14 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     peakRssBytes: peakRssBytes(),
   };
+}
+
+/** The batch with the added columns after its own, their values by row number from `first`. */
+function withColumns(batch: ColumnBatch, extra: { fields: Field[]; values: (rowNumber: number) => Value[] }, first: number): ColumnBatch {
+  const added = allocateColumns(extra.fields, batch.length);
+  for (let r = 0; r < batch.length; r++) {
+    const values = extra.values(first + r);
+    for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
+  }
+  return { length: batch.length, columns: [...batch.columns, ...added] };
 }

@@ -1,6 +1,7 @@
-import { CsvFormatter } from '@etl/csv';
+import { CsvBytes, CsvFormatter } from '@etl/csv';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatValue, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
+import { columnFieldWriter } from './column-csv.js';
 import type { FileFormat } from './file-format.js';
 import { toJsonValue } from './json-value.js';
 
@@ -8,7 +9,7 @@ import { toJsonValue } from './json-value.js';
 export interface RowEncoder {
   /** Bytes ready after this row (usually none: the returned array is then shared and empty). */
   appendRow(values: readonly Value[]): readonly Uint8Array[];
-  /** Columnar formats (Parquet) also take whole column batches. */
+  /** Parquet and CSV also take whole column batches. */
   appendColumns?(batch: ColumnBatch): readonly Uint8Array[];
   finish(): readonly Uint8Array[];
 }
@@ -25,8 +26,9 @@ export interface EncoderOptions {
   header?: boolean;
 }
 
-/** Text is handed out in pieces of about this many characters, not per row. */
+/** Text is handed out in pieces of about this many characters (CSV: bytes), not per row. */
 const TEXT_FLUSH_CHARS = 256 * 1024;
+const TEXT_FLUSH_BYTES = 256 * 1024;
 
 export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderOptions = {}): RowEncoder {
   switch (format) {
@@ -41,27 +43,53 @@ export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderO
 
 /**
  * RFC 4180 CSV for COPY staging: timestamps as `YYYY-MM-DD HH:MM:SS.ffffff[+00]`, decimals exact, nulls
- * as the null marker (unquoted) and real values equal to it quoted.
+ * as the null marker (unquoted) and real values equal to it quoted. Written as bytes field by field
+ * (`CsvBytes`); column batches from their typed arrays, the same text as their rows would give.
  */
 function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
-  const formatter = new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' });
+  const out = new CsvBytes(new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' }));
   const fields: Field[] = schema.fields;
-  const texts: Array<string | null> = new Array(fields.length);
-  const header = options.header ?? true ? formatter.format(fields.map((f) => f.name)) : '';
-  const encoder = textEncoder((values) => {
-    for (let i = 0; i < fields.length; i++) {
-      const v = values[i] ?? null;
-      texts[i] = v === null ? null : formatValue(v, fields[i] as Field);
-    }
-    return formatter.format(texts);
-  }, header);
-  return encoder;
+  const ready = (): readonly Uint8Array[] => (out.length >= TEXT_FLUSH_BYTES ? [out.take()] : NOTHING);
+  if (options.header ?? true) {
+    fields.forEach((f, i) => {
+      if (i > 0) out.delimiter();
+      out.text(f.name);
+    });
+    out.endRecord();
+  }
+  return {
+    appendRow(values) {
+      for (let i = 0; i < fields.length; i++) {
+        if (i > 0) out.delimiter();
+        const v = values[i] ?? null;
+        if (v === null) out.nullField();
+        else out.text(formatValue(v, fields[i] as Field));
+      }
+      out.endRecord();
+      return ready();
+    },
+    appendColumns(batch) {
+      const columns = batch.columns;
+      const write = columns.map((c) => columnFieldWriter(c, out));
+      const valid = columns.map((c) => c.valid);
+      for (let r = 0; r < batch.length; r++) {
+        for (let c = 0; c < columns.length; c++) {
+          if (c > 0) out.delimiter();
+          if ((valid[c] as Uint8Array)[r] === 0) out.nullField();
+          else (write[c] as (row: number) => void)(r);
+        }
+        out.endRecord();
+      }
+      return ready();
+    },
+    finish: () => (out.length > 0 ? [out.take()] : NOTHING),
+  };
 }
 
 const NOTHING: readonly Uint8Array[] = Object.freeze([]);
 
-function textEncoder(line: (values: readonly Value[]) => string, prefix = ''): RowEncoder {
-  let text = prefix;
+function textEncoder(line: (values: readonly Value[]) => string): RowEncoder {
+  let text = '';
   const take = (): readonly Uint8Array[] => {
     if (text.length === 0) return NOTHING;
     const bytes = Buffer.from(text, 'utf8');

@@ -1,4 +1,4 @@
-import { parseSchemaCsv, type Value } from '@etl/schema';
+import { columnsOf, parseSchemaCsv, type Value } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { auditInsert, auditTable } from './audit.js';
 import { planMerge } from './merge-plan.js';
@@ -8,8 +8,9 @@ import { targetColumns } from './target-columns.js';
 import { viewConfigSteps } from './views.js';
 
 function profile(csvSchema: string, rows: Value[][]): SourceProfile {
-  const p = new SourceProfile(parseSchemaCsv(`column_name,data_type,nullable\n${csvSchema}`));
-  for (const row of rows) p.observe(row);
+  const schema = parseSchemaCsv(`column_name,data_type,nullable\n${csvSchema}`);
+  const p = new SourceProfile(schema);
+  p.observe(columnsOf(schema.fields, rows));
   return p;
 }
 

@@ -1,4 +1,4 @@
-import type { Field, Schema, Value } from '@etl/schema';
+import { int64Number, type Column, type ColumnBatch, type Field, type Schema } from '@etl/schema';
 
 /**
  * What the source file's values need from the target table, gathered while the rows stream by:
@@ -19,21 +19,21 @@ export class SourceProfile {
     this.max = schema.fields.map(() => undefined);
   }
 
-  observe(values: readonly Value[]): void {
-    this.rows++;
+  /** Takes in one batch of the file's rows; columns past the schema's (a line number) are not looked at. */
+  observe(batch: ColumnBatch): void {
+    this.rows += batch.length;
     for (let i = 0; i < this.kinds.length; i++) {
-      const v = values[i];
-      if (v === null || v === undefined) continue;
+      const column = batch.columns[i];
+      if (!column) continue;
       const kind = this.kinds[i];
-      if (kind === 'string' || kind === 'json') {
-        const n = Buffer.byteLength(v as string, 'utf8');
-        if (n > (this.bytes[i] as number)) this.bytes[i] = n;
-      } else if (kind === 'smallint' || kind === 'int' || kind === 'bigint') {
-        const b = BigInt(v as number | bigint);
+      if (kind === 'string' || kind === 'json') this.bytes[i] = Math.max(this.bytes[i] as number, longestUtf8(column, batch.length));
+      else if (kind === 'smallint' || kind === 'int' || kind === 'bigint') {
+        const range = integerRange(column, batch.length);
+        if (!range) continue;
         const lo = this.min[i];
         const hi = this.max[i];
-        if (lo === undefined || b < lo) this.min[i] = b;
-        if (hi === undefined || b > hi) this.max[i] = b;
+        if (lo === undefined || range.min < lo) this.min[i] = range.min;
+        if (hi === undefined || range.max > hi) this.max[i] = range.max;
       }
     }
   }
@@ -53,4 +53,34 @@ export class SourceProfile {
   private index(name: string): number {
     return this.schema.fields.findIndex((f) => f.name === name);
   }
+}
+
+/** The longest value of a text column in UTF-8 bytes; a string of n UTF-16 units has at most 3n bytes. */
+function longestUtf8(column: Column, length: number): number {
+  if (column.data.layout !== 'text') return 0;
+  const { valid, data } = column;
+  let longest = 0;
+  for (let r = 0; r < length; r++) {
+    if (valid[r] === 0) continue;
+    const value = data.values[r] as string;
+    if (value.length * 3 <= longest) continue;
+    const n = Buffer.byteLength(value, 'utf8');
+    if (n > longest) longest = n;
+  }
+  return longest;
+}
+
+/** Least and greatest value of an integer column, or undefined when every row is null. */
+function integerRange(column: Column, length: number): { min: bigint; max: bigint } | undefined {
+  const { valid, data } = column;
+  let min: number | bigint | undefined;
+  let max: number | bigint | undefined;
+  for (let r = 0; r < length; r++) {
+    if (valid[r] === 0) continue;
+    const v = data.layout === 'int32' ? (data.values[r] as number) : data.layout === 'int64' ? (int64Number(data.halves, r) ?? (data.values[r] as bigint)) : undefined;
+    if (v === undefined) return undefined;
+    if (min === undefined || v < min) min = v;
+    if (max === undefined || v > max) max = v;
+  }
+  return min === undefined || max === undefined ? undefined : { min: BigInt(min), max: BigInt(max) };
 }

@@ -100,12 +100,12 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         header: true, // seed 003 reads with header=True: column names come from the file
         renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
         infer: { decimalForFractions: true, keyColumns: keys, widenIntegers: true },
-        appendColumns: () => ({ fields: [...METADATA_FIELDS, { name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (_row, n) => [runDate, file, BigInt(n)] }),
+        appendColumns: () => ({ fields: [...METADATA_FIELDS, { name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [runDate, file, BigInt(n)] }),
         onSchema: (s) => {
           schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
           profile = new SourceProfile(schema);
         },
-        observe: (row) => profile?.observe(row),
+        observe: (batch) => profile?.observe(batch),
       },
       ctx,
     );

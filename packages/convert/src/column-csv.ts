@@ -1,0 +1,98 @@
+import type { CsvBytes } from '@etl/csv';
+import { civilDate, columnText, int64Number, type Column } from '@etl/schema';
+
+/**
+ * A writer of one column's value at row `r` as a CSV field into `out`, for a row that has a value
+ * (nulls are the caller's). The text is exactly `formatValue(valueAt(column, r), column.field)`,
+ * quoted as `CsvFormatter` would; numbers, dates and timestamps go from the typed arrays straight to
+ * digits when the dialect lets plain values through, else through `columnText`. Made once per batch.
+ */
+export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) => void {
+  const { data, field } = column;
+  const type = field.type;
+  if (data.layout === 'text') {
+    const values = data.values;
+    return (r) => out.text(values[r] as string);
+  }
+  const text = columnText(column);
+  if (!out.plainIsSafe || data.layout === 'float64' || data.layout === 'boolean') return (r) => out.plain(text(r));
+  if (data.layout === 'int32') {
+    const values = data.values;
+    if (type.kind === 'date') {
+      const date = dayText();
+      return (r) => out.plain(date(values[r] as number));
+    }
+    if (type.kind === 'decimal') {
+      const scale = type.scale;
+      return (r) => writeDecimal(out, values[r] as number, scale);
+    }
+    return (r) => out.integer(values[r] as number);
+  }
+  const halves = data.halves;
+  if (type.kind === 'timestamp') {
+    const date = dayText();
+    const suffix = type.withZone ? '+00' : '';
+    return (r) => {
+      const micros = int64Number(halves, r);
+      if (micros === undefined) out.plain(text(r));
+      else writeTimestamp(out, micros, date, suffix);
+    };
+  }
+  if (type.kind === 'decimal') {
+    const scale = type.scale;
+    return (r) => {
+      const unscaled = int64Number(halves, r);
+      if (unscaled === undefined) out.plain(text(r));
+      else writeDecimal(out, unscaled, scale);
+    };
+  }
+  return (r) => {
+    const value = int64Number(halves, r);
+    if (value === undefined) out.plain(text(r));
+    else out.integer(value);
+  };
+}
+
+/** `YYYY-MM-DD` of a day number, the last one remembered: dates of neighbouring rows repeat. */
+function dayText(): (day: number) => string {
+  let lastDay = Number.NaN;
+  let last = '';
+  return (day) => {
+    if (day !== lastDay) {
+      lastDay = day;
+      last = civilDate(day);
+    }
+    return last;
+  };
+}
+
+/** `decimalText` as digits: the integer part, the point, the fraction zero-padded to the scale. */
+function writeDecimal(out: CsvBytes, unscaled: number, scale: number): void {
+  if (scale === 0) return out.integer(unscaled);
+  const magnitude = Math.abs(unscaled);
+  const unit = 10 ** scale; // exact for scales up to 22; int64 decimals have at most 18
+  const fraction = magnitude % unit;
+  if (unscaled < 0) out.byte(45);
+  out.digits((magnitude - fraction) / unit);
+  out.byte(46);
+  out.digits(fraction, scale);
+}
+
+/** `YYYY-MM-DD HH:MM:SS.ffffff<suffix>` of safe-integer microseconds, as `formatValue` writes it. */
+function writeTimestamp(out: CsvBytes, micros: number, date: (day: number) => string, suffix: string): void {
+  const fraction = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
+  const seconds = (micros - fraction) / 1_000_000;
+  const day = Math.floor(seconds / 86_400);
+  const inDay = seconds - day * 86_400;
+  const minutes = Math.floor(inDay / 60);
+  out.plain(date(day));
+  out.byte(32);
+  out.digits(Math.floor(minutes / 60), 2);
+  out.byte(58);
+  out.digits(minutes % 60, 2);
+  out.byte(58);
+  out.digits(inDay % 60, 2);
+  out.byte(46);
+  out.digits(fraction, 6);
+  if (suffix) out.plain(suffix);
+}
