@@ -71,16 +71,26 @@ describe('planTableSync', () => {
 });
 
 describe('planMerge', () => {
-  it('dedupes by last line, fills missing columns with typed defaults, deletes and inserts, in one list', () => {
+  it('dedupes by last line, deletes and inserts with typed defaults for missing columns, in one list', () => {
     const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name'], target });
     expect(plan.merge.map((s) => s.sql)).toEqual([
-      'DELETE FROM "public"."stg_1" WHERE "__etl_line" NOT IN (SELECT max("__etl_line") FROM "public"."stg_1" GROUP BY "id")',
-      'UPDATE "public"."stg_1" SET "amount" = 0',
+      'DELETE FROM "public"."stg_1" WHERE EXISTS (SELECT 1 FROM "public"."stg_1" AS later WHERE later."id" = "public"."stg_1"."id" AND later."__etl_line" > "public"."stg_1"."__etl_line")',
       'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id"',
-      'INSERT INTO "public"."t" ("id", "name", "amount") SELECT "id", "name", "amount" FROM "public"."stg_1"',
+      'INSERT INTO "public"."t" ("id", "name", "amount") SELECT "id", "name", 0 FROM "public"."stg_1"',
       'DROP TABLE "public"."stg_1"',
     ]);
-    expect(plan.counts).toEqual({ duplicates: 0, replaced: 2, inserted: 3 });
+    expect(plan.counts).toEqual({ duplicates: 0, replaced: 1, inserted: 2 });
+  });
+
+  it('skips the dedupe when the keys are known distinct, and leaves columns without a default NULL', () => {
+    const withDate = [...target, ...targetColumns([['shipped', 'date', null, null, null, 'YES']])];
+    const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id', 'name'], sourceColumns: ['id', 'name', 'amount'], target: withDate, duplicatesPossible: false });
+    expect(plan.merge.map((s) => s.sql)).toEqual([
+      'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id" AND "public"."t"."name" = "public"."stg_1"."name"',
+      'INSERT INTO "public"."t" ("id", "name", "amount", "shipped") SELECT "id", "name", "amount", NULL FROM "public"."stg_1"',
+      'DROP TABLE "public"."stg_1"',
+    ]);
+    expect(plan.counts).toEqual({ duplicates: -1, replaced: 0, inserted: 1 });
   });
 });
 

@@ -12,6 +12,7 @@ import {
   DEPENDENT_VIEWS_SQL,
   dependentViews,
   DESCRIBE_TABLE_SQL,
+  DuplicateKeyFilter,
   LINE_COLUMN,
   planMerge,
   planTableSync,
@@ -84,6 +85,8 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   try {
     let schema: Schema = { fields: [] };
     let profile: SourceProfile | undefined;
+    /** Whether the file's keys may repeat: when not, the merge skips its dedupe pass. */
+    let keyFilter: DuplicateKeyFilter | undefined;
     const runDate = BigInt(start.getTime()) * 1000n;
     const report = await convert(
       objects,
@@ -104,8 +107,14 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         onSchema: (s) => {
           schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
           profile = new SourceProfile(schema);
+          const keyColumns = keys.map((k) => schema.fields.findIndex((f) => f.name === k));
+          // A missing key column fails the plan below, naming it.
+          if (!keyColumns.includes(-1)) keyFilter = new DuplicateKeyFilter(keyColumns);
         },
-        observe: (batch) => profile?.observe(batch),
+        observe: (batch) => {
+          profile?.observe(batch);
+          keyFilter?.observe(batch);
+        },
       },
       ctx,
     );
@@ -121,7 +130,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     const sync = planTableSync({ table, keys, profile, target, dependentViews: views, integersFromValues: true });
     if (sync.problems.length > 0) throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
     const sourceColumns = schema.fields.map((f) => f.name);
-    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns });
+    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns, duplicatesPossible: keyFilter?.maybeDuplicates ?? true });
     const viewSteps = viewConfigSteps(deps.views);
     const audit = auditTable(table);
     outcome.plan = [
