@@ -1,5 +1,5 @@
 import type { CsvBytes } from '@etl/csv';
-import { civilDate, columnText, int64Number, type Column } from '@etl/schema';
+import { civilYmd, columnText, int64Number, type Column } from '@etl/schema';
 
 /**
  * A writer of one column's value at row `r` as a CSV field into `out`, for a row that has a value
@@ -18,10 +18,7 @@ export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) 
   if (!out.plainIsSafe || data.layout === 'float64' || data.layout === 'boolean') return (r) => out.plain(text(r));
   if (data.layout === 'int32') {
     const values = data.values;
-    if (type.kind === 'date') {
-      const date = dayText();
-      return (r) => out.plain(date(values[r] as number));
-    }
+    if (type.kind === 'date') return (r) => writeDate(out, values[r] as number, text, r);
     if (type.kind === 'decimal') {
       const scale = type.scale;
       return (r) => writeDecimal(out, values[r] as number, scale);
@@ -30,12 +27,11 @@ export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) 
   }
   const halves = data.halves;
   if (type.kind === 'timestamp') {
-    const date = dayText();
     const suffix = type.withZone ? '+00' : '';
     return (r) => {
       const micros = int64Number(halves, r);
       if (micros === undefined) out.plain(text(r));
-      else writeTimestamp(out, micros, date, suffix);
+      else writeTimestamp(out, micros, suffix);
     };
   }
   if (type.kind === 'decimal') {
@@ -53,17 +49,16 @@ export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) 
   };
 }
 
-/** `YYYY-MM-DD` of a day number, the last one remembered: dates of neighbouring rows repeat. */
-function dayText(): (day: number) => string {
-  let lastDay = Number.NaN;
-  let last = '';
-  return (day) => {
-    if (day !== lastDay) {
-      lastDay = day;
-      last = civilDate(day);
-    }
-    return last;
-  };
+/** `civilDate` as digits for years 0..9999 (four digits wide); other years through the column's text. */
+function writeDate(out: CsvBytes, day: number, text: (row: number) => string, row: number): void {
+  const ymd = civilYmd(day);
+  if (ymd < 0 || ymd >= 100_000_000) return out.plain(text(row));
+  const md = ymd % 10_000;
+  out.digits((ymd - md) / 10_000, 4);
+  out.byte(45);
+  out.digits((md - (md % 100)) / 100, 2);
+  out.byte(45);
+  out.digits(md % 100, 2);
 }
 
 /** `decimalText` as digits: the integer part, the point, the fraction zero-padded to the scale. */
@@ -78,16 +73,25 @@ function writeDecimal(out: CsvBytes, unscaled: number, scale: number): void {
   out.digits(fraction, scale);
 }
 
-/** `YYYY-MM-DD HH:MM:SS.ffffff<suffix>` of safe-integer microseconds, as `formatValue` writes it. */
-function writeTimestamp(out: CsvBytes, micros: number, date: (day: number) => string, suffix: string): void {
+/**
+ * `YYYY-MM-DD HH:MM:SS.ffffff<suffix>` of microseconds, as `formatValue` writes it. Within 2^53
+ * microseconds of 1970 (±285 years) the year always has four digits.
+ */
+function writeTimestamp(out: CsvBytes, micros: number, suffix: string): void {
   const fraction = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
   const seconds = (micros - fraction) / 1_000_000;
   const day = Math.floor(seconds / 86_400);
   const inDay = seconds - day * 86_400;
-  const minutes = Math.floor(inDay / 60);
-  out.plain(date(day));
+  const ymd = civilYmd(day);
+  const md = ymd % 10_000;
+  out.digits((ymd - md) / 10_000, 4);
+  out.byte(45);
+  out.digits((md - (md % 100)) / 100, 2);
+  out.byte(45);
+  out.digits(md % 100, 2);
   out.byte(32);
-  out.digits(Math.floor(minutes / 60), 2);
+  const minutes = (inDay - (inDay % 60)) / 60;
+  out.digits((minutes - (minutes % 60)) / 60, 2);
   out.byte(58);
   out.digits(minutes % 60, 2);
   out.byte(58);

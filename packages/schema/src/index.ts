@@ -13,7 +13,7 @@ export { inferSchema } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
 export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, isoMicros } from './mappings.js';
 export { metadataStage, METADATA_FIELDS } from './metadata-stage.js';
-export { civilDate, daysFromCivil, daysInMonth } from './calendar.js';
+export { civilDate, civilYmd, daysFromCivil, daysInMonth } from './calendar.js';
 export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-batch.js';
 export { allocateColumn, allocateColumns, columnLayout, columnsOf, decimalText, int64Number, rowsOf, setInt64, setValue, valueAt } from './column-batch.js';
 export { columnText } from './column-text.js';
