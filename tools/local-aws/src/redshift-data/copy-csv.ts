@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { CsvParser } from '@etl/csv';
-import { quoteIdent } from '@etl/sql';
+import { quoteIdent, quoteLiteral } from '@etl/sql';
 import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
@@ -20,9 +20,23 @@ interface CopyRecord {
  * through `COPY … FROM STDIN` (bulk, as Redshift's COPY is); on PGlite, multi-row INSERTs. Either way a
  * bad value fails the COPY naming the object and the record's source line.
  */
-export async function loadCsv(copy: CopyCommand, session: SqlSession, body: Readable, uri: string, columns: readonly CopyColumn[]): Promise<number> {
-  const records = csvRecords(copy, body, uri, columns);
+export async function loadCsv(copy: CopyCommand, session: SqlSession, open: () => Promise<Readable>, uri: string, columns: readonly CopyColumn[]): Promise<number> {
   const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const direct = directCopySql(copy, names, columns.length);
+  if (session.copyIn && direct) {
+    // PostgreSQL's own CSV reader (C, ~3x the record path below) for files it reads exactly as
+    // Redshift's rules would; anything it refuses is rolled back and read again record by record,
+    // so what loads and which line an error names do not depend on this path.
+    await session.query('SAVEPOINT stand_in_copy');
+    try {
+      const loaded = await session.copyIn(direct, withoutBom(await open()));
+      await session.query('RELEASE SAVEPOINT stand_in_copy');
+      return loaded;
+    } catch {
+      await session.query('ROLLBACK TO SAVEPOINT stand_in_copy');
+    }
+  }
+  const records = csvRecords(copy, await open(), uri, columns);
   if (session.copyIn) return copyIn(session.copyIn, `COPY ${copy.table} (${names}) FROM STDIN`, records, uri);
 
   const head = `INSERT INTO ${copy.table} (${names}) VALUES `;
@@ -38,6 +52,28 @@ export async function loadCsv(copy: CopyCommand, session: SqlSession, body: Read
   }
   if (batch.length > 0) await insertBatch(session, head, columns.length, batch, uri);
   return loaded + batch.length;
+}
+
+/**
+ * `COPY … FROM STDIN (FORMAT csv …)` when PostgreSQL's CSV rules give what Redshift's give for this
+ * COPY, else undefined. They agree when a null marker other than empty is named (an empty unquoted
+ * field is then '' in text columns, and PostgreSQL refuses it in others, where Redshift would load
+ * NULL: the record path takes over), without EMPTYASNULL/BLANKSASNULL, with at most one header line
+ * and at least two columns (a blank line is then an error, never a row).
+ */
+function directCopySql(copy: CopyCommand, names: string, columns: number): string | undefined {
+  if (copy.nullAs === undefined || copy.nullAs === '' || copy.emptyAsNull || copy.blanksAsNull || copy.ignoreHeader > 1 || columns < 2) return undefined;
+  return `COPY ${copy.table} (${names}) FROM STDIN WITH (FORMAT csv, DELIMITER ${quoteLiteral(copy.delimiter)}, QUOTE ${quoteLiteral(copy.quote)}, NULL ${quoteLiteral(copy.nullAs)}, HEADER ${copy.ignoreHeader === 1})`;
+}
+
+/** The bytes of a body without a leading UTF-8 byte order mark (Redshift skips it; PostgreSQL would not). */
+async function* withoutBom(body: Readable): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) yield chunk.subarray(3);
+    else yield chunk;
+    first = false;
+  }
 }
 
 /** Streams records as PostgreSQL text-format lines; a failing line is named by its source line. */

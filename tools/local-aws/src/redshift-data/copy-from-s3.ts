@@ -32,9 +32,12 @@ export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3C
         loaded += await loadParquet(copy, session, s3Object(s3, bucket, object.Key, object.Size ?? 0), columns);
         continue;
       }
-      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-      const body = response.Body as Readable;
-      loaded += await loadCsv(copy, session, copy.gzip ? body.pipe(createGunzip()) : body, uri, columns);
+      const key = object.Key;
+      const open = async (): Promise<Readable> => {
+        const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
+        return copy.gzip ? body.pipe(createGunzip()) : body;
+      };
+      loaded += await loadCsv(copy, session, open, uri, columns);
     }
   }
   if (objects === 0) throw new CopyLoadError(`the specified S3 prefix '${copy.from}' does not exist (no objects)`);

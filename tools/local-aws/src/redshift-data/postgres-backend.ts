@@ -46,8 +46,8 @@ async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
   }
 }
 
-/** Streams text-format COPY data to the server (the COPY protocol, as psql's \copy does). */
-async function copyIn(client: pg.PoolClient, sql: string, data: AsyncIterable<string>): Promise<number> {
+/** Streams COPY data to the server (the COPY protocol, as psql's \copy does). */
+async function copyIn(client: pg.PoolClient, sql: string, data: AsyncIterable<string | Uint8Array>): Promise<number> {
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from(data), stream);
   return stream.rowCount;

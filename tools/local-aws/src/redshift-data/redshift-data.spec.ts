@@ -135,6 +135,20 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       expect(after.Records?.[0]?.[0]).toEqual({ longValue: 3 });
     });
 
+    it('COPYs staging-style CSV (BOM, CRLF, quoted line breaks, \\N nulls, empty text) to the same values whichever reader takes it', async () => {
+      await sql('CREATE TABLE public.staged (id bigint, name varchar(20), at timestamp, note varchar(10))');
+      const csv = '\ufeff1,"two\r\nlines",2026-11-22 10:00:00.000000,\r\n2,\\N,\\N,"a,b"\r\n3,株式会社,2026-11-22 10:00:00.5,x\r\n';
+      await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-3/part-0.csv.gz`, Body: gzipSync(csv) }));
+      const copy = await sql(`COPY public.staged (id, name, at, note) FROM 's3://staging/${engine}/run-3/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP NULL AS '\\N'`);
+      expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
+      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id, name, at, note FROM public.staged ORDER BY id')).Id }));
+      expect(rows.Records?.map((r) => r.map((f) => (f.isNull ? null : (f.longValue ?? f.stringValue))))).toEqual([
+        [1, 'two\r\nlines', '2026-11-22 10:00:00', ''],
+        [2, null, null, 'a,b'],
+        [3, '株式会社', '2026-11-22 10:00:00.5', 'x'],
+      ]);
+    });
+
     it('COPYs Parquet from S3 by column position, values exact (decimals, timestamps, dates, Japanese)', async () => {
       await sql('CREATE TABLE public.stg_pq (id bigint, name varchar(40), price numeric(12,4), at timestamp, day date, gift boolean, rate double precision)');
       const schema = parseSchemaCsv('column_name,data_type\nid,bigint\nlabel,varchar(40)\nunit_price,"decimal(12,4)"\nupdated_at,timestamp\nship_day,date\nis_gift,boolean\ndiscount,double\n');

@@ -11,10 +11,11 @@ export interface SqlSession {
   /** One statement with `$1…` parameters, or several statements separated by `;` without parameters. */
   query(sql: string, params?: readonly (string | null)[]): Promise<SqlResult>;
   /**
-   * Bulk load: `COPY … FROM STDIN` fed with text-format lines; resolves to the rows loaded. Present
-   * when the engine speaks PostgreSQL's COPY protocol (a server); callers fall back to INSERTs.
+   * Bulk load: `COPY … FROM STDIN` fed with the data in the statement's format (text lines or CSV
+   * bytes); resolves to the rows loaded. Present when the engine speaks PostgreSQL's COPY protocol
+   * (a server); callers fall back to INSERTs.
    */
-  copyIn?(sql: string, data: AsyncIterable<string>): Promise<number>;
+  copyIn?(sql: string, data: AsyncIterable<string | Uint8Array>): Promise<number>;
 }
 
 /** The warehouse engine behind the Redshift Data API front: PGlite in-process or a PostgreSQL server. */
