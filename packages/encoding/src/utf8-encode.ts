@@ -35,12 +35,8 @@ export function encodeUtf8(s: string, out: Uint8Array, at: number): number {
 /** Strings up to this many UTF-16 units are encoded in JS; longer ones by `Buffer#utf8Write`. */
 const SHORT_STRING = 32;
 
-declare module 'node:buffer' {
-  interface Buffer {
-    /** Node's unchecked UTF-8 write (present since Node 0.x; Buffer#write calls it after validating). */
-    utf8Write(text: string, offset: number): number;
-  }
-}
+/** Node's unchecked UTF-8 write (present since Node 0.x; `Buffer#write` calls it after validating). */
+type UncheckedWrite = { utf8Write(text: string, offset: number): number };
 
 /**
  * `s` as UTF-8 into `out` from `at` (room for `3 * s.length` bytes assumed); returns the bytes
@@ -48,5 +44,5 @@ declare module 'node:buffer' {
  * argument checks (they cost as much as the copy for short strings).
  */
 export function writeUtf8(s: string, out: Buffer, at: number): number {
-  return s.length <= SHORT_STRING ? encodeUtf8(s, out, at) : out.utf8Write(s, at);
+  return s.length <= SHORT_STRING ? encodeUtf8(s, out, at) : (out as Buffer & UncheckedWrite).utf8Write(s, at);
 }
