@@ -53,6 +53,11 @@ export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) 
 function writeDate(out: CsvBytes, day: number, text: (row: number) => string, row: number): void {
   const ymd = civilYmd(day);
   if (ymd < 0 || ymd >= 100_000_000) return out.plain(text(row));
+  writeYmd(out, ymd);
+}
+
+/** `YYYY-MM-DD` of a packed `civilYmd` whose year is 0..9999. */
+function writeYmd(out: CsvBytes, ymd: number): void {
   const md = ymd % 10_000;
   out.digits((ymd - md) / 10_000, 4);
   out.byte(45);
@@ -82,13 +87,7 @@ function writeTimestamp(out: CsvBytes, micros: number, suffix: string): void {
   const seconds = (micros - fraction) / 1_000_000;
   const day = Math.floor(seconds / 86_400);
   const inDay = seconds - day * 86_400;
-  const ymd = civilYmd(day);
-  const md = ymd % 10_000;
-  out.digits((ymd - md) / 10_000, 4);
-  out.byte(45);
-  out.digits((md - (md % 100)) / 100, 2);
-  out.byte(45);
-  out.digits(md % 100, 2);
+  writeYmd(out, civilYmd(day));
   out.byte(32);
   const minutes = (inDay - (inDay % 60)) / 60;
   out.digits((minutes - (minutes % 60)) / 60, 2);
