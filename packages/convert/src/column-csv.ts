@@ -1,11 +1,12 @@
 import type { CsvBytes } from '@etl/csv';
-import { civilYmd, columnText, int64Number, type Column } from '@etl/schema';
+import { civilYmd, formatValue, int64Number, valueAt, type Column } from '@etl/schema';
 
 /**
  * A writer of one column's value at row `r` as a CSV field into `out`, for a row that has a value
  * (nulls are the caller's). The text is exactly `formatValue(valueAt(column, r), column.field)`,
  * quoted as `CsvFormatter` would; numbers, dates and timestamps go from the typed arrays straight to
- * digits when the dialect lets plain values through, else through `columnText`. Made once per batch.
+ * digits when the dialect lets plain values through; other values (and odd dialects) go through
+ * the row form's `formatValue`. Made once per batch.
  */
 export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) => void {
   const { data, field } = column;
@@ -14,7 +15,7 @@ export function columnFieldWriter(column: Column, out: CsvBytes): (row: number) 
     const values = data.values;
     return (r) => out.text(values[r] as string);
   }
-  const text = columnText(column);
+  const text = (r: number): string => formatValue(valueAt(column, r), field);
   if (!out.plainIsSafe || data.layout === 'float64' || data.layout === 'boolean') return (r) => out.plain(text(r));
   if (data.layout === 'int32') {
     const values = data.values;

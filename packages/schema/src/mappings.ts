@@ -128,9 +128,9 @@ export function isoMicros(micros: bigint): string {
  * arithmetic instead of BigInt division and a `Date` per value; values beyond
  * ±285 years of 1970 (not exact as doubles) take the BigInt path.
  */
-export function microsText(micros: bigint | number, sep: string, suffix: string): string {
+function microsText(micros: bigint, sep: string, suffix: string): string {
   const m = Number(micros);
-  if (!Number.isSafeInteger(m)) return bigMicrosText(BigInt(micros), sep, suffix);
+  if (!Number.isSafeInteger(m)) return bigMicrosText(micros, sep, suffix);
   const fraction = ((m % 1_000_000) + 1_000_000) % 1_000_000;
   const seconds = (m - fraction) / 1_000_000;
   const day = Math.floor(seconds / 86_400);
@@ -149,7 +149,7 @@ function bigMicrosText(micros: bigint, sep: string, suffix: string): string {
   return `${iso.slice(0, t)}${sep}${iso.slice(t + 1, t + 9)}.${String(rest).padStart(6, '0')}${suffix}`;
 }
 
-export function numberText(value: number): string {
+function numberText(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`${value} cannot be stored as a number`);
   return String(value);
 }
