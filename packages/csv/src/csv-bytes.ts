@@ -12,8 +12,7 @@ import type { CsvFormatter } from './csv-formatter.js';
 export class CsvBytes {
   /**
    * Whether plain values (numbers, dates, timestamps, booleans: letters, digits, `.:+-` and inner
-   * spaces) can be written as they are: not when the delimiter or quote is one of those characters or
-   * the null marker looks like one. Callers write such values through `plain`, or through `digits`
+   * spaces) can be written as they are (`!formatter.plainMayNeedQuotes`). Callers write such values through `plain`, or through `digits`
    * and `byte` when this is true.
    */
   readonly plainIsSafe: boolean;
@@ -29,7 +28,7 @@ export class CsvBytes {
     this.quoteCode = formatter.quote.charCodeAt(0);
     this.newline = formatter.newline;
     this.nullMarker = formatter.nullMarker;
-    this.plainIsSafe = !formatter.plainMayNeedQuotes && !/^[0-9A-Za-z.:+\- ]+$/.test(this.nullMarker);
+    this.plainIsSafe = !formatter.plainMayNeedQuotes;
   }
 
   /** Bytes written since the last `take`. */
@@ -104,11 +103,13 @@ export class CsvBytes {
 
   /**
    * Any string, quoted where RFC 4180 (or the null marker) needs it. ASCII text with nothing to quote
-   * (most values) is copied in the same pass that checks it; anything else takes the general path.
+   * (most values) is copied in the same pass that checks it; anything else (non-ASCII, edge spaces,
+   * a character to quote) goes through `formatter.field`, which decides.
    */
   text(value: string): void {
     const n = value.length;
-    if (n > 0 && !maybeSpace(value.charCodeAt(0)) && !maybeSpace(value.charCodeAt(n - 1)) && (n !== this.nullMarker.length || value !== this.nullMarker)) {
+    // Edge spaces: only ASCII ones are tested here; a non-ASCII character anywhere ends the fast path.
+    if (n > 0 && value.charCodeAt(0) > 32 && value.charCodeAt(n - 1) > 32 && value !== this.nullMarker) {
       this.room(n);
       const buffer = this.buffer;
       const at = this.at;
@@ -123,19 +124,7 @@ export class CsvBytes {
         return;
       }
     }
-    this.raw(this.mayNeedQuotes(value) ? this.formatter.field(value) : value);
-  }
-
-  /** A superset of the formatter's quoting rule, cheap to test; the formatter decides the rest. */
-  private mayNeedQuotes(value: string): boolean {
-    const n = value.length;
-    if (n === 0) return value === this.nullMarker;
-    if (maybeSpace(value.charCodeAt(0)) || maybeSpace(value.charCodeAt(n - 1))) return true;
-    for (let i = 0; i < n; i++) {
-      const c = value.charCodeAt(i);
-      if (c === this.delimiterCode || c === this.quoteCode || c === 10 || c === 13) return true;
-    }
-    return value === this.nullMarker;
+    this.raw(this.formatter.field(value));
   }
 
   private raw(value: string): void {
@@ -160,15 +149,9 @@ export class CsvBytes {
   }
 }
 
-/** Every code unit `\s` matches (and the other controls): the formatter quotes values that start or end in a space. */
-function maybeSpace(c: number): boolean {
-  if (c < 0x80) return c <= 32;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-/** Decimal digits of a non-negative safe integer. */
+/** Decimal digits of a non-negative safe integer (at most 16). */
 function digitCount(value: number): number {
   let n = 1;
-  for (let limit = 10; value >= limit && n < 16; limit *= 10) n++;
-  return value >= 1e16 ? 17 : n;
+  for (let limit = 10; value >= limit; limit *= 10) n++;
+  return n;
 }

@@ -25,7 +25,8 @@ export class CsvFormatter {
   private readonly needsQuotes: RegExp;
   /**
    * Whether text made of letters, digits, `.:+-` and inner spaces (numbers, dates, timestamps,
-   * booleans) can need quotes: only when the delimiter or quote is one of those characters.
+   * booleans) can need quotes: only when the delimiter or quote is one of those characters, or the
+   * null marker is made of them (a value could equal it).
    */
   readonly plainMayNeedQuotes: boolean;
 
@@ -38,7 +39,7 @@ export class CsvFormatter {
     this.newline = options.newline ?? '\n';
     const escape = (c: string) => c.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
     this.needsQuotes = new RegExp(`[${escape(this.delimiter)}${escape(this.quote)}\\r\\n]|^\\s|\\s$`);
-    this.plainMayNeedQuotes = /[0-9A-Za-z.:+\- ]/.test(this.delimiter + this.quote);
+    this.plainMayNeedQuotes = /[0-9A-Za-z.:+\- ]/.test(this.delimiter + this.quote) || /^[0-9A-Za-z.:+\- ]+$/.test(this.nullMarker);
   }
 
   /** One record, line ending included. */
