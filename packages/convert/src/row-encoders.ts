@@ -26,9 +26,8 @@ export interface EncoderOptions {
   header?: boolean;
 }
 
-/** Text is handed out in pieces of about this many characters (CSV: bytes), not per row. */
-const TEXT_FLUSH_CHARS = 256 * 1024;
-const TEXT_FLUSH_BYTES = 256 * 1024;
+/** Text is handed out in pieces of about this size (characters for NDJSON, bytes for CSV), not per row. */
+const FLUSH_SIZE = 256 * 1024;
 
 export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderOptions = {}): RowEncoder {
   switch (format) {
@@ -49,7 +48,7 @@ export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderO
 function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
   const out = new CsvBytes(new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' }));
   const fields: Field[] = schema.fields;
-  const ready = (): readonly Uint8Array[] => (out.length >= TEXT_FLUSH_BYTES ? [out.take()] : NOTHING);
+  const ready = (): readonly Uint8Array[] => (out.length >= FLUSH_SIZE ? [out.take()] : NOTHING);
   if (options.header ?? true) {
     fields.forEach((f, i) => {
       if (i > 0) out.delimiter();
@@ -99,7 +98,7 @@ function textEncoder(line: (values: readonly Value[]) => string): RowEncoder {
   return {
     appendRow(values) {
       text += line(values);
-      return text.length >= TEXT_FLUSH_CHARS ? take() : NOTHING;
+      return text.length >= FLUSH_SIZE ? take() : NOTHING;
     },
     finish: take,
   };

@@ -47,8 +47,15 @@ export function planMerge(input: { table: string; staging: string; keys: readonl
   const line = quoteIdent(LINE_COLUMN);
   const keys = input.keys.map(quoteIdent);
   const all = input.target.map((c) => quoteIdent(c.name)).join(', ');
-  const selected = input.target.map((c) => (input.sourceColumns.includes(c.name) ? quoteIdent(c.name) : (defaultFor(c) ?? 'NULL'))).join(', ');
-  const filled = input.target.filter((c) => !input.sourceColumns.includes(c.name)).map((c) => `${c.name} = ${defaultFor(c) ?? 'NULL'}`);
+  const filled: string[] = [];
+  const selected = input.target
+    .map((c) => {
+      if (input.sourceColumns.includes(c.name)) return quoteIdent(c.name);
+      const value = defaultFor(c) ?? 'NULL';
+      filled.push(`${c.name} = ${value}`);
+      return value;
+    })
+    .join(', ');
   const dedupe: PlanStep[] =
     input.duplicatesPossible === false
       ? []
