@@ -103,6 +103,11 @@ export class CsvBatch {
     this.strings.length = 0;
   }
 
+  /** Drops the fields added since the last record closed (a record the parser gave up cutting). */
+  dropOpenFields(): void {
+    this.fieldTotal = this.first[this.length] as number;
+  }
+
   /** Drops the last record (one the reader rejected after the parser closed it). */
   dropLast(): void {
     this.length--;

@@ -167,6 +167,15 @@ export class CsvParser {
           i = lineEnd + 1;
           continue;
         }
+        // Next fastest: a record with quoted fields that ends in this chunk, cut as spans too.
+        if (lineEnd !== -1) {
+          const next = this.cutQuotedRecord(text, i, batch);
+          if (next !== -1) {
+            onRecord?.(batch);
+            i = next;
+            continue;
+          }
+        }
       }
       switch (this.state) {
         case State.FieldStart: {
@@ -243,6 +252,80 @@ export class CsvParser {
         }
       }
     }
+  }
+
+  /**
+   * Cuts the record starting at `i` into `batch` when it is whole in `text` and written the common
+   * way: each field unquoted, or quoted and followed by a delimiter or the line break. A quoted field
+   * is a span between its quotes, or a string when it holds doubled quotes. Returns the index after
+   * the record's line break, or -1 (and adds nothing) for anything else: the state machine decides.
+   */
+  private cutQuotedRecord(text: string, i: number, batch: CsvBatch): number {
+    const { delimiter, quote } = this;
+    const nl = this.newline ?? '\n';
+    const delimiterCode = delimiter.charCodeAt(0);
+    const quoteCode = quote.charCodeAt(0);
+    const nlCode = nl.charCodeAt(0);
+    const crlf = nl === '\n';
+    const limit = Math.min(text.length, i + this.maxRecordChars);
+    let nextDelimiter = -2;
+    let nextNewline = -2;
+    let lines = 0;
+    let at = i;
+    for (;;) {
+      if (text.charCodeAt(at) === quoteCode) {
+        const start = at + 1;
+        let close = text.indexOf(quote, start);
+        if (close === -1 || close >= limit) break;
+        if (text.charCodeAt(close + 1) === quoteCode) {
+          // Doubled quotes: the value is the pieces between them, each with one quote.
+          let value = text.slice(start, close + 1);
+          for (;;) {
+            const from = close + 2;
+            close = text.indexOf(quote, from);
+            if (close === -1 || close >= limit) break;
+            if (text.charCodeAt(close + 1) !== quoteCode) {
+              value += text.slice(from, close);
+              break;
+            }
+            value += text.slice(from, close + 1);
+          }
+          if (close === -1 || close >= limit) break;
+          batch.addString(value);
+        } else batch.addSpan(start, close);
+        for (let n = text.indexOf(nl, start); n !== -1 && n < close; n = text.indexOf(nl, n + 1)) lines++;
+        at = close + 1;
+        const c = text.charCodeAt(at);
+        if (c === delimiterCode) {
+          at++;
+          continue;
+        }
+        if (c === nlCode) return this.closeCutRecord(batch, lines, at + 1);
+        if (crlf && c === 13 && text.charCodeAt(at + 1) === 10) return this.closeCutRecord(batch, lines, at + 2);
+        break; // text after the closing quote, a lone CR, or the chunk's end
+      }
+      if (nextDelimiter !== -1 && nextDelimiter < at) nextDelimiter = text.indexOf(delimiter, at);
+      if (nextNewline < at) nextNewline = text.indexOf(nl, at);
+      if (nextNewline === -1 || nextNewline >= limit) break;
+      if (nextDelimiter !== -1 && nextDelimiter < nextNewline) {
+        batch.addSpan(at, nextDelimiter);
+        at = nextDelimiter + 1;
+        continue;
+      }
+      // The CR of a CRLF ends the last field, as on the whole-line path.
+      const end = crlf && nextNewline > at && text.charCodeAt(nextNewline - 1) === 13 ? nextNewline - 1 : nextNewline;
+      batch.addSpan(at, end);
+      return this.closeCutRecord(batch, lines, nextNewline + 1);
+    }
+    batch.dropOpenFields();
+    return -1;
+  }
+
+  private closeCutRecord(batch: CsvBatch, quotedLineBreaks: number, next: number): number {
+    batch.endRecord(this.line);
+    this.line += quotedLineBreaks + 1;
+    this.recordLine = this.line;
+    return next;
   }
 
   /** `end` into a batch: the last record, if any, is added as strings. */
