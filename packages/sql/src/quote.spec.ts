@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteIdent, quoteLiteral, quoteQualified, splitQualified } from './quote.js';
+import { portableLiteral, quoteIdent, quoteLiteral, quoteQualified, splitQualified } from './quote.js';
 
 describe('quoting', () => {
   it('makes hostile names safe identifiers', () => {
@@ -16,5 +16,9 @@ describe('quoting', () => {
 
   it('quotes literals', () => {
     expect(quoteLiteral("it's")).toBe("'it''s'");
+    // Backslashes never reach a literal, where Redshift would read them as escapes.
+    expect(portableLiteral("s3://b/it's\\x.csv")).toBe("'s3://b/it''s' || CHR(92) || 'x.csv'");
+    expect(portableLiteral('plain')).toBe("'plain'");
+    expect(portableLiteral('\\')).toBe("'' || CHR(92) || ''");
   });
 });

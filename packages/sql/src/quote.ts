@@ -50,3 +50,11 @@ export function quoteLiteral(value: string): string {
   if (value.includes('\u0000')) throw new Error('a string literal cannot contain NUL');
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * A string expression that reads the same on Redshift, whose literals take a backslash as an escape,
+ * and on PostgreSQL, whose do not: each backslash is joined in as `CHR(92)` (both have it).
+ */
+export function portableLiteral(value: string): string {
+  return value.split('\\').map(quoteLiteral).join(' || CHR(92) || ');
+}

@@ -1,5 +1,7 @@
-import { quoteIdent, quoteQualified } from '@etl/sql';
+import { formatValue, redshiftType } from '@etl/schema';
+import { portableLiteral, quoteIdent, quoteQualified } from '@etl/sql';
 import type { PlanStep } from './plan-sync.js';
+import type { ConstantColumn } from './source-profile.js';
 import type { TargetColumn } from './target-columns.js';
 
 /** The staging table's extra column: the source line of each row, so duplicate keys resolve to the last. */
@@ -32,24 +34,35 @@ function defaultFor(column: TargetColumn): string | undefined {
   }
 }
 
+/** A constant column's value as SQL: typed, and the same on Redshift and PostgreSQL (`portableLiteral`). */
+function constantSql({ field, value }: ConstantColumn): string {
+  if (value === null) return 'NULL';
+  const text = portableLiteral(formatValue(value, field));
+  return field.type.kind === 'string' ? text : `CAST(${text} AS ${redshiftType(field.type)})`;
+}
+
 /**
  * Staging and merge (seed 003 sections 7-8): a staging table LIKE the target plus the line column; after
  * the COPY, in one transaction: drop duplicate keys but the last line (skipped when the file's keys
  * are known to be distinct: `duplicatesPossible: false`), delete the target rows whose keys are
  * staged, insert the staged rows (target columns the source lacks get seed 003's typed defaults in
- * the same INSERT, not an UPDATE pass over staging), drop the staging table. Delete + insert rather
+ * the same INSERT, not an UPDATE pass over staging; so do `constants`, the file's run metadata, which
+ * are never staged per row), drop the staging table. Delete + insert rather
  * than MERGE, and EXISTS rather than NOT IN: they run the same on Redshift and PostgreSQL, and NOT IN
  * over a grouped subquery cost PostgreSQL 1.7x the correlated EXISTS on 1 M staged rows.
  */
-export function planMerge(input: { table: string; staging: string; keys: readonly string[]; sourceColumns: readonly string[]; target: readonly TargetColumn[]; duplicatesPossible?: boolean }): MergePlan {
+export function planMerge(input: { table: string; staging: string; keys: readonly string[]; sourceColumns: readonly string[]; target: readonly TargetColumn[]; duplicatesPossible?: boolean; constants?: readonly ConstantColumn[] }): MergePlan {
   const target = quoteQualified(input.table);
   const staging = quoteQualified(input.staging);
   const line = quoteIdent(LINE_COLUMN);
   const keys = input.keys.map(quoteIdent);
   const all = input.target.map((c) => quoteIdent(c.name)).join(', ');
   const filled: string[] = [];
+  const constants = new Map((input.constants ?? []).map((c) => [c.field.name, constantSql(c)]));
   const selected = input.target
     .map((c) => {
+      const constant = constants.get(c.name);
+      if (constant !== undefined) return constant;
       if (input.sourceColumns.includes(c.name)) return quoteIdent(c.name);
       const value = defaultFor(c) ?? 'NULL';
       filled.push(`${c.name} = ${value}`);
@@ -63,7 +76,7 @@ export function planMerge(input: { table: string; staging: string; keys: readonl
   const merge: PlanStep[] = [
     ...dedupe,
     { sql: `DELETE FROM ${target} USING ${staging} WHERE ${keys.map((k) => `${target}.${k} = ${staging}.${k}`).join(' AND ')}`, reason: 'upsert: remove the rows whose keys are staged' },
-    { sql: `INSERT INTO ${target} (${all}) SELECT ${selected} FROM ${staging}`, reason: `upsert: insert every staged row${filled.length > 0 ? ` (not in the source, typed defaults: ${filled.join(', ')})` : ''}` },
+    { sql: `INSERT INTO ${target} (${all}) SELECT ${selected} FROM ${staging}`, reason: `upsert: insert every staged row${constants.size > 0 ? ` (the same for every row: ${[...constants.keys()].join(', ')})` : ''}${filled.length > 0 ? ` (not in the source, typed defaults: ${filled.join(', ')})` : ''}` },
     { sql: `DROP TABLE ${staging}`, reason: 'staging is done' },
   ];
   return {

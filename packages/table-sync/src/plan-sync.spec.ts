@@ -1,4 +1,4 @@
-import { columnsOf, parseSchemaCsv, type Value } from '@etl/schema';
+import { columnsOf, METADATA_FIELDS, parseSchemaCsv, type Field, type Value } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { auditInsert, auditTable } from './audit.js';
 import { planMerge } from './merge-plan.js';
@@ -91,6 +91,25 @@ describe('planMerge', () => {
       'DROP TABLE "public"."stg_1"',
     ]);
     expect(plan.counts).toEqual({ duplicates: -1, replaced: 0, inserted: 1 });
+  });
+
+  it('writes constant columns (run metadata) as typed literals in the INSERT, never spliced raw', () => {
+    const hostile = "s3://b/x'; DROP TABLE t; --\\.csv";
+    const constants = [
+      { field: METADATA_FIELDS[0] as Field, value: 1_763_805_600_000_000n },
+      { field: METADATA_FIELDS[1] as Field, value: hostile },
+    ];
+    const withMetadata = [...target, ...targetColumns([['run_date', 'timestamp without time zone', null, null, null, 'YES'], ['file_name', 'character varying', 300, null, null, 'YES']])];
+    const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name', 'amount'], target: withMetadata, duplicatesPossible: false, constants });
+    expect(plan.merge[1]?.sql).toBe(
+      `INSERT INTO "public"."t" ("id", "name", "amount", "run_date", "file_name") SELECT "id", "name", "amount", CAST('2025-11-22 10:00:00.000000' AS TIMESTAMP), 's3://b/x''; DROP TABLE t; --' || CHR(92) || '.csv' FROM "public"."stg_1"`,
+    );
+    // The profile sizes the constant columns from their one value.
+    const p = new SourceProfile(parseSchemaCsv('column_name,data_type\nid,int\n'), constants);
+    p.observe(columnsOf([{ name: 'id', type: { kind: 'int' }, nullable: true }], [[1], [2]]));
+    expect(p.schema.fields.map((f) => f.name)).toEqual(['id', 'run_date', 'file_name']);
+    expect(p.maxBytes('file_name')).toBe(hostile.length);
+    expect(p.intRange('id')).toEqual({ min: 1n, max: 2n });
   });
 });
 

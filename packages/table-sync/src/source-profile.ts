@@ -1,4 +1,10 @@
-import { int64Number, type Column, type ColumnBatch, type Field, type Schema } from '@etl/schema';
+import { int64Number, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
+
+/** A column with one value for the whole file (run metadata): profiled once, never staged per row. */
+export interface ConstantColumn {
+  field: Field;
+  value: Value;
+}
 
 /**
  * What the source file's values need from the target table, gathered while the rows stream by:
@@ -10,19 +16,30 @@ export class SourceProfile {
   private readonly min: Array<bigint | undefined>;
   private readonly max: Array<bigint | undefined>;
   private readonly kinds: Array<Field['type']['kind']>;
+  /** The source's columns, as batches hold them; the schema's constant columns follow. */
+  private readonly observed: number;
+  /** The source's columns, then the constant ones: what the target needs. */
+  readonly schema: Schema;
   rows = 0;
 
-  constructor(readonly schema: Schema) {
-    this.kinds = schema.fields.map((f) => f.type.kind);
-    this.bytes = schema.fields.map(() => 0);
-    this.min = schema.fields.map(() => undefined);
-    this.max = schema.fields.map(() => undefined);
+  constructor(source: Schema, constants: readonly ConstantColumn[] = []) {
+    this.schema = { fields: [...source.fields, ...constants.map((c) => c.field)] };
+    this.observed = source.fields.length;
+    this.kinds = this.schema.fields.map((f) => f.type.kind);
+    this.bytes = this.schema.fields.map(() => 0);
+    this.min = this.schema.fields.map(() => undefined);
+    this.max = this.schema.fields.map(() => undefined);
+    constants.forEach(({ value }, k) => {
+      const i = this.observed + k;
+      if (typeof value === 'string') this.bytes[i] = Buffer.byteLength(value, 'utf8');
+      else if (typeof value === 'number' || typeof value === 'bigint') this.min[i] = this.max[i] = BigInt(value);
+    });
   }
 
-  /** Takes in one batch of the file's rows; columns past the schema's (a line number) are not looked at. */
+  /** Takes in one batch of the file's rows (the source's columns); columns past them (a line number) are not looked at. */
   observe(batch: ColumnBatch): void {
     this.rows += batch.length;
-    for (let i = 0; i < this.kinds.length; i++) {
+    for (let i = 0; i < this.observed; i++) {
       const column = batch.columns[i];
       if (!column) continue;
       const kind = this.kinds[i];

@@ -86,18 +86,18 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(await objectsUnder(t.objects, t.stagingPrefix).catch(() => [])).toEqual([]);
     });
 
-    it('loads a Shift_JIS file with correct Japanese text and makes hostile header names safe (cut to the engine identifier limit: 63 bytes on PostgreSQL, 127 on Redshift)', async () => {
+    it('loads a Shift_JIS file with correct Japanese text and makes hostile header names safe (cut to the engine identifier limit: 63 bytes on PostgreSQL, 127 on Redshift); a file name with a quote and a backslash is stored as it is', async () => {
       const t = target();
       // 名前 (Shift_JIS 96BC 914F) and a value 株式会社テスト, with hostile column names around it.
       const header = `"a""b",select,"x;y",${'long'.repeat(50)},dup,dup,`;
       const sjis = Buffer.concat([Buffer.from(`id,${header}`), Buffer.from('96bc914f', 'hex'), Buffer.from('\n1,q,s,x,l,d1,d2,'), Buffer.from('8a948eae89ef8ed08365835883670a', 'hex')]);
-      const path = await t.put('hostile.csv', sjis);
+      const path = await t.put("o'brien\\hostile.csv", sjis);
       const result = await t.run('--source', path, '--target_table', 'public.hostile', '--upsert_keys', 'id', '--encoding', 'shift_jis');
       expect(result.stdout.split('\n').filter((l) => l.includes('"error"') || l.includes('failed')).join('\n')).toBe('');
       expect(result.code).toBe(0);
       const columns = (await t.query("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'hostile' ORDER BY ordinal_position")).map((r) => r[0]);
       expect(columns.slice(0, 8)).toEqual(['id', 'a_b', 'select_', 'x_y', 'long'.repeat(50).slice(0, 63), 'dup', 'dup_2', '名前']);
-      expect(await t.query('SELECT "名前" FROM public.hostile')).toEqual([['株式会社テスト']]);
+      expect(await t.query('SELECT "名前", file_name FROM public.hostile')).toEqual([['株式会社テスト', path]]);
     });
   });
 }

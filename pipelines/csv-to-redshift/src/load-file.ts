@@ -87,7 +87,9 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     let profile: SourceProfile | undefined;
     /** Whether the file's keys may repeat: when not, the merge skips its dedupe pass. */
     let keyFilter: DuplicateKeyFilter | undefined;
-    const runDate = BigInt(start.getTime()) * 1000n;
+    // run_date and file_name are the same for every row of the file: the merge writes them as
+    // literals, so they are neither staged nor COPYed per row (a third of the staged bytes).
+    const constants = METADATA_FIELDS.map((field, k) => ({ field, value: k === 0 ? BigInt(start.getTime()) * 1000n : file }));
     const report = await convert(
       objects,
       {
@@ -103,10 +105,10 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         header: true, // seed 003 reads with header=True: column names come from the file
         renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
         infer: { decimalForFractions: true, keyColumns: keys, widenIntegers: true },
-        appendColumns: () => ({ fields: [...METADATA_FIELDS, { name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [runDate, file, BigInt(n)] }),
+        appendColumns: () => ({ fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [BigInt(n)] }),
         onSchema: (s) => {
           schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
-          profile = new SourceProfile(schema);
+          profile = new SourceProfile(schema, constants);
           const keyColumns = keys.map((k) => schema.fields.findIndex((f) => f.name === k));
           // A missing key column fails the plan below, naming it.
           if (!keyColumns.includes(-1)) keyFilter = new DuplicateKeyFilter(keyColumns);
@@ -130,7 +132,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     const sync = planTableSync({ table, keys, profile, target, dependentViews: views, integersFromValues: true });
     if (sync.problems.length > 0) throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
     const sourceColumns = schema.fields.map((f) => f.name);
-    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns, duplicatesPossible: keyFilter?.maybeDuplicates ?? true });
+    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns, duplicatesPossible: keyFilter?.maybeDuplicates ?? true, constants });
     const viewSteps = viewConfigSteps(deps.views);
     const audit = auditTable(table);
     outcome.plan = [
