@@ -5,4 +5,4 @@ export { createDecoder, decodeAll } from './text-decoder.js';
 export type { DecodeOptions, DecodeTransform } from './decode-stream.js';
 export { InvalidByteLocator } from './invalid-bytes.js';
 export { decodeStream } from './decode-stream.js';
-export { encodeUtf8, writeUtf8 } from './utf8-encode.js';
+export { encodeUtf8, utf8Length, writeUtf8 } from './utf8-encode.js';

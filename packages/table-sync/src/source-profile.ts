@@ -1,3 +1,4 @@
+import { utf8Length } from '@etl/encoding';
 import { int64Number, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 
 /** A column with one value for the whole file (run metadata): profiled once, never staged per row. */
@@ -31,7 +32,7 @@ export class SourceProfile {
     this.max = this.schema.fields.map(() => undefined);
     constants.forEach(({ value }, k) => {
       const i = this.observed + k;
-      if (typeof value === 'string') this.bytes[i] = Buffer.byteLength(value, 'utf8');
+      if (typeof value === 'string') this.bytes[i] = utf8Length(value);
       else if (typeof value === 'number' || typeof value === 'bigint') this.min[i] = this.max[i] = BigInt(value);
     });
   }
@@ -72,7 +73,10 @@ export class SourceProfile {
   }
 }
 
-/** The longest value of a text column in UTF-8 bytes; a string of n UTF-16 units has at most 3n bytes. */
+/**
+ * The longest value of a text column in UTF-8 bytes; a string of n UTF-16 units has at most 3n
+ * bytes, so most values are passed over once the longest is known.
+ */
 function longestUtf8(column: Column, length: number): number {
   if (column.data.layout !== 'text') return 0;
   const { valid, data } = column;
@@ -81,7 +85,7 @@ function longestUtf8(column: Column, length: number): number {
     if (valid[r] === 0) continue;
     const value = data.values[r] as string;
     if (value.length * 3 <= longest) continue;
-    const n = Buffer.byteLength(value, 'utf8');
+    const n = utf8Length(value);
     if (n > longest) longest = n;
   }
   return longest;

@@ -2,7 +2,6 @@ import { seededRandom } from '@etl/core';
 import { parseType, type Schema } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { bytesFile, ParquetFile, ParquetWriter } from '../index.js';
-import { encodeUtf8 } from '@etl/encoding';
 
 /** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD). */
 const ALPHABET = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];
@@ -39,16 +38,6 @@ async function readAll(file: ParquetFile): Promise<unknown[]> {
 }
 
 describe('string columns', () => {
-  it('encode UTF-8 exactly as Buffer does, surrogate pairs and unpaired halves included', () => {
-    const random = seededRandom(7);
-    const out = new Uint8Array(300);
-    for (let i = 0; i < 5000; i++) {
-      const s = randomText(random, 60);
-      const written = encodeUtf8(s, out, 3);
-      expect(Buffer.from(out.subarray(3, 3 + written)).equals(Buffer.from(s, 'utf8')), JSON.stringify(s)).toBe(true);
-    }
-  });
-
   it('round-trip through the byte dictionary, with bounds in byte order (few distinct values)', async () => {
     const random = seededRandom(11);
     const distinct = Array.from({ length: 3000 }, (_, i) => wellFormed(`${randomText(random, 12)}#${i}`));
