@@ -38,11 +38,14 @@ const enum State {
  * inside an unquoted field is kept as is, text after a closing quote is appended.
  *
  * Two ways out: `push` hands each record over as strings; `pushInto` adds them to a `CsvBatch`, where
- * the fields of a quote-free line stay spans of the chunk (no string made until a consumer wants one).
+ * the fields of a record whole in the chunk stay spans of it, a quoted one between its quotes (no
+ * string made until a consumer wants one).
  *
- * Speed: a line of the chunk with no quote is cut into fields in one go; otherwise unquoted fields
- * are cut with `indexOf` over the chunk (positions cached until passed), so the per-character work
- * happens only inside quotes. Memory: one partial record at most.
+ * Speed: a line of the chunk with no quote is cut into fields in one go; a record with quoted fields
+ * that ends in the chunk is cut with one `indexOf` per field (`cutQuotedRecord`); anything else goes
+ * through the state machine, where unquoted fields are cut with `indexOf` over the chunk (positions
+ * cached until passed) and the per-character work happens only inside quotes. Memory: one partial
+ * record at most.
  */
 export class CsvParser {
   private readonly delimiter: string;

@@ -30,10 +30,11 @@ export class SourceProfile {
     this.bytes = this.schema.fields.map(() => 0);
     this.min = this.schema.fields.map(() => undefined);
     this.max = this.schema.fields.map(() => undefined);
-    constants.forEach(({ value }, k) => {
+    constants.forEach(({ field, value }, k) => {
       const i = this.observed + k;
-      if (typeof value === 'string') this.bytes[i] = utf8Length(value);
-      else if (typeof value === 'number' || typeof value === 'bigint') this.min[i] = this.max[i] = BigInt(value);
+      const kind = field.type.kind;
+      if (typeof value === 'string' && (kind === 'string' || kind === 'json')) this.bytes[i] = utf8Length(value);
+      else if ((typeof value === 'number' || typeof value === 'bigint') && (kind === 'smallint' || kind === 'int' || kind === 'bigint')) this.min[i] = this.max[i] = BigInt(value);
     });
   }
 
