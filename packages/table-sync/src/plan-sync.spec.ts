@@ -1,4 +1,4 @@
-import { columnsOf, METADATA_FIELDS, parseSchemaCsv, type Field, type Value } from '@etl/schema';
+import { columnsOf, metadataColumns, parseSchemaCsv, type Value } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { auditInsert, auditTable } from './audit.js';
 import { planMerge } from './merge-plan.js';
@@ -95,10 +95,7 @@ describe('planMerge', () => {
 
   it('writes constant columns (run metadata) as typed literals in the INSERT, never spliced raw', () => {
     const hostile = "s3://b/x'; DROP TABLE t; --\\.csv";
-    const constants = [
-      { field: METADATA_FIELDS[0] as Field, value: 1_763_805_600_000_000n },
-      { field: METADATA_FIELDS[1] as Field, value: hostile },
-    ];
+    const constants = metadataColumns({ runDate: new Date('2025-11-22T10:00:00Z'), fileName: hostile });
     const withMetadata = [...target, ...targetColumns([['run_date', 'timestamp without time zone', null, null, null, 'YES'], ['file_name', 'character varying', 300, null, null, 'YES']])];
     const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name', 'amount'], target: withMetadata, duplicatesPossible: false, constants });
     expect(plan.merge[1]?.sql).toBe(

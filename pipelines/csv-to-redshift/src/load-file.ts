@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TerminalError, type RunContext } from '@etl/core';
 import { convert } from '@etl/convert';
 import { joinUri, objectsUnder, type ObjectStore } from '@etl/object-store';
-import { cleanColumnNames, METADATA_FIELDS, type Schema } from '@etl/schema';
+import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
 import {
   auditInsert,
   auditTable,
@@ -89,7 +89,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     let keyFilter: DuplicateKeyFilter | undefined;
     // run_date and file_name are the same for every row of the file: the merge writes them as
     // literals, so they are neither staged nor COPYed per row (a third of the staged bytes).
-    const constants = METADATA_FIELDS.map((field, k) => ({ field, value: k === 0 ? BigInt(start.getTime()) * 1000n : file }));
+    const constants = metadataColumns({ runDate: start, fileName: file });
     const report = await convert(
       objects,
       {
