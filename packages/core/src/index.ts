@@ -34,7 +34,7 @@ export type { RetryPolicy, RetryOptions } from './retry.js';
 export { retry, backoffDelayMs, defaultRetryPolicy } from './retry.js';
 export type { PipelineSpec, Step } from './run-pipeline.js';
 export { runPipeline, from, Chain } from './run-pipeline.js';
-export { seededRandom } from './seeded-random.js';
+export { randomUnicodeText, seededRandom } from './seeded-random.js';
 export { settledPipeline } from './settled-pipeline.js';
 export type { SinkWritable, SinkWritableOptions } from './sink-writable.js';
 export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';

@@ -9,3 +9,14 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD) and NUL. */
+const UNICODE_SAMPLE = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];
+
+/** Test text for encoders: 0 to `maxLength - 1` characters drawn from `UNICODE_SAMPLE`. */
+export function randomUnicodeText(random: () => number, maxLength: number): string {
+  let s = '';
+  const n = Math.floor(random() * maxLength);
+  for (let i = 0; i < n; i++) s += UNICODE_SAMPLE[Math.floor(random() * UNICODE_SAMPLE.length)];
+  return s;
+}

@@ -1,23 +1,13 @@
-import { seededRandom } from '@etl/core';
+import { randomUnicodeText, seededRandom } from '@etl/core';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8, utf8Length, writeUtf8 } from './utf8-encode.js';
-
-/** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD). */
-const ALPHABET = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];
-
-function randomText(random: () => number, maxLength: number): string {
-  let s = '';
-  const n = Math.floor(random() * maxLength);
-  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
-  return s;
-}
 
 describe('UTF-8 in JS', () => {
   it('encodes exactly as Buffer does, surrogate pairs and unpaired halves included', () => {
     const random = seededRandom(7);
     const out = Buffer.alloc(300);
     for (let i = 0; i < 5000; i++) {
-      const s = randomText(random, 60);
+      const s = randomUnicodeText(random, 60);
       const expected = Buffer.from(s, 'utf8');
       const written = encodeUtf8(s, out, 3);
       expect(Buffer.from(out.subarray(3, 3 + written)).equals(expected), JSON.stringify(s)).toBe(true);
@@ -28,7 +18,7 @@ describe('UTF-8 in JS', () => {
   it('counts bytes exactly as Buffer.byteLength does, short and long strings', () => {
     const random = seededRandom(9);
     for (let i = 0; i < 5000; i++) {
-      const s = randomText(random, 60);
+      const s = randomUnicodeText(random, 60);
       expect(utf8Length(s), JSON.stringify(s)).toBe(Buffer.byteLength(s, 'utf8'));
     }
     // A high surrogate at the end, and one before a non-surrogate: each alone, U+FFFD's 3 bytes.

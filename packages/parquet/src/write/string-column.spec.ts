@@ -1,17 +1,7 @@
-import { seededRandom } from '@etl/core';
+import { randomUnicodeText, seededRandom } from '@etl/core';
 import { parseType, type Schema } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { bytesFile, ParquetFile, ParquetWriter } from '../index.js';
-
-/** Characters of every UTF-8 length, plus unpaired surrogates (which encode as U+FFFD). */
-const ALPHABET = ['a', 'Z', '0', ' ', '"', 'é', 'ß', '株', '～', '\uFF61', '😀', '𠮷', '\uD800', '\uDC00', '\uE000', '\u0000'];
-
-function randomText(random: () => number, maxLength: number): string {
-  let s = '';
-  const n = Math.floor(random() * maxLength);
-  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
-  return s;
-}
 
 /** What a string reads back as: unpaired surrogates are written as U+FFFD. */
 const wellFormed = (s: string) => Buffer.from(s).toString();
@@ -40,7 +30,7 @@ async function readAll(file: ParquetFile): Promise<unknown[]> {
 describe('string columns', () => {
   it('round-trip through the byte dictionary, with bounds in byte order (few distinct values)', async () => {
     const random = seededRandom(11);
-    const distinct = Array.from({ length: 3000 }, (_, i) => wellFormed(`${randomText(random, 12)}#${i}`));
+    const distinct = Array.from({ length: 3000 }, (_, i) => wellFormed(`${randomUnicodeText(random, 12)}#${i}`));
     const values = Array.from({ length: 40_000 }, () => distinct[Math.floor(random() * distinct.length)] as string);
     const file = await writeAndOpen(values);
     expect(await readAll(file)).toEqual(values);
@@ -50,7 +40,7 @@ describe('string columns', () => {
   it('round-trip without a dictionary when most values are distinct, bounds in byte order', async () => {
     const random = seededRandom(13);
     // `𠮷` (a surrogate pair) sorts after `\uFF61` in UTF-8 but before it in UTF-16.
-    const values = [...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomText(random, 40)}${i}`)), '\uFF61\uFF61\uFF61', '𠮷'];
+    const values = [...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomUnicodeText(random, 40)}${i}`)), '\uFF61\uFF61\uFF61', '𠮷'];
     const file = await writeAndOpen(values);
     expect(await readAll(file)).toEqual(values);
     expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));
