@@ -30,6 +30,8 @@ export interface ConvertOptions extends ReadOptions {
   nullMarker?: string;
   /** CSV output: write a header line (default true). (`header` is about the input.) */
   writeHeader?: boolean;
+  /** CSV output: decimals and timestamps in their shortest form (see `EncoderOptions`); for COPY staging. */
+  trimFractionZeros?: boolean;
   parquet?: ParquetWriterOptions;
   /**
    * Columns added after the source's (run metadata, row numbers), given the source schema: their
@@ -71,7 +73,7 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, parquet: _parquet, appendColumns, onSchema, observe, counted, ...read } = options;
+  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, trimFractionZeros, parquet: _parquet, appendColumns, onSchema, observe, counted, ...read } = options;
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
   if (source.schema.fields.length === 0) throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
   const extra = appendColumns?.(source.schema);
@@ -79,6 +81,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   onSchema?.(schema);
   const encoder = rowEncoder(format, schema, {
     ...(writeHeader === undefined ? {} : { header: writeHeader }),
+    ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
     ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
     ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
     ...(options.parquet ? { parquet: options.parquet } : {}),

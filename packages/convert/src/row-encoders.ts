@@ -1,7 +1,7 @@
 import { CsvBytes, CsvFormatter } from '@etl/csv';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
-import { formatValue, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
-import { columnFieldWriter } from './column-csv.js';
+import { formatValue, trimFraction, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
+import { columnFieldWriter, hasFraction } from './column-csv.js';
 import type { FileFormat } from './file-format.js';
 import { toJsonValue } from './json-value.js';
 
@@ -24,6 +24,12 @@ export interface EncoderOptions {
   nullMarker?: string;
   /** CSV header line (default true). */
   header?: boolean;
+  /**
+   * CSV decimals and timestamps without their fractions' trailing zeros (`trimFraction`): the same
+   * values in fewer bytes, for COPY staging (a DECIMAL(38,18) otherwise carries 18 places). Off by
+   * default: a file for people keeps the type's fixed places.
+   */
+  trimFractionZeros?: boolean;
 }
 
 /** Text is handed out in pieces of about this size (characters for NDJSON, bytes for CSV), not per row. */
@@ -48,6 +54,8 @@ export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderO
 function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
   const out = new CsvBytes(new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' }));
   const fields: Field[] = schema.fields;
+  const trim = options.trimFractionZeros ?? false;
+  const trimmed = fields.map((f) => trim && hasFraction(f));
   const ready = (): readonly Uint8Array[] => (out.length >= FLUSH_SIZE ? [out.take()] : NOTHING);
   if (options.header ?? true) {
     fields.forEach((f, i) => {
@@ -62,6 +70,7 @@ function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
         if (i > 0) out.delimiter();
         const v = values[i] ?? null;
         if (v === null) out.nullField();
+        else if (trimmed[i]) out.text(trimFraction(formatValue(v, fields[i] as Field)));
         else out.text(formatValue(v, fields[i] as Field));
       }
       out.endRecord();
@@ -69,7 +78,7 @@ function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
     },
     appendColumns(batch) {
       const columns = batch.columns;
-      const write = columns.map((c) => columnFieldWriter(c, out));
+      const write = columns.map((c) => columnFieldWriter(c, out, trim));
       const valid = columns.map((c) => c.valid);
       for (let r = 0; r < batch.length; r++) {
         for (let c = 0; c < columns.length; c++) {

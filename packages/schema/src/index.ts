@@ -11,7 +11,7 @@ export { cleanColumnNames } from './column-names.js';
 export type { InferOptions } from './infer.js';
 export { inferSchema } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
-export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, isoMicros } from './mappings.js';
+export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, trimFraction, isoMicros } from './mappings.js';
 export { metadataColumns, metadataStage, METADATA_FIELDS } from './metadata-stage.js';
 export { civilDate, civilYmd, daysFromCivil, daysInMonth } from './calendar.js';
 export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-batch.js';

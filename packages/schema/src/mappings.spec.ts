@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalBytes, formatValue, isoMicros, parquetType, redshiftType, toAttributeValue } from './mappings.js';
+import { decimalBytes, formatValue, isoMicros, parquetType, redshiftType, toAttributeValue, trimFraction } from './mappings.js';
 import { metadataStage } from './metadata-stage.js';
 import { parseType } from './types.js';
 
@@ -41,6 +41,15 @@ describe('type mappings', () => {
     // Beyond ±285 years of 1970 microseconds are not exact as doubles: the BigInt path.
     expect(isoMicros(16_725_225_600_000_001n)).toBe('2500-01-01T00:00:00.000001Z');
     expect(isoMicros(253_402_300_800_000_000n)).toBe('+010000-01-01T00:00:00.000000Z');
+  });
+
+  it('trim fractions to their shortest form', () => {
+    const cases: Array<[string, string]> = [
+      ['1.2500', '1.25'], ['3.000', '3'], ['-0.050', '-0.05'], ['0.000000000000000000', '0'], ['120', '120'], ['10.01', '10.01'],
+      ['2025-11-01 12:26:40.000000', '2025-11-01 12:26:40'], ['2025-11-01 12:26:40.500000', '2025-11-01 12:26:40.5'],
+      ['2025-11-02 12:26:40.123450+00', '2025-11-02 12:26:40.12345+00'], ['2025-11-02 12:26:40.000000+00', '2025-11-02 12:26:40+00'], ['1970-01-01', '1970-01-01'],
+    ];
+    for (const [text, trimmed] of cases) expect(trimFraction(text), text).toBe(trimmed);
   });
 });
 

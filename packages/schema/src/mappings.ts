@@ -118,6 +118,22 @@ export function formatValue(value: Value, field: Field, nullMarker = '\\N'): str
   return String(value);
 }
 
+/**
+ * The same decimal or time in fewer characters: a fraction's trailing zeros dropped, and its point
+ * when none is left (`1.2500` -> `1.25`, `3.000` -> `3`, `12:00:00.000000` -> `12:00:00`,
+ * `00.500000+00` -> `00.5+00`). For COPY staging, where every byte is read again.
+ */
+export function trimFraction(text: string): string {
+  const point = text.lastIndexOf('.');
+  if (point === -1) return text;
+  let end = point + 1;
+  while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  let cut = end;
+  while (cut > point + 1 && text.charCodeAt(cut - 1) === 48) cut--;
+  if (cut === point + 1) cut = point;
+  return cut === end ? text : text.slice(0, cut) + text.slice(end);
+}
+
 /** `2026-11-01T00:15:00.123456Z` from microseconds since the epoch. */
 export function isoMicros(micros: bigint): string {
   return microsText(micros, 'T', 'Z');
