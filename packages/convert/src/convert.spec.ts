@@ -76,6 +76,13 @@ function context(rejects = countingRejects()): RunContext & { rejects: ReturnTyp
   return createRunContext({ jobName: 'convert-test', logger: createLogger({ runId: 't', jobName: 'convert-test', level: 'silent' as never }), rejects }) as never;
 }
 
+/** Every row of a source, in order. */
+async function allRows(source: { batches(): AsyncIterable<Value[][]> }): Promise<Value[][]> {
+  const rows: Value[][] = [];
+  for await (const batch of source.batches()) rows.push(...batch);
+  return rows;
+}
+
 async function cat(uri: string, limit?: number): Promise<unknown[]> {
   let text = '';
   for await (const chunk of catLines(createObjectStore(), uri, limit === undefined ? {} : { limit }, context())) text += chunk;
@@ -160,6 +167,19 @@ describe('convert and cat on local files', () => {
       expect(batches.reduce((n, b) => n + b.length, 0)).toBe(3000);
       expect(batches.flatMap((b) => rowsOf(b).map((row) => row.at(-1)))).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i + 1)));
     }
+  });
+
+  it('leaves out the columns asked, inferred or given, with a header or without', async () => {
+    const csv = join(dir, 'omit.csv');
+    writeFileSync(csv, 'id,run_date,name\n1,2020-01-01,a\n2,2020-01-02,b\n');
+    const inferred = await openRows(store, csv, 'csv', { ctx: context(), omitColumns: ['run_date'] });
+    expect(inferred.schema.fields.map((f) => f.name)).toEqual(['id', 'name']);
+    expect(await allRows(inferred)).toEqual([[1n, 'a'], [2n, 'b']]);
+    const headless = join(dir, 'omit-headless.csv');
+    writeFileSync(headless, '1,2020-01-01,a\n2,2020-01-02,b\n');
+    const given = parseSchemaCsv('column_name,data_type\nid,int\nrun_date,date\nname,varchar\n');
+    const rows = await openRows(store, headless, 'csv', { ctx: context(), schema: given, header: false, omitColumns: ['run_date'] });
+    expect(await allRows(rows)).toEqual([[1, 'a'], [2, 'b']]);
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {

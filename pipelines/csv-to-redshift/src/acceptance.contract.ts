@@ -99,5 +99,13 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(columns.slice(0, 8)).toEqual(['id', 'a_b', 'select_', 'x_y', 'long'.repeat(50).slice(0, 63), 'dup', 'dup_2', '名前']);
       expect(await t.query('SELECT "名前", file_name FROM public.hostile')).toEqual([['株式会社テスト', path]]);
     });
+
+    it('loads a file that has run_date and file_name columns already (an export of the table): this run\'s values replace them', async () => {
+      const t = target();
+      const exported = await t.put('exported.csv', 'id,note,run_date,file_name\n1,x,2020-01-01 00:00:00,s3://old/place.csv\n');
+      const result = await t.run('--source', exported, '--target_table', 'public.reexport', '--upsert_keys', 'id');
+      expect(result.code, result.stdout).toBe(0);
+      expect(await t.query("SELECT id, note, file_name, run_date > TIMESTAMP '2026-01-01' FROM public.reexport")).toEqual([[1, 'x', exported, true]]);
+    });
   });
 }

@@ -105,6 +105,8 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         ...(config.encoding ? { encoding: config.encoding } : {}),
         header: true, // seed 003 reads with header=True: column names come from the file
         renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
+        // A file that has them already (an export of the table) gets this run's: seed 003's withColumn.
+        omitColumns: constants.map((c) => c.field.name),
         infer: { decimalForFractions: true, keyColumns: keys, widenIntegers: true },
         appendColumns: () => ({ fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [BigInt(n)] }),
         onSchema: (s) => {

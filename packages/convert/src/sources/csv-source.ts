@@ -26,7 +26,10 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     inferTypes: options.schema === undefined,
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
-  const schema: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
+  const omitted = new Set(options.omitColumns ?? []);
+  const named: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
+  // Fields are matched to the file's columns by name: a column no field names is never cast.
+  const schema: Schema = omitted.size > 0 ? { fields: named.fields.filter((f) => !omitted.has(f.name)) } : named;
   const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
   const cast = castOptionsOf(options);
@@ -43,7 +46,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       header: sniffed.header,
       ...(options.skipLines ? { skipLines: options.skipLines } : {}),
       ...(options.joinShortRows ? { joinShortRows: true } : {}),
-      ...(sniffed.header ? {} : { columns: schema.fields.length === sniffed.columns.length ? schema.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
+      ...(sniffed.header ? {} : { columns: named.fields.length === sniffed.columns.length ? named.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
       onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
       decoded: decoder,
     });

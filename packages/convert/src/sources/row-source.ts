@@ -45,6 +45,8 @@ export interface SourceOptions {
   renameColumns?: (names: readonly string[]) => string[];
   /** CSV: how types are inferred when no schema is given (decimal(38,18) for fractions, key columns). */
   infer?: InferOptions;
+  /** CSV: columns of the file (named after `renameColumns`) not read at all, e.g. ones the caller fills itself. */
+  omitColumns?: readonly string[];
 }
 
 /** The casting options a source passes to `@etl/schema`. */
