@@ -12,6 +12,7 @@ export type { InferOptions } from './infer.js';
 export { inferSchema } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
 export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, trimFraction, isoMicros } from './mappings.js';
+export type { ConstantColumn } from './metadata-stage.js';
 export { metadataColumns, metadataStage, METADATA_FIELDS } from './metadata-stage.js';
 export { civilDate, civilYmd, daysFromCivil, daysInMonth } from './calendar.js';
 export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-batch.js';

@@ -9,8 +9,14 @@ export const METADATA_FIELDS: readonly Field[] = [
   { name: 'file_name', type: { kind: 'string', maxLength: 1024 }, nullable: false },
 ];
 
+/** A column with one value for a whole file (run metadata): written once, not per row. */
+export interface ConstantColumn {
+  field: Field;
+  value: Value;
+}
+
 /** The `METADATA_FIELDS` with their values for one file: `run_date` the run's start (UTC micros), `file_name`. */
-export function metadataColumns(options: { runDate: Date; fileName: string }): Array<{ field: Field; value: Value }> {
+export function metadataColumns(options: { runDate: Date; fileName: string }): ConstantColumn[] {
   const values: Record<string, Value> = { run_date: BigInt(options.runDate.getTime()) * 1000n, file_name: options.fileName };
   return METADATA_FIELDS.map((field) => ({ field, value: values[field.name] ?? null }));
 }

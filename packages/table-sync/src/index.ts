@@ -1,6 +1,6 @@
 export type { ColumnKind, TargetColumn } from './target-columns.js';
 export { DESCRIBE_TABLE_SQL, tableParameters, targetColumns } from './target-columns.js';
-export { SourceProfile, type ConstantColumn } from './source-profile.js';
+export { SourceProfile } from './source-profile.js';
 export { DuplicateKeyFilter } from './key-filter.js';
 export type { PlanStep, SyncInput, SyncPlan, ViewDefinition } from './plan-sync.js';
 export { planTableSync } from './plan-sync.js';

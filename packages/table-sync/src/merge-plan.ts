@@ -1,7 +1,6 @@
-import { formatValue, redshiftType } from '@etl/schema';
+import { formatValue, redshiftType, type ConstantColumn } from '@etl/schema';
 import { portableLiteral, quoteIdent, quoteQualified } from '@etl/sql';
 import type { PlanStep } from './plan-sync.js';
-import type { ConstantColumn } from './source-profile.js';
 import type { TargetColumn } from './target-columns.js';
 
 /** The staging table's extra column: the source line of each row, so duplicate keys resolve to the last. */

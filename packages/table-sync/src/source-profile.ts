@@ -1,11 +1,5 @@
 import { utf8Length } from '@etl/encoding';
-import { int64Number, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
-
-/** A column with one value for the whole file (run metadata): profiled once, never staged per row. */
-export interface ConstantColumn {
-  field: Field;
-  value: Value;
-}
+import { int64Number, type Column, type ColumnBatch, type ConstantColumn, type Field, type Schema } from '@etl/schema';
 
 /**
  * What the source file's values need from the target table, gathered while the rows stream by:
