@@ -2,7 +2,8 @@
  * The distinct values of a string column, found by their PLAIN bytes where they already lie (the
  * column's value buffer), not by JS strings: no `Map` hashing a fresh parser string per value, no
  * copy per entry. An entry is the offset of its first occurrence (4-byte length, then the bytes);
- * lookup is an open-addressing table of entry numbers keyed by an FNV-1a hash of the bytes.
+ * lookup is an open-addressing table of entry numbers keyed by a hash of the bytes. Hashing and
+ * comparing read four bytes at a time (`DataView` loads, which V8 compiles to one unaligned load).
  *
  * Memory: three Int32Arrays, about 16 bytes per distinct value.
  */
@@ -13,14 +14,21 @@ export class ByteDictionary {
   private hashes = new Int32Array(256);
   /** Entry number + 1 per slot; 0 is empty. Kept at most half full. */
   private slots = new Int32Array(1024);
+  /** A view of the last `bytes` looked up in (the column's buffer, replaced when it grows). */
+  private view = new DataView(new ArrayBuffer(0));
+  private viewed: Uint8Array | undefined;
 
   /**
    * The entry of the length-prefixed value at `bytes[start..end)` — an existing one with the same
    * bytes, else a new entry pointing at `start`.
    */
   entryOf(bytes: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let k = start + 4; k < end; k++) hash = Math.imul(hash ^ (bytes[k] as number), 0x01000193);
+    if (bytes !== this.viewed) {
+      this.viewed = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const view = this.view;
+    const hash = hashBytes(view, bytes, start + 4, end);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = this.slots[slot] as number;
@@ -30,7 +38,7 @@ export class ByteDictionary {
         return this.size - 1;
       }
       const entry = held - 1;
-      if (this.hashes[entry] === hash && sameValue(bytes, this.offsets[entry] as number, start, end)) return entry;
+      if (this.hashes[entry] === hash && sameValue(view, bytes, this.offsets[entry] as number, start, end)) return entry;
     }
   }
 
@@ -56,10 +64,36 @@ export class ByteDictionary {
   }
 }
 
+/** Murmur3's 32-bit hash of `bytes[from..to)`, four bytes a step. */
+function hashBytes(view: DataView, bytes: Uint8Array, from: number, to: number): number {
+  let h = to - from;
+  let k = from;
+  for (; k + 4 <= to; k += 4) {
+    h ^= scramble(view.getInt32(k, true));
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let tail = 0;
+  for (let shift = 0; k < to; k++, shift += 8) tail |= (bytes[k] as number) << shift;
+  h ^= scramble(tail);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function scramble(word: number): number {
+  const w = Math.imul(word, 0xcc9e2d51);
+  return Math.imul((w << 15) | (w >>> 17), 0x1b873593);
+}
+
 /** Whether the length-prefixed value at `a` holds the same bytes as the one at `b..bEnd`. */
-function sameValue(bytes: Uint8Array, a: number, b: number, bEnd: number): boolean {
+function sameValue(view: DataView, bytes: Uint8Array, a: number, b: number, bEnd: number): boolean {
   const length = bEnd - b;
-  for (let k = 0; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false;
+  let k = 0;
+  for (; k + 4 <= length; k += 4) if (view.getInt32(a + k, true) !== view.getInt32(b + k, true)) return false;
+  for (; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false;
   return true;
 }
 

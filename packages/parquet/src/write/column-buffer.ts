@@ -483,16 +483,24 @@ class StringBuffer extends ColumnBuffer {
     if (this.count === 0) return {};
     const bytes = this.plainBytes.finish();
     const [candidates, n] = this.entries ? [this.entries.offsets, this.entries.size] : [this.offsets, this.count];
-    const length = (at: number) => prefixedLength(bytes, at);
+    // Each candidate's length read once: the loop runs over every value of a column without a dictionary.
     let min = candidates[0] as number;
+    let minLength = prefixedLength(bytes, min);
     let max = min;
+    let maxLength = minLength;
     for (let i = 1; i < n; i++) {
       const at = candidates[i] as number;
-      if (compareBytes(bytes, at + 4, length(at), min + 4, length(min)) < 0) min = at;
-      else if (compareBytes(bytes, at + 4, length(at), max + 4, length(max)) > 0) max = at;
+      const length = prefixedLength(bytes, at);
+      if (compareBytes(bytes, at + 4, length, min + 4, minLength) < 0) {
+        min = at;
+        minLength = length;
+      } else if (compareBytes(bytes, at + 4, length, max + 4, maxLength) > 0) {
+        max = at;
+        maxLength = length;
+      }
     }
-    if (length(min) > MAX_STAT_BYTES || length(max) > MAX_STAT_BYTES) return {};
-    return { min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + length(min)), max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + length(max)) };
+    if (minLength > MAX_STAT_BYTES || maxLength > MAX_STAT_BYTES) return {};
+    return { min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + minLength), max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + maxLength) };
   }
 }
 
