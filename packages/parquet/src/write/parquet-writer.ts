@@ -1,4 +1,4 @@
-import type { ColumnBatch, Schema, Value } from '@etl/schema';
+import type { ColumnBatch, Field, Schema, Value } from '@etl/schema';
 import { formatType, parquetType } from '@etl/schema';
 import { columnBuffer, type ColumnBuffer } from './column-buffer.js';
 import { compressorFor } from './compression.js';
@@ -57,6 +57,11 @@ export class ParquetWriter {
   private readonly dictionaryBackoff: number[];
   private offset = 0;
   private finished = false;
+  /**
+   * Per column, the batch field last found to match it: a source hands over the same `Field` with
+   * every batch, so the type comparison (a JSON string per column) runs once, not once per batch.
+   */
+  private readonly matchedFields: Array<Field | undefined>;
   /** Rows in finished row groups. */
   rowsFlushed = 0;
 
@@ -65,6 +70,7 @@ export class ParquetWriter {
     if (this.columns.length === 0) throw new TypeError('a Parquet file needs at least one column');
     this.buffers = this.columns.map((c) => columnBuffer(c, options.maxDictionaryBytes));
     this.dictionaryBackoff = this.columns.map(() => 0);
+    this.matchedFields = this.columns.map(() => undefined);
     const { codec, compress } = compressorFor(options.compression ?? 'snappy');
     this.encoding = { codec, compress, pageBytes: options.pageBytes ?? 1024 * 1024, maxDictionaryBytes: options.maxDictionaryBytes ?? 1024 * 1024 };
     this.rowGroupRows = options.rowGroupRows ?? 65_536;
@@ -107,8 +113,10 @@ export class ParquetWriter {
     const buffers = this.buffers;
     if (batch.columns.length !== buffers.length) throw new TypeError(`a batch of ${batch.columns.length} columns for a schema of ${buffers.length}`);
     batch.columns.forEach((c, i) => {
+      if (c.field === this.matchedFields[i]) return;
       const spec = this.columns[i] as ColumnSpec;
       if (c.field.name !== spec.name || JSON.stringify(parquetType(c.field.type)) !== JSON.stringify(spec.type)) throw new TypeError(`batch column ${c.field.name} (${formatType(c.field.type)}) does not match column ${spec.name} of the file`);
+      this.matchedFields[i] = c.field;
     });
     let out: Uint8Array[] | undefined;
     for (let from = 0; from < batch.length; ) {
