@@ -15,7 +15,7 @@ export class ByteDictionary {
   /** Entry number + 1 per slot; 0 is empty. Kept at most half full. */
   private slots = new Int32Array(1024);
   /** A view of the last `bytes` looked up in (the column's buffer, replaced when it grows). */
-  private view = new DataView(new ArrayBuffer(0));
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private viewed: Uint8Array | undefined;
 
   /**
