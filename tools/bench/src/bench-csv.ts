@@ -1,5 +1,5 @@
 /**
- * The standard bench CSV (same shape as ../shared/PERF-BASELINE.md): 12 columns of e-commerce /
+ * The standard bench CSV (same shape as tools/bench/PERF-BASELINE.md): 12 columns of e-commerce /
  * inventory data with quoted commas, doubled quotes and line breaks in descriptions, 2-4 decimal
  * prices, 20% blank customer ids, booleans, doubles and Japanese product names. Deterministic:
  * the same size gives the same bytes.

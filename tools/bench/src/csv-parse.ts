@@ -1,7 +1,7 @@
 /**
  * CSV parse speed: our `CsvParser`, alone and with the typed cast of every field (into column batches,
  * as the Parquet path does, and into row objects with `castStage`), against csv-parse (the reference
- * named in PERF-BASELINE.md) on the same generated bench CSV, in one process run. Prints MB/s, rows/s
+ * named in tools/bench/PERF-BASELINE.md) on the same generated bench CSV, in one process run. Prints MB/s, rows/s
  * and the ratios. Goal: parse + cast (column batches) at least 50 MB/s.
  *
  *   npx nx run bench:csv-parse                  # 200 MB

@@ -12,7 +12,8 @@
  *
  * Timings on a shared 2-core VM swing by a quarter from one run to the next, so ours, DuckDB and
  * parse + cast run `--repeat` times, interleaved (one of each per round), and each figure is the
- * median run; the spread is printed beside it. Peak RSS is the highest of all runs.
+ * median run; the spread is printed beside it, and the ratios of runs side by side, round by round.
+ * Peak RSS is the highest of all runs.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
@@ -25,6 +26,13 @@ import { runScenario, type Scenario, type ScenarioResult } from './csv-to-parque
 
 const MB = 1024 * 1024;
 const GOALS = { vsDuckDb: 0.5, peakRssMb: 256, sizeVsDuckDb: 1.2, parseCastMbps: 50 };
+/**
+ * DuckDB's one-thread conversion of this CSV on the machine the goals were set on
+ * (tools/bench/PERF-BASELINE.md, 2026-11-21: 84-94 MB/s). The parse + cast goal is an absolute figure
+ * on that machine; this VM runs anywhere from half its speed to about as fast, so the figure is also
+ * judged as a ratio to DuckDB in the same run, scaled by the baseline's slowest DuckDB figure.
+ */
+const BASELINE_DUCKDB_MBPS = [84, 94] as const;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,7 +112,12 @@ for (const sizeMb of sizes) {
   console.log(naive ? row(naive) : `${'naive'.padEnd(22)} skipped above 256 MB (about 5 MB/s; --naive-all runs it)`);
   const speed = mbps(ours) / mbps(duck);
   const size = ours.outputBytes / duck.outputBytes;
-  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed, ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
+  // Runs next to each other see the same phase of the machine: their ratios, round by round.
+  const perRound = (a: number) => (runs[a] ?? []).map((r, i) => ((runs[2] ?? [])[i] as ScenarioResult).seconds / r.seconds);
+  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed (per round: ${perRound(1).map((x) => x.toFixed(2)).join(' ')}), ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
+  const parseCastRatio = mbps(parseCast) / mbps(duck);
+  const [low, high] = BASELINE_DUCKDB_MBPS.map((d) => parseCastRatio * d) as [number, number];
+  console.log(`parse + cast: ${mbps(parseCast).toFixed(1)} MB/s here, ${parseCastRatio.toFixed(2)}x DuckDB's whole conversion (per round: ${perRound(0).map((x) => x.toFixed(2)).join(' ')}); on the baseline machine (DuckDB ${BASELINE_DUCKDB_MBPS.join('-')} MB/s) that is ${low.toFixed(0)}-${high.toFixed(0)} MB/s`);
   const [ourSums, duckSums] = [await checksums(out('ours')), await checksums(out('duckdb'))];
   const same = JSON.stringify(ourSums) === JSON.stringify(duckSums);
   console.log(`verify: row count and ${CHECKSUM_COLUMNS.length} column checksums ${same ? 'equal to DuckDB\'s' : `DIFFER: ours ${ourSums.join(',')} vs DuckDB ${duckSums.join(',')}`}`);
@@ -112,7 +125,7 @@ for (const sizeMb of sizes) {
   if (speed < GOALS.vsDuckDb) missed.push(`${sizeMb} MB: ${speed.toFixed(2)}x DuckDB (goal ${GOALS.vsDuckDb}x)`);
   if (size > GOALS.sizeVsDuckDb) missed.push(`${sizeMb} MB: output ${size.toFixed(2)}x DuckDB's (goal <= ${GOALS.sizeVsDuckDb}x)`);
   if (ours.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${sizeMb} MB: peak RSS ${(ours.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
-  if (mbps(parseCast) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s (goal >= ${GOALS.parseCastMbps})`);
+  if (mbps(parseCast) < GOALS.parseCastMbps && parseCastRatio * (BASELINE_DUCKDB_MBPS[0] as number) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s, ${(parseCastRatio * (BASELINE_DUCKDB_MBPS[0] as number)).toFixed(1)} at baseline speed (goal >= ${GOALS.parseCastMbps})`);
 }
 
 if (streamGb > 0) {
