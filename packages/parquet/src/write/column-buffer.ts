@@ -1,4 +1,4 @@
-import { int64Number, valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
+import { valueAt, type Column, type ColumnData, type Value } from '@etl/schema';
 import { ByteWriter } from '../thrift/compact-writer.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import { decimalBytes, epochDays, unscaledDigits } from './physical-values.js';
@@ -81,8 +81,17 @@ export abstract class ColumnBuffer {
   abstract plain(out: ByteWriter, from: number, to: number): void;
   /** PLAIN encoding of the values at `positions` (a dictionary page). */
   abstract plainAt(out: ByteWriter, positions: readonly number[]): void;
-  /** A Map key for value `i`, or undefined when this type is never dictionary-encoded. */
-  abstract key(i: number): unknown;
+  /**
+   * The values as 32-bit words, `stride` per value, for a dictionary keyed by bit pattern
+   * (`encode-chunk.ts`); undefined when the type's values are not fixed-width words.
+   */
+  keyWords(): { words: Int32Array; stride: 1 | 2 } | undefined {
+    return undefined;
+  }
+  /** A Map key for value `i` (types without `keyWords`), or undefined when the type is never dictionary-encoded. */
+  key(_i: number): unknown {
+    return undefined;
+  }
   /** PLAIN size of value `i`. */
   abstract sizeOf(i: number): number;
   /** Min/max (PLAIN-encoded, in the type's sort order) over the values held. */
@@ -181,8 +190,8 @@ class Int32Buffer extends ColumnBuffer {
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.int32(this.values[i] as number);
   }
-  key(i: number): unknown {
-    return this.values[i];
+  override keyWords(): { words: Int32Array; stride: 1 } {
+    return { words: this.values, stride: 1 };
   }
   sizeOf(): number {
     return 4;
@@ -244,9 +253,8 @@ class Int64Buffer extends ColumnBuffer {
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.bigInt64(this.values[i] as bigint);
   }
-  /** A number when the value is a safe integer (no BigInt allocated per value), else the BigInt. */
-  key(i: number): unknown {
-    return int64Number(this.halves(), i) ?? this.values[i];
+  override keyWords(): { words: Int32Array; stride: 2 } {
+    return { words: this.halves(), stride: 2 };
   }
   sizeOf(): number {
     return 8;
@@ -300,9 +308,9 @@ class DoubleBuffer extends ColumnBuffer {
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.double(this.values[i] as number);
   }
-  key(i: number): unknown {
-    const v = this.values[i] as number;
-    return v === 0 && 1 / v < 0 ? '-0' : v; // Map keys would merge -0 into 0
+  /** By bit pattern: -0 and 0 stay distinct entries, as their PLAIN bytes are. */
+  override keyWords(): { words: Int32Array; stride: 2 } {
+    return { words: new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2), stride: 2 };
   }
   sizeOf(): number {
     return 8;
@@ -354,9 +362,6 @@ class BooleanBuffer extends ColumnBuffer {
   }
   plainAt(): void {
     throw new Error('booleans are never dictionary-encoded');
-  }
-  key(): unknown {
-    return undefined;
   }
   sizeOf(): number {
     return 1;
@@ -469,9 +474,6 @@ class StringBuffer extends ColumnBuffer {
   plainAt(): void {
     throw new Error('string dictionaries are built as values arrive');
   }
-  key(): unknown {
-    return undefined;
-  }
   sizeOf(i: number): number {
     return (i + 1 < this.count ? (this.offsets[i + 1] as number) : this.plainBytes.length) - (this.offsets[i] as number);
   }
@@ -543,7 +545,7 @@ class FixedDecimalBuffer extends ColumnBuffer {
   plainAt(out: ByteWriter, positions: readonly number[]): void {
     for (const i of positions) out.bytes(decimalBytes(this.values[i] as bigint, this.length));
   }
-  key(i: number): unknown {
+  override key(i: number): unknown {
     return this.values[i];
   }
   sizeOf(): number {

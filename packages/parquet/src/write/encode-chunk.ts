@@ -34,7 +34,10 @@ const JUDGE_EVERY = 16_384;
  * thousand, not after hashing the whole row group.
  */
 function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | undefined {
-  if (buffer.count === 0 || buffer.key(0) === undefined) return undefined;
+  if (buffer.count === 0) return undefined;
+  const keyed = buffer.keyWords();
+  if (keyed) return wordDictionary(buffer, keyed.words, keyed.stride, maxBytes);
+  if (buffer.key(0) === undefined) return undefined;
   const map = new Map<unknown, number>();
   const indices = new Int32Array(buffer.count);
   const firsts: number[] = [];
@@ -53,6 +56,55 @@ function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | u
     indices[i] = index;
   }
   return firsts.length > buffer.count * MAX_DISTINCT_SHARE ? undefined : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
+}
+
+/**
+ * `buildDictionary` for fixed-width values, keyed by their bit patterns (`stride` 32-bit words each)
+ * in an open-addressing table: no `Map`, and no number boxed per value (an int64 timestamp is not a
+ * small integer). Entries in order of first occurrence, as with the `Map`.
+ */
+function wordDictionary(buffer: ColumnBuffer, words: Int32Array, stride: 1 | 2, maxBytes: number): Dictionary | undefined {
+  const count = buffer.count;
+  let capacity = 1024;
+  while (capacity < 2 * count) capacity *= 2;
+  const mask = capacity - 1;
+  /** Entry number + 1 per slot; 0 is empty. At most half full. */
+  const slots = new Int32Array(capacity);
+  const indices = new Int32Array(count);
+  const firsts: number[] = [];
+  const valueBytes = buffer.sizeOf(0);
+  for (let i = 0; i < count; i++) {
+    if ((i & (JUDGE_EVERY - 1)) === JUDGE_EVERY - 1 && firsts.length > i * MAX_DISTINCT_SHARE) return undefined;
+    const low = words[stride * i] as number;
+    const high = stride === 2 ? (words[stride * i + 1] as number) : 0;
+    let slot = mixWords(low, high) & mask;
+    for (;;) {
+      const held = slots[slot] as number;
+      if (held === 0) {
+        slots[slot] = firsts.push(i);
+        if (firsts.length * valueBytes > maxBytes) return undefined;
+        indices[i] = firsts.length - 1;
+        break;
+      }
+      const first = stride * (firsts[held - 1] as number);
+      if (words[first] === low && (stride === 1 || words[first + 1] === high)) {
+        indices[i] = held - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return firsts.length > count * MAX_DISTINCT_SHARE ? undefined : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
+}
+
+/** A 32-bit hash of two words (Murmur3's finalizer over their mix). */
+function mixWords(low: number, high: number): number {
+  let h = Math.imul(low, 0xcc9e2d51) ^ Math.imul(high ^ 0x5bd1e995, 0x1b873593);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Encodes a filled column buffer as one column chunk: optional dictionary page, then v1 data pages. */
@@ -82,6 +134,8 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions 
   const rows = buffer.rows;
   const nullable = buffer.column.nullable;
   const defs = buffer.definitionLevels;
+  // A nullable column with no null in this row group (most of them): every level is 1.
+  const noNulls = buffer.count === rows;
   const pages = Math.max(1, Math.ceil(buffer.bytes / options.pageBytes));
   const rowsPerPage = Math.ceil(rows / pages);
   const width = dictionary ? Math.max(1, bitWidth(dictionary.size - 1)) : 0;
@@ -94,10 +148,16 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions 
     if (nullable) {
       const at = out.length;
       out.uint32(0);
-      encodeHybrid(out, defs.subarray(start, end), end - start, 1);
+      if (noNulls && present >= 8) {
+        // What `encodeHybrid` writes for one run of 1s, without scanning the levels.
+        out.varint(present << 1);
+        out.byte(1);
+      } else encodeHybrid(out, defs.subarray(start, end), end - start, 1);
       out.patchUint32(at, out.length - at - 4);
-      present = 0;
-      for (let r = start; r < end; r++) present += defs[r] as number;
+      if (!noNulls) {
+        present = 0;
+        for (let r = start; r < end; r++) present += defs[r] as number;
+      }
     }
     if (dictionary) {
       out.byte(width);
