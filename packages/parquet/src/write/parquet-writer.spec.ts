@@ -145,6 +145,28 @@ describe('ParquetWriter', () => {
     expect(sameHighFile.rowGroups[0]?.statistics['big']).toMatchObject({ min: -4294967295n, max: -1n });
   });
 
+  it('dictionary-encodes doubles by bit pattern: -0, NaN and neighbouring values stay themselves', async () => {
+    const next = (v: number) => new Float64Array(new BigInt64Array([new BigInt64Array(new Float64Array([v]).buffer)[0] as bigint + 1n]).buffer)[0] as number;
+    // 1 + k/1024 differ in the high word only, 1.25 + k ulps in the low word only: table probes meet
+    // entries that share one word.
+    const distinct = [0, -0, Number.NaN, 1.5, next(1.5), -1.5, Infinity, -Infinity, Number.MIN_VALUE, 2 ** 53 + 2, ...Array.from({ length: 400 }, (_, k) => 1 + k / 1024), ...Array.from({ length: 400 }, (_, k) => 1.25 + k * 2 ** -52)];
+    const values = Array.from({ length: 3000 }, (_, i) => distinct[(i * 7) % distinct.length] as number);
+    const writer = new ParquetWriter({ fields: [field('rate', 'double', false)] });
+    const bytes = Buffer.concat([...values.flatMap((v) => writer.appendRow([v])), ...writer.finish()]);
+    const file = await ParquetFile.open(bytesFile(bytes, 'doubles.parquet'));
+    const read: unknown[] = [];
+    for await (const batch of file.batches()) read.push(...batch.rows.map((r) => r['rate']));
+    expect(read).toHaveLength(values.length);
+    read.forEach((v, i) => expect(Object.is(v, values[i])).toBe(true));
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-writer-'));
+    const path = join(dir, 'doubles.parquet');
+    writeFileSync(path, bytes);
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const meta = await connection.runAndReadAll(`select encodings from parquet_metadata('${path}')`);
+    expect(meta.getRowObjectsJS()[0]?.['encodings']).toContain('PLAIN_DICTIONARY');
+    connection.closeSync();
+  });
+
   it('writes the same bytes from column batches as from rows, across row-group and slice edges', () => {
     const options = { rowGroupRows: 2048, pageBytes: 4096 };
     const writer = new ParquetWriter(schema, options);
