@@ -135,8 +135,7 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     }
     case 'double':
       return (t, start, end, data, row) => {
-        // `Number` wants a string: the one type whose plain path still cuts one.
-        const v = plainNumber(textOf(t, start, end));
+        const v = plainNumber(t, start, end);
         if (v === undefined) return false;
         (data.values as Float64Array)[row] = v;
         return true;

@@ -1,5 +1,6 @@
+import { seededRandom } from '@etl/core';
 import { describe, expect, it } from 'vitest';
-import { castValue, plainInt, plainUtcMicros } from './cast.js';
+import { castValue, plainInt, plainNumber, plainUtcMicros } from './cast.js';
 import { parseType, type Field } from './types.js';
 
 const field = (type: string, nullable = true): Field => ({ name: 'c', type: parseType(type), nullable });
@@ -119,5 +120,31 @@ describe('plain readers on spans (the CSV path reads values inside the parsed ch
       expect(plainInt(...inside(text), -(2 ** 31), 2 ** 31 - 1)).toBe(plainInt(text, 0, text.length, -(2 ** 31), 2 ** 31 - 1));
     }
     expect(plainInt(...inside('-42'), -100, 100)).toBe(-42);
+  });
+});
+
+describe('plainNumber', () => {
+  /** What it returned before short decimals were read from the span: `Number` on the cut text, when plain. */
+  const viaNumber = (text: string): number | undefined => {
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !/\d$/.test(text) || /^0[xXbBoO]/.test(text)) return undefined;
+    return Number(text);
+  };
+
+  it('gives exactly what Number gives, on spans, for random decimals of every length and scale', () => {
+    const random = seededRandom(7);
+    const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+    const texts = ['0', '-0', '+0', '-0.0', '0.000', '.5', '+.5', '-.5', '5.', '.', '-', '+', '', '1e5', '1.5E-3', '0x1f', '1.2.3', '00012.50', '999999999999999', '9999999999999999', '0.1', '0.2', '0.30000000000000004', '1.7976931348623157', '4.9406564584124654', '123456789012345.6', '1.000000000000000000000', '0.0000000000000000000001', '0.00000000000000000000001'];
+    for (let k = 0; k < 20_000; k++) {
+      const sign = ['', '-', '+'][Math.floor(random() * 3)] as string;
+      const int = digits(Math.floor(random() * 10));
+      const fraction = random() < 0.7 ? `.${digits(Math.floor(random() * 24))}` : '';
+      texts.push(`${sign}${random() < 0.1 ? '000' : ''}${int}${fraction}`);
+    }
+    for (const text of texts) {
+      const expected = viaNumber(text);
+      const got = plainNumber(`9${text}9`, 1, text.length + 1);
+      if (!Object.is(got, expected)) expect({ text, got }).toEqual({ text, got: expected });
+      expect(Object.is(plainNumber(text), expected)).toBe(true);
+    }
   });
 });
