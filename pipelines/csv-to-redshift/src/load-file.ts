@@ -23,7 +23,7 @@ import {
   type ViewConfigEntry,
   viewConfigSteps,
 } from '@etl/table-sync';
-import { quoteQualified } from '@etl/sql';
+import { quoteQualified, redshiftLiteral } from '@etl/sql';
 import type { Warehouse } from '@etl/warehouse';
 import type { CsvToRedshiftConfig } from './config.js';
 
@@ -141,7 +141,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     outcome.plan = [
       ...sync.steps,
       ...merge.prepare,
-      { sql: `COPY ${stagingTable} (${[...sourceColumns, LINE_COLUMN].join(', ')}) FROM '${stagingUri}' FORMAT AS CSV GZIP NULL AS '\\N'`, reason: `load the ${report.rowsWritten} typed rows staged from ${file}` },
+      { sql: `COPY ${stagingTable} (${[...sourceColumns, LINE_COLUMN].join(', ')}) FROM ${redshiftLiteral(stagingUri)} FORMAT AS CSV GZIP NULL AS ${redshiftLiteral('\\N')}`, reason: `load the ${report.rowsWritten} typed rows staged from ${file}` },
       ...merge.merge,
       ...viewSteps,
       { sql: auditTableDdl(audit), reason: 'the audit table, if missing' },

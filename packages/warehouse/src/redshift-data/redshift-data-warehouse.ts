@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, isTransient, retry, systemClock, type Clock, type RetryPolicy } from '@etl/core';
-import { quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
+import { quoteIdent, quoteQualified, redshiftLiteral } from '@etl/sql';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse, WarehouseCallOptions } from '../warehouse.js';
 
 export interface RedshiftDataOptions {
@@ -76,14 +76,15 @@ export class RedshiftDataWarehouse implements Warehouse {
   async loadCsv(load: CsvLoad, options: WarehouseCallOptions = {}): Promise<number> {
     if (!load.stagingUri.startsWith('s3://')) throw new TerminalError('CONFIG', `Redshift loads staged files from s3:// only, got ${load.stagingUri}`);
     if (!this.options.iamRole) throw new TerminalError('CONFIG', 'loading staged files into Redshift needs an IAM role (--iam_role)');
+    // COPY takes literals only, read with Redshift's backslash escapes: `NULL AS '\\N'` means `\N`.
     const sql = [
       `COPY ${quoteQualified(load.table)} (${load.columns.map(quoteIdent).join(', ')})`,
-      `FROM ${quoteLiteral(load.stagingUri)}`,
-      `IAM_ROLE ${quoteLiteral(this.options.iamRole)}`,
+      `FROM ${redshiftLiteral(load.stagingUri)}`,
+      `IAM_ROLE ${redshiftLiteral(this.options.iamRole)}`,
       'FORMAT AS CSV',
       ...(load.gzip ? ['GZIP'] : []),
       ...(load.header ? ['IGNOREHEADER 1'] : []),
-      `NULL AS ${quoteLiteral(load.nullAs ?? '\\N')}`,
+      `NULL AS ${redshiftLiteral(load.nullAs ?? '\\N')}`,
       "TIMEFORMAT 'auto'",
     ].join(' ');
     return (await this.query(sql, {}, options)).rowCount;

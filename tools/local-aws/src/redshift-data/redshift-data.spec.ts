@@ -118,7 +118,7 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await sql('CREATE TABLE public.stg (id int, name varchar(20), price numeric(10,2), note varchar(10))');
       const csv = 'id,name,price,note\n1,"Acme, Inc.",12.50,\n2,"say ""hi""",,\\N\n3,株式会社,0.10,x\n';
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-1/part-0.csv.gz`, Body: gzipSync(csv) }));
-      const copy = await sql(`COPY public.stg (id, name, price, note) FROM 's3://staging/${engine}/run-1/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\N'`);
+      const copy = await sql(`COPY public.stg (id, name, price, note) FROM 's3://staging/${engine}/run-1/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\\\N'`);
       expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
       const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id, name, price, note FROM public.stg ORDER BY id')).Id }));
       expect(rows.Records).toEqual([
@@ -139,7 +139,7 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await sql('CREATE TABLE public.staged (id bigint, name varchar(20), at timestamp, note varchar(10))');
       const csv = '\ufeff1,"two\r\nlines",2026-11-22 10:00:00.000000,\r\n2,\\N,\\N,"a,b"\r\n3,株式会社,2026-11-22 10:00:00.5,x\r\n';
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-3/part-0.csv.gz`, Body: gzipSync(csv) }));
-      const copy = await sql(`COPY public.staged (id, name, at, note) FROM 's3://staging/${engine}/run-3/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP NULL AS '\\N'`);
+      const copy = await sql(`COPY public.staged (id, name, at, note) FROM 's3://staging/${engine}/run-3/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP NULL AS '\\\\N'`);
       expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
       const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id, name, at, note FROM public.staged ORDER BY id')).Id }));
       expect(rows.Records?.map((r) => r.map((f) => (f.isNull ? null : (f.longValue ?? f.stringValue))))).toEqual([

@@ -4,7 +4,7 @@ import { UnsupportedSqlError, dropTableAttributes, parseCopy, translateStatement
 describe('parseCopy', () => {
   it('reads the COPY the pipelines send', () => {
     const copy = parseCopy(
-      `COPY public.stg_orders (order_id, amount) FROM 's3://bucket/staging/run-1/' IAM_ROLE 'arn:aws:iam::123:role/r' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\N'`,
+      `COPY public.stg_orders (order_id, amount) FROM 's3://bucket/staging/run-1/' IAM_ROLE 'arn:aws:iam::123:role/r' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\\\N'`,
     );
     expect(copy).toEqual({
       table: 'public.stg_orders',
@@ -19,6 +19,13 @@ describe('parseCopy', () => {
       emptyAsNull: false,
       blanksAsNull: false,
     });
+  });
+
+  it("reads COPY's literals with Redshift's backslash escapes", () => {
+    const copy = parseCopy(String.raw`COPY t FROM 's3://b/o''brien\\x/' IAM_ROLE 'r' DELIMITER '\t' NULL AS '\N'`);
+    // '\N' is N on Redshift: loaders write '\\N' for the two characters \N.
+    expect(copy).toMatchObject({ from: "s3://b/o'brien\\x/", delimiter: '\t', nullAs: 'N' });
+    expect(() => parseCopy(String.raw`COPY t FROM 's3://b/p' NULL AS 'open`)).toThrow('not a closed string literal');
   });
 
   it('reads FORMAT AS PARQUET and quoted table names', () => {

@@ -1,4 +1,4 @@
-import { bindNamedParameters, mapOutsideQuotes, ParameterError } from '@etl/sql';
+import { bindNamedParameters, mapOutsideQuotes, ParameterError, REDSHIFT_LITERAL_SOURCE, redshiftLiteralValue } from '@etl/sql';
 
 /**
  * The Redshift-only SQL the pipelines send, turned into what PostgreSQL runs. Pure: no I/O.
@@ -63,12 +63,14 @@ export function dropTableAttributes(sql: string): string {
   );
 }
 
-const COPY_HEAD = /^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+'([^']*)'\s*([\s\S]*)$/i;
+/** COPY's literals are read as Redshift reads them (backslash escapes: `NULL AS '\\N'` is `\N`). */
+const COPY_HEAD = new RegExp(String.raw`^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+(${REDSHIFT_LITERAL_SOURCE})\s*([\s\S]*)$`, 'i');
 
 export function parseCopy(sql: string): CopyCommand {
   const head = COPY_HEAD.exec(sql);
   if (!head) throw new UnsupportedSqlError(`cannot read this COPY statement; expected COPY table [(columns)] FROM 's3://…' options`);
-  const [, table = '', , columnList, from = '', rest = ''] = head;
+  const [, table = '', , columnList, fromLiteral = "''", rest = ''] = head;
+  const from = redshiftLiteralValue(fromLiteral);
   if (!from.startsWith('s3://')) throw new UnsupportedSqlError(`COPY FROM '${from}': the stand-in loads from s3:// only`);
   const copy: CopyCommand = {
     table,
@@ -156,9 +158,14 @@ function formatOf(token: string | undefined): 'csv' | 'parquet' {
 }
 
 function tokenize(text: string): string[] {
-  return text.match(/'(?:[^']|'')*'|[^\s]+/g) ?? [];
+  return text.match(new RegExp(`${REDSHIFT_LITERAL_SOURCE}|[^\\s]+`, 'g')) ?? [];
 }
 
 function unquote(token: string): string {
-  return token.startsWith("'") && token.endsWith("'") ? token.slice(1, -1).replace(/''/g, "'") : token;
+  if (!token.startsWith("'")) return token;
+  try {
+    return redshiftLiteralValue(token);
+  } catch {
+    throw new UnsupportedSqlError(`COPY option value ${token} is not a closed string literal`);
+  }
 }
