@@ -10,6 +10,10 @@ const textTypes = { getTypeParser: () => (value: string) => value };
 /** A PostgreSQL server (the local stack's throwaway cluster, or any other) reached by connection string. */
 export async function postgresBackend(connectionString: string): Promise<SqlBackend> {
   const pool = new pg.Pool({ connectionString, max: 4, types: textTypes });
+  // An idle pooled connection whose server went away (the stack stopping PostgreSQL before this
+  // pool is closed: FATAL 57P01) is dropped by the pool, which then emits 'error'; unheard, that
+  // event is an uncaught exception. A query in flight still fails with its own error.
+  pool.on('error', () => undefined);
   await pool.query(REDSHIFT_COMPAT_SQL);
   const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
     query: (sql, params) => run(client, sql, params),
