@@ -29,8 +29,9 @@ const GOALS = { vsDuckDb: 0.5, peakRssMb: 256, sizeVsDuckDb: 1.2, parseCastMbps:
 /**
  * DuckDB's one-thread conversion of this CSV on the machine the goals were set on
  * (tools/bench/PERF-BASELINE.md, 2026-11-21: 84-94 MB/s). The parse + cast goal is an absolute figure
- * on that machine; this VM runs anywhere from half its speed to about as fast, so the figure is also
- * judged as a ratio to DuckDB in the same run, scaled by the baseline's slowest DuckDB figure.
+ * set there; this VM runs at half to four fifths of that speed, so parse + cast is also printed as a
+ * ratio to DuckDB in the same run and scaled to the baseline machine. The goal is checked on the
+ * measured figure.
  */
 const BASELINE_DUCKDB_MBPS = [84, 94] as const;
 
@@ -125,7 +126,7 @@ for (const sizeMb of sizes) {
   if (speed < GOALS.vsDuckDb) missed.push(`${sizeMb} MB: ${speed.toFixed(2)}x DuckDB (goal ${GOALS.vsDuckDb}x)`);
   if (size > GOALS.sizeVsDuckDb) missed.push(`${sizeMb} MB: output ${size.toFixed(2)}x DuckDB's (goal <= ${GOALS.sizeVsDuckDb}x)`);
   if (ours.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${sizeMb} MB: peak RSS ${(ours.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
-  if (mbps(parseCast) < GOALS.parseCastMbps && parseCastRatio * (BASELINE_DUCKDB_MBPS[0] as number) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s, ${(parseCastRatio * (BASELINE_DUCKDB_MBPS[0] as number)).toFixed(1)} at baseline speed (goal >= ${GOALS.parseCastMbps})`);
+  if (mbps(parseCast) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s measured, ${low.toFixed(0)} at the baseline machine's speed (goal >= ${GOALS.parseCastMbps})`);
 }
 
 if (streamGb > 0) {

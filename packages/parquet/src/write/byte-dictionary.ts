@@ -64,7 +64,7 @@ export class ByteDictionary {
   }
 }
 
-/** Murmur3's 32-bit hash of `bytes[from..to)`, four bytes a step. */
+/** A 32-bit hash of `bytes[from..to)` made of Murmur3's steps (seeded with the length), four bytes a step. */
 function hashBytes(view: DataView, bytes: Uint8Array, from: number, to: number): number {
   let h = to - from;
   let k = from;
