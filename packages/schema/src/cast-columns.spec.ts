@@ -114,7 +114,7 @@ describe('castColumns', () => {
     expect(rejects).toEqual(rowWise.filter((r) => !Array.isArray(r)));
   });
 
-  it('keeps the slots of a rejected record for the next one', () => {
+  it('drops a rejected record from every column', () => {
     const schema = parseSchemaCsv('column_name,data_type,nullable\nn,int,false\nt,varchar(9),true\n');
     const plan = columnCastPlan(planColumns(schema, ['n', 't']));
     const { batch, rejects } = castBoth(plan, [{ fields: ['1', 'a'], line: 2 }, { fields: ['x', 'b'], line: 3 }, { fields: ['3', ''], line: 4 }], 'f.csv');

@@ -13,10 +13,23 @@ import type { Field } from './types.js';
 export type ColumnWriter = (raw: string, column: Column, row: number) => CastFailure | undefined;
 
 /**
- * Stores the type's common plain form of `t[start..end)` straight into the typed array, without
- * allocation; false for anything else. A span, not a string: CSV values are read from the parsed chunk.
+ * One column's fields in a batch of records, as spans: field `r` is `texts[r][starts[r]..ends[r])`,
+ * where `texts[r]` is the parsed chunk, or the string the parser made for a quoted field. A field the
+ * record does not have is an empty span.
  */
-export type PlainWriter = (t: string, start: number, end: number, data: ColumnData, row: number) => boolean;
+export interface ColumnSpans {
+  texts: string[];
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/**
+ * Stores the type's common plain form of each of the first `n` spans straight into the typed array
+ * (and marks it valid), without allocating; the rows whose text is anything else are pushed on
+ * `misses` for the general writer. One loop per type, so the reader it calls is known (and inlined)
+ * rather than one call site dispatching to every column's reader.
+ */
+export type PlainWriter = (spans: ColumnSpans, n: number, data: ColumnData, valid: Uint8Array, misses: number[]) => void;
 
 /**
  * Per column, a plain writer (where the type has one under these options) tried first, and the
@@ -39,50 +52,91 @@ export function columnCastPlan(plan: CastPlan, options: CastOptions = {}): Colum
 
 /**
  * Parsed records -> one column batch, bad records -> `RecordError`s (the same ones `castRecord`
- * returns). Plain values are read from the batch's spans without a string being made.
- * Memory: one typed slot per value of the batch; nothing is kept between calls.
+ * returns, in record order). Cast column by column: plain values are read from the batch's spans
+ * without a string being made, the rest go through the row caster; records with a bad field are
+ * then dropped from every column.
+ * Memory: one typed slot per value of the batch, and one span per record; nothing is kept between calls.
  */
 export function castColumns(plan: ColumnCastPlan, records: CsvBatch, file?: string): { batch: ColumnBatch; rejects: RecordError[] } {
   const { fields, indexes, plainWriters, writers } = plan;
+  const n = records.length;
+  const columns = allocateColumns(fields, n);
+  const spans: ColumnSpans = { texts: new Array<string>(n), starts: new Int32Array(n), ends: new Int32Array(n) };
+  const misses: number[] = [];
+  /** Per bad record, its problems in column order. */
+  let problems: Map<number, CastProblem[]> | undefined;
+  for (let c = 0; c < fields.length; c++) {
+    const column = columns[c] as Column;
+    const writer = writers[c] as ColumnWriter;
+    spansOf(records, indexes[c] as number, spans);
+    const plain = plainWriters[c];
+    misses.length = 0;
+    if (plain) plain(spans, n, column.data, column.valid, misses);
+    const rows = plain ? misses.length : n;
+    for (let k = 0; k < rows; k++) {
+      const r = plain ? (misses[k] as number) : k;
+      const raw = textOf(spans.texts[r] as string, spans.starts[r] as number, spans.ends[r] as number);
+      const failure = writer(raw, column, r);
+      if (!failure) continue;
+      problems ??= new Map();
+      const list = problems.get(r);
+      const problem = { field: fields[c] as Field, reason: failure.reason, raw };
+      if (list) list.push(problem);
+      else problems.set(r, [problem]);
+    }
+  }
+  if (!problems) return { batch: { length: n, columns }, rejects: [] };
+  const rejected = [...problems.keys()].sort((a, b) => a - b);
+  const rejects = rejected.map((r) => castProblem(problems.get(r) as CastProblem[], file, records.line(r)));
+  return { batch: { length: dropRows(columns, n, new Set(rejected)), columns }, rejects };
+}
+
+/** Column `index`'s field of each record as a span (`-1`: a column the file does not have). */
+function spansOf(records: CsvBatch, index: number, spans: ColumnSpans): void {
   const { text, bounds, first, strings } = records;
-  const columns = allocateColumns(fields, records.length);
-  const rejects: RecordError[] = [];
-  let row = 0;
+  const { texts, starts, ends } = spans;
   for (let r = 0; r < records.length; r++) {
     const firstField = first[r] as number;
-    const fieldCount = (first[r + 1] as number) - firstField;
-    let problems: CastProblem[] | undefined;
-    for (let c = 0; c < fields.length; c++) {
-      const index = indexes[c] as number;
-      // The field as a span of `t`: of the chunk, or of the string the parser had to make.
-      let t = text;
-      let start = 0;
-      let end = 0;
-      if (index !== -1 && index < fieldCount) {
-        const at = 2 * (firstField + index);
-        start = bounds[at] as number;
-        end = bounds[at + 1] as number;
-        if (start === -1) {
-          t = strings[end] as string;
-          start = 0;
-          end = t.length;
-        }
-      }
-      const column = columns[c] as Column;
-      const plain = plainWriters[c];
-      if (plain !== undefined && plain(t, start, end, column.data, row)) {
-        column.valid[row] = 1;
-        continue;
-      }
-      const raw = textOf(t, start, end);
-      const failure = (writers[c] as ColumnWriter)(raw, column, row);
-      if (failure) (problems ??= []).push({ field: fields[c] as Field, reason: failure.reason, raw });
+    if (index === -1 || index >= (first[r + 1] as number) - firstField) {
+      texts[r] = text;
+      starts[r] = 0;
+      ends[r] = 0;
+      continue;
     }
-    // A rejected record's slots are simply overwritten by the next one.
-    if (problems) rejects.push(castProblem(problems, file, records.line(r)));
-    else row++;
+    const at = 2 * (firstField + index);
+    const start = bounds[at] as number;
+    const end = bounds[at + 1] as number;
+    if (start === -1) {
+      const value = strings[end] as string;
+      texts[r] = value;
+      starts[r] = 0;
+      ends[r] = value.length;
+    } else {
+      texts[r] = text;
+      starts[r] = start;
+      ends[r] = end;
+    }
   }
-  return { batch: { length: row, columns }, rejects };
+}
+
+/** Moves the kept rows of every column down over the dropped ones; returns how many are kept. */
+function dropRows(columns: Column[], n: number, dropped: ReadonlySet<number>): number {
+  let kept = 0;
+  for (const { data, valid } of columns) {
+    kept = 0;
+    for (let r = 0; r < n; r++) {
+      if (dropped.has(r)) continue;
+      if (kept !== r) {
+        valid[kept] = valid[r] as number;
+        if (data.layout === 'int64') {
+          data.halves[2 * kept] = data.halves[2 * r] as number;
+          data.halves[2 * kept + 1] = data.halves[2 * r + 1] as number;
+        } else data.values[kept] = data.values[r] as never;
+      }
+      kept++;
+    }
+  }
+  return kept;
 }
 
 function generalWriter(caster: Caster): ColumnWriter {
@@ -100,66 +154,110 @@ function plainWriter(field: Field, options: CastOptions): PlainWriter | undefine
     case 'smallint':
     case 'int': {
       const [min, max] = INT_RANGE[type.kind];
-      return (t, start, end, data, row) => {
-        const v = plainInt(t, start, end, min, max);
-        if (v === undefined) return false;
-        (data.values as Int32Array)[row] = v;
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const values = data.values as Int32Array;
+        for (let r = 0; r < n; r++) {
+          const v = plainInt(texts[r] as string, starts[r] as number, ends[r] as number, min, max);
+          if (v === undefined) misses.push(r);
+          else {
+            values[r] = v;
+            valid[r] = 1;
+          }
+        }
       };
     }
     case 'bigint':
-      return (t, start, end, data, row) => {
-        const v = plainInt(t, start, end, -Infinity, Infinity, 15);
-        if (v === undefined) return false;
-        setInt64((data as { halves: Int32Array }).halves, row, v);
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const halves = (data as { halves: Int32Array }).halves;
+        for (let r = 0; r < n; r++) {
+          const v = plainInt(texts[r] as string, starts[r] as number, ends[r] as number, -Infinity, Infinity, 15);
+          if (v === undefined) misses.push(r);
+          else {
+            setInt64(halves, r, v);
+            valid[r] = 1;
+          }
+        }
       };
     case 'timestamp':
       if ((options.timeZone ?? 'UTC') !== 'UTC') return undefined;
-      return (t, start, end, data, row) => {
-        const v = plainUtcMicros(t, start, end);
-        if (v === undefined) return false;
-        setInt64((data as { halves: Int32Array }).halves, row, v);
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const halves = (data as { halves: Int32Array }).halves;
+        for (let r = 0; r < n; r++) {
+          const v = plainUtcMicros(texts[r] as string, starts[r] as number, ends[r] as number);
+          if (v === undefined) misses.push(r);
+          else {
+            setInt64(halves, r, v);
+            valid[r] = 1;
+          }
+        }
       };
     case 'decimal': {
       const { precision, scale } = type;
       if (precision > 18) return undefined;
-      return (t, start, end, data, row) => {
-        const v = plainUnscaled(t, start, end, precision, scale);
-        if (v === undefined) return false;
-        if (data.layout === 'int32') data.values[row] = v;
-        else setInt64((data as { halves: Int32Array }).halves, row, v);
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const int32 = data.layout === 'int32' ? data.values : undefined;
+        const halves = (data as { halves?: Int32Array }).halves;
+        for (let r = 0; r < n; r++) {
+          const v = plainUnscaled(texts[r] as string, starts[r] as number, ends[r] as number, precision, scale);
+          if (v === undefined) {
+            misses.push(r);
+            continue;
+          }
+          if (int32) int32[r] = v;
+          else setInt64(halves as Int32Array, r, v);
+          valid[r] = 1;
+        }
       };
     }
     case 'double':
-      return (t, start, end, data, row) => {
-        const v = plainNumber(t, start, end);
-        if (v === undefined) return false;
-        (data.values as Float64Array)[row] = v;
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const values = data.values as Float64Array;
+        for (let r = 0; r < n; r++) {
+          const v = plainNumber(texts[r] as string, starts[r] as number, ends[r] as number);
+          if (v === undefined) misses.push(r);
+          else {
+            values[r] = v;
+            valid[r] = 1;
+          }
+        }
       };
     case 'boolean':
-      return (t, start, end, data, row) => {
-        const value = plainBoolean(t, start, end);
-        if (value === -1) return false;
-        (data.values as Uint8Array)[row] = value;
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const values = data.values as Uint8Array;
+        for (let r = 0; r < n; r++) {
+          const v = plainBoolean(texts[r] as string, starts[r] as number, ends[r] as number);
+          if (v === -1) misses.push(r);
+          else {
+            values[r] = v;
+            valid[r] = 1;
+          }
+        }
       };
     case 'string':
       // The empty string is null or a failure depending on the field: the row caster decides.
-      return (t, start, end, data, row) => {
-        if (end === start) return false;
-        (data.values as string[])[row] = textOf(t, start, end);
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const values = data.values as string[];
+        for (let r = 0; r < n; r++) {
+          const start = starts[r] as number;
+          const end = ends[r] as number;
+          if (end === start) misses.push(r);
+          else {
+            values[r] = textOf(texts[r] as string, start, end);
+            valid[r] = 1;
+          }
+        }
       };
     case 'date':
-      return (t, start, end, data, row) => {
-        const v = plainDate(t, start, end);
-        if (v === undefined) return false;
-        (data.values as Int32Array)[row] = v;
-        return true;
+      return ({ texts, starts, ends }, n, data, valid, misses) => {
+        const values = data.values as Int32Array;
+        for (let r = 0; r < n; r++) {
+          const v = plainDate(texts[r] as string, starts[r] as number, ends[r] as number);
+          if (v === undefined) misses.push(r);
+          else {
+            values[r] = v;
+            valid[r] = 1;
+          }
+        }
       };
     default:
       return undefined;
