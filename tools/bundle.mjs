@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // Bundles an entry point into one ESM file: a pipeline main is what its container image runs.
-// Usage: node tools/bundle.mjs <entry.ts> <out.mjs> [--external-packages]   (from the project folder)
+// Usage: node tools/bundle.mjs <entry.ts> <out.mjs> [--external-packages] [--if-stale]   (from the project folder)
 // --external-packages leaves npm dependencies out (loaded from node_modules at run time): for dev
 // tools whose dependencies ship WASM or native files next to their code (PGlite, LevelDB).
-import { build } from 'esbuild';
+// --if-stale does nothing when the bundle is newer than every file it was built from (for scripts
+// run without nx, which would otherwise measure or run an old bundle).
+import { writeFileSync } from 'node:fs';
+import { bundleIsStale, inputsFile } from './bundle-freshness.mjs';
 
-const [entry, outfile, flag] = process.argv.slice(2);
+const [entry, outfile, ...flags] = process.argv.slice(2);
 if (!entry || !outfile) {
-  console.error('usage: bundle.mjs <entry.ts> <out.mjs>');
+  console.error('usage: bundle.mjs <entry.ts> <out.mjs> [--external-packages] [--if-stale]');
   process.exit(2);
 }
+if (flags.includes('--if-stale') && !bundleIsStale(outfile)) process.exit(0);
 
 /** Leaves every npm package (bare import not under @etl/) to Node at run time; workspace code is bundled. */
 const npmPackagesExternal = {
@@ -21,7 +25,8 @@ const npmPackagesExternal = {
   },
 };
 
-await build({
+const { build } = await import('esbuild');
+const result = await build({
   entryPoints: [entry],
   outfile,
   bundle: true,
@@ -35,5 +40,7 @@ await build({
   // CommonJS dependencies (the AWS SDK, pino) call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-  ...(flag === '--external-packages' ? { plugins: [npmPackagesExternal] } : {}),
+  metafile: true,
+  ...(flags.includes('--external-packages') ? { plugins: [npmPackagesExternal] } : {}),
 });
+writeFileSync(inputsFile(outfile), JSON.stringify(Object.keys(result.metafile.inputs)));

@@ -9,7 +9,7 @@
  *   npx nx run bench:redshift-upsert -- --rows 200000 --verbose
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,25 +32,10 @@ const verbose = process.argv.includes('--verbose');
 const pipelineMain = fileURLToPath(new URL('../../../pipelines/csv-to-redshift/dist/main.mjs', import.meta.url));
 const workspace = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Newest modification time of the files under `dir` (0 when it does not exist). */
-function newest(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
 // Run directly (`node tools/bench/dist/redshift-upsert.mjs`), nothing else rebuilds the pipeline's
-// bundle, and figures from an old one measure old code: bundle it again when a source is newer (the
-// command of its nx `bundle` target, as the `etl` bin does for itself).
-const sources = [join(workspace, 'pipelines/csv-to-redshift/src'), ...readdirSync(join(workspace, 'packages')).map((p) => join(workspace, 'packages', p, 'src'))];
-if (!existsSync(pipelineMain) || Math.max(...sources.map(newest)) > statSync(pipelineMain).mtimeMs) {
-  process.stderr.write('bundling the csv-to-redshift pipeline (its sources are newer than dist/main.mjs)\n');
-  execFileSync(process.execPath, [join(workspace, 'tools/bundle.mjs'), 'src/main.ts', 'dist/main.mjs', '--external-packages'], { cwd: join(workspace, 'pipelines/csv-to-redshift'), stdio: 'inherit' });
-}
+// bundle, and figures from an old one measure old code: bundle it again when a file it is built from
+// is newer (`--if-stale`; the command of its nx `bundle` target otherwise).
+execFileSync(process.execPath, [join(workspace, 'tools/bundle.mjs'), 'src/main.ts', 'dist/main.mjs', '--external-packages', '--if-stale'], { cwd: join(workspace, 'pipelines/csv-to-redshift'), stdio: 'inherit' });
 const dir = mkdtempSync(join(tmpdir(), 'redshift-upsert-bench-'));
 const csvPath = join(dir, 'orders.csv');
 
