@@ -4,6 +4,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
+// The bin launches the workspace's own build: tools/ is beside it wherever it runs (never published).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { bundleIsStale } from '../../../tools/bundle-freshness.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
