@@ -113,12 +113,13 @@ for (const sizeMb of sizes) {
   console.log(naive ? row(naive) : `${'naive'.padEnd(22)} skipped above 256 MB (about 5 MB/s; --naive-all runs it)`);
   const speed = mbps(ours) / mbps(duck);
   const size = ours.outputBytes / duck.outputBytes;
-  // Runs next to each other see the same phase of the machine: their ratios, round by round.
-  const perRound = (a: number) => (runs[a] ?? []).map((r, i) => ((runs[2] ?? [])[i] as ScenarioResult).seconds / r.seconds);
-  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed (per round: ${perRound(1).map((x) => x.toFixed(2)).join(' ')}), ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
+  // Runs next to each other see the same phase of the machine: their speed against DuckDB's, round by round.
+  const [parseCastRuns, ourRuns, duckRuns] = runs as [ScenarioResult[], ScenarioResult[], ScenarioResult[]];
+  const perRound = (scenarioRuns: readonly ScenarioResult[]) => scenarioRuns.map((r, i) => ((duckRuns[i] as ScenarioResult).seconds / r.seconds).toFixed(2)).join(' ');
+  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed (per round: ${perRound(ourRuns)}), ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
   const parseCastRatio = mbps(parseCast) / mbps(duck);
   const [low, high] = BASELINE_DUCKDB_MBPS.map((d) => parseCastRatio * d) as [number, number];
-  console.log(`parse + cast: ${mbps(parseCast).toFixed(1)} MB/s here, ${parseCastRatio.toFixed(2)}x DuckDB's whole conversion (per round: ${perRound(0).map((x) => x.toFixed(2)).join(' ')}); on the baseline machine (DuckDB ${BASELINE_DUCKDB_MBPS.join('-')} MB/s) that is ${low.toFixed(0)}-${high.toFixed(0)} MB/s`);
+  console.log(`parse + cast: ${mbps(parseCast).toFixed(1)} MB/s here, ${parseCastRatio.toFixed(2)}x DuckDB's whole conversion (per round: ${perRound(parseCastRuns)}); on the baseline machine (DuckDB ${BASELINE_DUCKDB_MBPS.join('-')} MB/s) that is ${low.toFixed(0)}-${high.toFixed(0)} MB/s`);
   const [ourSums, duckSums] = [await checksums(out('ours')), await checksums(out('duckdb'))];
   const same = JSON.stringify(ourSums) === JSON.stringify(duckSums);
   console.log(`verify: row count and ${CHECKSUM_COLUMNS.length} column checksums ${same ? 'equal to DuckDB\'s' : `DIFFER: ours ${ourSums.join(',')} vs DuckDB ${duckSums.join(',')}`}`);
