@@ -65,16 +65,21 @@ export abstract class ColumnBuffer {
     return this.defs;
   }
 
-  reset(): void {
+  /**
+   * Empties the buffer for the next row group. `tryDictionary` false: the writer's backoff says this
+   * column's values were mostly distinct lately, so a buffer that builds its dictionary while filling
+   * (strings) does not hash the next group's values for one.
+   */
+  reset(tryDictionary = true): void {
     this.rows = 0;
     this.count = 0;
     this.bytes = 0;
-    this.clear();
+    this.clear(tryDictionary);
   }
 
   protected abstract push(value: Exclude<Value, null>): void;
   /** Drops held values; typed arrays are kept and overwritten (only the first `count` are read). */
-  protected clear(): void {
+  protected clear(_tryDictionary: boolean): void {
     // nothing by default: see above
   }
   /** PLAIN encoding of values `from..to` (value positions, not rows). */
@@ -445,9 +450,9 @@ class StringBuffer extends ColumnBuffer {
     this.entries = undefined;
   }
 
-  protected override clear(): void {
+  protected override clear(tryDictionary: boolean): void {
     this.plainBytes.reset();
-    this.entries = new ByteDictionary();
+    this.entries = tryDictionary ? new ByteDictionary() : undefined;
     this.dictionaryBytes = 0;
   }
 

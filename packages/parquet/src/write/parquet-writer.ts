@@ -52,7 +52,8 @@ export class ParquetWriter {
   private readonly rowGroups: RowGroupMeta[] = [];
   /**
    * Row groups left before a column that gave up its dictionary tries again: a column of unique values
-   * stays unique, and hashing it every group is most of the encoding time.
+   * stays unique, and hashing it every group is most of the encoding time. String buffers, which
+   * build their dictionary while filling, are told at `reset`.
    */
   private readonly dictionaryBackoff: number[];
   private offset = 0;
@@ -157,7 +158,7 @@ export class ParquetWriter {
         ...(chunk.dictionaryBytes > 0 ? { dictionaryPageOffset: start } : {}),
         statistics: chunk.statistics,
       });
-      buffer.reset();
+      buffer.reset((this.dictionaryBackoff[c] as number) === 0);
     }
     this.rowGroups.push(group);
     this.rowsFlushed += rows;

@@ -46,12 +46,17 @@ describe('string columns', () => {
     expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));
   });
 
-  it('keep every value when a row group without a dictionary is followed by one with', async () => {
-    // The first group's values are all distinct (its dictionary is dropped early), the second's
-    // repeat: the second group's dictionary indices must cover all of its rows.
-    const values = [...Array.from({ length: 40_000 }, (_, i) => `unique ${i}`), ...Array.from({ length: 40_000 }, (_, i) => `repeated ${i % 10}`)];
-    const file = await writeAndOpen(values, 40_000);
-    expect(file.rowGroups.map((g) => g.rows)).toEqual([40_000, 40_000]);
+  it('keep every value when row groups without a dictionary are followed by one with', async () => {
+    // The first group's values are all distinct (its dictionary is dropped), the next eight are
+    // written plain by the writer's backoff, the tenth tries a dictionary again and keeps it: its
+    // indices must cover all of its rows.
+    const groupRows = 20_000;
+    const values = [
+      ...Array.from({ length: groupRows }, (_, i) => `unique ${i}`),
+      ...Array.from({ length: 9 * groupRows }, (_, i) => `repeated ${i % 10}`),
+    ];
+    const file = await writeAndOpen(values, groupRows);
+    expect(file.rowGroups.map((g) => g.rows)).toEqual(Array.from({ length: 10 }, () => groupRows));
     expect(await readAll(file)).toEqual(values);
   });
 });
