@@ -8,11 +8,12 @@
  *   npx nx run bench:csv-to-parquet -- --sizes-mb 200
  *   npx nx run bench:csv-to-parquet -- --stream-gb 10        # memory bound: input streamed from the generator
  *   npx nx run bench:csv-to-parquet -- --naive-all           # the naive path at every size (slow: ~5 MB/s)
- *   npx nx run bench:csv-to-parquet -- --repeat 5            # rounds per size (default 3)
+ *   npx nx run bench:csv-to-parquet -- --repeat 7            # rounds per size (default 5)
  *
  * Timings on a shared 2-core VM swing by a quarter from one run to the next, so ours, DuckDB and
- * parse + cast run `--repeat` times, interleaved (one of each per round), and each figure is the
- * median run; the spread is printed beside it, and the ratios of runs side by side, round by round.
+ * parse + cast run `--repeat` times, interleaved (one of each per round, the order turning each
+ * round), and each figure is the median run; the spread is printed beside it, and the ratios of
+ * runs side by side, round by round.
  * Peak RSS is the highest of all runs.
  */
 import { execFile } from 'node:child_process';
@@ -94,7 +95,7 @@ const spread = (runs: readonly ScenarioResult[]) => (runs.length < 2 ? '' : runs
 const missed: string[] = [];
 const sizes = (option('sizes-mb') ?? '200,1024').split(',').map(Number).filter((n) => n > 0);
 const streamGb = Number(option('stream-gb') ?? 0);
-const repeat = Math.max(1, Number(option('repeat') ?? 3));
+const repeat = Math.max(1, Number(option('repeat') ?? 5));
 console.log(`CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 
 for (const sizeMb of sizes) {
@@ -103,7 +104,12 @@ for (const sizeMb of sizes) {
   const timed = ['parse-cast', 'ours', 'duckdb'] as const;
   const runs: ScenarioResult[][] = timed.map(() => []);
   for (let round = 0; round < repeat; round++) {
-    for (const [i, scenario] of timed.entries()) runs[i]?.push(await child(scenario, input, out(scenario)));
+    // The order turns each round, so no scenario always runs first (cold page cache) or last.
+    for (let k = 0; k < timed.length; k++) {
+      const i = (k + round) % timed.length;
+      const scenario = timed[i] as (typeof timed)[number];
+      runs[i]?.push(await child(scenario, input, out(scenario)));
+    }
   }
   const [parseCast, ours, duck] = runs.map(medianRun) as [ScenarioResult, ScenarioResult, ScenarioResult];
   const naive = sizeMb <= 256 || process.argv.includes('--naive-all') ? await child('naive', input, out('naive')) : undefined;
