@@ -42,10 +42,14 @@ describe('planTableSync', () => {
       table: 'public.t',
       keys: ['id'],
       target,
-      dependentViews: [{ name: 'public.v', definition: ' SELECT id FROM public.t;' }],
+      dependentViews: [
+        { name: 'public.v', definition: ' SELECT id FROM public.t;' },
+        { name: 'public.v_on_v', definition: 'SELECT id FROM public.v' },
+      ],
       profile: profile('id,int,false\nname,varchar\namount,"decimal(38,18)"\nemail,varchar\n', [[70000, name, '1.5', 'a@b']]),
     });
     expect(plan.steps.map((s) => s.sql)).toEqual([
+      'DROP VIEW IF EXISTS "public"."v_on_v"',
       'DROP VIEW IF EXISTS "public"."v"',
       'ALTER TABLE "public"."t" ADD COLUMN "id__widen" INTEGER',
       'UPDATE "public"."t" SET "id__widen" = "id"',
@@ -54,6 +58,7 @@ describe('planTableSync', () => {
       'ALTER TABLE "public"."t" ALTER COLUMN "name" TYPE VARCHAR(40)',
       'ALTER TABLE "public"."t" ADD COLUMN "email" VARCHAR(256)',
       'CREATE VIEW "public"."v" AS SELECT id FROM public.t',
+      'CREATE VIEW "public"."v_on_v" AS SELECT id FROM public.v',
     ]);
   });
 

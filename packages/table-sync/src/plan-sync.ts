@@ -33,6 +33,7 @@ export interface SyncInput {
   keys: readonly string[];
   profile: SourceProfile;
   target: TargetColumn[] | undefined;
+  /** Views reading the table, directly or through each other, a view after the views it reads (`DEPENDENT_VIEWS_SQL`'s order). */
   dependentViews?: readonly ViewDefinition[];
   /**
    * Size integer columns by the values seen alone (the narrowest of SMALLINT / INTEGER / BIGINT that
@@ -125,7 +126,8 @@ export function planTableSync(input: SyncInput): SyncPlan {
   }
   const views = alters.length > 0 ? (input.dependentViews ?? []) : [];
   const steps = [
-    ...views.map((v) => ({ sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`, reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after` })),
+    // Dependents first: `dependentViews` lists a view after the views it reads.
+    ...[...views].reverse().map((v) => ({ sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`, reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after` })),
     ...alters,
     ...views.map((v) => ({ sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`, reason: `recreate view ${v.name} as it was` })),
   ];

@@ -1,10 +1,23 @@
 import { quoteIdent } from '@etl/sql';
 import type { PlanStep, ViewDefinition } from './plan-sync.js';
 
-/** Views reading the table (`:schema`, `:table`), with their SELECT, so they survive ALTERs. */
-export const DEPENDENT_VIEWS_SQL =
-  "SELECT DISTINCT u.view_schema, u.view_name, v.definition FROM information_schema.view_table_usage u JOIN pg_views v ON v.schemaname = u.view_schema AND v.viewname = u.view_name WHERE u.table_schema = :schema AND u.table_name = :table ORDER BY u.view_schema, u.view_name";
+/**
+ * Views reading the table (`:schema`, `:table`), directly or through other views, with their SELECT,
+ * so they survive ALTERs; in dependency order (a view after every view it reads), by the longest
+ * chain from the table. A view on a view must be in the list: without it, dropping the view it reads
+ * fails ("other objects depend on it"). The depth bound only guards the recursion.
+ */
+export const DEPENDENT_VIEWS_SQL = [
+  'WITH RECURSIVE dependents (view_schema, view_name, depth) AS (',
+  'SELECT u.view_schema, u.view_name, 1 FROM information_schema.view_table_usage u WHERE u.table_schema = :schema AND u.table_name = :table',
+  'UNION ALL',
+  'SELECT u.view_schema, u.view_name, d.depth + 1 FROM information_schema.view_table_usage u JOIN dependents d ON u.table_schema = d.view_schema AND u.table_name = d.view_name WHERE d.depth < 32',
+  ')',
+  'SELECT d.view_schema, d.view_name, v.definition, MAX(d.depth) AS depth FROM dependents d JOIN pg_views v ON v.schemaname = d.view_schema AND v.viewname = d.view_name',
+  'GROUP BY d.view_schema, d.view_name, v.definition ORDER BY depth, d.view_schema, d.view_name',
+].join(' ');
 
+/** `DEPENDENT_VIEWS_SQL`'s rows -> views, in its order (drop them in reverse, create them in order). */
 export function dependentViews(rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): ViewDefinition[] {
   return rows.map(([schema, name, definition]) => ({ name: `${schema}.${name}`, definition: String(definition) }));
 }

@@ -33,6 +33,8 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(await exists(first)).toBe(false);
       expect(await exists(moved(first, 'archive'))).toBe(true);
       await t.query('CREATE VIEW public.v_scores AS SELECT customer_id, score FROM public.customers');
+      // A view on a view: dropping v_scores for the ALTERs needs this one dropped first.
+      await t.query('CREATE VIEW public.v_high_scores AS SELECT customer_id FROM public.v_scores WHERE score > 15');
 
       const views = await t.put('views.json', JSON.stringify([{ source_table: 'customers', view_name: 'v_customers', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT customer_id, name, tier FROM {schema_name}.{source_table}' }]));
       const second = await t.put('customers-2.csv', `Customer ID,Name,Score,Balance,Email,Tier\n2,${longName},21,2.25,b@x.io,bronze\n4,Dave,40000,4.00,d@x.io,gold\n1,Alice,11,1.50,a@x.io,silver\n1,Alice,12,1.75,a@x.io,silver\n`);
@@ -50,6 +52,7 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
         ['score', 'integer', null],
       ]);
       expect(await t.query('SELECT * FROM public.v_scores ORDER BY customer_id')).toEqual([[1, 12], [2, 21], [3, 30], [4, 40000]]);
+      expect(await t.query('SELECT * FROM public.v_high_scores ORDER BY customer_id')).toEqual([[2], [3], [4]]);
       expect(await t.query('SELECT customer_id, tier FROM public.v_customers ORDER BY customer_id')).toEqual([[1, 'silver'], [2, 'bronze'], [3, null], [4, 'gold']]);
       expect(await t.query('SELECT source_filename, records_read, records_updated, records_inserted, records_rejected, status FROM public.job_sts ORDER BY run_start_ts')).toEqual([
         [first, 3, 0, 3, 0, 'SUCCESS'],
