@@ -4,6 +4,9 @@
  * prices, 20% blank customer ids, booleans, doubles and Japanese product names. Deterministic:
  * the same size gives the same bytes.
  */
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { seededRandom } from '@etl/core';
 
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain', 'Netherlands', 'Australia'];
@@ -53,4 +56,22 @@ export function* benchCsv(totalBytes: number, seed = 42, chunkChars = 512 * 1024
     }
   }
   if (chunk) yield chunk;
+}
+
+/**
+ * The bench CSV of `sizeMb` MiB under `.local/bench/` (of the working directory: the workspace root
+ * under Nx), generated once and reused: the same size gives the same bytes.
+ */
+export async function benchCsvFile(sizeMb: number): Promise<string> {
+  const dir = join(process.cwd(), '.local', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `bench-${sizeMb}mb.csv`);
+  if (existsSync(path) && statSync(path).size >= sizeMb * 1024 * 1024) return path;
+  process.stderr.write(`generating ${path} …\n`);
+  const out = createWriteStream(`${path}.tmp`);
+  for (const chunk of benchCsv(sizeMb * 1024 * 1024)) if (!out.write(chunk)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  renameSync(`${path}.tmp`, path);
+  return path;
 }

@@ -17,11 +17,10 @@
  * Peak RSS is the highest of all runs.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { benchCsv } from './bench-csv.js';
+import { benchCsvFile } from './bench-csv.js';
 import { CHECKSUM_COLUMNS } from './csv-to-parquet/bench-schema.js';
 import { runScenario, type Scenario, type ScenarioResult } from './csv-to-parquet/scenarios.js';
 
@@ -56,19 +55,6 @@ async function child(scenario: Scenario, input: string, output: string, streamBy
   return JSON.parse(stdout.trim().split('\n').pop() as string) as ScenarioResult;
 }
 
-/** The deterministic bench CSV of `sizeMb`, generated once and kept under .local/bench. */
-async function benchFile(sizeMb: number): Promise<string> {
-  const path = join(workDir, `bench-${sizeMb}mb.csv`);
-  if (existsSync(path) && statSync(path).size >= sizeMb * MB) return path;
-  process.stderr.write(`generating ${path} …\n`);
-  const out = createWriteStream(`${path}.tmp`);
-  for (const chunk of benchCsv(sizeMb * MB)) if (!out.write(chunk)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-  renameSync(`${path}.tmp`, path);
-  return path;
-}
-
 async function checksums(path: string): Promise<string[]> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
@@ -99,7 +85,7 @@ const repeat = Math.max(1, Number(option('repeat') ?? 5));
 console.log(`CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 
 for (const sizeMb of sizes) {
-  const input = await benchFile(sizeMb);
+  const input = await benchCsvFile(sizeMb);
   const out = (name: string) => join(workDir, `out-${sizeMb}mb-${name}.parquet`);
   const timed = ['parse-cast', 'ours', 'duckdb'] as const;
   const runs: ScenarioResult[][] = timed.map(() => []);

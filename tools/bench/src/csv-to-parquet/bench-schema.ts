@@ -1,7 +1,7 @@
 import { parseSchemaCsv } from '@etl/schema';
 
-/** The bench CSV's columns, typed as a pipeline would declare them (shared by every scenario). */
-export const BENCH_SCHEMA = parseSchemaCsv(`column_name,data_type
+/** The bench CSV's columns as a schema-definition CSV (`etl convert --schema`), typed as a pipeline would declare them. */
+export const BENCH_SCHEMA_CSV = `column_name,data_type
 invoice_no,varchar(16)
 stock_code,varchar(16)
 description,varchar(256)
@@ -14,7 +14,10 @@ updated_at,timestamp
 is_gift,boolean
 discount_rate,double
 product_name_ja,varchar(64)
-`);
+`;
+
+/** The same, loaded (shared by every scenario). */
+export const BENCH_SCHEMA = parseSchemaCsv(BENCH_SCHEMA_CSV);
 
 /** The same types in DuckDB's read_csv `columns` form. */
 export const DUCKDB_COLUMNS = `{'invoice_no': 'VARCHAR', 'stock_code': 'VARCHAR', 'description': 'VARCHAR', 'quantity': 'INTEGER', 'invoice_date': 'TIMESTAMP', 'unit_price': 'DECIMAL(12,4)', 'customer_id': 'INTEGER', 'country': 'VARCHAR', 'updated_at': 'TIMESTAMP', 'is_gift': 'BOOLEAN', 'discount_rate': 'DOUBLE', 'product_name_ja': 'VARCHAR'}`;
