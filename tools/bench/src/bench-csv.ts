@@ -58,14 +58,16 @@ export function* benchCsv(totalBytes: number, seed = 42, chunkChars = 512 * 1024
   if (chunk) yield chunk;
 }
 
-/**
- * The bench CSV of `sizeMb` MiB under `.local/bench/` (of the working directory: the workspace root
- * under Nx), generated once and reused: the same size gives the same bytes.
- */
-export async function benchCsvFile(sizeMb: number): Promise<string> {
+/** `.local/bench/` of the working directory (the workspace root under Nx), made if missing: bench inputs and outputs. */
+export function benchDir(): string {
   const dir = join(process.cwd(), '.local', 'bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `bench-${sizeMb}mb.csv`);
+  return dir;
+}
+
+/** The bench CSV of `sizeMb` MiB in `benchDir()`, generated once and reused: the same size gives the same bytes. */
+export async function benchCsvFile(sizeMb: number): Promise<string> {
+  const path = join(benchDir(), `bench-${sizeMb}mb.csv`);
   if (existsSync(path) && statSync(path).size >= sizeMb * 1024 * 1024) return path;
   process.stderr.write(`generating ${path} …\n`);
   const out = createWriteStream(`${path}.tmp`);

@@ -17,10 +17,10 @@
  * Peak RSS is the highest of all runs.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { benchCsvFile } from './bench-csv.js';
+import { benchCsvFile, benchDir } from './bench-csv.js';
 import { CHECKSUM_COLUMNS } from './csv-to-parquet/bench-schema.js';
 import { runScenario, type Scenario, type ScenarioResult } from './csv-to-parquet/scenarios.js';
 
@@ -47,8 +47,7 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const workDir = join(process.cwd(), '.local', 'bench');
-mkdirSync(workDir, { recursive: true });
+const workDir = benchDir();
 
 async function child(scenario: Scenario, input: string, output: string, streamBytes = 0): Promise<ScenarioResult> {
   const { stdout } = await promisify(execFile)(process.execPath, [process.argv[1] as string, '--child', scenario, input, output, String(streamBytes)], { maxBuffer: 16 * MB, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });

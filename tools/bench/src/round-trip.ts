@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import { benchCsvFile } from './bench-csv.js';
+import { benchCsvFile, benchDir } from './bench-csv.js';
 import { BENCH_SCHEMA_CSV } from './csv-to-parquet/bench-schema.js';
 
 function option(name: string, fallback: string): string {
@@ -66,7 +66,7 @@ function etl(args: string[], stdout: 'inherit' | 'pipe' = 'inherit'): { child: C
 }
 
 const input = await benchCsvFile(Number(option('size-mb', '200')));
-const dir = join(process.cwd(), '.local', 'bench');
+const dir = benchDir();
 const schema = join(dir, 'bench-schema.csv');
 const parquet = join(dir, 'round-trip.parquet');
 writeFileSync(schema, BENCH_SCHEMA_CSV);
