@@ -9,7 +9,7 @@ export { castStage, planColumns, castRecord } from './cast-stage.js';
 export type { ColumnNameOptions } from './column-names.js';
 export { cleanColumnNames } from './column-names.js';
 export type { InferOptions } from './infer.js';
-export { inferSchema } from './infer.js';
+export { inferSchema, SchemaInference } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
 export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, trimFraction, isoMicros } from './mappings.js';
 export type { ConstantColumn } from './metadata-stage.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferSchema } from './infer.js';
+import { inferSchema, SchemaInference } from './infer.js';
 import { formatType } from './types.js';
 
 const rows = [
@@ -42,5 +42,15 @@ describe('inferSchema', () => {
   it('types integers BIGINT with widenIntegers, for loads that size columns from every row', () => {
     const schema = inferSchema(['id', 'qty', 'price'], [['1', '7', '2.5']], { widenIntegers: true });
     expect(schema.fields.map((f) => formatType(f.type))).toEqual(['bigint', 'bigint', 'decimal(2,1)']);
+  });
+
+  it('infers a record at a time what it infers from the whole sample, a short record counting as empty', () => {
+    const inference = new SchemaInference(columns, { keyColumns: ['invoice_no'] });
+    for (const row of rows) inference.observe(row);
+    inference.observe(['536381']); // every other field missing: empty, so nullable, types unchanged
+    const whole = inferSchema(columns, [...rows, ['536381']], { keyColumns: ['invoice_no'] });
+    expect(inference.schema()).toEqual(whole);
+    expect(whole.fields.find((f) => f.name === 'price')).toMatchObject({ nullable: true });
+    expect(whole.fields.find((f) => f.name === 'invoice_no')).toMatchObject({ nullable: false });
   });
 });

@@ -40,26 +40,52 @@ const ORDER: Kind[] = ['boolean', 'integer', 'decimal', 'double', 'date', 'times
  * keep a column a string. Pure.
  */
 export function inferSchema(columns: readonly string[], sample: readonly (readonly string[])[], options: InferOptions = {}): Schema {
-  const keys = new Set(options.keyColumns ?? []);
-  const fields: Field[] = columns.map((name, i) => {
-    const evidence = gather(sample.map((row) => row[i] ?? ''), options);
-    let type = choose(evidence);
-    if (options.widenIntegers && (type.kind === 'smallint' || type.kind === 'int')) type = { kind: 'bigint' };
-    if (options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal')) type = { kind: 'decimal', precision: 38, scale: 18 };
-    return { name, type, nullable: !keys.has(name) && (evidence.empty > 0 || evidence.values === 0) };
-  });
-  return { fields };
+  const inference = new SchemaInference(columns, options);
+  for (const row of sample) inference.observe(row);
+  return inference.schema();
 }
 
-function gather(values: readonly string[], options: InferOptions): Evidence {
-  const evidence: Evidence = { empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n };
-  const probe = (kind: FieldType, raw: string) => castValue(raw, { name: 'probe', type: kind, nullable: true }, options).ok;
-  const nulls = new Set(options.nullValues ?? []);
-  for (const raw of values) {
+/**
+ * `inferSchema` a record at a time, for a whole file streamed past it: memory is the evidence per
+ * column (a few numbers and a set of candidate types), not the records.
+ */
+export class SchemaInference {
+  private readonly evidence: Evidence[];
+  private readonly probe: (kind: FieldType, raw: string) => boolean;
+  private readonly nulls: ReadonlySet<string>;
+
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly options: InferOptions = {},
+  ) {
+    this.evidence = columns.map(() => ({ empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n }));
+    this.probe = (kind, raw) => castValue(raw, { name: 'probe', type: kind, nullable: true }, options).ok;
+    this.nulls = new Set(options.nullValues ?? []);
+  }
+
+  /** One record's fields, in column order (a missing field counts as empty). */
+  observe(row: readonly string[]): void {
+    for (let i = 0; i < this.evidence.length; i++) this.observeValue(this.evidence[i] as Evidence, row[i] ?? '');
+  }
+
+  schema(): Schema {
+    const keys = new Set(this.options.keyColumns ?? []);
+    const fields: Field[] = this.columns.map((name, i) => {
+      const evidence = this.evidence[i] as Evidence;
+      let type = choose(evidence);
+      if (this.options.widenIntegers && (type.kind === 'smallint' || type.kind === 'int')) type = { kind: 'bigint' };
+      if (this.options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal')) type = { kind: 'decimal', precision: 38, scale: 18 };
+      return { name, type, nullable: !keys.has(name) && (evidence.empty > 0 || evidence.values === 0) };
+    });
+    return { fields };
+  }
+
+  private observeValue(evidence: Evidence, raw: string): void {
+    const probe = this.probe;
     const text = raw.trim();
-    if (text === '' || nulls.has(text)) {
+    if (text === '' || this.nulls.has(text)) {
       evidence.empty++;
-      continue;
+      return;
     }
     evidence.maxLength = Math.max(evidence.maxLength, Buffer.byteLength(raw));
     evidence.values++;
@@ -86,7 +112,6 @@ function gather(values: readonly string[], options: InferOptions): Evidence {
     if (c.has('date') && !probe({ kind: 'date' }, text)) c.delete('date');
     if (c.has('timestamp') && (!/\d{1,2}:\d{2}/.test(text) || !probe({ kind: 'timestamp', withZone: false }, text))) c.delete('timestamp');
   }
-  return evidence;
 }
 
 function choose(e: Evidence): FieldType {
