@@ -94,5 +94,17 @@ describe('etl convert and etl cat', () => {
     await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--compression', 'lzo'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--compression must be one of snappy, gzip, zstd, none') });
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('missing.csv does not exist') });
     await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--infer-from', 'all'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--infer-from must be sample or file, got all') });
+  });
+
+  it('--infer-from file types a column by a value past the first MiB instead of rejecting it', async () => {
+    const input = join(dir, 'late.csv');
+    writeFileSync(input, `id,code\n${Array.from({ length: 90_000 }, (_, i) => `${i},${i * 7}`).join('\n')}\n90000,N/A\n`);
+    const sampled = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'late-sample.parquet')])).stdout) as { rowsRejected: number };
+    const whole = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'late-file.parquet'), '--infer-from', 'file'])).stdout) as { rowsWritten: number; rowsRejected: number };
+    expect(sampled.rowsRejected).toBe(1);
+    expect(whole).toMatchObject({ rowsWritten: 90_001, rowsRejected: 0 });
+    const last = (await run(process.execPath, [etl, 'cat', join(dir, 'late-file.parquet')], { maxBuffer: 64 * 1024 * 1024 })).stdout.trim().split('\n').pop() as string;
+    expect(JSON.parse(last)).toEqual({ id: 90000, code: 'N/A' });
   });
 });

@@ -37,6 +37,8 @@ read options:
   --decimal-separator ,     numbers written with a decimal comma (1,7)
   --group-separator .       thousands separator to drop from numbers (200.000.000)
   --time-zone ZONE          IANA zone of timestamps without an offset (default UTC)
+  --infer-from sample|file  CSV without --schema: types from the first MiB (default) or from every
+                            record (one more pass over the file; a late text value types its column)
 `;
 
 const COMPRESSIONS = ['snappy', 'gzip', 'zstd', 'none'] as const;
@@ -51,6 +53,7 @@ const READ_OPTIONS = {
   'decimal-separator': { type: 'string' },
   'group-separator': { type: 'string' },
   'time-zone': { type: 'string' },
+  'infer-from': { type: 'string' },
 } as const;
 
 type ReadValues = { [K in keyof typeof READ_OPTIONS]?: (typeof READ_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -78,6 +81,10 @@ function readOptionsOf(values: ReadValues): { options: ReadOptions; problems: st
   }
   if (values['group-separator'] !== undefined) options.groupSeparator = values['group-separator'];
   if (values['time-zone']) options.timeZone = values['time-zone'];
+  if (values['infer-from'] !== undefined) {
+    if (values['infer-from'] !== 'sample' && values['infer-from'] !== 'file') problems.push(`--infer-from must be sample or file, got ${values['infer-from']}`);
+    else options.inferFrom = values['infer-from'];
+  }
   return { options, problems };
 }
 

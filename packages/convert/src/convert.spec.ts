@@ -193,6 +193,19 @@ describe('convert and cat on local files', () => {
     expect(reject?.reason).toMatch(/0\.125 .*decimal\(1,1\).*types were inferred from the start of the file; give a schema to set them/);
   });
 
+  it('infers from every record when asked: a late value types its column, nothing is rejected, the pass rejects nothing twice', async () => {
+    const file = join(dir, 'late.csv');
+    // Past the sniff's first MiB: a finer rate, a code that is not a number, and one ragged row.
+    writeFileSync(file, `id,rate,code\n${Array.from({ length: 120_000 }, (_, i) => `${i},0.5,${i}`).join('\n')}\n120000,0.125,X-1\n120001,0.5\n`);
+    const ctx = context();
+    const report = await convert(store, { input: file, output: join(dir, 'late.parquet'), inferFrom: 'file' }, ctx);
+    expect(report).toMatchObject({ rowsRead: 120_002, rowsWritten: 120_001, rowsRejected: 1 });
+    expect(ctx.rejects.samples.map((r) => r.code)).toEqual(['RAGGED_ROW']);
+    const rows = await cat(join(dir, 'late.parquet'));
+    expect(rows.at(-1)).toEqual({ id: 120000, rate: '0.125', code: 'X-1' });
+    expect(rows[0]).toEqual({ id: 0, rate: '0.500', code: '0' });
+  });
+
   it('refuses a file with no columns, naming it', async () => {
     const file = join(dir, 'blank.csv');
     writeFileSync(file, '\n\n');

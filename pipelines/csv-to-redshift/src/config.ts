@@ -18,6 +18,7 @@ export const csvToRedshiftArgs = {
   db_user: arg.optionalString('Database user for temporary credentials (provisioned clusters)'),
   staging_prefix: arg.string('Where typed staging CSV files are written for COPY (s3://… on AWS)').default('.local/staging/csv-to-redshift/'),
   encoding: arg.optionalString('Source text encoding (WHATWG label); detected when absent'),
+  infer_from: arg.enum(['sample', 'file'] as const, 'sample', "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)"),
   dry_run: arg.flag('Print the plan (every DDL and DML statement, with its reason) and change nothing'),
   archive: arg.enum(['auto', 'yes', 'no'] as const, 'auto', 'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure) beside it; auto: yes, except for the bundled sample'),
 };

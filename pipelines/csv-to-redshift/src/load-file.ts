@@ -103,6 +103,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         compression: 'gzip',
         gzipLevel: 1, // staging lives minutes: speed over size
         ...(config.encoding ? { encoding: config.encoding } : {}),
+        inferFrom: config.infer_from,
         header: true, // seed 003 reads with header=True: column names come from the file
         renameColumns: (names) => cleanColumnNames(names, { maxBytes: warehouse.maxIdentifierBytes }),
         // A file that has them already (an export of the table) gets this run's: seed 003's withColumn.

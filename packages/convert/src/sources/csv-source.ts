@@ -3,34 +3,41 @@ import { csvReader, type CsvBatch } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
 import { castColumns, castRecord, columnCastPlan, parseType, planColumns, type CastPlan, type ColumnCastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
+import { inferCsvFile } from './infer-csv-file.js';
 import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
 import { textOf } from './text-bytes.js';
 
 /**
- * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win), parsed by
- * `csvReader` (ragged rows, unclosed quotes, over-long records become rejects with their line), cast by
- * the schema (bad values become rejects naming line and column). Without a schema the inferred one is
+ * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win; types too,
+ * or from every record with `inferFrom: 'file'`), parsed by `csvReader` (ragged rows, unclosed
+ * quotes, over-long records become rejects with their line), cast by the schema (bad values become
+ * rejects naming line and column). Without a schema the inferred one is
  * used with every column nullable and integers as BIGINT, so a later empty value is a null and a
  * later big id a value rather than a reject.
  */
 export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
+  // Integers as BIGINT unless the caller says otherwise: a sample cannot know that ids pass 32767
+  // later in the file (NDJSON inference does the same).
+  const infer = { widenIntegers: true, ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) };
+  const wholeFile = options.schema === undefined && options.inferFrom === 'file';
   const sniffed = await sniffFile(store, uri, {
     ...(options.encoding ? { encoding: options.encoding } : {}),
     ...(options.skipLines ? { skipLines: options.skipLines } : {}),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
-    // Integers as BIGINT unless the caller says otherwise: a sample cannot know that ids pass 32767
-    // later in the file (NDJSON inference does the same).
-    infer: { widenIntegers: true, ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) },
-    inferTypes: options.schema === undefined,
+    infer,
+    inferTypes: options.schema === undefined && !wholeFile,
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
   const omitted = new Set(options.omitColumns ?? []);
-  const named: Schema = options.schema ?? { fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })) };
+  const delimiter = options.delimiter ?? sniffed.delimiter;
+  const inferred = wholeFile
+    ? (await inferCsvFile(store, uri, ctx, { sniffed, delimiter, infer, ...(options.skipLines ? { skipLines: options.skipLines } : {}), ...(options.joinShortRows ? { joinShortRows: true } : {}) })).fields
+    : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
+  const named: Schema = options.schema ?? { fields: inferred.map((f) => ({ name: f.name, type: f.type, nullable: !keys.has(f.name) })) };
   // Fields are matched to the file's columns by name: a column no field names is never cast.
   const schema: Schema = omitted.size > 0 ? { fields: named.fields.filter((f) => !omitted.has(f.name)) } : named;
-  const delimiter = options.delimiter ?? sniffed.delimiter;
   const metrics = ctx.counters.component('cast', 'stage');
   const cast = castOptionsOf(options);
   let columns: string[] | undefined;
@@ -66,7 +73,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   async function counted(read: number, kept: number, rejects: RecordError[]): Promise<void> {
     metrics.rowsIn += read;
     metrics.rowsOut += kept;
-    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', options.schema ? rejects : rejects.map(withInferenceHint));
+    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', options.schema || wholeFile ? rejects : rejects.map(withInferenceHint));
   }
 
   const source: CountingRowSource = {
@@ -103,6 +110,6 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
 function withInferenceHint(reject: RecordError): RecordError {
   if (reject.code !== 'CAST') return reject;
   const { code, file, line, column, offset, raw, stage } = reject;
-  const reason = `${reject.reason} (types were inferred from the start of the file; give a schema to set them)`;
+  const reason = `${reject.reason} (types were inferred from the start of the file; give a schema to set them, or infer from the whole file)`;
   return new RecordError({ code, reason, file, line, column, offset, raw, stage });
 }

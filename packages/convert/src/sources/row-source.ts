@@ -45,6 +45,12 @@ export interface SourceOptions {
   renameColumns?: (names: readonly string[]) => string[];
   /** CSV: how types are inferred when no schema is given (decimal(38,18) for fractions, key columns). */
   infer?: InferOptions;
+  /**
+   * CSV without a schema: infer the types from the first MiB (`sample`, the default) or from every
+   * record (`file`, Spark's inferSchema: one more streaming pass over the file before the load, so a
+   * text value deep in a numeric-looking column types it varchar instead of becoming a reject).
+   */
+  inferFrom?: 'sample' | 'file';
   /** CSV: columns of the file (named after `renameColumns`) not read at all, e.g. ones the caller fills itself. */
   omitColumns?: readonly string[];
 }
