@@ -1,11 +1,11 @@
 import { RecordError, writeRejects } from '@etl/core';
-import { csvReader, type CsvBatch } from '@etl/csv';
+import type { CsvBatch } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
 import { castColumns, castRecord, columnCastPlan, parseType, planColumns, type CastPlan, type ColumnCastPlan, type Schema, type Value } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
+import { csvRecords } from './csv-records.js';
 import { inferCsvFile } from './infer-csv-file.js';
 import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
-import { textOf } from './text-bytes.js';
 
 /**
  * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win; types too,
@@ -31,11 +31,19 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
   const omitted = new Set(options.omitColumns ?? []);
-  const delimiter = options.delimiter ?? sniffed.delimiter;
-  const inferred = wholeFile
-    ? (await inferCsvFile(store, uri, ctx, { sniffed, delimiter, infer, ...(options.skipLines ? { skipLines: options.skipLines } : {}), ...(options.joinShortRows ? { joinShortRows: true } : {}) })).fields
-    : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
-  const named: Schema = options.schema ?? { fields: inferred.map((f) => ({ name: f.name, type: f.type, nullable: !keys.has(f.name) })) };
+  const sniffedNames = sniffed.columns.map((c) => c.name);
+  const reading = {
+    sniffed,
+    delimiter: options.delimiter ?? sniffed.delimiter,
+    ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+    ...(options.joinShortRows ? { joinShortRows: true } : {}),
+  };
+  /** Without a schema: the sniffed types, or every record's; every column nullable but the keys. */
+  const inferred = async (): Promise<Schema> => {
+    const fields = wholeFile ? (await inferCsvFile(store, uri, ctx, { ...reading, columns: sniffedNames, infer })).fields : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
+    return { fields: fields.map((f) => ({ name: f.name, type: f.type, nullable: !keys.has(f.name) })) };
+  };
+  const named: Schema = options.schema ?? (await inferred());
   // Fields are matched to the file's columns by name: a column no field names is never cast.
   const schema: Schema = omitted.size > 0 ? { fields: named.fields.filter((f) => !omitted.has(f.name)) } : named;
   const metrics = ctx.counters.component('cast', 'stage');
@@ -45,23 +53,16 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
 
   /** The file's records in batches, as parsed; counts what was read. */
   async function* records(): AsyncGenerator<{ records: CsvBatch; plan: CastPlan }> {
-    const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: (n) => (source.bytesRead += n) });
-    const reader = csvReader(ctx, {
-      delimiter,
-      quote: sniffed.quote,
-      file: uri,
-      header: sniffed.header,
-      ...(options.skipLines ? { skipLines: options.skipLines } : {}),
-      ...(options.joinShortRows ? { joinShortRows: true } : {}),
-      ...(sniffed.header ? {} : { columns: named.fields.length === sniffed.columns.length ? named.fields.map((f) => f.name) : sniffed.columns.map((c) => c.name) }),
+    const batches = await csvRecords(store, uri, ctx, {
+      ...reading,
+      columns: named.fields.length === sniffedNames.length ? named.fields.map((f) => f.name) : sniffedNames,
       onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
-      decoded: decoder,
+      counted: (n) => (source.bytesRead += n),
     });
-    text.on('error', (error: Error) => reader.destroy(error));
     const readerMetrics = ctx.counters.component('csv-parse', 'reader');
     // The run's counters add up over every file it reads: count this file from here.
     const readBefore = readerMetrics.rowsIn;
-    for await (const batch of text.pipe(reader) as AsyncIterable<CsvBatch>) {
+    for await (const batch of batches) {
       plan ??= planColumns(schema, columns ?? [], uri, cast);
       yield { records: batch, plan };
       source.rowsRead = readerMetrics.rowsIn - readBefore;
