@@ -53,4 +53,15 @@ describe('inferSchema', () => {
     expect(whole.fields.find((f) => f.name === 'price')).toMatchObject({ nullable: true });
     expect(whole.fields.find((f) => f.name === 'invoice_no')).toMatchObject({ nullable: false });
   });
+
+  it('sizes integers at the type edges, signs and long digit runs included', () => {
+    const typeOf = (...values: string[]) => formatType(inferSchema(['n'], values.map((v) => [v])).fields[0]?.type ?? { kind: 'string' });
+    expect(typeOf('-32768', '32767', '+12', '-0')).toBe('smallint');
+    expect(typeOf('32768')).toBe('int');
+    expect(typeOf('-2147483649')).toBe('bigint');
+    expect(typeOf('123456789012345', '1234567890123456')).toBe('bigint'); // 15 and 16 digits
+    expect(typeOf('9223372036854775807', '-9223372036854775808')).toBe('bigint');
+    expect(typeOf('9223372036854775808')).toBe('decimal(19,0)'); // past int64: not an integer column
+  });
 });
+

@@ -1,4 +1,4 @@
-import { castValue } from './cast.js';
+import { CastFailure, compileCaster } from './cast.js';
 import type { Field, FieldType, Schema } from './types.js';
 
 export interface InferOptions {
@@ -51,7 +51,8 @@ export function inferSchema(columns: readonly string[], sample: readonly (readon
  */
 export class SchemaInference {
   private readonly evidence: Evidence[];
-  private readonly probe: (kind: FieldType, raw: string) => boolean;
+  /** Whether a text casts as the type: each caster compiled once, not per value (`castValue` compiles one per call). */
+  private readonly fits: Record<'bigint' | 'double' | 'date' | 'timestamp', (text: string) => boolean>;
   private readonly nulls: ReadonlySet<string>;
 
   constructor(
@@ -59,7 +60,11 @@ export class SchemaInference {
     private readonly options: InferOptions = {},
   ) {
     this.evidence = columns.map(() => ({ empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n }));
-    this.probe = (kind, raw) => castValue(raw, { name: 'probe', type: kind, nullable: true }, options).ok;
+    const fits = (type: FieldType) => {
+      const cast = compileCaster({ name: 'probe', type, nullable: true }, options);
+      return (text: string) => !(cast(text) instanceof CastFailure);
+    };
+    this.fits = { bigint: fits({ kind: 'bigint' }), double: fits({ kind: 'double' }), date: fits({ kind: 'date' }), timestamp: fits({ kind: 'timestamp', withZone: false }) };
     this.nulls = new Set(options.nullValues ?? []);
   }
 
@@ -81,7 +86,7 @@ export class SchemaInference {
   }
 
   private observeValue(evidence: Evidence, raw: string): void {
-    const probe = this.probe;
+    const fits = this.fits;
     const text = raw.trim();
     if (text === '' || this.nulls.has(text)) {
       evidence.empty++;
@@ -90,27 +95,31 @@ export class SchemaInference {
     evidence.maxLength = Math.max(evidence.maxLength, Buffer.byteLength(raw));
     evidence.values++;
     const c = evidence.candidates;
+    if (c.size === 1) return; // only 'string' left: the length above is all a value can still tell
     if (c.has('boolean') && !/^(true|false|t|f|yes|no)$/i.test(text)) c.delete('boolean');
-    const leadingZero = /^[+-]?0\d/.test(text);
+    const leadingZero = (c.has('integer') || c.has('decimal') || c.has('double')) && /^[+-]?0\d/.test(text);
     if (c.has('integer')) {
-      if (!/^[+-]?\d{1,19}$/.test(text) || leadingZero || !probe({ kind: 'bigint' }, text)) c.delete('integer');
+      // Up to 18 digits always fits a bigint; only longer texts need the caster's range check.
+      const digits = text.length - (text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0);
+      if (!/^[+-]?\d{1,19}$/.test(text) || leadingZero || (digits > 18 && !fits.bigint(text))) c.delete('integer');
       else {
-        const value = BigInt(text);
-        if (value > evidence.integerMax) evidence.integerMax = value;
-        if (value < evidence.integerMin) evidence.integerMin = value;
+        // Up to 15 characters a Number is exact and far cheaper than a BigInt; they compare as values.
+        const value = text.length <= 15 ? Number(text) : BigInt(text);
+        if (value > evidence.integerMax) evidence.integerMax = BigInt(value);
+        if (value < evidence.integerMin) evidence.integerMin = BigInt(value);
       }
     }
-    const decimal = /^[+-]?(\d*)\.?(\d*)$/.exec(text);
     if (c.has('decimal')) {
+      const decimal = /^[+-]?(\d*)\.?(\d*)$/.exec(text);
       if (!decimal || leadingZero || (decimal[1] === '' && decimal[2] === '')) c.delete('decimal');
       else {
         evidence.integerDigits = Math.max(evidence.integerDigits, (decimal[1] ?? '').replace(/^0+/, '').length);
         evidence.scale = Math.max(evidence.scale, (decimal[2] ?? '').length);
       }
     }
-    if (c.has('double') && (leadingZero || !probe({ kind: 'double' }, text))) c.delete('double');
-    if (c.has('date') && !probe({ kind: 'date' }, text)) c.delete('date');
-    if (c.has('timestamp') && (!/\d{1,2}:\d{2}/.test(text) || !probe({ kind: 'timestamp', withZone: false }, text))) c.delete('timestamp');
+    if (c.has('double') && (leadingZero || !fits.double(text))) c.delete('double');
+    if (c.has('date') && !fits.date(text)) c.delete('date');
+    if (c.has('timestamp') && (!/\d{1,2}:\d{2}/.test(text) || !fits.timestamp(text))) c.delete('timestamp');
   }
 }
 
