@@ -13,11 +13,7 @@ import { CsvBatch, CsvParser } from '@etl/csv';
 import { castColumns, castStage, columnCastPlan, planColumns, type ColumnCastPlan } from '@etl/schema';
 import { benchCsv } from './bench-csv.js';
 import { BENCH_SCHEMA } from './csv-to-parquet/bench-schema.js';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
+import { option } from './bench-args.js';
 
 const sizeMb = Number(option('size-mb', '200'));
 const chunks = [...benchCsv(sizeMb * 1024 * 1024)];

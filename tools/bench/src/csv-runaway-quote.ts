@@ -10,11 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { peakRssBytes, createRunContext, createLogger, countingRejects } from '@etl/core';
 import { csvReader, type CsvBatch } from '@etl/csv';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
+import { option } from './bench-args.js';
 
 const totalBytes = Number(option('size-mb', '2048')) * 1024 * 1024;
 const line = `${'x'.repeat(60)},${'y'.repeat(60)}\n`;

@@ -23,6 +23,7 @@ import { promisify } from 'node:util';
 import { benchCsvFile, benchDir } from './bench-csv.js';
 import { CHECKSUM_COLUMNS } from './csv-to-parquet/bench-schema.js';
 import { runScenario, type Scenario, type ScenarioResult } from './csv-to-parquet/scenarios.js';
+import { option } from './bench-args.js';
 
 const MB = 1024 * 1024;
 const GOALS = { vsDuckDb: 0.5, peakRssMb: 256, sizeVsDuckDb: 1.2, parseCastMbps: 50 };
@@ -34,11 +35,6 @@ const GOALS = { vsDuckDb: 0.5, peakRssMb: 256, sizeVsDuckDb: 1.2, parseCastMbps:
  * measured figure.
  */
 const BASELINE_DUCKDB_MBPS = [84, 94] as const;
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
 
 if (process.argv[2] === '--child') {
   const [scenario, input, output, streamBytes] = process.argv.slice(3) as [Scenario, string, string, string];

@@ -15,11 +15,7 @@ import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '@etl/local-aws';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
+import { option } from './bench-args.js';
 
 const count = Number(option('items', '100000'));
 const inFlight = Number(option('in-flight', '16'));

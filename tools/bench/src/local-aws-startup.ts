@@ -10,14 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option } from './bench-args.js';
 
 const GOAL_MS = 10_000;
 const serve = fileURLToPath(new URL('../../local-aws/dist/serve.mjs', import.meta.url));
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
 
 async function once(dataDir: string, warehouse: string): Promise<{ readyMs: number; stopMs: number; leftovers: number }> {
   const started = performance.now();

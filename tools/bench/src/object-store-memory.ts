@@ -16,6 +16,7 @@ import { peakRssBytes } from '@etl/core';
 import { startLocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, type ObjectStore } from '@etl/object-store';
 import { generatedBytes } from './generated-bytes.js';
+import { option } from './bench-args.js';
 
 const MiB = 1024 * 1024;
 const GOAL_PEAK_RSS_MB = 200;
@@ -25,11 +26,6 @@ interface Measurement {
   megabytes: number;
   seconds: number;
   peakRssMb: number;
-}
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
 }
 
 async function child(): Promise<void> {

@@ -20,11 +20,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3ClientFor, startLocalAws } from '@etl/local-aws';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
+import { option } from './bench-args.js';
 
 const rows = Number(option('rows', '1000000'));
 /** `--verbose`: the pipeline's own log lines (info level, timestamps per step) on stderr. */

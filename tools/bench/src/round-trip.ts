@@ -16,11 +16,7 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { benchCsvFile, benchDir } from './bench-csv.js';
 import { BENCH_SCHEMA_CSV } from './csv-to-parquet/bench-schema.js';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
-}
+import { option } from './bench-args.js';
 
 type Expect = (raw: string) => string | number | boolean | null;
 
