@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { benchCsvFile, benchDir } from './bench-csv.js';
-import { BENCH_SCHEMA_CSV } from './csv-to-parquet/bench-schema.js';
+import { BENCH_SCHEMA, BENCH_SCHEMA_CSV } from './csv-to-parquet/bench-schema.js';
 import { option } from './bench-args.js';
 
 type Expect = (raw: string) => string | number | boolean | null;
@@ -60,6 +60,10 @@ function etl(args: string[], stdout: 'inherit' | 'pipe' = 'inherit'): { child: C
   });
   return { child, exited };
 }
+
+// A column added to the bench schema must get a rule here, or it would go unchecked.
+const schemaColumns = BENCH_SCHEMA.fields.map((f) => f.name).join(',');
+if (Object.keys(EXPECT).join(',') !== schemaColumns) throw new Error(`round-trip.ts checks ${Object.keys(EXPECT).join(',')}, the bench schema has ${schemaColumns}`);
 
 const input = await benchCsvFile(Number(option('size-mb', '200')));
 const dir = benchDir();
