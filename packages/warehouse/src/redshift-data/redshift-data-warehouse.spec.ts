@@ -1,5 +1,6 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '@etl/core';
 import { s3ClientFor, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { warehouseContract } from '../warehouse.contract.js';
@@ -30,6 +31,20 @@ for (const engine of ['pglite', 'postgres'] as const) {
     });
 
     warehouseContract(`Redshift Data API (local stand-in on ${engine})`, () => ({ warehouse, objects, stagingRoot: () => `s3://staging/run-${++n}/` }));
+
+    if (engine === 'postgres') {
+      // PGlite runs SQL on the stand-in's own thread: a sleeping statement there would stall the polls too.
+      it('polls a running statement a fifth longer each time, from 50 ms', async () => {
+        const waits: number[] = [];
+        const clock = { ...systemClock, sleep: (ms: number, signal?: AbortSignal) => (waits.push(ms), systemClock.sleep(ms, signal)) };
+        const polling = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', clock, env: stack.env });
+        const result = await polling.query('SELECT pg_sleep(0.6) IS NULL AS slept');
+        await polling.close();
+        expect(result.rows).toEqual([[false]]);
+        expect(waits.length).toBeGreaterThanOrEqual(6); // 50 + 60 + 72 + 87 + 105 + 126 ms < 0.6 s
+        expect(waits.slice(0, 6)).toEqual([50, 60, 72, 87, 105, 126]);
+      });
+    }
   });
 }
 

@@ -25,7 +25,12 @@ export interface RedshiftDataOptions {
   dbUser?: string;
   /** Role Redshift assumes to read staged files in `loadCsv` (`COPY … IAM_ROLE`). */
   iamRole?: string;
-  /** First poll delay; grows by half each poll up to `maxPollMs`. */
+  /**
+   * First DescribeStatement poll after this many ms (default 50); each later one waits a fifth longer,
+   * up to `maxPollMs` (default 2000). A finished statement is so seen at most a fifth of its run time
+   * (or `maxPollMs`) late, for about 20 polls in its first 10 s and one per `maxPollMs` after; growing
+   * by half, as this did first, left a 2.1 s COPY unseen until 3.2 s.
+   */
   pollMs?: number;
   maxPollMs?: number;
   /** Retries of throttled or 5xx Data API calls (seconds of backoff, not the seed's 5-minute sleeps). */
@@ -100,7 +105,7 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   private async wait(id: string, sql: string, options: WarehouseCallOptions): Promise<DescribeStatementResponse> {
-    let delay = this.options.pollMs ?? 100;
+    let delay = this.options.pollMs ?? 50;
     for (;;) {
       if (options.signal?.aborted) {
         await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
@@ -114,7 +119,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         });
       }
       await this.clock.sleep(delay, options.signal);
-      delay = Math.min(this.options.maxPollMs ?? 2000, Math.ceil(delay * 1.5));
+      delay = Math.min(this.options.maxPollMs ?? 2000, Math.ceil(delay * 1.2));
     }
   }
 
