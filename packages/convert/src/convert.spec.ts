@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,6 +204,9 @@ describe('convert and cat on local files', () => {
     const rows = await cat(join(dir, 'late.parquet'));
     expect(rows.at(-1)).toEqual({ id: 120000, rate: '0.125', code: 'X-1' });
     expect(rows[0]).toEqual({ id: 0, rate: '0.500', code: '0' });
+    // The inference pass read the whole file too: its bytes count (progress moves), its rows do not.
+    expect(ctx.counters.snapshotComponents()['type-inference']).toMatchObject({ role: 'source', bytesIn: statSync(file).size, rowsOut: 0 });
+    expect(ctx.counters.totals().rowsRead).toBe(120_002);
   });
 
   it('refuses a file with no columns, naming it', async () => {
