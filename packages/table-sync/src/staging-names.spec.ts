@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { newRunId } from '@etl/core';
+import { runStartedAt, stagingLeftovers, stagingTableName } from './staging-names.js';
+
+describe('staging names', () => {
+  it('names a run\'s staging table from its id, and reads the start time back from either', () => {
+    const runId = '20261203T094938Z-db8f5ed8';
+    expect(stagingTableName(runId, 2)).toBe('stg_20261203t094938z_db8f5ed8_2');
+    expect(runStartedAt(runId)).toEqual(new Date('2026-12-03T09:49:38Z'));
+    expect(runStartedAt('20261203t094938z_db8f5ed8')).toEqual(new Date('2026-12-03T09:49:38Z'));
+    const fresh = newRunId({ now: () => new Date('2027-01-31T23:59:59.123Z'), monotonicMs: () => 0, sleep: async () => undefined });
+    expect(runStartedAt(fresh)).toEqual(new Date('2027-01-31T23:59:59Z'));
+    for (const other of ['nightly-load', '20261203T094938Z', '20261203T094938Z-db8f5ed8-extra', '20261399T000000Z-db8f5ed8']) expect(runStartedAt(other)).toBeUndefined();
+  });
+
+  it('picks the tables and run folders older than the limit, never the current run or a name a load does not make', () => {
+    const now = new Date('2026-12-03T12:00:00Z');
+    const leftovers = stagingLeftovers({
+      tables: [
+        'stg_20261201t000000z_0badc0de_0', // 2.5 days old
+        'stg_20261201t000000z_0badc0de_1',
+        'stg_20261203t100000z_1234abcd_0', // 2 hours old: maybe still loading
+        'stg_20261130t000000z_feedbeef_0x', // not a load's name
+        'stg_customers', // a user's table
+        'stg_20261130t000000z_aaaabbbb_0', // this run (its clock says so)
+      ],
+      runFolders: ['20261201T000000Z-0badc0de', '20261203T100000Z-1234abcd', 'manual', '20261130T000000Z-aaaabbbb'],
+      currentRunId: '20261130T000000Z-aaaabbbb',
+      now,
+      maxAgeHours: 24,
+    });
+    expect(leftovers).toEqual({ tables: ['stg_20261201t000000z_0badc0de_0', 'stg_20261201t000000z_0badc0de_1'], runFolders: ['20261201T000000Z-0badc0de'] });
+    expect(stagingLeftovers({ tables: ['stg_20261203t100000z_1234abcd_0'], runFolders: [], currentRunId: 'x', now, maxAgeHours: 1 }).tables).toEqual(['stg_20261203t100000z_1234abcd_0']);
+  });
+});
