@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { objectsUnder, type ObjectStore } from '@etl/object-store';
+import { newRunId, systemClock } from '@etl/core';
+import { joinUri, objectsUnder, type ObjectStore } from '@etl/object-store';
+import { stagingTableName } from '@etl/table-sync';
 import type { SqlValue } from '@etl/warehouse';
 
 /** Where the acceptance scenarios run: the embedded defaults, or the local AWS stack by endpoint. */
@@ -121,6 +123,36 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(await t.query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'late_text' AND column_name = 'code'")).toEqual([['character varying']]);
       expect(await t.query("SELECT count(*)::int, max(CASE WHEN id = 90000 THEN code END) FROM public.late_text")).toEqual([[90_001, 'N/A']]);
       expect(await t.query("SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%late-text.csv'")).toEqual([[90_001, 0]]);
+    });
+
+    it('drops what a killed run left (its staging table and staged files, past --stale_staging_hours) and nothing else; a dry run only lists it', async () => {
+      const t = target();
+      // A run killed in 2020 between its COPY and its merge; another started an hour ago (maybe still loading).
+      const recent = newRunId({ ...systemClock, now: () => new Date(Date.now() - 3_600_000) });
+      const killedFile = joinUri(t.stagingPrefix, '20200101T000000Z-0badc0de', '0', 'part-00000.csv.gz');
+      const recentFile = joinUri(t.stagingPrefix, recent, '0', 'part-00000.csv.gz');
+      const userFile = joinUri(t.stagingPrefix, 'manual', 'keep.csv');
+      for (const uri of [killedFile, recentFile, userFile]) await t.objects.put(uri, Buffer.from('1\n'));
+      for (const table of ['stg_20200101t000000z_0badc0de_0', `${stagingTableName(recent, 0)}`, 'stg_notes']) await t.query(`CREATE TABLE public.${table} (id BIGINT)`);
+      const stagingTables = () => t.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'stg%' ORDER BY table_name");
+      const all = await stagingTables();
+      const source = await t.put('after-kill.csv', 'id,note\n1,x\n');
+
+      const dry = await t.run('--source', source, '--target_table', 'public.after_kill', '--upsert_keys', 'id', '--dry_run');
+      expect(dry.code, dry.stdout).toBe(0);
+      expect(dry.stdout).toContain('dry run: would run DROP TABLE IF EXISTS \\"public\\".\\"stg_20200101t000000z_0badc0de_0\\"');
+      expect(dry.stdout).toContain('1 staged file(s) of runs that started over 24 h ago');
+      expect(await stagingTables()).toEqual(all);
+      expect(await exists(killedFile)).toBe(true);
+
+      const result = await t.run('--source', source, '--target_table', 'public.after_kill', '--upsert_keys', 'id');
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toContain('dropped 1 staging table(s) and deleted 1 staged file(s)');
+      expect(await stagingTables()).toEqual(all.filter(([name]) => name !== 'stg_20200101t000000z_0badc0de_0'));
+      expect([await exists(killedFile), await exists(recentFile), await exists(userFile)]).toEqual([false, true, true]);
+      expect(await t.query('SELECT id, note FROM public.after_kill')).toEqual([[1, 'x']]);
+      for (const table of [`${stagingTableName(recent, 0)}`, 'stg_notes']) await t.query(`DROP TABLE public.${table}`);
+      await t.objects.deleteMany([recentFile, userFile]);
     });
   });
 }

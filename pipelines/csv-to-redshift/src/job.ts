@@ -6,6 +6,7 @@ import { defineJob } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
 import { loadFile, type FileOutcome } from './load-file.js';
+import { sweepStaging } from './sweep-staging.js';
 
 /** Files a run loads: the source itself, or every file under a prefix in key order (not archive/ or unprocessed/). */
 async function sourceFiles(objects: ObjectStore, source: string): Promise<string[]> {
@@ -48,6 +49,8 @@ export const csvToRedshiftJob = defineJob({
       ctx.logger.warn({ source: config.source }, `nothing to load under ${config.source}`);
       return {};
     }
+    const swept = await sweepStaging(config, ctx, { objects: deps.objects, warehouse });
+    if (config.dry_run) for (const step of swept) ctx.logger.info({ sql: step.sql }, `dry run: would run ${step.sql}: ${step.reason}`);
     const archive = config.archive === 'yes' || (config.archive === 'auto' && config.source !== bundledSample);
     const outcomes: FileOutcome[] = [];
     for (const [index, file] of files.entries()) {

@@ -17,6 +17,7 @@ import {
   planMerge,
   planTableSync,
   SourceProfile,
+  stagingTableName,
   tableParameters,
   targetColumns,
   type PlanStep,
@@ -67,10 +68,9 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   const start = new Date();
   const table = config.target_table;
   const keys = config.upsert_keys;
-  const tag = `${deps.runId}_${deps.index}`.toLowerCase().replace(/[^a-z0-9]/g, '_');
-  const stagingTable = `${tableParameters(table).schema}.stg_${tag}`;
+  const stagingTable = `${tableParameters(table).schema}.${stagingTableName(deps.runId, deps.index)}`;
   const stagingUri = `${joinUri(config.staging_prefix, deps.runId, String(deps.index))}/`;
-  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${tag}.csv.gz`) : joinUri(stagingUri, 'part-00000.csv.gz');
+  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${stagingTableName(deps.runId, deps.index)}.csv.gz`) : joinUri(stagingUri, 'part-00000.csv.gz');
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;

@@ -1,0 +1,54 @@
+import type { RunContext } from '@etl/core';
+import { formatObjectUri, parseObjectUri, type ObjectStore } from '@etl/object-store';
+import { quoteIdent } from '@etl/sql';
+import { STAGING_TABLES_SQL, stagingLeftovers, tableParameters, type PlanStep } from '@etl/table-sync';
+import type { Warehouse } from '@etl/warehouse';
+import type { CsvToRedshiftConfig } from './config.js';
+
+/**
+ * Staging left by runs killed outright (their own cleanup never ran): staging tables in the target's
+ * schema and run folders under the staging prefix older than `--stale_staging_hours`, dropped and
+ * deleted before this run stages its own (`stagingLeftovers` says what counts). Returns what it did
+ * as plan steps; with `--dry_run` it only returns them. Housekeeping must not stop a load: a failure
+ * here is logged as a warning and the run goes on.
+ */
+export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext, deps: { objects: ObjectStore; warehouse: Warehouse }): Promise<PlanStep[]> {
+  try {
+    const { schema } = tableParameters(config.target_table);
+    const tables = (await deps.warehouse.query(STAGING_TABLES_SQL, { schema }, { signal: ctx.signal })).rows.map((row) => String(row[0]));
+    const files = await filesByRunFolder(deps.objects, config.staging_prefix, ctx.signal);
+    const leftovers = stagingLeftovers({ tables, runFolders: [...files.keys()], currentRunId: ctx.runId, now: ctx.clock.now(), maxAgeHours: config.stale_staging_hours });
+    const age = `started over ${config.stale_staging_hours} h ago and never cleaned up (a killed run)`;
+    const steps: PlanStep[] = leftovers.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`, reason: `staging table of a run that ${age}` }));
+    const stale = leftovers.runFolders.flatMap((folder) => files.get(folder) ?? []);
+    if (config.dry_run || (steps.length === 0 && stale.length === 0)) {
+      if (stale.length > 0) ctx.logger.info({ files: stale }, `dry run: ${stale.length} staged file(s) of runs that ${age} would be deleted`);
+      return steps;
+    }
+    for (const step of steps) await deps.warehouse.query(step.sql, {}, { signal: ctx.signal });
+    if (stale.length > 0) await deps.objects.deleteMany(stale);
+    ctx.logger.info({ tables: leftovers.tables, files: stale.length }, `dropped ${steps.length} staging table(s) and deleted ${stale.length} staged file(s) of runs that ${age}`);
+    return steps;
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    ctx.logger.warn({ err: error }, `could not sweep staging left by killed runs (the load goes on): ${(error as Error).message}`);
+    return [];
+  }
+}
+
+/** Objects under the staging prefix, grouped by their first folder (a run id). */
+async function filesByRunFolder(objects: ObjectStore, stagingPrefix: string, signal: AbortSignal): Promise<Map<string, string[]>> {
+  // Listed URIs are absolute (file:///… for a path): compare them with the prefix in the same form.
+  const prefix = formatObjectUri(parseObjectUri(stagingPrefix)).replace(/\/*$/, '/');
+  const byFolder = new Map<string, string[]>();
+  for await (const object of objects.list(prefix, { signal })) {
+    const rest = object.uri.startsWith(prefix) ? object.uri.slice(prefix.length) : '';
+    const slash = rest.indexOf('/');
+    if (slash <= 0 || object.uri.endsWith('/')) continue;
+    const folder = rest.slice(0, slash);
+    const files = byFolder.get(folder);
+    if (files) files.push(object.uri);
+    else byFolder.set(folder, [object.uri]);
+  }
+  return byFolder;
+}
