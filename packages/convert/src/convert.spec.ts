@@ -209,6 +209,42 @@ describe('convert and cat on local files', () => {
     expect(ctx.counters.totals().rowsRead).toBe(120_002);
   });
 
+  it('writes CSV in numbered gzip parts that split no record (quoted newlines included) and add up to the single file', async () => {
+    // Encoded chunks are about 256 KiB: parts of at most 600 KiB hold two of them.
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, sampleCsv(20_000));
+    const whole = join(dir, 'whole.csv.gz');
+    await convert(store, { input: big, output: whole, schema, writeHeader: false, nullMarker: '\\N' }, context());
+    const partsDir = mkdtempSync(join(dir, 'parts-'));
+    const report = await convert(store, { input: big, output: join(partsDir, 'part-{part}.csv.gz'), schema, writeHeader: false, nullMarker: '\\N', partBytes: 600 * 1024 }, context());
+    expect(report.outputs.length).toBeGreaterThanOrEqual(3);
+    expect(report.outputs.map((uri) => uri.slice(uri.lastIndexOf('/') + 1))).toEqual(report.outputs.map((_uri, i) => `part-${String(i).padStart(5, '0')}.csv.gz`));
+    expect(report.output).toBe(report.outputs[0]);
+    expect(report.bytesWritten).toBe(report.outputs.reduce((sum, uri) => sum + statSync(new URL(uri)).size, 0));
+    const texts = report.outputs.map((uri) => gunzipSync(readFileSync(new URL(uri))).toString('utf8'));
+    expect(texts.join('')).toBe(gunzipSync(readFileSync(whole)).toString('utf8'));
+    for (const text of texts) {
+      // Each part parses on its own into whole records: every one has the schema's field count.
+      const widths = new Set<number>();
+      const parser = new CsvParser();
+      const fail = (error: Error) => {
+        throw error;
+      };
+      parser.push(text, (fields) => widths.add(fields.length), fail);
+      parser.end((fields) => widths.add(fields.length), fail);
+      expect(widths).toEqual(new Set([schema.fields.length]));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(600 * 1024);
+    }
+  });
+
+  it('refuses parts it cannot write, saying why', async () => {
+    const to = (output: string, extra: object = {}) => convert(store, { input, output: join(dir, output), schema, writeHeader: false, partBytes: 1024, ...extra }, context());
+    await expect(to('p.parquet')).rejects.toThrow('output in parts: Parquet output is one file');
+    await expect(to('p.csv')).rejects.toThrow('the output must name its parts with {part}');
+    await expect(to('p-{part}.csv', { writeHeader: true })).rejects.toThrow('CSV parts need writeHeader false');
+    await expect(to('p-{part}.csv', { partBytes: 0 })).rejects.toThrow('partBytes must be a positive whole number');
+  });
+
   it('refuses a file with no columns, naming it', async () => {
     const file = join(dir, 'blank.csv');
     writeFileSync(file, '\n\n');

@@ -1,12 +1,13 @@
 import { Readable, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { peakRssBytes, settledPipeline, TerminalError, type RunContext } from '@etl/core';
-import { objectWriter, type ObjectStore } from '@etl/object-store';
+import { objectWriter, type ObjectStore, type PutResult } from '@etl/object-store';
 import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
 import { openRows } from './sources/open-rows.js';
+import { writeParts } from './write-parts.js';
 import type { SourceOptions } from './sources/row-source.js';
 
 /** How the input is read: encoding, CSV dialect, null markers, number format, schema. */
@@ -32,6 +33,15 @@ export interface ConvertOptions extends ReadOptions {
   writeHeader?: boolean;
   /** CSV output: decimals and timestamps in their shortest form (see `EncoderOptions`); for COPY staging. */
   trimFractionZeros?: boolean;
+  /**
+   * CSV/NDJSON output as numbered parts of at most this many bytes before compression (one record
+   * past it is never split), each a file of its own (its own gzip stream): `output` names them by
+   * `{part}`, five digits (`part-{part}.csv.gz` -> `part-00000.csv.gz`, `part-00001.csv.gz` …).
+   * Why: Redshift's COPY loads the files under a prefix in parallel, but a gzip file only whole, on
+   * one slice; and a loader that reads a file at once holds one part, not the whole. No part repeats
+   * a header, so CSV needs `writeHeader: false`.
+   */
+  partBytes?: number;
   parquet?: ParquetWriterOptions;
   /**
    * Columns added after the source's (run metadata, row numbers), given the source schema: their
@@ -54,6 +64,8 @@ export interface ConvertOptions extends ReadOptions {
 export interface ConvertReport {
   input: string;
   output: string;
+  /** Every object written: `output` alone, or each part (`partBytes`). */
+  outputs: string[];
   format: FileFormat;
   rowsRead: number;
   rowsWritten: number;
@@ -73,7 +85,8 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, trimFractionZeros, parquet: _parquet, appendColumns, onSchema, observe, counted, ...read } = options;
+  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, trimFractionZeros, parquet: _parquet, appendColumns, onSchema, observe, counted, partBytes, ...read } = options;
+  if (partBytes !== undefined) checkParts(output, format, writeHeader, partBytes);
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
   if (source.schema.fields.length === 0) throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
   const extra = appendColumns?.(source.schema);
@@ -121,26 +134,45 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     yield* encoder.finish();
   }
   const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
-  const writer = objectWriter(store, output, { signal: ctx.signal });
-  const stages: Transform[] = gzip ? [createGzip({ level: options.gzipLevel ?? 6 })] : [];
-  await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
-  const stored = await writer.result;
+  const gzipLevel = options.gzipLevel ?? 6;
+  let stored: PutResult[];
+  if (partBytes !== undefined) {
+    const uriOf = (part: number) => output.replace('{part}', String(part).padStart(5, '0'));
+    stored = await writeParts(store, encoded(), { partBytes, uriOf, signal: ctx.signal, ...(gzip ? { gzipLevel } : {}) });
+  } else {
+    const writer = objectWriter(store, output, { signal: ctx.signal });
+    const stages: Transform[] = gzip ? [createGzip({ level: gzipLevel })] : [];
+    await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
+    stored = [await writer.result];
+  }
+  const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
   if (reading && writing) {
     reading.bytesIn = source.bytesRead;
-    writing.bytesOut = stored.size;
+    writing.bytesOut = bytesWritten;
   }
   return {
     input,
-    output: stored.uri,
+    output: stored[0]?.uri ?? output,
+    outputs: stored.map((part) => part.uri),
     format,
     rowsRead: source.rowsRead,
     rowsWritten,
     rowsRejected: ctx.rejects.count,
     bytesRead: source.bytesRead,
-    bytesWritten: stored.size,
+    bytesWritten,
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     peakRssBytes: peakRssBytes(),
   };
+}
+
+function checkParts(output: string, format: FileFormat, writeHeader: boolean | undefined, partBytes: number): void {
+  const problem =
+    format === 'parquet' ? 'Parquet output is one file (its row groups are its parts)'
+    : !output.includes('{part}') ? `the output must name its parts with {part} (e.g. part-{part}.csv.gz), got ${output}`
+    : format === 'csv' && writeHeader !== false ? 'no part repeats the header: CSV parts need writeHeader false'
+    : !Number.isSafeInteger(partBytes) || partBytes < 1 ? `partBytes must be a positive whole number, got ${partBytes}`
+    : undefined;
+  if (problem) throw new TerminalError('BAD_ARGUMENT', `output in parts: ${problem}`);
 }
 
 /** The batch with the added columns after its own, their values by row number from `first`. */

@@ -1,0 +1,80 @@
+import { PassThrough, type Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { settledPipeline } from '@etl/core';
+import { objectWriter, type ObjectStore, type PutResult } from '@etl/object-store';
+
+export interface PartsOptions {
+  /** A part is closed before the chunk that would take it past this many bytes (before compression). */
+  partBytes: number;
+  /** The object of part n (0-based). */
+  uriOf: (part: number) => string;
+  /** Each part its own gzip stream at this zlib level; uncompressed when absent. */
+  gzipLevel?: number;
+  signal?: AbortSignal;
+}
+
+interface OpenPart {
+  bytes: number;
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<PutResult>;
+  abort(error: Error): Promise<void>;
+}
+
+/**
+ * Chunks into numbered objects of at most `partBytes` each (a single chunk larger than that is a
+ * part of its own). A part only ever ends between chunks, so when every chunk ends at a record
+ * boundary (the text encoders' do) no record is split and each part is a file of its own. One part
+ * is written at a time, so memory is one object writer's (see `objectWriter`); each part is complete
+ * and visible once its upload ends. On failure the part being written is aborted and the error
+ * rethrown; parts already finished stay (the caller removes what it staged).
+ */
+export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8Array>, options: PartsOptions): Promise<PutResult[]> {
+  const written: PutResult[] = [];
+  let current: OpenPart | undefined;
+  try {
+    for await (const chunk of chunks) {
+      if (current && current.bytes > 0 && current.bytes + chunk.length > options.partBytes) {
+        const part = current;
+        current = undefined;
+        written.push(await part.close());
+      }
+      current ??= openPart(store, options.uriOf(written.length), options);
+      current.bytes += chunk.length;
+      await current.write(chunk);
+    }
+    // No rows still make one (empty) part, as a single output would be one empty file.
+    current ??= openPart(store, options.uriOf(written.length), options);
+    const last = current;
+    current = undefined;
+    written.push(await last.close());
+    return written;
+  } catch (error) {
+    await current?.abort(error as Error);
+    throw error;
+  }
+}
+
+function openPart(store: ObjectStore, uri: string, options: PartsOptions): OpenPart {
+  const input = new PassThrough();
+  const writer = objectWriter(store, uri, options.signal ? { signal: options.signal } : {});
+  const stages: Transform[] = options.gzipLevel === undefined ? [] : [createGzip({ level: options.gzipLevel })];
+  const piped = settledPipeline([input, ...stages, writer], options.signal ? { signal: options.signal } : {});
+  // Seen by `write` (a failed upload never drains) and by `close`/`abort`; never unhandled.
+  piped.catch(() => undefined);
+  return {
+    bytes: 0,
+    async write(chunk) {
+      if (input.write(chunk)) return;
+      await Promise.race([new Promise((resolve) => input.once('drain', resolve)), piped]);
+    },
+    async close() {
+      input.end();
+      await piped;
+      return writer.result;
+    },
+    async abort(error) {
+      input.destroy(error);
+      await piped.catch(() => undefined);
+    },
+  };
+}
