@@ -113,13 +113,14 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(await t.query("SELECT id, note, file_name, run_date > TIMESTAMP '2026-01-01' FROM public.reexport")).toEqual([[1, 'x', exported, true]]);
     });
 
-    it('with --infer_from file, a text value past the first MiB types its column VARCHAR and every row loads', async () => {
+    it('with --infer_from file, a text value past the first MiB types its column VARCHAR and every row loads (staged in 1 MB parts, one COPY)', async () => {
       const t = target();
       const rows = Array.from({ length: 90_000 }, (_, i) => `${i},${i * 7}`);
       rows.push('90000,N/A');
       const path = await t.put('late-text.csv', `id,code\n${rows.join('\n')}\n`);
-      const result = await t.run('--source', path, '--target_table', 'public.late_text', '--upsert_keys', 'id', '--infer_from', 'file');
+      const result = await t.run('--source', path, '--target_table', 'public.late_text', '--upsert_keys', 'id', '--infer_from', 'file', '--staging_part_mb', '1');
       expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toMatch(/staged 90001 typed rows for COPY in [2-9] part\(s\)/);
       expect(await t.query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'late_text' AND column_name = 'code'")).toEqual([['character varying']]);
       expect(await t.query("SELECT count(*)::int, max(CASE WHEN id = 90000 THEN code END) FROM public.late_text")).toEqual([[90_001, 'N/A']]);
       expect(await t.query("SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%late-text.csv'")).toEqual([[90_001, 0]]);

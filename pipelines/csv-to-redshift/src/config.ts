@@ -17,6 +17,7 @@ export const csvToRedshiftArgs = {
   secret_arn: arg.optionalString('Secrets Manager ARN with the database credentials'),
   db_user: arg.optionalString('Database user for temporary credentials (provisioned clusters)'),
   staging_prefix: arg.string('Where typed staging CSV files are written for COPY (s3://… on AWS)').default('.local/staging/csv-to-redshift/'),
+  staging_part_mb: arg.positiveInt("Staged files are cut into parts of at most this many MB before gzip, at record boundaries: Redshift's COPY loads a prefix's files in parallel, one per slice, but a gzip file only whole on one slice", 128),
   stale_staging_hours: arg.positiveInt('Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts', 24),
   encoding: arg.optionalString('Source text encoding (WHATWG label); detected when absent'),
   infer_from: arg.enum(['sample', 'file'] as const, 'sample', "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)"),

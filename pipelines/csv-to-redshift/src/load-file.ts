@@ -70,7 +70,8 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   const keys = config.upsert_keys;
   const stagingTable = `${tableParameters(table).schema}.${stagingTableName(deps.runId, deps.index)}`;
   const stagingUri = `${joinUri(config.staging_prefix, deps.runId, String(deps.index))}/`;
-  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${stagingTableName(deps.runId, deps.index)}.csv.gz`) : joinUri(stagingUri, 'part-00000.csv.gz');
+  // A dry run stages one local file (profiled, then removed); a load stages numbered parts for one COPY.
+  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${stagingTableName(deps.runId, deps.index)}.csv.gz`) : joinUri(stagingUri, 'part-{part}.csv.gz');
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
@@ -102,6 +103,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
         trimFractionZeros: true, // 1.5, not 1.500000000000000000: the same DECIMAL(38,18) in fewer bytes
         compression: 'gzip',
         gzipLevel: 1, // staging lives minutes: speed over size
+        ...(config.dry_run ? {} : { partBytes: config.staging_part_mb * 1024 * 1024 }),
         ...(config.encoding ? { encoding: config.encoding } : {}),
         inferFrom: config.infer_from,
         header: true, // seed 003 reads with header=True: column names come from the file
@@ -124,7 +126,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
       },
       ctx,
     );
-    stepDone(`staged ${report.rowsWritten} typed rows for COPY`, { rows: report.rowsWritten, bytes: report.bytesWritten });
+    stepDone(`staged ${report.rowsWritten} typed rows for COPY in ${report.outputs.length} part(s)`, { rows: report.rowsWritten, bytes: report.bytesWritten, parts: report.outputs.length });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
     if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
