@@ -70,7 +70,8 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
       const bad = stagingRoot();
       await objects.put(`${bad}part-0000.csv`, 'id,name,amount\n4,ok,1.00\n');
       await objects.put(`${bad}part-0001.csv`, 'id,name,amount\n5,bad,not-a-number\n');
-      await expect(warehouse.loadCsv({ table: 'public.w_stage', columns: ['id', 'name', 'amount'], stagingUri: bad, header: true })).rejects.toThrow(/part-0001\.csv/);
+      // Named down to the record: the part, its line (the header is line 1) and the column.
+      await expect(warehouse.loadCsv({ table: 'public.w_stage', columns: ['id', 'name', 'amount'], stagingUri: bad, header: true })).rejects.toThrow(/part-0001\.csv line 2, column amount: .*not-a-number/);
       expect((await warehouse.query('SELECT count(*) FROM public.w_stage')).rows).toEqual([[3]]);
     });
   });

@@ -55,7 +55,7 @@ export class PgliteWarehouse implements Warehouse {
           const result = await tx.query(copy, [], { blob: new Blob([csv]) });
           loaded += result.affectedRows ?? 0;
         } catch (error) {
-          throw sqlError(error, `COPY from ${uri}`);
+          throw copyError(error, uri);
         }
       }
       return loaded;
@@ -94,6 +94,13 @@ function typed(value: unknown, kind: ReturnType<typeof pgValueKind>): SqlValue {
   if (kind === 'integer' || kind === 'float') return Number(text);
   if (kind === 'boolean') return text === 't' || text === 'true';
   return text;
+}
+
+/** A refused record named as the Data API adapter names it: the file, its line and column (PostgreSQL's COPY context). */
+function copyError(error: unknown, uri: string): TerminalError {
+  const at = /line (\d+)(?:, column ([^:]+))?/.exec(String((error as { where?: string }).where ?? ''));
+  const where = at ? ` line ${at[1]}${at[2] ? `, column ${at[2]}` : ''}` : '';
+  return new TerminalError('INTERNAL', `COPY failed: ${uri}${where}: ${(error as Error).message}`, { cause: error });
 }
 
 function sqlError(error: unknown, sql: string): TerminalError {

@@ -43,6 +43,10 @@ export interface RedshiftDataOptions {
 
 const FINAL = new Set(['FINISHED', 'FAILED', 'ABORTED']);
 
+/** The newest records a COPY of the staged files refused (SYS_LOAD_ERROR_DETAIL: provisioned and Serverless). */
+const LOAD_ERRORS_SQL =
+  'SELECT TRIM(file_name), line_number, TRIM(column_name), TRIM(error_message) FROM sys_load_error_detail WHERE TRIM(file_name) LIKE :prefix ORDER BY start_time DESC, line_number LIMIT 5';
+
 /** Redshift through the Data API (`@aws-sdk/client-redshift-data`): submit, poll, page typed results. */
 export class RedshiftDataWarehouse implements Warehouse {
   readonly name = 'redshift-data';
@@ -92,7 +96,25 @@ export class RedshiftDataWarehouse implements Warehouse {
       `NULL AS ${redshiftLiteral(load.nullAs ?? '\\N')}`,
       "TIMEFORMAT 'auto'",
     ].join(' ');
-    return (await this.query(sql, {}, options)).rowCount;
+    try {
+      return (await this.query(sql, {}, options)).rowCount;
+    } catch (error) {
+      throw await this.withLoadErrors(error, load.stagingUri, options);
+    }
+  }
+
+  /**
+   * A failed COPY says only "Load into table … failed. Check 'sys_load_error_detail' …": the records
+   * it refused (file, line, column, reason) are looked up there, by the staged files' prefix, and
+   * added to the error. When they cannot be read (no access to the view), the error stays as it was.
+   */
+  private async withLoadErrors(error: unknown, stagingUri: string, options: WarehouseCallOptions): Promise<unknown> {
+    if (!(error instanceof TerminalError) || !/sys_load_error_detail|stl_load_errors/.test(error.message)) return error;
+    const prefix = `${stagingUri.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const found = await this.query(LOAD_ERRORS_SQL, { prefix }, options).catch(() => undefined);
+    if (!found || found.rows.length === 0) return error;
+    const records = found.rows.map(([file, line, column, reason]) => `  ${String(file)} line ${String(line)}${column ? `, column ${String(column)}` : ''}: ${String(reason)}`);
+    return new TerminalError(error.code, `${error.message}\n${records.join('\n')}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
   }
 
   async close(): Promise<void> {

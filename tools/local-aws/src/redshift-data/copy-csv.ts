@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { CsvParser } from '@etl/csv';
 import { quoteIdent, quoteLiteral } from '@etl/sql';
-import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
+import { CopyLoadError, copyErrorColumn, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
 
@@ -46,11 +46,11 @@ export async function loadCsv(copy: CopyCommand, session: SqlSession, open: () =
   for await (const record of records) {
     batch.push(record);
     if (batch.length < batchRows) continue;
-    await insertBatch(session, head, columns.length, batch, uri);
+    await insertBatch(session, head, columns, batch, uri);
     loaded += batch.length;
     batch = [];
   }
-  if (batch.length > 0) await insertBatch(session, head, columns.length, batch, uri);
+  if (batch.length > 0) await insertBatch(session, head, columns, batch, uri);
   return loaded + batch.length;
 }
 
@@ -98,7 +98,7 @@ async function copyIn(run: NonNullable<SqlSession['copyIn']>, sql: string, recor
     if (error instanceof CopyLoadError) throw error;
     const where = /line (\d+)/.exec(String((error as { where?: string }).where ?? ''));
     const line = where ? sourceLines[Number(where[1]) - 1] : undefined;
-    throw new CopyLoadError(`${uri}${line === undefined ? '' : ` line ${line}`}: ${(error as Error).message}`);
+    throw new CopyLoadError(uri, line, (error as Error).message, copyErrorColumn(error));
   }
 }
 
@@ -116,13 +116,14 @@ async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, colum
   const onRecord = (fields: string[], line: number) => {
     if (failure) return;
     if (fields.length !== columns.length) {
-      failure = new CopyLoadError(`${uri} line ${line}: ${fields.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
+      failure = new CopyLoadError(uri, line, `${fields.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
       return;
     }
     pending.push({ values: fields.map((value, i) => sqlValue(value, columns[i]?.typeOid ?? 25, copy)), line });
   };
   const onReject = (error: Error) => {
-    failure ??= new CopyLoadError(`${uri}: ${error.message}`);
+    // A parser's RecordError names file and line in its message: take its bare reason.
+    failure ??= new CopyLoadError(uri, (error as { line?: number }).line, (error as { reason?: string }).reason ?? error.message);
   };
   let first = true;
   for await (const chunk of body as AsyncIterable<Buffer>) {

@@ -5,7 +5,7 @@ import { quoteIdent } from '@etl/sql';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { loadCsv } from './copy-csv.js';
-import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
+import { insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
 
@@ -40,7 +40,7 @@ export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3C
       loaded += await loadCsv(copy, session, open, uri, columns);
     }
   }
-  if (objects === 0) throw new CopyLoadError(`the specified S3 prefix '${copy.from}' does not exist (no objects)`);
+  if (objects === 0) throw new Error(`The specified S3 prefix '${copy.from}' does not exist`);
   return loaded;
 }
 
@@ -48,7 +48,8 @@ async function loadParquet(copy: CopyCommand, session: SqlSession, file: RandomA
   const parquet = await ParquetFile.open(file);
   const fields = parquet.schema.fields;
   if (fields.length !== columns.length) {
-    throw new CopyLoadError(`${file.name}: the Parquet file has ${fields.length} columns (${fields.map((f) => f.name).join(', ')}), the COPY target has ${columns.length} (${columns.map((c) => c.name).join(', ')}); Parquet columns load by position`);
+    // Redshift fails such a COPY outright (no per-record load error): the statement's own message.
+    throw new Error(`${file.name}: the Parquet file has ${fields.length} columns (${fields.map((f) => f.name).join(', ')}), the COPY target has ${columns.length} (${columns.map((c) => c.name).join(', ')}); Parquet columns load by position`);
   }
   const insertHead = `INSERT INTO ${copy.table} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
   const batchRows = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
@@ -57,7 +58,7 @@ async function loadParquet(copy: CopyCommand, session: SqlSession, file: RandomA
     const lineOf = loaded;
     const values = rows.map((row, r) => ({ values: fields.map((f) => sqlText(row[f.name], f.type.kind)), line: lineOf + r + 1 }));
     for (let start = 0; start < values.length; start += batchRows) {
-      await insertBatch(session, insertHead, columns.length, values.slice(start, start + batchRows), `${file.name} row`);
+      await insertBatch(session, insertHead, columns, values.slice(start, start + batchRows), file.name);
     }
     loaded += rows.length;
   }

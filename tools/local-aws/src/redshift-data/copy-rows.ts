@@ -1,8 +1,26 @@
 import type { SqlSession } from './sql-backend.js';
 
-/** A COPY failure, naming the object and line as Redshift's stl_load_errors would. */
+/**
+ * A record a COPY could not load: the object, its line, the column when known, and why. The stand-in
+ * records it in `sys_load_error_detail` and fails the statement with Redshift's own message, which
+ * names only the table, so clients look the detail up as they must on Redshift.
+ */
 export class CopyLoadError extends Error {
   override readonly name = 'CopyLoadError';
+
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly reason: string,
+    readonly column?: string,
+  ) {
+    super(`${file}${line === undefined ? '' : ` line ${line}`}${column ? `, column ${column}` : ''}: ${reason}`);
+  }
+}
+
+/** The column PostgreSQL names in a COPY error's context (`COPY t, line 3, column price: "x"`). */
+export function copyErrorColumn(error: unknown): string | undefined {
+  return /, column ([^:]+):/.exec(String((error as { where?: string }).where ?? ''))?.[1];
 }
 
 /** A column of the COPY target: its name and PostgreSQL type OID. */
@@ -14,8 +32,12 @@ export interface CopyColumn {
 /** PostgreSQL takes at most 65535 parameters per statement. */
 export const MAX_PARAMS = 60_000;
 
-/** One multi-row INSERT; when it fails, the rows are retried one by one to name the failing line. */
-export async function insertBatch(session: SqlSession, head: string, width: number, batch: ReadonlyArray<{ values: Array<string | null>; line: number }>, where: string): Promise<void> {
+/**
+ * One multi-row INSERT; when it fails, the rows are retried one by one to name the failing line, and
+ * that row's values cast alone to name its column (an INSERT's error does not, COPY's does).
+ */
+export async function insertBatch(session: SqlSession, head: string, columns: readonly CopyColumn[], batch: ReadonlyArray<{ values: Array<string | null>; line: number }>, where: string): Promise<void> {
+  const width = columns.length;
   await session.query('SAVEPOINT copy_batch');
   try {
     await session.query(head + rowsPlaceholders(batch.length, width), batch.flatMap((r) => r.values));
@@ -28,9 +50,29 @@ export async function insertBatch(session: SqlSession, head: string, width: numb
     try {
       await session.query(head + rowsPlaceholders(1, width), row.values);
     } catch (error) {
-      throw new CopyLoadError(`${where} line ${row.line}: ${(error as Error).message}`);
+      await session.query('ROLLBACK TO SAVEPOINT copy_batch');
+      throw new CopyLoadError(where, row.line, (error as Error).message, await refusingColumn(session, columns, row.values));
     }
   }
+}
+
+/** The first column whose type refuses the row's value cast alone; none when each casts (a length, a constraint). */
+async function refusingColumn(session: SqlSession, columns: readonly CopyColumn[], values: ReadonlyArray<string | null>): Promise<string | undefined> {
+  for (const [i, column] of columns.entries()) {
+    const value = values[i];
+    if (value === null || value === undefined) continue;
+    const type = (await session.query('SELECT format_type($1::oid, NULL)', [String(column.typeOid)])).rows[0]?.[0];
+    if (!type) continue;
+    await session.query('SAVEPOINT copy_probe');
+    try {
+      await session.query(`SELECT CAST($1::text AS ${type})`, [value]);
+      await session.query('RELEASE SAVEPOINT copy_probe');
+    } catch {
+      await session.query('ROLLBACK TO SAVEPOINT copy_probe');
+      return column.name;
+    }
+  }
+  return undefined;
 }
 
 function rowsPlaceholders(rows: number, width: number): string {

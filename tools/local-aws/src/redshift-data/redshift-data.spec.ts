@@ -130,7 +130,10 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-2/part-0.csv`, Body: 'id,name,price,note\n4,ok,1.00,a\n5,bad,notanumber,b\n' }));
       const bad = await sql(`COPY public.stg FROM 's3://staging/${engine}/run-2/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS CSV IGNOREHEADER 1`);
       expect(bad.Status).toBe('FAILED');
-      expect(bad.Error).toContain(`s3://staging/${engine}/run-2/part-0.csv line 3`);
+      // Redshift's message names the table only; the record is in sys_load_error_detail, kept after the rollback.
+      expect(bad.Error).toBe("Load into table 'stg' failed. Check 'sys_load_error_detail' system table for details.");
+      const detail = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT TRIM(file_name), line_number, TRIM(column_name), TRIM(error_message) FROM sys_load_error_detail')).Id }));
+      expect(detail.Records?.map((r) => r.map((f) => f.stringValue ?? f.longValue))).toEqual([[`s3://staging/${engine}/run-2/part-0.csv`, 3, 'price', expect.stringContaining('notanumber')]]);
       const after = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT count(*) FROM public.stg')).Id }));
       expect(after.Records?.[0]?.[0]).toEqual({ longValue: 3 });
     });

@@ -28,8 +28,10 @@ export interface SqlBackend extends SqlSession {
   close(): Promise<void>;
 }
 
-// Statements the Data API stand-in runs once per database so common Redshift functions work.
+// Statements the Data API stand-in runs once per database so common Redshift functions work, and
+// the system view a failed COPY's records go to (Redshift's columns, those a client reads).
 export const REDSHIFT_COMPAT_SQL = `
 CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
 CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
+CREATE TABLE IF NOT EXISTS sys_load_error_detail (query_id bigint, start_time timestamp, file_name char(256), line_number bigint, column_name char(127), error_code integer, error_message char(512));
 `;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { copyFromS3 } from './copy-from-s3.js';
+import { CopyLoadError } from './copy-rows.js';
 import { translateStatement } from './redshift-sql.js';
 import type { SqlBackend, SqlResult, SqlSession } from './sql-backend.js';
 
@@ -44,6 +45,8 @@ const KEEP_STATEMENTS = 10_000;
  */
 export class StatementRunner {
   private readonly statements = new Map<string, Statement>();
+  /** Query ids of failed loads, as `sys_load_error_detail.query_id`. */
+  private loadQueries = 0;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -107,6 +110,7 @@ export class StatementRunner {
     statement.updatedAt = new Date();
     let failedAt = -1;
     let error: string | undefined;
+    let loadError: { table: string; error: CopyLoadError } | undefined;
     const run = async (session: SqlSession) => {
       for (const [i, sub] of statement.subStatements.entries()) {
         const subStarted = process.hrtime.bigint();
@@ -118,6 +122,12 @@ export class StatementRunner {
         } catch (caught) {
           failedAt = i;
           error = (caught as Error).message;
+          if (caught instanceof CopyLoadError) {
+            // Redshift's message names only the table; the record goes to its system view.
+            const table = copyTarget(sub.sql);
+            loadError = { table, error: caught };
+            error = `Load into table '${table}' failed. Check 'sys_load_error_detail' system table for details.`;
+          }
           sub.status = 'FAILED';
           sub.error = error;
           throw caught;
@@ -133,6 +143,8 @@ export class StatementRunner {
     } catch (caught) {
       error ??= (caught as Error).message;
     }
+    // Outside the rolled-back transaction, as Redshift's system views keep a failed load's errors.
+    if (loadError) await this.recordLoadError(loadError.table, loadError.error).catch(() => undefined);
     statement.durationNs = Number(process.hrtime.bigint() - started);
     if (failedAt >= 0) {
       // The ones before ran but were rolled back with the transaction; the ones after never ran.
@@ -155,6 +167,14 @@ export class StatementRunner {
     return session.query(translated.sql, translated.params);
   }
 
+  private async recordLoadError(table: string, error: CopyLoadError): Promise<void> {
+    this.loadQueries++;
+    await this.backend.query(
+      'INSERT INTO sys_load_error_detail (query_id, start_time, file_name, line_number, column_name, error_code, error_message) VALUES ($1, now(), $2, $3, $4, 1200, $5)',
+      [String(this.loadQueries), error.file, error.line === undefined ? null : String(error.line), error.column ?? null, `${error.reason} (table ${table})`.slice(0, 512)],
+    );
+  }
+
   private finish(statement: Statement, status: StatementStatus, error?: string): void {
     statement.status = status;
     if (error !== undefined) statement.error = error;
@@ -168,4 +188,11 @@ export class StatementRunner {
       this.statements.delete(oldest);
     }
   }
+}
+
+/** The table a COPY loads, as Redshift names it in a load error: unquoted, without its schema. */
+function copyTarget(sql: string): string {
+  const name = /^\s*copy\s+((?:"(?:[^"]|"")*"|[^\s(."]+)(?:\.(?:"(?:[^"]|"")*"|[^\s(."]+))?)/i.exec(sql)?.[1] ?? '';
+  const last = name.match(/"(?:[^"]|"")*"|[^."]+/g)?.at(-1) ?? name;
+  return last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last.toLowerCase();
 }
