@@ -134,7 +134,7 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const recentFile = joinUri(t.stagingPrefix, recent, '0', 'part-00000.csv.gz');
       const userFile = joinUri(t.stagingPrefix, 'manual', 'keep.csv');
       for (const uri of [killedFile, recentFile, userFile]) await t.objects.put(uri, Buffer.from('1\n'));
-      for (const table of ['stg_20200101t000000z_0badc0de_0', `${stagingTableName(recent, 0)}`, 'stg_notes']) await t.query(`CREATE TABLE public.${table} (id BIGINT)`);
+      for (const table of ['stg_20200101t000000z_0badc0de_0', stagingTableName(recent, 0), 'stg_notes']) await t.query(`CREATE TABLE public.${table} (id BIGINT)`);
       const stagingTables = () => t.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'stg%' ORDER BY table_name");
       const all = await stagingTables();
       const source = await t.put('after-kill.csv', 'id,note\n1,x\n');
@@ -152,7 +152,7 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(await stagingTables()).toEqual(all.filter(([name]) => name !== 'stg_20200101t000000z_0badc0de_0'));
       expect([await exists(killedFile), await exists(recentFile), await exists(userFile)]).toEqual([false, true, true]);
       expect(await t.query('SELECT id, note FROM public.after_kill')).toEqual([[1, 'x']]);
-      for (const table of [`${stagingTableName(recent, 0)}`, 'stg_notes']) await t.query(`DROP TABLE public.${table}`);
+      for (const table of [stagingTableName(recent, 0), 'stg_notes']) await t.query(`DROP TABLE public.${table}`);
       await t.objects.deleteMany([recentFile, userFile]);
     });
   });

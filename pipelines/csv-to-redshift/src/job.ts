@@ -49,8 +49,7 @@ export const csvToRedshiftJob = defineJob({
       ctx.logger.warn({ source: config.source }, `nothing to load under ${config.source}`);
       return {};
     }
-    const swept = await sweepStaging(config, ctx, { objects: deps.objects, warehouse });
-    if (config.dry_run) for (const step of swept) ctx.logger.info({ sql: step.sql }, `dry run: would run ${step.sql}: ${step.reason}`);
+    await sweepStaging(config, ctx, { objects: deps.objects, warehouse });
     const archive = config.archive === 'yes' || (config.archive === 'auto' && config.source !== bundledSample);
     const outcomes: FileOutcome[] = [];
     for (const [index, file] of files.entries()) {

@@ -8,9 +8,9 @@ import type { CsvToRedshiftConfig } from './config.js';
 /**
  * Staging left by runs killed outright (their own cleanup never ran): staging tables in the target's
  * schema and run folders under the staging prefix older than `--stale_staging_hours`, dropped and
- * deleted before this run stages its own (`stagingLeftovers` says what counts). Returns what it did
- * as plan steps; with `--dry_run` it only returns them. Housekeeping must not stop a load: a failure
- * here is logged as a warning and the run goes on.
+ * deleted before this run stages its own (`stagingLeftovers` says what counts); with `--dry_run`
+ * only logged. Returns the statements it ran (or would run). Housekeeping must not stop a load: a
+ * failure here is logged as a warning and the run goes on.
  */
 export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext, deps: { objects: ObjectStore; warehouse: Warehouse }): Promise<PlanStep[]> {
   try {
@@ -21,10 +21,12 @@ export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext,
     const age = `started over ${config.stale_staging_hours} h ago and never cleaned up (a killed run)`;
     const steps: PlanStep[] = leftovers.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`, reason: `staging table of a run that ${age}` }));
     const stale = leftovers.runFolders.flatMap((folder) => files.get(folder) ?? []);
-    if (config.dry_run || (steps.length === 0 && stale.length === 0)) {
+    if (config.dry_run) {
+      for (const step of steps) ctx.logger.info({ sql: step.sql }, `dry run: would run ${step.sql}: ${step.reason}`);
       if (stale.length > 0) ctx.logger.info({ files: stale }, `dry run: ${stale.length} staged file(s) of runs that ${age} would be deleted`);
       return steps;
     }
+    if (steps.length === 0 && stale.length === 0) return steps;
     for (const step of steps) await deps.warehouse.query(step.sql, {}, { signal: ctx.signal });
     if (stale.length > 0) await deps.objects.deleteMany(stale);
     ctx.logger.info({ tables: leftovers.tables, files: stale.length }, `dropped ${steps.length} staging table(s) and deleted ${stale.length} staged file(s) of runs that ${age}`);
