@@ -70,4 +70,43 @@ describe('csv-to-redshift against the local AWS stack', () => {
     expect(code2).toBe(0);
     expect(again.text).toContain('nothing to load under s3://lake/in/');
   });
+
+  it('a run stopped by a signal between COPY and merge leaves the file in place, loads nothing, and the next run loads it once', async () => {
+    const objects = createObjectStore({ env: stack.env });
+    const source = 's3://lake/stop/orders.csv';
+    await objects.put(source, `order_id,amount\n${Array.from({ length: 5000 }, (_, i) => `${i + 1},${i}.5`).join('\n')}\n`);
+    const args = ['--source', source, '--target_table', 'public.orders', '--upsert_keys', 'order_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'];
+    // SIGTERM as the runtime turns it into an abort, raised the moment the COPY into staging is logged.
+    const stop = new AbortController();
+    const stopped = Object.assign(
+      new Writable({
+        write: (chunk, _e, cb) => {
+          stopped.text += String(chunk);
+          if (String(chunk).includes('COPY into')) stop.abort(Object.assign(new Error('run stopped by SIGTERM'), { name: 'AbortError' }));
+          cb();
+        },
+      }),
+      { text: '' },
+    );
+    const code = await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: stopped, stderr: capture(), handleSignals: false, signal: stop.signal });
+    expect(code, stopped.text).not.toBe(0);
+    expect(stopped.text).toContain(`${source} left in place`);
+    expect(await objects.head(source)).toBeDefined();
+
+    const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
+    try {
+      expect((await warehouse.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders' OR table_name LIKE 'stg%'")).rows).toEqual([[1]]);
+      expect((await warehouse.query('SELECT count(*) FROM public.orders')).rows).toEqual([[0]]);
+      const again = capture();
+      expect(await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false }), again.text).toBe(0);
+      expect((await warehouse.query('SELECT count(*), count(DISTINCT order_id), sum(amount)::text FROM public.orders')).rows).toEqual([[5000, 5000, '12500000.000000000000000000']]);
+      expect((await warehouse.query("SELECT status, records_inserted FROM public.job_sts WHERE source_filename = 's3://lake/stop/orders.csv' ORDER BY run_start_ts")).rows).toEqual([
+        ['FAILED', 0],
+        ['SUCCESS', 5000],
+      ]);
+    } finally {
+      await warehouse.close();
+    }
+    expect(await objects.head(source)).toBeUndefined(); // archived by the run that loaded it
+  });
 });

@@ -186,7 +186,15 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   return outcome;
 }
 
-/** Audit row, staging cleanup and the source file's move, on success and on failure alike. */
+/** Stopped by a shutdown signal (SIGTERM, SIGINT), as opposed to failed or stopped for too many rejects. */
+function interrupted(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as Error | undefined)?.name === 'AbortError';
+}
+
+/**
+ * Audit row, staging cleanup and the source file's move, on success and on failure alike; a file whose
+ * run was interrupted stays where it is for the next run (seed 003's unprocessed/ is for files that fail).
+ */
 async function finish(file: string, config: CsvToRedshiftConfig, ctx: RunContext, deps: LoadDeps, outcome: FileOutcome, start: Date, staging: { stagingCreated: boolean; stagingTable: string; stagingUri: string }): Promise<void> {
   const { objects, warehouse } = deps;
   const audit = auditTable(config.target_table);
@@ -202,6 +210,11 @@ async function finish(file: string, config: CsvToRedshiftConfig, ctx: RunContext
     ['delete the staging files', async () => objects.deleteMany(await objectsUnder(objects, staging.stagingUri))],
     ['move the source file', async () => {
       if (!deps.archive) return;
+      if (outcome.status !== 'SUCCESS' && interrupted(ctx.signal)) {
+        // Stopped, not refused: nothing is wrong with the file, and the next run should load it.
+        ctx.logger.warn({ file }, `${file} left in place: the run was stopped before it finished with it; the next run loads it (the merge is one transaction and an upsert: the file lands whole, once)`);
+        return;
+      }
       const now = new Date();
       const folder = outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed';
       const slash = file.lastIndexOf('/');
