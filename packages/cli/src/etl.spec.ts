@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -95,6 +96,20 @@ describe('etl convert and etl cat', () => {
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('missing.csv does not exist') });
     await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
     await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--infer-from', 'all'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--infer-from must be sample or file, got all') });
+  });
+
+  it('--part-mb writes numbered gzip parts with --no-header, and says what is missing otherwise', async () => {
+    const input = join(dir, 'parts.csv');
+    writeFileSync(input, `id,name\n${Array.from({ length: 200_000 }, (_, i) => `${i},name ${i}`).join('\n')}\n`);
+    const report = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'parts', 'part-{part}.csv.gz'), '--no-header', '--part-mb', '1'])).stdout) as { rowsWritten: number; outputs: string[] };
+    expect(report.rowsWritten).toBe(200_000);
+    expect(report.outputs.length).toBeGreaterThanOrEqual(3);
+    const lines = report.outputs.flatMap((uri) => gunzipSync(readFileSync(new URL(uri))).toString('utf8').trim().split('\n'));
+    expect(lines).toHaveLength(200_000);
+    expect([lines[0], lines.at(-1)]).toEqual(['0,name 0', '199999,name 199999']);
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', '1'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--part-mb with CSV output needs --no-header') });
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p.csv'), '--no-header', '--part-mb', '1'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('the output must name its parts with {part}') });
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', 'big'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--part-mb must be a positive number of MB, got big') });
   });
 
   it('--infer-from file types a column by a value past the first MiB instead of rejecting it', async () => {

@@ -1,14 +1,14 @@
 /**
  * `etl`: the data engineer's look at a file before loading it, and one-off conversions.
  *   etl sniff <path-or-s3-uri> [--encoding X] [--sample-bytes N]
- *   etl convert <in> <out> [--schema FILE] [--encoding X] [--delimiter X] [--format F] [--rejects URI] [--max-rejects N] [--compression C]
+ *   etl convert <in> <out> [--schema FILE] [--encoding X] [--delimiter X] [--format F] [--rejects URI] [--max-rejects N] [--compression C] [--no-header] [--part-mb N]
  *   etl cat <file> [--limit N] [--format F] [--encoding X] [--delimiter X]
  */
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { abortCause, countingRejects, createLogger, createRunContext, limitedRejects, ndjsonRejects, newRunId, startProgress, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
-import { catLines, convert, FILE_FORMATS, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
+import { catLines, convert, FILE_FORMATS, formatOf, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
 import { parseSchemaFile, type Schema } from '@etl/schema';
@@ -21,10 +21,14 @@ commands:
   sniff <path-or-s3-uri> [--encoding LABEL] [--sample-bytes N]
         print the file's encoding, CSV dialect, header and inferred column types as JSON
   convert <in> <out> [--schema FILE] [--format parquet|csv|ndjson] [--rejects URI] [--max-rejects N]
-                     [--compression snappy|gzip|zstd|none] [--null-marker S] [read options]
+                     [--compression snappy|gzip|zstd|none] [--null-marker S] [--no-header] [--part-mb N]
+                     [read options]
         convert between CSV, NDJSON and Parquet (local paths or s3:// URIs, .gz text read and written);
         bad records go to --rejects (default <out>.rejects.ndjson); prints the run report as JSON.
-        With --max-rejects N, more than N bad records stop the run (exit 1) and <out> is not written
+        With --max-rejects N, more than N bad records stop the run (exit 1) and <out> is not written.
+        --no-header: CSV output without a header line. --part-mb N: CSV/NDJSON output as parts of at
+        most N MB before compression, each a whole file, named by {part} in <out> (part-{part}.csv.gz
+        -> part-00000.csv.gz, …): what Redshift's COPY loads in parallel (CSV parts need --no-header)
   cat <file> [--limit N] [--format parquet|csv|ndjson] [read options]
         print rows as NDJSON
 
@@ -118,16 +122,21 @@ const commands: Record<string, Command> = {
           'max-rejects': { type: 'string' },
           compression: { type: 'string' },
           'null-marker': { type: 'string' },
+          'no-header': { type: 'boolean' },
+          'part-mb': { type: 'string' },
         },
       });
       const [input, output] = positionals;
       if (!input || !output || positionals.length > 2) return usage('etl convert takes an input and an output');
       const read = readOptionsOf(values);
       const maxRejects = values['max-rejects'] === undefined ? undefined : Number(values['max-rejects']);
+      const partMb = values['part-mb'] === undefined ? undefined : Number(values['part-mb']);
       const problems = [
         values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
         maxRejects !== undefined && !(Number.isInteger(maxRejects) && maxRejects >= 0) ? `--max-rejects must be a whole number, got ${values['max-rejects']}` : undefined,
         values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression) ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}` : undefined,
+        partMb !== undefined && !(partMb > 0) ? `--part-mb must be a positive number of MB, got ${values['part-mb']}` : undefined,
+        partMb !== undefined && !values['no-header'] && csvOutput(output, values.format) ? '--part-mb with CSV output needs --no-header (no part repeats the header line)' : undefined,
         ...read.problems,
       ].filter((p) => p !== undefined);
       if (problems.length > 0) return usage(problems.join('\n'));
@@ -156,6 +165,8 @@ const commands: Record<string, Command> = {
             ...(schema ? { schema } : {}),
             ...(values.compression ? { compression: values.compression as CompressionName } : {}),
             ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
+            ...(values['no-header'] ? { writeHeader: false } : {}),
+            ...(partMb === undefined ? {} : { partBytes: Math.ceil(partMb * 1024 * 1024) }),
             counted: true,
           },
           ctx,
@@ -194,6 +205,15 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/** Whether the output is CSV, by --format or by its extension (an unknown one is convert's to report). */
+function csvOutput(output: string, format: string | undefined): boolean {
+  try {
+    return formatOf(output, format) === 'csv';
+  } catch {
+    return false;
+  }
+}
 
 /** `\t` as typed on a command line means tab. */
 const unescape = (text: string) => (text === '\\t' ? '\t' : text);
