@@ -19,6 +19,7 @@ export function columnFieldWriter(column: Column, out: CsvBytes, trimFractionZer
   const trim = trimFractionZeros && hasFraction(field);
   if (data.layout === 'text') {
     const values = data.values;
+    if (trim && type.kind === 'decimal' && out.plainIsSafe) return (r) => writeTrimmedDecimalText(out, values[r] as string);
     if (trim) return (r) => out.text(trimFraction(values[r] as string));
     return (r) => out.text(values[r] as string);
   }
@@ -58,6 +59,20 @@ export function columnFieldWriter(column: Column, out: CsvBytes, trimFractionZer
 }
 
 /** `civilDate` as digits for years 0..9999 (four digits wide); other years through the column's text. */
+/**
+ * A wide decimal's text (`-?digits[.digits]`) without its fraction's trailing zeros: a prefix of it,
+ * copied as is. `trimFraction` made a new string per value and the copy then flattened it: 0.4 s per
+ * million DECIMAL(38,18) values staged for COPY.
+ */
+function writeTrimmedDecimalText(out: CsvBytes, text: string): void {
+  const last = text.charCodeAt(text.length - 1);
+  const point = text.indexOf('.');
+  if (point === -1 || last < 48 || last > 57) return out.plain(trimFraction(text));
+  let end = text.length;
+  while (end > point + 1 && text.charCodeAt(end - 1) === 48) end--;
+  out.plainPrefix(text, end === point + 1 ? point : end);
+}
+
 function writeDate(out: CsvBytes, day: number, text: (row: number) => string, row: number): void {
   const ymd = civilYmd(day);
   if (ymd < 0 || ymd >= 100_000_000) return out.plain(text(row));

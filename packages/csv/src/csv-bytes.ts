@@ -101,6 +101,16 @@ export class CsvBytes {
     else this.text(value);
   }
 
+  /** The first `end` characters of a plain value (a number cut short without a new string). */
+  plainPrefix(value: string, end: number): void {
+    if (!this.plainIsSafe) return this.text(value.slice(0, end));
+    this.room(end);
+    const buffer = this.buffer;
+    const at = this.at;
+    for (let i = 0; i < end; i++) buffer[at + i] = value.charCodeAt(i);
+    this.at = at + end;
+  }
+
   /**
    * Any string, quoted where RFC 4180 (or the null marker) needs it. ASCII text with nothing to quote
    * (most values) is copied in the same pass that checks it; anything else (non-ASCII, edge spaces,
