@@ -45,4 +45,11 @@ describe('formatHelp', () => {
     expect(help).toContain('CSV to load [required; env ETL_SOURCE]');
     expect(help).toContain('[default: 4; env ETL_MAX_IN_FLIGHT]');
   });
+
+  it('keeps the description of an argument given a default after it (.default() wraps the described schema)', () => {
+    const help = formatHelp('job', 'A job', { source: arg.string('CSV to load').default('sample.csv'), keys: arg.list('Key columns').default(['id']), region: arg.optionalString('AWS region') });
+    expect(help).toContain('--source               CSV to load [default: "sample.csv"; env ETL_SOURCE]');
+    expect(help).toContain('--keys                 Key columns [default: ["id"]; env ETL_KEYS]');
+    expect(help).toContain('--region               AWS region [optional; env ETL_REGION]');
+  });
 });

@@ -51,11 +51,24 @@ export interface ArgHelp {
   description?: string;
 }
 
+/**
+ * A schema's description, looked for through the wrappers around it: `arg.string('…').default(x)`
+ * describes the inner schema, and `.default()` (or `.optional()`) wraps it in one without one.
+ */
+function descriptionOf(schema: z.ZodType): string | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current !== undefined && depth < 4; depth++) {
+    if (current.description) return current.description;
+    current = (current._zod.def as { innerType?: z.ZodType }).innerType;
+  }
+  return undefined;
+}
+
 /** What `--help` prints, derived from the same schema that validates. */
 export function describeArgs(shape: ArgsShape): ArgHelp[] {
   return Object.entries(shape).map(([name, schema]) => {
     const probe = (schema as z.ZodType).safeParse(undefined);
-    const description = (schema as z.ZodType).description;
+    const description = descriptionOf(schema as z.ZodType);
     return {
       name,
       env: envNameFor(name),
