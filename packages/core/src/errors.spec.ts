@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PartialBatchError, RecordError, TerminalError, TransientError, isTransient } from './errors.js';
+import { PartialBatchError, RecordError, TerminalError, TransientError, describeError, isTransient } from './errors.js';
 
 describe('isTransient', () => {
   it('follows our own classes', () => {
@@ -41,5 +41,14 @@ describe('RecordError', () => {
     const error = new RecordError({ code: 'TOO_LARGE', reason: 'line too long', raw: 'x'.repeat(5000) });
     expect(error.raw?.length).toBeLessThan(1100);
     expect(error.raw).toContain('(5000 chars)');
+  });
+});
+
+describe('describeError', () => {
+  it('says what to set for the AWS SDK\'s setup errors, and leaves other messages alone', () => {
+    expect(describeError(new Error('Region is missing')).message).toBe('Region is missing (no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region))');
+    const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    expect(describeError(credentials)).toMatchObject({ name: 'CredentialsProviderError', message: expect.stringContaining('no AWS credentials were found: set AWS_PROFILE') });
+    expect(describeError(new TerminalError('CONFIG', 'Region is missing in the config file'))).toMatchObject({ code: 'CONFIG', message: 'Region is missing in the config file' });
   });
 });

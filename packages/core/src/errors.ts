@@ -219,11 +219,18 @@ export function abortCause(error: unknown, signal: AbortSignal): unknown {
   return signal.aborted && isAbortError(error) && signal.reason instanceof Error ? signal.reason : error;
 }
 
-/** A short, stable description of any thrown value for logs and reports. */
+/** The AWS SDK's setup errors say what is missing, not where it comes from: what to set. */
+const AWS_SETUP_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^Region is missing$/, 'no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region)'],
+  [/^Could not load credentials from any providers$/, 'no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with a role'],
+];
+
+/** A short, stable description of any thrown value for logs and reports (with what to do, for AWS setup errors). */
 export function describeError(error: unknown): { name: string; code?: string; message: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: error.message };
+    const hint = AWS_SETUP_HINTS.find(([pattern]) => pattern.test(error.message))?.[1];
+    return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: hint ? `${error.message} (${hint})` : error.message };
   }
   return { name: 'Error', message: String(error) };
 }
