@@ -1,7 +1,7 @@
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { TerminalError } from '@etl/core';
 import { objectsUnder, type ObjectStore } from '@etl/object-store';
-import { bindNamedParameters, pgTextParsers, pgTypeName, pgValueKind, quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
+import { bindNamedParameters, copyErrorContext, pgTextParsers, pgTypeName, pgValueKind, quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
 import { mkdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
@@ -98,8 +98,8 @@ function typed(value: unknown, kind: ReturnType<typeof pgValueKind>): SqlValue {
 
 /** A refused record named as the Data API adapter names it: the file, its line and column (PostgreSQL's COPY context). */
 function copyError(error: unknown, uri: string): TerminalError {
-  const at = /line (\d+)(?:, column ([^:]+))?/.exec(String((error as { where?: string }).where ?? ''));
-  const where = at ? ` line ${at[1]}${at[2] ? `, column ${at[2]}` : ''}` : '';
+  const at = copyErrorContext(error);
+  const where = at.line === undefined ? '' : ` line ${at.line}${at.column ? `, column ${at.column}` : ''}`;
   return new TerminalError('INTERNAL', `COPY failed: ${uri}${where}: ${(error as Error).message}`, { cause: error });
 }
 

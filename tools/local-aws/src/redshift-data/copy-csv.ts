@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { CsvParser } from '@etl/csv';
-import { quoteIdent, quoteLiteral } from '@etl/sql';
-import { CopyLoadError, copyErrorColumn, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
+import { copyErrorContext, quoteIdent, quoteLiteral } from '@etl/sql';
+import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
 
@@ -96,9 +96,8 @@ async function copyIn(run: NonNullable<SqlSession['copyIn']>, sql: string, recor
     return await run(sql, lines());
   } catch (error) {
     if (error instanceof CopyLoadError) throw error;
-    const where = /line (\d+)/.exec(String((error as { where?: string }).where ?? ''));
-    const line = where ? sourceLines[Number(where[1]) - 1] : undefined;
-    throw new CopyLoadError(uri, line, (error as Error).message, copyErrorColumn(error));
+    const at = copyErrorContext(error);
+    throw new CopyLoadError(uri, at.line === undefined ? undefined : sourceLines[at.line - 1], (error as Error).message, at.column);
   }
 }
 

@@ -18,11 +18,6 @@ export class CopyLoadError extends Error {
   }
 }
 
-/** The column PostgreSQL names in a COPY error's context (`COPY t, line 3, column price: "x"`). */
-export function copyErrorColumn(error: unknown): string | undefined {
-  return /, column ([^:]+):/.exec(String((error as { where?: string }).where ?? ''))?.[1];
-}
-
 /** A column of the COPY target: its name and PostgreSQL type OID. */
 export interface CopyColumn {
   name: string;
