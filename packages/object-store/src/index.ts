@@ -4,7 +4,7 @@ export { createObjectStore } from './router.js';
 export type { ObjectWriter } from './object-writer.js';
 export { objectWriter } from './object-writer.js';
 export { objectSource } from './object-source.js';
-export { objectsUnder } from './objects-under.js';
+export { objectsBelow, objectsUnder } from './objects-under.js';
 export { LocalObjectStore } from './local/local-object-store.js';
 export type { S3ObjectStoreOptions } from './s3/s3-object-store.js';
 export { S3ObjectStore } from './s3/s3-object-store.js';

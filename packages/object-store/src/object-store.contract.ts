@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TerminalError, settledPipeline } from '@etl/core';
 import type { ObjectStore } from './object-store.js';
 import { objectWriter } from './object-writer.js';
+import { objectsBelow } from './objects-under.js';
 import { joinUri } from './uri.js';
 
 export interface ContractTarget {
@@ -87,6 +88,10 @@ export function objectStoreContract(backend: string, target: () => ContractTarge
       expect(byBarePrefix).toHaveLength(6);
       expect(listed[0]?.size).toBe('in/a.csv'.length);
       expect(await collect(store.list(joinUri(base, 'nothing-here/')))).toEqual([]);
+      // The same folder by objectsBelow: keys below it, with or without the trailing slash.
+      const below = await collect(objectsBelow(store, joinUri(base, 'in')));
+      expect(below.map((o) => o.key)).toEqual(['a.csv', 'a.csv.bak', 'b.csv', 'sub/c.csv']);
+      expect(below.map((o) => o.uri)).toEqual(listed.map((o) => o.uri));
     });
 
     it('streams a 64 MiB object in (multipart on S3) and out, byte for byte', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { TerminalError } from '@etl/core';
-import { formatObjectUri, parseObjectUri, type ObjectStore } from '@etl/object-store';
+import { objectsBelow, type ObjectStore } from '@etl/object-store';
 import { defineJob } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
@@ -12,13 +12,7 @@ import { sweepStaging } from './sweep-staging.js';
 async function sourceFiles(objects: ObjectStore, source: string): Promise<string[]> {
   if (!source.endsWith('/')) return [source];
   const files: string[] = [];
-  // Listed URIs are absolute (file:///… for a path): compare them with the prefix in the same form.
-  const prefix = formatObjectUri(parseObjectUri(source)).replace(/\/*$/, '/');
-  for await (const object of objects.list(source)) {
-    const rest = object.uri.startsWith(prefix) ? object.uri.slice(prefix.length) : object.uri;
-    if (object.uri.endsWith('/') || /^(archive|unprocessed)\//.test(rest)) continue;
-    files.push(object.uri);
-  }
+  for await (const { uri, key } of objectsBelow(objects, source)) if (!/^(archive|unprocessed)\//.test(key)) files.push(uri);
   return files;
 }
 

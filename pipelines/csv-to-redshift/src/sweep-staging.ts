@@ -1,5 +1,5 @@
 import type { RunContext } from '@etl/core';
-import { formatObjectUri, parseObjectUri, type ObjectStore } from '@etl/object-store';
+import { objectsBelow, type ObjectStore } from '@etl/object-store';
 import { quoteIdent } from '@etl/sql';
 import { STAGING_TABLES_SQL, stagingLeftovers, tableParameters, type PlanStep } from '@etl/table-sync';
 import type { Warehouse } from '@etl/warehouse';
@@ -40,17 +40,14 @@ export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext,
 
 /** Objects under the staging prefix, grouped by their first folder (a run id). */
 async function filesByRunFolder(objects: ObjectStore, stagingPrefix: string, signal: AbortSignal): Promise<Map<string, string[]>> {
-  // Listed URIs are absolute (file:///… for a path): compare them with the prefix in the same form.
-  const prefix = formatObjectUri(parseObjectUri(stagingPrefix)).replace(/\/*$/, '/');
   const byFolder = new Map<string, string[]>();
-  for await (const object of objects.list(prefix, { signal })) {
-    const rest = object.uri.startsWith(prefix) ? object.uri.slice(prefix.length) : '';
-    const slash = rest.indexOf('/');
-    if (slash <= 0 || object.uri.endsWith('/')) continue;
-    const folder = rest.slice(0, slash);
+  for await (const { uri, key } of objectsBelow(objects, stagingPrefix, { signal })) {
+    const slash = key.indexOf('/');
+    if (slash <= 0) continue;
+    const folder = key.slice(0, slash);
     const files = byFolder.get(folder);
-    if (files) files.push(object.uri);
-    else byFolder.set(folder, [object.uri]);
+    if (files) files.push(uri);
+    else byFolder.set(folder, [uri]);
   }
   return byFolder;
 }
