@@ -5,8 +5,8 @@
  * server, in one run. Two upserts: into an empty table (all inserts) and the same file again (every key
  * replaced). Rows in the table are checked after each. Goal: at least 0.5x raw COPY's rows/s.
  *
- * Also timed: the merge plan's own SQL (COPY into a staging table LIKE the target, then delete +
- * insert in one transaction) sent straight to PostgreSQL from the local file — the warehouse's share
+ * Also timed: the merge plan's own SQL (`planMerge`: a staging table LIKE the target, COPY, then
+ * delete + insert + drop in one transaction) sent straight to PostgreSQL from the local file — the warehouse's share
  * of a staged upsert with no client, S3 or Data API time at all, so the best ratio any client of
  * this plan could reach — and the pipeline's own per-step times, read from its log.
  *
@@ -24,6 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3ClientFor, startLocalAws } from '@etl/local-aws';
+import { metadataColumns } from '@etl/schema';
+import { bindNamedParameters } from '@etl/sql';
+import { DESCRIBE_TABLE_SQL, planMerge, targetColumns } from '@etl/table-sync';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { option } from './bench-args.js';
@@ -41,11 +44,13 @@ execFileSync(process.execPath, [join(workspace, 'tools/bundle.mjs'), 'src/main.t
 const dir = mkdtempSync(join(tmpdir(), 'redshift-upsert-bench-'));
 const csvPath = join(dir, 'orders.csv');
 
+/** The generated CSV's columns, as its header names them. */
+const SOURCE_COLUMNS = ['order_id', 'customer', 'country', 'quantity', 'amount', 'ordered_at', 'gift', 'note'];
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain'];
 
 /** Deterministic orders: a bigint key, text with quoted commas, 2-place amounts, timestamps, booleans. */
 async function writeCsv(): Promise<void> {
-  const parts: string[] = ['order_id,customer,country,quantity,amount,ordered_at,gift,note\n'];
+  const parts: string[] = [`${SOURCE_COLUMNS.join(',')}\n`];
   for (let i = 1; i <= rows; i++) {
     const note = i % 10 === 0 ? `"boxed, ${i % 7} items"` : i % 3 === 0 ? '' : `note ${i % 101}`;
     parts.push(`${i},customer ${i % 50_000},${COUNTRIES[i % COUNTRIES.length]},${(i % 48) + 1},${((i * 7919) % 100_000) / 100},2026-11-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${i % 9 === 0},${note}\n`);
@@ -80,22 +85,24 @@ try {
   const replacing = await upsert();
 
   // Raw COPY of the same file into a table of the same source columns and types.
-  await client.query('CREATE TABLE public.orders_raw AS SELECT order_id, customer, country, quantity, amount, ordered_at, gift, note FROM public.orders WHERE false');
-  const copyCsv = (table: string) => pipeline(createReadStream(csvPath), client.query(copyFrom(`COPY ${table} (order_id, customer, country, quantity, amount, ordered_at, gift, note) FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+  await client.query(`CREATE TABLE public.orders_raw AS SELECT ${SOURCE_COLUMNS.join(', ')} FROM public.orders WHERE false`);
+  const copyCsv = (table: string) => pipeline(createReadStream(csvPath), client.query(copyFrom(`COPY ${table} (${SOURCE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`)));
   const rawSeconds = await timed(() => copyCsv('public.orders_raw'));
   const rawCount = Number((await client.query('SELECT count(*) AS n FROM public.orders_raw')).rows[0].n);
   if (rawCount !== rows) throw new Error(`raw COPY loaded ${rawCount} rows, expected ${rows}`);
 
-  // The plan's SQL by hand, into a table shaped as the pipeline made public.orders: what PostgreSQL
-  // itself spends on a staged upsert (staging COPY + delete + insert + drop, one transaction).
+  // The plan's own SQL (`planMerge`, as the pipeline builds it, run_date and file_name included) sent
+  // straight to PostgreSQL, into a table shaped as the pipeline made public.orders: what PostgreSQL
+  // itself spends on a staged upsert (staging table, COPY, then delete + insert + drop in one transaction).
   await client.query('CREATE TABLE public.orders_plan (LIKE public.orders)');
+  const described = bindNamedParameters(DESCRIBE_TABLE_SQL, { schema: 'public', table: 'orders_plan' });
+  const target = targetColumns((await client.query({ text: described.sql, values: described.values, rowMode: 'array' })).rows);
+  const plan = planMerge({ table: 'public.orders_plan', staging: 'public.orders_plan_stg', keys: ['order_id'], sourceColumns: SOURCE_COLUMNS, target, duplicatesPossible: false, constants: metadataColumns({ runDate: new Date(), fileName: 's3://bench/in/orders.csv' }) });
   const planByHand = () => timed(async () => {
-    await client.query('CREATE TABLE public.orders_plan_stg (LIKE public.orders_plan)');
+    for (const step of plan.prepare) await client.query(step.sql);
     await copyCsv('public.orders_plan_stg');
     await client.query('BEGIN');
-    await client.query('DELETE FROM public.orders_plan USING public.orders_plan_stg WHERE public.orders_plan.order_id = public.orders_plan_stg.order_id');
-    await client.query('INSERT INTO public.orders_plan SELECT * FROM public.orders_plan_stg');
-    await client.query('DROP TABLE public.orders_plan_stg');
+    for (const step of plan.merge) await client.query(step.sql);
     await client.query('COMMIT');
   });
   const planInsertSeconds = await planByHand();
