@@ -1,7 +1,5 @@
-import { Readable, type Transform } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { peakRssBytes, settledPipeline, TerminalError, type RunContext } from '@etl/core';
-import { objectWriter, type ObjectStore, type PutResult } from '@etl/object-store';
+import { peakRssBytes, TerminalError, type RunContext } from '@etl/core';
+import type { ObjectStore } from '@etl/object-store';
 import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
@@ -134,17 +132,9 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     yield* encoder.finish();
   }
   const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
-  const gzipLevel = options.gzipLevel ?? 6;
-  let stored: PutResult[];
-  if (partBytes !== undefined) {
-    const uriOf = (part: number) => output.replace('{part}', String(part).padStart(5, '0'));
-    stored = await writeParts(store, encoded(), { partBytes, uriOf, signal: ctx.signal, ...(gzip ? { gzipLevel } : {}) });
-  } else {
-    const writer = objectWriter(store, output, { signal: ctx.signal });
-    const stages: Transform[] = gzip ? [createGzip({ level: gzipLevel })] : [];
-    await settledPipeline([Readable.from(encoded(), { objectMode: false }), ...stages, writer], { signal: ctx.signal });
-    stored = [await writer.result];
-  }
+  // One output is one part that never fills.
+  const parts = partBytes === undefined ? { partBytes: Infinity, uriOf: () => output } : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
+  const stored = await writeParts(store, encoded(), { ...parts, signal: ctx.signal, ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}) });
   const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
   if (reading && writing) {
     reading.bytesIn = source.bytesRead;

@@ -26,7 +26,8 @@ interface OpenPart {
  * boundary (the text encoders' do) no record is split and each part is a file of its own. One part
  * is written at a time, so memory is one object writer's (see `objectWriter`); each part is complete
  * and visible once its upload ends. On failure the part being written is aborted and the error
- * rethrown; parts already finished stay (the caller removes what it staged).
+ * rethrown; parts already finished stay (the caller removes what it staged). With `partBytes`
+ * Infinity it writes one object whatever its chunks: `convert`'s single output.
  */
 export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8Array>, options: PartsOptions): Promise<PutResult[]> {
   const written: PutResult[] = [];
