@@ -27,7 +27,7 @@ export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext,
       return steps;
     }
     if (steps.length === 0 && stale.length === 0) return steps;
-    for (const step of steps) await deps.warehouse.query(step.sql, {}, { signal: ctx.signal });
+    if (steps.length > 0) await deps.warehouse.transaction(steps.map((step) => step.sql), { signal: ctx.signal });
     if (stale.length > 0) await deps.objects.deleteMany(stale);
     ctx.logger.info({ tables: leftovers.tables, files: stale.length }, `dropped ${steps.length} staging table(s) and deleted ${stale.length} staged file(s) of runs that ${age}`);
     return steps;
