@@ -7,6 +7,8 @@ import type { SqlSession } from './sql-backend.js';
  */
 export class CopyLoadError extends Error {
   override readonly name = 'CopyLoadError';
+  /** The COPY's target table, as Redshift's message names it (set by the statement runner). */
+  table = '';
 
   constructor(
     readonly file: string,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { splitQualified } from '@etl/sql';
 import { copyFromS3 } from './copy-from-s3.js';
 import { CopyLoadError } from './copy-rows.js';
 import { translateStatement } from './redshift-sql.js';
@@ -110,7 +111,7 @@ export class StatementRunner {
     statement.updatedAt = new Date();
     let failedAt = -1;
     let error: string | undefined;
-    let loadError: { table: string; error: CopyLoadError } | undefined;
+    let loadError: CopyLoadError | undefined;
     const run = async (session: SqlSession) => {
       for (const [i, sub] of statement.subStatements.entries()) {
         const subStarted = process.hrtime.bigint();
@@ -124,9 +125,8 @@ export class StatementRunner {
           error = (caught as Error).message;
           if (caught instanceof CopyLoadError) {
             // Redshift's message names only the table; the record goes to its system view.
-            const table = copyTarget(sub.sql);
-            loadError = { table, error: caught };
-            error = `Load into table '${table}' failed. Check 'sys_load_error_detail' system table for details.`;
+            loadError = caught;
+            error = `Load into table '${caught.table}' failed. Check 'sys_load_error_detail' system table for details.`;
           }
           sub.status = 'FAILED';
           sub.error = error;
@@ -144,7 +144,7 @@ export class StatementRunner {
       error ??= (caught as Error).message;
     }
     // Outside the rolled-back transaction, as Redshift's system views keep a failed load's errors.
-    if (loadError) await this.recordLoadError(loadError.table, loadError.error).catch(() => undefined);
+    if (loadError) await this.recordLoadError(loadError).catch(() => undefined);
     statement.durationNs = Number(process.hrtime.bigint() - started);
     if (failedAt >= 0) {
       // The ones before ran but were rolled back with the transaction; the ones after never ran.
@@ -161,17 +161,23 @@ export class StatementRunner {
   private async runOne(session: SqlSession, sql: string, parameters: Array<{ name: string; value: string }>): Promise<SqlResult> {
     const translated = translateStatement(sql, parameters);
     if (translated.kind === 'copy') {
-      const rows = await copyFromS3(translated.copy, session, this.s3);
-      return { columns: [], rows: [], rowCount: rows };
+      try {
+        const rows = await copyFromS3(translated.copy, session, this.s3);
+        return { columns: [], rows: [], rowCount: rows };
+      } catch (error) {
+        // Redshift names the table in a load error as its folded name, without the schema.
+        if (error instanceof CopyLoadError) error.table = (splitQualified(translated.copy.table).at(-1) ?? translated.copy.table).toLowerCase();
+        throw error;
+      }
     }
     return session.query(translated.sql, translated.params);
   }
 
-  private async recordLoadError(table: string, error: CopyLoadError): Promise<void> {
+  private async recordLoadError(error: CopyLoadError): Promise<void> {
     this.loadQueries++;
     await this.backend.query(
       'INSERT INTO sys_load_error_detail (query_id, start_time, file_name, line_number, column_name, error_code, error_message) VALUES ($1, now(), $2, $3, $4, 1200, $5)',
-      [String(this.loadQueries), error.file, error.line === undefined ? null : String(error.line), error.column ?? null, `${error.reason} (table ${table})`.slice(0, 512)],
+      [String(this.loadQueries), error.file, error.line === undefined ? null : String(error.line), error.column ?? null, `${error.reason} (table ${error.table})`.slice(0, 512)],
     );
   }
 
@@ -188,11 +194,4 @@ export class StatementRunner {
       this.statements.delete(oldest);
     }
   }
-}
-
-/** The table a COPY loads, as Redshift names it in a load error: unquoted, without its schema. */
-function copyTarget(sql: string): string {
-  const name = /^\s*copy\s+((?:"(?:[^"]|"")*"|[^\s(."]+)(?:\.(?:"(?:[^"]|"")*"|[^\s(."]+))?)/i.exec(sql)?.[1] ?? '';
-  const last = name.match(/"(?:[^"]|"")*"|[^."]+/g)?.at(-1) ?? name;
-  return last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last.toLowerCase();
 }
