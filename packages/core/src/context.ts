@@ -35,6 +35,19 @@ export function newRunId(clock: Clock = systemClock): string {
   return `${stamp}-${randomUUID().slice(0, 8)}`;
 }
 
+const RUN_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{8}$/i;
+
+/** When a run started, read back from an id `newRunId` made (any case); undefined for any other id. */
+export function runStartedAt(runId: string): Date | undefined {
+  const m = RUN_ID.exec(runId);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  const at = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
+  // Date.UTC rolls a 13th month or a 99th day over into a real date: such an id is not a stamp.
+  const digits = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return digits === m.slice(1).join('') ? at : undefined;
+}
+
 export function createRunContext(init: RunContextInit): RunContext {
   const clock = init.clock ?? systemClock;
   const counters = init.counters ?? new Counters();

@@ -3,7 +3,7 @@ export { systemClock } from './clock.js';
 export type { RecordBatch, Source, ByteSource, Stage, Sink, BatchWriteResult, Many } from './contracts.js';
 export { many, isMany, manyRecords } from './contracts.js';
 export type { RunContext, RunContextInit } from './context.js';
-export { createRunContext, newRunId } from './context.js';
+export { createRunContext, newRunId, runStartedAt } from './context.js';
 export type { ComponentMetrics, ComponentRole, RunTotals } from './counters.js';
 export { Counters } from './counters.js';
 export type { ErrorCode, RecordErrorCode, RecordErrorInit, RecordLocation, EtlErrorOptions } from './errors.js';

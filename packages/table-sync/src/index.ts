@@ -11,4 +11,4 @@ export { auditTable, auditTableDdl, auditInsert } from './audit.js';
 export type { ViewConfigEntry } from './views.js';
 export { DEPENDENT_VIEWS_SQL, dependentViews, viewConfigSteps } from './views.js';
 export type { StagingLeftovers } from './staging-names.js';
-export { STAGING_TABLES_SQL, runStartedAt, stagingLeftovers, stagingTableName } from './staging-names.js';
+export { STAGING_TABLES_SQL, stagingLeftovers, stagingTableName } from './staging-names.js';

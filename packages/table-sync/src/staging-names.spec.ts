@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { newRunId } from '@etl/core';
-import { runStartedAt, stagingLeftovers, stagingTableName } from './staging-names.js';
+import { stagingLeftovers, stagingTableName } from './staging-names.js';
 
 describe('staging names', () => {
-  it('names a run\'s staging table from its id, and reads the start time back from either', () => {
+  it('names a run\'s staging table from its id, and reads the run\'s start time back from the name', () => {
     const runId = '20261203T094938Z-db8f5ed8';
     expect(stagingTableName(runId, 2)).toBe('stg_20261203t094938z_db8f5ed8_2');
-    expect(runStartedAt(runId)).toEqual(new Date('2026-12-03T09:49:38Z'));
-    expect(runStartedAt('20261203t094938z_db8f5ed8')).toEqual(new Date('2026-12-03T09:49:38Z'));
-    const fresh = newRunId({ now: () => new Date('2027-01-31T23:59:59.123Z'), monotonicMs: () => 0, sleep: async () => undefined });
-    expect(runStartedAt(fresh)).toEqual(new Date('2027-01-31T23:59:59Z'));
-    for (const other of ['nightly-load', '20261203T094938Z', '20261203T094938Z-db8f5ed8-extra', '20261399T000000Z-db8f5ed8']) expect(runStartedAt(other)).toBeUndefined();
+    // Started 2026-12-03T09:49:38Z: a leftover one second after the limit, not one second before it.
+    const leftover = (now: string) => stagingLeftovers({ tables: [stagingTableName(runId, 2)], runFolders: [runId], currentRunId: 'x', now: new Date(now), maxAgeHours: 1 });
+    expect(leftover('2026-12-03T10:49:39Z')).toEqual({ tables: ['stg_20261203t094938z_db8f5ed8_2'], runFolders: [runId] });
+    expect(leftover('2026-12-03T10:49:37Z')).toEqual({ tables: [], runFolders: [] });
   });
 
   it('picks the tables and run folders older than the limit, never the current run or a name a load does not make', () => {

@@ -1,3 +1,5 @@
+import { runStartedAt } from '@etl/core';
+
 /**
  * Names of what a load stages, and which of them a killed run left behind. A staging table is
  * `stg_<run id>_<file index>` in the target's schema and its files sit under `<staging prefix>/<run
@@ -7,8 +9,6 @@
  * registry of runs. Pure.
  */
 
-/** Run ids as `newRunId` makes them; any other (a caller's own) is never taken for a leftover. */
-const RUN_ID = /^(\d{4})(\d{2})(\d{2})t(\d{2})(\d{2})(\d{2})z[-_][0-9a-f]{8}$/i;
 const STAGING_TABLE = /^stg_(\d{8}t\d{6}z_[0-9a-f]{8})_\d+$/;
 
 /** Lists the staging-shaped tables of a schema (parameter `schema`); `stagingLeftovers` picks the old ones. */
@@ -17,17 +17,6 @@ export const STAGING_TABLES_SQL = "SELECT table_name FROM information_schema.tab
 /** The staging table's name for a run's n-th file: lower case, as unquoted SQL names fold. */
 export function stagingTableName(runId: string, index: number): string {
   return `stg_${`${runId}_${index}`.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
-}
-
-/** When the run started, read from its id; undefined for an id `newRunId` did not make. */
-export function runStartedAt(runId: string): Date | undefined {
-  const m = RUN_ID.exec(runId);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  const at = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
-  // Date.UTC rolls a 13th month or a 99th day over into a real date: such an id is not a stamp.
-  const digits = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return digits === m.slice(1).join('') ? at : undefined;
 }
 
 export interface StagingLeftovers {
@@ -47,7 +36,8 @@ export function stagingLeftovers(input: { tables: readonly string[]; runFolders:
   const cutoff = input.now.getTime() - input.maxAgeHours * 3_600_000;
   const same = (runId: string) => runId.toLowerCase().replace('-', '_');
   const old = (runId: string) => {
-    const started = runStartedAt(runId);
+    // Run ids as `newRunId` makes them (in a table name, lower case with `_` for `-`); any other is never a leftover.
+    const started = runStartedAt(runId.replace('_', '-'));
     return started !== undefined && started.getTime() < cutoff && same(runId) !== same(input.currentRunId);
   };
   return {
