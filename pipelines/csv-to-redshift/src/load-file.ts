@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TerminalError, type RunContext } from '@etl/core';
+import { isAbortError, TerminalError, type RunContext } from '@etl/core';
 import { convert } from '@etl/convert';
 import { joinUri, objectsUnder, type ObjectStore } from '@etl/object-store';
 import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
@@ -188,7 +188,7 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
 
 /** Stopped by a shutdown signal (SIGTERM, SIGINT), as opposed to failed or stopped for too many rejects. */
 function interrupted(signal: AbortSignal): boolean {
-  return signal.aborted && (signal.reason as Error | undefined)?.name === 'AbortError';
+  return signal.aborted && isAbortError(signal.reason);
 }
 
 /**
