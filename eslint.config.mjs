@@ -70,7 +70,10 @@ export default [
   {
     files: ['**/*.json'],
     rules: {
-      '@nx/dependency-checks': ['error', { ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/vitest.config.mjs', '{projectRoot}/**/*.spec.ts'] }],
+      '@nx/dependency-checks': [
+        'error',
+        { ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs}', '{projectRoot}/vitest.config.mjs', '{projectRoot}/**/*.spec.ts'] },
+      ],
     },
     languageOptions: { parser: await import('jsonc-eslint-parser') },
   },

@@ -30,14 +30,33 @@ afterAll(async () => {
 describe('csv-to-redshift, bundled, killed outright (SIGKILL) and run again', () => {
   it('loads every row exactly once, whatever the killed run had done', async () => {
     const source = 's3://lake/in/orders.csv';
-    await objects.put(source, `order_id,amount,note\n${Array.from({ length: rows }, (_, i) => `${i + 1},${i % 1000}.25,"n, ${i}"`).join('\n')}\n`);
-    const args = ['--source', source, '--target_table', 'public.orders', '--upsert_keys', 'order_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'];
+    await objects.put(
+      source,
+      `order_id,amount,note\n${Array.from({ length: rows }, (_, i) => `${i + 1},${i % 1000}.25,"n, ${i}"`).join('\n')}\n`,
+    );
+    const args = [
+      '--source',
+      source,
+      '--target_table',
+      'public.orders',
+      '--upsert_keys',
+      'order_id',
+      '--workgroup',
+      'local',
+      '--iam_role',
+      'arn:aws:iam::000000000000:role/local',
+      '--staging_prefix',
+      's3://lake/staging/',
+      '--run_output',
+      's3://lake/runs/',
+    ];
     const env = { ...stack.env };
 
     // No cleanup can run after SIGKILL: killed once its staging table is loaded, as an instance lost mid-load.
     const killed = startBundled('csv-to-redshift', args, { cwd: work, env });
     for (let waited = 0; !killed.stdout().includes('COPY into'); waited += 20) {
-      if (killed.child.exitCode !== null || waited > 120_000) throw new Error(`the run ended or stalled before its COPY:\n${killed.stdout()}`);
+      if (killed.child.exitCode !== null || waited > 120_000)
+        throw new Error(`the run ended or stalled before its COPY:\n${killed.stdout()}`);
       await delay(20);
     }
     killed.child.kill('SIGKILL');
@@ -48,8 +67,12 @@ describe('csv-to-redshift, bundled, killed outright (SIGKILL) and run again', ()
     expect(again.code, again.stdout + again.stderr).toBe(0);
     const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env });
     try {
-      expect((await warehouse.query('SELECT count(*), count(DISTINCT order_id), min(order_id), max(order_id) FROM public.orders')).rows).toEqual([[rows, rows, 1, rows]]);
-      expect((await warehouse.query("SELECT status, records_read FROM public.job_sts WHERE source_filename = 's3://lake/in/orders.csv'")).rows).toEqual([['SUCCESS', rows]]);
+      expect(
+        (await warehouse.query('SELECT count(*), count(DISTINCT order_id), min(order_id), max(order_id) FROM public.orders')).rows,
+      ).toEqual([[rows, rows, 1, rows]]);
+      expect(
+        (await warehouse.query("SELECT status, records_read FROM public.job_sts WHERE source_filename = 's3://lake/in/orders.csv'")).rows,
+      ).toEqual([['SUCCESS', rows]]);
     } finally {
       await warehouse.close();
     }

@@ -17,7 +17,10 @@ let scratch: string;
 
 function project(dir: string, name: string, tag: string, source: string) {
   mkdirSync(join(scratch, dir, 'src'), { recursive: true });
-  writeFileSync(join(scratch, dir, 'package.json'), JSON.stringify({ name, version: '0.0.0', type: 'module', exports: './src/index.ts', nx: { tags: [tag] } }));
+  writeFileSync(
+    join(scratch, dir, 'package.json'),
+    JSON.stringify({ name, version: '0.0.0', type: 'module', exports: './src/index.ts', nx: { tags: [tag] } }),
+  );
   writeFileSync(join(scratch, dir, 'src/index.ts'), source);
   writeFileSync(join(scratch, dir, 'eslint.config.mjs'), "import base from '../../eslint.config.mjs';\nexport default [...base];\n");
   // npm workspaces would link it; do the same so imports resolve.
@@ -29,8 +32,12 @@ const nxEnv = () => ({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'boundaries-'));
-  for (const file of ['nx.json', 'eslint.config.mjs', 'tsconfig.base.json', 'vitest.shared.mjs']) cpSync(join(repoRoot, file), join(scratch, file));
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module', workspaces: ['packages/*', 'pipelines/*', 'tools/*'] }));
+  for (const file of ['nx.json', 'eslint.config.mjs', 'tsconfig.base.json', 'vitest.shared.mjs'])
+    cpSync(join(repoRoot, file), join(scratch, file));
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'scratch', private: true, type: 'module', workspaces: ['packages/*', 'pipelines/*', 'tools/*'] }),
+  );
   mkdirSync(join(scratch, 'node_modules'));
   // Every installed package except our own, which the scratch projects stand in for.
   for (const entry of readdirSync(join(repoRoot, 'node_modules'))) {
@@ -80,7 +87,9 @@ describe('module boundaries (lint)', () => {
   });
 
   it('fails runtime code importing a tool, but lets a test start one', async () => {
-    expect(await lint('pipelines/alpha/src/stack.ts', "import { stack } from '@etl/stack';\nexport const s = stack;\n")).toContain('@nx/enforce-module-boundaries');
+    expect(await lint('pipelines/alpha/src/stack.ts', "import { stack } from '@etl/stack';\nexport const s = stack;\n")).toContain(
+      '@nx/enforce-module-boundaries',
+    );
     expect(await lint('pipelines/alpha/src/stack.spec.ts', "import { stack } from '@etl/stack';\nexport const s = stack;\n")).toBe('');
   });
 });

@@ -16,7 +16,11 @@ export interface Finished {
 }
 
 /** Runs a bundled pipeline as its own process, the way a container would. */
-export function startBundled(pipeline: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
+export function startBundled(
+  pipeline: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
   const child = spawn(process.execPath, [bundledMain(pipeline), ...args], {
     cwd: options.cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },

@@ -51,7 +51,14 @@ describe('sample-orders, bundled, against the local AWS stack (S3 by endpoint)',
     await objects.put(`s3://${bucket}/in/orders.ndjson`, readFileSync(bundledSample));
     const result = await runBundled(
       'sample-orders',
-      ['--source', `s3://${bucket}/in/orders.ndjson`, '--output', `s3://${bucket}/out/orders.ndjson`, '--run_output', `s3://${bucket}/runs/`],
+      [
+        '--source',
+        `s3://${bucket}/in/orders.ndjson`,
+        '--output',
+        `s3://${bucket}/out/orders.ndjson`,
+        '--run_output',
+        `s3://${bucket}/runs/`,
+      ],
       { cwd: work, env: stack.env },
     );
     expect(result.code).toBe(0);
@@ -69,7 +76,16 @@ describe('sample-orders, bundled, against the local AWS stack (S3 by endpoint)',
       const outputKey = `out/big-${signal}.ndjson`;
       const run = startBundled(
         'sample-orders',
-        ['--source', input, '--output', `s3://${bucket}/${outputKey}`, '--part_size_mb', '5', '--run_output', `s3://${bucket}/runs-${signal}/`],
+        [
+          '--source',
+          input,
+          '--output',
+          `s3://${bucket}/${outputKey}`,
+          '--part_size_mb',
+          '5',
+          '--run_output',
+          `s3://${bucket}/runs-${signal}/`,
+        ],
         { cwd: work, env: stack.env },
       );
 

@@ -22,14 +22,19 @@ describe('sample-orders, bundled, on embedded defaults', () => {
     const report = JSON.parse(readFileSync(join(runs, String(runId), 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(report).toMatchObject({ outcome: 'succeeded', rowsRead: 12, rowsWritten: 9, rowsRejected: 3 });
 
-    const rejects = readFileSync(join(runs, String(runId), 'rejects.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rejects = readFileSync(join(runs, String(runId), 'rejects.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rejects.map((r) => [r['line'], r['column'] ?? null, r['code']])).toEqual([
       [7, null, 'PARSE'],
       [8, 'amount', 'SCHEMA'],
       [11, 'customer', 'SCHEMA'],
     ]);
 
-    const exported = readFileSync(join(runs, String(runId), 'logs.ndjson'), 'utf8').trim().split('\n');
+    const exported = readFileSync(join(runs, String(runId), 'logs.ndjson'), 'utf8')
+      .trim()
+      .split('\n');
     expect(exported).toHaveLength(logLines(result.stdout).length);
     expect(logLines(result.stdout).every((l) => l['runId'] === runId && l['job'] === 'sample-orders')).toBe(true);
   });
@@ -53,7 +58,10 @@ describe('sample-orders, bundled, on embedded defaults', () => {
     expect(String(failure?.['msg'])).toMatch(/run failed: .*nowhere\/orders\.ndjson does not exist/);
     const runs = join(dir, '.local/runs/sample-orders');
     const [runId] = readdirSync(runs);
-    expect(JSON.parse(readFileSync(join(runs, String(runId), 'report.json'), 'utf8'))).toMatchObject({ outcome: 'failed', error: { code: 'NOT_FOUND' } });
+    expect(JSON.parse(readFileSync(join(runs, String(runId), 'report.json'), 'utf8'))).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'NOT_FOUND' },
+    });
     expect(existsSync(join(dir, '.local/out/sample-orders/orders.ndjson'))).toBe(false);
   });
 });

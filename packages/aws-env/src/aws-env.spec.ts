@@ -3,8 +3,18 @@ import { awsClientConfig, awsConfiguredFor } from './aws-env.js';
 
 describe('awsClientConfig', () => {
   it('takes the service endpoint before the general one, with region and keys', () => {
-    const env = { AWS_ENDPOINT_URL: 'http://general', AWS_ENDPOINT_URL_S3: 'http://s3', AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' };
-    expect(awsClientConfig(env, 'S3')).toEqual({ region: 'ap-northeast-1', endpoint: 'http://s3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+    const env = {
+      AWS_ENDPOINT_URL: 'http://general',
+      AWS_ENDPOINT_URL_S3: 'http://s3',
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ACCESS_KEY_ID: 'k',
+      AWS_SECRET_ACCESS_KEY: 's',
+    };
+    expect(awsClientConfig(env, 'S3')).toEqual({
+      region: 'ap-northeast-1',
+      endpoint: 'http://s3',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    });
     expect(awsClientConfig(env, 'GLUE').endpoint).toBe('http://general');
   });
 

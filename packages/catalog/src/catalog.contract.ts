@@ -21,7 +21,14 @@ export function catalogContract(backend: string, target: () => { catalog: Catalo
       const db = database();
       await catalog.upsertTable(orders(db));
       await catalog.upsertTable({ ...orders(db), name: 'accounts', location: 's3://lake/accounts/', partitionKeys: [] });
-      expect(await catalog.getTable(db, 'orders')).toMatchObject({ database: db, name: 'orders', format: 'parquet', location: 's3://lake/orders/', columns: orders(db).columns, partitionKeys: orders(db).partitionKeys });
+      expect(await catalog.getTable(db, 'orders')).toMatchObject({
+        database: db,
+        name: 'orders',
+        format: 'parquet',
+        location: 's3://lake/orders/',
+        columns: orders(db).columns,
+        partitionKeys: orders(db).partitionKeys,
+      });
       expect((await catalog.listTables(db)).map((t) => t.name)).toEqual(['accounts', 'orders']);
     });
 
@@ -54,7 +61,9 @@ export function catalogContract(backend: string, target: () => { catalog: Catalo
       await catalog.upsertTable(orders(db));
       expect(await catalog.getTable(db, 'nope')).toBeUndefined();
       await expect(catalog.listTables(`${db}_missing`)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(catalog.addPartitions(db, 'nope', [{ values: ['x'], location: 's3://x/' }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(catalog.addPartitions(db, 'nope', [{ values: ['x'], location: 's3://x/' }])).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
     });
   });
 }

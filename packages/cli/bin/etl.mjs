@@ -12,6 +12,9 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const tools = join(root, '..', '..', 'tools');
 
 if (bundleIsStale('dist/etl.mjs', root)) {
-  execFileSync(process.execPath, [join(tools, 'bundle.mjs'), 'src/etl.ts', 'dist/etl.mjs', '--external-packages'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(tools, 'bundle.mjs'), 'src/etl.ts', 'dist/etl.mjs', '--external-packages'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 await import(pathToFileURL(join(root, 'dist', 'etl.mjs')).href);

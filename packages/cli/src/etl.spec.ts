@@ -42,9 +42,18 @@ describe('etl sniff', () => {
   });
 
   it('says what is wrong, with exit codes 1 (missing file) and 2 (usage)', async () => {
-    await expect(run(process.execPath, [etl, 'sniff', join(dir, 'nope.csv')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('nope.csv does not exist') });
-    await expect(run(process.execPath, [etl, 'sniff'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('etl sniff takes exactly one file') });
-    await expect(run(process.execPath, [etl, 'frobnicate'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    await expect(run(process.execPath, [etl, 'sniff', join(dir, 'nope.csv')])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('nope.csv does not exist'),
+    });
+    await expect(run(process.execPath, [etl, 'sniff'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('etl sniff takes exactly one file'),
+    });
+    await expect(run(process.execPath, [etl, 'frobnicate'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "frobnicate"'),
+    });
   });
 });
 
@@ -63,7 +72,12 @@ describe('etl convert and etl cat', () => {
     expect(report).toHaveProperty('peakRssBytes');
     expect(report).toHaveProperty('seconds');
     const cat = await run(process.execPath, [etl, 'cat', out]);
-    expect(cat.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+    expect(
+      cat.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
       { 品番: 'A-1', 数量: 3, 単価: '1200.50' },
       { 品番: 'B-2', 数量: null, 単価: '980.25' },
     ]);
@@ -82,44 +96,91 @@ describe('etl convert and etl cat', () => {
     });
     expect(existsSync(out)).toBe(false);
     // What was rejected before the stop is kept, with line and reason.
-    const rejected = readFileSync(`${out}.rejects.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; column: string });
-    expect(rejected.map((r) => [r.line, r.column])).toEqual([[3, 'n'], [4, 'n']]);
+    const rejected = readFileSync(`${out}.rejects.ndjson`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; column: string });
+    expect(rejected.map((r) => [r.line, r.column])).toEqual([
+      [3, 'n'],
+      [4, 'n'],
+    ]);
     const { stdout } = await run(process.execPath, [etl, 'convert', file, out, '--schema', schema, '--max-rejects', '2']);
     expect(JSON.parse(stdout)).toMatchObject({ rowsWritten: 2, rowsRejected: 2 });
     expect(existsSync(out)).toBe(true);
   });
 
   it('rejects bad options with exit code 2 and a missing input with 1', async () => {
-    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--max-rejects', 'many'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--max-rejects must be a whole number, got many') });
-    await expect(run(process.execPath, [etl, 'convert', 'a.csv'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('etl convert takes an input and an output') });
-    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--compression', 'lzo'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--compression must be one of snappy, gzip, zstd, none') });
-    await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('missing.csv does not exist') });
-    await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
-    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--infer-from', 'all'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--infer-from must be sample or file, got all') });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--max-rejects', 'many'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--max-rejects must be a whole number, got many'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('etl convert takes an input and an output'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--compression', 'lzo'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--compression must be one of snappy, gzip, zstd, none'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('missing.csv does not exist'),
+    });
+    await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--limit must be a whole number'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--infer-from', 'all'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--infer-from must be sample or file, got all'),
+    });
   });
 
   it('--part-mb writes numbered gzip parts with --no-header, and says what is missing otherwise', async () => {
     const input = join(dir, 'parts.csv');
     writeFileSync(input, `id,name\n${Array.from({ length: 200_000 }, (_, i) => `${i},name ${i}`).join('\n')}\n`);
-    const report = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'parts', 'part-{part}.csv.gz'), '--no-header', '--part-mb', '1'])).stdout) as { rowsWritten: number; outputs: string[] };
+    const report = JSON.parse(
+      (await run(process.execPath, [etl, 'convert', input, join(dir, 'parts', 'part-{part}.csv.gz'), '--no-header', '--part-mb', '1']))
+        .stdout,
+    ) as { rowsWritten: number; outputs: string[] };
     expect(report.rowsWritten).toBe(200_000);
     expect(report.outputs.length).toBeGreaterThanOrEqual(3);
-    const lines = report.outputs.flatMap((uri) => gunzipSync(readFileSync(new URL(uri))).toString('utf8').trim().split('\n'));
+    const lines = report.outputs.flatMap((uri) =>
+      gunzipSync(readFileSync(new URL(uri)))
+        .toString('utf8')
+        .trim()
+        .split('\n'),
+    );
     expect(lines).toHaveLength(200_000);
     expect([lines[0], lines.at(-1)]).toEqual(['0,name 0', '199999,name 199999']);
-    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', '1'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--part-mb with CSV output needs --no-header') });
-    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p.csv'), '--no-header', '--part-mb', '1'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('the output must name its parts with {part}') });
-    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', 'big'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--part-mb must be a positive number of MB, got big') });
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', '1'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--part-mb with CSV output needs --no-header'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p.csv'), '--no-header', '--part-mb', '1'])).rejects.toMatchObject(
+      { code: 1, stderr: expect.stringContaining('the output must name its parts with {part}') },
+    );
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 'p-{part}.csv'), '--part-mb', 'big'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--part-mb must be a positive number of MB, got big'),
+    });
   });
 
   it('--infer-from file types a column by a value past the first MiB instead of rejecting it', async () => {
     const input = join(dir, 'late.csv');
     writeFileSync(input, `id,code\n${Array.from({ length: 90_000 }, (_, i) => `${i},${i * 7}`).join('\n')}\n90000,N/A\n`);
-    const sampled = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'late-sample.parquet')])).stdout) as { rowsRejected: number };
-    const whole = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'late-file.parquet'), '--infer-from', 'file'])).stdout) as { rowsWritten: number; rowsRejected: number };
+    const sampled = JSON.parse((await run(process.execPath, [etl, 'convert', input, join(dir, 'late-sample.parquet')])).stdout) as {
+      rowsRejected: number;
+    };
+    const whole = JSON.parse(
+      (await run(process.execPath, [etl, 'convert', input, join(dir, 'late-file.parquet'), '--infer-from', 'file'])).stdout,
+    ) as { rowsWritten: number; rowsRejected: number };
     expect(sampled.rowsRejected).toBe(1);
     expect(whole).toMatchObject({ rowsWritten: 90_001, rowsRejected: 0 });
-    const last = (await run(process.execPath, [etl, 'cat', join(dir, 'late-file.parquet')], { maxBuffer: 64 * 1024 * 1024 })).stdout.trim().split('\n').pop() as string;
+    const last = (await run(process.execPath, [etl, 'cat', join(dir, 'late-file.parquet')], { maxBuffer: 64 * 1024 * 1024 })).stdout
+      .trim()
+      .split('\n')
+      .pop() as string;
     expect(JSON.parse(last)).toEqual({ id: 90000, code: 'N/A' });
   });
 });

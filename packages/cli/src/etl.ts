@@ -7,7 +7,19 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { abortCause, countingRejects, createLogger, createRunContext, limitedRejects, ndjsonRejects, newRunId, startProgress, TerminalError, type RejectOutput, type RunContext } from '@etl/core';
+import {
+  abortCause,
+  countingRejects,
+  createLogger,
+  createRunContext,
+  limitedRejects,
+  ndjsonRejects,
+  newRunId,
+  startProgress,
+  TerminalError,
+  type RejectOutput,
+  type RunContext,
+} from '@etl/core';
 import { catLines, convert, FILE_FORMATS, formatOf, sniffFile, type FileFormat, type ReadOptions } from '@etl/convert';
 import { createObjectStore, objectRejects, type ObjectStore } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
@@ -80,13 +92,15 @@ function readOptionsOf(values: ReadValues): { options: ReadOptions; problems: st
   if (values['join-short-rows']) options.joinShortRows = true;
   if (values['null-values'] !== undefined) options.nullValues = values['null-values'].split(',');
   if (values['decimal-separator'] !== undefined) {
-    if (values['decimal-separator'] !== '.' && values['decimal-separator'] !== ',') problems.push(`--decimal-separator must be . or , got ${values['decimal-separator']}`);
+    if (values['decimal-separator'] !== '.' && values['decimal-separator'] !== ',')
+      problems.push(`--decimal-separator must be . or , got ${values['decimal-separator']}`);
     else options.decimalSeparator = values['decimal-separator'];
   }
   if (values['group-separator'] !== undefined) options.groupSeparator = values['group-separator'];
   if (values['time-zone']) options.timeZone = values['time-zone'];
   if (values['infer-from'] !== undefined) {
-    if (values['infer-from'] !== 'sample' && values['infer-from'] !== 'file') problems.push(`--infer-from must be sample or file, got ${values['infer-from']}`);
+    if (values['infer-from'] !== 'sample' && values['infer-from'] !== 'file')
+      problems.push(`--infer-from must be sample or file, got ${values['infer-from']}`);
     else options.inferFrom = values['infer-from'];
   }
   return { options, problems };
@@ -99,12 +113,20 @@ interface Command {
 const commands: Record<string, Command> = {
   sniff: {
     async run(args) {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { encoding: { type: 'string' }, 'sample-bytes': { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { encoding: { type: 'string' }, 'sample-bytes': { type: 'string' } },
+      });
       const [uri] = positionals;
       if (!uri || positionals.length > 1) return usage('etl sniff takes exactly one file');
       const sampleBytes = values['sample-bytes'] === undefined ? undefined : Number(values['sample-bytes']);
-      if (sampleBytes !== undefined && !(sampleBytes > 0)) return usage(`--sample-bytes must be a positive number, got ${values['sample-bytes']}`);
-      const result = await sniffFile(createObjectStore(), uri, { ...(sampleBytes ? { sampleBytes } : {}), ...(values.encoding ? { encoding: values.encoding } : {}) });
+      if (sampleBytes !== undefined && !(sampleBytes > 0))
+        return usage(`--sample-bytes must be a positive number, got ${values['sample-bytes']}`);
+      const result = await sniffFile(createObjectStore(), uri, {
+        ...(sampleBytes ? { sampleBytes } : {}),
+        ...(values.encoding ? { encoding: values.encoding } : {}),
+      });
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return 0;
     },
@@ -132,11 +154,19 @@ const commands: Record<string, Command> = {
       const maxRejects = values['max-rejects'] === undefined ? undefined : Number(values['max-rejects']);
       const partMb = values['part-mb'] === undefined ? undefined : Number(values['part-mb']);
       const problems = [
-        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
-        maxRejects !== undefined && !(Number.isInteger(maxRejects) && maxRejects >= 0) ? `--max-rejects must be a whole number, got ${values['max-rejects']}` : undefined,
-        values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression) ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}` : undefined,
+        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format)
+          ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`
+          : undefined,
+        maxRejects !== undefined && !(Number.isInteger(maxRejects) && maxRejects >= 0)
+          ? `--max-rejects must be a whole number, got ${values['max-rejects']}`
+          : undefined,
+        values.compression !== undefined && !(COMPRESSIONS as readonly string[]).includes(values.compression)
+          ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}`
+          : undefined,
         partMb !== undefined && !(partMb > 0) ? `--part-mb must be a positive number of MB, got ${values['part-mb']}` : undefined,
-        partMb !== undefined && !values['no-header'] && csvOutput(output, values.format) ? '--part-mb with CSV output needs --no-header (no part repeats the header line)' : undefined,
+        partMb !== undefined && !values['no-header'] && csvOutput(output, values.format)
+          ? '--part-mb with CSV output needs --no-header (no part repeats the header line)'
+          : undefined,
         ...read.problems,
       ].filter((p) => p !== undefined);
       if (problems.length > 0) return usage(problems.join('\n'));
@@ -149,7 +179,12 @@ const commands: Record<string, Command> = {
         maxRejects === undefined
           ? allRejects
           : limitedRejects(allRejects, maxRejects, (count) =>
-              abort.abort(new TerminalError('TOO_MANY_REJECTS', `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`)),
+              abort.abort(
+                new TerminalError(
+                  'TOO_MANY_REJECTS',
+                  `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`,
+                ),
+              ),
             );
       const ctx = runContext('etl-convert', rejects, abort);
       // A live line on a terminal (rows, bytes, rate, time); nothing extra when stderr is piped.
@@ -184,20 +219,31 @@ const commands: Record<string, Command> = {
   },
   cat: {
     async run(args) {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...READ_OPTIONS, limit: { type: 'string' }, format: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { ...READ_OPTIONS, limit: { type: 'string' }, format: { type: 'string' } },
+      });
       const [uri] = positionals;
       if (!uri || positionals.length > 1) return usage('etl cat takes exactly one file');
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const read = readOptionsOf(values);
       const problems = [
         limit !== undefined && !(Number.isInteger(limit) && limit >= 0) ? `--limit must be a whole number, got ${values.limit}` : undefined,
-        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format) ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}` : undefined,
+        values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format)
+          ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`
+          : undefined,
         ...read.problems,
       ].filter((p) => p !== undefined);
       if (problems.length > 0) return usage(problems.join('\n'));
       // Bad records are reported on stderr, one JSON line each, and the rows go on.
       const ctx = runContext('etl-cat', ndjsonRejects(process.stderr));
-      const lines = catLines(createObjectStore(), uri, { ...read.options, ...(limit === undefined ? {} : { limit }), ...(values.format ? { format: values.format as FileFormat } : {}) }, ctx);
+      const lines = catLines(
+        createObjectStore(),
+        uri,
+        { ...read.options, ...(limit === undefined ? {} : { limit }), ...(values.format ? { format: values.format as FileFormat } : {}) },
+        ctx,
+      );
       for await (const text of lines) {
         if (!process.stdout.write(text)) await once(process.stdout, 'drain');
       }
@@ -220,14 +266,21 @@ const unescape = (text: string) => (text === '\\t' ? '\t' : text);
 
 async function loadSchema(path: string): Promise<Schema> {
   const store: ObjectStore = createObjectStore();
-  const text = path.includes('://') ? (await (await import('node:stream/consumers')).text(await store.get(path))) : await readFile(path, 'utf8');
+  const text = path.includes('://')
+    ? await (await import('node:stream/consumers')).text(await store.get(path))
+    : await readFile(path, 'utf8');
   return parseSchemaFile(text, path);
 }
 
 /** Warnings and errors as JSON lines on stderr; stdout is the command's output. */
 function runContext(jobName: string, rejects: RejectOutput = countingRejects(), abort = new AbortController()): RunContext {
   const runId = newRunId();
-  const logger = createLogger({ runId, jobName, level: (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'warn', destination: process.stderr });
+  const logger = createLogger({
+    runId,
+    jobName,
+    level: (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'warn',
+    destination: process.stderr,
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort(new Error(`stopped by ${signal}`)));
   return createRunContext({ jobName, runId, logger, rejects, signal: abort.signal });
 }
@@ -250,7 +303,12 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const e = error as Error & { code?: string };
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return usage(e.message);
+    if (
+      e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    )
+      return usage(e.message);
     process.stderr.write(`etl ${name}: ${e.message}\n`);
     return 1;
   }

@@ -23,7 +23,9 @@ export function columnFieldWriter(column: Column, out: CsvBytes, trimFractionZer
     if (trim) return (r) => out.text(trimFraction(values[r] as string));
     return (r) => out.text(values[r] as string);
   }
-  const text = trim ? (r: number): string => trimFraction(formatValue(valueAt(column, r), field)) : (r: number): string => formatValue(valueAt(column, r), field);
+  const text = trim
+    ? (r: number): string => trimFraction(formatValue(valueAt(column, r), field))
+    : (r: number): string => formatValue(valueAt(column, r), field);
   if (!out.plainIsSafe || data.layout === 'float64' || data.layout === 'boolean') return (r) => out.plain(text(r));
   if (data.layout === 'int32') {
     const values = data.values;

@@ -30,9 +30,11 @@ const JA = ['ハート', 'キャンドル', '株式会社テスト', '①', '～
 
 /** CSV text covering quoted commas, doubled quotes, embedded newlines, blanks, 2-4 decimals, Japanese. */
 function sampleCsv(rows: number): string {
-  let text = 'invoice_no,description,quantity,invoice_date,unit_price,customer_id,updated_at,is_gift,discount_rate,ship_day,product_name_ja\n';
+  let text =
+    'invoice_no,description,quantity,invoice_date,unit_price,customer_id,updated_at,is_gift,discount_rate,ship_day,product_name_ja\n';
   for (let i = 1; i <= rows; i++) {
-    const description = i % 5 === 0 ? `"HEART, ${i}"` : i % 7 === 0 ? `"say ""hi"" ${i}"` : i % 11 === 0 ? `"two\nlines ${i}"` : `ITEM ${i % 17}`;
+    const description =
+      i % 5 === 0 ? `"HEART, ${i}"` : i % 7 === 0 ? `"say ""hi"" ${i}"` : i % 11 === 0 ? `"two\nlines ${i}"` : `ITEM ${i % 17}`;
     const price = (((i * 7919) % 50000) / 100 + (i % 3 === 0 ? 0.0001 * (i % 10) : 0)).toFixed(2 + (i % 3));
     text += [
       `${i % 9 === 0 ? 'C' : ''}${536000 + i}`,
@@ -73,7 +75,11 @@ function castAll(text: string): Value[][] {
 const asJson = (row: Value[]) => Object.fromEntries(schema.fields.map((f, i) => [f.name, toJsonValue(row[i], f)]));
 
 function context(rejects = countingRejects()): RunContext & { rejects: ReturnType<typeof countingRejects> } {
-  return createRunContext({ jobName: 'convert-test', logger: createLogger({ runId: 't', jobName: 'convert-test', level: 'silent' as never }), rejects }) as never;
+  return createRunContext({
+    jobName: 'convert-test',
+    logger: createLogger({ runId: 't', jobName: 'convert-test', level: 'silent' as never }),
+    rejects,
+  }) as never;
 }
 
 /** Every row of a source, in order. */
@@ -86,7 +92,12 @@ async function allRows(source: { batches(): AsyncIterable<Value[][]> }): Promise
 async function cat(uri: string, limit?: number): Promise<unknown[]> {
   let text = '';
   for await (const chunk of catLines(createObjectStore(), uri, limit === undefined ? {} : { limit }, context())) text += chunk;
-  return text.trim() === '' ? [] : text.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  return text.trim() === ''
+    ? []
+    : text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'convert-'));
@@ -117,7 +128,12 @@ describe('convert and cat on local files', () => {
   it('counts itself in the run totals only when asked (a whole run, not an intermediate file)', async () => {
     const counted = context();
     const report = await convert(store, { input, output: join(dir, 'counted.parquet'), schema, counted: true }, counted);
-    expect(counted.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000, bytesIn: report.bytesRead, bytesOut: report.bytesWritten });
+    expect(counted.counters.totals()).toMatchObject({
+      rowsRead: 3000,
+      rowsWritten: 3000,
+      bytesIn: report.bytesRead,
+      bytesOut: report.bytesWritten,
+    });
     const fromParquet = context();
     await convert(store, { input: join(dir, 'counted.parquet'), output: join(dir, 'counted.csv'), counted: true }, fromParquet);
     expect(fromParquet.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000 });
@@ -150,11 +166,26 @@ describe('convert and cat on local files', () => {
 
   it('stages CSV from column batches as from rows: same text, added columns numbered, every batch observed', async () => {
     const staging = (from: string, to: string, batches: ColumnBatch[]) =>
-      convert(store, {
-        input: from, output: join(dir, to), schema, format: 'csv', writeHeader: false, nullMarker: '\\N',
-        appendColumns: () => ({ fields: [{ name: 'file_name', type: { kind: 'string' }, nullable: false }, { name: 'n', type: { kind: 'bigint' }, nullable: false }], values: (n) => [from, BigInt(n)] }),
-        observe: (batch) => void batches.push(batch),
-      }, context());
+      convert(
+        store,
+        {
+          input: from,
+          output: join(dir, to),
+          schema,
+          format: 'csv',
+          writeHeader: false,
+          nullMarker: '\\N',
+          appendColumns: () => ({
+            fields: [
+              { name: 'file_name', type: { kind: 'string' }, nullable: false },
+              { name: 'n', type: { kind: 'bigint' }, nullable: false },
+            ],
+            values: (n) => [from, BigInt(n)],
+          }),
+          observe: (batch) => void batches.push(batch),
+        },
+        context(),
+      );
     const fromColumns: ColumnBatch[] = [];
     const fromRows: ColumnBatch[] = [];
     await staging(input, 'staged-columns.csv', fromColumns); // CSV source: column batches
@@ -162,7 +193,9 @@ describe('convert and cat on local files', () => {
     const columnsText = readFileSync(join(dir, 'staged-columns.csv'), 'utf8');
     const rowsText = readFileSync(join(dir, 'staged-rows.csv'), 'utf8');
     expect(columnsText.replaceAll(input, 'SOURCE')).toBe(rowsText.replaceAll(join(dir, 'orders.parquet'), 'SOURCE'));
-    expect(columnsText.split('\n')[2]).toBe(`536003,ITEM 3,-1,2026-11-04 03:03:00.000000,237.5700,9007199254740996,2026-11-05 12:00:00.000003+00,false,0.10999999999999988,2026-12-04,①①,${input},3`);
+    expect(columnsText.split('\n')[2]).toBe(
+      `536003,ITEM 3,-1,2026-11-04 03:03:00.000000,237.5700,9007199254740996,2026-11-05 12:00:00.000003+00,false,0.10999999999999988,2026-12-04,①①,${input},3`,
+    );
     for (const batches of [fromColumns, fromRows]) {
       expect(batches.reduce((n, b) => n + b.length, 0)).toBe(3000);
       expect(batches.flatMap((b) => rowsOf(b).map((row) => row.at(-1)))).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i + 1)));
@@ -174,12 +207,18 @@ describe('convert and cat on local files', () => {
     writeFileSync(csv, 'id,run_date,name\n1,2020-01-01,a\n2,2020-01-02,b\n');
     const inferred = await openRows(store, csv, 'csv', { ctx: context(), omitColumns: ['run_date'] });
     expect(inferred.schema.fields.map((f) => f.name)).toEqual(['id', 'name']);
-    expect(await allRows(inferred)).toEqual([[1n, 'a'], [2n, 'b']]);
+    expect(await allRows(inferred)).toEqual([
+      [1n, 'a'],
+      [2n, 'b'],
+    ]);
     const headless = join(dir, 'omit-headless.csv');
     writeFileSync(headless, '1,2020-01-01,a\n2,2020-01-02,b\n');
     const given = parseSchemaCsv('column_name,data_type\nid,int\nrun_date,date\nname,varchar\n');
     const rows = await openRows(store, headless, 'csv', { ctx: context(), schema: given, header: false, omitColumns: ['run_date'] });
-    expect(await allRows(rows)).toEqual([[1, 'a'], [2, 'b']]);
+    expect(await allRows(rows)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {
@@ -196,7 +235,10 @@ describe('convert and cat on local files', () => {
   it('infers from every record when asked: a late value types its column, nothing is rejected, the pass rejects nothing twice', async () => {
     const file = join(dir, 'late.csv');
     // Past the sniff's first MiB: a finer rate, a code that is not a number, and one ragged row.
-    writeFileSync(file, `id,rate,code\n${Array.from({ length: 120_000 }, (_, i) => `${i},0.5,${i}`).join('\n')}\n120000,0.125,X-1\n120001,0.5\n`);
+    writeFileSync(
+      file,
+      `id,rate,code\n${Array.from({ length: 120_000 }, (_, i) => `${i},0.5,${i}`).join('\n')}\n120000,0.125,X-1\n120001,0.5\n`,
+    );
     const ctx = context();
     const report = await convert(store, { input: file, output: join(dir, 'late.parquet'), inferFrom: 'file' }, ctx);
     expect(report).toMatchObject({ rowsRead: 120_002, rowsWritten: 120_001, rowsRejected: 1 });
@@ -216,9 +258,15 @@ describe('convert and cat on local files', () => {
     const whole = join(dir, 'whole.csv.gz');
     await convert(store, { input: big, output: whole, schema, writeHeader: false, nullMarker: '\\N' }, context());
     const partsDir = mkdtempSync(join(dir, 'parts-'));
-    const report = await convert(store, { input: big, output: join(partsDir, 'part-{part}.csv.gz'), schema, writeHeader: false, nullMarker: '\\N', partBytes: 600 * 1024 }, context());
+    const report = await convert(
+      store,
+      { input: big, output: join(partsDir, 'part-{part}.csv.gz'), schema, writeHeader: false, nullMarker: '\\N', partBytes: 600 * 1024 },
+      context(),
+    );
     expect(report.outputs.length).toBeGreaterThanOrEqual(3);
-    expect(report.outputs.map((uri) => uri.slice(uri.lastIndexOf('/') + 1))).toEqual(report.outputs.map((_uri, i) => `part-${String(i).padStart(5, '0')}.csv.gz`));
+    expect(report.outputs.map((uri) => uri.slice(uri.lastIndexOf('/') + 1))).toEqual(
+      report.outputs.map((_uri, i) => `part-${String(i).padStart(5, '0')}.csv.gz`),
+    );
     expect(report.output).toBe(report.outputs[0]);
     expect(report.bytesWritten).toBe(report.outputs.reduce((sum, uri) => sum + statSync(new URL(uri)).size, 0));
     const texts = report.outputs.map((uri) => gunzipSync(readFileSync(new URL(uri))).toString('utf8'));
@@ -238,7 +286,8 @@ describe('convert and cat on local files', () => {
   });
 
   it('refuses parts it cannot write, saying why', async () => {
-    const to = (output: string, extra: object = {}) => convert(store, { input, output: join(dir, output), schema, writeHeader: false, partBytes: 1024, ...extra }, context());
+    const to = (output: string, extra: object = {}) =>
+      convert(store, { input, output: join(dir, output), schema, writeHeader: false, partBytes: 1024, ...extra }, context());
     await expect(to('p.parquet')).rejects.toThrow('output in parts: Parquet output is one file');
     await expect(to('p.csv')).rejects.toThrow('the output must name its parts with {part}');
     await expect(to('p-{part}.csv', { writeHeader: true })).rejects.toThrow('CSV parts need writeHeader false');
@@ -248,12 +297,17 @@ describe('convert and cat on local files', () => {
   it('refuses a file with no columns, naming it', async () => {
     const file = join(dir, 'blank.csv');
     writeFileSync(file, '\n\n');
-    await expect(convert(store, { input: file, output: join(dir, 'blank.parquet') }, context())).rejects.toThrow(`${file} has no columns (empty, or only blank lines): nothing to convert`);
+    await expect(convert(store, { input: file, output: join(dir, 'blank.parquet') }, context())).rejects.toThrow(
+      `${file} has no columns (empty, or only blank lines): nothing to convert`,
+    );
   });
 
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
-    const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz'))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(expected);
     await convert(store, { input: join(dir, 'orders.ndjson.gz'), output: join(dir, 'from-ndjson.parquet'), schema }, context());
     expect(await cat(join(dir, 'from-ndjson.parquet'))).toEqual(expected);
@@ -271,14 +325,28 @@ describe('convert and cat on local files', () => {
     writeFileSync(join(dir, 'bad.csv'), bad);
     const small = parseSchemaCsv('column_name,data_type,nullable\ninvoice_no,varchar(8),false\nquantity,int\nunit_price,"decimal(6,2)"\n');
     const rejectsUri = join(dir, 'bad.rejects.ndjson');
-    const ctx = createRunContext({ jobName: 't', logger: createLogger({ runId: 't', jobName: 't', level: 'silent' as never }), rejects: objectRejects(store, rejectsUri) });
+    const ctx = createRunContext({
+      jobName: 't',
+      logger: createLogger({ runId: 't', jobName: 't', level: 'silent' as never }),
+      rejects: objectRejects(store, rejectsUri),
+    });
     const report = await convert(store, { input: join(dir, 'bad.csv'), output: join(dir, 'bad.parquet'), schema: small }, ctx);
     await ctx.rejects.close();
     expect(report).toMatchObject({ rowsWritten: 1, rowsRejected: 3 });
     // Parse rejects are written as the parser finds them, cast rejects after their batch: sort by line.
-    const rejects = readFileSync(rejectsUri, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).sort((a, b) => Number(a['line']) - Number(b['line']));
+    const rejects = readFileSync(rejectsUri, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .sort((a, b) => Number(a['line']) - Number(b['line']));
     expect(rejects).toEqual([
-      expect.objectContaining({ code: 'CAST', line: 3, column: 'quantity', raw: 'three', reason: expect.stringContaining('not a whole number') }),
+      expect.objectContaining({
+        code: 'CAST',
+        line: 3,
+        column: 'quantity',
+        raw: 'three',
+        reason: expect.stringContaining('not a whole number'),
+      }),
       expect.objectContaining({ code: 'RAGGED_ROW', line: 4 }),
       expect.objectContaining({ code: 'UNTERMINATED_QUOTE', line: 5 }),
     ]);
@@ -288,7 +356,14 @@ describe('convert and cat on local files', () => {
   it('reads messy CSV as asked: preamble lines, null markers, decimal commas, rows broken by a newline', async () => {
     writeFileSync(join(dir, 'messy.csv'), 'Bestand 2026-11-22\nExport v2\nsku;menge;preis\nA;1.200;1,50\nB;NA;NULL\nC;3\n;2,25\nD;1\n');
     const messy = parseSchemaCsv('column_name,data_type\nsku,varchar(4)\nmenge,int\npreis,"decimal(8,2)"\n');
-    const options = { schema: messy, skipLines: 2, nullValues: ['NA', 'NULL'], decimalSeparator: ',', groupSeparator: '.', joinShortRows: true } as const;
+    const options = {
+      schema: messy,
+      skipLines: 2,
+      nullValues: ['NA', 'NULL'],
+      decimalSeparator: ',',
+      groupSeparator: '.',
+      joinShortRows: true,
+    } as const;
     const report = await convert(store, { input: join(dir, 'messy.csv'), output: join(dir, 'messy.parquet'), ...options }, context());
     expect(report).toMatchObject({ rowsWritten: 3, rowsRejected: 1 }); // D;1 has nothing left to join
     expect(await cat(join(dir, 'messy.parquet'))).toEqual([
@@ -305,16 +380,29 @@ describe('convert and cat on local files', () => {
     const ctx = context();
     const report = await convert(store, { input: join(dir, 'mixed.csv'), output: join(dir, 'mixed.parquet'), encoding: 'utf-8' }, ctx);
     expect(report).toMatchObject({ rowsRead: 3, rowsWritten: 2, rowsRejected: 1 });
-    expect(ctx.rejects.samples[0]).toMatchObject({ code: 'ENCODING', line: 3, offset: bytes.indexOf(0xe9), reason: expect.stringContaining('invalid utf-8 bytes at byte offset 22') });
+    expect(ctx.rejects.samples[0]).toMatchObject({
+      code: 'ENCODING',
+      line: 3,
+      offset: bytes.indexOf(0xe9),
+      reason: expect.stringContaining('invalid utf-8 bytes at byte offset 22'),
+    });
     expect((await cat(join(dir, 'mixed.parquet'))).map((r) => (r as { name: string }).name)).toEqual(['Café', '日本']);
   });
 
   it('rejects NDJSON lines holding invalid bytes too', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"sku":"A","name":"ok"}\n{"sku":"B","name":"bad'), Buffer.from([0xff]), Buffer.from('"}\n{"sku":"C","name":"日本"}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"sku":"A","name":"ok"}\n{"sku":"B","name":"bad'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n{"sku":"C","name":"日本"}\n'),
+    ]);
     writeFileSync(join(dir, 'mixed.ndjson'), bytes);
     const ctx = context();
     const small = parseSchemaCsv('column_name,data_type\nsku,varchar(4)\nname,varchar(16)\n');
-    const report = await convert(store, { input: join(dir, 'mixed.ndjson'), output: join(dir, 'mixed-ndjson.parquet'), schema: small, encoding: 'utf-8' }, ctx);
+    const report = await convert(
+      store,
+      { input: join(dir, 'mixed.ndjson'), output: join(dir, 'mixed-ndjson.parquet'), schema: small, encoding: 'utf-8' },
+      ctx,
+    );
     expect(report).toMatchObject({ rowsWritten: 2, rowsRejected: 1 });
     expect(ctx.rejects.samples[0]).toMatchObject({ code: 'ENCODING', line: 2, offset: bytes.indexOf(0xff) });
   });
@@ -356,6 +444,11 @@ describe('convert and cat on S3 (moto)', () => {
     expect(report).toMatchObject({ output: 's3://lake/out/orders.parquet', rowsWritten: 500 });
     let text = '';
     for await (const chunk of catLines(s3, 's3://lake/out/orders.parquet', {}, context())) text += chunk;
-    expect(text.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(castAll(csv).map(asJson));
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(castAll(csv).map(asJson));
   });
 });

@@ -83,10 +83,27 @@ export interface ConvertReport {
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
-  const { input, output, format: _format, inputFormat, compression: _compression, nullMarker: _nullMarker, writeHeader, trimFractionZeros, parquet: _parquet, appendColumns, onSchema, observe, counted, partBytes, ...read } = options;
+  const {
+    input,
+    output,
+    format: _format,
+    inputFormat,
+    compression: _compression,
+    nullMarker: _nullMarker,
+    writeHeader,
+    trimFractionZeros,
+    parquet: _parquet,
+    appendColumns,
+    onSchema,
+    observe,
+    counted,
+    partBytes,
+    ...read
+  } = options;
   if (partBytes !== undefined) checkParts(output, format, writeHeader, partBytes);
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
-  if (source.schema.fields.length === 0) throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
+  if (source.schema.fields.length === 0)
+    throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
   const extra = appendColumns?.(source.schema);
   const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
   onSchema?.(schema);
@@ -133,8 +150,15 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   }
   const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
   // One output is one part that never fills.
-  const parts = partBytes === undefined ? { partBytes: Infinity, uriOf: () => output } : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
-  const stored = await writeParts(store, encoded(), { ...parts, signal: ctx.signal, ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}) });
+  const parts =
+    partBytes === undefined
+      ? { partBytes: Infinity, uriOf: () => output }
+      : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
+  const stored = await writeParts(store, encoded(), {
+    ...parts,
+    signal: ctx.signal,
+    ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
+  });
   const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
   if (reading && writing) {
     reading.bytesIn = source.bytesRead;
@@ -157,11 +181,15 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
 
 function checkParts(output: string, format: FileFormat, writeHeader: boolean | undefined, partBytes: number): void {
   const problem =
-    format === 'parquet' ? 'Parquet output is one file (its row groups are its parts)'
-    : !output.includes('{part}') ? `the output must name its parts with {part} (e.g. part-{part}.csv.gz), got ${output}`
-    : format === 'csv' && writeHeader !== false ? 'no part repeats the header: CSV parts need writeHeader false'
-    : !Number.isSafeInteger(partBytes) || partBytes < 1 ? `partBytes must be a positive whole number, got ${partBytes}`
-    : undefined;
+    format === 'parquet'
+      ? 'Parquet output is one file (its row groups are its parts)'
+      : !output.includes('{part}')
+        ? `the output must name its parts with {part} (e.g. part-{part}.csv.gz), got ${output}`
+        : format === 'csv' && writeHeader !== false
+          ? 'no part repeats the header: CSV parts need writeHeader false'
+          : !Number.isSafeInteger(partBytes) || partBytes < 1
+            ? `partBytes must be a positive whole number, got ${partBytes}`
+            : undefined;
   if (problem) throw new TerminalError('BAD_ARGUMENT', `output in parts: ${problem}`);
 }
 

@@ -36,29 +36,50 @@ const FILES: Array<{ file: string; records: number; fields: number; delimiter?: 
 ];
 
 describe('csvkit realdata smoke test', () => {
-  it.each(FILES)('$file: sniffed, converted to Parquet with the inferred schema and read back whole', async ({ file, records, fields, delimiter, lineEnding }) => {
-    const sniffed = await sniffFile(objects, path(file));
-    expect(sniffed).toMatchObject({ encoding: 'utf-8', delimiter: delimiter ?? ',', lineEnding: lineEnding ?? 'lf', header: true });
-    expect(sniffed.columns).toHaveLength(fields);
+  it.each(FILES)(
+    '$file: sniffed, converted to Parquet with the inferred schema and read back whole',
+    async ({ file, records, fields, delimiter, lineEnding }) => {
+      const sniffed = await sniffFile(objects, path(file));
+      expect(sniffed).toMatchObject({ encoding: 'utf-8', delimiter: delimiter ?? ',', lineEnding: lineEnding ?? 'lf', header: true });
+      expect(sniffed.columns).toHaveLength(fields);
 
-    const output = join(dir, `${file}.parquet`);
-    const { ctx, rejected } = context();
-    const report = await convert(objects, { input: path(file), output, format: 'parquet' }, ctx);
-    expect(rejected()).toBe(0);
-    expect(report).toMatchObject({ rowsRead: records - 1, rowsWritten: records - 1, rowsRejected: 0 });
+      const output = join(dir, `${file}.parquet`);
+      const { ctx, rejected } = context();
+      const report = await convert(objects, { input: path(file), output, format: 'parquet' }, ctx);
+      expect(rejected()).toBe(0);
+      expect(report).toMatchObject({ rowsRead: records - 1, rowsWritten: records - 1, rowsRejected: 0 });
 
-    let lines = 0;
-    for await (const text of catLines(objects, output, {}, context().ctx)) lines += text.split('\n').length - 1;
-    expect(lines).toBe(records - 1);
-  });
+      let lines = 0;
+      for await (const text of catLines(objects, output, {}, context().ctx)) lines += text.split('\n').length - 1;
+      expect(lines).toBe(records - 1);
+    },
+  );
 
   it('keeps quoted delimiters, thousands-separated counts and dates as written', async () => {
     const rows: Array<Record<string, unknown>> = [];
-    for await (const text of catLines(objects, path('ks_1033_data.csv'), { limit: 1 }, context().ctx)) rows.push(...text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
-    expect(rows[0]).toMatchObject({ state: 'KS', county: 'ALLEN', item_name: 'RIFLE,5.56 MILLIMETER', quantity: 1, ship_date: '5/19/2006 0:00:00' });
+    for await (const text of catLines(objects, path('ks_1033_data.csv'), { limit: 1 }, context().ctx))
+      rows.push(
+        ...text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
+    expect(rows[0]).toMatchObject({
+      state: 'KS',
+      county: 'ALLEN',
+      item_name: 'RIFLE,5.56 MILLIMETER',
+      quantity: 1,
+      ship_date: '5/19/2006 0:00:00',
+    });
 
     const fy09: Array<Record<string, unknown>> = [];
-    for await (const text of catLines(objects, path('FY09_EDU_Recipients_by_State.csv'), { limit: 1 }, context().ctx)) fy09.push(...text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
+    for await (const text of catLines(objects, path('FY09_EDU_Recipients_by_State.csv'), { limit: 1 }, context().ctx))
+      fy09.push(
+        ...text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
     // "6,718" is text unless a group separator is given: a comma could be a decimal comma.
     expect(fy09[0]).toMatchObject({ 'State Name': 'ALABAMA', Code: '01', 'Montgomery GI Bill-Active Duty': '6,718' });
   });

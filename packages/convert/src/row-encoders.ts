@@ -42,7 +42,9 @@ export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderO
     case 'csv':
       return csvEncoder(schema, options);
     case 'ndjson':
-      return textEncoder((values) => `${JSON.stringify(Object.fromEntries(schema.fields.map((f, i) => [f.name, toJsonValue(values[i], f)])))}\n`);
+      return textEncoder(
+        (values) => `${JSON.stringify(Object.fromEntries(schema.fields.map((f, i) => [f.name, toJsonValue(values[i], f)])))}\n`,
+      );
   }
 }
 
@@ -52,7 +54,9 @@ export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderO
  * (`CsvBytes`); column batches from their typed arrays, the same text as their rows would give.
  */
 function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
-  const out = new CsvBytes(new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' }));
+  const out = new CsvBytes(
+    new CsvFormatter({ ...(options.delimiter ? { delimiter: options.delimiter } : {}), nullMarker: options.nullMarker ?? '' }),
+  );
   const fields: Field[] = schema.fields;
   const trim = options.trimFractionZeros ?? false;
   const trimmed = fields.map((f) => trim && hasFraction(f));

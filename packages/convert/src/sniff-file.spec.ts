@@ -12,7 +12,12 @@ const names = async (file: string) => (await sniff(file)).columns.map((c) => c.n
 
 describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
   it('strips a UTF-8 BOM and reads UTF-16 with BOM either way round', async () => {
-    expect(await sniff('test_utf8_bom.csv')).toMatchObject({ encoding: 'utf-8', bom: true, header: true, columns: [{ name: 'foo' }, { name: 'bar' }, { name: 'baz' }] });
+    expect(await sniff('test_utf8_bom.csv')).toMatchObject({
+      encoding: 'utf-8',
+      bom: true,
+      header: true,
+      columns: [{ name: 'foo' }, { name: 'bar' }, { name: 'baz' }],
+    });
     expect(await sniff('test_utf8.csv')).toMatchObject({ encoding: 'utf-8', bom: false });
     expect(await sniff('test_utf16_big.csv')).toMatchObject({ encoding: 'utf-16be', bom: true });
     expect(await sniff('test_utf16_little.csv')).toMatchObject({ encoding: 'utf-16le', bom: true });
@@ -21,7 +26,10 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
 
   // varchar lengths count UTF-8 bytes, as Redshift does: the Latin-1 © is two.
   it('reads Latin-1 as windows-1252 (a superset) and CR-only line endings', async () => {
-    expect(await sniff('test_latin1.csv')).toMatchObject({ encoding: 'windows-1252', columns: [{ name: 'a' }, { name: 'b' }, { name: 'c', type: 'varchar(2)' }] });
+    expect(await sniff('test_latin1.csv')).toMatchObject({
+      encoding: 'windows-1252',
+      columns: [{ name: 'a' }, { name: 'b' }, { name: 'c', type: 'varchar(2)' }],
+    });
     expect(await sniff('mac_newlines.csv')).toMatchObject({ lineEnding: 'cr', header: true, sampledRows: 2 });
   });
 
@@ -29,11 +37,17 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     expect((await sniff('sniff_limit.csv')).delimiter).toBe(';');
     expect((await sniff('dummy.tsv')).delimiter).toBe('\t');
     expect((await sniff('optional_quote_characters.csv')).columns.map((c) => c.type)).toEqual(['smallint', 'smallint', 'smallint']);
-    expect(await sniff('no_header_row.csv')).toMatchObject({ header: false, columns: [{ name: 'column_1' }, { name: 'column_2' }, { name: 'column_3' }] });
+    expect(await sniff('no_header_row.csv')).toMatchObject({
+      header: false,
+      columns: [{ name: 'column_1' }, { name: 'column_2' }, { name: 'column_3' }],
+    });
   });
 
   it('infers from the rows that fit the header, survives NUL bytes and empty files, reads gzip', async () => {
-    expect(await sniff('bad.csv')).toMatchObject({ columns: [{ name: 'column_a' }, { name: 'column_b' }, { name: 'column_c' }], sampledRows: 1 });
+    expect(await sniff('bad.csv')).toMatchObject({
+      columns: [{ name: 'column_a' }, { name: 'column_b' }, { name: 'column_c' }],
+      sampledRows: 1,
+    });
     expect(await names('null_byte.csv')).toEqual(['a', 'b', 'c']);
     expect(await sniff('empty.csv')).toMatchObject({ columns: [], sampledRows: 0 });
     const plain = await sniff('dummy.csv');
@@ -42,7 +56,7 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
   });
 
   // csvkit's type-inference traps. Exact and cautious: a value is never read as something it might not be.
-  it('does not fall into csvkit\'s type-inference traps', async () => {
+  it("does not fall into csvkit's type-inference traps", async () => {
     const types = async (file: string) => (await sniff(file)).columns.map((c) => c.type);
     expect(await types('date_like_number.csv')).toEqual(['decimal(2,1)']); // 4.5 is a number, not a date
     expect(await types('test_no_leading_zeroes.csv')).toEqual(['varchar(2)', 'varchar(5)', 'decimal(1,1)']); // 01 and 00.11 keep their zeros

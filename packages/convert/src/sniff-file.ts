@@ -56,12 +56,21 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
   if (!info) throw new Error(`${uri} does not exist`);
-  const raw = info.size === 0 ? Buffer.alloc(0) : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
+  const raw =
+    info.size === 0
+      ? Buffer.alloc(0)
+      : await buffer(await objects.get(uri, { range: { start: 0, end: Math.min(info.size, sampleBytes) - 1 } }));
   // gzip (1f 8b) or bzip2 (BZh): inflate what the sample holds; a cut-off stream is fine for a look.
   const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
   const bzip2 = raw.toString('latin1', 0, 3) === 'BZh';
-  const bytes = gzip ? gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, sampleBytes) : bzip2 ? (await bunzipPrefix(raw)).subarray(0, sampleBytes) : raw;
-  const detection = options.encoding ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false } : detectEncoding(bytes.subarray(0, 64 * 1024));
+  const bytes = gzip
+    ? gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, sampleBytes)
+    : bzip2
+      ? (await bunzipPrefix(raw)).subarray(0, sampleBytes)
+      : raw;
+  const detection = options.encoding
+    ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false }
+    : detectEncoding(bytes.subarray(0, 64 * 1024));
   let text = decodeAll(bytes, detection.encoding);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const truncated = info.size > sampleBytes || gzip || bzip2;
@@ -82,7 +91,10 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const names = options.renameColumns ? options.renameColumns(header) : header;
   const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
-  const schema = options.inferTypes === false ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) } : inferSchema(names, data, { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) });
+  const schema =
+    options.inferTypes === false
+      ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) }
+      : inferSchema(names, data, { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) });
   return {
     ...(gzip ? { compression: 'gzip' as const } : bzip2 ? { compression: 'bzip2' as const } : {}),
     encoding: detection.encoding,

@@ -31,7 +31,11 @@ export interface RunContextInit {
 
 /** A sortable run id: UTC time first (runs list in order), then randomness. */
 export function newRunId(clock: Clock = systemClock): string {
-  const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = clock
+    .now()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomUUID().slice(0, 8)}`;
 }
 

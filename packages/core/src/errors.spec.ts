@@ -45,10 +45,18 @@ describe('RecordError', () => {
 });
 
 describe('describeError', () => {
-  it('says what to set for the AWS SDK\'s setup errors, and leaves other messages alone', () => {
-    expect(describeError(new Error('Region is missing')).message).toBe('Region is missing (no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region))');
+  it("says what to set for the AWS SDK's setup errors, and leaves other messages alone", () => {
+    expect(describeError(new Error('Region is missing')).message).toBe(
+      'Region is missing (no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region))',
+    );
     const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-    expect(describeError(credentials)).toMatchObject({ name: 'CredentialsProviderError', message: expect.stringContaining('no AWS credentials were found: set AWS_PROFILE') });
-    expect(describeError(new TerminalError('CONFIG', 'Region is missing in the config file'))).toMatchObject({ code: 'CONFIG', message: 'Region is missing in the config file' });
+    expect(describeError(credentials)).toMatchObject({
+      name: 'CredentialsProviderError',
+      message: expect.stringContaining('no AWS credentials were found: set AWS_PROFILE'),
+    });
+    expect(describeError(new TerminalError('CONFIG', 'Region is missing in the config file'))).toMatchObject({
+      code: 'CONFIG',
+      message: 'Region is missing in the config file',
+    });
   });
 });

@@ -207,7 +207,9 @@ export function isAbortError(error: unknown): boolean {
   return (
     typeof error === 'object' &&
     error !== null &&
-    ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR' || (error instanceof EtlError && error.code === 'ABORTED'))
+    ((error as { name?: unknown }).name === 'AbortError' ||
+      (error as { code?: unknown }).code === 'ABORT_ERR' ||
+      (error instanceof EtlError && error.code === 'ABORTED'))
   );
 }
 
@@ -221,8 +223,14 @@ export function abortCause(error: unknown, signal: AbortSignal): unknown {
 
 /** The AWS SDK's setup errors say what is missing, not where it comes from: what to set. */
 const AWS_SETUP_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^Region is missing$/, 'no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region)'],
-  [/^Could not load credentials from any providers$/, 'no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with a role'],
+  [
+    /^Region is missing$/,
+    'no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or AWS_PROFILE naming a profile with a region)',
+  ],
+  [
+    /^Could not load credentials from any providers$/,
+    'no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with a role',
+  ],
 ];
 
 /** A short, stable description of any thrown value for logs and reports (with what to do, for AWS setup errors). */
@@ -230,7 +238,11 @@ export function describeError(error: unknown): { name: string; code?: string; me
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const hint = AWS_SETUP_HINTS.find(([pattern]) => pattern.test(error.message))?.[1];
-    return { name: error.name, ...(typeof code === 'string' ? { code } : {}), message: hint ? `${error.message} (${hint})` : error.message };
+    return {
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      message: hint ? `${error.message} (${hint})` : error.message,
+    };
   }
   return { name: 'Error', message: String(error) };
 }

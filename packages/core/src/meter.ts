@@ -5,7 +5,11 @@ import type { ComponentMetrics } from './counters.js';
  * Counts what passes without changing it: bytes for `Buffer`/string chunks, rows for record batches.
  * Sources are wrapped in one so every run reports rows and bytes read the same way.
  */
-export function meter(metrics: ComponentMetrics, fields: { bytes: 'bytesIn' | 'bytesOut'; rows: 'rowsIn' | 'rowsOut' }, highWaterMark?: number): Transform {
+export function meter(
+  metrics: ComponentMetrics,
+  fields: { bytes: 'bytesIn' | 'bytesOut'; rows: 'rowsIn' | 'rowsOut' },
+  highWaterMark?: number,
+): Transform {
   return new Transform({
     objectMode: true,
     ...(highWaterMark === undefined ? {} : { highWaterMark }),

@@ -29,12 +29,22 @@ export function startProgress(ctx: RunContext, stderr: Writable & { isTTY?: bool
   return () => clearInterval(timer);
 }
 
-export function formatProgress(p: { rowsRead: number; rowsWritten: number; rowsRejected: number; bytesIn: number; seconds: number; bytesPerSecond: number; rowsPerSecond: number }): string {
+export function formatProgress(p: {
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  bytesIn: number;
+  seconds: number;
+  bytesPerSecond: number;
+  rowsPerSecond: number;
+}): string {
   const parts = [
     `${p.rowsRead.toLocaleString('en-US')} rows read`,
     `${p.rowsWritten.toLocaleString('en-US')} written`,
     ...(p.rowsRejected > 0 ? [`${p.rowsRejected.toLocaleString('en-US')} rejected`] : []),
-    ...(p.bytesIn > 0 ? [`${formatBytes(p.bytesIn)} (${formatBytes(p.bytesPerSecond)}/s)`] : [`${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s`]),
+    ...(p.bytesIn > 0
+      ? [`${formatBytes(p.bytesIn)} (${formatBytes(p.bytesPerSecond)}/s)`]
+      : [`${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s`]),
     formatDuration(p.seconds),
   ];
   return `▸ ${parts.join(' · ')}`;

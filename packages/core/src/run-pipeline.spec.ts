@@ -30,7 +30,8 @@ function countingSource(total: number, batchSize = 1): Source<Row> & { pulled: n
 const parsePrice: Stage<Row, { id: number; cents: number }> = {
   name: 'parse-price',
   process(row) {
-    if (!/^\d+$/.test(row.price)) throw new RecordError({ code: 'CAST', reason: 'not a number', line: row.id + 2, column: 'price', raw: row.price });
+    if (!/^\d+$/.test(row.price))
+      throw new RecordError({ code: 'CAST', reason: 'not a number', line: row.id + 2, column: 'price', raw: row.price });
     return { id: row.id, cents: Number(row.price) * 100 };
   },
 };
@@ -52,7 +53,9 @@ describe('runPipeline', () => {
     const { ctx } = testContext();
     const source = countingSource(10_000);
     const sink = new MemorySink<{ id: number; cents: number }>().hold();
-    const spec = from(source).through(parsePrice).into(sink, { sinkOptions: { maxItems: 1, maxInFlight: 1, highWaterMark: 1 }, stageOptions: { highWaterMark: 1 } });
+    const spec = from(source)
+      .through(parsePrice)
+      .into(sink, { sinkOptions: { maxItems: 1, maxInFlight: 1, highWaterMark: 1 }, stageOptions: { highWaterMark: 1 } });
     const run = runPipeline(spec, ctx);
 
     const pulled = await waitUntilStalled(() => source.pulled);
@@ -132,7 +135,11 @@ describe('runPipeline', () => {
     const { ctx } = testContext();
     const double = new Transform({
       objectMode: true,
-      transform: (batch: Row[], _e, cb) => cb(null, batch.map((r) => ({ ...r, id: r.id * 2 }))),
+      transform: (batch: Row[], _e, cb) =>
+        cb(
+          null,
+          batch.map((r) => ({ ...r, id: r.id * 2 })),
+        ),
     });
     const sink = new MemorySink<Row>();
     await runPipeline(from(countingSource(2, 2)).throughStream<Row>(double).into(sink), ctx);

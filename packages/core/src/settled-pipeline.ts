@@ -15,7 +15,9 @@ export async function settledPipeline(streams: PipelineStreams, options: { signa
     await pipeline(streams, options.signal ? { signal: options.signal } : {});
   } catch (error) {
     await Promise.all(
-      (streams as readonly unknown[]).filter(isStream).map((stream) => (isClosed(stream) ? undefined : once(stream, 'close').catch(() => undefined))),
+      (streams as readonly unknown[])
+        .filter(isStream)
+        .map((stream) => (isClosed(stream) ? undefined : once(stream, 'close').catch(() => undefined))),
     );
     throw error;
   }
@@ -26,7 +28,12 @@ function isStream(value: unknown): value is Stream {
 }
 
 function isClosed(stream: Stream): boolean {
-  const s = stream as { closed?: boolean; destroyed?: boolean; _readableState?: { closeEmitted?: boolean }; _writableState?: { closeEmitted?: boolean } };
+  const s = stream as {
+    closed?: boolean;
+    destroyed?: boolean;
+    _readableState?: { closeEmitted?: boolean };
+    _writableState?: { closeEmitted?: boolean };
+  };
   if (s.closed === true) return true;
   // Streams created with emitClose: false never emit 'close'; do not wait for them forever.
   const state = s._writableState ?? s._readableState;

@@ -4,7 +4,30 @@ import { CsvBytes } from './csv-bytes.js';
 import { CsvFormatter, type CsvFormatOptions } from './csv-formatter.js';
 
 /** Pieces that hit every quoting rule: separators, quotes, line breaks, Unicode spaces, non-ASCII, the markers. */
-const PIECES = ['a', 'Z', '0', ' ', ',', ';', '|', '\t', '"', "'", '\n', '\r', '\u00a0', '\u3000', '\ufeff', 'é', '株', '😀', '\\N', 'NULL', '-', '.'];
+const PIECES = [
+  'a',
+  'Z',
+  '0',
+  ' ',
+  ',',
+  ';',
+  '|',
+  '\t',
+  '"',
+  "'",
+  '\n',
+  '\r',
+  '\u00a0',
+  '\u3000',
+  '\ufeff',
+  'é',
+  '株',
+  '😀',
+  '\\N',
+  'NULL',
+  '-',
+  '.',
+];
 
 function randomText(random: () => number): string {
   let s = '';
@@ -13,7 +36,13 @@ function randomText(random: () => number): string {
   return s;
 }
 
-const DIALECTS: CsvFormatOptions[] = [{}, { nullMarker: '\\N' }, { delimiter: ';', quote: "'" }, { delimiter: '\t', nullMarker: 'NULL' }, { delimiter: '|', newline: '\r\n' }];
+const DIALECTS: CsvFormatOptions[] = [
+  {},
+  { nullMarker: '\\N' },
+  { delimiter: ';', quote: "'" },
+  { delimiter: '\t', nullMarker: 'NULL' },
+  { delimiter: '|', newline: '\r\n' },
+];
 
 describe('CsvBytes', () => {
   it.each(DIALECTS)('writes text fields byte for byte as CsvFormatter formats them (%o)', (options) => {
@@ -34,7 +63,9 @@ describe('CsvBytes', () => {
 
   it('writes integers and zero-padded digits across the safe range', () => {
     const out = new CsvBytes(new CsvFormatter());
-    const values = [0, 7, 9, 10, 99, 2147483647, 2147483648, 4294967296, 999999999999999, 1e15, 9007199254740991, -1, -2147483649, -9007199254740991];
+    const values = [
+      0, 7, 9, 10, 99, 2147483647, 2147483648, 4294967296, 999999999999999, 1e15, 9007199254740991, -1, -2147483649, -9007199254740991,
+    ];
     for (const v of values) {
       out.integer(v);
       expect(Buffer.from(out.take()).toString(), String(v)).toBe(String(v));

@@ -5,7 +5,9 @@ import { CsvParser } from './csv-parser.js';
 describe('CsvFormatter', () => {
   it('quotes what RFC 4180 needs and nothing else', () => {
     const f = new CsvFormatter();
-    expect(f.format(['a', 'b,c', 'say "hi"', 'two\nlines', ' padded', 'plain'])).toBe('a,"b,c","say ""hi""","two\nlines"," padded",plain\n');
+    expect(f.format(['a', 'b,c', 'say "hi"', 'two\nlines', ' padded', 'plain'])).toBe(
+      'a,"b,c","say ""hi""","two\nlines"," padded",plain\n',
+    );
   });
 
   it('writes nulls as the marker and quotes real values equal to it', () => {
@@ -19,10 +21,17 @@ describe('CsvFormatter', () => {
       const text = new CsvFormatter({ delimiter, newline: '\r\n' }).format(values);
       const records: string[][] = [];
       const parser = new CsvParser({ delimiter });
-      parser.push(text, (fields) => void records.push([...fields]), (e) => {
-        throw e;
-      });
-      parser.end((fields) => void records.push([...fields]), () => undefined);
+      parser.push(
+        text,
+        (fields) => void records.push([...fields]),
+        (e) => {
+          throw e;
+        },
+      );
+      parser.end(
+        (fields) => void records.push([...fields]),
+        () => undefined,
+      );
       expect(records).toEqual([values]);
     }
   });

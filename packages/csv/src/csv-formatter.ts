@@ -54,7 +54,8 @@ export class CsvFormatter {
 
   field(value: string | null): string {
     if (value === null) return this.nullMarker;
-    if (value === this.nullMarker || this.needsQuotes.test(value)) return this.quote + value.split(this.quote).join(this.doubled) + this.quote;
+    if (value === this.nullMarker || this.needsQuotes.test(value))
+      return this.quote + value.split(this.quote).join(this.doubled) + this.quote;
     return value;
   }
 }

@@ -30,7 +30,8 @@ describe('CsvParser on csv-spectrum', () => {
   for (const file of files) {
     it(`parses ${file} to its expected JSON, at every chunk boundary`, () => {
       const text = readFileSync(new URL(`csvs/${file}`, spectrum), 'utf8');
-      const expected = JSON.parse(readFileSync(new URL(`json/${file.replace('.csv', '.json')}`, spectrum), 'utf8')) as Record<string, string>[] | Record<string, string>;
+      const expected = JSON.parse(readFileSync(new URL(`json/${file.replace('.csv', '.json')}`, spectrum), 'utf8')) as
+        Record<string, string>[] | Record<string, string>;
       const { rows, rejects } = expectSameAtEverySplit(text);
       expect(rejects).toEqual([]);
       const [header, ...body] = rows;
@@ -48,7 +49,26 @@ describe('CsvParser', () => {
   it('gives the same records and lines whole as one character at a time (fast paths vs state machine)', () => {
     const random = seededRandom(3);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-    const FIELDS = ['', 'a', 'abc', '12.5', ' sp ', 'x"y', '"q,uoted"', '"with ""esc"""', '"multi\nline"', '"crlf\r\nin"', '"a"b', 'e\r', '""', '""""', '"a""\n""b"', '"cr\rin"', '"x"\r', '"open'];
+    const FIELDS = [
+      '',
+      'a',
+      'abc',
+      '12.5',
+      ' sp ',
+      'x"y',
+      '"q,uoted"',
+      '"with ""esc"""',
+      '"multi\nline"',
+      '"crlf\r\nin"',
+      '"a"b',
+      'e\r',
+      '""',
+      '""""',
+      '"a""\n""b"',
+      '"cr\rin"',
+      '"x"\r',
+      '"open',
+    ];
     for (let round = 0; round < 600; round++) {
       // One character at a time, every CR ends a chunk before its successor says CRLF or CR-only.
       const newline = pick(['\n', '\r\n', '\r']);
@@ -72,10 +92,12 @@ describe('CsvParser', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const FIELDS = ['', 'a', 'abc', '12.5', '"q,uoted"', '"multi\nline"', 'x"y'];
     for (let round = 0; round < 100; round++) {
-      const lines = Array.from({ length: 1 + Math.floor(random() * 30) }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(FIELDS)).join(','));
+      const lines = Array.from({ length: 1 + Math.floor(random() * 30) }, () =>
+        Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(FIELDS)).join(','),
+      );
       const text = `${lines.join('\n')}\n`;
       const chunks: string[] = [];
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const size = 1 + Math.floor(random() * 40);
         chunks.push(text.slice(at, at + size));
         at += size;
@@ -93,7 +115,11 @@ describe('CsvParser', () => {
     }
     const batch = new CsvBatch('1,ab,"c"\n"d""e",f\n"g"h,i\n');
     new CsvParser().pushInto(batch.text, batch, undefined, () => undefined);
-    expect(batch.records().map((r) => r.fields)).toEqual([['1', 'ab', 'c'], ['d"e', 'f'], ['gh', 'i']]);
+    expect(batch.records().map((r) => r.fields)).toEqual([
+      ['1', 'ab', 'c'],
+      ['d"e', 'f'],
+      ['gh', 'i'],
+    ]);
     // A quoted field is a span between its quotes; doubled quotes make a string; text after a closing
     // quote sends the record the general way, whose fields are strings.
     expect([...batch.bounds.subarray(0, 12)]).toEqual([0, 1, 2, 4, 6, 7, -1, 0, 16, 17, -1, 1]);
@@ -108,24 +134,44 @@ describe('CsvParser', () => {
   });
 
   it('handles CR-only files and skips blank lines', () => {
-    expect(parse('a,b\r1,2\r\r3,4\r').rows).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    expect(parse('a,b\r1,2\r\r3,4\r').rows).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     // The first chunk ends in the first CR: CR-only or CRLF is known only from the next chunk.
-    expect(parse(['a,b\r', '1,2\r']).rows).toEqual([['a', 'b'], ['1', '2']]);
-    expect(parse(['a,b\r', '\n1,2\r\n']).rows).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parse(['a,b\r', '1,2\r']).rows).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(parse(['a,b\r', '\n1,2\r\n']).rows).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(parse(['a,b\r']).rows).toEqual([['a', 'b']]);
     expect(parse('a,b\n\n1,2\n\n').records.map((r) => r.line)).toEqual([1, 3]);
   });
 
   it('keeps a CRLF inside quotes as data and strips it at the end of a record', () => {
-    expect(parse('"a\r\nb",c\r\nd,e\r\n').rows).toEqual([['a\r\nb', 'c'], ['d', 'e']]);
+    expect(parse('"a\r\nb",c\r\nd,e\r\n').rows).toEqual([
+      ['a\r\nb', 'c'],
+      ['d', 'e'],
+    ]);
   });
 
   it('keeps empty fields, trailing delimiters and a missing final newline', () => {
-    expect(parse('a,,c,\n,\n"",x').rows).toEqual([['a', '', 'c', ''], ['', ''], ['', 'x']]);
+    expect(parse('a,,c,\n,\n"",x').rows).toEqual([
+      ['a', '', 'c', ''],
+      ['', ''],
+      ['', 'x'],
+    ]);
   });
 
   it('is lenient with quotes inside unquoted fields and text after a closing quote', () => {
-    expect(parse(`37°36'37.8"N,x\n"abc"def,y\n`).rows).toEqual([[`37°36'37.8"N`, 'x'], ['abcdef', 'y']]);
+    expect(parse(`37°36'37.8"N,x\n"abc"def,y\n`).rows).toEqual([
+      [`37°36'37.8"N`, 'x'],
+      ['abcdef', 'y'],
+    ]);
   });
 
   it('uses another delimiter and quote', () => {
@@ -135,7 +181,10 @@ describe('CsvParser', () => {
 
   it('rejects an unterminated quote naming the line it started on', () => {
     const { rows, rejects } = parse('a,b\n1,2\n3,"never closed\n4,5\n', { file: 'in.csv' });
-    expect(rows).toEqual([['a', 'b'], ['1', '2']]);
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({ code: 'UNTERMINATED_QUOTE', line: 3, file: 'in.csv' });
   });
@@ -143,7 +192,10 @@ describe('CsvParser', () => {
   it('rejects a runaway record past the guard without holding it, then goes on', () => {
     const big = `"${'x'.repeat(500)}\n${'y'.repeat(500)}"`;
     const { rows, rejects } = parse(['a,b\n', `1,${big.slice(0, 300)}`, big.slice(300), ',z\n2,ok\n'], { maxRecordChars: 100 });
-    expect(rows).toEqual([['a', 'b'], ['2', 'ok']]);
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['2', 'ok'],
+    ]);
     expect(rejects.map((r) => [r.code, r.line])).toEqual([['TOO_LARGE', 2]]);
   });
 });

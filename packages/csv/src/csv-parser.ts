@@ -340,7 +340,8 @@ export class CsvParser {
     }
     switch (this.state) {
       case State.Quoted:
-        if (!this.discarding) onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
+        if (!this.discarding)
+          onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
         break;
       case State.FieldStart:
         if (this.fields.length > 0) this.endRecord(batch, onRecord, false);
@@ -355,7 +356,12 @@ export class CsvParser {
     if (this.discarding) return;
     this.recordChars += piece.length;
     if (this.recordChars > this.maxRecordChars) {
-      onReject(this.reject('TOO_LARGE', `record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (an unclosed quote?); skipped`));
+      onReject(
+        this.reject(
+          'TOO_LARGE',
+          `record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (an unclosed quote?); skipped`,
+        ),
+      );
       this.discarding = true;
       this.field = '';
       this.fields = [];

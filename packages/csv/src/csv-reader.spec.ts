@@ -20,7 +20,10 @@ describe('csvReader', () => {
   it('reads the header, emits records with their lines, and rejects ragged rows', async () => {
     const { ctx, rejects } = testContext();
     let columns: string[] = [];
-    const records = await readAll(bytes('id,name,,name\n1,a,x,b\n2,b\n', '3,"c\nd",y,z\n'), csvReader(ctx, { file: 'in.csv', onColumns: (c) => (columns = c) }));
+    const records = await readAll(
+      bytes('id,name,,name\n1,a,x,b\n2,b\n', '3,"c\nd",y,z\n'),
+      csvReader(ctx, { file: 'in.csv', onColumns: (c) => (columns = c) }),
+    );
     expect(columns).toEqual(['id', 'name', 'column_3', 'name_2']);
     expect(records).toEqual([
       { fields: ['1', 'a', 'x', 'b'], line: 2 },
@@ -46,12 +49,17 @@ describe('csvReader', () => {
   it('decodes UTF-8 split inside a character across chunks', async () => {
     const { ctx } = testContext();
     const text = Buffer.from('name\n株式会社\n');
-    expect(await readAll(Readable.from([text.subarray(0, 6), text.subarray(6)]), csvReader(ctx))).toEqual([{ fields: ['株式会社'], line: 2 }]);
+    expect(await readAll(Readable.from([text.subarray(0, 6), text.subarray(6)]), csvReader(ctx))).toEqual([
+      { fields: ['株式会社'], line: 2 },
+    ]);
   });
 
   it('takes column names when the file has none', async () => {
     const { ctx } = testContext();
     const records = await readAll(bytes('1,2\n3,4\n'), csvReader(ctx, { header: false, columns: ['a', 'b'] }));
-    expect(records.map((r) => r.fields)).toEqual([['1', '2'], ['3', '4']]);
+    expect(records.map((r) => r.fields)).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
 });

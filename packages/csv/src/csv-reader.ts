@@ -80,31 +80,54 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
     },
     flush(callback) {
       const rest = decoder.end();
-      flushTo(this, rest, (batch, onRecord, onReject) => {
-        if (rest) parser.pushInto(rest, batch, onRecord, onReject);
-        parser.endInto(batch, onRecord, onReject);
-        if (short) {
-          const { fields, line } = short;
-          short = undefined;
-          onReject(new RecordError({ code: 'RAGGED_ROW', reason: `expected ${columns?.length} fields, found ${fields.length} and no next row to join`, file, line, raw: fields.join(options.delimiter ?? ',') }));
-        }
-      }, callback);
+      flushTo(
+        this,
+        rest,
+        (batch, onRecord, onReject) => {
+          if (rest) parser.pushInto(rest, batch, onRecord, onReject);
+          parser.endInto(batch, onRecord, onReject);
+          if (short) {
+            const { fields, line } = short;
+            short = undefined;
+            onReject(
+              new RecordError({
+                code: 'RAGGED_ROW',
+                reason: `expected ${columns?.length} fields, found ${fields.length} and no next row to join`,
+                file,
+                line,
+                raw: fields.join(options.delimiter ?? ','),
+              }),
+            );
+          }
+        },
+        callback,
+      );
     },
   });
 
-  function flushTo(stream: Transform, text: string, parse: (batch: CsvBatch, onRecord: OnBatchRecord, onReject: OnReject) => void, callback: (error?: Error | null) => void): void {
+  function flushTo(
+    stream: Transform,
+    text: string,
+    parse: (batch: CsvBatch, onRecord: OnBatchRecord, onReject: OnReject) => void,
+    callback: (error?: Error | null) => void,
+  ): void {
     const batch = new CsvBatch(text, expectedFields);
     const rejects: RecordError[] = [];
     const rejectLast = (code: 'ENCODING' | 'RAGGED_ROW', reason: string, extra: { offset?: number } = {}) => {
       const r = batch.length - 1;
-      rejects.push(new RecordError({ code, reason, file, line: batch.line(r), raw: batch.fields(r).join(options.delimiter ?? ','), ...extra }));
+      rejects.push(
+        new RecordError({ code, reason, file, line: batch.line(r), raw: batch.fields(r).join(options.delimiter ?? ','), ...extra }),
+      );
       batch.dropLast();
     };
     parse(
       batch,
       () => {
         const r = batch.length - 1;
-        const bad = options.decoded && options.decoded.invalidOffsets.length > 0 ? claimInvalid(options.decoded.invalidOffsets, batch.fields(r)) : undefined;
+        const bad =
+          options.decoded && options.decoded.invalidOffsets.length > 0
+            ? claimInvalid(options.decoded.invalidOffsets, batch.fields(r))
+            : undefined;
         if (headerPending) {
           headerPending = false;
           if (!options.columns) {
@@ -117,13 +140,21 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
         if (bad !== undefined) {
           metrics.rowsIn++;
           const encoding = options.decoded?.encoding ?? 'the detected encoding';
-          rejectLast('ENCODING', `invalid ${encoding} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${encoding}, name its encoding`, { offset: bad });
+          rejectLast(
+            'ENCODING',
+            `invalid ${encoding} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${encoding}, name its encoding`,
+            { offset: bad },
+          );
           return;
         }
         if (options.joinShortRows && columns) {
           if (short) {
             const fields = batch.fields(r);
-            const joined = [...short.fields.slice(0, -1), `${short.fields[short.fields.length - 1] ?? ''}\n${fields[0] ?? ''}`, ...fields.slice(1)];
+            const joined = [
+              ...short.fields.slice(0, -1),
+              `${short.fields[short.fields.length - 1] ?? ''}\n${fields[0] ?? ''}`,
+              ...fields.slice(1),
+            ];
             const line = short.line;
             short = undefined;
             batch.dropLast();
@@ -137,7 +168,8 @@ export function csvReader(ctx: RunContext, options: CsvReaderOptions = {}): Tran
           }
         }
         metrics.rowsIn++;
-        if (columns && batch.fieldCount(r) !== columns.length) rejectLast('RAGGED_ROW', `expected ${columns.length} fields, found ${batch.fieldCount(r)}`);
+        if (columns && batch.fieldCount(r) !== columns.length)
+          rejectLast('RAGGED_ROW', `expected ${columns.length} fields, found ${batch.fieldCount(r)}`);
       },
       (error) => {
         metrics.rowsIn++;

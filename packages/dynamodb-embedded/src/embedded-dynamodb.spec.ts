@@ -7,13 +7,21 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedded-dynamodb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const client = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } });
+const client = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } });
 
 describe('startEmbeddedDynamoDb', () => {
   it('serves the DynamoDB API and keeps tables and items in dataDir across restarts', async () => {
     let db = await startEmbeddedDynamoDb({ dataDir: dir });
     let c = client(db.endpoint);
-    await c.send(new CreateTableCommand({ TableName: 'inventory', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await c.send(
+      new CreateTableCommand({
+        TableName: 'inventory',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     await c.send(new PutItemCommand({ TableName: 'inventory', Item: { pk: { S: 'SKU-1' }, qty: { N: '3.50' } } }));
     c.destroy();
     await db.stop();

@@ -9,6 +9,12 @@ export function createDynamoDbClient(env: NodeJS.ProcessEnv = process.env, endpo
   const config = awsClientConfig(env, 'DYNAMODB');
   return new DynamoDBClient({
     ...config,
-    ...(endpoint ? { endpoint, region: config.region ?? 'us-east-1', credentials: config.credentials ?? { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
+    ...(endpoint
+      ? {
+          endpoint,
+          region: config.region ?? 'us-east-1',
+          credentials: config.credentials ?? { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+        }
+      : {}),
   });
 }

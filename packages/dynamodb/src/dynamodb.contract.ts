@@ -16,7 +16,11 @@ export interface DynamoDbTarget {
   injectedFaults: () => number;
 }
 
-const item = (i: number): Item => ({ sku: { S: `SKU-${String(i).padStart(5, '0')}` }, warehouse: { S: '倉庫A' }, qty: { N: `${i}.000000000000000001` } });
+const item = (i: number): Item => ({
+  sku: { S: `SKU-${String(i).padStart(5, '0')}` },
+  warehouse: { S: '倉庫A' },
+  qty: { N: `${i}.000000000000000001` },
+});
 const keyOf = (i: Item) => `${i['sku']?.S}|${i['warehouse']?.S}`;
 
 async function createTable(client: DynamoDBClient, name: string) {
@@ -43,7 +47,9 @@ export function dynamoDbContract(backend: string, target: () => DynamoDbTarget):
       const { client } = target();
       for (const name of ['inv_2026_10', 'inv_2026_11', 'other_table']) await createTable(client, name);
       expect(await findTableByPrefix(client, 'inv_', 'latest')).toBe('inv_2026_11');
-      await expect(findTableByPrefix(client, 'inv_', 'only')).rejects.toThrow('2 DynamoDB tables start with "inv_" (inv_2026_10, inv_2026_11)');
+      await expect(findTableByPrefix(client, 'inv_', 'only')).rejects.toThrow(
+        '2 DynamoDB tables start with "inv_" (inv_2026_10, inv_2026_11)',
+      );
       await expect(findTableByPrefix(client, 'nope_', 'latest')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect(await tableKey(client, 'inv_2026_11')).toEqual({ partitionKey: 'sku', sortKey: 'warehouse' });
     });
@@ -53,10 +59,21 @@ export function dynamoDbContract(backend: string, target: () => DynamoDbTarget):
       await createTable(client, 'write_test');
       const { ctx } = testContext();
       const items = Array.from({ length: 1000 }, (_, i) => item(i));
-      await settledPipeline([Readable.from([items.slice(0, 400), items.slice(400)]), sinkWritable(new DynamoDbPutSink(client, 'write_test'), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: 4 })]);
+      await settledPipeline([
+        Readable.from([items.slice(0, 400), items.slice(400)]),
+        sinkWritable(new DynamoDbPutSink(client, 'write_test'), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: 4 }),
+      ]);
       expect(ctx.counters.component('dynamodb:write_test').rowsOut).toBe(1000);
 
-      const found = await batchGetItems(client, 'write_test', [...items.slice(0, 250).map(({ sku, warehouse }) => ({ sku, warehouse }) as Item), { sku: { S: 'missing' }, warehouse: { S: 'x' } }], keyOf);
+      const found = await batchGetItems(
+        client,
+        'write_test',
+        [
+          ...items.slice(0, 250).map(({ sku, warehouse }) => ({ sku, warehouse }) as Item),
+          { sku: { S: 'missing' }, warehouse: { S: 'x' } },
+        ],
+        keyOf,
+      );
       expect(found.size).toBe(250);
       expect(found.get('SKU-00042|倉庫A')?.['qty']).toEqual({ N: '42.000000000000000001' });
 
@@ -71,7 +88,14 @@ export function dynamoDbContract(backend: string, target: () => DynamoDbTarget):
       const faultsBefore = injectedFaults();
       const { ctx } = testContext();
       const items = Array.from({ length: 500 }, (_, i) => item(i));
-      await settledPipeline([Readable.from([items]), sinkWritable(new DynamoDbPutSink(flakyClient, 'flaky_test'), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: 4, retry: { maxAttempts: 20, baseDelayMs: 1, maxDelayMs: 5 } })]);
+      await settledPipeline([
+        Readable.from([items]),
+        sinkWritable(new DynamoDbPutSink(flakyClient, 'flaky_test'), ctx, {
+          maxItems: BATCH_WRITE_LIMIT,
+          maxInFlight: 4,
+          retry: { maxAttempts: 20, baseDelayMs: 1, maxDelayMs: 5 },
+        }),
+      ]);
       const sink = new MemorySink<Item>();
       await runPipeline(from(scanSource(client, 'flaky_test')).into(sink), ctx);
       expect(sink.rows).toHaveLength(500);

@@ -32,6 +32,10 @@ for (const [name, start] of [
       await standIn?.stop();
     });
 
-    dynamoDbContract(name, () => ({ client, flakyClient, injectedFaults: () => proxy.stats.errors + proxy.stats.unprocessed + proxy.stats.resets }));
+    dynamoDbContract(name, () => ({
+      client,
+      flakyClient,
+      injectedFaults: () => proxy.stats.errors + proxy.stats.unprocessed + proxy.stats.resets,
+    }));
   });
 }

@@ -7,9 +7,13 @@ describe('diffItem', () => {
   it('tells new, changed and unchanged items apart, numbers by value, bookkeeping ignored', () => {
     const item = { pk: { S: 'A#1' }, qty: { N: '12.3400' }, name: { S: '㈱テスト' } };
     expect(diffItem(item, undefined, ignore)).toBe('new');
-    expect(diffItem(item, { pk: { S: 'A#1' }, qty: { N: '12.34' }, name: { S: '㈱テスト' }, updated_at: { S: 'x' } }, ignore)).toBe('unchanged');
+    expect(diffItem(item, { pk: { S: 'A#1' }, qty: { N: '12.34' }, name: { S: '㈱テスト' }, updated_at: { S: 'x' } }, ignore)).toBe(
+      'unchanged',
+    );
     expect(diffItem(item, { pk: { S: 'A#1' }, qty: { N: '12.35' }, name: { S: '㈱テスト' } }, ignore)).toBe('changed');
-    expect(diffItem({ ...item, note: { NULL: true } }, { pk: { S: 'A#1' }, qty: { N: '12.34' }, name: { S: '㈱テスト' } }, ignore)).toBe('unchanged');
+    expect(diffItem({ ...item, note: { NULL: true } }, { pk: { S: 'A#1' }, qty: { N: '12.34' }, name: { S: '㈱テスト' } }, ignore)).toBe(
+      'unchanged',
+    );
     expect(diffItem(item, { pk: { S: 'A#1' }, qty: { N: '12.34' }, name: { S: '㈱テスト' }, extra: { S: 'x' } }, ignore)).toBe('changed');
   });
 

@@ -15,7 +15,8 @@ function canonicalNumber(n: string): string {
 /** Whether two attribute values are equal as DynamoDB compares them (numbers by value). */
 export function sameAttribute(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (a.N !== undefined || b.N !== undefined) return a.N !== undefined && b.N !== undefined && canonicalNumber(a.N) === canonicalNumber(b.N);
+  if (a.N !== undefined || b.N !== undefined)
+    return a.N !== undefined && b.N !== undefined && canonicalNumber(a.N) === canonicalNumber(b.N);
   if (a.S !== undefined || b.S !== undefined) return a.S === b.S;
   if (a.BOOL !== undefined || b.BOOL !== undefined) return a.BOOL === b.BOOL;
   if (a.NULL !== undefined || b.NULL !== undefined) return a.NULL === b.NULL;

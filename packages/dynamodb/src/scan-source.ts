@@ -7,19 +7,37 @@ import type { Item } from './write-sink.js';
  * fetches its next page only once its previous page was taken, so memory is at most one page
  * (≤ 1 MB) per segment.
  */
-export function scanSource(client: DynamoDBClient, table: string, options: { segments?: number; pageSize?: number; name?: string } = {}): Source<Item> {
+export function scanSource(
+  client: DynamoDBClient,
+  table: string,
+  options: { segments?: number; pageSize?: number; name?: string } = {},
+): Source<Item> {
   const segments = options.segments ?? 4;
   return {
     name: options.name ?? `scan:${table}`,
-    open: (ctx: RunContext) => merge(Array.from({ length: segments }, (_, segment) => pages(client, table, segment, segments, options.pageSize, ctx.signal))),
+    open: (ctx: RunContext) =>
+      merge(Array.from({ length: segments }, (_, segment) => pages(client, table, segment, segments, options.pageSize, ctx.signal))),
   };
 }
 
-async function* pages(client: DynamoDBClient, table: string, segment: number, total: number, limit: number | undefined, signal: AbortSignal): AsyncGenerator<RecordBatch<Item>> {
+async function* pages(
+  client: DynamoDBClient,
+  table: string,
+  segment: number,
+  total: number,
+  limit: number | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<RecordBatch<Item>> {
   let start: Record<string, never> | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: table, Segment: segment, TotalSegments: total, ...(limit ? { Limit: limit } : {}), ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new ScanCommand({
+        TableName: table,
+        Segment: segment,
+        TotalSegments: total,
+        ...(limit ? { Limit: limit } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
       { abortSignal: signal },
     );
     if (page.Items?.length) yield page.Items as Item[];
@@ -37,7 +55,10 @@ async function* merge<T>(iterators: AsyncGenerator<T>[]): AsyncGenerator<T> {
         next.delete(i);
         continue;
       }
-      next.set(i, (iterators[i] as AsyncGenerator<T>).next().then((r) => ({ i, result: r })));
+      next.set(
+        i,
+        (iterators[i] as AsyncGenerator<T>).next().then((r) => ({ i, result: r })),
+      );
       yield result.value;
     }
   } finally {

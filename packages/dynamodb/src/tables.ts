@@ -16,14 +16,22 @@ export type TableChoice = 'latest' | 'only';
  */
 export async function findTableByPrefix(client: DynamoDBClient, prefix: string, choice: TableChoice, logger?: Logger): Promise<string> {
   const matches: string[] = [];
-  for await (const page of paginateListTables({ client }, {})) for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) matches.push(name);
+  for await (const page of paginateListTables({ client }, {}))
+    for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) matches.push(name);
   matches.sort();
   if (matches.length === 0) throw new TerminalError('NOT_FOUND', `no DynamoDB table name starts with "${prefix}"`);
   if (matches.length > 1 && choice === 'only') {
-    throw new TerminalError('CONFIG', `${matches.length} DynamoDB tables start with "${prefix}" (${matches.join(', ')}); name one, or choose the latest`);
+    throw new TerminalError(
+      'CONFIG',
+      `${matches.length} DynamoDB tables start with "${prefix}" (${matches.join(', ')}); name one, or choose the latest`,
+    );
   }
   const table = matches[matches.length - 1] as string;
-  if (matches.length > 1) logger?.info({ prefix, table, others: matches.slice(0, -1) }, `several tables start with "${prefix}": using the lexically greatest, ${table}`);
+  if (matches.length > 1)
+    logger?.info(
+      { prefix, table, others: matches.slice(0, -1) },
+      `several tables start with "${prefix}": using the lexically greatest, ${table}`,
+    );
   return table;
 }
 
@@ -40,7 +48,12 @@ export async function tableKey(client: DynamoDBClient, table: string): Promise<T
  * Creates an on-demand table keyed by one string attribute, and waits until it is ACTIVE. For
  * sample and test tables: production tables are created by infrastructure code, not by a load.
  */
-export async function createStringKeyedTable(client: DynamoDBClient, table: string, partitionKey: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function createStringKeyedTable(
+  client: DynamoDBClient,
+  table: string,
+  partitionKey: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: table,

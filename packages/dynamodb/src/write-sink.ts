@@ -27,10 +27,16 @@ export class DynamoDbPutSink implements Sink<Item> {
   }
 
   async writeBatch(batch: RecordBatch<Item>): Promise<void> {
-    if (batch.length > BATCH_WRITE_LIMIT) throw new RangeError(`BatchWriteItem takes at most ${BATCH_WRITE_LIMIT} items; set maxItems to ${BATCH_WRITE_LIMIT}`);
-    const response = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: batch.map((Item): WriteRequest => ({ PutRequest: { Item } })) } }));
-    const unprocessed = (response.UnprocessedItems?.[this.table] ?? []).map((w) => w.PutRequest?.Item).filter((i): i is Item => i !== undefined);
-    if (unprocessed.length > 0) throw new PartialBatchError(unprocessed, `${unprocessed.length} of ${batch.length} items unprocessed by ${this.table}`);
+    if (batch.length > BATCH_WRITE_LIMIT)
+      throw new RangeError(`BatchWriteItem takes at most ${BATCH_WRITE_LIMIT} items; set maxItems to ${BATCH_WRITE_LIMIT}`);
+    const response = await this.client.send(
+      new BatchWriteItemCommand({ RequestItems: { [this.table]: batch.map((Item): WriteRequest => ({ PutRequest: { Item } })) } }),
+    );
+    const unprocessed = (response.UnprocessedItems?.[this.table] ?? [])
+      .map((w) => w.PutRequest?.Item)
+      .filter((i): i is Item => i !== undefined);
+    if (unprocessed.length > 0)
+      throw new PartialBatchError(unprocessed, `${unprocessed.length} of ${batch.length} items unprocessed by ${this.table}`);
   }
 
   async close(): Promise<void> {

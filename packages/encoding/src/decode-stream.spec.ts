@@ -50,7 +50,9 @@ describe('decodeStream', () => {
   });
 
   it('fails with the byte offset when asked to, and names unknown encodings', async () => {
-    await expect(decodeChunks([Buffer.from('ok,'), Buffer.from([0xff, 0xfe, 0xfd])], { encoding: 'utf-8', invalid: 'fail' })).rejects.toThrow(/invalid utf-8 bytes after byte offset 3/);
+    await expect(
+      decodeChunks([Buffer.from('ok,'), Buffer.from([0xff, 0xfe, 0xfd])], { encoding: 'utf-8', invalid: 'fail' }),
+    ).rejects.toThrow(/invalid utf-8 bytes after byte offset 3/);
     await expect(decodeChunks([Buffer.from('x')], { encoding: 'klingon' })).rejects.toThrow('unknown encoding "klingon"');
   });
 });

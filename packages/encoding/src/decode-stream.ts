@@ -56,11 +56,16 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Deco
   let locator: InvalidByteLocator | undefined;
 
   const start = (sample: Buffer) => {
-    const detection: Detection = auto ? detectEncoding(sample) : { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false };
+    const detection: Detection = auto
+      ? detectEncoding(sample)
+      : { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false };
     try {
       decoder = createDecoder(detection.encoding, { fatal: options.invalid === 'fail' });
     } catch {
-      throw new TerminalError('BAD_ARGUMENT', `unknown encoding "${detection.encoding}" (use a WHATWG label such as utf-8, shift_jis, euc-jp, windows-1252)`);
+      throw new TerminalError(
+        'BAD_ARGUMENT',
+        `unknown encoding "${detection.encoding}" (use a WHATWG label such as utf-8, shift_jis, euc-jp, windows-1252)`,
+      );
     }
     options.onDetected?.(detection);
     if (reject) locator = new InvalidByteLocator((decoder as ChunkDecoder).encoding === 'utf-8');
@@ -73,7 +78,11 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Deco
     try {
       text = decoder.write(bytes);
     } catch (error) {
-      throw new TerminalError('IO', `${options.file ?? 'input'}: invalid ${decoder.encoding} bytes after byte offset ${offset} (use --encoding to name the right one)`, { cause: error });
+      throw new TerminalError(
+        'IO',
+        `${options.file ?? 'input'}: invalid ${decoder.encoding} bytes after byte offset ${offset} (use --encoding to name the right one)`,
+        { cause: error },
+      );
     }
     const replaced = countReplacements(text);
     if (locator) {

@@ -50,7 +50,9 @@ describe('detectEncoding on the uchardet corpus (the encodings this product read
       if (!decodedLike(bytes, detected, WHATWG[charset as string] as string)) misses.push(`${path} (${charset}) -> ${detected}`);
     }
     const rate = 1 - misses.length / rows.length;
-    console.log(`encoding detection: ${rows.length - misses.length}/${rows.length} right (${(rate * 100).toFixed(1)}%); misses:\n  ${misses.join('\n  ')}`);
+    console.log(
+      `encoding detection: ${rows.length - misses.length}/${rows.length} right (${(rate * 100).toFixed(1)}%); misses:\n  ${misses.join('\n  ')}`,
+    );
     expect(rows.length).toBeGreaterThan(80);
     expect(rate).toBeGreaterThanOrEqual(0.95);
   });
@@ -63,7 +65,7 @@ describe('detectEncoding on the uchardet corpus (the encodings this product read
   });
 });
 
-describe('detectEncoding on DuckDB\'s encoding files', () => {
+describe("detectEncoding on DuckDB's encoding files", () => {
   it.each([
     ['latin1.csv', 'windows-1252'],
     ['all_latin1.csv', 'windows-1252'],
@@ -84,7 +86,10 @@ describe('detectEncoding', () => {
   });
 
   it('tells CP932 extensions (①, ～, ㈱, NEC/IBM kanji) as shift_jis, and EUC-JP apart', () => {
-    const cp932 = Uint8Array.from([0x87, 0x40, 0x81, 0x60, 0x87, 0x8a, 0x8a, 0x94, 0x8e, 0xae, 0x89, 0xef, 0x8e, 0xd0, 0x82, 0xcc, 0x8d, 0xdd, 0x8c, 0xc9, 0xed, 0x40, 0xfa, 0x40]);
+    const cp932 = Uint8Array.from([
+      0x87, 0x40, 0x81, 0x60, 0x87, 0x8a, 0x8a, 0x94, 0x8e, 0xae, 0x89, 0xef, 0x8e, 0xd0, 0x82, 0xcc, 0x8d, 0xdd, 0x8c, 0xc9, 0xed, 0x40,
+      0xfa, 0x40,
+    ]);
     expect(detectEncoding(cp932).encoding).toBe('shift_jis');
     const eucjp = new Uint8Array(Buffer.from('a4b3a4f3a4cba4c1a4cfa1a2c6fccbdcb8eca4c7a4b9a1a3', 'hex'));
     expect(detectEncoding(eucjp).encoding).toBe('euc-jp');

@@ -14,7 +14,19 @@ export interface Detection {
 /** Multi-byte candidates for text that is not UTF-8, Japanese first (the files this product was built for). */
 const MULTI_BYTE = ['shift_jis', 'euc-jp', 'gbk', 'big5', 'euc-kr'] as const;
 /** Single-byte candidates: Western European, then Cyrillic, Greek, Hebrew, Arabic, Thai. */
-const SINGLE_BYTE = ['windows-1252', 'iso-8859-15', 'windows-1251', 'koi8-r', 'iso-8859-5', 'ibm866', 'x-mac-cyrillic', 'windows-1253', 'windows-1255', 'windows-1256', 'windows-874'] as const;
+const SINGLE_BYTE = [
+  'windows-1252',
+  'iso-8859-15',
+  'windows-1251',
+  'koi8-r',
+  'iso-8859-5',
+  'ibm866',
+  'x-mac-cyrillic',
+  'windows-1253',
+  'windows-1255',
+  'windows-1256',
+  'windows-874',
+] as const;
 
 /**
  * Guesses the encoding of a sample of bytes (the first 64 KiB is plenty): BOM, then ISO-2022
@@ -102,7 +114,8 @@ export function isUtf8(b: Uint8Array): boolean {
   let i = 0;
   while (i < b.length) {
     const byte = b[i] as number;
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    const length =
+      byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
     if (length === 0) return false;
     for (let k = 1; k < length; k++) {
       if (i + k >= b.length) return true;
@@ -167,7 +180,51 @@ function fatalDecode(b: Uint8Array, label: string): string | undefined {
 
 // Russian letter frequencies (per mille), lower case: a right Cyrillic decoding is mostly these, lower case.
 const CYRILLIC_FREQUENCY: Record<string, number> = {
-  о: 110, е: 85, а: 80, и: 74, н: 67, т: 63, с: 55, р: 47, в: 45, л: 44, к: 35, м: 32, д: 30, п: 28, у: 26, я: 20, ы: 19, ь: 17, г: 17, з: 16, б: 16, ч: 15, й: 12, х: 10, ж: 9, ш: 7, ю: 6, ц: 5, щ: 4, э: 3, ф: 2, ъ: 1, ё: 1, і: 20, ї: 5, є: 4, ў: 3, ѕ: 1, ј: 5, љ: 2, њ: 3, ћ: 2, ђ: 1, џ: 1, ґ: 1,
+  о: 110,
+  е: 85,
+  а: 80,
+  и: 74,
+  н: 67,
+  т: 63,
+  с: 55,
+  р: 47,
+  в: 45,
+  л: 44,
+  к: 35,
+  м: 32,
+  д: 30,
+  п: 28,
+  у: 26,
+  я: 20,
+  ы: 19,
+  ь: 17,
+  г: 17,
+  з: 16,
+  б: 16,
+  ч: 15,
+  й: 12,
+  х: 10,
+  ж: 9,
+  ш: 7,
+  ю: 6,
+  ц: 5,
+  щ: 4,
+  э: 3,
+  ф: 2,
+  ъ: 1,
+  ё: 1,
+  і: 20,
+  ї: 5,
+  є: 4,
+  ў: 3,
+  ѕ: 1,
+  ј: 5,
+  љ: 2,
+  њ: 3,
+  ћ: 2,
+  ђ: 1,
+  џ: 1,
+  ґ: 1,
 };
 
 /**
@@ -190,7 +247,8 @@ function plausibility(text: string, label: string): number {
     }
     if (c === 0xfffd || (c >= 0x80 && c <= 0x9f) || (c >= 0xe000 && c <= 0xf8ff)) score -= 20;
     else if (c >= 0x3040 && c <= 0x30ff) score += label === 'shift_jis' || label === 'euc-jp' || label.startsWith('utf-16') ? 3 : 1;
-    else if (c >= 0xff61 && c <= 0xff9f) score -= 2; // half-width katakana: what EUC-JP bytes look like through Shift_JIS
+    else if (c >= 0xff61 && c <= 0xff9f)
+      score -= 2; // half-width katakana: what EUC-JP bytes look like through Shift_JIS
     else if (c >= 0x4e00 && c <= 0x9fff) score += hanScore(char, label);
     else if (c >= 0xac00 && c <= 0xd7a3) score += COMMON_HANGUL.has(char) ? 3 : -1;
     else if (c >= 0x0400 && c <= 0x04ff) {
@@ -199,9 +257,23 @@ function plausibility(text: string, label: string): number {
       if (char === lower) cyrillicLower++;
       else cyrillicUpper++;
       score += frequency / 30;
-    } else if ((c >= 0x0370 && c <= 0x03ff) || (c >= 0x05d0 && c <= 0x05ea) || (c >= 0x0620 && c <= 0x064a) || (c >= 0x0e01 && c <= 0x0e5b)) {
+    } else if (
+      (c >= 0x0370 && c <= 0x03ff) ||
+      (c >= 0x05d0 && c <= 0x05ea) ||
+      (c >= 0x0620 && c <= 0x064a) ||
+      (c >= 0x0e01 && c <= 0x0e5b)
+    ) {
       score += 1; // Greek, Hebrew, Arabic, Thai letters
-    } else if ((c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7) || c === 0x152 || c === 0x153 || c === 0x160 || c === 0x161 || c === 0x17d || c === 0x17e || c === 0x178) {
+    } else if (
+      (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7) ||
+      c === 0x152 ||
+      c === 0x153 ||
+      c === 0x160 ||
+      c === 0x161 ||
+      c === 0x17d ||
+      c === 0x17e ||
+      c === 0x178
+    ) {
       accented++;
       letters++;
     } else if (c >= 0xa0 && c <= 0xbf) {

@@ -27,7 +27,7 @@ const replacements = (text: string) => [...text].filter((c) => c === '\uFFFD').l
 /** A tiny deterministic generator, so a failure can be replayed. */
 function random(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('invalid byte offsets (reject policy)', () => {
@@ -56,7 +56,7 @@ describe('invalid byte offsets (reject policy)', () => {
     for (let round = 0; round < 300; round++) {
       const bytes = Uint8Array.from({ length: 64 }, () => (next() < 0.6 ? Math.floor(next() * 128) : 0x80 + Math.floor(next() * 128)));
       const chunks: Uint8Array[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const size = 1 + Math.floor(next() * 9);
         chunks.push(bytes.subarray(at, at + size));
         at += size;

@@ -13,7 +13,12 @@ describe('jsonArrayParser', () => {
     const sink = new MemorySink<Located<unknown>>();
     const text = JSON.stringify(Array.from({ length: 7 }, (_, i) => ({ id: i, name: `株式会社${i}`, amount: '12.50' })));
     const chunks = text.match(/.{1,5}/gs) ?? [];
-    await runPipeline(from(bytes(...chunks)).throughStream<Located<unknown>>(jsonArrayParser(ctx, { batchSize: 3 })).into(sink, { sinkOptions: { maxItems: 100 } }), ctx);
+    await runPipeline(
+      from(bytes(...chunks))
+        .throughStream<Located<unknown>>(jsonArrayParser(ctx, { batchSize: 3 }))
+        .into(sink, { sinkOptions: { maxItems: 100 } }),
+      ctx,
+    );
     expect(sink.rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(sink.rows[6]?.value).toEqual({ id: 6, name: '株式会社6', amount: '12.50' });
     expect(ctx.counters.totals().rowsRead).toBe(7);
@@ -21,8 +26,13 @@ describe('jsonArrayParser', () => {
 
   it('fails clearly on malformed JSON, naming the file', async () => {
     const { ctx } = testContext();
-    await expect(runPipeline(from(bytes('[{"a":1},{"a":')).throughStream<Located<unknown>>(jsonArrayParser(ctx, { file: 'orders.json' })).into(new MemorySink()), ctx)).rejects.toThrow(
-      /orders\.json is not a valid JSON array/,
-    );
+    await expect(
+      runPipeline(
+        from(bytes('[{"a":1},{"a":'))
+          .throughStream<Located<unknown>>(jsonArrayParser(ctx, { file: 'orders.json' }))
+          .into(new MemorySink()),
+        ctx,
+      ),
+    ).rejects.toThrow(/orders\.json is not a valid JSON array/);
   });
 });

@@ -5,8 +5,16 @@ function split(chunks: Buffer[], maxLineBytes?: number) {
   const splitter = new LineSplitter(maxLineBytes === undefined ? {} : { maxLineBytes });
   const lines: Line[] = [];
   const oversized: OversizedLine[] = [];
-  for (const chunk of chunks) splitter.push(chunk, (l) => lines.push(l), (o) => oversized.push(o));
-  splitter.end((l) => lines.push(l), (o) => oversized.push(o));
+  for (const chunk of chunks)
+    splitter.push(
+      chunk,
+      (l) => lines.push(l),
+      (o) => oversized.push(o),
+    );
+  splitter.end(
+    (l) => lines.push(l),
+    (o) => oversized.push(o),
+  );
   return { lines, oversized };
 }
 

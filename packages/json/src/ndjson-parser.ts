@@ -38,7 +38,14 @@ export function ndjsonParser(ctx: RunContext, options: NdjsonParserOptions = {})
     },
     onOversized: ({ line, bytes }: { line: number; bytes: number }) => {
       metrics.rowsIn++;
-      rejects.push(new RecordError({ code: 'TOO_LARGE', reason: `line of ${bytes} bytes exceeds the ${options.maxLineBytes ?? 16 * 1024 * 1024}-byte limit`, file, line }));
+      rejects.push(
+        new RecordError({
+          code: 'TOO_LARGE',
+          reason: `line of ${bytes} bytes exceeds the ${options.maxLineBytes ?? 16 * 1024 * 1024}-byte limit`,
+          file,
+          line,
+        }),
+      );
     },
   });
 

@@ -22,6 +22,7 @@ export function validateLocated<T>(name: string, schema: z.ZodType<T>, file?: st
 
 function pick(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
-  for (const key of path) current = typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current = typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
 }

@@ -109,7 +109,9 @@ export function objectStoreContract(backend: string, target: () => ContractTarge
       const { store, root, leftovers } = target();
       const dir = root();
       const uri = joinUri(dir, 'failed/part.bin');
-      await expect(store.put(uri, Readable.from(generated(40 * MiB, undefined, 20 * MiB)), { partSize: 5 * MiB })).rejects.toThrow('source failed mid-stream');
+      await expect(store.put(uri, Readable.from(generated(40 * MiB, undefined, 20 * MiB)), { partSize: 5 * MiB })).rejects.toThrow(
+        'source failed mid-stream',
+      );
       expect(await store.head(uri)).toBeUndefined();
       expect(await leftovers(dir)).toEqual([]);
     });
@@ -151,7 +153,11 @@ export function objectStoreContract(backend: string, target: () => ContractTarge
       expect(await text(await store.get(joinUri(base, 'data/archive/2026/11/file.csv')))).toBe('a,b\n1,2\n');
       expect(await text(await store.get(joinUri(base, 'data/copy/file.csv')))).toBe('a,b\n1,2\n');
       await expect(store.move(joinUri(base, 'data/in/gone.csv'), joinUri(base, 'x.csv'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      const count = await store.deleteMany([joinUri(base, 'data/copy/file.csv'), joinUri(base, 'data/archive/2026/11/file.csv'), joinUri(base, 'never.csv')]);
+      const count = await store.deleteMany([
+        joinUri(base, 'data/copy/file.csv'),
+        joinUri(base, 'data/archive/2026/11/file.csv'),
+        joinUri(base, 'never.csv'),
+      ]);
       expect(count).toBe(3);
       expect(await collect(store.list(joinUri(base, 'data/')))).toEqual([]);
     });
@@ -164,9 +170,9 @@ export function objectStoreContract(backend: string, target: () => ContractTarge
       expect(await text(await store.get(good))).toBe('{"a":1}\n{"a":2}\n');
 
       const bad = joinUri(dir, 'w/bad.bin');
-      await expect(settledPipeline([Readable.from(generated(30 * MiB, undefined, 12 * MiB)), objectWriter(store, bad, { partSize: 5 * MiB })])).rejects.toThrow(
-        'source failed mid-stream',
-      );
+      await expect(
+        settledPipeline([Readable.from(generated(30 * MiB, undefined, 12 * MiB)), objectWriter(store, bad, { partSize: 5 * MiB })]),
+      ).rejects.toThrow('source failed mid-stream');
       expect(await store.head(bad)).toBeUndefined();
       expect(await leftovers(dir)).toEqual([]);
     });

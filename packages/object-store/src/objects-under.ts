@@ -13,7 +13,11 @@ export async function objectsUnder(store: ObjectStore, prefixUri: string, option
  * folder markers skipped. `folderUri` is taken as a folder (a `/` added when missing) and compared
  * in the form listings give (`file:///…` for a path, however it was written).
  */
-export async function* objectsBelow(store: ObjectStore, folderUri: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<{ uri: string; key: string }> {
+export async function* objectsBelow(
+  store: ObjectStore,
+  folderUri: string,
+  options: { signal?: AbortSignal } = {},
+): AsyncGenerator<{ uri: string; key: string }> {
   const folder = formatObjectUri(parseObjectUri(folderUri)).replace(/\/*$/, '/');
   for await (const object of store.list(folder, options)) {
     if (object.uri.endsWith('/') || !object.uri.startsWith(folder)) continue;

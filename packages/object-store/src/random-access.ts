@@ -10,7 +10,11 @@ export interface RandomAccessObject {
 }
 
 /** One `head`, then one ranged `get` per read; nothing is downloaded that is not asked for. */
-export async function objectRandomAccess(store: ObjectStore, uri: string, options: { signal?: AbortSignal } = {}): Promise<RandomAccessObject> {
+export async function objectRandomAccess(
+  store: ObjectStore,
+  uri: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<RandomAccessObject> {
   const info = await store.head(uri);
   if (!info) throw new TerminalError('NOT_FOUND', `${uri} does not exist`);
   return {

@@ -44,7 +44,10 @@ export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore
       const all = [...uris];
       const local = all.filter((u) => parseObjectUri(u).scheme === 'file');
       const remote = all.filter((u) => parseObjectUri(u).scheme !== 'file');
-      return (local.length ? await storeFor(local[0] as string).deleteMany(local, opts) : 0) + (remote.length ? await storeFor(remote[0] as string).deleteMany(remote, opts) : 0);
+      return (
+        (local.length ? await storeFor(local[0] as string).deleteMany(local, opts) : 0) +
+        (remote.length ? await storeFor(remote[0] as string).deleteMany(remote, opts) : 0)
+      );
     },
   };
   return store;

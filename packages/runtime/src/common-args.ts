@@ -9,7 +9,11 @@ export const commonArgs = {
     .min(1)
     .optional()
     .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]'),
-  local_dir: z.string().min(1).default('.local').describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
+  local_dir: z
+    .string()
+    .min(1)
+    .default('.local')
+    .describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
   max_rejects: z.coerce
     .number()
     .int('must be a whole number')

@@ -34,14 +34,34 @@ const statefulJob = defineJob({
     const warehouseRows = Number((await warehouse.query('SELECT count(*) FROM public.runs')).rows[0]?.[0]);
 
     const catalog = connections.catalog();
-    await catalog.upsertTable({ database: 'datamart', name: `t_${seen.length}`, columns: [{ name: 'id', type: 'bigint' }], partitionKeys: [], location: './lake/', format: 'parquet' });
+    await catalog.upsertTable({
+      database: 'datamart',
+      name: `t_${seen.length}`,
+      columns: [{ name: 'id', type: 'bigint' }],
+      partitionKeys: [],
+      location: './lake/',
+      format: 'parquet',
+    });
     const tables = (await catalog.listTables('datamart')).map((t) => t.name);
 
     const endpoint = await connections.dynamoDbEndpoint();
-    const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } });
-    await dynamo.send(new CreateTableCommand({ TableName: 'runs', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' })).catch((e: Error) => {
-      if (e.name !== 'ResourceInUseException') throw e;
+    const dynamo = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
     });
+    await dynamo
+      .send(
+        new CreateTableCommand({
+          TableName: 'runs',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      )
+      .catch((e: Error) => {
+        if (e.name !== 'ResourceInUseException') throw e;
+      });
     await dynamo.send(new PutItemCommand({ TableName: 'runs', Item: { pk: { S: ctx.runId } } }));
     const items = (await dynamo.send(new ScanCommand({ TableName: 'runs' }))).Count ?? 0;
     dynamo.destroy();
@@ -54,7 +74,13 @@ describe('embedded defaults', () => {
     const localDir = join(dir, '.local');
     for (let run = 0; run < 2; run++) {
       const out = capture();
-      const code = await runJob(statefulJob, { argv: ['--local_dir', localDir], env: {}, stdout: out, stderr: quiet(), handleSignals: false });
+      const code = await runJob(statefulJob, {
+        argv: ['--local_dir', localDir],
+        env: {},
+        stdout: out,
+        stderr: quiet(),
+        handleSignals: false,
+      });
       if (code !== 0) throw new Error(out.text());
       expect(code).toBe(0);
     }

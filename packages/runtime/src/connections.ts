@@ -7,7 +7,9 @@ import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, RedshiftDataWarehouse, type RedshiftDataOptions, type Warehouse } from '@etl/warehouse';
 
 /** Where a pipeline's warehouse is: Redshift (workgroup or cluster named) or, when neither is, embedded. */
-export type WarehouseTarget = Partial<Pick<RedshiftDataOptions, 'workgroupName' | 'clusterIdentifier' | 'database' | 'secretArn' | 'dbUser' | 'iamRole'>>;
+export type WarehouseTarget = Partial<
+  Pick<RedshiftDataOptions, 'workgroupName' | 'clusterIdentifier' | 'database' | 'secretArn' | 'dbUser' | 'iamRole'>
+>;
 
 /**
  * The systems a job talks to, each chosen once at start-up by configuration: AWS (or a stand-in by
@@ -27,7 +29,12 @@ export interface Connections {
   close(): Promise<void>;
 }
 
-export function createConnections(options: { env: NodeJS.ProcessEnv; logger: Logger; objects?: ObjectStore; localDir?: string }): Connections {
+export function createConnections(options: {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  objects?: ObjectStore;
+  localDir?: string;
+}): Connections {
   const env = options.env;
   const localDir = options.localDir ?? '.local';
   const objects = options.objects ?? createObjectStore({ env });
@@ -41,7 +48,10 @@ export function createConnections(options: { env: NodeJS.ProcessEnv; logger: Log
     warehouse(target = {}) {
       warehouse ??= (async () => {
         if (target.workgroupName || target.clusterIdentifier) {
-          options.logger.info({ workgroup: target.workgroupName, cluster: target.clusterIdentifier, database: target.database }, 'warehouse: Redshift through the Data API');
+          options.logger.info(
+            { workgroup: target.workgroupName, cluster: target.clusterIdentifier, database: target.database },
+            'warehouse: Redshift through the Data API',
+          );
           const redshift = new RedshiftDataWarehouse({ ...target, database: target.database ?? 'dev', env });
           opened.push(redshift);
           return redshift;

@@ -17,7 +17,10 @@ describe('parseGlueArgs', () => {
 
   it('reports stray words and conflicting repeats', () => {
     const { problems } = parseGlueArgs(['stray', '--a', '1', '--a', '2']);
-    expect(problems).toEqual(['unexpected "stray": arguments are written --name value or --name=value', '--a is given twice ("1" and "2")']);
+    expect(problems).toEqual([
+      'unexpected "stray": arguments are written --name value or --name=value',
+      '--a is given twice ("1" and "2")',
+    ]);
   });
 });
 

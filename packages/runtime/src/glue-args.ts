@@ -39,7 +39,14 @@ export function envNameFor(argName: string): string {
 
 /** Arguments AWS Glue passes to every job (`--job-bookmark-option`, `--TempDir` …); not ours to validate. */
 export function isGlueSystemArg(name: string): boolean {
-  return name.includes('-') || name === 'TempDir' || name === 'JOB_ID' || name === 'JOB_RUN_ID' || name === 'SECURITY_CONFIGURATION' || name === 'encryption-type';
+  return (
+    name.includes('-') ||
+    name === 'TempDir' ||
+    name === 'JOB_ID' ||
+    name === 'JOB_RUN_ID' ||
+    name === 'SECURITY_CONFIGURATION' ||
+    name === 'encryption-type'
+  );
 }
 
 /** The closest known name within two edits, for "did you mean" hints. */
@@ -61,7 +68,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

@@ -11,11 +11,19 @@ const shape = {
 describe('resolveJobConfig', () => {
   it('validates and converts arguments, with defaults', () => {
     const result = resolveJobConfig(shape, ['--source', 'in.csv', '--upsert_keys', 'id, region', '--dry_run'], {});
-    expect(result).toEqual({ ok: true, ignored: [], config: { source: 'in.csv', max_in_flight: 4, dry_run: true, upsert_keys: ['id', 'region'] } });
+    expect(result).toEqual({
+      ok: true,
+      ignored: [],
+      config: { source: 'in.csv', max_in_flight: 4, dry_run: true, upsert_keys: ['id', 'region'] },
+    });
   });
 
   it('takes ETL_* environment variables, arguments winning', () => {
-    const result = resolveJobConfig(shape, ['--source', 'arg.csv'], { ETL_SOURCE: 'env.csv', ETL_UPSERT_KEYS: 'id', ETL_MAX_IN_FLIGHT: '8' });
+    const result = resolveJobConfig(shape, ['--source', 'arg.csv'], {
+      ETL_SOURCE: 'env.csv',
+      ETL_UPSERT_KEYS: 'id',
+      ETL_MAX_IN_FLIGHT: '8',
+    });
     expect(result.ok && result.config).toMatchObject({ source: 'arg.csv', upsert_keys: ['id'], max_in_flight: 8 });
   });
 
@@ -33,7 +41,11 @@ describe('resolveJobConfig', () => {
   });
 
   it('ignores the system arguments AWS Glue adds to every run', () => {
-    const result = resolveJobConfig(shape, ['--source', 'a', '--upsert_keys', 'id', '--job-bookmark-option', 'job-bookmark-disable', '--TempDir', 's3://t/'], {});
+    const result = resolveJobConfig(
+      shape,
+      ['--source', 'a', '--upsert_keys', 'id', '--job-bookmark-option', 'job-bookmark-disable', '--TempDir', 's3://t/'],
+      {},
+    );
     expect(result).toMatchObject({ ok: true, ignored: ['job-bookmark-option', 'TempDir'] });
   });
 });
@@ -47,7 +59,11 @@ describe('formatHelp', () => {
   });
 
   it('keeps the description of an argument given a default after it (.default() wraps the described schema)', () => {
-    const help = formatHelp('job', 'A job', { source: arg.string('CSV to load').default('sample.csv'), keys: arg.list('Key columns').default(['id']), region: arg.optionalString('AWS region') });
+    const help = formatHelp('job', 'A job', {
+      source: arg.string('CSV to load').default('sample.csv'),
+      keys: arg.list('Key columns').default(['id']),
+      region: arg.optionalString('AWS region'),
+    });
     expect(help).toContain('--source               CSV to load [default: "sample.csv"; env ETL_SOURCE]');
     expect(help).toContain('--keys                 Key columns [default: ["id"]; env ETL_KEYS]');
     expect(help).toContain('--region               AWS region [optional; env ETL_REGION]');

@@ -9,7 +9,11 @@ export type ConfigResult<T> = { ok: true; config: T; ignored: string[] } | { ok:
  * Arguments, then `ETL_<NAME>` environment variables, validated by one zod schema. Reports every
  * problem at once, each naming the argument, so a user fixes a command line in one go.
  */
-export function resolveJobConfig<S extends ArgsShape>(shape: S, argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult<z.infer<z.ZodObject<S>>> {
+export function resolveJobConfig<S extends ArgsShape>(
+  shape: S,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ConfigResult<z.infer<z.ZodObject<S>>> {
   const parsed = parseGlueArgs(argv);
   const problems = [...parsed.problems];
   const known = Object.keys(shape);
@@ -39,7 +43,8 @@ export function resolveJobConfig<S extends ArgsShape>(shape: S, argv: readonly s
 }
 
 function describeIssue(issue: z.core.$ZodIssue, given: string | undefined): string {
-  if (given === undefined && issue.code === 'invalid_type') return `required${issue.message && !issue.message.startsWith('Invalid input') ? ` (${issue.message})` : ''}`;
+  if (given === undefined && issue.code === 'invalid_type')
+    return `required${issue.message && !issue.message.startsWith('Invalid input') ? ` (${issue.message})` : ''}`;
   return given === undefined ? issue.message : `${issue.message} (got "${given}")`;
 }
 
@@ -93,13 +98,23 @@ export const arg = {
   optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
   flag: (description: string) => z.stringbool().default(false).describe(description),
-  positiveInt: (description: string, defaultValue: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(defaultValue).describe(description),
+  positiveInt: (description: string, defaultValue: number) =>
+    z.coerce.number().int('must be a whole number').positive('must be positive').default(defaultValue).describe(description),
   /** `a,b,c` -> ['a', 'b', 'c']. */
   list: (description: string) =>
     z
       .string()
-      .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      )
       .pipe(z.array(z.string()).min(1, 'must name at least one value'))
       .describe(description),
-  enum: <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) => z.enum(values).default(defaultValue as never).describe(description),
+  enum: <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) =>
+    z
+      .enum(values)
+      .default(defaultValue as never)
+      .describe(description),
 };

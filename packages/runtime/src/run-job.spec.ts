@@ -37,7 +37,12 @@ const numbersJob = defineJob({
   args: { count: arg.positiveInt('How many numbers', 10), fail: arg.flag('Fail at the end') },
   async run(config, ctx) {
     const sink = new MemorySink<number>('numbers-sink');
-    const source = { name: 'counter', open: async function* () { yield Array.from({ length: config.count }, (_, i) => i); } };
+    const source = {
+      name: 'counter',
+      open: async function* () {
+        yield Array.from({ length: config.count }, (_, i) => i);
+      },
+    };
     await runPipeline(from(source).through(evens).into(sink), ctx);
     if (config.fail) throw new TerminalError('CONFIG', 'target table does not exist');
     return { outputs: { data: 'memory://numbers' } };
@@ -48,7 +53,14 @@ async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], s
   const runOutput = join(base, `r${Math.random().toString(36).slice(2)}`);
   const stdout = capture();
   const stderr = capture();
-  const code = await runJob(job, { argv: [...argv, '--run_output', runOutput], env: {}, stdout, stderr, handleSignals: false, ...(signal ? { signal } : {}) });
+  const code = await runJob(job, {
+    argv: [...argv, '--run_output', runOutput],
+    env: {},
+    stdout,
+    stderr,
+    handleSignals: false,
+    ...(signal ? { signal } : {}),
+  });
   const runDirs = (() => {
     try {
       return readdirSync(runOutput);
@@ -58,7 +70,12 @@ async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], s
   })();
   const runDir = runDirs[0] ? join(runOutput, runDirs[0]) : '';
   const report = runDir ? (JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport) : undefined;
-  const logs = runDir ? readFileSync(join(runDir, 'logs.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  const logs = runDir
+    ? readFileSync(join(runDir, 'logs.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
   return { code, stdout: stdout.text(), stderr: stderr.text(), report, logs, runDir };
 }
 
@@ -71,7 +88,10 @@ describe('runJob', () => {
     expect(report?.outputs).toMatchObject({ data: 'memory://numbers' });
     expect(logs.every((l) => l['runId'] === report?.runId && l['job'] === 'numbers')).toBe(true);
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(logs.length);
-    const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rejects.map((r) => r['line'])).toEqual([2, 4, 6]);
     expect(rejects[0]).toMatchObject({ code: 'CAST', reason: 'odd number', stage: 'evens-only', file: 'numbers' });
   });
@@ -84,7 +104,10 @@ describe('runJob', () => {
   it('on failure still writes report and logs, exit 1, message without stack for user errors', async () => {
     const { code, report, logs } = await run(numbersJob, ['--count', '4', '--fail']);
     expect(code).toBe(1);
-    expect(report).toMatchObject({ outcome: 'failed', error: { name: 'TerminalError', code: 'CONFIG', message: 'target table does not exist' } });
+    expect(report).toMatchObject({
+      outcome: 'failed',
+      error: { name: 'TerminalError', code: 'CONFIG', message: 'target table does not exist' },
+    });
     const failure = logs.find((l) => l['level'] === 'error');
     expect(failure?.['msg']).toBe('run failed: target table does not exist');
     expect(JSON.stringify(failure)).not.toContain('at ');
@@ -114,8 +137,18 @@ describe('runJob', () => {
       description: 'rejects odd numbers',
       args: {},
       async run(_config, ctx) {
-        const source = { name: 'counter', open: async function* () { for (let i = 0; i < 50; i++) yield [i]; } };
-        await runPipeline(from(source).through(evens).into(sink, { sinkOptions: { maxItems: 1000 } }), ctx);
+        const source = {
+          name: 'counter',
+          open: async function* () {
+            for (let i = 0; i < 50; i++) yield [i];
+          },
+        };
+        await runPipeline(
+          from(source)
+            .through(evens)
+            .into(sink, { sinkOptions: { maxItems: 1000 } }),
+          ctx,
+        );
       },
     });
     const { code, report } = await run(guardedJob, ['--max_rejects', '2']);

@@ -52,7 +52,9 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   }
   const resolved = resolveJobConfig(shape, io.argv, io.env);
   if (!resolved.ok) {
-    io.stderr.write(`${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`);
+    io.stderr.write(
+      `${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`,
+    );
     return exitCodes.badArguments;
   }
   const config = resolved.config as typeof resolved.config & {
@@ -64,18 +66,30 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   };
   const jobOutput = job.runOutputArg ? (config as Record<string, unknown>)[job.runOutputArg] : undefined;
   if (typeof jobOutput === 'string' && config.run_output !== undefined && config.run_output !== jobOutput) {
-    io.stderr.write(`${job.name}: invalid arguments\n  --run_output and --${job.runOutputArg} name different places (${config.run_output}, ${jobOutput}); give one\n`);
+    io.stderr.write(
+      `${job.name}: invalid arguments\n  --run_output and --${job.runOutputArg} name different places (${config.run_output}, ${jobOutput}); give one\n`,
+    );
     return exitCodes.badArguments;
   }
   const jobName = config.JOB_NAME ?? job.name;
   const runId = newRunId(io.clock);
   const spool = new LogSpool();
-  const logger = createLogger({ runId, jobName, level: config.log_level, pretty: io.stdout.isTTY === true, destination: io.stdout, copies: [spool.stream] });
+  const logger = createLogger({
+    runId,
+    jobName,
+    level: config.log_level,
+    pretty: io.stdout.isTTY === true,
+    destination: io.stdout,
+    copies: [spool.stream],
+  });
   const controller = new AbortController();
   const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
   const disposeSignals = io.handleSignals === false ? () => undefined : handleShutdownSignals(controller, logger);
   const objects = io.objects ?? createObjectStore({ env: io.env });
-  const outputs = runOutputs(config.run_output ?? (typeof jobOutput === 'string' ? jobOutput : `${config.local_dir}/runs/${jobName}`), runId);
+  const outputs = runOutputs(
+    config.run_output ?? (typeof jobOutput === 'string' ? jobOutput : `${config.local_dir}/runs/${jobName}`),
+    runId,
+  );
   const connections = createConnections({ env: io.env, logger, objects, localDir: config.local_dir });
   const allRejects = objectRejects(objects, outputs.rejects);
   const maxRejects = config.max_rejects;
@@ -83,7 +97,12 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     maxRejects === undefined
       ? allRejects
       : limitedRejects(allRejects, maxRejects, (count) =>
-          controller.abort(new TerminalError('TOO_MANY_REJECTS', `${count} records rejected, more than --max_rejects ${maxRejects}: stopped without publishing; see ${outputs.rejects}`)),
+          controller.abort(
+            new TerminalError(
+              'TOO_MANY_REJECTS',
+              `${count} records rejected, more than --max_rejects ${maxRejects}: stopped without publishing; see ${outputs.rejects}`,
+            ),
+          ),
         );
   const ctx = createRunContext({ jobName, runId, logger, rejects, signal, ...(io.clock ? { clock: io.clock } : {}) });
   const started = { startedAt: ctx.clock.now(), startedMs: ctx.clock.monotonicMs() };
@@ -93,7 +112,8 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   let dataOutputs: Record<string, string> = {};
   logger.info({ args: config, ignoredGlueArgs: resolved.ignored, outputs }, `run ${runId} of ${jobName} started`);
   try {
-    dataOutputs = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
+    dataOutputs =
+      (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
   } catch (caught) {
     error = abortCause(caught, signal); // why the run was aborted: a signal, or too many rejects
   } finally {
@@ -123,26 +143,48 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
 
 export function runOutputs(prefix: string, runId: string): RunOutputs {
   const runDir = joinUri(prefix, runId);
-  return { runDir, report: joinUri(runDir, 'report.json'), logs: joinUri(runDir, 'logs.ndjson'), rejects: joinUri(runDir, 'rejects.ndjson') };
+  return {
+    runDir,
+    report: joinUri(runDir, 'report.json'),
+    logs: joinUri(runDir, 'logs.ndjson'),
+    rejects: joinUri(runDir, 'rejects.ndjson'),
+  };
 }
 
 function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, error: unknown): void {
   if (error !== undefined) {
     const userError = error instanceof EtlError && USER_ERROR_CODES.has(error.code);
     if (report.outcome === 'aborted') logger.warn({ error: describeError(error) }, `run aborted: ${describeError(error).message}`);
-    else if (userError || error instanceof TerminalError) logger.error({ error: describeError(error) }, `run failed: ${describeError(error).message}`);
+    else if (userError || error instanceof TerminalError)
+      logger.error({ error: describeError(error) }, `run failed: ${describeError(error).message}`);
     else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
   }
   logger.debug({ report }, 'run report');
   const { outcome, rowsRead, rowsWritten, rowsRejected, durationMs, peakRssBytes, outputs } = report;
   logger.info(
-    { outcome, rowsRead, rowsWritten, rowsRejected, durationMs, peakRssBytes, report: outputs['report'], ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}) },
+    {
+      outcome,
+      rowsRead,
+      rowsWritten,
+      rowsRejected,
+      durationMs,
+      peakRssBytes,
+      report: outputs['report'],
+      ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}),
+    },
     `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected in ${(durationMs / 1000).toFixed(1)} s`,
   );
 }
 
 /** The report and the exported logs are written on every outcome; failing to write them is reported, not fatal. */
-async function persist(objects: ObjectStore, outputs: RunOutputs, report: RunReport, spool: LogSpool, logger: ReturnType<typeof createLogger>, stderr: Writable): Promise<void> {
+async function persist(
+  objects: ObjectStore,
+  outputs: RunOutputs,
+  report: RunReport,
+  spool: LogSpool,
+  logger: ReturnType<typeof createLogger>,
+  stderr: Writable,
+): Promise<void> {
   try {
     await objects.put(outputs.report, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
   } catch (error) {

@@ -4,7 +4,11 @@ import type { Logger } from '@etl/core';
  * First SIGINT/SIGTERM (Ctrl-C, `docker stop`, AWS Batch termination): abort the run cleanly, so
  * uploads are aborted and no state advances. A second one exits at once.
  */
-export function handleShutdownSignals(controller: AbortController, logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+export function handleShutdownSignals(
+  controller: AbortController,
+  logger: Logger,
+  exit: (code: number) => void = (code) => process.exit(code),
+): () => void {
   let received = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     received++;

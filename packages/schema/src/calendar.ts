@@ -43,6 +43,11 @@ export function civilDate(days: number): string {
   const md = ymd - y * 10_000;
   const m = Math.floor(md / 100);
   const d = md - m * 100;
-  const year = y >= 1000 && y <= 9999 ? String(y) : y >= 0 && y < 1000 ? String(y).padStart(4, '0') : (y < 0 ? '-' : '+') + String(Math.abs(y)).padStart(6, '0');
+  const year =
+    y >= 1000 && y <= 9999
+      ? String(y)
+      : y >= 0 && y < 1000
+        ? String(y).padStart(4, '0')
+        : (y < 0 ? '-' : '+') + String(Math.abs(y)).padStart(6, '0');
   return `${year}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }

@@ -11,7 +11,16 @@ import type { Schema } from './types.js';
 const SAMPLES: Record<string, string[]> = {
   smallint: ['0', '-0', '7', '-32768', '32767', '32768', '-32769', '+5', ' 12 ', '1e3', '', 'x', '-', '0012'],
   int: ['2147483647', '-2147483648', '2147483648', '999999999', '1000000000', '-999999999', '12.0', '١٢'],
-  bigint: ['9007199254740991', '9007199254740993', '-9223372036854775808', '9223372036854775808', '123456789012345', '-12345678901234', '1234567890123456', '00000000000000042'],
+  bigint: [
+    '9007199254740991',
+    '9007199254740993',
+    '-9223372036854775808',
+    '9223372036854775808',
+    '123456789012345',
+    '-12345678901234',
+    '1234567890123456',
+    '00000000000000042',
+  ],
   'decimal(4,2)': ['12.34', '-12.34', '99.99', '100.00', '1.5', '1.', '.5', '-0.00', '0.001', '0.010', '1.230', '5', '-', '1e2', '00012.3'],
   'decimal(12,4)': ['432.737', '86.50', '-0.0001', '99999999.9999', '100000000', '7.00000', '1,5', '3.14159'],
   'decimal(18,6)': ['123456789012.123456', '999999999999.999999', '-999999999999.999999', '9007199254.740993', '0.000001', '1000000000000'],
@@ -20,8 +29,18 @@ const SAMPLES: Record<string, string[]> = {
   boolean: ['true', 'false', 'TRUE', 'Yes', 'n', '1', '0', 'maybe'],
   date: ['2026-11-22', '2024-02-29', '2023-02-29', '0001-01-01', '9999-12-31', '2026/11/22', '2026-1-2', '2026-13-01', '20261122'],
   timestamp: [
-    '2026-11-08 12:41:00', '2026-11-08T12:00:00.001Z', '2026-11-08T12:00:00.123456', '1969-12-31 23:59:59.999999', '9999-12-31 23:59:59.999999',
-    '0001-01-01 00:00:00', '2026-11-08 12:41', '2026-11-08', '2026-11-08 12:41:00+09:00', '2026-11-08 24:00:00', '2026-02-30 00:00:00', '2026-11-08 12:41:00.1234567',
+    '2026-11-08 12:41:00',
+    '2026-11-08T12:00:00.001Z',
+    '2026-11-08T12:00:00.123456',
+    '1969-12-31 23:59:59.999999',
+    '9999-12-31 23:59:59.999999',
+    '0001-01-01 00:00:00',
+    '2026-11-08 12:41',
+    '2026-11-08',
+    '2026-11-08 12:41:00+09:00',
+    '2026-11-08 24:00:00',
+    '2026-02-30 00:00:00',
+    '2026-11-08 12:41:00.1234567',
   ],
   'varchar(10)': ['abc', '', '  spaced ', 'ハート①', 'NULL'],
   json: ['{"a":1}', '[1,2]', '{bad', ''],
@@ -37,7 +56,8 @@ function records(schema: Schema): CsvRecord[] {
   const good = Object.values(SAMPLES).map((xs) => xs[0] as string);
   const out: CsvRecord[] = [];
   schema.fields.forEach((_, c) => {
-    for (const text of Object.values(SAMPLES)[c] as string[]) out.push({ fields: good.map((g, i) => (i === c ? text : g)), line: out.length + 2 });
+    for (const text of Object.values(SAMPLES)[c] as string[])
+      out.push({ fields: good.map((g, i) => (i === c ? text : g)), line: out.length + 2 });
   });
   return out;
 }
@@ -70,7 +90,12 @@ function castBoth(plan: ColumnCastPlan, input: readonly CsvRecord[], file?: stri
 }
 
 function bothWays(schema: Schema, options: CastOptions = {}) {
-  const plan = planColumns(schema, schema.fields.map((f) => f.name), 'f.csv', options);
+  const plan = planColumns(
+    schema,
+    schema.fields.map((f) => f.name),
+    'f.csv',
+    options,
+  );
   const input = records(schema);
   const rowWise = input.map((r) => castRecord(plan, r.fields, r.line, 'f.csv'));
   const { batch, rejects } = castBoth(columnCastPlan(plan, options), input, 'f.csv');
@@ -88,7 +113,11 @@ describe('castColumns', () => {
   }
 
   it('agrees with castRecord with null markers, locale numbers and a time zone (general path)', () => {
-    for (const options of [{ nullValues: ['NULL', 'NA'] }, { decimalSeparator: ',' as const, groupSeparator: '.' }, { timeZone: 'Asia/Tokyo' }]) {
+    for (const options of [
+      { nullValues: ['NULL', 'NA'] },
+      { decimalSeparator: ',' as const, groupSeparator: '.' },
+      { timeZone: 'Asia/Tokyo' },
+    ]) {
       const { rowWise, columnar, rejects } = bothWays(schemaOf(true), options);
       expect(columnar).toEqual(rowWise.filter((r) => Array.isArray(r)));
       expect(rejects).toEqual(rowWise.filter((r) => !Array.isArray(r)));
@@ -98,11 +127,13 @@ describe('castColumns', () => {
   it('agrees on random plain decimals, integers and timestamps', () => {
     const schema = parseSchemaCsv('column_name,data_type\nd,"decimal(18,4)"\nb,bigint\nt,timestamp\n');
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const input = Array.from({ length: 5000 }, (_, i) => ({
       fields: [
-        `${random() < 0.5 ? '-' : ''}${Math.floor(random() * 10 ** (1 + Math.floor(random() * 14)))}.${String(Math.floor(random() * 10000)).padStart(Math.floor(random() * 5), '0').slice(0, 4)}`,
-        String(Math.floor((random() - 0.5) * 2 ** (Math.floor(random() * 60)))),
+        `${random() < 0.5 ? '-' : ''}${Math.floor(random() * 10 ** (1 + Math.floor(random() * 14)))}.${String(Math.floor(random() * 10000))
+          .padStart(Math.floor(random() * 5), '0')
+          .slice(0, 4)}`,
+        String(Math.floor((random() - 0.5) * 2 ** Math.floor(random() * 60))),
         new Date(Math.floor((random() - 0.3) * 4e12)).toISOString().replace('T', random() < 0.5 ? ' ' : 'T'),
       ],
       line: i + 2,
@@ -117,9 +148,20 @@ describe('castColumns', () => {
   it('drops a rejected record from every column', () => {
     const schema = parseSchemaCsv('column_name,data_type,nullable\nn,int,false\nt,varchar(9),true\n');
     const plan = columnCastPlan(planColumns(schema, ['n', 't']));
-    const { batch, rejects } = castBoth(plan, [{ fields: ['1', 'a'], line: 2 }, { fields: ['x', 'b'], line: 3 }, { fields: ['3', ''], line: 4 }], 'f.csv');
+    const { batch, rejects } = castBoth(
+      plan,
+      [
+        { fields: ['1', 'a'], line: 2 },
+        { fields: ['x', 'b'], line: 3 },
+        { fields: ['3', ''], line: 4 },
+      ],
+      'f.csv',
+    );
     expect(batch.length).toBe(2);
-    expect(rowsOf(batch)).toEqual([[1, 'a'], [3, '']]);
+    expect(rowsOf(batch)).toEqual([
+      [1, 'a'],
+      [3, ''],
+    ]);
     expect(rejects).toMatchObject([{ line: 3, column: 'n', reason: 'n: not a whole number: "x"' }]);
   });
 });

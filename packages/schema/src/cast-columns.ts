@@ -272,8 +272,23 @@ function textOf(t: string, start: number, end: number): string {
 /** `true` -> 1, `false` -> 0, else -1 (the row caster takes other spellings). */
 function plainBoolean(t: string, start: number, end: number): number {
   const n = end - start;
-  if (n === 4 && t.charCodeAt(start) === 116 && t.charCodeAt(start + 1) === 114 && t.charCodeAt(start + 2) === 117 && t.charCodeAt(start + 3) === 101) return 1;
-  if (n === 5 && t.charCodeAt(start) === 102 && t.charCodeAt(start + 1) === 97 && t.charCodeAt(start + 2) === 108 && t.charCodeAt(start + 3) === 115 && t.charCodeAt(start + 4) === 101) return 0;
+  if (
+    n === 4 &&
+    t.charCodeAt(start) === 116 &&
+    t.charCodeAt(start + 1) === 114 &&
+    t.charCodeAt(start + 2) === 117 &&
+    t.charCodeAt(start + 3) === 101
+  )
+    return 1;
+  if (
+    n === 5 &&
+    t.charCodeAt(start) === 102 &&
+    t.charCodeAt(start + 1) === 97 &&
+    t.charCodeAt(start + 2) === 108 &&
+    t.charCodeAt(start + 3) === 115 &&
+    t.charCodeAt(start + 4) === 101
+  )
+    return 0;
   return -1;
 }
 

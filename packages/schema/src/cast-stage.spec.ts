@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { castStage } from './cast-stage.js';
 import { parseSchemaCsv } from './schema-csv.js';
 
-const schema = parseSchemaCsv('column_name,data_type,nullable,key_order\nsku,varchar(20),,1\nqty,"decimal(10,2)",true,\nupdated_at,timestamp,true,\n');
+const schema = parseSchemaCsv(
+  'column_name,data_type,nullable,key_order\nsku,varchar(20),,1\nqty,"decimal(10,2)",true,\nupdated_at,timestamp,true,\n',
+);
 
 describe('castStage', () => {
   it('casts by column name, whatever the file order, and fills missing nullable columns with null', () => {
@@ -13,7 +15,13 @@ describe('castStage', () => {
   it('rejects a record with every problem named, the first as its column', () => {
     const stage = castStage({ schema, columns: () => ['sku', 'qty', 'updated_at'], file: 'inv.csv' });
     expect(() => stage.process({ fields: ['', 'abc', 'yesterday'], line: 7 })).toThrow(
-      expect.objectContaining({ code: 'NULL_NOT_ALLOWED', line: 7, column: 'sku', file: 'inv.csv', reason: expect.stringMatching(/^sku: sku must not be empty; qty: not a decimal number: "abc"; updated_at: not a timestamp/) }),
+      expect.objectContaining({
+        code: 'NULL_NOT_ALLOWED',
+        line: 7,
+        column: 'sku',
+        file: 'inv.csv',
+        reason: expect.stringMatching(/^sku: sku must not be empty; qty: not a decimal number: "abc"; updated_at: not a timestamp/),
+      }),
     );
   });
 

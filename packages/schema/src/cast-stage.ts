@@ -89,7 +89,10 @@ export function planColumns(schema: Schema, columns: readonly string[], file?: s
     return index;
   });
   if (missing.length > 0) {
-    throw new TerminalError('CONFIG', `${file ?? 'the file'} has no column ${missing.join(', ')}, which the schema declares NOT NULL (file columns: ${columns.join(', ')})`);
+    throw new TerminalError(
+      'CONFIG',
+      `${file ?? 'the file'} has no column ${missing.join(', ')}, which the schema declares NOT NULL (file columns: ${columns.join(', ')})`,
+    );
   }
   return { fields: schema.fields, casters: schema.fields.map((f) => compileCaster(f, cast)), indexes };
 }

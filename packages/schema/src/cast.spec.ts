@@ -31,7 +31,11 @@ describe('castValue', () => {
   });
 
   it('reads booleans, dates and doubles', () => {
-    expect([value('Yes', 'boolean'), value('0', 'boolean'), value('maybe', 'boolean')]).toEqual([true, false, expect.stringMatching(/not a boolean/)]);
+    expect([value('Yes', 'boolean'), value('0', 'boolean'), value('maybe', 'boolean')]).toEqual([
+      true,
+      false,
+      expect.stringMatching(/not a boolean/),
+    ]);
     expect(value('2026/2/3', 'date')).toBe('2026-02-03');
     expect(value('2026-02-30', 'date')).toMatch(/not a calendar date/);
     expect(value('0.1', 'double')).toBe(0.1);
@@ -72,7 +76,10 @@ describe('null markers and number formats (csvkit blanks.csv, test_locale.csv)',
       expect(castValue(raw, field('varchar'), markers)).toEqual({ ok: true, value: null });
     }
     expect(castValue('NA', field('varchar'))).toEqual({ ok: true, value: 'NA' }); // only when asked for
-    expect(castValue('NULL', field('int', false), markers)).toEqual({ ok: false, reason: 'c must not be null (got "NULL", a null marker)' });
+    expect(castValue('NULL', field('int', false), markers)).toEqual({
+      ok: false,
+      reason: 'c must not be null (got "NULL", a null marker)',
+    });
   });
 
   it('reads de-DE numbers with a decimal comma and dot groups', () => {
@@ -98,7 +105,15 @@ describe('timestamp fast path', () => {
       }
     }
     expect(wrong).toEqual([]);
-    for (const bad of ['2026-11-0x 00:00:00', '202x-11-01 00:00:00', '2026-02-30 00:00:00', '2026-11-01 24:00:00', '2026-11-01 00:60:00', '2026-11-01 00:00:00.', '2026-11-01 00:00:00.12a']) {
+    for (const bad of [
+      '2026-11-0x 00:00:00',
+      '202x-11-01 00:00:00',
+      '2026-02-30 00:00:00',
+      '2026-11-01 24:00:00',
+      '2026-11-01 00:60:00',
+      '2026-11-01 00:00:00.',
+      '2026-11-01 00:00:00.12a',
+    ]) {
       expect(castValue(bad, ts).ok, bad).toBe(false);
     }
     expect(castValue('2024-02-29 23:59:59.5', ts)).toEqual({ ok: true, value: BigInt(Date.UTC(2024, 1, 29, 23, 59, 59, 500)) * 1000n });
@@ -112,7 +127,13 @@ describe('plain readers on spans (the CSV path reads values inside the parsed ch
   const inside = (text: string): [string, number, number] => [`12${text}34`, 2, text.length + 2];
 
   it('reads a span exactly as the same text on its own', () => {
-    for (const text of ['2026-11-08 12:41:00', '2026-11-08T12:00:00.001Z', '1969-12-31 23:59:59.999999', '2026-02-29 00:00:00', '2026-11-08 12:41']) {
+    for (const text of [
+      '2026-11-08 12:41:00',
+      '2026-11-08T12:00:00.001Z',
+      '1969-12-31 23:59:59.999999',
+      '2026-02-29 00:00:00',
+      '2026-11-08 12:41',
+    ]) {
       expect(plainUtcMicros(...inside(text))).toBe(plainUtcMicros(text));
     }
     expect(plainUtcMicros(...inside('2026-11-08 12:41:00'))).toBe(Date.UTC(2026, 10, 8, 12, 41) * 1000);
@@ -133,7 +154,37 @@ describe('plainNumber', () => {
   it('gives exactly what Number gives, on spans, for random decimals of every length and scale', () => {
     const random = seededRandom(7);
     const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
-    const texts = ['0', '-0', '+0', '-0.0', '0.000', '.5', '+.5', '-.5', '5.', '.', '-', '+', '', '1e5', '1.5E-3', '0x1f', '1.2.3', '00012.50', '999999999999999', '9999999999999999', '0.1', '0.2', '0.30000000000000004', '1.7976931348623157', '4.9406564584124654', '123456789012345.6', '1.000000000000000000000', '0.0000000000000000000001', '0.00000000000000000000001'];
+    const texts = [
+      '0',
+      '-0',
+      '+0',
+      '-0.0',
+      '0.000',
+      '.5',
+      '+.5',
+      '-.5',
+      '5.',
+      '.',
+      '-',
+      '+',
+      '',
+      '1e5',
+      '1.5E-3',
+      '0x1f',
+      '1.2.3',
+      '00012.50',
+      '999999999999999',
+      '9999999999999999',
+      '0.1',
+      '0.2',
+      '0.30000000000000004',
+      '1.7976931348623157',
+      '4.9406564584124654',
+      '123456789012345.6',
+      '1.000000000000000000000',
+      '0.0000000000000000000001',
+      '0.00000000000000000000001',
+    ];
     for (let k = 0; k < 20_000; k++) {
       const sign = ['', '-', '+'][Math.floor(random() * 3)] as string;
       const int = digits(Math.floor(random() * 10));

@@ -62,7 +62,8 @@ export function compileCaster(field: Field, options: CastOptions = {}): Caster {
   const empty = field.nullable ? null : emptyFailure;
   const convert = withNumberFormat(type, options, converter(type, options));
   const nulls = options.nullValues && options.nullValues.length > 0 ? new Set(options.nullValues) : undefined;
-  const marked = (text: string) => (field.nullable ? null : new CastFailure(`${field.name} must not be null (got "${text}", a null marker)`));
+  const marked = (text: string) =>
+    field.nullable ? null : new CastFailure(`${field.name} must not be null (got "${text}", a null marker)`);
   if (type.kind === 'string') {
     const emptyIsNull = options.emptyStringAsNull || !field.nullable;
     if (nulls) return (raw) => (raw === '' && emptyIsNull ? empty : nulls.has(raw.trim()) ? marked(raw) : raw);
@@ -111,7 +112,11 @@ function fastPath(type: FieldType, options: CastOptions): ((raw: string) => Valu
 const NUMERIC = new Set<FieldType['kind']>(['smallint', 'int', 'bigint', 'decimal', 'double']);
 
 /** Locale number formats (`1.234,5`) rewritten to the plain form before the numeric converters. */
-function withNumberFormat(type: FieldType, options: CastOptions, convert: (text: string) => Value | CastFailure): (text: string) => Value | CastFailure {
+function withNumberFormat(
+  type: FieldType,
+  options: CastOptions,
+  convert: (text: string) => Value | CastFailure,
+): (text: string) => Value | CastFailure {
   const group = options.groupSeparator;
   const comma = options.decimalSeparator === ',';
   if (!NUMERIC.has(type.kind) || (!group && !comma)) return convert;
@@ -239,7 +244,8 @@ function shortDecimal(t: string, start: number, end: number): number | undefined
       if (value === 0 && c === 0) continue; // a leading zero is not significant
       if (++significant > 15) return undefined;
       value = value * 10 + c;
-    } else if (c === -2 && !point) point = true; // '.'
+    } else if (c === -2 && !point)
+      point = true; // '.'
     else return undefined;
   }
   if (digits === 0 || decimals > 22 || t.charCodeAt(end - 1) === 46) return undefined;
@@ -281,10 +287,12 @@ function castDecimal(text: string, type: Extract<FieldType, { kind: 'decimal' }>
   const integer = (match[2] ?? '').replace(/^0+(?=\d)/, '') || '0';
   let fraction = match[3] ?? '';
   if (fraction.length > type.scale) {
-    if (/[^0]/.test(fraction.slice(type.scale))) return bad(`${text} has ${fraction.length} decimal places; decimal(${type.precision},${type.scale}) keeps ${type.scale}`);
+    if (/[^0]/.test(fraction.slice(type.scale)))
+      return bad(`${text} has ${fraction.length} decimal places; decimal(${type.precision},${type.scale}) keeps ${type.scale}`);
     fraction = fraction.slice(0, type.scale);
   }
-  if (integer.replace(/^0$/, '').length > type.precision - type.scale) return bad(`${text} does not fit decimal(${type.precision},${type.scale})`);
+  if (integer.replace(/^0$/, '').length > type.precision - type.scale)
+    return bad(`${text} does not fit decimal(${type.precision},${type.scale})`);
   const scaled = type.scale > 0 ? `${integer}.${fraction.padEnd(type.scale, '0')}` : integer;
   return ok(/^[0.]+$/.test(scaled) ? scaled : sign + scaled);
 }
@@ -327,7 +335,8 @@ function castDate(text: string): CastResult {
   return ok(`${match[1]}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 }
 
-const TIMESTAMP = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TIMESTAMP =
+  /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * -> microseconds since the epoch, UTC, as bigint. An explicit offset wins over `timeZone`.
@@ -344,7 +353,8 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
   const h = match[4] === undefined ? 0 : +match[4];
   const mi = match[5] === undefined ? 0 : +match[5];
   const s = match[6] === undefined ? 0 : +match[6];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return new CastFailure(`not a valid date and time: "${text}"`);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59)
+    return new CastFailure(`not a valid date and time: "${text}"`);
   const digits = match[7];
   let micros = 0;
   if (digits !== undefined) {
@@ -367,7 +377,13 @@ function castTimestamp(text: string, timeZone: string): bigint | CastFailure {
  */
 export function plainUtcMicros(t: string, start = 0, end = t.length): number | undefined {
   if (end - start < 19) return undefined;
-  if (t.charCodeAt(start + 4) !== 45 || t.charCodeAt(start + 7) !== 45 || t.charCodeAt(start + 13) !== 58 || t.charCodeAt(start + 16) !== 58) return undefined;
+  if (
+    t.charCodeAt(start + 4) !== 45 ||
+    t.charCodeAt(start + 7) !== 45 ||
+    t.charCodeAt(start + 13) !== 58 ||
+    t.charCodeAt(start + 16) !== 58
+  )
+    return undefined;
   const sep = t.charCodeAt(start + 10);
   if (sep !== 32 && sep !== 84) return undefined;
   const y = digit(t, start) * 1000 + digit(t, start + 1) * 100 + digit(t, start + 2) * 10 + digit(t, start + 3);
@@ -393,7 +409,7 @@ export function plainUtcMicros(t: string, start = 0, end = t.length): number | u
   }
   if (i < end && (t.charCodeAt(i) === 90 || t.charCodeAt(i) === 122)) i++;
   if (i !== end) return undefined;
-  const total = ((epochDay(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000) * 1000 + micros;
+  const total = (epochDay(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000 * 1000 + micros;
   return Number.isSafeInteger(total) ? total : undefined;
 }
 
@@ -432,7 +448,19 @@ function zoneOffsetMinutes(timeZone: string, wallMs: number): number | undefined
   if (timeZone === 'UTC') return 0;
   if (!zoneFormats.has(timeZone)) {
     try {
-      zoneFormats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+      zoneFormats.set(
+        timeZone,
+        new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        }),
+      );
     } catch {
       zoneFormats.set(timeZone, undefined);
     }
@@ -441,7 +469,14 @@ function zoneOffsetMinutes(timeZone: string, wallMs: number): number | undefined
   if (!format) return undefined;
   const offsetAt = (utcMs: number) => {
     const parts = Object.fromEntries(format.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-    const asUtc = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']), Number(parts['second']));
+    const asUtc = Date.UTC(
+      Number(parts['year']),
+      Number(parts['month']) - 1,
+      Number(parts['day']),
+      Number(parts['hour']),
+      Number(parts['minute']),
+      Number(parts['second']),
+    );
     return Math.round((asUtc - utcMs) / 60_000);
   };
   const first = offsetAt(wallMs);

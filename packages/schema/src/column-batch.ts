@@ -167,7 +167,8 @@ export function setValue(column: Column, row: number, value: Value): void {
   const type = field.type;
   switch (data.layout) {
     case 'int32':
-      data.values[row] = type.kind === 'date' ? epochDays(value as string) : type.kind === 'decimal' ? Number(unscaled(value as string)) : (value as number);
+      data.values[row] =
+        type.kind === 'date' ? epochDays(value as string) : type.kind === 'decimal' ? Number(unscaled(value as string)) : (value as number);
       return;
     case 'int64':
       data.values[row] = type.kind === 'decimal' ? unscaled(value as string) : BigInt(value as bigint | number);

@@ -3,7 +3,11 @@ import { cleanColumnNames } from './column-names.js';
 
 describe('cleanColumnNames', () => {
   it('cleans as seed 003 does', () => {
-    expect(cleanColumnNames(['First Name!', '  Unit  Price ($) ', 'e-mail__address'])).toEqual(['first_name', 'unit_price', 'e_mail_address']);
+    expect(cleanColumnNames(['First Name!', '  Unit  Price ($) ', 'e-mail__address'])).toEqual([
+      'first_name',
+      'unit_price',
+      'e_mail_address',
+    ]);
   });
 
   it('makes hostile names safe and distinct', () => {

@@ -16,6 +16,17 @@ export type { ConstantColumn } from './metadata-stage.js';
 export { metadataColumns, metadataStage, METADATA_FIELDS } from './metadata-stage.js';
 export { civilDate, civilYmd, daysFromCivil, daysInMonth } from './calendar.js';
 export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-batch.js';
-export { allocateColumn, allocateColumns, columnLayout, columnsOf, decimalText, int64Number, rowsOf, setInt64, setValue, valueAt } from './column-batch.js';
+export {
+  allocateColumn,
+  allocateColumns,
+  columnLayout,
+  columnsOf,
+  decimalText,
+  int64Number,
+  rowsOf,
+  setInt64,
+  setValue,
+  valueAt,
+} from './column-batch.js';
 export type { ColumnCastPlan, ColumnSpans, ColumnWriter, PlainWriter } from './cast-columns.js';
 export { castColumns, columnCastPlan } from './cast-columns.js';

@@ -29,7 +29,13 @@ describe('inferSchema', () => {
   });
 
   it('reads fractions with more than 18 places as floats printed out, not decimals', () => {
-    const schema = inferSchema(['rate', 'price'], [['0.47078192373737693', '12.5'], ['0.0000270306145057082176', '0.000000000000000001']]);
+    const schema = inferSchema(
+      ['rate', 'price'],
+      [
+        ['0.47078192373737693', '12.5'],
+        ['0.0000270306145057082176', '0.000000000000000001'],
+      ],
+    );
     expect(schema.fields.map((f) => formatType(f.type))).toEqual(['double', 'decimal(20,18)']);
   });
 
@@ -55,7 +61,13 @@ describe('inferSchema', () => {
   });
 
   it('sizes integers at the type edges, signs and long digit runs included', () => {
-    const typeOf = (...values: string[]) => formatType(inferSchema(['n'], values.map((v) => [v])).fields[0]?.type ?? { kind: 'string' });
+    const typeOf = (...values: string[]) =>
+      formatType(
+        inferSchema(
+          ['n'],
+          values.map((v) => [v]),
+        ).fields[0]?.type ?? { kind: 'string' },
+      );
     expect(typeOf('-32768', '32767', '+12', '-0')).toBe('smallint');
     expect(typeOf('32768')).toBe('int');
     expect(typeOf('-2147483649')).toBe('bigint');
@@ -64,4 +76,3 @@ describe('inferSchema', () => {
     expect(typeOf('9223372036854775808')).toBe('decimal(19,0)'); // past int64: not an integer column
   });
 });
-

@@ -59,12 +59,26 @@ export class SchemaInference {
     private readonly columns: readonly string[],
     private readonly options: InferOptions = {},
   ) {
-    this.evidence = columns.map(() => ({ empty: 0, values: 0, maxLength: 0, candidates: new Set(ORDER), integerDigits: 0, scale: 0, integerMax: 0n, integerMin: 0n }));
+    this.evidence = columns.map(() => ({
+      empty: 0,
+      values: 0,
+      maxLength: 0,
+      candidates: new Set(ORDER),
+      integerDigits: 0,
+      scale: 0,
+      integerMax: 0n,
+      integerMin: 0n,
+    }));
     const fits = (type: FieldType) => {
       const cast = compileCaster({ name: 'probe', type, nullable: true }, options);
       return (text: string) => !(cast(text) instanceof CastFailure);
     };
-    this.fits = { bigint: fits({ kind: 'bigint' }), double: fits({ kind: 'double' }), date: fits({ kind: 'date' }), timestamp: fits({ kind: 'timestamp', withZone: false }) };
+    this.fits = {
+      bigint: fits({ kind: 'bigint' }),
+      double: fits({ kind: 'double' }),
+      date: fits({ kind: 'date' }),
+      timestamp: fits({ kind: 'timestamp', withZone: false }),
+    };
     this.nulls = new Set(options.nullValues ?? []);
   }
 
@@ -79,7 +93,8 @@ export class SchemaInference {
       const evidence = this.evidence[i] as Evidence;
       let type = choose(evidence);
       if (this.options.widenIntegers && (type.kind === 'smallint' || type.kind === 'int')) type = { kind: 'bigint' };
-      if (this.options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal')) type = { kind: 'decimal', precision: 38, scale: 18 };
+      if (this.options.decimalForFractions && !keys.has(name) && (type.kind === 'double' || type.kind === 'decimal'))
+        type = { kind: 'decimal', precision: 38, scale: 18 };
       return { name, type, nullable: !keys.has(name) && (evidence.empty > 0 || evidence.values === 0) };
     });
     return { fields };
@@ -135,7 +150,8 @@ function choose(e: Evidence): FieldType {
   }
   // More than 18 places is a float printed without an exponent (0.000009412877261638641), not a
   // business decimal: as a decimal its next value would likely need one more place and be rejected.
-  if (c.has('decimal') && e.scale <= 18 && e.integerDigits + e.scale <= 38) return { kind: 'decimal', precision: Math.max(1, e.integerDigits + e.scale), scale: e.scale };
+  if (c.has('decimal') && e.scale <= 18 && e.integerDigits + e.scale <= 38)
+    return { kind: 'decimal', precision: Math.max(1, e.integerDigits + e.scale), scale: e.scale };
   if (c.has('double')) return { kind: 'double' };
   if (c.has('date')) return { kind: 'date' };
   if (c.has('timestamp')) return { kind: 'timestamp', withZone: false };

@@ -21,7 +21,9 @@ export function parseSchemaCsv(text: string, file = 'schema.csv'): Schema {
   const names = header?.fields.map((h) => h.toLowerCase()) ?? [];
   const at = (name: string) => names.indexOf(name);
   if (at('column_name') === -1 || at('data_type') === -1) {
-    throw new SchemaError(`${file}: the header must be column_name,data_type[,nullable][,key_order], got "${header?.fields.join(',') ?? ''}"`);
+    throw new SchemaError(
+      `${file}: the header must be column_name,data_type[,nullable][,key_order], got "${header?.fields.join(',') ?? ''}"`,
+    );
   }
   const fields: Field[] = [];
   const seen = new Set<string>();
@@ -46,12 +48,14 @@ export function parseSchemaCsv(text: string, file = 'schema.csv'): Schema {
     let keyOrder: number | undefined;
     if (keyText !== '') {
       keyOrder = Number(keyText);
-      if (!Number.isInteger(keyOrder) || keyOrder < 1) problems.push(`${where}, column ${name}: key_order must be 1, 2, … (got "${keyText}")`);
+      if (!Number.isInteger(keyOrder) || keyOrder < 1)
+        problems.push(`${where}, column ${name}: key_order must be 1, 2, … (got "${keyText}")`);
       else if (keyOrders.has(keyOrder)) problems.push(`${where}, column ${name}: key_order ${keyOrder} is used twice`);
       keyOrders.add(keyOrder);
     }
     const nullableText = (at('nullable') === -1 ? '' : (row[at('nullable')] ?? '')).toLowerCase();
-    if (!TRUE.has(nullableText) && !FALSE.has(nullableText)) problems.push(`${where}, column ${name}: nullable must be true or false (got "${nullableText}")`);
+    if (!TRUE.has(nullableText) && !FALSE.has(nullableText))
+      problems.push(`${where}, column ${name}: nullable must be true or false (got "${nullableText}")`);
     const nullable = nullableText === '' ? keyOrder === undefined : TRUE.has(nullableText);
     if (keyOrder !== undefined && nullable) problems.push(`${where}, column ${name}: a key column cannot be nullable`);
     fields.push({ name, type, nullable, ...(keyOrder === undefined ? {} : { keyOrder }) });

@@ -14,18 +14,26 @@ export function parseSchemaJson(text: string, file = 'schema.json'): Schema {
     throw new SchemaError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { fields?: unknown } | null)?.fields;
-  if (!Array.isArray(list) || list.length === 0) throw new SchemaError(`${file}: expected {"fields": [{"name", "type", "nullable"?, "keyOrder"?}, …]}`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new SchemaError(`${file}: expected {"fields": [{"name", "type", "nullable"?, "keyOrder"?}, …]}`);
   const problems: string[] = [];
   const fields = list.flatMap((item: unknown, i) => {
     const f = item as { name?: unknown; type?: unknown; nullable?: unknown; keyOrder?: unknown };
     const where = `${file}: field ${i + 1}${typeof f?.name === 'string' ? ` (${f.name})` : ''}`;
-    if (typeof f?.name !== 'string' || f.name === '') return problems.push(`${where}: "name" must be a non-empty string`), [];
-    if (typeof f.type !== 'string') return problems.push(`${where}: "type" must be a string such as "decimal(12,4)"`), [];
+    if (typeof f?.name !== 'string' || f.name === '') return (problems.push(`${where}: "name" must be a non-empty string`), []);
+    if (typeof f.type !== 'string') return (problems.push(`${where}: "type" must be a string such as "decimal(12,4)"`), []);
     try {
       const keyOrder = typeof f.keyOrder === 'number' ? f.keyOrder : undefined;
-      return [{ name: f.name, type: parseType(f.type), nullable: keyOrder === undefined ? f.nullable !== false : false, ...(keyOrder === undefined ? {} : { keyOrder }) }];
+      return [
+        {
+          name: f.name,
+          type: parseType(f.type),
+          nullable: keyOrder === undefined ? f.nullable !== false : false,
+          ...(keyOrder === undefined ? {} : { keyOrder }),
+        },
+      ];
     } catch (error) {
-      return problems.push(`${where}: ${(error as Error).message}`), [];
+      return (problems.push(`${where}: ${(error as Error).message}`), []);
     }
   });
   if (problems.length > 0) throw new SchemaError(problems.join('\n'));
@@ -34,5 +42,7 @@ export function parseSchemaJson(text: string, file = 'schema.json'): Schema {
 
 /** A schema file in either form, told apart by its extension (`.json`) or its first character. */
 export function parseSchemaFile(text: string, file: string): Schema {
-  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') || text.trimStart().startsWith('[') ? parseSchemaJson(text, file) : parseSchemaCsv(text, file);
+  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') || text.trimStart().startsWith('[')
+    ? parseSchemaJson(text, file)
+    : parseSchemaCsv(text, file);
 }

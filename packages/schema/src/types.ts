@@ -34,17 +34,41 @@ export class SchemaError extends Error {
 }
 
 const ALIASES: Record<string, FieldType['kind']> = {
-  string: 'string', varchar: 'string', text: 'string', char: 'string', character: 'string', nvarchar: 'string', bpchar: 'string',
-  smallint: 'smallint', int2: 'smallint', short: 'smallint',
-  int: 'int', integer: 'int', int4: 'int',
-  bigint: 'bigint', int8: 'bigint', long: 'bigint',
-  decimal: 'decimal', numeric: 'decimal',
-  double: 'double', float8: 'double', float: 'double', 'double precision': 'double', real: 'double', float4: 'double',
-  boolean: 'boolean', bool: 'boolean',
+  string: 'string',
+  varchar: 'string',
+  text: 'string',
+  char: 'string',
+  character: 'string',
+  nvarchar: 'string',
+  bpchar: 'string',
+  smallint: 'smallint',
+  int2: 'smallint',
+  short: 'smallint',
+  int: 'int',
+  integer: 'int',
+  int4: 'int',
+  bigint: 'bigint',
+  int8: 'bigint',
+  long: 'bigint',
+  decimal: 'decimal',
+  numeric: 'decimal',
+  double: 'double',
+  float8: 'double',
+  float: 'double',
+  'double precision': 'double',
+  real: 'double',
+  float4: 'double',
+  boolean: 'boolean',
+  bool: 'boolean',
   date: 'date',
-  timestamp: 'timestamp', datetime: 'timestamp', 'timestamp without time zone': 'timestamp',
-  timestamptz: 'timestamp', 'timestamp with time zone': 'timestamp',
-  json: 'json', super: 'json', jsonb: 'json',
+  timestamp: 'timestamp',
+  datetime: 'timestamp',
+  'timestamp without time zone': 'timestamp',
+  timestamptz: 'timestamp',
+  'timestamp with time zone': 'timestamp',
+  json: 'json',
+  super: 'json',
+  jsonb: 'json',
 };
 
 /** `decimal(38,18)`, `VARCHAR(256)`, `int`, `timestamptz` … -> a `FieldType`; unknown names are a `SchemaError`. */
@@ -52,7 +76,8 @@ export function parseType(text: string): FieldType {
   const match = /^\s*([a-z][a-z0-9 ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i.exec(text);
   const name = match?.[1]?.toLowerCase();
   const kind = name === undefined ? undefined : ALIASES[name];
-  if (!match || !kind) throw new SchemaError(`unknown data type "${text}" (known: ${[...new Set(Object.values(ALIASES))].join(', ')} and their aliases)`);
+  if (!match || !kind)
+    throw new SchemaError(`unknown data type "${text}" (known: ${[...new Set(Object.values(ALIASES))].join(', ')} and their aliases)`);
   const a = match[2] === undefined ? undefined : Number(match[2]);
   const b = match[3] === undefined ? undefined : Number(match[3]);
   switch (kind) {
@@ -61,7 +86,8 @@ export function parseType(text: string): FieldType {
     case 'decimal': {
       const precision = a ?? 38;
       const scale = b ?? (a === undefined ? 18 : 0);
-      if (precision < 1 || precision > 38 || scale > precision) throw new SchemaError(`"${text}": decimal needs 1 <= precision <= 38 and scale <= precision`);
+      if (precision < 1 || precision > 38 || scale > precision)
+        throw new SchemaError(`"${text}": decimal needs 1 <= precision <= 38 and scale <= precision`);
       return { kind, precision, scale };
     }
     case 'timestamp':

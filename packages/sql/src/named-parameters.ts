@@ -7,7 +7,10 @@ export class ParameterError extends Error {
  * `:name` -> `$n` (PostgreSQL positional), outside quotes, comments and `::` casts; each name gets
  * the position of its first use. This is how Redshift Data API `Parameters` reach PostgreSQL.
  */
-export function bindNamedParameters(sql: string, parameters: Readonly<Record<string, string | null>>): { sql: string; values: Array<string | null> } {
+export function bindNamedParameters(
+  sql: string,
+  parameters: Readonly<Record<string, string | null>>,
+): { sql: string; values: Array<string | null> } {
   const names = Object.keys(parameters);
   if (names.length === 0) return { sql, values: [] };
   const order: string[] = [];

@@ -1,7 +1,25 @@
 /** PostgreSQL type OIDs and the names Redshift and PostgreSQL report for them. */
 const TYPE_NAMES: Record<number, string> = {
-  16: 'bool', 17: 'bytea', 19: 'name', 20: 'int8', 21: 'int2', 23: 'int4', 25: 'text', 26: 'oid', 114: 'json', 700: 'float4', 701: 'float8',
-  1042: 'bpchar', 1043: 'varchar', 1082: 'date', 1083: 'time', 1114: 'timestamp', 1184: 'timestamptz', 1186: 'interval', 1700: 'numeric', 3802: 'jsonb',
+  16: 'bool',
+  17: 'bytea',
+  19: 'name',
+  20: 'int8',
+  21: 'int2',
+  23: 'int4',
+  25: 'text',
+  26: 'oid',
+  114: 'json',
+  700: 'float4',
+  701: 'float8',
+  1042: 'bpchar',
+  1043: 'varchar',
+  1082: 'date',
+  1083: 'time',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1186: 'interval',
+  1700: 'numeric',
+  3802: 'jsonb',
 };
 
 export function pgTypeName(oid: number): string {

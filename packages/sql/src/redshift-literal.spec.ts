@@ -23,7 +23,7 @@ describe('Redshift literals', () => {
 
   it('reads back every value it writes', () => {
     let state = 11;
-    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const pieces = ['\\', "'", '\\N', '\t', '\n', "''", '0', '\\0', 'é', '日本', '\u{1F600}', 'x'];
     for (let k = 0; k < 2000; k++) {
       const value = Array.from({ length: Math.floor(random() * 8) }, () => pieces[Math.floor(random() * pieces.length)]).join('');

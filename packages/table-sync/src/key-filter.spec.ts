@@ -26,7 +26,15 @@ describe('DuplicateKeyFilter', () => {
       ['timestamp', [0n, 1n, -1n]],
       ['date', ['2026-11-22', '2026-11-23']],
     ];
-    for (const [type, values] of layouts) expect(maybeDuplicates([field('k', type)], [0], values.map((v) => [v])), type).toBe(false);
+    for (const [type, values] of layouts)
+      expect(
+        maybeDuplicates(
+          [field('k', type)],
+          [0],
+          values.map((v) => [v]),
+        ),
+        type,
+      ).toBe(false);
   });
 
   it('never misses a repeated key: single, composite, across batches, and keys the warehouse calls equal', () => {
@@ -45,8 +53,29 @@ describe('DuplicateKeyFilter', () => {
 
   it('keeps the dedupe when a composite key repeats only as a whole, not when its parts do', () => {
     const fields = [field('a', 'int'), field('b', 'int')];
-    expect(maybeDuplicates(fields, [0, 1], [[1, 2], [2, 1], [1, 1], [2, 2]])).toBe(false);
-    expect(maybeDuplicates(fields, [0, 1], [[1, 2], [2, 1], [1, 2]])).toBe(true);
+    expect(
+      maybeDuplicates(
+        fields,
+        [0, 1],
+        [
+          [1, 2],
+          [2, 1],
+          [1, 1],
+          [2, 2],
+        ],
+      ),
+    ).toBe(false);
+    expect(
+      maybeDuplicates(
+        fields,
+        [0, 1],
+        [
+          [1, 2],
+          [2, 1],
+          [1, 2],
+        ],
+      ),
+    ).toBe(true);
   });
 
   it('answers "maybe" when full (false positives are allowed, false negatives are not)', () => {

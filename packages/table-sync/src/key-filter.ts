@@ -22,7 +22,8 @@ export class DuplicateKeyFilter {
     private readonly keys: readonly number[],
     bits = 2 ** 27,
   ) {
-    if (!Number.isInteger(Math.log2(bits)) || bits < 32) throw new RangeError(`the key filter's size must be a power of two of at least 32 bits, not ${bits}`);
+    if (!Number.isInteger(Math.log2(bits)) || bits < 32)
+      throw new RangeError(`the key filter's size must be a power of two of at least 32 bits, not ${bits}`);
     this.words = new Int32Array(bits / 32);
     this.mask = bits - 1;
   }

@@ -22,18 +22,36 @@ const target = targetColumns([
 
 describe('planTableSync', () => {
   it('creates a missing table: keys NOT NULL, strings VARCHAR(256) or longest + 10', () => {
-    const plan = planTableSync({ table: 'public.t', keys: ['id'], target: undefined, profile: profile('id,int,false\nname,varchar\nnote,varchar\n', [[1, 'a', 'x'.repeat(400)]]) });
-    expect(plan.steps.map((s) => s.sql)).toEqual(['CREATE TABLE "public"."t" ("id" INTEGER NOT NULL, "name" VARCHAR(256), "note" VARCHAR(410))']);
+    const plan = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target: undefined,
+      profile: profile('id,int,false\nname,varchar\nnote,varchar\n', [[1, 'a', 'x'.repeat(400)]]),
+    });
+    expect(plan.steps.map((s) => s.sql)).toEqual([
+      'CREATE TABLE "public"."t" ("id" INTEGER NOT NULL, "name" VARCHAR(256), "note" VARCHAR(410))',
+    ]);
     expect(plan.problems).toEqual([]);
   });
 
   it('sizes integers by the values alone when the schema widened them to BIGINT only to read the file', () => {
-    const rows: Value[][] = [[1n, 40_000n, null], [70_000n, 2n, null]];
-    const created = planTableSync({ table: 'public.t', keys: ['id'], target: undefined, integersFromValues: true, profile: profile('id,bigint,false\nqty,bigint\nnone,bigint\n', rows) });
+    const rows: Value[][] = [
+      [1n, 40_000n, null],
+      [70_000n, 2n, null],
+    ];
+    const created = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target: undefined,
+      integersFromValues: true,
+      profile: profile('id,bigint,false\nqty,bigint\nnone,bigint\n', rows),
+    });
     expect(created.steps.map((s) => s.sql)).toEqual(['CREATE TABLE "public"."t" ("id" INTEGER NOT NULL, "qty" INTEGER, "none" SMALLINT)']);
     const small = profile('id,bigint,false\nname,varchar\n', [[7n, 'a']]);
     expect(planTableSync({ table: 'public.t', keys: ['id'], target, integersFromValues: true, profile: small }).steps).toEqual([]);
-    expect(planTableSync({ table: 'public.t', keys: ['id'], target, profile: small }).steps[0]?.sql).toBe('ALTER TABLE "public"."t" ADD COLUMN "id__widen" BIGINT');
+    expect(planTableSync({ table: 'public.t', keys: ['id'], target, profile: small }).steps[0]?.sql).toBe(
+      'ALTER TABLE "public"."t" ADD COLUMN "id__widen" BIGINT',
+    );
   });
 
   it('adds columns, widens VARCHAR by UTF-8 bytes and SMALLINT by add-copy-drop-rename, views around the ALTERs', () => {
@@ -63,7 +81,12 @@ describe('planTableSync', () => {
   });
 
   it('refuses text into a numeric column and a missing key, naming the columns', () => {
-    const plan = planTableSync({ table: 'public.t', keys: ['id', 'code'], target, profile: profile('id,varchar,false\nname,varchar\n', [['abc', 'x']]) });
+    const plan = planTableSync({
+      table: 'public.t',
+      keys: ['id', 'code'],
+      target,
+      profile: profile('id,varchar,false\nname,varchar\n', [['abc', 'x']]),
+    });
     expect(plan.problems).toEqual([
       'upsert key code is not a column of the source (columns: id, name)',
       'column id: the source holds VARCHAR(256) values (text) but public.t.id is SMALLINT; text cannot load into a numeric column',
@@ -71,7 +94,10 @@ describe('planTableSync', () => {
   });
 
   it('changes nothing when the table already fits', () => {
-    expect(planTableSync({ table: 'public.t', keys: ['id'], target, profile: profile('id,smallint,false\nname,varchar\n', [[5, 'short']]) }).steps).toEqual([]);
+    expect(
+      planTableSync({ table: 'public.t', keys: ['id'], target, profile: profile('id,smallint,false\nname,varchar\n', [[5, 'short']]) })
+        .steps,
+    ).toEqual([]);
   });
 });
 
@@ -89,7 +115,14 @@ describe('planMerge', () => {
 
   it('skips the dedupe when the keys are known distinct, and leaves columns without a default NULL', () => {
     const withDate = [...target, ...targetColumns([['shipped', 'date', null, null, null, 'YES']])];
-    const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id', 'name'], sourceColumns: ['id', 'name', 'amount'], target: withDate, duplicatesPossible: false });
+    const plan = planMerge({
+      table: 'public.t',
+      staging: 'public.stg_1',
+      keys: ['id', 'name'],
+      sourceColumns: ['id', 'name', 'amount'],
+      target: withDate,
+      duplicatesPossible: false,
+    });
     expect(plan.merge.map((s) => s.sql)).toEqual([
       'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id" AND "public"."t"."name" = "public"."stg_1"."name"',
       'INSERT INTO "public"."t" ("id", "name", "amount", "shipped") SELECT "id", "name", "amount", NULL FROM "public"."stg_1"',
@@ -101,8 +134,22 @@ describe('planMerge', () => {
   it('writes constant columns (run metadata) as typed literals in the INSERT, never spliced raw', () => {
     const hostile = "s3://b/x'; DROP TABLE t; --\\.csv";
     const constants = metadataColumns({ runDate: new Date('2025-11-22T10:00:00Z'), fileName: hostile });
-    const withMetadata = [...target, ...targetColumns([['run_date', 'timestamp without time zone', null, null, null, 'YES'], ['file_name', 'character varying', 300, null, null, 'YES']])];
-    const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name', 'amount'], target: withMetadata, duplicatesPossible: false, constants });
+    const withMetadata = [
+      ...target,
+      ...targetColumns([
+        ['run_date', 'timestamp without time zone', null, null, null, 'YES'],
+        ['file_name', 'character varying', 300, null, null, 'YES'],
+      ]),
+    ];
+    const plan = planMerge({
+      table: 'public.t',
+      staging: 'public.stg_1',
+      keys: ['id'],
+      sourceColumns: ['id', 'name', 'amount'],
+      target: withMetadata,
+      duplicatesPossible: false,
+      constants,
+    });
     expect(plan.merge[1]?.sql).toBe(
       `INSERT INTO "public"."t" ("id", "name", "amount", "run_date", "file_name") SELECT "id", "name", "amount", CAST('2025-11-22 10:00:00.000000' AS TIMESTAMP), 's3://b/x''; DROP TABLE t; --' || CHR(92) || '.csv' FROM "public"."stg_1"`,
     );
@@ -118,15 +165,34 @@ describe('planMerge', () => {
 describe('audit and views', () => {
   it('binds every value of the audit row; nothing from a file name reaches the SQL text', () => {
     const hostile = "s3://b/x'; DROP TABLE t; --.csv";
-    const { sql, parameters } = auditInsert(auditTable('public.t'), { runId: 'r', jobId: 'j', start: new Date(0), end: new Date(0), sourceFile: hostile, targetTable: 'public.t', read: 1, updated: 0, inserted: 1, rejected: 0, status: 'SUCCESS' });
+    const { sql, parameters } = auditInsert(auditTable('public.t'), {
+      runId: 'r',
+      jobId: 'j',
+      start: new Date(0),
+      end: new Date(0),
+      sourceFile: hostile,
+      targetTable: 'public.t',
+      read: 1,
+      updated: 0,
+      inserted: 1,
+      rejected: 0,
+      status: 'SUCCESS',
+    });
     expect(sql).not.toContain('DROP');
     expect(sql).toContain('"public"."job_sts"');
     expect(parameters['source']).toBe(hostile);
   });
 
   it('fills view config placeholders with quoted identifiers', () => {
-    expect(viewConfigSteps([{ source_table: 'cust"omers', view_name: 'v', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT * FROM {schema_name}.{source_table}' }])[0]?.sql).toBe(
-      'CREATE OR REPLACE VIEW "public"."v" AS SELECT * FROM "public"."cust""omers"',
-    );
+    expect(
+      viewConfigSteps([
+        {
+          source_table: 'cust"omers',
+          view_name: 'v',
+          schema_name: 'public',
+          definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT * FROM {schema_name}.{source_table}',
+        },
+      ])[0]?.sql,
+    ).toBe('CREATE OR REPLACE VIEW "public"."v" AS SELECT * FROM "public"."cust""omers"');
   });
 });

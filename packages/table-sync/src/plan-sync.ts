@@ -72,12 +72,24 @@ export function planTableSync(input: SyncInput): SyncPlan {
   const fields = profile.schema.fields;
   const qualified = quoteQualified(table);
   const problems: string[] = [];
-  for (const key of keys) if (!fields.some((f) => f.name === key)) problems.push(`upsert key ${key} is not a column of the source (columns: ${fields.map((f) => f.name).join(', ')})`);
+  for (const key of keys)
+    if (!fields.some((f) => f.name === key))
+      problems.push(`upsert key ${key} is not a column of the source (columns: ${fields.map((f) => f.name).join(', ')})`);
 
   if (!input.target) {
     const columns = fields.map((f) => newColumn(f, profile, keys, ints));
     const ddl = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
-    return { create: true, problems, columns, steps: [{ sql: `CREATE TABLE ${qualified} (${ddl})`, reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL` }] };
+    return {
+      create: true,
+      problems,
+      columns,
+      steps: [
+        {
+          sql: `CREATE TABLE ${qualified} (${ddl})`,
+          reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL`,
+        },
+      ],
+    };
   }
 
   const columns = input.target.map((c) => ({ ...c }));
@@ -87,12 +99,17 @@ export function planTableSync(input: SyncInput): SyncPlan {
     if (!existing) {
       const column = newColumn(field, profile, keys, ints);
       columns.push(column);
-      alters.push({ sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(column.name)} ${column.sqlType}`, reason: `new source column ${field.name}` });
+      alters.push({
+        sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(column.name)} ${column.sqlType}`,
+        reason: `new source column ${field.name}`,
+      });
       continue;
     }
     const source = field.type.kind;
     if (NUMERIC.has(existing.kind) && !NUMERIC.has(source)) {
-      problems.push(`column ${field.name}: the source holds ${redshiftType(field.type)} values (${describe(field)}) but ${table}.${existing.name} is ${existing.sqlType}; text cannot load into a numeric column`);
+      problems.push(
+        `column ${field.name}: the source holds ${redshiftType(field.type)} values (${describe(field)}) but ${table}.${existing.name} is ${existing.sqlType}; text cannot load into a numeric column`,
+      );
       continue;
     }
     if (existing.kind === 'string') {
@@ -103,7 +120,10 @@ export function planTableSync(input: SyncInput): SyncPlan {
           continue;
         }
         const length = Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN);
-        alters.push({ sql: `ALTER TABLE ${qualified} ALTER COLUMN ${quoteIdent(existing.name)} TYPE VARCHAR(${length})`, reason: `${field.name}: longest source value is ${needed} bytes, the column holds ${existing.length}` });
+        alters.push({
+          sql: `ALTER TABLE ${qualified} ALTER COLUMN ${quoteIdent(existing.name)} TYPE VARCHAR(${length})`,
+          reason: `${field.name}: longest source value is ${needed} bytes, the column holds ${existing.length}`,
+        });
         existing.length = length;
         existing.sqlType = `VARCHAR(${length})`;
       }
@@ -114,10 +134,19 @@ export function planTableSync(input: SyncInput): SyncPlan {
         const temporary = `${existing.name}__widen`;
         const type = redshiftType({ kind: wider });
         alters.push(
-          { sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(temporary)} ${type}`, reason: `${field.name}: source values need ${type} (was ${existing.sqlType}); Redshift cannot change an integer column's type in place` },
-          { sql: `UPDATE ${qualified} SET ${quoteIdent(temporary)} = ${quoteIdent(existing.name)}`, reason: `${field.name}: copy into the wider column` },
+          {
+            sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(temporary)} ${type}`,
+            reason: `${field.name}: source values need ${type} (was ${existing.sqlType}); Redshift cannot change an integer column's type in place`,
+          },
+          {
+            sql: `UPDATE ${qualified} SET ${quoteIdent(temporary)} = ${quoteIdent(existing.name)}`,
+            reason: `${field.name}: copy into the wider column`,
+          },
           { sql: `ALTER TABLE ${qualified} DROP COLUMN ${quoteIdent(existing.name)}`, reason: `${field.name}: drop the narrow column` },
-          { sql: `ALTER TABLE ${qualified} RENAME COLUMN ${quoteIdent(temporary)} TO ${quoteIdent(existing.name)}`, reason: `${field.name}: the wider column takes its name` },
+          {
+            sql: `ALTER TABLE ${qualified} RENAME COLUMN ${quoteIdent(temporary)} TO ${quoteIdent(existing.name)}`,
+            reason: `${field.name}: the wider column takes its name`,
+          },
         );
         existing.kind = wider;
         existing.sqlType = type;
@@ -127,9 +156,17 @@ export function planTableSync(input: SyncInput): SyncPlan {
   const views = alters.length > 0 ? (input.dependentViews ?? []) : [];
   const steps = [
     // Dependents first: `dependentViews` lists a view after the views it reads.
-    ...[...views].reverse().map((v) => ({ sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`, reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after` })),
+    ...[...views]
+      .reverse()
+      .map((v) => ({
+        sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`,
+        reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after`,
+      })),
     ...alters,
-    ...views.map((v) => ({ sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`, reason: `recreate view ${v.name} as it was` })),
+    ...views.map((v) => ({
+      sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`,
+      reason: `recreate view ${v.name} as it was`,
+    })),
   ];
   return { create: false, problems, columns, steps };
 }
@@ -146,7 +183,8 @@ function newColumn(field: Field, profile: SourceProfile, keys: readonly string[]
     const length = needed + VARCHAR_MARGIN > DEFAULT_VARCHAR ? Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN) : DEFAULT_VARCHAR;
     return { name: field.name, kind: 'string', sqlType: `VARCHAR(${length})`, length, nullable };
   }
-  if (!INT_ORDER.includes(field.type.kind as IntKind)) return { name: field.name, kind: field.type.kind, sqlType: redshiftType(field.type), nullable };
+  if (!INT_ORDER.includes(field.type.kind as IntKind))
+    return { name: field.name, kind: field.type.kind, sqlType: redshiftType(field.type), nullable };
   const kind = intNeeded(ints === 'values' ? 'smallint' : (field.type.kind as IntKind), profile.intRange(field.name));
   return { name: field.name, kind, sqlType: redshiftType({ kind }), nullable };
 }

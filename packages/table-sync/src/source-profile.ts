@@ -28,7 +28,8 @@ export class SourceProfile {
       const i = this.observed + k;
       const kind = field.type.kind;
       if (typeof value === 'string' && (kind === 'string' || kind === 'json')) this.bytes[i] = utf8Length(value);
-      else if ((typeof value === 'number' || typeof value === 'bigint') && (kind === 'smallint' || kind === 'int' || kind === 'bigint')) this.min[i] = this.max[i] = BigInt(value);
+      else if ((typeof value === 'number' || typeof value === 'bigint') && (kind === 'smallint' || kind === 'int' || kind === 'bigint'))
+        this.min[i] = this.max[i] = BigInt(value);
     });
   }
 
@@ -93,7 +94,12 @@ function integerRange(column: Column, length: number): { min: bigint; max: bigin
   let max: number | bigint | undefined;
   for (let r = 0; r < length; r++) {
     if (valid[r] === 0) continue;
-    const v = data.layout === 'int32' ? (data.values[r] as number) : data.layout === 'int64' ? (int64Number(data.halves, r) ?? (data.values[r] as bigint)) : undefined;
+    const v =
+      data.layout === 'int32'
+        ? (data.values[r] as number)
+        : data.layout === 'int64'
+          ? (int64Number(data.halves, r) ?? (data.values[r] as bigint))
+          : undefined;
     if (v === undefined) return undefined;
     if (min === undefined || v < min) min = v;
     if (max === undefined || v > max) max = v;

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { stagingLeftovers, stagingTableName } from './staging-names.js';
 
 describe('staging names', () => {
-  it('names a run\'s staging table from its id, and reads the run\'s start time back from the name', () => {
+  it("names a run's staging table from its id, and reads the run's start time back from the name", () => {
     const runId = '20261203T094938Z-db8f5ed8';
     expect(stagingTableName(runId, 2)).toBe('stg_20261203t094938z_db8f5ed8_2');
     // Started 2026-12-03T09:49:38Z: a leftover one second after the limit, not one second before it.
-    const leftover = (now: string) => stagingLeftovers({ tables: [stagingTableName(runId, 2)], runFolders: [runId], currentRunId: 'x', now: new Date(now), maxAgeHours: 1 });
+    const leftover = (now: string) =>
+      stagingLeftovers({
+        tables: [stagingTableName(runId, 2)],
+        runFolders: [runId],
+        currentRunId: 'x',
+        now: new Date(now),
+        maxAgeHours: 1,
+      });
     expect(leftover('2026-12-03T10:49:39Z')).toEqual({ tables: ['stg_20261203t094938z_db8f5ed8_2'], runFolders: [runId] });
     expect(leftover('2026-12-03T10:49:37Z')).toEqual({ tables: [], runFolders: [] });
   });
@@ -27,7 +34,12 @@ describe('staging names', () => {
       now,
       maxAgeHours: 24,
     });
-    expect(leftovers).toEqual({ tables: ['stg_20261201t000000z_0badc0de_0', 'stg_20261201t000000z_0badc0de_1'], runFolders: ['20261201T000000Z-0badc0de'] });
-    expect(stagingLeftovers({ tables: ['stg_20261203t100000z_1234abcd_0'], runFolders: [], currentRunId: 'x', now, maxAgeHours: 1 }).tables).toEqual(['stg_20261203t100000z_1234abcd_0']);
+    expect(leftovers).toEqual({
+      tables: ['stg_20261201t000000z_0badc0de_0', 'stg_20261201t000000z_0badc0de_1'],
+      runFolders: ['20261201T000000Z-0badc0de'],
+    });
+    expect(
+      stagingLeftovers({ tables: ['stg_20261203t100000z_1234abcd_0'], runFolders: [], currentRunId: 'x', now, maxAgeHours: 1 }).tables,
+    ).toEqual(['stg_20261203t100000z_1234abcd_0']);
   });
 });

@@ -12,7 +12,8 @@ import { runStartedAt } from '@etl/core';
 const STAGING_TABLE = /^stg_(\d{8}t\d{6}z_[0-9a-f]{8})_\d+$/;
 
 /** Lists the staging-shaped tables of a schema (parameter `schema`); `stagingLeftovers` picks the old ones. */
-export const STAGING_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema AND table_name LIKE 'stg%' ORDER BY table_name";
+export const STAGING_TABLES_SQL =
+  "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema AND table_name LIKE 'stg%' ORDER BY table_name";
 
 /** The staging table's name for a run's n-th file: lower case, as unquoted SQL names fold. */
 export function stagingTableName(runId: string, index: number): string {
@@ -32,7 +33,13 @@ export interface StagingLeftovers {
  * schema or prefix only ever loses what a load of this kind made. The age keeps a run that is still
  * going (another load of the same table, started elsewhere) safe: no file's load takes that long.
  */
-export function stagingLeftovers(input: { tables: readonly string[]; runFolders: readonly string[]; currentRunId: string; now: Date; maxAgeHours: number }): StagingLeftovers {
+export function stagingLeftovers(input: {
+  tables: readonly string[];
+  runFolders: readonly string[];
+  currentRunId: string;
+  now: Date;
+  maxAgeHours: number;
+}): StagingLeftovers {
   const cutoff = input.now.getTime() - input.maxAgeHours * 3_600_000;
   const same = (runId: string) => runId.toLowerCase().replace('-', '_');
   const old = (runId: string) => {

@@ -22,7 +22,9 @@ export const DESCRIBE_TABLE_SQL =
 export function tableParameters(table: string): { schema: string; table: string } {
   const parts = splitQualified(table);
   const fold = (part: string) => (part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase());
-  return parts.length === 1 ? { schema: 'public', table: fold(parts[0] as string) } : { schema: fold(parts[0] as string), table: fold(parts[1] as string) };
+  return parts.length === 1
+    ? { schema: 'public', table: fold(parts[0] as string) }
+    : { schema: fold(parts[0] as string), table: fold(parts[1] as string) };
 }
 
 const KINDS: Record<string, ColumnKind> = {
@@ -56,7 +58,13 @@ export function targetColumns(rows: ReadonlyArray<ReadonlyArray<string | number 
     const kind = KINDS[String(dataType).toLowerCase()] ?? 'other';
     const n = length === null || length === undefined ? undefined : Number(length);
     const sqlType =
-      kind === 'string' ? (n === undefined ? 'VARCHAR(65535)' : `VARCHAR(${n})`) : kind === 'decimal' && precision !== null ? `NUMERIC(${precision},${scale ?? 0})` : String(dataType).toUpperCase();
+      kind === 'string'
+        ? n === undefined
+          ? 'VARCHAR(65535)'
+          : `VARCHAR(${n})`
+        : kind === 'decimal' && precision !== null
+          ? `NUMERIC(${precision},${scale ?? 0})`
+          : String(dataType).toUpperCase();
     return { name: String(name), kind, sqlType, ...(kind === 'string' ? { length: n ?? 65535 } : {}), nullable: nullable === 'YES' };
   });
 }

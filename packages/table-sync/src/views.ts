@@ -38,9 +38,12 @@ export interface ViewConfigEntry {
 export function viewConfigSteps(entries: readonly ViewConfigEntry[]): PlanStep[] {
   return entries.map((entry) => {
     for (const key of ['source_table', 'view_name', 'schema_name', 'definition'] as const) {
-      if (typeof entry[key] !== 'string' || entry[key] === '') throw new Error(`view config entry ${JSON.stringify(entry)}: "${key}" must be a non-empty string`);
+      if (typeof entry[key] !== 'string' || entry[key] === '')
+        throw new Error(`view config entry ${JSON.stringify(entry)}: "${key}" must be a non-empty string`);
     }
-    const sql = entry.definition.replace(/\{(schema_name|view_name|source_table)\}/g, (_m, key: keyof ViewConfigEntry) => quoteIdent(entry[key]));
+    const sql = entry.definition.replace(/\{(schema_name|view_name|source_table)\}/g, (_m, key: keyof ViewConfigEntry) =>
+      quoteIdent(entry[key]),
+    );
     return { sql, reason: `view config: ${entry.schema_name}.${entry.view_name}` };
   });
 }

@@ -16,8 +16,14 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
   describe(`Warehouse contract: ${backend}`, () => {
     it('creates a table, binds parameters and returns typed rows', async () => {
       const { warehouse } = target();
-      await warehouse.query('CREATE TABLE public.w_orders (id bigint NOT NULL, name varchar(100), price decimal(38,18), ok boolean, at timestamp)');
-      const inserted = await warehouse.query(`INSERT INTO public.w_orders VALUES (:id, :name, :price, true, '2026-11-01 09:15:00')`, { id: '1', name: "O'Brien 株式会社", price: '12.345678901234567891' });
+      await warehouse.query(
+        'CREATE TABLE public.w_orders (id bigint NOT NULL, name varchar(100), price decimal(38,18), ok boolean, at timestamp)',
+      );
+      const inserted = await warehouse.query(`INSERT INTO public.w_orders VALUES (:id, :name, :price, true, '2026-11-01 09:15:00')`, {
+        id: '1',
+        name: "O'Brien 株式会社",
+        price: '12.345678901234567891',
+      });
       expect(inserted.rowCount).toBe(1);
       const result = await warehouse.query('SELECT id, name, price, ok, at FROM public.w_orders WHERE id = :id', { id: '1' });
       expect(result.columns.map((c) => [c.name, c.type])).toEqual([
@@ -33,14 +39,20 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
     it('runs a transaction all or nothing', async () => {
       const { warehouse } = target();
       await warehouse.query('CREATE TABLE public.w_tx (id int PRIMARY KEY)');
-      expect(await warehouse.transaction(['INSERT INTO public.w_tx VALUES (1)', 'INSERT INTO public.w_tx VALUES (2), (3)'])).toEqual([1, 2]);
-      await expect(warehouse.transaction(['INSERT INTO public.w_tx VALUES (4)', 'INSERT INTO public.w_tx VALUES (1)'])).rejects.toThrow(/duplicate key/);
+      expect(await warehouse.transaction(['INSERT INTO public.w_tx VALUES (1)', 'INSERT INTO public.w_tx VALUES (2), (3)'])).toEqual([
+        1, 2,
+      ]);
+      await expect(warehouse.transaction(['INSERT INTO public.w_tx VALUES (4)', 'INSERT INTO public.w_tx VALUES (1)'])).rejects.toThrow(
+        /duplicate key/,
+      );
       expect((await warehouse.query('SELECT count(*) FROM public.w_tx')).rows).toEqual([[3]]);
     });
 
     it('names the failing SQL', async () => {
       const { warehouse } = target();
-      await expect(warehouse.query('SELECT * FROM public.no_such_table')).rejects.toThrow(/no_such_table[\s\S]*in: SELECT \* FROM public\.no_such_table/);
+      await expect(warehouse.query('SELECT * FROM public.no_such_table')).rejects.toThrow(
+        /no_such_table[\s\S]*in: SELECT \* FROM public\.no_such_table/,
+      );
     });
 
     it('takes hostile column names as quoted identifiers', async () => {
@@ -59,7 +71,13 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
       const staging = stagingRoot();
       await objects.put(`${staging}part-0000.csv.gz`, gzipSync('id,name,amount\n1,"Acme, Inc.",10.50\n2,\\N,\\N\n'));
       await objects.put(`${staging}part-0001.csv.gz`, gzipSync('id,name,amount\n3,"say ""hi""",0.10\n'));
-      const loaded = await warehouse.loadCsv({ table: 'public.w_stage', columns: ['id', 'name', 'amount'], stagingUri: staging, gzip: true, header: true });
+      const loaded = await warehouse.loadCsv({
+        table: 'public.w_stage',
+        columns: ['id', 'name', 'amount'],
+        stagingUri: staging,
+        gzip: true,
+        header: true,
+      });
       expect(loaded).toBe(3);
       expect((await warehouse.query('SELECT id, name, amount FROM public.w_stage ORDER BY id')).rows).toEqual([
         [1, 'Acme, Inc.', '10.50'],
@@ -71,7 +89,9 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
       await objects.put(`${bad}part-0000.csv`, 'id,name,amount\n4,ok,1.00\n');
       await objects.put(`${bad}part-0001.csv`, 'id,name,amount\n5,bad,not-a-number\n');
       // Named down to the record: the part, its line (the header is line 1) and the column.
-      await expect(warehouse.loadCsv({ table: 'public.w_stage', columns: ['id', 'name', 'amount'], stagingUri: bad, header: true })).rejects.toThrow(/part-0001\.csv line 2, column amount: .*not-a-number/);
+      await expect(
+        warehouse.loadCsv({ table: 'public.w_stage', columns: ['id', 'name', 'amount'], stagingUri: bad, header: true }),
+      ).rejects.toThrow(/part-0001\.csv line 2, column amount: .*not-a-number/);
       expect((await warehouse.query('SELECT count(*) FROM public.w_stage')).rows).toEqual([[3]]);
     });
   });

@@ -20,7 +20,8 @@ export interface AcceptanceTarget {
 
 const longName = `Robert ${'x'.repeat(300)}`;
 const month = () => `${new Date().getUTCFullYear()}/${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
-const moved = (source: string, folder: 'archive' | 'unprocessed') => `${source.slice(0, source.lastIndexOf('/') + 1)}${folder}/${month()}/${source.slice(source.lastIndexOf('/') + 1)}`;
+const moved = (source: string, folder: 'archive' | 'unprocessed') =>
+  `${source.slice(0, source.lastIndexOf('/') + 1)}${folder}/${month()}/${source.slice(source.lastIndexOf('/') + 1)}`;
 
 /** Issue #6's acceptance, run in order against one warehouse: each scenario builds on the table before. */
 export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTarget): void {
@@ -38,25 +39,68 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       // A view on a view: dropping v_scores for the ALTERs needs this one dropped first.
       await t.query('CREATE VIEW public.v_high_scores AS SELECT customer_id FROM public.v_scores WHERE score > 15');
 
-      const views = await t.put('views.json', JSON.stringify([{ source_table: 'customers', view_name: 'v_customers', schema_name: 'public', definition: 'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT customer_id, name, tier FROM {schema_name}.{source_table}' }]));
-      const second = await t.put('customers-2.csv', `Customer ID,Name,Score,Balance,Email,Tier\n2,${longName},21,2.25,b@x.io,bronze\n4,Dave,40000,4.00,d@x.io,gold\n1,Alice,11,1.50,a@x.io,silver\n1,Alice,12,1.75,a@x.io,silver\n`);
-      const two = await t.run('--source', second, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--view_config', views);
+      const views = await t.put(
+        'views.json',
+        JSON.stringify([
+          {
+            source_table: 'customers',
+            view_name: 'v_customers',
+            schema_name: 'public',
+            definition:
+              'CREATE OR REPLACE VIEW {schema_name}.{view_name} AS SELECT customer_id, name, tier FROM {schema_name}.{source_table}',
+          },
+        ]),
+      );
+      const second = await t.put(
+        'customers-2.csv',
+        `Customer ID,Name,Score,Balance,Email,Tier\n2,${longName},21,2.25,b@x.io,bronze\n4,Dave,40000,4.00,d@x.io,gold\n1,Alice,11,1.50,a@x.io,silver\n1,Alice,12,1.75,a@x.io,silver\n`,
+      );
+      const two = await t.run(
+        '--source',
+        second,
+        '--target_table',
+        'public.customers',
+        '--upsert_keys',
+        'customer_id',
+        '--view_config',
+        views,
+      );
       expect(two.code, two.stdout).toBe(0);
 
-      expect(await t.query('SELECT customer_id, name, score, balance::text, email, tier, file_name FROM public.customers ORDER BY customer_id')).toEqual([
+      expect(
+        await t.query('SELECT customer_id, name, score, balance::text, email, tier, file_name FROM public.customers ORDER BY customer_id'),
+      ).toEqual([
         [1, 'Alice', 12, '1.750000000000000000', 'a@x.io', 'silver', second],
         [2, longName, 21, '2.250000000000000000', 'b@x.io', 'bronze', second],
         [3, 'Carol', 30, '3.000000000000000000', null, null, first],
         [4, 'Dave', 40000, '4.000000000000000000', 'd@x.io', 'gold', second],
       ]);
-      expect(await t.query("SELECT column_name::text, data_type::text, character_maximum_length FROM information_schema.columns WHERE table_name = 'customers' AND column_name IN ('name', 'score') ORDER BY column_name")).toEqual([
+      expect(
+        await t.query(
+          "SELECT column_name::text, data_type::text, character_maximum_length FROM information_schema.columns WHERE table_name = 'customers' AND column_name IN ('name', 'score') ORDER BY column_name",
+        ),
+      ).toEqual([
         ['name', 'character varying', longName.length + 10],
         ['score', 'integer', null],
       ]);
-      expect(await t.query('SELECT * FROM public.v_scores ORDER BY customer_id')).toEqual([[1, 12], [2, 21], [3, 30], [4, 40000]]);
+      expect(await t.query('SELECT * FROM public.v_scores ORDER BY customer_id')).toEqual([
+        [1, 12],
+        [2, 21],
+        [3, 30],
+        [4, 40000],
+      ]);
       expect(await t.query('SELECT * FROM public.v_high_scores ORDER BY customer_id')).toEqual([[2], [3], [4]]);
-      expect(await t.query('SELECT customer_id, tier FROM public.v_customers ORDER BY customer_id')).toEqual([[1, 'silver'], [2, 'bronze'], [3, null], [4, 'gold']]);
-      expect(await t.query('SELECT source_filename, records_read, records_updated, records_inserted, records_rejected, status FROM public.job_sts ORDER BY run_start_ts')).toEqual([
+      expect(await t.query('SELECT customer_id, tier FROM public.v_customers ORDER BY customer_id')).toEqual([
+        [1, 'silver'],
+        [2, 'bronze'],
+        [3, null],
+        [4, 'gold'],
+      ]);
+      expect(
+        await t.query(
+          'SELECT source_filename, records_read, records_updated, records_inserted, records_rejected, status FROM public.job_sts ORDER BY run_start_ts',
+        ),
+      ).toEqual([
         [first, 3, 0, 3, 0, 'SUCCESS'],
         [second, 4, 2, 1, 0, 'SUCCESS'],
       ]);
@@ -71,7 +115,11 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(result.stdout).toContain('text cannot load into a numeric column');
       expect(await exists(moved(bad, 'unprocessed'))).toBe(true);
       expect(await t.query('SELECT customer_id, name, score FROM public.customers ORDER BY customer_id')).toEqual(before);
-      expect(await t.query("SELECT status, error_message LIKE '%customer_id%' FROM public.job_sts WHERE source_filename LIKE '%customers-3.csv'")).toEqual([['FAILED', true]]);
+      expect(
+        await t.query(
+          "SELECT status, error_message LIKE '%customer_id%' FROM public.job_sts WHERE source_filename LIKE '%customers-3.csv'",
+        ),
+      ).toEqual([['FAILED', true]]);
     });
 
     it('--dry_run prints the plan and changes nothing', async () => {
@@ -80,14 +128,19 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const before = await t.query('SELECT count(*)::int FROM public.job_sts');
       const result = await t.run('--source', next, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--dry_run');
       expect(result.code, result.stdout).toBe(0);
-      const plan = result.stdout.split('\n').filter((l) => l.includes('"step"')).map((l) => JSON.parse(l) as { step: number; sql: string; msg: string });
+      const plan = result.stdout
+        .split('\n')
+        .filter((l) => l.includes('"step"'))
+        .map((l) => JSON.parse(l) as { step: number; sql: string; msg: string });
       expect(result.stdout).toContain('dry run: the plan for');
       expect(plan.map((p) => p.step)).toEqual(plan.map((_p, i) => i + 1));
       expect(plan.map((p) => p.sql)).toContain('ALTER TABLE "public"."customers" ADD COLUMN "region" VARCHAR(256)');
       expect(plan.some((p) => p.sql.startsWith('INSERT INTO "public"."customers"') && p.msg.includes('upsert'))).toBe(true);
       expect(await exists(next)).toBe(true);
       expect(await t.query('SELECT count(*)::int FROM public.job_sts')).toEqual(before);
-      expect(await t.query("SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'region'")).toEqual([[0]]);
+      expect(
+        await t.query("SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'region'"),
+      ).toEqual([[0]]);
       expect(await objectsUnder(t.objects, t.stagingPrefix).catch(() => [])).toEqual([]);
     });
 
@@ -95,22 +148,36 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const t = target();
       // 名前 (Shift_JIS 96BC 914F) and a value 株式会社テスト, with hostile column names around it.
       const header = `"a""b",select,"x;y",${'long'.repeat(50)},dup,dup,`;
-      const sjis = Buffer.concat([Buffer.from(`id,${header}`), Buffer.from('96bc914f', 'hex'), Buffer.from('\n1,q,s,x,l,d1,d2,'), Buffer.from('8a948eae89ef8ed08365835883670a', 'hex')]);
+      const sjis = Buffer.concat([
+        Buffer.from(`id,${header}`),
+        Buffer.from('96bc914f', 'hex'),
+        Buffer.from('\n1,q,s,x,l,d1,d2,'),
+        Buffer.from('8a948eae89ef8ed08365835883670a', 'hex'),
+      ]);
       const path = await t.put("o'brien\\hostile.csv", sjis);
       const result = await t.run('--source', path, '--target_table', 'public.hostile', '--upsert_keys', 'id', '--encoding', 'shift_jis');
-      expect(result.stdout.split('\n').filter((l) => l.includes('"error"') || l.includes('failed')).join('\n')).toBe('');
+      expect(
+        result.stdout
+          .split('\n')
+          .filter((l) => l.includes('"error"') || l.includes('failed'))
+          .join('\n'),
+      ).toBe('');
       expect(result.code).toBe(0);
-      const columns = (await t.query("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'hostile' ORDER BY ordinal_position")).map((r) => r[0]);
+      const columns = (
+        await t.query("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'hostile' ORDER BY ordinal_position")
+      ).map((r) => r[0]);
       expect(columns.slice(0, 8)).toEqual(['id', 'a_b', 'select_', 'x_y', 'long'.repeat(50).slice(0, 63), 'dup', 'dup_2', '名前']);
       expect(await t.query('SELECT "名前", file_name FROM public.hostile')).toEqual([['株式会社テスト', path]]);
     });
 
-    it('loads a file that has run_date and file_name columns already (an export of the table): this run\'s values replace them', async () => {
+    it("loads a file that has run_date and file_name columns already (an export of the table): this run's values replace them", async () => {
       const t = target();
       const exported = await t.put('exported.csv', 'id,note,run_date,file_name\n1,x,2020-01-01 00:00:00,s3://old/place.csv\n');
       const result = await t.run('--source', exported, '--target_table', 'public.reexport', '--upsert_keys', 'id');
       expect(result.code, result.stdout).toBe(0);
-      expect(await t.query("SELECT id, note, file_name, run_date > TIMESTAMP '2026-01-01' FROM public.reexport")).toEqual([[1, 'x', exported, true]]);
+      expect(await t.query("SELECT id, note, file_name, run_date > TIMESTAMP '2026-01-01' FROM public.reexport")).toEqual([
+        [1, 'x', exported, true],
+      ]);
     });
 
     it('with --infer_from file, a text value past the first MiB types its column VARCHAR and every row loads (staged in 1 MB parts, one COPY)', async () => {
@@ -118,12 +185,29 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const rows = Array.from({ length: 90_000 }, (_, i) => `${i},${i * 7}`);
       rows.push('90000,N/A');
       const path = await t.put('late-text.csv', `id,code\n${rows.join('\n')}\n`);
-      const result = await t.run('--source', path, '--target_table', 'public.late_text', '--upsert_keys', 'id', '--infer_from', 'file', '--staging_part_mb', '1');
+      const result = await t.run(
+        '--source',
+        path,
+        '--target_table',
+        'public.late_text',
+        '--upsert_keys',
+        'id',
+        '--infer_from',
+        'file',
+        '--staging_part_mb',
+        '1',
+      );
       expect(result.code, result.stdout).toBe(0);
       expect(result.stdout).toMatch(/staged 90001 typed rows for COPY in [2-9] part\(s\)/);
-      expect(await t.query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'late_text' AND column_name = 'code'")).toEqual([['character varying']]);
-      expect(await t.query("SELECT count(*)::int, max(CASE WHEN id = 90000 THEN code END) FROM public.late_text")).toEqual([[90_001, 'N/A']]);
-      expect(await t.query("SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%late-text.csv'")).toEqual([[90_001, 0]]);
+      expect(
+        await t.query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'late_text' AND column_name = 'code'"),
+      ).toEqual([['character varying']]);
+      expect(await t.query('SELECT count(*)::int, max(CASE WHEN id = 90000 THEN code END) FROM public.late_text')).toEqual([
+        [90_001, 'N/A'],
+      ]);
+      expect(
+        await t.query("SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%late-text.csv'"),
+      ).toEqual([[90_001, 0]]);
     });
 
     it('drops what a killed run left (its staging table and staged files, past --stale_staging_hours) and nothing else; a dry run only lists it', async () => {
@@ -134,8 +218,12 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const recentFile = joinUri(t.stagingPrefix, recent, '0', 'part-00000.csv.gz');
       const userFile = joinUri(t.stagingPrefix, 'manual', 'keep.csv');
       for (const uri of [killedFile, recentFile, userFile]) await t.objects.put(uri, Buffer.from('1\n'));
-      for (const table of ['stg_20200101t000000z_0badc0de_0', stagingTableName(recent, 0), 'stg_notes']) await t.query(`CREATE TABLE public.${table} (id BIGINT)`);
-      const stagingTables = () => t.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'stg%' ORDER BY table_name");
+      for (const table of ['stg_20200101t000000z_0badc0de_0', stagingTableName(recent, 0), 'stg_notes'])
+        await t.query(`CREATE TABLE public.${table} (id BIGINT)`);
+      const stagingTables = () =>
+        t.query(
+          "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'stg%' ORDER BY table_name",
+        );
       const all = await stagingTables();
       const source = await t.put('after-kill.csv', 'id,note\n1,x\n');
 

@@ -38,8 +38,23 @@ csvToRedshiftAcceptance('local AWS stack (S3 on moto, Redshift Data API on Postg
   stagingPrefix,
   async run(...argv) {
     const stdout = capture();
-    const aws = ['--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', stagingPrefix, '--run_output', 's3://lake/runs/'];
-    const code = await runJob(csvToRedshiftJob, { argv: [...argv, ...aws], env: { ...stack.env }, stdout, stderr: capture(), handleSignals: false });
+    const aws = [
+      '--workgroup',
+      'local',
+      '--iam_role',
+      'arn:aws:iam::000000000000:role/local',
+      '--staging_prefix',
+      stagingPrefix,
+      '--run_output',
+      's3://lake/runs/',
+    ];
+    const code = await runJob(csvToRedshiftJob, {
+      argv: [...argv, ...aws],
+      env: { ...stack.env },
+      stdout,
+      stderr: capture(),
+      handleSignals: false,
+    });
     return { code, stdout: stdout.text };
   },
   async query(sql) {

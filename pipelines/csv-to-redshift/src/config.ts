@@ -6,23 +6,45 @@ import { arg } from '@etl/runtime';
 export const bundledSample = fileURLToPath(new URL('../sample/customers.csv', import.meta.url));
 
 export const csvToRedshiftArgs = {
-  source: arg.string('CSV file to load, or a prefix ending in / to load every file under it (one transaction per file, in key order): s3://… or a path').default(bundledSample),
+  source: arg
+    .string(
+      'CSV file to load, or a prefix ending in / to load every file under it (one transaction per file, in key order): s3://… or a path',
+    )
+    .default(bundledSample),
   target_table: arg.string('Target table, schema.table').default('public.customers'),
   upsert_keys: arg.list('Upsert key columns (after name cleaning), comma-separated').default(['customer_id']),
   view_config: arg.optionalString('JSON file of views to create or refresh after the load (seed 003 view_config.json)'),
   iam_role: arg.optionalString('IAM role ARN Redshift uses for COPY (required on AWS)'),
-  workgroup: arg.optionalString('Redshift Serverless workgroup (Data API); with neither this nor --cluster_id the embedded warehouse is used'),
+  workgroup: arg.optionalString(
+    'Redshift Serverless workgroup (Data API); with neither this nor --cluster_id the embedded warehouse is used',
+  ),
   cluster_id: arg.optionalString('Provisioned Redshift cluster identifier (Data API)'),
   database: arg.optionalString('Database name [default dev]'),
   secret_arn: arg.optionalString('Secrets Manager ARN with the database credentials'),
   db_user: arg.optionalString('Database user for temporary credentials (provisioned clusters)'),
-  staging_prefix: arg.string('Where typed staging CSV files are written for COPY (s3://… on AWS)').default('.local/staging/csv-to-redshift/'),
-  staging_part_mb: arg.positiveInt("Staged files are cut into parts of at most this many MB before gzip, at record boundaries: Redshift's COPY loads a prefix's files in parallel, one per slice, but a gzip file only whole on one slice", 128),
-  stale_staging_hours: arg.positiveInt('Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts', 24),
+  staging_prefix: arg
+    .string('Where typed staging CSV files are written for COPY (s3://… on AWS)')
+    .default('.local/staging/csv-to-redshift/'),
+  staging_part_mb: arg.positiveInt(
+    "Staged files are cut into parts of at most this many MB before gzip, at record boundaries: Redshift's COPY loads a prefix's files in parallel, one per slice, but a gzip file only whole on one slice",
+    128,
+  ),
+  stale_staging_hours: arg.positiveInt(
+    'Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts',
+    24,
+  ),
   encoding: arg.optionalString('Source text encoding (WHATWG label); detected when absent'),
-  infer_from: arg.enum(['sample', 'file'] as const, 'sample', "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)"),
+  infer_from: arg.enum(
+    ['sample', 'file'] as const,
+    'sample',
+    "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)",
+  ),
   dry_run: arg.flag('Print the plan (every DDL and DML statement, with its reason) and change nothing'),
-  archive: arg.enum(['auto', 'yes', 'no'] as const, 'auto', 'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure) beside it; auto: yes, except for the bundled sample'),
+  archive: arg.enum(
+    ['auto', 'yes', 'no'] as const,
+    'auto',
+    'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure) beside it; auto: yes, except for the bundled sample',
+  ),
 };
 
 export type CsvToRedshiftConfig = z.infer<z.ZodObject<typeof csvToRedshiftArgs>>;

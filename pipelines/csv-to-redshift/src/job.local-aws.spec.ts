@@ -31,10 +31,28 @@ describe('csv-to-redshift against the local AWS stack', () => {
   it('loads every file under an S3 prefix in key order through the Data API, archives them and cleans staging', async () => {
     const objects = createObjectStore({ env: stack.env });
     await objects.put('s3://lake/in/2026-11-01.csv', 'Customer ID,Name,Credit Limit\n1,株式会社テスト,100.50\n2,Acme,200\n');
-    await objects.put('s3://lake/in/2026-11-02.csv', 'Customer ID,Name,Credit Limit,Segment\n2,"Acme, Inc.",250.75,enterprise\n3,Beta,0.01,smb\n');
+    await objects.put(
+      's3://lake/in/2026-11-02.csv',
+      'Customer ID,Name,Credit Limit,Segment\n2,"Acme, Inc.",250.75,enterprise\n3,Beta,0.01,smb\n',
+    );
     const stdout = capture();
     const code = await runJob(csvToRedshiftJob, {
-      argv: ['--source', 's3://lake/in/', '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'],
+      argv: [
+        '--source',
+        's3://lake/in/',
+        '--target_table',
+        'public.customers',
+        '--upsert_keys',
+        'customer_id',
+        '--workgroup',
+        'local',
+        '--iam_role',
+        'arn:aws:iam::000000000000:role/local',
+        '--staging_prefix',
+        's3://lake/staging/',
+        '--run_output',
+        's3://lake/runs/',
+      ],
       env: { ...stack.env },
       stdout,
       stderr: capture(),
@@ -44,12 +62,20 @@ describe('csv-to-redshift against the local AWS stack', () => {
 
     const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
     try {
-      expect((await warehouse.query('SELECT customer_id, name, credit_limit::text, segment FROM public.customers ORDER BY customer_id')).rows).toEqual([
+      expect(
+        (await warehouse.query('SELECT customer_id, name, credit_limit::text, segment FROM public.customers ORDER BY customer_id')).rows,
+      ).toEqual([
         [1, '株式会社テスト', '100.500000000000000000', null],
         [2, 'Acme, Inc.', '250.750000000000000000', 'enterprise'],
         [3, 'Beta', '0.010000000000000000', 'smb'],
       ]);
-      expect((await warehouse.query('SELECT source_filename, records_read, records_updated, records_inserted, status FROM public.job_sts ORDER BY run_start_ts')).rows).toEqual([
+      expect(
+        (
+          await warehouse.query(
+            'SELECT source_filename, records_read, records_updated, records_inserted, status FROM public.job_sts ORDER BY run_start_ts',
+          )
+        ).rows,
+      ).toEqual([
         ['s3://lake/in/2026-11-01.csv', 2, 0, 2, 'SUCCESS'],
         ['s3://lake/in/2026-11-02.csv', 2, 1, 1, 'SUCCESS'],
       ]);
@@ -60,13 +86,33 @@ describe('csv-to-redshift against the local AWS stack', () => {
     const month = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
     const left: string[] = [];
     for await (const object of objects.list('s3://lake/')) left.push(object.uri);
-    expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([`s3://lake/in/archive/${month}/2026-11-01.csv`, `s3://lake/in/archive/${month}/2026-11-02.csv`]);
+    expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([
+      `s3://lake/in/archive/${month}/2026-11-01.csv`,
+      `s3://lake/in/archive/${month}/2026-11-02.csv`,
+    ]);
     expect(left.filter((u) => u.startsWith('s3://lake/staging/'))).toEqual([]);
     expect(left.some((u) => u.startsWith('s3://lake/runs/') && u.endsWith('report.json'))).toBe(true);
 
     // Run again: archived files under the prefix are not loaded a second time.
     const again = capture();
-    const code2 = await runJob(csvToRedshiftJob, { argv: ['--source', 's3://lake/in/', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'], env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false });
+    const code2 = await runJob(csvToRedshiftJob, {
+      argv: [
+        '--source',
+        's3://lake/in/',
+        '--workgroup',
+        'local',
+        '--iam_role',
+        'arn:aws:iam::000000000000:role/local',
+        '--staging_prefix',
+        's3://lake/staging/',
+        '--run_output',
+        's3://lake/runs/',
+      ],
+      env: { ...stack.env },
+      stdout: again,
+      stderr: capture(),
+      handleSignals: false,
+    });
     expect(code2).toBe(0);
     expect(again.text).toContain('nothing to load under s3://lake/in/');
   });
@@ -75,7 +121,22 @@ describe('csv-to-redshift against the local AWS stack', () => {
     const objects = createObjectStore({ env: stack.env });
     const source = 's3://lake/stop/orders.csv';
     await objects.put(source, `order_id,amount\n${Array.from({ length: 5000 }, (_, i) => `${i + 1},${i}.5`).join('\n')}\n`);
-    const args = ['--source', source, '--target_table', 'public.orders', '--upsert_keys', 'order_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://lake/staging/', '--run_output', 's3://lake/runs/'];
+    const args = [
+      '--source',
+      source,
+      '--target_table',
+      'public.orders',
+      '--upsert_keys',
+      'order_id',
+      '--workgroup',
+      'local',
+      '--iam_role',
+      'arn:aws:iam::000000000000:role/local',
+      '--staging_prefix',
+      's3://lake/staging/',
+      '--run_output',
+      's3://lake/runs/',
+    ];
     // SIGTERM as the runtime turns it into an abort, raised the moment the COPY into staging is logged.
     const stop = new AbortController();
     const stopped = Object.assign(
@@ -88,19 +149,40 @@ describe('csv-to-redshift against the local AWS stack', () => {
       }),
       { text: '' },
     );
-    const code = await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: stopped, stderr: capture(), handleSignals: false, signal: stop.signal });
+    const code = await runJob(csvToRedshiftJob, {
+      argv: args,
+      env: { ...stack.env },
+      stdout: stopped,
+      stderr: capture(),
+      handleSignals: false,
+      signal: stop.signal,
+    });
     expect(code, stopped.text).not.toBe(0);
     expect(stopped.text).toContain(`${source} left in place`);
     expect(await objects.head(source)).toBeDefined();
 
     const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
     try {
-      expect((await warehouse.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders' OR table_name LIKE 'stg%'")).rows).toEqual([[1]]);
+      expect(
+        (await warehouse.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders' OR table_name LIKE 'stg%'"))
+          .rows,
+      ).toEqual([[1]]);
       expect((await warehouse.query('SELECT count(*) FROM public.orders')).rows).toEqual([[0]]);
       const again = capture();
-      expect(await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false }), again.text).toBe(0);
-      expect((await warehouse.query('SELECT count(*), count(DISTINCT order_id), sum(amount)::text FROM public.orders')).rows).toEqual([[5000, 5000, '12500000.000000000000000000']]);
-      expect((await warehouse.query("SELECT status, records_inserted FROM public.job_sts WHERE source_filename = 's3://lake/stop/orders.csv' ORDER BY run_start_ts")).rows).toEqual([
+      expect(
+        await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false }),
+        again.text,
+      ).toBe(0);
+      expect((await warehouse.query('SELECT count(*), count(DISTINCT order_id), sum(amount)::text FROM public.orders')).rows).toEqual([
+        [5000, 5000, '12500000.000000000000000000'],
+      ]);
+      expect(
+        (
+          await warehouse.query(
+            "SELECT status, records_inserted FROM public.job_sts WHERE source_filename = 's3://lake/stop/orders.csv' ORDER BY run_start_ts",
+          )
+        ).rows,
+      ).toEqual([
         ['FAILED', 0],
         ['SUCCESS', 5000],
       ]);

@@ -26,7 +26,13 @@ csvToRedshiftAcceptance('embedded defaults (local files, PGlite)', () => ({
   stagingPrefix,
   async run(...argv) {
     const stdout = capture();
-    const code = await runJob(csvToRedshiftJob, { argv: [...argv, '--local_dir', localDir, '--staging_prefix', stagingPrefix], env: {}, stdout, stderr: capture(), handleSignals: false });
+    const code = await runJob(csvToRedshiftJob, {
+      argv: [...argv, '--local_dir', localDir, '--staging_prefix', stagingPrefix],
+      env: {},
+      stdout,
+      stderr: capture(),
+      handleSignals: false,
+    });
     return { code, stdout: stdout.text };
   },
   // Opened between runs: PGlite allows one process at a time.

@@ -20,13 +20,15 @@ async function loadViews(objects: ObjectStore, uri: string | undefined): Promise
   if (!uri) return [];
   const body = uri.includes('://') ? await text(await objects.get(uri)) : await readFile(uri, 'utf8');
   const parsed = JSON.parse(body) as unknown;
-  if (!Array.isArray(parsed)) throw new TerminalError('CONFIG', `${uri}: a view config is a JSON array of {source_table, view_name, schema_name, definition}`);
+  if (!Array.isArray(parsed))
+    throw new TerminalError('CONFIG', `${uri}: a view config is a JSON array of {source_table, view_name, schema_name, definition}`);
   return parsed as ViewConfigEntry[];
 }
 
 export const csvToRedshiftJob = defineJob({
   name: 'csv-to-redshift',
-  description: 'Upserts CSV files into a Redshift table through the Data API, evolving the table to fit, with an audit row per file (seed 003)',
+  description:
+    'Upserts CSV files into a Redshift table through the Data API, evolving the table to fit, with an audit row per file (seed 003)',
   args: csvToRedshiftArgs,
   async run(config, ctx, deps) {
     const warehouse = await deps.connections.warehouse({
@@ -47,17 +49,35 @@ export const csvToRedshiftJob = defineJob({
     const archive = config.archive === 'yes' || (config.archive === 'auto' && config.source !== bundledSample);
     const outcomes: FileOutcome[] = [];
     for (const [index, file] of files.entries()) {
-      const outcome = await loadFile(file, config, ctx, { objects: deps.objects, warehouse, runId: ctx.runId, jobName: ctx.jobName, index, views, archive });
+      const outcome = await loadFile(file, config, ctx, {
+        objects: deps.objects,
+        warehouse,
+        runId: ctx.runId,
+        jobName: ctx.jobName,
+        index,
+        views,
+        archive,
+      });
       outcomes.push(outcome);
       const { plan, ...counts } = outcome;
       if (config.dry_run) {
         ctx.logger.info({ file, steps: plan.length }, `dry run: the plan for ${file} follows; nothing was changed`);
         for (const [n, step] of plan.entries()) ctx.logger.info({ file, step: n + 1, sql: step.sql }, `plan ${n + 1}: ${step.reason}`);
       }
-      ctx.logger.info(counts, `${file}: ${outcome.status} — ${outcome.read} read, ${outcome.inserted} inserted, ${outcome.updated} updated, ${outcome.duplicates} duplicate keys, ${outcome.rejected} rejected`);
+      ctx.logger.info(
+        counts,
+        `${file}: ${outcome.status} — ${outcome.read} read, ${outcome.inserted} inserted, ${outcome.updated} updated, ${outcome.duplicates} duplicate keys, ${outcome.rejected} rejected`,
+      );
     }
-    const where = config.workgroup || config.cluster_id ? `Redshift (${config.workgroup ?? config.cluster_id})` : 'the embedded warehouse (PGlite under <local_dir>/warehouse)';
-    if (!config.dry_run) ctx.logger.info({ table: config.target_table }, `loaded into ${config.target_table} in ${where}; one audit row per file in ${config.target_table.split('.').length > 1 ? `${config.target_table.split('.')[0]}.job_sts` : 'job_sts'}`);
+    const where =
+      config.workgroup || config.cluster_id
+        ? `Redshift (${config.workgroup ?? config.cluster_id})`
+        : 'the embedded warehouse (PGlite under <local_dir>/warehouse)';
+    if (!config.dry_run)
+      ctx.logger.info(
+        { table: config.target_table },
+        `loaded into ${config.target_table} in ${where}; one audit row per file in ${config.target_table.split('.').length > 1 ? `${config.target_table.split('.')[0]}.job_sts` : 'job_sts'}`,
+      );
     return { outputs: { table: config.target_table } };
   },
 });

@@ -71,7 +71,9 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
   const stagingTable = `${tableParameters(table).schema}.${stagingTableName(deps.runId, deps.index)}`;
   const stagingUri = `${joinUri(config.staging_prefix, deps.runId, String(deps.index))}/`;
   // A dry run stages one local file (profiled, then removed); a load stages numbered parts for one COPY.
-  const stagingFile = config.dry_run ? join(tmpdir(), `csv-to-redshift-${stagingTableName(deps.runId, deps.index)}.csv.gz`) : joinUri(stagingUri, 'part-{part}.csv.gz');
+  const stagingFile = config.dry_run
+    ? join(tmpdir(), `csv-to-redshift-${stagingTableName(deps.runId, deps.index)}.csv.gz`)
+    : joinUri(stagingUri, 'part-{part}.csv.gz');
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
@@ -126,7 +128,11 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
       },
       ctx,
     );
-    stepDone(`staged ${report.rowsWritten} typed rows for COPY in ${report.outputs.length} part(s)`, { rows: report.rowsWritten, bytes: report.bytesWritten, parts: report.outputs.length });
+    stepDone(`staged ${report.rowsWritten} typed rows for COPY in ${report.outputs.length} part(s)`, {
+      rows: report.rowsWritten,
+      bytes: report.bytesWritten,
+      parts: report.outputs.length,
+    });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
     if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
@@ -136,19 +142,46 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     const target = described.rows.length > 0 ? targetColumns(described.rows) : undefined;
     const views = target ? dependentViews((await warehouse.query(DEPENDENT_VIEWS_SQL, parameters, { signal: ctx.signal })).rows) : [];
     const sync = planTableSync({ table, keys, profile, target, dependentViews: views, integersFromValues: true });
-    if (sync.problems.length > 0) throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
+    if (sync.problems.length > 0)
+      throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${sync.problems.join('; ')}`);
     const sourceColumns = schema.fields.map((f) => f.name);
-    const merge = planMerge({ table, staging: stagingTable, keys, sourceColumns, target: sync.columns, duplicatesPossible: keyFilter?.maybeDuplicates ?? true, constants });
+    const merge = planMerge({
+      table,
+      staging: stagingTable,
+      keys,
+      sourceColumns,
+      target: sync.columns,
+      duplicatesPossible: keyFilter?.maybeDuplicates ?? true,
+      constants,
+    });
     const viewSteps = viewConfigSteps(deps.views);
     const audit = auditTable(table);
     outcome.plan = [
       ...sync.steps,
       ...merge.prepare,
-      { sql: `COPY ${stagingTable} (${[...sourceColumns, LINE_COLUMN].join(', ')}) FROM ${redshiftLiteral(stagingUri)} FORMAT AS CSV GZIP NULL AS ${redshiftLiteral('\\N')}`, reason: `load the ${report.rowsWritten} typed rows staged from ${file}` },
+      {
+        sql: `COPY ${stagingTable} (${[...sourceColumns, LINE_COLUMN].join(', ')}) FROM ${redshiftLiteral(stagingUri)} FORMAT AS CSV GZIP NULL AS ${redshiftLiteral('\\N')}`,
+        reason: `load the ${report.rowsWritten} typed rows staged from ${file}`,
+      },
       ...merge.merge,
       ...viewSteps,
       { sql: auditTableDdl(audit), reason: 'the audit table, if missing' },
-      { sql: auditInsert(audit, { runId: deps.runId, jobId: deps.jobName, start, end: start, sourceFile: file, targetTable: table, read: 0, updated: 0, inserted: 0, rejected: 0, status: 'SUCCESS' }).sql, reason: 'audit row (values bound as parameters)' },
+      {
+        sql: auditInsert(audit, {
+          runId: deps.runId,
+          jobId: deps.jobName,
+          start,
+          end: start,
+          sourceFile: file,
+          targetTable: table,
+          read: 0,
+          updated: 0,
+          inserted: 0,
+          rejected: 0,
+          status: 'SUCCESS',
+        }).sql,
+        reason: 'audit row (values bound as parameters)',
+      },
     ];
 
     if (config.dry_run) {
@@ -158,14 +191,26 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
 
     stepDone(`planned: ${sync.create ? 'create the table' : `${sync.steps.length} table change(s)`}`);
     if (sync.steps.length > 0) {
-      await warehouse.transaction(sync.steps.map((s) => s.sql), { signal: ctx.signal });
+      await warehouse.transaction(
+        sync.steps.map((s) => s.sql),
+        { signal: ctx.signal },
+      );
       stepDone(`${sync.create ? 'created' : 'altered'} ${table}`, { statements: sync.steps.length });
     }
-    await warehouse.transaction(merge.prepare.map((s) => s.sql), { signal: ctx.signal });
+    await warehouse.transaction(
+      merge.prepare.map((s) => s.sql),
+      { signal: ctx.signal },
+    );
     stagingCreated = true;
-    await warehouse.loadCsv({ table: stagingTable, columns: [...sourceColumns, LINE_COLUMN], stagingUri, gzip: true, header: false, nullAs: '\\N' }, { signal: ctx.signal });
+    await warehouse.loadCsv(
+      { table: stagingTable, columns: [...sourceColumns, LINE_COLUMN], stagingUri, gzip: true, header: false, nullAs: '\\N' },
+      { signal: ctx.signal },
+    );
     stepDone(`COPY into ${stagingTable} done`);
-    const affected = await warehouse.transaction(merge.merge.map((s) => s.sql), { signal: ctx.signal });
+    const affected = await warehouse.transaction(
+      merge.merge.map((s) => s.sql),
+      { signal: ctx.signal },
+    );
     stagingCreated = false; // the merge dropped it
     stepDone(`merged into ${table}`);
     outcome.duplicates = affected[merge.counts.duplicates] ?? 0;
@@ -174,7 +219,11 @@ export async function loadFile(file: string, config: CsvToRedshiftConfig, ctx: R
     const sink = ctx.counters.component('warehouse-merge', 'sink');
     sink.rowsIn += report.rowsWritten;
     sink.rowsOut += outcome.inserted + outcome.updated;
-    if (viewSteps.length > 0) await warehouse.transaction(viewSteps.map((s) => s.sql), { signal: ctx.signal });
+    if (viewSteps.length > 0)
+      await warehouse.transaction(
+        viewSteps.map((s) => s.sql),
+        { signal: ctx.signal },
+      );
     outcome.status = 'SUCCESS';
   } catch (error) {
     outcome.error = (error as Error).message;
@@ -195,33 +244,66 @@ function interrupted(signal: AbortSignal): boolean {
  * Audit row, staging cleanup and the source file's move, on success and on failure alike; a file whose
  * run was interrupted stays where it is for the next run (seed 003's unprocessed/ is for files that fail).
  */
-async function finish(file: string, config: CsvToRedshiftConfig, ctx: RunContext, deps: LoadDeps, outcome: FileOutcome, start: Date, staging: { stagingCreated: boolean; stagingTable: string; stagingUri: string }): Promise<void> {
+async function finish(
+  file: string,
+  config: CsvToRedshiftConfig,
+  ctx: RunContext,
+  deps: LoadDeps,
+  outcome: FileOutcome,
+  start: Date,
+  staging: { stagingCreated: boolean; stagingTable: string; stagingUri: string },
+): Promise<void> {
   const { objects, warehouse } = deps;
   const audit = auditTable(config.target_table);
   const steps: Array<[string, () => Promise<unknown>]> = [
-    ['record the run in the audit table', async () => {
-      await warehouse.query(auditTableDdl(audit));
-      const row = auditInsert(audit, { runId: deps.runId, jobId: deps.jobName, start, end: new Date(), sourceFile: file, targetTable: config.target_table, read: outcome.read, updated: outcome.updated, inserted: outcome.inserted, rejected: outcome.rejected, status: outcome.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', ...(outcome.error ? { error: outcome.error } : {}) });
-      await warehouse.query(row.sql, row.parameters);
-    }],
-    ['drop the staging table', async () => {
-      if (staging.stagingCreated) await warehouse.query(`DROP TABLE IF EXISTS ${quoteQualified(staging.stagingTable)}`);
-    }],
+    [
+      'record the run in the audit table',
+      async () => {
+        await warehouse.query(auditTableDdl(audit));
+        const row = auditInsert(audit, {
+          runId: deps.runId,
+          jobId: deps.jobName,
+          start,
+          end: new Date(),
+          sourceFile: file,
+          targetTable: config.target_table,
+          read: outcome.read,
+          updated: outcome.updated,
+          inserted: outcome.inserted,
+          rejected: outcome.rejected,
+          status: outcome.status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
+          ...(outcome.error ? { error: outcome.error } : {}),
+        });
+        await warehouse.query(row.sql, row.parameters);
+      },
+    ],
+    [
+      'drop the staging table',
+      async () => {
+        if (staging.stagingCreated) await warehouse.query(`DROP TABLE IF EXISTS ${quoteQualified(staging.stagingTable)}`);
+      },
+    ],
     ['delete the staging files', async () => objects.deleteMany(await objectsUnder(objects, staging.stagingUri))],
-    ['move the source file', async () => {
-      if (!deps.archive) return;
-      if (outcome.status !== 'SUCCESS' && interrupted(ctx.signal)) {
-        // Stopped, not refused: nothing is wrong with the file, and the next run should load it.
-        ctx.logger.warn({ file }, `${file} left in place: the run was stopped before it finished with it; the next run loads it (the merge is one transaction and an upsert: the file lands whole, once)`);
-        return;
-      }
-      const now = new Date();
-      const folder = outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed';
-      const slash = file.lastIndexOf('/');
-      const destination = `${file.slice(0, slash + 1)}${folder}/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${file.slice(slash + 1)}`;
-      await objects.move(file, destination);
-      outcome.movedTo = destination;
-    }],
+    [
+      'move the source file',
+      async () => {
+        if (!deps.archive) return;
+        if (outcome.status !== 'SUCCESS' && interrupted(ctx.signal)) {
+          // Stopped, not refused: nothing is wrong with the file, and the next run should load it.
+          ctx.logger.warn(
+            { file },
+            `${file} left in place: the run was stopped before it finished with it; the next run loads it (the merge is one transaction and an upsert: the file lands whole, once)`,
+          );
+          return;
+        }
+        const now = new Date();
+        const folder = outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed';
+        const slash = file.lastIndexOf('/');
+        const destination = `${file.slice(0, slash + 1)}${folder}/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${file.slice(slash + 1)}`;
+        await objects.move(file, destination);
+        outcome.movedTo = destination;
+      },
+    ],
   ];
   for (const [what, step] of steps) {
     try {

@@ -12,24 +12,45 @@ import type { CsvToRedshiftConfig } from './config.js';
  * only logged. Returns the statements it ran (or would run). Housekeeping must not stop a load: a
  * failure here is logged as a warning and the run goes on.
  */
-export async function sweepStaging(config: CsvToRedshiftConfig, ctx: RunContext, deps: { objects: ObjectStore; warehouse: Warehouse }): Promise<PlanStep[]> {
+export async function sweepStaging(
+  config: CsvToRedshiftConfig,
+  ctx: RunContext,
+  deps: { objects: ObjectStore; warehouse: Warehouse },
+): Promise<PlanStep[]> {
   try {
     const { schema } = tableParameters(config.target_table);
     const tables = (await deps.warehouse.query(STAGING_TABLES_SQL, { schema }, { signal: ctx.signal })).rows.map((row) => String(row[0]));
     const files = await filesByRunFolder(deps.objects, config.staging_prefix, ctx.signal);
-    const leftovers = stagingLeftovers({ tables, runFolders: [...files.keys()], currentRunId: ctx.runId, now: ctx.clock.now(), maxAgeHours: config.stale_staging_hours });
+    const leftovers = stagingLeftovers({
+      tables,
+      runFolders: [...files.keys()],
+      currentRunId: ctx.runId,
+      now: ctx.clock.now(),
+      maxAgeHours: config.stale_staging_hours,
+    });
     const age = `started over ${config.stale_staging_hours} h ago and never cleaned up (a killed run)`;
-    const steps: PlanStep[] = leftovers.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`, reason: `staging table of a run that ${age}` }));
+    const steps: PlanStep[] = leftovers.tables.map((table) => ({
+      sql: `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`,
+      reason: `staging table of a run that ${age}`,
+    }));
     const stale = leftovers.runFolders.flatMap((folder) => files.get(folder) ?? []);
     if (config.dry_run) {
       for (const step of steps) ctx.logger.info({ sql: step.sql }, `dry run: would run ${step.sql}: ${step.reason}`);
-      if (stale.length > 0) ctx.logger.info({ files: stale }, `dry run: ${stale.length} staged file(s) of runs that ${age} would be deleted`);
+      if (stale.length > 0)
+        ctx.logger.info({ files: stale }, `dry run: ${stale.length} staged file(s) of runs that ${age} would be deleted`);
       return steps;
     }
     if (steps.length === 0 && stale.length === 0) return steps;
-    if (steps.length > 0) await deps.warehouse.transaction(steps.map((step) => step.sql), { signal: ctx.signal });
+    if (steps.length > 0)
+      await deps.warehouse.transaction(
+        steps.map((step) => step.sql),
+        { signal: ctx.signal },
+      );
     if (stale.length > 0) await deps.objects.deleteMany(stale);
-    ctx.logger.info({ tables: leftovers.tables, files: stale.length }, `dropped ${steps.length} staging table(s) and deleted ${stale.length} staged file(s) of runs that ${age}`);
+    ctx.logger.info(
+      { tables: leftovers.tables, files: stale.length },
+      `dropped ${steps.length} staging table(s) and deleted ${stale.length} staged file(s) of runs that ${age}`,
+    );
     return steps;
   } catch (error) {
     ctx.signal.throwIfAborted();

@@ -12,11 +12,19 @@ export const inventoryArgs = {
   schema: arg.string('Schema-definition CSV (column_name,data_type[,nullable][,key_order]) or its JSON form').default(bundledSchema),
   table_prefix: arg.string('Target DynamoDB table: the lexically greatest table whose name starts with this').default(SAMPLE_TABLE),
   output: arg.string('Parquet output prefix; files go to <output>/run_date=YYYY-MM-DD/').default('.local/out/inventory/'),
-  error_prefix: arg.optionalString('Where errors, rejects and logs go (seed 000 error-log prefix): <error_prefix>/<run id>/; the same as --run_output'),
-  key_attribute: arg.optionalString('Key attribute of a compound key (key_order columns joined with #) [default: the table\'s partition key; pk for a created table]'),
+  error_prefix: arg.optionalString(
+    'Where errors, rejects and logs go (seed 000 error-log prefix): <error_prefix>/<run id>/; the same as --run_output',
+  ),
+  key_attribute: arg.optionalString(
+    "Key attribute of a compound key (key_order columns joined with #) [default: the table's partition key; pk for a created table]",
+  ),
   encoding: arg.optionalString('Source text encoding (WHATWG label, e.g. shift_jis); detected when absent'),
   max_concurrency: arg.positiveInt('BatchWriteItem requests in flight at once (25 items each)', 4),
-  create_table: arg.enum(['auto', 'yes', 'no'] as const, 'auto', `Create the table when no table matches the prefix: auto = only for the sample table (${SAMPLE_TABLE})`),
+  create_table: arg.enum(
+    ['auto', 'yes', 'no'] as const,
+    'auto',
+    `Create the table when no table matches the prefix: auto = only for the sample table (${SAMPLE_TABLE})`,
+  ),
 };
 
 export type InventoryConfig = z.infer<z.ZodObject<typeof inventoryArgs>>;

@@ -12,12 +12,39 @@ import { inventoryJob } from './job.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
 const schema = join(dir, 'schema.csv');
-writeFileSync(schema, 'column_name,data_type,nullable,key_order\n倉庫コード,varchar(8),false,1\n品番,varchar(16),false,2\n品名,varchar(64),true,\n数量,int,true,\n単価,"decimal(12,2)",true,\n');
+writeFileSync(
+  schema,
+  'column_name,data_type,nullable,key_order\n倉庫コード,varchar(8),false,1\n品番,varchar(16),false,2\n品名,varchar(64),true,\n数量,int,true,\n単価,"decimal(12,2)",true,\n',
+);
 
 /** CP932 bytes of the few characters these tests use (Node has no Shift_JIS encoder). */
 function encodeCp932(text: string): Buffer {
   const table: Record<string, string> = {
-    '倉': '9171', '庫': '8cc9', 'コ': '8352', 'ー': '815b', 'ド': '8368', '品': '9569', '番': '94d4', '名': '96bc', '数': '9094', '量': '97ca', '単': '9250', '価': '89bf', '㈱': '878a', 'テ': '8365', 'ス': '8358', 'ト': '8367', 'ボ': '837b', 'ル': '838b', '①': '8740', 'ナ': '8369', 'ッ': '8362', '～': '8160', '髙': 'eee0', '橋': '8bb4', '式': '8eae',
+    倉: '9171',
+    庫: '8cc9',
+    コ: '8352',
+    ー: '815b',
+    ド: '8368',
+    品: '9569',
+    番: '94d4',
+    名: '96bc',
+    数: '9094',
+    量: '97ca',
+    単: '9250',
+    価: '89bf',
+    '㈱': '878a',
+    テ: '8365',
+    ス: '8358',
+    ト: '8367',
+    ボ: '837b',
+    ル: '838b',
+    '①': '8740',
+    ナ: '8369',
+    ッ: '8362',
+    '～': '8160',
+    髙: 'eee0',
+    橋: '8bb4',
+    式: '8eae',
   };
   return Buffer.concat([...text].map((c) => (table[c] ? Buffer.from(table[c] as string, 'hex') : Buffer.from(c, 'latin1'))));
 }
@@ -40,7 +67,26 @@ function capture(): Writable & { text: string } {
 async function run(source: string, ...argv: string[]) {
   const stdout = capture();
   const outputs = argv.includes('--error_prefix') ? [] : ['--run_output', join(dir, 'runs')];
-  const code = await runJob(inventoryJob, { argv: ['--source', source, '--schema', schema, '--table_prefix', 'inventory_', '--output', join(dir, 'out'), ...outputs, '--local_dir', join(dir, 'local'), ...argv], env: { ...stack.env }, stdout, stderr: capture(), handleSignals: false });
+  const code = await runJob(inventoryJob, {
+    argv: [
+      '--source',
+      source,
+      '--schema',
+      schema,
+      '--table_prefix',
+      'inventory_',
+      '--output',
+      join(dir, 'out'),
+      ...outputs,
+      '--local_dir',
+      join(dir, 'local'),
+      ...argv,
+    ],
+    env: { ...stack.env },
+    stdout,
+    stderr: capture(),
+    handleSignals: false,
+  });
   const line = stdout.text.split('\n').find((l) => l.includes('"itemsRead"'));
   return { code, stdout: stdout.text, report: line ? (JSON.parse(line) as Record<string, unknown>) : undefined };
 }
@@ -65,7 +111,14 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     writeFileSync(first, encodeCp932(header + rows.join('\r\n') + '\r\n'));
     const one = await run(first);
     expect(one.code, one.stdout).toBe(0);
-    expect(one.report).toMatchObject({ table: 'inventory_2026', itemsRead: 300, new: 300, changed: 0, unchanged: 0, writtenToDynamoDb: 300 });
+    expect(one.report).toMatchObject({
+      table: 'inventory_2026',
+      itemsRead: 300,
+      new: 300,
+      changed: 0,
+      unchanged: 0,
+      writtenToDynamoDb: 300,
+    });
     const after1 = await items();
     expect(after1.size).toBe(300);
     expect(after1.get('TK01#A-7')).toMatchObject({ 品名: { S: '㈱テストボルト①' }, 数量: { N: '7' }, 単価: { N: '8.75' } });
@@ -73,7 +126,14 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     // changed: A-0..A-9 quantity; new: B-1, B-2; the rest identical; one bad number, one ragged row
     const second = join(dir, 'inventory-2.csv');
     const changed = rows.map((r, i) => (i < 10 ? r.replace(`,${i},`, `,${i + 1000},`) : r));
-    writeFileSync(second, encodeCp932(header + [...changed, 'OS02,B-1,髙橋式,1,1.00', 'OS02,B-2,ナット～,2,2.00', 'OS02,B-3,bad,many,3.00', 'OS02,B-4,ragged'].join('\r\n') + '\r\n'));
+    writeFileSync(
+      second,
+      encodeCp932(
+        header +
+          [...changed, 'OS02,B-1,髙橋式,1,1.00', 'OS02,B-2,ナット～,2,2.00', 'OS02,B-3,bad,many,3.00', 'OS02,B-4,ragged'].join('\r\n') +
+          '\r\n',
+      ),
+    );
     const two = await run(second);
     expect(two.code, two.stdout).toBe(0);
     expect(two.report).toMatchObject({ itemsRead: 304, new: 2, changed: 10, unchanged: 290, rejected: 2, writtenToDynamoDb: 12 });
@@ -88,7 +148,10 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
 
     const rejects = readdirSync(join(dir, 'runs')).flatMap((run) => {
       try {
-        return readFileSync(join(dir, 'runs', run, 'rejects.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; code: string });
+        return readFileSync(join(dir, 'runs', run, 'rejects.ndjson'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { line: number; code: string });
       } catch {
         return [];
       }
@@ -103,10 +166,14 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(files).toHaveLength(2);
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
-    const result = await connection.runAndReadAll(`SELECT count(*)::INT n, sum("数量")::BIGINT q, max("単価")::VARCHAR p, min("品名") FROM read_parquet('${join(parquetDir, '*.parquet')}') WHERE "倉庫コード" = 'OS02'`);
+    const result = await connection.runAndReadAll(
+      `SELECT count(*)::INT n, sum("数量")::BIGINT q, max("単価")::VARCHAR p, min("品名") FROM read_parquet('${join(parquetDir, '*.parquet')}') WHERE "倉庫コード" = 'OS02'`,
+    );
     expect(result.getRows()).toEqual([[2, 3n, '2.00', 'ナット～']]);
     // The second run's file holds every valid row of its CSV, typed: INTEGER quantities, DECIMAL prices.
-    const typed = await connection.runAndReadAll(`SELECT "倉庫コード", "品番", "品名", "数量", "単価"::VARCHAR, typeof("数量"), typeof("単価") FROM read_parquet('${(two.report?.['parquetFiles'] as string[])[0]}') ORDER BY "倉庫コード", "品番"`);
+    const typed = await connection.runAndReadAll(
+      `SELECT "倉庫コード", "品番", "品名", "数量", "単価"::VARCHAR, typeof("数量"), typeof("単価") FROM read_parquet('${(two.report?.['parquetFiles'] as string[])[0]}') ORDER BY "倉庫コード", "品番"`,
+    );
     const expected = [...changed, 'OS02,B-1,髙橋式,1,1.00', 'OS02,B-2,ナット～,2,2.00']
       .map((line) => line.split(','))
       .map(([w, code, name, qty, price]) => [w, code, name, Number(qty), price, 'INTEGER', 'DECIMAL(12,2)'])
@@ -128,7 +195,9 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(stored.get('DP03#D-5')?.['数量']).toEqual({ N: '9999' });
     expect(stored.get('DP03#D-4')?.['数量']).toEqual({ N: '4' });
     const [runDir] = readdirSync(errors);
-    expect(readdirSync(join(errors, runDir as string)).sort()).toEqual(expect.arrayContaining(['logs.ndjson', 'rejects.ndjson', 'report.json']));
+    expect(readdirSync(join(errors, runDir as string)).sort()).toEqual(
+      expect.arrayContaining(['logs.ndjson', 'rejects.ndjson', 'report.json']),
+    );
 
     const clash = await run(path, '--error_prefix', errors, '--run_output', join(dir, 'elsewhere'));
     expect(clash.code).toBe(2);

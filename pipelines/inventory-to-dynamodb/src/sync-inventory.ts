@@ -5,7 +5,16 @@ import { text } from 'node:stream/consumers';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sinkWritable, TerminalError, type RunContext } from '@etl/core';
 import { openRows } from '@etl/convert';
-import { BATCH_WRITE_LIMIT, batchGetItems, createStringKeyedTable, diffItem, DynamoDbPutSink, findTableByPrefix, tableKey, type Item } from '@etl/dynamodb';
+import {
+  BATCH_WRITE_LIMIT,
+  batchGetItems,
+  createStringKeyedTable,
+  diffItem,
+  DynamoDbPutSink,
+  findTableByPrefix,
+  tableKey,
+  type Item,
+} from '@etl/dynamodb';
 import { joinUri, objectWriter, type ObjectStore } from '@etl/object-store';
 import { ParquetWriter } from '@etl/parquet';
 import { isoMicros, keyFields, parseSchemaFile, toAttributeValue, type Field, type Schema, type Value } from '@etl/schema';
@@ -59,7 +68,11 @@ async function targetTable(client: DynamoDBClient, config: InventoryConfig, ctx:
  * and every typed row goes to Snappy Parquet under `run_date=`. The Parquet file is visible only once
  * complete; a failed run aborts it.
  */
-export async function syncInventory(config: InventoryConfig, ctx: RunContext, deps: { objects: ObjectStore; client: DynamoDBClient }): Promise<InventoryReport> {
+export async function syncInventory(
+  config: InventoryConfig,
+  ctx: RunContext,
+  deps: { objects: ObjectStore; client: DynamoDBClient },
+): Promise<InventoryReport> {
   const { objects, client } = deps;
   const schema = await loadSchema(objects, config.schema);
   const table = await targetTable(client, config, ctx);
@@ -90,7 +103,21 @@ export async function syncInventory(config: InventoryConfig, ctx: RunContext, de
   const keyOf = (item: Item) => keyNames.map((n) => JSON.stringify(item[n])).join('|');
   const keyOnly = (item: Item): Item => Object.fromEntries(keyNames.map((n) => [n, item[n] as Item[string]]));
 
-  const report: InventoryReport = { table, keyAttribute: keyNames.join('+'), itemsRead: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, duplicateKeys: 0, writtenToDynamoDb: 0, parquetRows: 0, parquetFiles: [], columnsOnlyInFile: [], columnsOnlyInTable: [] };
+  const report: InventoryReport = {
+    table,
+    keyAttribute: keyNames.join('+'),
+    itemsRead: 0,
+    new: 0,
+    changed: 0,
+    unchanged: 0,
+    rejected: 0,
+    duplicateKeys: 0,
+    writtenToDynamoDb: 0,
+    parquetRows: 0,
+    parquetFiles: [],
+    columnsOnlyInFile: [],
+    columnsOnlyInTable: [],
+  };
   const onlyInFile = new Set<string>();
   const onlyInTable = new Set<string>();
   // Keys met so far in this file: a key that comes back in a later batch waits for the earlier
@@ -98,11 +125,19 @@ export async function syncInventory(config: InventoryConfig, ctx: RunContext, de
   const seen = new Set<string>();
   const rejectedBefore = ctx.rejects.count;
 
-  const source = await openRows(objects, config.source, 'csv', { ctx, schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
+  const source = await openRows(objects, config.source, 'csv', {
+    ctx,
+    schema,
+    header: true,
+    ...(config.encoding ? { encoding: config.encoding } : {}),
+  });
   const parquetUri = joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`);
   const parquet = new ParquetWriter(schema);
   const parquetOut = objectWriter(objects, parquetUri, { signal: ctx.signal });
-  const dynamo = sinkWritable(new DynamoDbPutSink(client, table), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: config.max_concurrency });
+  const dynamo = sinkWritable(new DynamoDbPutSink(client, table), ctx, {
+    maxItems: BATCH_WRITE_LIMIT,
+    maxInFlight: config.max_concurrency,
+  });
   const write = async (stream: NodeJS.WritableStream, chunk: unknown) => {
     if (!stream.write(chunk as never)) await once(stream, 'drain');
   };
@@ -135,7 +170,8 @@ export async function syncInventory(config: InventoryConfig, ctx: RunContext, de
         seen.add(k);
         if (stored) {
           for (const name of Object.keys(item)) if (!(name in stored) && !keyNames.includes(name)) onlyInFile.add(name);
-          for (const name of Object.keys(stored)) if (!(name in item) && !BOOKKEEPING.has(name) && !keyNames.includes(name) && index(name) === -1) onlyInTable.add(name);
+          for (const name of Object.keys(stored))
+            if (!(name in item) && !BOOKKEEPING.has(name) && !keyNames.includes(name) && index(name) === -1) onlyInTable.add(name);
         }
         if (change === 'unchanged') continue;
         item['created_at'] = stored?.['created_at'] ?? (createdAt === -1 ? { S: now } : (item['created_at'] ?? { S: now }));

@@ -23,8 +23,21 @@ describe('sample-orders pipeline', () => {
     const { ctx, rejects } = testContext();
     const output = join(dir, 'orders.ndjson');
     await runPipeline(buildPipeline(config(['--output', output]), ctx, { objects: createObjectStore() }), ctx);
-    const rows = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-    expect(rows.map((r) => r['order_id'])).toEqual(['O-1001', 'O-1002', 'O-1003', 'O-1004', 'O-1005', 'O-1006', 'O-1009', 'O-1010', 'O-1012']);
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    expect(rows.map((r) => r['order_id'])).toEqual([
+      'O-1001',
+      'O-1002',
+      'O-1003',
+      'O-1004',
+      'O-1005',
+      'O-1006',
+      'O-1009',
+      'O-1010',
+      'O-1012',
+    ]);
     expect(rows.find((r) => r['order_id'] === 'O-1010')?.['amount']).toBe('100000.0001');
     expect(rows.find((r) => r['order_id'] === 'O-1012')?.['customer']).toBe('㈱テスト①');
     expect(rejects.samples.map((r) => [r.line, r.code, r.column])).toEqual([
@@ -38,7 +51,12 @@ describe('sample-orders pipeline', () => {
   it('writes no output at all when the source is missing', async () => {
     const { ctx } = testContext();
     const output = join(dir, 'never.ndjson');
-    await expect(runPipeline(buildPipeline(config(['--source', join(dir, 'absent.ndjson'), '--output', output]), ctx, { objects: createObjectStore() }), ctx)).rejects.toMatchObject({
+    await expect(
+      runPipeline(
+        buildPipeline(config(['--source', join(dir, 'absent.ndjson'), '--output', output]), ctx, { objects: createObjectStore() }),
+        ctx,
+      ),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(() => readFileSync(output)).toThrow();

@@ -10,10 +10,28 @@ import { join } from 'node:path';
 import { seededRandom } from '@etl/core';
 
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'EIRE', 'Spain', 'Netherlands', 'Australia'];
-const WORDS = ['WHITE', 'HANGING', 'HEART', 'T-LIGHT', 'HOLDER', 'CREAM', 'CUPID', 'HEARTS', 'COAT', 'HANGER', 'KNITTED', 'UNION', 'FLAG', 'HOT', 'WATER', 'BOTTLE'];
+const WORDS = [
+  'WHITE',
+  'HANGING',
+  'HEART',
+  'T-LIGHT',
+  'HOLDER',
+  'CREAM',
+  'CUPID',
+  'HEARTS',
+  'COAT',
+  'HANGER',
+  'KNITTED',
+  'UNION',
+  'FLAG',
+  'HOT',
+  'WATER',
+  'BOTTLE',
+];
 const JA = ['ハート', 'キャンドル', 'ホルダー', '白', '毛糸', '国旗', '湯たんぽ', '赤', 'ガラス', '木製', '株式会社テスト', '①', '～'];
 
-export const BENCH_HEADER = 'invoice_no,stock_code,description,quantity,invoice_date,unit_price,customer_id,country,updated_at,is_gift,discount_rate,product_name_ja\n';
+export const BENCH_HEADER =
+  'invoice_no,stock_code,description,quantity,invoice_date,unit_price,customer_id,country,updated_at,is_gift,discount_rate,product_name_ja\n';
 
 /**
  * Chunks of about `chunkChars` characters of CSV text until `totalBytes` (UTF-8) have been produced.
@@ -29,7 +47,14 @@ export function* benchCsv(totalBytes: number, seed = 42, chunkChars = 512 * 1024
     row++;
     const words = Array.from({ length: 2 + Math.floor(random() * 4) }, () => pick(WORDS)).join(' ');
     const r = random();
-    const description = r < 0.08 ? `"${words}, ${pick(WORDS)}"` : r < 0.12 ? `"${words} ""${pick(WORDS)}"""` : r < 0.14 ? `"${words}\n${pick(WORDS)}"` : words;
+    const description =
+      r < 0.08
+        ? `"${words}, ${pick(WORDS)}"`
+        : r < 0.12
+          ? `"${words} ""${pick(WORDS)}"""`
+          : r < 0.14
+            ? `"${words}\n${pick(WORDS)}"`
+            : words;
     const day = 1 + Math.floor(random() * 28);
     const decimals = 2 + Math.floor(random() * 3);
     const price = (random() * 500).toFixed(decimals);

@@ -110,10 +110,17 @@ const reference = await timeIt('csv-parse (reference)', async () => {
   return rows;
 });
 
-console.log(`\nCSV parse only, ${(bytes / 1e6).toFixed(0)} MB bench CSV, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+console.log(
+  `\nCSV parse only, ${(bytes / 1e6).toFixed(0)} MB bench CSV, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`,
+);
 console.log('parser                     rows        seconds  MB/s    rows/s');
-for (const r of [ours, oursStrings, oursColumns, oursCast, reference]) console.log(`${r.name.padEnd(26)} ${String(r.rows).padStart(10)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.mbps.toFixed(1).padStart(6)}  ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(10)}`);
-console.log(`ratio ours / csv-parse: ${(ours.mbps / reference.mbps).toFixed(2)}x parse only, ${(oursColumns.mbps / reference.mbps).toFixed(2)}x with casting`);
+for (const r of [ours, oursStrings, oursColumns, oursCast, reference])
+  console.log(
+    `${r.name.padEnd(26)} ${String(r.rows).padStart(10)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.mbps.toFixed(1).padStart(6)}  ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(10)}`,
+  );
+console.log(
+  `ratio ours / csv-parse: ${(ours.mbps / reference.mbps).toFixed(2)}x parse only, ${(oursColumns.mbps / reference.mbps).toFixed(2)}x with casting`,
+);
 console.log(`goal parse + cast >= 50 MB/s: ${oursColumns.mbps >= 50 ? 'ok' : 'MISSED'}`);
 if (oursColumns.mbps < 50) process.exitCode = 1;
 if (ours.rows !== reference.rows) {

@@ -22,15 +22,23 @@ async function* runaway(): AsyncGenerator<Buffer> {
 }
 
 const rejects = countingRejects();
-const ctx = createRunContext({ jobName: 'bench', logger: createLogger({ runId: 'bench', jobName: 'bench', level: 'warn', destination: process.stderr }), rejects });
+const ctx = createRunContext({
+  jobName: 'bench',
+  logger: createLogger({ runId: 'bench', jobName: 'bench', level: 'warn', destination: process.stderr }),
+  rejects,
+});
 let records = 0;
 const started = performance.now();
 await pipeline(Readable.from(runaway()), csvReader(ctx, { file: 'runaway.csv' }), async (batches: AsyncIterable<CsvBatch>) => {
   for await (const batch of batches) records += batch.length;
 });
 const seconds = (performance.now() - started) / 1000;
-console.log(`\nrunaway quote, ${(totalBytes / 1024 / 1024).toFixed(0)} MiB, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
-console.log(`records ${records}, rejects ${rejects.count}, ${seconds.toFixed(1)} s, ${(totalBytes / 1e6 / seconds).toFixed(0)} MB/s, peak RSS ${(peakRssBytes() / 1024 / 1024).toFixed(0)} MiB`);
+console.log(
+  `\nrunaway quote, ${(totalBytes / 1024 / 1024).toFixed(0)} MiB, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`,
+);
+console.log(
+  `records ${records}, rejects ${rejects.count}, ${seconds.toFixed(1)} s, ${(totalBytes / 1e6 / seconds).toFixed(0)} MB/s, peak RSS ${(peakRssBytes() / 1024 / 1024).toFixed(0)} MiB`,
+);
 for (const reject of rejects.samples) console.log(`  ${reject.code} line ${reject.line}: ${reject.reason}`);
 const ok = rejects.samples.some((r) => r.line === 2) && peakRssBytes() < 256 * 1024 * 1024;
 console.log(`goal: reject naming line 2, peak RSS < 256 MiB: ${ok ? 'ok' : 'MISSED'}`);

@@ -46,7 +46,11 @@ if (process.argv[2] === '--child') {
 const workDir = benchDir();
 
 async function child(scenario: Scenario, input: string, output: string, streamBytes = 0): Promise<ScenarioResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [process.argv[1] as string, '--child', scenario, input, output, String(streamBytes)], { maxBuffer: 16 * MB, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [process.argv[1] as string, '--child', scenario, input, output, String(streamBytes)],
+    { maxBuffer: 16 * MB, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  );
   return JSON.parse(stdout.trim().split('\n').pop() as string) as ScenarioResult;
 }
 
@@ -54,14 +58,22 @@ async function checksums(path: string): Promise<string[]> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
-  const reader = await connection.runAndReadAll(`SELECT count(*)::VARCHAR, ${CHECKSUM_COLUMNS.map((c) => `(${c})::VARCHAR`).join(', ')} FROM read_parquet('${path}')`);
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*)::VARCHAR, ${CHECKSUM_COLUMNS.map((c) => `(${c})::VARCHAR`).join(', ')} FROM read_parquet('${path}')`,
+  );
   connection.closeSync();
   return (reader.getRows()[0] ?? []).map(String);
 }
 
 const mbps = (r: ScenarioResult) => r.inputBytes / 1e6 / r.seconds;
 const row = (r: ScenarioResult) =>
-  `${r.scenario.padEnd(22)} ${String(r.rows).padStart(9)} ${r.seconds.toFixed(1).padStart(7)} ${mbps(r).toFixed(1).padStart(7)} ${Math.round(r.rows / r.seconds).toLocaleString('en-US').padStart(10)} ${(r.peakRssBytes / MB).toFixed(0).padStart(7)} ${r.outputBytes ? (r.outputBytes / MB).toFixed(1).padStart(8) : '       -'}`;
+  `${r.scenario.padEnd(22)} ${String(r.rows).padStart(9)} ${r.seconds.toFixed(1).padStart(7)} ${mbps(r).toFixed(1).padStart(7)} ${Math.round(
+    r.rows / r.seconds,
+  )
+    .toLocaleString('en-US')
+    .padStart(
+      10,
+    )} ${(r.peakRssBytes / MB).toFixed(0).padStart(7)} ${r.outputBytes ? (r.outputBytes / MB).toFixed(1).padStart(8) : '       -'}`;
 const HEADER = `${'scenario'.padEnd(22)} ${'rows'.padStart(9)} ${'seconds'.padStart(7)} ${'MB/s'.padStart(7)} ${'rows/s'.padStart(10)} ${'RSS MiB'.padStart(7)} ${'out MiB'.padStart(8)}`;
 
 /** The run of median time (the upper middle one for an even count), its peak RSS the highest of all. */
@@ -74,10 +86,15 @@ function medianRun(runs: readonly ScenarioResult[]): ScenarioResult {
 const spread = (runs: readonly ScenarioResult[]) => (runs.length < 2 ? '' : runs.map((r) => r.seconds.toFixed(1)).join(' '));
 
 const missed: string[] = [];
-const sizes = (option('sizes-mb') ?? '200,1024').split(',').map(Number).filter((n) => n > 0);
+const sizes = (option('sizes-mb') ?? '200,1024')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const streamGb = Number(option('stream-gb') ?? 0);
 const repeat = Math.max(1, Number(option('repeat') ?? 5));
-console.log(`CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `CSV -> typed Snappy Parquet, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
 
 for (const sizeMb of sizes) {
   const input = await benchCsvFile(sizeMb);
@@ -102,19 +119,30 @@ for (const sizeMb of sizes) {
   const size = ours.outputBytes / duck.outputBytes;
   // Runs next to each other see the same phase of the machine: their speed against DuckDB's, round by round.
   const [parseCastRuns, ourRuns, duckRuns] = runs as [ScenarioResult[], ScenarioResult[], ScenarioResult[]];
-  const perRound = (scenarioRuns: readonly ScenarioResult[]) => scenarioRuns.map((r, i) => ((duckRuns[i] as ScenarioResult).seconds / r.seconds).toFixed(2)).join(' ');
-  console.log(`ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed (per round: ${perRound(ourRuns)}), ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`);
+  const perRound = (scenarioRuns: readonly ScenarioResult[]) =>
+    scenarioRuns.map((r, i) => ((duckRuns[i] as ScenarioResult).seconds / r.seconds).toFixed(2)).join(' ');
+  console.log(
+    `ours / DuckDB 1 thread: ${speed.toFixed(2)}x speed (per round: ${perRound(ourRuns)}), ${size.toFixed(2)}x size${naive ? `; ours / naive: ${(mbps(ours) / mbps(naive)).toFixed(1)}x speed, ${(ours.outputBytes / naive.outputBytes).toFixed(2)}x size` : ''}`,
+  );
   const parseCastRatio = mbps(parseCast) / mbps(duck);
   const [low, high] = BASELINE_DUCKDB_MBPS.map((d) => parseCastRatio * d) as [number, number];
-  console.log(`parse + cast: ${mbps(parseCast).toFixed(1)} MB/s here, ${parseCastRatio.toFixed(2)}x DuckDB's whole conversion (per round: ${perRound(parseCastRuns)}); on the baseline machine (DuckDB ${BASELINE_DUCKDB_MBPS.join('-')} MB/s) that is ${low.toFixed(0)}-${high.toFixed(0)} MB/s`);
+  console.log(
+    `parse + cast: ${mbps(parseCast).toFixed(1)} MB/s here, ${parseCastRatio.toFixed(2)}x DuckDB's whole conversion (per round: ${perRound(parseCastRuns)}); on the baseline machine (DuckDB ${BASELINE_DUCKDB_MBPS.join('-')} MB/s) that is ${low.toFixed(0)}-${high.toFixed(0)} MB/s`,
+  );
   const [ourSums, duckSums] = [await checksums(out('ours')), await checksums(out('duckdb'))];
   const same = JSON.stringify(ourSums) === JSON.stringify(duckSums);
-  console.log(`verify: row count and ${CHECKSUM_COLUMNS.length} column checksums ${same ? 'equal to DuckDB\'s' : `DIFFER: ours ${ourSums.join(',')} vs DuckDB ${duckSums.join(',')}`}`);
+  console.log(
+    `verify: row count and ${CHECKSUM_COLUMNS.length} column checksums ${same ? "equal to DuckDB's" : `DIFFER: ours ${ourSums.join(',')} vs DuckDB ${duckSums.join(',')}`}`,
+  );
   if (!same) missed.push(`${sizeMb} MB: output differs from DuckDB's`);
   if (speed < GOALS.vsDuckDb) missed.push(`${sizeMb} MB: ${speed.toFixed(2)}x DuckDB (goal ${GOALS.vsDuckDb}x)`);
   if (size > GOALS.sizeVsDuckDb) missed.push(`${sizeMb} MB: output ${size.toFixed(2)}x DuckDB's (goal <= ${GOALS.sizeVsDuckDb}x)`);
-  if (ours.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${sizeMb} MB: peak RSS ${(ours.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
-  if (mbps(parseCast) < GOALS.parseCastMbps) missed.push(`${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s measured, ${low.toFixed(0)} at the baseline machine's speed (goal >= ${GOALS.parseCastMbps})`);
+  if (ours.peakRssBytes / MB > GOALS.peakRssMb)
+    missed.push(`${sizeMb} MB: peak RSS ${(ours.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
+  if (mbps(parseCast) < GOALS.parseCastMbps)
+    missed.push(
+      `${sizeMb} MB: parse + cast ${mbps(parseCast).toFixed(1)} MB/s measured, ${low.toFixed(0)} at the baseline machine's speed (goal >= ${GOALS.parseCastMbps})`,
+    );
 }
 
 if (streamGb > 0) {
@@ -122,9 +150,9 @@ if (streamGb > 0) {
   console.log(`\n${streamGb} GB streamed from the generator (not stored), output counted and dropped`);
   console.log(HEADER);
   console.log(row(result));
-  if (result.peakRssBytes / MB > GOALS.peakRssMb) missed.push(`${streamGb} GB stream: peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
+  if (result.peakRssBytes / MB > GOALS.peakRssMb)
+    missed.push(`${streamGb} GB stream: peak RSS ${(result.peakRssBytes / MB).toFixed(0)} MiB (goal <= ${GOALS.peakRssMb})`);
 }
 
 console.log(missed.length === 0 ? '\ngoals: all met' : `\ngoals missed:\n  ${missed.join('\n  ')}`);
 if (missed.length > 0) process.exitCode = 1;
-

@@ -48,14 +48,18 @@ const runs = Number(option('runs', '3'));
 const warehouse = option('warehouse', 'pglite');
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-serve-'));
 try {
-  console.log(`\nlocal AWS stack startup (serve, --warehouse ${warehouse}), ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  console.log(
+    `\nlocal AWS stack startup (serve, --warehouse ${warehouse}), ${new Date().toISOString().slice(0, 10)}, node ${process.version}`,
+  );
   console.log('run  ready ms  stop ms  processes left  goal');
   let missed = false;
   for (let i = 1; i <= runs; i++) {
     const r = await once(dataDir, warehouse);
     const ok = r.readyMs < GOAL_MS && r.leftovers === 0;
     missed ||= !ok;
-    console.log(`${String(i).padStart(3)}  ${r.readyMs.toFixed(0).padStart(8)}  ${r.stopMs.toFixed(0).padStart(7)}  ${String(r.leftovers).padStart(14)}  ${ok ? `< ${GOAL_MS} ok` : 'MISSED'}`);
+    console.log(
+      `${String(i).padStart(3)}  ${r.readyMs.toFixed(0).padStart(8)}  ${r.stopMs.toFixed(0).padStart(7)}  ${String(r.leftovers).padStart(14)}  ${ok ? `< ${GOAL_MS} ok` : 'MISSED'}`,
+    );
   }
   if (missed) process.exitCode = 1;
 } finally {

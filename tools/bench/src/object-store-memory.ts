@@ -42,17 +42,31 @@ async function child(): Promise<void> {
   } else if (scenario === 'copy') {
     await store.put(option('to', ''), await store.get(option('from', '')));
   } else throw new Error(`unknown scenario ${scenario}`);
-  const result: Measurement = { scenario, megabytes: bytes / MiB, seconds: (performance.now() - started) / 1000, peakRssMb: peakRssBytes() / MiB };
+  const result: Measurement = {
+    scenario,
+    megabytes: bytes / MiB,
+    seconds: (performance.now() - started) / 1000,
+    peakRssMb: peakRssBytes() / MiB,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
-  const passOn = ['part-size-mb', 'queue-size'].flatMap((name) => (process.argv.includes(`--${name}`) ? [`--${name}`, option(name, '')] : []));
+  const passOn = ['part-size-mb', 'queue-size'].flatMap((name) =>
+    process.argv.includes(`--${name}`) ? [`--${name}`, option(name, '')] : [],
+  );
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', ...args, ...passOn], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', ...args, ...passOn], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measurement) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    proc.once('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measurement)
+        : reject(new Error(`${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -70,7 +84,13 @@ async function main(): Promise<void> {
       const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
       try {
         rows.push({ ...(await runChild(['--scenario', 'put', '--bytes', String(bytes), '--to', join(dir, 'a.bin')], env)), backend });
-        rows.push({ ...(await runChild(['--scenario', 'copy', '--bytes', String(bytes), '--from', join(dir, 'a.bin'), '--to', join(dir, 'b.bin')], env)), backend });
+        rows.push({
+          ...(await runChild(
+            ['--scenario', 'copy', '--bytes', String(bytes), '--from', join(dir, 'a.bin'), '--to', join(dir, 'b.bin')],
+            env,
+          )),
+          backend,
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -81,8 +101,17 @@ async function main(): Promise<void> {
         const client = createS3Client(s3Env);
         await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
         client.destroy();
-        rows.push({ ...(await runChild(['--scenario', 'put', '--bytes', String(bytes), '--to', 's3://bench/a.bin'], s3Env)), backend: 's3 (moto)' });
-        rows.push({ ...(await runChild(['--scenario', 'copy', '--bytes', String(bytes), '--from', 's3://bench/a.bin', '--to', 's3://bench/b.bin'], s3Env)), backend: 's3 (moto)' });
+        rows.push({
+          ...(await runChild(['--scenario', 'put', '--bytes', String(bytes), '--to', 's3://bench/a.bin'], s3Env)),
+          backend: 's3 (moto)',
+        });
+        rows.push({
+          ...(await runChild(
+            ['--scenario', 'copy', '--bytes', String(bytes), '--from', 's3://bench/a.bin', '--to', 's3://bench/b.bin'],
+            s3Env,
+          )),
+          backend: 's3 (moto)',
+        });
       } finally {
         await stack.stop();
       }
@@ -92,7 +121,8 @@ async function main(): Promise<void> {
   console.log(`\nObject store streaming memory, ${sizeMb} MiB object, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
   console.log('backend     scenario    MiB     seconds  MiB/s    peak RSS MiB  vs reference  goal');
   for (const r of rows) {
-    const goal = r.scenario === 'reference' ? '' : r.peakRssMb < GOAL_PEAK_RSS_MB ? `< ${GOAL_PEAK_RSS_MB} ok` : `< ${GOAL_PEAK_RSS_MB} MISSED`;
+    const goal =
+      r.scenario === 'reference' ? '' : r.peakRssMb < GOAL_PEAK_RSS_MB ? `< ${GOAL_PEAK_RSS_MB} ok` : `< ${GOAL_PEAK_RSS_MB} MISSED`;
     console.log(
       `${r.backend.padEnd(11)} ${r.scenario.padEnd(10)} ${r.megabytes.toFixed(0).padStart(6)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.megabytes / r.seconds).toFixed(0).padStart(6)}  ${r.peakRssMb.toFixed(0).padStart(12)}  ${(r.peakRssMb / reference.peakRssMb).toFixed(2).padStart(12)}x  ${goal}`,
     );

@@ -40,7 +40,10 @@ const workspace = fileURLToPath(new URL('../../../', import.meta.url));
 // Run directly (`node tools/bench/dist/redshift-upsert.mjs`), nothing else rebuilds the pipeline's
 // bundle, and figures from an old one measure old code: bundle it again when a file it is built from
 // is newer (`--if-stale`; the command of its nx `bundle` target otherwise).
-execFileSync(process.execPath, [join(workspace, 'tools/bundle.mjs'), 'src/main.ts', 'dist/main.mjs', '--external-packages', '--if-stale'], { cwd: join(workspace, 'pipelines/csv-to-redshift'), stdio: 'inherit' });
+execFileSync(process.execPath, [join(workspace, 'tools/bundle.mjs'), 'src/main.ts', 'dist/main.mjs', '--external-packages', '--if-stale'], {
+  cwd: join(workspace, 'pipelines/csv-to-redshift'),
+  stdio: 'inherit',
+});
 const dir = mkdtempSync(join(tmpdir(), 'redshift-upsert-bench-'));
 const csvPath = join(dir, 'orders.csv');
 
@@ -53,7 +56,9 @@ async function writeCsv(): Promise<void> {
   const parts: string[] = [`${SOURCE_COLUMNS.join(',')}\n`];
   for (let i = 1; i <= rows; i++) {
     const note = i % 10 === 0 ? `"boxed, ${i % 7} items"` : i % 3 === 0 ? '' : `note ${i % 101}`;
-    parts.push(`${i},customer ${i % 50_000},${COUNTRIES[i % COUNTRIES.length]},${(i % 48) + 1},${((i * 7919) % 100_000) / 100},2026-11-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${i % 9 === 0},${note}\n`);
+    parts.push(
+      `${i},customer ${i % 50_000},${COUNTRIES[i % COUNTRIES.length]},${(i % 48) + 1},${((i * 7919) % 100_000) / 100},2026-11-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${i % 9 === 0},${note}\n`,
+    );
   }
   await writeFile(csvPath, parts.join(''));
 }
@@ -72,8 +77,28 @@ try {
   /** One pipeline run: wall seconds, and its steps' seconds from its log (`seconds` on info lines). */
   const upsert = async (): Promise<{ seconds: number; steps: Array<[string, number]> }> => {
     const started = performance.now();
-    const args = ['--source', 's3://bench/in/orders.csv', '--target_table', 'public.orders', '--upsert_keys', 'order_id', '--workgroup', 'local', '--iam_role', 'arn:aws:iam::000000000000:role/local', '--staging_prefix', 's3://bench/staging/', '--archive', 'no', '--log_level', verbose ? 'debug' : 'info'];
-    const { stdout } = await promisify(execFile)(process.execPath, [pipelineMain, ...args], { env: { ...process.env, ...stack.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', }, maxBuffer: 64 * 1024 * 1024 });
+    const args = [
+      '--source',
+      's3://bench/in/orders.csv',
+      '--target_table',
+      'public.orders',
+      '--upsert_keys',
+      'order_id',
+      '--workgroup',
+      'local',
+      '--iam_role',
+      'arn:aws:iam::000000000000:role/local',
+      '--staging_prefix',
+      's3://bench/staging/',
+      '--archive',
+      'no',
+      '--log_level',
+      verbose ? 'debug' : 'info',
+    ];
+    const { stdout } = await promisify(execFile)(process.execPath, [pipelineMain, ...args], {
+      env: { ...process.env, ...stack.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const seconds = (performance.now() - started) / 1000;
     if (verbose) process.stderr.write(stdout);
     const count = Number((await client.query('SELECT count(*) AS n FROM public.orders')).rows[0].n);
@@ -86,7 +111,11 @@ try {
 
   // Raw COPY of the same file into a table of the same source columns and types.
   await client.query(`CREATE TABLE public.orders_raw AS SELECT ${SOURCE_COLUMNS.join(', ')} FROM public.orders WHERE false`);
-  const copyCsv = (table: string) => pipeline(createReadStream(csvPath), client.query(copyFrom(`COPY ${table} (${SOURCE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+  const copyCsv = (table: string) =>
+    pipeline(
+      createReadStream(csvPath),
+      client.query(copyFrom(`COPY ${table} (${SOURCE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`)),
+    );
   const rawSeconds = await timed(() => copyCsv('public.orders_raw'));
   const rawCount = Number((await client.query('SELECT count(*) AS n FROM public.orders_raw')).rows[0].n);
   if (rawCount !== rows) throw new Error(`raw COPY loaded ${rawCount} rows, expected ${rows}`);
@@ -97,34 +126,52 @@ try {
   await client.query('CREATE TABLE public.orders_plan (LIKE public.orders)');
   const described = bindNamedParameters(DESCRIBE_TABLE_SQL, { schema: 'public', table: 'orders_plan' });
   const target = targetColumns((await client.query({ text: described.sql, values: described.values, rowMode: 'array' })).rows);
-  const plan = planMerge({ table: 'public.orders_plan', staging: 'public.orders_plan_stg', keys: ['order_id'], sourceColumns: SOURCE_COLUMNS, target, duplicatesPossible: false, constants: metadataColumns({ runDate: new Date(), fileName: 's3://bench/in/orders.csv' }) });
-  const planByHand = () => timed(async () => {
-    for (const step of plan.prepare) await client.query(step.sql);
-    await copyCsv('public.orders_plan_stg');
-    await client.query('BEGIN');
-    for (const step of plan.merge) await client.query(step.sql);
-    await client.query('COMMIT');
+  const plan = planMerge({
+    table: 'public.orders_plan',
+    staging: 'public.orders_plan_stg',
+    keys: ['order_id'],
+    sourceColumns: SOURCE_COLUMNS,
+    target,
+    duplicatesPossible: false,
+    constants: metadataColumns({ runDate: new Date(), fileName: 's3://bench/in/orders.csv' }),
   });
+  const planByHand = () =>
+    timed(async () => {
+      for (const step of plan.prepare) await client.query(step.sql);
+      await copyCsv('public.orders_plan_stg');
+      await client.query('BEGIN');
+      for (const step of plan.merge) await client.query(step.sql);
+      await client.query('COMMIT');
+    });
   const planInsertSeconds = await planByHand();
   const planReplaceSeconds = await planByHand();
 
-  const line = (name: string, seconds: number) => `${name.padEnd(48)} ${seconds.toFixed(2).padStart(7)}  ${Math.round(rows / seconds).toLocaleString('en-US').padStart(10)}  ${(bytes / 1e6 / seconds).toFixed(1).padStart(6)}`;
+  const line = (name: string, seconds: number) =>
+    `${name.padEnd(48)} ${seconds.toFixed(2).padStart(7)}  ${Math.round(rows / seconds)
+      .toLocaleString('en-US')
+      .padStart(10)}  ${(bytes / 1e6 / seconds).toFixed(1).padStart(6)}`;
   const steps = ({ seconds, steps }: { seconds: number; steps: Array<[string, number]> }) => {
     const other = seconds - steps.reduce((sum, [, s]) => sum + s, 0);
     return `    ${[...steps, ['process start, audit, cleanup', other] as [string, number]].map(([name, s]) => `${name} ${s.toFixed(2)}`).join(' · ')}`;
   };
-  console.log(`\nRedshift upsert, ${rows.toLocaleString('en-US')} rows (${(bytes / 1e6).toFixed(0)} MB CSV), PostgreSQL-backed stand-in, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  console.log(
+    `\nRedshift upsert, ${rows.toLocaleString('en-US')} rows (${(bytes / 1e6).toFixed(0)} MB CSV), PostgreSQL-backed stand-in, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`,
+  );
   console.log(`${'method'.padEnd(48)} seconds      rows/s    MB/s`);
   console.log(line('pipeline upsert into an empty table', inserting.seconds));
   console.log(steps(inserting));
   console.log(line('pipeline upsert, every key replaced', replacing.seconds));
   console.log(steps(replacing));
   console.log(line('raw PostgreSQL COPY FROM STDIN (reference)', rawSeconds));
-  console.log(line('the plan\'s SQL by hand, into an empty table', planInsertSeconds));
-  console.log(line('the plan\'s SQL by hand, every key replaced', planReplaceSeconds));
+  console.log(line("the plan's SQL by hand, into an empty table", planInsertSeconds));
+  console.log(line("the plan's SQL by hand, every key replaced", planReplaceSeconds));
   const ratio = Math.min(rawSeconds / inserting.seconds, rawSeconds / replacing.seconds);
-  console.log(`ratio pipeline / raw COPY: ${(rawSeconds / inserting.seconds).toFixed(2)}x inserting, ${(rawSeconds / replacing.seconds).toFixed(2)}x replacing`);
-  console.log(`best any client of this plan can reach (its SQL by hand / raw COPY): ${(rawSeconds / planInsertSeconds).toFixed(2)}x inserting, ${(rawSeconds / planReplaceSeconds).toFixed(2)}x replacing`);
+  console.log(
+    `ratio pipeline / raw COPY: ${(rawSeconds / inserting.seconds).toFixed(2)}x inserting, ${(rawSeconds / replacing.seconds).toFixed(2)}x replacing`,
+  );
+  console.log(
+    `best any client of this plan can reach (its SQL by hand / raw COPY): ${(rawSeconds / planInsertSeconds).toFixed(2)}x inserting, ${(rawSeconds / planReplaceSeconds).toFixed(2)}x replacing`,
+  );
   console.log(`goal >= 0.5x raw COPY: ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
   if (ratio < 0.5) process.exitCode = 1;
 } finally {

@@ -54,7 +54,9 @@ const EXPECT: Record<string, Expect> = {
 
 /** Starts the workspace's `etl` (what `npx etl` runs); `exited` rejects unless it exits 0. */
 function etl(args: string[], stdout: 'inherit' | 'pipe' = 'inherit'): { child: ChildProcess; exited: Promise<void> } {
-  const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', '.bin', 'etl'), ...args], { stdio: ['ignore', stdout, 'inherit'] });
+  const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', '.bin', 'etl'), ...args], {
+    stdio: ['ignore', stdout, 'inherit'],
+  });
   const exited = once(child, 'exit').then(([code]) => {
     if (code !== 0) throw new Error(`etl ${args[0]} exited with ${String(code)}`);
   });
@@ -63,7 +65,8 @@ function etl(args: string[], stdout: 'inherit' | 'pipe' = 'inherit'): { child: C
 
 // A column added to the bench schema must get a rule here, or it would go unchecked.
 const schemaColumns = BENCH_SCHEMA.fields.map((f) => f.name).join(',');
-if (Object.keys(EXPECT).join(',') !== schemaColumns) throw new Error(`round-trip.ts checks ${Object.keys(EXPECT).join(',')}, the bench schema has ${schemaColumns}`);
+if (Object.keys(EXPECT).join(',') !== schemaColumns)
+  throw new Error(`round-trip.ts checks ${Object.keys(EXPECT).join(',')}, the bench schema has ${schemaColumns}`);
 
 const input = await benchCsvFile(Number(option('size-mb', '200')));
 const dir = benchDir();
@@ -95,7 +98,8 @@ for await (const record of createReadStream(input).pipe(parse({ columns: true })
   const got = JSON.parse(next.value) as Record<string, unknown>;
   for (const [column, expect] of Object.entries(EXPECT)) {
     const want = expect(record[column] ?? '');
-    if (got[column] !== want) differ(`row ${rows}, ${column}: expected ${JSON.stringify(want)}, etl cat printed ${JSON.stringify(got[column])}`);
+    if (got[column] !== want)
+      differ(`row ${rows}, ${column}: expected ${JSON.stringify(want)}, etl cat printed ${JSON.stringify(got[column])}`);
   }
   if (record['description']?.includes('\n')) withLineBreaks++;
   if (/[^\u0020-\u007e]/.test(record['product_name_ja'] ?? '')) japanese++; // beyond printable ASCII
@@ -105,6 +109,8 @@ while (!(await lines.next()).done) extra++; // read to the end, or cat would blo
 if (extra > 0) differ(`etl cat printed ${extra} rows more than the CSV holds`);
 await cat.exited;
 
-console.log(`rows ${rows.toLocaleString('en')}, differences ${differences} (descriptions with line breaks ${withLineBreaks.toLocaleString('en')}, Japanese names ${japanese.toLocaleString('en')})`);
+console.log(
+  `rows ${rows.toLocaleString('en')}, differences ${differences} (descriptions with line breaks ${withLineBreaks.toLocaleString('en')}, Japanese names ${japanese.toLocaleString('en')})`,
+);
 console.log(differences === 0 ? 'goal: every value round-trips exactly: ok' : 'goal: every value round-trips exactly: MISSED');
 if (differences > 0) process.exitCode = 1;

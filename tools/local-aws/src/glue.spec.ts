@@ -42,14 +42,31 @@ afterAll(async () => {
 describe('Glue Data Catalog stand-in (moto)', () => {
   it('creates, lists, reads and updates tables', async () => {
     for (const name of ['accounts', 'orders', 'payments']) {
-      await glue.send(new CreateTableCommand({ DatabaseName: 'datamart', TableInput: { Name: name, StorageDescriptor: storage(`s3://lake/${name}/`), PartitionKeys: [{ Name: 'run_date', Type: 'string' }] } }));
+      await glue.send(
+        new CreateTableCommand({
+          DatabaseName: 'datamart',
+          TableInput: {
+            Name: name,
+            StorageDescriptor: storage(`s3://lake/${name}/`),
+            PartitionKeys: [{ Name: 'run_date', Type: 'string' }],
+          },
+        }),
+      );
     }
     expect((await glue.send(new GetDatabasesCommand({}))).DatabaseList?.map((d) => d.Name)).toEqual(['datamart']);
-    expect((await glue.send(new GetTablesCommand({ DatabaseName: 'datamart' }))).TableList?.map((t) => t.Name).sort()).toEqual(['accounts', 'orders', 'payments']);
+    expect((await glue.send(new GetTablesCommand({ DatabaseName: 'datamart' }))).TableList?.map((t) => t.Name).sort()).toEqual([
+      'accounts',
+      'orders',
+      'payments',
+    ]);
     await glue.send(
       new UpdateTableCommand({
         DatabaseName: 'datamart',
-        TableInput: { Name: 'orders', StorageDescriptor: { ...storage('s3://lake/orders/'), Columns: [...columns, { Name: 'amount', Type: 'decimal(38,18)' }] }, PartitionKeys: [{ Name: 'run_date', Type: 'string' }] },
+        TableInput: {
+          Name: 'orders',
+          StorageDescriptor: { ...storage('s3://lake/orders/'), Columns: [...columns, { Name: 'amount', Type: 'decimal(38,18)' }] },
+          PartitionKeys: [{ Name: 'run_date', Type: 'string' }],
+        },
       }),
     );
     const table = await glue.send(new GetTableCommand({ DatabaseName: 'datamart', Name: 'orders' }));
@@ -67,7 +84,9 @@ describe('Glue Data Catalog stand-in (moto)', () => {
     );
     const all = await glue.send(new GetPartitionsCommand({ DatabaseName: 'datamart', TableName: 'accounts' }));
     expect(all.Partitions?.map((p) => p.Values?.[0]).sort()).toEqual(dates);
-    const recent = await glue.send(new GetPartitionsCommand({ DatabaseName: 'datamart', TableName: 'accounts', Expression: "run_date > '2026-11-01'" }));
+    const recent = await glue.send(
+      new GetPartitionsCommand({ DatabaseName: 'datamart', TableName: 'accounts', Expression: "run_date > '2026-11-01'" }),
+    );
     expect(recent.Partitions?.map((p) => p.Values?.[0]).sort()).toEqual(['2026-11-02', '2026-11-03']);
   });
 });

@@ -1,4 +1,11 @@
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ScanCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +24,9 @@ async function writeAll(client: DynamoDBClient, table: string, count: number): P
   let unprocessedRounds = 0;
   for (let start = 0; start < count; start += 25) {
     let pending: Record<string, WriteRequest[]> = {
-      [table]: Array.from({ length: Math.min(25, count - start) }, (_, i) => ({ PutRequest: { Item: { pk: { S: `item-${start + i}` }, n: { N: String(start + i) } } } })),
+      [table]: Array.from({ length: Math.min(25, count - start) }, (_, i) => ({
+        PutRequest: { Item: { pk: { S: `item-${start + i}` }, n: { N: String(start + i) } } },
+      })),
     };
     while (Object.keys(pending).length > 0) {
       const response = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
@@ -63,10 +72,23 @@ describe('startLocalAws', () => {
     dirs.push(dataDir);
     let stack: LocalAws = await startLocalAws({ dataDir, services: ['dynamodb', 'redshift-data'] });
     let dynamo = new DynamoDBClient(clientConfig(stack.endpoints['DYNAMODB']));
-    await dynamo.send(new CreateTableCommand({ TableName: 'inventory', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: 'inventory',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     await writeAll(dynamo, 'inventory', 30);
     let redshift = new RedshiftDataClient(clientConfig(stack.endpoints['REDSHIFT_DATA']));
-    const create = await redshift.send(new ExecuteStatementCommand({ WorkgroupName: 'local', Database: 'dev', Sql: 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)' }));
+    const create = await redshift.send(
+      new ExecuteStatementCommand({
+        WorkgroupName: 'local',
+        Database: 'dev',
+        Sql: 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)',
+      }),
+    );
     while ((await redshift.send(new DescribeStatementCommand({ Id: create.Id }))).Status !== 'FINISHED') await delay(10);
     dynamo.destroy();
     redshift.destroy();
@@ -77,9 +99,15 @@ describe('startLocalAws', () => {
       dynamo = new DynamoDBClient(clientConfig(stack.endpoints['DYNAMODB']));
       expect(await scanCount(dynamo, 'inventory')).toBe(30);
       redshift = new RedshiftDataClient(clientConfig(stack.endpoints['REDSHIFT_DATA']));
-      const select = await redshift.send(new ExecuteStatementCommand({ WorkgroupName: 'local', Database: 'dev', Sql: 'SELECT count(*) FROM kept' }));
+      const select = await redshift.send(
+        new ExecuteStatementCommand({ WorkgroupName: 'local', Database: 'dev', Sql: 'SELECT count(*) FROM kept' }),
+      );
       let status;
-      while ((status = (await redshift.send(new DescribeStatementCommand({ Id: select.Id }))).Status) === 'SUBMITTED' || status === 'STARTED') await delay(10);
+      while (
+        (status = (await redshift.send(new DescribeStatementCommand({ Id: select.Id }))).Status) === 'SUBMITTED' ||
+        status === 'STARTED'
+      )
+        await delay(10);
       expect(status).toBe('FINISHED');
       dynamo.destroy();
       redshift.destroy();
@@ -94,7 +122,14 @@ describe('fault injection', () => {
     const stack = await startLocalAws({ services: ['dynamodb'], faults: { failRate: 0.3, seed: 7, services: ['dynamodb'] } });
     try {
       const dynamo = new DynamoDBClient({ ...clientConfig(stack.endpoints['DYNAMODB']), maxAttempts: 10 });
-      await dynamo.send(new CreateTableCommand({ TableName: 'flaky', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+      await dynamo.send(
+        new CreateTableCommand({
+          TableName: 'flaky',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
       const unprocessedRounds = await writeAll(dynamo, 'flaky', 500);
       expect(await scanCount(dynamo, 'flaky')).toBe(500);
       const stats = stack.faults.dynamodb?.stats;
@@ -113,7 +148,8 @@ describe('fault injection', () => {
       const s3 = s3ClientFor(stack.endpoints['S3'] ?? '', { maxAttempts: 10 });
       await s3.send(new CreateBucketCommand({ Bucket: 'flaky' }));
       for (let i = 0; i < 20; i++) await s3.send(new PutObjectCommand({ Bucket: 'flaky', Key: `k${i}`, Body: `v${i}` }));
-      for (let i = 0; i < 20; i++) expect(await (await s3.send(new GetObjectCommand({ Bucket: 'flaky', Key: `k${i}` }))).Body?.transformToString()).toBe(`v${i}`);
+      for (let i = 0; i < 20; i++)
+        expect(await (await s3.send(new GetObjectCommand({ Bucket: 'flaky', Key: `k${i}` }))).Body?.transformToString()).toBe(`v${i}`);
       expect(stack.faults.s3?.stats.errors).toBeGreaterThan(0);
       s3.destroy();
     } finally {

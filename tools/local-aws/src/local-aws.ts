@@ -46,7 +46,9 @@ export interface LocalAws {
 const ENV_SUFFIX: Record<LocalService, string> = { s3: 'S3', glue: 'GLUE', dynamodb: 'DYNAMODB', 'redshift-data': 'REDSHIFT_DATA' };
 
 function startDynamoDb(options: LocalAwsOptions) {
-  const dataDir = options.dataDir ? join(options.dataDir, options.dynamodb === 'dynamodb-local' ? 'dynamodb-local' : 'dynamodb') : undefined;
+  const dataDir = options.dataDir
+    ? join(options.dataDir, options.dynamodb === 'dynamodb-local' ? 'dynamodb-local' : 'dynamodb')
+    : undefined;
   if (options.dynamodb === 'dynamodb-local') {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     return startDynamoDbLocal(dataDir ? { dataDir } : {});
@@ -77,7 +79,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     // Start the slow parts side by side: moto (a Python process), the warehouse engine, dynalite.
     const [moto, backend, dynamo] = await Promise.all([
       needsMoto ? startMoto(options.motoPort === undefined ? {} : { port: options.motoPort }).then(track) : undefined,
-      services.has('redshift-data') ? openSqlBackend(options.warehouse ?? 'pglite', options.dataDir ? join(options.dataDir, 'warehouse') : undefined).then(trackEngine) : undefined,
+      services.has('redshift-data')
+        ? openSqlBackend(options.warehouse ?? 'pglite', options.dataDir ? join(options.dataDir, 'warehouse') : undefined).then(trackEngine)
+        : undefined,
       services.has('dynamodb') ? startDynamoDb(options).then(track) : undefined,
     ]);
     if (moto && services.has('s3')) direct.s3 = moto.endpoint;

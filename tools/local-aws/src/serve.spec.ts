@@ -24,7 +24,9 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('serve (the bundled command)', () => {
   // How fast `ready` comes is measured by `nx run bench:local-aws-startup`, not asserted here.
   it('prints endpoint and credential lines, then ready; SIGTERM leaves no process behind (python, java, postgres)', async () => {
-    const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir, '--warehouse', 'postgres', '--dynamodb', 'dynamodb-local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serveBundle, '--data-dir', dataDir, '--warehouse', 'postgres', '--dynamodb', 'dynamodb-local'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onTestFinished(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
@@ -50,7 +52,8 @@ describe('serve (the bundled command)', () => {
       'AWS_SECRET_ACCESS_KEY',
       'AWS_REGION',
     ]);
-    for (const key of Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL_'))) expect(env[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const key of Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL_')))
+      expect(env[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const credentials = { accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '', secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '' };
     const glue = new GlueClient({ endpoint: env['AWS_ENDPOINT_URL_GLUE'], region: env['AWS_REGION'], credentials });

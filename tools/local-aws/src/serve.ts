@@ -19,7 +19,10 @@ function fail(message: string): never {
 
 function services(value: string | undefined, fallback: readonly LocalService[]): LocalService[] {
   if (value === undefined) return [...fallback];
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !ALL_SERVICES.includes(n as LocalService));
   if (unknown.length > 0) fail(`unknown service(s): ${unknown.join(', ')} (known: ${ALL_SERVICES.join(', ')})`);
   return names as LocalService[];
@@ -53,8 +56,10 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-if (values.warehouse !== 'pglite' && values.warehouse !== 'postgres') fail(`--warehouse must be pglite or postgres, got ${values.warehouse}`);
-if (values.dynamodb !== 'dynalite' && values.dynamodb !== 'dynamodb-local') fail(`--dynamodb must be dynalite or dynamodb-local, got ${values.dynamodb}`);
+if (values.warehouse !== 'pglite' && values.warehouse !== 'postgres')
+  fail(`--warehouse must be pglite or postgres, got ${values.warehouse}`);
+if (values.dynamodb !== 'dynalite' && values.dynamodb !== 'dynamodb-local')
+  fail(`--dynamodb must be dynalite or dynamodb-local, got ${values.dynamodb}`);
 const failRate = values['fail-rate'] === undefined ? undefined : Number(values['fail-rate']);
 if (failRate !== undefined && !(failRate >= 0 && failRate <= 1)) fail(`--fail-rate must be between 0 and 1, got ${values['fail-rate']}`);
 const latencyMs = values['latency-ms'] === undefined ? undefined : Number(values['latency-ms']);
@@ -67,7 +72,14 @@ try {
     warehouse: values.warehouse,
     dynamodb: values.dynamodb,
     ...(failRate !== undefined || latencyMs !== undefined
-      ? { faults: { failRate: failRate ?? 0, seed: Number(values['fail-seed']), ...(latencyMs !== undefined ? { latencyMs } : {}), services: services(values['fail-services'], started) } }
+      ? {
+          faults: {
+            failRate: failRate ?? 0,
+            seed: Number(values['fail-seed']),
+            ...(latencyMs !== undefined ? { latencyMs } : {}),
+            services: services(values['fail-services'], started),
+          },
+        }
       : {}),
   });
   for (const [name, value] of Object.entries(stack.env)) process.stdout.write(`${name}=${value}\n`);
@@ -91,6 +103,6 @@ try {
   process.on('SIGTERM', stop);
 } catch (error) {
   const message = (error as Error).message;
-  process.stderr.write(`local AWS stack failed to start: ${message === MOTO_MISSING ? message : (error as Error).stack ?? message}\n`);
+  process.stderr.write(`local AWS stack failed to start: ${message === MOTO_MISSING ? message : ((error as Error).stack ?? message)}\n`);
   process.exit(1);
 }

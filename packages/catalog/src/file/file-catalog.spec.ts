@@ -15,7 +15,14 @@ catalogContract('JSON files', () => ({ catalog, database: () => `datamart_${++n}
 
 describe('FileCatalog', () => {
   it('keeps one readable JSON file per table', async () => {
-    await catalog.upsertTable({ database: 'readable', name: 'accounts', columns: [{ name: 'account_id', type: 'bigint' }], partitionKeys: [], location: './lake/accounts/', format: 'csv' });
+    await catalog.upsertTable({
+      database: 'readable',
+      name: 'accounts',
+      columns: [{ name: 'account_id', type: 'bigint' }],
+      partitionKeys: [],
+      location: './lake/accounts/',
+      format: 'csv',
+    });
     const file = JSON.parse(readFileSync(join(dir, 'readable', 'accounts.json'), 'utf8')) as { table: { name: string } };
     expect(file.table.name).toBe('accounts');
   });

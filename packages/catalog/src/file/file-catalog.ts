@@ -26,7 +26,9 @@ export class FileCatalog implements Catalog {
     if (files.length === 0 && !(await this.objects.head(this.databaseMarker(database)))) {
       throw new TerminalError('NOT_FOUND', `catalog database ${database} does not exist (no ${this.databaseUri(database)}/)`);
     }
-    const tables = await Promise.all(files.filter((uri) => !uri.endsWith('/.database.json')).map(async (uri) => (await this.read(uri)).table));
+    const tables = await Promise.all(
+      files.filter((uri) => !uri.endsWith('/.database.json')).map(async (uri) => (await this.read(uri)).table),
+    );
     return tables.sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -44,7 +46,8 @@ export class FileCatalog implements Catalog {
     const file = await this.readIfExists(database, table);
     if (!file) throw new TerminalError('NOT_FOUND', `table ${database}.${table} does not exist in the catalog at ${this.rootUri}`);
     const byValues = new Map(file.partitions.map((p) => [JSON.stringify(p.values), p]));
-    for (const partition of partitions) byValues.set(JSON.stringify(partition.values), { values: [...partition.values], location: partition.location });
+    for (const partition of partitions)
+      byValues.set(JSON.stringify(partition.values), { values: [...partition.values], location: partition.location });
     await this.write({ table: file.table, partitions: [...byValues.values()] });
   }
 
@@ -81,7 +84,12 @@ export class FileCatalog implements Catalog {
   }
 
   private async write(file: TableFile): Promise<void> {
-    const sorted = { table: file.table, partitions: [...file.partitions].sort((a, b) => a.values.join('\u0000').localeCompare(b.values.join('\u0000'))) };
-    await this.objects.put(this.tableUri(file.table.database, file.table.name), `${JSON.stringify(sorted, null, 2)}\n`, { contentType: 'application/json' });
+    const sorted = {
+      table: file.table,
+      partitions: [...file.partitions].sort((a, b) => a.values.join('\u0000').localeCompare(b.values.join('\u0000'))),
+    };
+    await this.objects.put(this.tableUri(file.table.database, file.table.name), `${JSON.stringify(sorted, null, 2)}\n`, {
+      contentType: 'application/json',
+    });
   }
 }

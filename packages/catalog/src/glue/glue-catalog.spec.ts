@@ -12,7 +12,11 @@ let n = 0;
 beforeAll(async () => {
   stack = await startLocalAws({ services: ['glue'] });
   // Reached by endpoint, as any Glue client: AWS_ENDPOINT_URL_GLUE.
-  client = new GlueClient({ endpoint: stack.env['AWS_ENDPOINT_URL_GLUE'], region: stack.env['AWS_REGION'], credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret' } });
+  client = new GlueClient({
+    endpoint: stack.env['AWS_ENDPOINT_URL_GLUE'],
+    region: stack.env['AWS_REGION'],
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret' },
+  });
   catalog = new GlueCatalog({ client });
 });
 afterAll(async () => {

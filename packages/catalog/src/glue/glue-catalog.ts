@@ -83,14 +83,30 @@ export class GlueCatalog implements Catalog {
     if (!definition) throw new TerminalError('NOT_FOUND', `table ${database}.${table} does not exist in the Glue catalog`);
     for (let i = 0; i < partitions.length; i += PARTITION_BATCH) {
       const chunk = partitions.slice(i, i + PARTITION_BATCH);
-      const input = (p: Partition) => ({ Values: p.values, StorageDescriptor: storageDescriptor(definition.format, definition.columns, p.location) });
+      const input = (p: Partition) => ({
+        Values: p.values,
+        StorageDescriptor: storageDescriptor(definition.format, definition.columns, p.location),
+      });
       try {
-        const response = await this.client.send(new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: chunk.map(input) }));
+        const response = await this.client.send(
+          new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: chunk.map(input) }),
+        );
         for (const failure of response.Errors ?? []) {
           const existing = chunk.find((p) => JSON.stringify(p.values) === JSON.stringify(failure.PartitionValues));
           if (failure.ErrorDetail?.ErrorCode === 'AlreadyExistsException' && existing) {
-            await this.client.send(new UpdatePartitionCommand({ DatabaseName: database, TableName: table, PartitionValueList: existing.values, PartitionInput: input(existing) }));
-          } else throw new TerminalError('IO', `partition ${JSON.stringify(failure.PartitionValues)} of ${database}.${table}: ${failure.ErrorDetail?.ErrorMessage ?? failure.ErrorDetail?.ErrorCode}`);
+            await this.client.send(
+              new UpdatePartitionCommand({
+                DatabaseName: database,
+                TableName: table,
+                PartitionValueList: existing.values,
+                PartitionInput: input(existing),
+              }),
+            );
+          } else
+            throw new TerminalError(
+              'IO',
+              `partition ${JSON.stringify(failure.PartitionValues)} of ${database}.${table}: ${failure.ErrorDetail?.ErrorMessage ?? failure.ErrorDetail?.ErrorCode}`,
+            );
         }
       } catch (error) {
         throw glueError(error, `partitions of ${database}.${table}`);
@@ -103,7 +119,9 @@ export class GlueCatalog implements Catalog {
     let token: string | undefined;
     try {
       do {
-        const page = await this.client.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, ...(token ? { NextToken: token } : {}) }));
+        const page = await this.client.send(
+          new GetPartitionsCommand({ DatabaseName: database, TableName: table, ...(token ? { NextToken: token } : {}) }),
+        );
         for (const p of page.Partitions ?? []) partitions.push({ values: p.Values ?? [], location: p.StorageDescriptor?.Location ?? '' });
         token = page.NextToken;
       } while (token);
@@ -127,5 +145,7 @@ function glueError(error: unknown, what: string): Error {
   const message = `Glue: ${what}: ${(error as Error).message}`;
   if (isNotFound(error)) return new TerminalError('NOT_FOUND', `Glue: ${what} does not exist`, { cause: error });
   if ((error as { name?: string }).name === 'AccessDeniedException') return new TerminalError('ACCESS_DENIED', message, { cause: error });
-  return isTransient(error) ? new TransientError('UNAVAILABLE', message, { cause: error }) : new TerminalError('IO', message, { cause: error });
+  return isTransient(error)
+    ? new TransientError('UNAVAILABLE', message, { cause: error })
+    : new TerminalError('IO', message, { cause: error });
 }

@@ -6,7 +6,10 @@ const FORMATS: Record<TableFormat, Pick<StorageDescriptor, 'InputFormat' | 'Outp
   parquet: {
     InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
     OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-    SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+    SerdeInfo: {
+      SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      Parameters: { 'serialization.format': '1' },
+    },
   },
   csv: {
     InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',

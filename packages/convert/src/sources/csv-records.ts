@@ -22,9 +22,18 @@ export interface CsvRecordsOptions {
  * bytes become rejects on `ctx`, counted on its `csv-parse` component. The one place a CSV file is
  * opened for reading, so the load and the whole-file type inference see the same records.
  */
-export async function csvRecords(store: ObjectStore, uri: string, ctx: RunContext, options: CsvRecordsOptions): Promise<AsyncIterable<CsvBatch>> {
+export async function csvRecords(
+  store: ObjectStore,
+  uri: string,
+  ctx: RunContext,
+  options: CsvRecordsOptions,
+): Promise<AsyncIterable<CsvBatch>> {
   const { sniffed } = options;
-  const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression: sniffed.compression ?? 'none', counted: options.counted ?? (() => undefined) });
+  const { text, decoder } = await textOf(store, uri, ctx, {
+    encoding: sniffed.encoding,
+    compression: sniffed.compression ?? 'none',
+    counted: options.counted ?? (() => undefined),
+  });
   const reader = csvReader(ctx, {
     delimiter: options.delimiter,
     quote: sniffed.quote,

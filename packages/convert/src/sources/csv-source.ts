@@ -1,7 +1,17 @@
 import { RecordError, writeRejects } from '@etl/core';
 import type { CsvBatch } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
-import { castColumns, castRecord, columnCastPlan, parseType, planColumns, type CastPlan, type ColumnCastPlan, type Schema, type Value } from '@etl/schema';
+import {
+  castColumns,
+  castRecord,
+  columnCastPlan,
+  parseType,
+  planColumns,
+  type CastPlan,
+  type ColumnCastPlan,
+  type Schema,
+  type Value,
+} from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
 import { csvRecords } from './csv-records.js';
 import { inferCsvFile } from './infer-csv-file.js';
@@ -40,7 +50,9 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   };
   /** Without a schema: the sniffed types, or every record's; every column nullable but the keys. */
   const inferred = async (): Promise<Schema> => {
-    const fields = wholeFile ? (await inferCsvFile(store, uri, ctx, { ...reading, columns: sniffedNames, infer })).fields : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
+    const fields = wholeFile
+      ? (await inferCsvFile(store, uri, ctx, { ...reading, columns: sniffedNames, infer })).fields
+      : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
     return { fields: fields.map((f) => ({ name: f.name, type: f.type, nullable: !keys.has(f.name) })) };
   };
   const named: Schema = options.schema ?? (await inferred());
@@ -74,7 +86,8 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   async function counted(read: number, kept: number, rejects: RecordError[]): Promise<void> {
     metrics.rowsIn += read;
     metrics.rowsOut += kept;
-    if (rejects.length > 0) await writeRejects(ctx, metrics, 'cast', options.schema || wholeFile ? rejects : rejects.map(withInferenceHint));
+    if (rejects.length > 0)
+      await writeRejects(ctx, metrics, 'cast', options.schema || wholeFile ? rejects : rejects.map(withInferenceHint));
   }
 
   const source: CountingRowSource = {

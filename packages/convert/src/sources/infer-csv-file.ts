@@ -12,7 +12,12 @@ import { csvRecords, type CsvRecordsOptions } from './csv-records.js';
  * count on the run's `type-inference` component (bytes in, no rows), so progress moves during a
  * pass that can take minutes, and the run report shows the file was read twice.
  */
-export async function inferCsvFile(store: ObjectStore, uri: string, ctx: RunContext, options: Omit<CsvRecordsOptions, 'onColumns' | 'counted'> & { infer: InferOptions }): Promise<Schema> {
+export async function inferCsvFile(
+  store: ObjectStore,
+  uri: string,
+  ctx: RunContext,
+  options: Omit<CsvRecordsOptions, 'onColumns' | 'counted'> & { infer: InferOptions },
+): Promise<Schema> {
   const pass = createRunContext({ jobName: ctx.jobName, runId: ctx.runId, logger: ctx.logger, clock: ctx.clock, signal: ctx.signal });
   const inference = new SchemaInference(options.columns, options.infer);
   const read = ctx.counters.component('type-inference', 'source');
@@ -22,6 +27,9 @@ export async function inferCsvFile(store: ObjectStore, uri: string, ctx: RunCont
     for (let r = 0; r < batch.length; r++) inference.observe(batch.fields(r));
     records += batch.length;
   }
-  ctx.logger.info({ file: uri, records, seconds: Number(((ctx.clock.monotonicMs() - started) / 1000).toFixed(2)) }, `${uri}: column types inferred from all ${records} records`);
+  ctx.logger.info(
+    { file: uri, records, seconds: Number(((ctx.clock.monotonicMs() - started) / 1000).toFixed(2)) },
+    `${uri}: column types inferred from all ${records} records`,
+  );
   return inference.schema();
 }

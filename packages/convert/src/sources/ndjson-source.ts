@@ -24,7 +24,10 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
     rowsRead: 0,
     bytesRead: 0,
     async *batches() {
-      const { text, decoder } = await textOf(store, uri, ctx, { ...(options.encoding ? { encoding: options.encoding } : {}), counted: (n) => (source.bytesRead += n) });
+      const { text, decoder } = await textOf(store, uri, ctx, {
+        ...(options.encoding ? { encoding: options.encoding } : {}),
+        counted: (n) => (source.bytesRead += n),
+      });
       const parser = ndjsonParser(ctx, { file: uri });
       const parseRejectsBefore = ctx.counters.component('ndjson-parse', 'reader').rejected;
       text.on('error', (error: Error) => parser.destroy(error));
@@ -35,7 +38,15 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
         for (const { value, line } of batch) {
           const bad = decoder.invalidOffsets.length > 0 ? claimReplaced(decoder.invalidOffsets, value) : undefined;
           if (bad !== undefined) {
-            (rejects ??= []).push(new RecordError({ code: 'ENCODING', reason: `invalid ${decoder.encoding ?? ''} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${decoder.encoding ?? 'in that encoding'}, name its encoding`, file: uri, line, offset: bad }));
+            (rejects ??= []).push(
+              new RecordError({
+                code: 'ENCODING',
+                reason: `invalid ${decoder.encoding ?? ''} bytes at byte offset ${bad} (replaced by U+FFFD); if the file is not ${decoder.encoding ?? 'in that encoding'}, name its encoding`,
+                file: uri,
+                line,
+                offset: bad,
+              }),
+            );
             continue;
           }
           const row = castObject(value, schema.fields, casters, uri, line);
@@ -61,8 +72,15 @@ function claimReplaced(offsets: number[], value: unknown): number | undefined {
   return count === 0 ? undefined : offsets.splice(0, count)[0];
 }
 
-function castObject(value: unknown, fields: readonly Field[], casters: readonly Caster[], file: string, line: number): Value[] | RecordError {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return new RecordError({ code: 'CAST', reason: 'a line must hold a JSON object', file, line, raw: JSON.stringify(value) });
+function castObject(
+  value: unknown,
+  fields: readonly Field[],
+  casters: readonly Caster[],
+  file: string,
+  line: number,
+): Value[] | RecordError {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return new RecordError({ code: 'CAST', reason: 'a line must hold a JSON object', file, line, raw: JSON.stringify(value) });
   const object = value as Record<string, unknown>;
   const row: Value[] = new Array(fields.length);
   for (let i = 0; i < fields.length; i++) {
@@ -70,7 +88,8 @@ function castObject(value: unknown, fields: readonly Field[], casters: readonly 
     const v = object[field.name];
     const raw = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     const cast = (casters[i] as Caster)(raw);
-    if (cast instanceof CastFailure) return new RecordError({ code: 'CAST', reason: `${field.name}: ${cast.reason}`, file, line, column: field.name, raw });
+    if (cast instanceof CastFailure)
+      return new RecordError({ code: 'CAST', reason: `${field.name}: ${cast.reason}`, file, line, column: field.name, raw });
     row[i] = cast;
   }
   return row;
@@ -78,7 +97,11 @@ function castObject(value: unknown, fields: readonly Field[], casters: readonly 
 
 async function inferNdjsonSchema(store: ObjectStore, uri: string, options: SourceOptions): Promise<Schema> {
   const kinds = new Map<string, Set<string>>();
-  const { text } = await textOf(store, uri, options.ctx, { invalid: 'replace', ...(options.encoding ? { encoding: options.encoding } : {}), counted: () => undefined });
+  const { text } = await textOf(store, uri, options.ctx, {
+    invalid: 'replace',
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+    counted: () => undefined,
+  });
   let buffered = '';
   let lines = 0;
   for await (const chunk of text as AsyncIterable<string>) {
@@ -93,7 +116,18 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
         for (const [key, v] of Object.entries(object)) {
           const seen = kinds.get(key) ?? new Set<string>();
           kinds.set(key, seen);
-          if (v !== null) seen.add(Array.isArray(v) || typeof v === 'object' ? 'json' : typeof v === 'number' ? (Number.isInteger(v) ? 'bigint' : 'double') : typeof v === 'boolean' ? 'boolean' : 'varchar');
+          if (v !== null)
+            seen.add(
+              Array.isArray(v) || typeof v === 'object'
+                ? 'json'
+                : typeof v === 'number'
+                  ? Number.isInteger(v)
+                    ? 'bigint'
+                    : 'double'
+                  : typeof v === 'boolean'
+                    ? 'boolean'
+                    : 'varchar',
+            );
         }
       } catch {
         // a bad line is rejected when read for real
@@ -102,6 +136,13 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
     if (lines >= INFER_LINES) break;
   }
   text.destroy();
-  const typeOf = (seen: Set<string>) => (seen.size === 1 ? [...seen][0] as string : seen.size === 2 && seen.has('bigint') && seen.has('double') ? 'double' : seen.has('json') ? 'json' : 'varchar');
+  const typeOf = (seen: Set<string>) =>
+    seen.size === 1
+      ? ([...seen][0] as string)
+      : seen.size === 2 && seen.has('bigint') && seen.has('double')
+        ? 'double'
+        : seen.has('json')
+          ? 'json'
+          : 'varchar';
   return { fields: [...kinds].map(([name, seen]) => ({ name, type: parseType(typeOf(seen)), nullable: true })) };
 }

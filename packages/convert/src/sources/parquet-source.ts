@@ -17,9 +17,15 @@ function asValue(value: unknown, field: Field): Value {
 }
 
 /** Parquet rows, one row group at a time, fetched with ranged reads; the schema is the file's. */
-export async function parquetSource(store: ObjectStore, uri: string, options: SourceOptions & { columns?: readonly string[] }): Promise<RowSource> {
+export async function parquetSource(
+  store: ObjectStore,
+  uri: string,
+  options: SourceOptions & { columns?: readonly string[] },
+): Promise<RowSource> {
   const file = await ParquetFile.open(await objectRandomAccess(store, uri, { signal: options.ctx.signal }));
-  const fields = options.columns ? options.columns.map((c) => file.schema.fields.find((f) => f.name === c) ?? missing(uri, c, file.schema.fields)) : file.schema.fields;
+  const fields = options.columns
+    ? options.columns.map((c) => file.schema.fields.find((f) => f.name === c) ?? missing(uri, c, file.schema.fields))
+    : file.schema.fields;
   // Counted as the run's reader, like the CSV and JSON parsers.
   const metrics = options.ctx.counters.component('parquet-read', 'reader');
   const source: CountingRowSource = {

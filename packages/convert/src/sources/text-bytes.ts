@@ -30,7 +30,11 @@ export async function textOf(
   const body = await store.get(uri, { signal: ctx.signal });
   // Attached in the same tick as pipe() below: a 'data' listener starts the flow.
   body.on('data', (chunk: Buffer) => options.counted(chunk.length));
-  const decoder = decodeStream(ctx, { file: uri, invalid: options.invalid ?? 'reject', ...(options.encoding ? { encoding: options.encoding } : {}) });
+  const decoder = decodeStream(ctx, {
+    file: uri,
+    invalid: options.invalid ?? 'reject',
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+  });
   const stages: Array<NodeJS.ReadWriteStream> = [...(gzip ? [createGunzip()] : bzip2 ? [unbzip2()] : []), decoder];
   let upstream: Readable = body;
   for (const stage of stages) {

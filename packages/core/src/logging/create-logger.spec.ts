@@ -34,7 +34,10 @@ describe('createLogger', () => {
       logger.info('one');
       logger.error('two');
       spool.stream.flushSync();
-      const lines = readFileSync(spool.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = readFileSync(spool.path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => l['msg'])).toEqual(['one', 'two']);
       expect(spool.sizeBytes()).toBeGreaterThan(0);
     } finally {

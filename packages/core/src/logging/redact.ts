@@ -5,7 +5,8 @@
 
 export const REDACTED = '[REDACTED]';
 
-const SENSITIVE_KEY = /pass(word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|authori[sz]ation|connection[-_]?string|session[-_]?key|cookie|signature/i;
+const SENSITIVE_KEY =
+  /pass(word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|authori[sz]ation|connection[-_]?string|session[-_]?key|cookie|signature/i;
 
 // scheme://user:password@host -> scheme://user:[REDACTED]@host
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi;

@@ -16,7 +16,10 @@ export class MemorySink<T> implements Sink<T> {
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
 
-  constructor(name = 'memory', private readonly delayMs = 0) {
+  constructor(
+    name = 'memory',
+    private readonly delayMs = 0,
+  ) {
     this.name = name;
   }
 

@@ -142,7 +142,11 @@ async function* walkSorted(root: string): AsyncGenerator<string> {
   const entries: Array<{ name: string; sortKey: Buffer; isDir: boolean }> = [];
   for await (const entry of dir) {
     if (!entry.isFile() && !entry.isDirectory()) continue;
-    entries.push({ name: entry.name, isDir: entry.isDirectory(), sortKey: Buffer.from(entry.isDirectory() ? `${entry.name}/` : entry.name) });
+    entries.push({
+      name: entry.name,
+      isDir: entry.isDirectory(),
+      sortKey: Buffer.from(entry.isDirectory() ? `${entry.name}/` : entry.name),
+    });
   }
   entries.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
   for (const entry of entries) {

@@ -7,7 +7,8 @@ export function mapS3Error(error: unknown, uri: string): unknown {
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? 'Error';
   if (name === 'NoSuchBucket') return new TerminalError('NOT_FOUND', `bucket of ${uri} does not exist`, { cause: error });
-  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new TerminalError('NOT_FOUND', `${uri} does not exist`, { cause: error });
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404)
+    return new TerminalError('NOT_FOUND', `${uri} does not exist`, { cause: error });
   if (name === 'AccessDenied' || status === 403) return new TerminalError('ACCESS_DENIED', `access denied to ${uri}`, { cause: error });
   if (name === 'InvalidRange' || status === 416) return new TerminalError('BAD_ARGUMENT', `range outside ${uri}`, { cause: error });
   if (isTransient(error)) return new TransientError('UNAVAILABLE', `S3 failed for ${uri}: ${name}: ${e.message ?? ''}`, { cause: error });

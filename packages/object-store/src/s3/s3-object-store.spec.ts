@@ -49,6 +49,9 @@ describe('S3ObjectStore', () => {
   });
 
   it('names a missing bucket clearly', async () => {
-    await expect(store.get('s3://no-such-bucket-here/x.csv')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('s3://no-such-bucket-here/x.csv') });
+    await expect(store.get('s3://no-such-bucket-here/x.csv')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('s3://no-such-bucket-here/x.csv'),
+    });
   });
 });

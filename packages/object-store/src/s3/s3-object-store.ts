@@ -75,17 +75,15 @@ export class S3ObjectStore implements ObjectStore {
       };
     } catch (error) {
       const mapped = mapS3Error(error, uri);
-      if (mapped instanceof TerminalError && mapped.code === 'NOT_FOUND' && (error as { name?: string }).name !== 'NoSuchBucket') return undefined;
+      if (mapped instanceof TerminalError && mapped.code === 'NOT_FOUND' && (error as { name?: string }).name !== 'NoSuchBucket')
+        return undefined;
       throw mapped;
     }
   }
 
   async *list(prefixUri: string, options: ListOptions = {}): AsyncIterable<ObjectInfo> {
     const { bucket, key: prefix } = s3Location(prefixUri);
-    const pages = paginateListObjectsV2(
-      { client: this.client, pageSize: options.pageSize ?? 1000 },
-      { Bucket: bucket, Prefix: prefix },
-    );
+    const pages = paginateListObjectsV2({ client: this.client, pageSize: options.pageSize ?? 1000 }, { Bucket: bucket, Prefix: prefix });
     try {
       for await (const page of pages) {
         options.signal?.throwIfAborted();
@@ -182,7 +180,10 @@ export class S3ObjectStore implements ObjectStore {
           );
           if (response.Errors?.length) {
             const first = response.Errors[0];
-            throw new TerminalError('IO', `could not delete ${response.Errors.length} objects in s3://${bucket}, first s3://${bucket}/${first?.Key}: ${first?.Code} ${first?.Message}`);
+            throw new TerminalError(
+              'IO',
+              `could not delete ${response.Errors.length} objects in s3://${bucket}, first s3://${bucket}/${first?.Key}: ${first?.Code} ${first?.Message}`,
+            );
           }
         } catch (error) {
           throw mapS3Error(error, `s3://${bucket}`);
@@ -193,19 +194,34 @@ export class S3ObjectStore implements ObjectStore {
     return count;
   }
 
-  private async multipartCopy(copySource: string, size: number, to: { bucket: string; key: string }, sendOptions: { abortSignal?: AbortSignal }) {
+  private async multipartCopy(
+    copySource: string,
+    size: number,
+    to: { bucket: string; key: string },
+    sendOptions: { abortSignal?: AbortSignal },
+  ) {
     const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key }), sendOptions);
     try {
       const parts = [];
       for (let start = 0, part = 1; start < size; start += this.copyPartSize, part++) {
         const end = Math.min(start + this.copyPartSize, size) - 1;
         const response = await this.client.send(
-          new UploadPartCopyCommand({ Bucket: to.bucket, Key: to.key, UploadId, PartNumber: part, CopySource: copySource, CopySourceRange: `bytes=${start}-${end}` }),
+          new UploadPartCopyCommand({
+            Bucket: to.bucket,
+            Key: to.key,
+            UploadId,
+            PartNumber: part,
+            CopySource: copySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
           sendOptions,
         );
         parts.push({ PartNumber: part, ETag: response.CopyPartResult?.ETag });
       }
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId, MultipartUpload: { Parts: parts } }), sendOptions);
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId, MultipartUpload: { Parts: parts } }),
+        sendOptions,
+      );
     } catch (error) {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId })).catch(() => undefined);
       throw error;

@@ -10,7 +10,11 @@ import { bytesFile } from './random-access.js';
  * files must fail with a ParquetReadError naming the file.
  */
 const root = join(import.meta.dirname, '../../test-data/parquet-testing');
-const listing = readFileSync(join(root, 'FILES.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+const listing = readFileSync(join(root, 'FILES.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split('\t'));
 const readable = listing.filter((cols) => /^read OK/.test(cols[7] ?? '')).map((cols) => cols[0] as string);
 const unreadable = listing.filter((cols) => !/^read OK/.test(cols[7] ?? '')).map((cols) => cols[0] as string);
 const expectedFiles = new Set(readdirSync(join(root, '_expected_by_pyarrow')));
@@ -34,22 +38,28 @@ describe('parquet-testing conformance', () => {
     expect(rows.length).toBe(parquet.numRows);
     const expectedName = `${path.split('/').pop()}.json`;
     if (!expectedFiles.has(expectedName)) return;
-    const expected = JSON.parse(readFileSync(join(root, '_expected_by_pyarrow', expectedName), 'utf8')) as { schema: string; rows: unknown[] };
+    const expected = JSON.parse(readFileSync(join(root, '_expected_by_pyarrow', expectedName), 'utf8')) as {
+      schema: string;
+      rows: unknown[];
+    };
     const units = timestampUnits(expected.schema);
     const received = rows.map((row) => normalizeRow(row, units));
     expect(received).toEqual(alignMaps(expected.rows, received));
   });
 
-  it.each([...unreadable.filter((p) => p.startsWith('bad_data/')), ...encrypted.map((f) => `data/${f}`)])('fails clearly on %s', async (path) => {
-    const error = await readAll(path).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ParquetReadError);
-    expect((error as Error).message).toContain(path);
-    // Says why in words, not only a decoder's internal TypeError.
-    expect((error as Error).message).toMatch(/corrupt|unsupported|out of range|encrypted|not a Parquet file|declares/);
-  });
+  it.each([...unreadable.filter((p) => p.startsWith('bad_data/')), ...encrypted.map((f) => `data/${f}`)])(
+    'fails clearly on %s',
+    async (path) => {
+      const error = await readAll(path).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ParquetReadError);
+      expect((error as Error).message).toContain(path);
+      // Says why in words, not only a decoder's internal TypeError.
+      expect((error as Error).message).toMatch(/corrupt|unsupported|out of range|encrypted|not a Parquet file|declares/);
+    },
+  );
 });
 
 /** Top-level timestamp columns' units from pyarrow's schema text (`a: timestamp[ms, tz=UTC]`). */
@@ -63,7 +73,8 @@ function normalizeRow(row: Record<string, unknown>, units: Map<string, string>):
   return Object.fromEntries(
     Object.entries(row).map(([k, v]) => {
       const unit = units.get(k);
-      if (typeof v === 'bigint' && unit) return [k, Number(unit === 'ms' ? v / 1000n : unit === 's' ? v / 1_000_000n : unit === 'ns' ? v * 1000n : v)];
+      if (typeof v === 'bigint' && unit)
+        return [k, Number(unit === 'ms' ? v / 1000n : unit === 's' ? v / 1_000_000n : unit === 'ns' ? v * 1000n : v)];
       return [k, normalize(v)];
     }),
   );
@@ -95,7 +106,12 @@ function normalize(v: unknown): unknown {
  */
 function alignMaps(expected: unknown, received: unknown): unknown {
   if (Array.isArray(expected) && Array.isArray(received)) return expected.map((v, i) => alignMaps(v, received[i]));
-  if (Array.isArray(expected) && received !== null && typeof received === 'object' && expected.every((p) => Array.isArray(p) && p.length === 2)) {
+  if (
+    Array.isArray(expected) &&
+    received !== null &&
+    typeof received === 'object' &&
+    expected.every((p) => Array.isArray(p) && p.length === 2)
+  ) {
     const object = received as Record<string, unknown>;
     return Object.fromEntries(expected.map(([k, v]: unknown[]) => [String(k), alignMaps(v, object[String(k)])]));
   }

@@ -11,7 +11,10 @@ type Decompressor = (input: Uint8Array, outputLength: number) => Uint8Array;
 export const decompressors: Record<string, Decompressor> = {
   ...(jsCompressors as Record<string, Decompressor>),
   // An empty page body (data page v2 with only levels, or no values) is legal and has no snappy header.
-  SNAPPY: (input) => input.length === 0 ? input : snappyUncompress(Buffer.from(input.buffer, input.byteOffset, input.byteLength), { copyOutputData: true }) as Buffer,
+  SNAPPY: (input) =>
+    input.length === 0
+      ? input
+      : (snappyUncompress(Buffer.from(input.buffer, input.byteOffset, input.byteLength), { copyOutputData: true }) as Buffer),
   // gunzipSync reads concatenated gzip members, as the format allows.
   GZIP: (input) => zlib.gunzipSync(input),
   BROTLI: (input) => zlib.brotliDecompressSync(input),

@@ -1,6 +1,14 @@
 import type { Field, Schema } from '@etl/schema';
 import { parseType } from '@etl/schema';
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement, type SchemaTree } from 'hyparquet';
+import {
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+  type SchemaElement,
+  type SchemaTree,
+} from 'hyparquet';
 import { SCHEMA_METADATA_KEY } from '../write/parquet-writer.js';
 import { decompressors } from './decompressors.js';
 import type { RandomAccessFile } from './random-access.js';
@@ -60,7 +68,8 @@ export class ParquetFile {
   static async open(file: RandomAccessFile): Promise<ParquetFile> {
     if (file.size < 12) throw new ParquetReadError(`${file.name}: ${file.size} bytes is too small to be a Parquet file`);
     const tail = Buffer.from(await file.read(file.size - 4, file.size)).toString('latin1');
-    if (tail === 'PARE') throw new ParquetReadError(`${file.name}: the file is encrypted (Parquet modular encryption); decrypt it before reading`);
+    if (tail === 'PARE')
+      throw new ParquetReadError(`${file.name}: the file is encrypted (Parquet modular encryption); decrypt it before reading`);
     if (tail !== 'PAR1') throw new ParquetReadError(`${file.name}: not a Parquet file (it does not end with "PAR1")`);
     let metadata: FileMetaData;
     try {
@@ -89,7 +98,9 @@ export class ParquetFile {
       child.element.type = 'FIXED_LEN_BYTE_ARRAY';
       child.element.type_length = 12;
       for (const group of metadata.row_groups) {
-        for (const chunk of group.columns) if (chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === child.element.name) chunk.meta_data.type = 'FIXED_LEN_BYTE_ARRAY';
+        for (const chunk of group.columns)
+          if (chunk.meta_data?.path_in_schema.length === 1 && chunk.meta_data.path_in_schema[0] === child.element.name)
+            chunk.meta_data.type = 'FIXED_LEN_BYTE_ARRAY';
       }
     }
     const rowGroups = describeRowGroups(metadata, tree, decimals);
@@ -109,7 +120,10 @@ export class ParquetFile {
     if (!group) throw new RangeError(`${this.file.name} has ${this.rowGroups.length} row groups, not ${index + 1}`);
     const columns = options.columns ? [...options.columns] : undefined;
     const unknown = columns?.filter((c) => !this.schema.fields.some((f) => f.name === c));
-    if (unknown && unknown.length > 0) throw new ParquetReadError(`${this.file.name} has no column ${unknown.join(', ')} (columns: ${this.schema.fields.map((f) => f.name).join(', ')})`);
+    if (unknown && unknown.length > 0)
+      throw new ParquetReadError(
+        `${this.file.name} has no column ${unknown.join(', ')} (columns: ${this.schema.fields.map((f) => f.name).join(', ')})`,
+      );
     let rows: ParquetRow[];
     try {
       rows = (await parquetReadObjects({
@@ -125,7 +139,10 @@ export class ParquetFile {
     } catch (error) {
       throw new ParquetReadError(`${this.file.name}: row group ${index}: ${failure(error)}`, { cause: error });
     }
-    if (rows.length !== group.rows) throw new ParquetReadError(`${this.file.name}: row group ${index} declares ${group.rows} rows but ${rows.length} decoded (corrupt file?)`);
+    if (rows.length !== group.rows)
+      throw new ParquetReadError(
+        `${this.file.name}: row group ${index} declares ${group.rows} rows but ${rows.length} decoded (corrupt file?)`,
+      );
     if (this.decimals.size > 0) for (const row of rows) this.convertDecimals(row);
     if (this.int96.size > 0) for (const row of rows) this.convertInt96(row);
     return rows;
@@ -159,8 +176,10 @@ export class ParquetFile {
     for (const [name, scale] of this.decimals) {
       const v = row[name];
       if (v === null || v === undefined) continue;
-      const unscaled = typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : v instanceof Uint8Array ? bigEndianSigned(v) : undefined;
-      if (unscaled === undefined) throw new ParquetReadError(`${this.file.name}: column ${name}: unexpected decimal representation ${typeof v}`);
+      const unscaled =
+        typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : v instanceof Uint8Array ? bigEndianSigned(v) : undefined;
+      if (unscaled === undefined)
+        throw new ParquetReadError(`${this.file.name}: column ${name}: unexpected decimal representation ${typeof v}`);
       row[name] = decimalText(unscaled, scale);
     }
   }
@@ -202,7 +221,9 @@ function asyncBuffer(file: RandomAccessFile): AsyncBuffer {
     byteLength: file.size,
     async slice(start, end = file.size) {
       const bytes = await file.read(start, end);
-      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (new Uint8Array(bytes).buffer as ArrayBuffer); // a copy: Buffer#slice would share the pool
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : (new Uint8Array(bytes).buffer as ArrayBuffer); // a copy: Buffer#slice would share the pool
     },
   };
 }
@@ -224,7 +245,13 @@ function describeRowGroups(metadata: FileMetaData, tree: SchemaTree, decimals: M
         ...(exact && s?.max_value !== undefined ? { max: s.max_value } : {}),
       };
     }
-    const info: RowGroupInfo = { index, rows: Number(group.num_rows), firstRow, compressedBytes: Number(group.total_compressed_size ?? group.total_byte_size), statistics };
+    const info: RowGroupInfo = {
+      index,
+      rows: Number(group.num_rows),
+      firstRow,
+      compressedBytes: Number(group.total_compressed_size ?? group.total_byte_size),
+      statistics,
+    };
     firstRow += info.rows;
     return info;
   });
@@ -236,7 +263,14 @@ function schemaOf(metadata: FileMetaData, tree: SchemaTree, decimals: Map<string
   if (stored) {
     try {
       const fields = JSON.parse(stored) as Array<{ name: string; type: string; nullable: boolean; keyOrder?: number }>;
-      return { fields: fields.map((f) => ({ name: f.name, type: parseType(f.type), nullable: f.nullable, ...(f.keyOrder === undefined ? {} : { keyOrder: f.keyOrder }) })) };
+      return {
+        fields: fields.map((f) => ({
+          name: f.name,
+          type: parseType(f.type),
+          nullable: f.nullable,
+          ...(f.keyOrder === undefined ? {} : { keyOrder: f.keyOrder }),
+        })),
+      };
     } catch {
       // fall through to the Parquet types
     }
@@ -256,9 +290,16 @@ function fieldOf(node: SchemaTree, decimals: Map<string, number>): Field {
     case 'BOOLEAN':
       return field('boolean');
     case 'INT32':
-      return field(logical === 'DATE' || e.converted_type === 'DATE' ? 'date' : e.converted_type === 'INT_16' || e.converted_type === 'INT_8' ? 'smallint' : 'int');
+      return field(
+        logical === 'DATE' || e.converted_type === 'DATE'
+          ? 'date'
+          : e.converted_type === 'INT_16' || e.converted_type === 'INT_8'
+            ? 'smallint'
+            : 'int',
+      );
     case 'INT64':
-      if (logical === 'TIMESTAMP') return field(e.logical_type?.type === 'TIMESTAMP' && e.logical_type.isAdjustedToUTC ? 'timestamptz' : 'timestamp');
+      if (logical === 'TIMESTAMP')
+        return field(e.logical_type?.type === 'TIMESTAMP' && e.logical_type.isAdjustedToUTC ? 'timestamptz' : 'timestamp');
       return field(e.converted_type?.startsWith('TIMESTAMP') ? 'timestamptz' : 'bigint');
     case 'INT96':
       return field('timestamp');
@@ -276,5 +317,7 @@ function fieldOf(node: SchemaTree, decimals: Map<string, number>): Field {
  */
 function failure(error: unknown): string {
   const message = (error as Error).message;
-  return error instanceof TypeError || error instanceof RangeError ? `corrupt data, or a feature this reader does not support (${message})` : message;
+  return error instanceof TypeError || error instanceof RangeError
+    ? `corrupt data, or a feature this reader does not support (${message})`
+    : message;
 }

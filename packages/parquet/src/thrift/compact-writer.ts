@@ -6,7 +6,19 @@ import { writeUtf8 } from '@etl/encoding';
  * protocol wants; a struct is a plain object built by the format encoders, not generated classes.
  */
 
-export const CompactType = { Stop: 0, True: 1, False: 2, Byte: 3, I16: 4, I32: 5, I64: 6, Double: 7, Binary: 8, List: 9, Struct: 12 } as const;
+export const CompactType = {
+  Stop: 0,
+  True: 1,
+  False: 2,
+  Byte: 3,
+  I16: 4,
+  I32: 5,
+  I64: 6,
+  Double: 7,
+  Binary: 8,
+  List: 9,
+  Struct: 12,
+} as const;
 type CT = typeof CompactType;
 export type CompactType = CT[keyof CT];
 

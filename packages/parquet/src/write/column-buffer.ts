@@ -125,7 +125,15 @@ function grow<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(
 }
 
 /** Copies the valid entries of `src[from..to]` to `dst` from `at`: one block copy when none is null. */
-function copyValid<T extends Int32Array | Float64Array | Uint8Array>(dst: T, at: number, src: T, valid: Uint8Array, from: number, to: number, nonNull: number): void {
+function copyValid<T extends Int32Array | Float64Array | Uint8Array>(
+  dst: T,
+  at: number,
+  src: T,
+  valid: Uint8Array,
+  from: number,
+  to: number,
+  nonNull: number,
+): void {
   if (nonNull === to - from) {
     dst.set(src.subarray(from, to) as never, at);
     return;
@@ -507,13 +515,18 @@ class StringBuffer extends ColumnBuffer {
       }
     }
     if (minLength > MAX_STAT_BYTES || maxLength > MAX_STAT_BYTES) return {};
-    return { min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + minLength), max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + maxLength) };
+    return {
+      min: Uint8Array.prototype.slice.call(bytes, min + 4, min + 4 + minLength),
+      max: Uint8Array.prototype.slice.call(bytes, max + 4, max + 4 + maxLength),
+    };
   }
 }
 
 /** The 4-byte little-endian length before a PLAIN byte array (read inline: `readUInt32LE` checks its arguments per call). */
 function prefixedLength(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000;
+  return (
+    ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000
+  );
 }
 
 function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {

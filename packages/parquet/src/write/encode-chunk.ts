@@ -55,7 +55,9 @@ function buildDictionary(buffer: ColumnBuffer, maxBytes: number): Dictionary | u
     }
     indices[i] = index;
   }
-  return firsts.length > buffer.count * MAX_DISTINCT_SHARE ? undefined : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
+  return firsts.length > buffer.count * MAX_DISTINCT_SHARE
+    ? undefined
+    : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
 }
 
 /**
@@ -94,7 +96,9 @@ function wordDictionary(buffer: ColumnBuffer, words: Int32Array, stride: 1 | 2, 
       slot = (slot + 1) & mask;
     }
   }
-  return firsts.length > count * MAX_DISTINCT_SHARE ? undefined : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
+  return firsts.length > count * MAX_DISTINCT_SHARE
+    ? undefined
+    : { size: firsts.length, indices, writePage: (out) => buffer.plainAt(out, firsts) };
 }
 
 /** A 32-bit hash of two words (Murmur3's finalizer over their mix). */
@@ -108,7 +112,10 @@ function mixWords(low: number, high: number): number {
 }
 
 /** Encodes a filled column buffer as one column chunk: optional dictionary page, then v1 data pages. */
-export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions & { tryDictionary?: boolean }): EncodedChunk & { dictionary: boolean } {
+export function encodeChunk(
+  buffer: ColumnBuffer,
+  options: ChunkEncodingOptions & { tryDictionary?: boolean },
+): EncodedChunk & { dictionary: boolean } {
   const parts: Uint8Array[] = [];
   let uncompressedSize = 0;
   let compressedSize = 0;
@@ -119,7 +126,8 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions 
   };
 
   const own = buffer.dictionary();
-  const dictionary = own !== 'build' ? own : options.tryDictionary === false ? undefined : buildDictionary(buffer, options.maxDictionaryBytes);
+  const dictionary =
+    own !== 'build' ? own : options.tryDictionary === false ? undefined : buildDictionary(buffer, options.maxDictionaryBytes);
   let dictionaryBytes = 0;
   if (dictionary) {
     const out = new ByteWriter(64 * 1024);
@@ -168,7 +176,16 @@ export function encodeChunk(buffer: ColumnBuffer, options: ChunkEncodingOptions 
     const body = options.compress(raw);
     // compress() may return a view of `out`, which the next page reuses.
     const kept = body === raw ? Uint8Array.prototype.slice.call(raw) : body;
-    emit(dataPageHeader({ uncompressedSize: raw.length, compressedSize: kept.length, numValues: end - start, encoding: dictionary ? Encoding.PLAIN_DICTIONARY : Encoding.PLAIN }), kept, raw.length);
+    emit(
+      dataPageHeader({
+        uncompressedSize: raw.length,
+        compressedSize: kept.length,
+        numValues: end - start,
+        encoding: dictionary ? Encoding.PLAIN_DICTIONARY : Encoding.PLAIN,
+      }),
+      kept,
+      raw.length,
+    );
     if (rows === 0) break;
   }
 

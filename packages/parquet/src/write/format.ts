@@ -1,17 +1,48 @@
 import type { ParquetColumnType } from '@etl/schema';
-import { binary, bool, CompactType, encodeStruct, i32, i64, i8, list, struct, type ThriftField, type ThriftValue } from '../thrift/compact-writer.js';
+import {
+  binary,
+  bool,
+  CompactType,
+  encodeStruct,
+  i32,
+  i64,
+  i8,
+  list,
+  struct,
+  type ThriftField,
+  type ThriftValue,
+} from '../thrift/compact-writer.js';
 
 /**
  * The parts of parquet.thrift this writer emits, as thrift structs. Field ids and enum values are the
  * format's (https://github.com/apache/parquet-format/blob/master/src/main/thrift/parquet.thrift).
  */
 
-export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
+export const PhysicalType = {
+  BOOLEAN: 0,
+  INT32: 1,
+  INT64: 2,
+  INT96: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  BYTE_ARRAY: 6,
+  FIXED_LEN_BYTE_ARRAY: 7,
+} as const;
 export const Encoding = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3 } as const;
 export const Codec = { none: 0, snappy: 1, gzip: 2, zstd: 6 } as const;
 const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 const Repetition = { REQUIRED: 0, OPTIONAL: 1 } as const;
-const ConvertedType = { UTF8: 0, DECIMAL: 5, DATE: 6, TIMESTAMP_MILLIS: 9, TIMESTAMP_MICROS: 10, INT_16: 16, INT_32: 17, INT_64: 18, JSON: 19 } as const;
+const ConvertedType = {
+  UTF8: 0,
+  DECIMAL: 5,
+  DATE: 6,
+  TIMESTAMP_MILLIS: 9,
+  TIMESTAMP_MICROS: 10,
+  INT_16: 16,
+  INT_32: 17,
+  INT_64: 18,
+  JSON: 19,
+} as const;
 
 export type CompressionName = keyof typeof Codec;
 
@@ -64,7 +95,12 @@ export function dictionaryPageHeader(p: { uncompressedSize: number; compressedSi
   ]);
 }
 
-export function fileMetaData(p: { columns: ColumnSpec[]; rowGroups: RowGroupMeta[]; createdBy: string; keyValue: Record<string, string> }): Uint8Array {
+export function fileMetaData(p: {
+  columns: ColumnSpec[];
+  rowGroups: RowGroupMeta[];
+  createdBy: string;
+  keyValue: Record<string, string>;
+}): Uint8Array {
   const numRows = p.rowGroups.reduce((sum, g) => sum + g.numRows, 0);
   const root = struct([4, binary('schema')], [5, i32(p.columns.length)]);
   const kv = Object.entries(p.keyValue).map(([k, v]) => struct([1, binary(k)], [2, binary(v)]));
@@ -76,7 +112,13 @@ export function fileMetaData(p: { columns: ColumnSpec[]; rowGroups: RowGroupMeta
     [5, kv.length > 0 ? list(CompactType.Struct, kv) : undefined],
     [6, binary(p.createdBy)],
     // TypeDefinedOrder for every column: without it readers ignore min_value/max_value.
-    [7, list(CompactType.Struct, p.columns.map(() => struct([1, struct()])))],
+    [
+      7,
+      list(
+        CompactType.Struct,
+        p.columns.map(() => struct([1, struct()])),
+      ),
+    ],
   ]);
 }
 
@@ -136,10 +178,16 @@ function schemaElement(column: ColumnSpec): ThriftValue {
       fields.push([6, i32(ConvertedType.DATE)], [10, struct([6, struct()])]);
       break;
     case 'DECIMAL':
-      fields.push([6, i32(ConvertedType.DECIMAL)], [7, i32(logical.scale)], [8, i32(logical.precision)], [10, struct([5, struct([1, i32(logical.scale)], [2, i32(logical.precision)])])]);
+      fields.push(
+        [6, i32(ConvertedType.DECIMAL)],
+        [7, i32(logical.scale)],
+        [8, i32(logical.precision)],
+        [10, struct([5, struct([1, i32(logical.scale)], [2, i32(logical.precision)])])],
+      );
       break;
     case 'INTEGER': {
-      const converted = logical.bitWidth === 16 ? ConvertedType.INT_16 : logical.bitWidth === 32 ? ConvertedType.INT_32 : ConvertedType.INT_64;
+      const converted =
+        logical.bitWidth === 16 ? ConvertedType.INT_16 : logical.bitWidth === 32 ? ConvertedType.INT_32 : ConvertedType.INT_64;
       fields.push([6, i32(converted)], [10, struct([10, struct([1, i8(logical.bitWidth)], [2, bool(true)])])]);
       break;
     }
@@ -152,4 +200,3 @@ function schemaElement(column: ColumnSpec): ThriftValue {
   }
   return struct(...fields);
 }
-

@@ -92,7 +92,9 @@ describe('ParquetWriter', () => {
       expect(got['qty']).toBe(v[10]);
       expect(got['doc']).toBe(v[11]);
     }
-    const meta = await connection.runAndReadAll(`select path_in_schema, encodings, stats_min_value, stats_max_value, stats_null_count from parquet_metadata('${path}') where row_group_id = 0`);
+    const meta = await connection.runAndReadAll(
+      `select path_in_schema, encodings, stats_min_value, stats_max_value, stats_null_count from parquet_metadata('${path}') where row_group_id = 0`,
+    );
     const byColumn = Object.fromEntries(meta.getRowObjectsJS().map((r) => [r['path_in_schema'], r]));
     expect(byColumn['name']?.['encodings']).toContain('PLAIN_DICTIONARY'); // 14 distinct names
     expect(byColumn['price']?.['encodings']).not.toContain('PLAIN_DICTIONARY'); // all distinct
@@ -106,7 +108,11 @@ describe('ParquetWriter', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parquet-writer-'));
     const path = join(dir, 'out.parquet');
     writeFileSync(path, write(500));
-    const { ParquetReader } = (await import('@dsnp/parquetjs')) as unknown as { ParquetReader: { openFile(path: string): Promise<{ getCursor(): { next(): Promise<Record<string, unknown> | null> }; close(): Promise<void> }> } };
+    const { ParquetReader } = (await import('@dsnp/parquetjs')) as unknown as {
+      ParquetReader: {
+        openFile(path: string): Promise<{ getCursor(): { next(): Promise<Record<string, unknown> | null> }; close(): Promise<void> }>;
+      };
+    };
     const reader = await ParquetReader.openFile(path);
     const cursor = reader.getCursor();
     const names: unknown[] = [];
@@ -129,7 +135,19 @@ describe('ParquetWriter', () => {
   });
 
   it('orders and dictionary-encodes int64 values beyond the safe integers exactly', async () => {
-    const edges = [-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, 2n ** 53n, -(2n ** 53n) - 1n, -(2n ** 53n), -1n, 0n, 2n ** 32n, -(2n ** 32n) + 1n, 4294967295n];
+    const edges = [
+      -(2n ** 63n),
+      2n ** 63n - 1n,
+      2n ** 53n + 1n,
+      2n ** 53n,
+      -(2n ** 53n) - 1n,
+      -(2n ** 53n),
+      -1n,
+      0n,
+      2n ** 32n,
+      -(2n ** 32n) + 1n,
+      4294967295n,
+    ];
     const values = Array.from({ length: 3000 }, (_, i) => edges[(i * 7) % edges.length] as bigint);
     const writer = new ParquetWriter({ fields: [field('big', 'bigint', false)] });
     const bytes = Buffer.concat([...values.flatMap((v) => writer.appendRow([v])), ...writer.finish()]);
@@ -140,16 +158,33 @@ describe('ParquetWriter', () => {
     expect(file.rowGroups[0]?.statistics['big']).toMatchObject({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
     // Same high word, low words on both sides of 2^31: the low word must compare unsigned.
     const sameHigh = new ParquetWriter({ fields: [field('big', 'bigint', false)] });
-    const sameHighBytes = Buffer.concat([...[-1n, -4294967295n, -2147483649n].flatMap((v) => sameHigh.appendRow([v])), ...sameHigh.finish()]);
+    const sameHighBytes = Buffer.concat([
+      ...[-1n, -4294967295n, -2147483649n].flatMap((v) => sameHigh.appendRow([v])),
+      ...sameHigh.finish(),
+    ]);
     const sameHighFile = await ParquetFile.open(bytesFile(sameHighBytes, 'same-high.parquet'));
     expect(sameHighFile.rowGroups[0]?.statistics['big']).toMatchObject({ min: -4294967295n, max: -1n });
   });
 
   it('dictionary-encodes doubles by bit pattern: -0, NaN and neighbouring values stay themselves', async () => {
-    const next = (v: number) => new Float64Array(new BigInt64Array([new BigInt64Array(new Float64Array([v]).buffer)[0] as bigint + 1n]).buffer)[0] as number;
+    const next = (v: number) =>
+      new Float64Array(new BigInt64Array([(new BigInt64Array(new Float64Array([v]).buffer)[0] as bigint) + 1n]).buffer)[0] as number;
     // 1 + k/1024 differ in the high word only, 1.25 + k ulps in the low word only: table probes meet
     // entries that share one word.
-    const distinct = [0, -0, Number.NaN, 1.5, next(1.5), -1.5, Infinity, -Infinity, Number.MIN_VALUE, 2 ** 53 + 2, ...Array.from({ length: 400 }, (_, k) => 1 + k / 1024), ...Array.from({ length: 400 }, (_, k) => 1.25 + k * 2 ** -52)];
+    const distinct = [
+      0,
+      -0,
+      Number.NaN,
+      1.5,
+      next(1.5),
+      -1.5,
+      Infinity,
+      -Infinity,
+      Number.MIN_VALUE,
+      2 ** 53 + 2,
+      ...Array.from({ length: 400 }, (_, k) => 1 + k / 1024),
+      ...Array.from({ length: 400 }, (_, k) => 1.25 + k * 2 ** -52),
+    ];
     const values = Array.from({ length: 3000 }, (_, i) => distinct[(i * 7) % distinct.length] as number);
     const writer = new ParquetWriter({ fields: [field('rate', 'double', false)] });
     const bytes = Buffer.concat([...values.flatMap((v) => writer.appendRow([v])), ...writer.finish()]);
@@ -181,7 +216,9 @@ describe('ParquetWriter', () => {
 
   it('refuses a column batch of another schema, naming the column', () => {
     const other = { fields: [...schema.fields.slice(0, 2), field('price', 'decimal(12,4)'), ...schema.fields.slice(3)] };
-    expect(() => new ParquetWriter(schema).appendColumns(columnsOf(other.fields, [row(1)]))).toThrow('batch column price (decimal(12,4)) does not match column price of the file');
+    expect(() => new ParquetWriter(schema).appendColumns(columnsOf(other.fields, [row(1)]))).toThrow(
+      'batch column price (decimal(12,4)) does not match column price of the file',
+    );
   });
 
   it('writes a valid file with no rows', async () => {
@@ -197,7 +234,7 @@ describe('ParquetWriter', () => {
 
   it('says zstd needs a newer Node rather than writing something else', () => {
     const attempt = () => new ParquetWriter(schema, { compression: 'zstd' });
-    if (process.versions.node.split('.').map(Number)[0] as number >= 23) expect(attempt).not.toThrow();
+    if ((process.versions.node.split('.').map(Number)[0] as number) >= 23) expect(attempt).not.toThrow();
     else expect(attempt).toThrow(/zstd compression needs Node 22.15/);
   });
 });

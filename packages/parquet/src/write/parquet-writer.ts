@@ -73,10 +73,22 @@ export class ParquetWriter {
     this.dictionaryBackoff = this.columns.map(() => 0);
     this.matchedFields = this.columns.map(() => undefined);
     const { codec, compress } = compressorFor(options.compression ?? 'snappy');
-    this.encoding = { codec, compress, pageBytes: options.pageBytes ?? 1024 * 1024, maxDictionaryBytes: options.maxDictionaryBytes ?? 1024 * 1024 };
+    this.encoding = {
+      codec,
+      compress,
+      pageBytes: options.pageBytes ?? 1024 * 1024,
+      maxDictionaryBytes: options.maxDictionaryBytes ?? 1024 * 1024,
+    };
     this.rowGroupRows = options.rowGroupRows ?? 65_536;
     this.rowGroupBytes = options.rowGroupBytes ?? 64 * 1024 * 1024;
-    const schemaJson = JSON.stringify(schema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable, ...(f.keyOrder === undefined ? {} : { keyOrder: f.keyOrder }) })));
+    const schemaJson = JSON.stringify(
+      schema.fields.map((f) => ({
+        name: f.name,
+        type: formatType(f.type),
+        nullable: f.nullable,
+        ...(f.keyOrder === undefined ? {} : { keyOrder: f.keyOrder }),
+      })),
+    );
     this.metadata = { [SCHEMA_METADATA_KEY]: schemaJson, ...options.metadata };
   }
 
@@ -112,15 +124,17 @@ export class ParquetWriter {
   appendColumns(batch: ColumnBatch): readonly Uint8Array[] {
     if (this.finished) throw new Error('appendColumns after finish');
     const buffers = this.buffers;
-    if (batch.columns.length !== buffers.length) throw new TypeError(`a batch of ${batch.columns.length} columns for a schema of ${buffers.length}`);
+    if (batch.columns.length !== buffers.length)
+      throw new TypeError(`a batch of ${batch.columns.length} columns for a schema of ${buffers.length}`);
     batch.columns.forEach((c, i) => {
       if (c.field === this.matchedFields[i]) return;
       const spec = this.columns[i] as ColumnSpec;
-      if (c.field.name !== spec.name || JSON.stringify(parquetType(c.field.type)) !== JSON.stringify(spec.type)) throw new TypeError(`batch column ${c.field.name} (${formatType(c.field.type)}) does not match column ${spec.name} of the file`);
+      if (c.field.name !== spec.name || JSON.stringify(parquetType(c.field.type)) !== JSON.stringify(spec.type))
+        throw new TypeError(`batch column ${c.field.name} (${formatType(c.field.type)}) does not match column ${spec.name} of the file`);
       this.matchedFields[i] = c.field;
     });
     let out: Uint8Array[] | undefined;
-    for (let from = 0; from < batch.length; ) {
+    for (let from = 0; from < batch.length;) {
       const to = Math.min(batch.length, from + SLICE_ROWS, from + this.rowGroupRows - (buffers[0] as ColumnBuffer).rows);
       let bytes = 0;
       for (let i = 0; i < buffers.length; i++) {

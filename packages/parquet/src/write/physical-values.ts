@@ -21,7 +21,8 @@ export function epochDays(text: string): number {
   const y = Number(text.slice(0, 4));
   const m = Number(text.slice(5, 7));
   const d = Number(text.slice(8, 10));
-  if (text.length !== 10 || !(y >= 0) || !(m >= 1 && m <= 12) || !(d >= 1 && d <= 31)) throw new RangeError(`not a YYYY-MM-DD date: "${text}"`);
+  if (text.length !== 10 || !(y >= 0) || !(m >= 1 && m <= 12) || !(d >= 1 && d <= 31))
+    throw new RangeError(`not a YYYY-MM-DD date: "${text}"`);
   return daysFromCivil(y, m, d);
 }
 

@@ -40,7 +40,11 @@ describe('string columns', () => {
   it('round-trip without a dictionary when most values are distinct, bounds in byte order', async () => {
     const random = seededRandom(13);
     // `𠮷` (a surrogate pair) sorts after `\uFF61` in UTF-8 but before it in UTF-16.
-    const values = [...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomUnicodeText(random, 40)}${i}`)), '\uFF61\uFF61\uFF61', '𠮷'];
+    const values = [
+      ...Array.from({ length: 20_000 }, (_, i) => wellFormed(`${randomUnicodeText(random, 40)}${i}`)),
+      '\uFF61\uFF61\uFF61',
+      '𠮷',
+    ];
     const file = await writeAndOpen(values);
     expect(await readAll(file)).toEqual(values);
     expect(file.rowGroups[0]?.statistics['text']).toMatchObject(byteOrderBounds(values));

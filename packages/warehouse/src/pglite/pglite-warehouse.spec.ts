@@ -20,7 +20,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-warehouseContract('embedded PGlite', () => ({ warehouse, objects, stagingRoot: () => `${pathToFileURL(join(dir, `staging-${++n}`)).href}/` }));
+warehouseContract('embedded PGlite', () => ({
+  warehouse,
+  objects,
+  stagingRoot: () => `${pathToFileURL(join(dir, `staging-${++n}`)).href}/`,
+}));
 
 describe('PgliteWarehouse', () => {
   it('keeps its tables in dataDir across reopenings', async () => {

@@ -1,7 +1,16 @@
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { TerminalError } from '@etl/core';
 import { objectsUnder, type ObjectStore } from '@etl/object-store';
-import { bindNamedParameters, copyErrorContext, pgTextParsers, pgTypeName, pgValueKind, quoteIdent, quoteLiteral, quoteQualified } from '@etl/sql';
+import {
+  bindNamedParameters,
+  copyErrorContext,
+  pgTextParsers,
+  pgTypeName,
+  pgValueKind,
+  quoteIdent,
+  quoteLiteral,
+  quoteQualified,
+} from '@etl/sql';
 import { mkdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
@@ -105,5 +114,7 @@ function copyError(error: unknown, uri: string): TerminalError {
 
 function sqlError(error: unknown, sql: string): TerminalError {
   const flat = sql.replace(/\s+/g, ' ').trim();
-  return new TerminalError('INTERNAL', `${(error as Error).message}\n  in: ${flat.length > 300 ? `${flat.slice(0, 300)}…` : flat}`, { cause: error });
+  return new TerminalError('INTERNAL', `${(error as Error).message}\n  in: ${flat.length > 300 ? `${flat.slice(0, 300)}…` : flat}`, {
+    cause: error,
+  });
 }

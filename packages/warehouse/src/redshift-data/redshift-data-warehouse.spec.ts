@@ -22,7 +22,13 @@ for (const engine of ['pglite', 'postgres'] as const) {
       s3.destroy();
       objects = createObjectStore({ env: stack.env });
       // Reached by endpoint, as any Data API client: AWS_ENDPOINT_URL_REDSHIFT_DATA from the environment.
-      warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', iamRole: 'arn:aws:iam::000000000000:role/local-copy', pollMs: 10, env: stack.env });
+      warehouse = new RedshiftDataWarehouse({
+        workgroupName: 'local',
+        database: 'dev',
+        iamRole: 'arn:aws:iam::000000000000:role/local-copy',
+        pollMs: 10,
+        env: stack.env,
+      });
     }, 120_000);
 
     afterAll(async () => {
@@ -30,7 +36,11 @@ for (const engine of ['pglite', 'postgres'] as const) {
       await stack?.stop();
     });
 
-    warehouseContract(`Redshift Data API (local stand-in on ${engine})`, () => ({ warehouse, objects, stagingRoot: () => `s3://staging/run-${++n}/` }));
+    warehouseContract(`Redshift Data API (local stand-in on ${engine})`, () => ({
+      warehouse,
+      objects,
+      stagingRoot: () => `s3://staging/run-${++n}/`,
+    }));
 
     if (engine === 'postgres') {
       // PGlite runs SQL on the stand-in's own thread: a sleeping statement there would stall the polls too.
@@ -54,7 +64,11 @@ describe('RedshiftDataWarehouse', () => {
   });
 
   it('needs an IAM role to load staged files, and says so before calling anything', async () => {
-    const noRole = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    const noRole = new RedshiftDataWarehouse({
+      workgroupName: 'local',
+      database: 'dev',
+      env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
     await expect(noRole.loadCsv({ table: 't', columns: ['a'], stagingUri: 's3://staging/x/' })).rejects.toThrow('needs an IAM role');
     await noRole.close();
   });

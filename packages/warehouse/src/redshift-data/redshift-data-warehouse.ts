@@ -57,19 +57,27 @@ export class RedshiftDataWarehouse implements Warehouse {
   private readonly clock: Clock;
 
   constructor(private readonly options: RedshiftDataOptions) {
-    if (!options.workgroupName === !options.clusterIdentifier) throw new TerminalError('CONFIG', 'give exactly one of workgroupName (Serverless) or clusterIdentifier (provisioned)');
+    if (!options.workgroupName === !options.clusterIdentifier)
+      throw new TerminalError('CONFIG', 'give exactly one of workgroupName (Serverless) or clusterIdentifier (provisioned)');
     this.client = options.client ?? new RedshiftDataClient(awsClientConfig(options.env ?? process.env, 'REDSHIFT_DATA'));
     this.clock = options.clock ?? systemClock;
     this.target = Object.fromEntries(
-      Object.entries({ WorkgroupName: options.workgroupName, ClusterIdentifier: options.clusterIdentifier, Database: options.database, SecretArn: options.secretArn, DbUser: options.dbUser }).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
+      Object.entries({
+        WorkgroupName: options.workgroupName,
+        ClusterIdentifier: options.clusterIdentifier,
+        Database: options.database,
+        SecretArn: options.secretArn,
+        DbUser: options.dbUser,
+      }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
   }
 
   async query(sql: string, parameters: SqlParameters = {}, options: WarehouseCallOptions = {}): Promise<QueryResult> {
     const Parameters = Object.entries(parameters).map(([name, value]) => ({ name, value }));
-    const { Id } = await this.call(() => this.client.send(new ExecuteStatementCommand({ ...this.target, Sql: sql, ...(Parameters.length ? { Parameters } : {}) })), options);
+    const { Id } = await this.call(
+      () => this.client.send(new ExecuteStatementCommand({ ...this.target, Sql: sql, ...(Parameters.length ? { Parameters } : {}) })),
+      options,
+    );
     const done = await this.wait(String(Id), sql, options);
     if (!done.HasResultSet) return { columns: [], rows: [], rowCount: Math.max(0, done.ResultRows ?? 0) };
     return this.result(String(Id), options);
@@ -77,13 +85,17 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   async transaction(statements: readonly string[], options: WarehouseCallOptions = {}): Promise<number[]> {
     if (statements.length === 0) return [];
-    const { Id } = await this.call(() => this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })), options);
+    const { Id } = await this.call(
+      () => this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })),
+      options,
+    );
     const done = await this.wait(String(Id), statements.join(';\n'), options);
     return (done.SubStatements ?? []).map((s) => Math.max(0, s.ResultRows ?? 0));
   }
 
   async loadCsv(load: CsvLoad, options: WarehouseCallOptions = {}): Promise<number> {
-    if (!load.stagingUri.startsWith('s3://')) throw new TerminalError('CONFIG', `Redshift loads staged files from s3:// only, got ${load.stagingUri}`);
+    if (!load.stagingUri.startsWith('s3://'))
+      throw new TerminalError('CONFIG', `Redshift loads staged files from s3:// only, got ${load.stagingUri}`);
     if (!this.options.iamRole) throw new TerminalError('CONFIG', 'loading staged files into Redshift needs an IAM role (--iam_role)');
     // COPY takes literals only, read with Redshift's backslash escapes: `NULL AS '\\N'` means `\N`.
     const sql = [
@@ -113,8 +125,14 @@ export class RedshiftDataWarehouse implements Warehouse {
     const prefix = `${stagingUri.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const found = await this.query(LOAD_ERRORS_SQL, { prefix }, options).catch(() => undefined);
     if (!found || found.rows.length === 0) return error;
-    const records = found.rows.map(([file, line, column, reason]) => `  ${String(file)} line ${String(line)}${column ? `, column ${String(column)}` : ''}: ${String(reason)}`);
-    return new TerminalError(error.code, `${error.message}\n${records.join('\n')}`, { cause: error, ...(error.details ? { details: error.details } : {}) });
+    const records = found.rows.map(
+      ([file, line, column, reason]) =>
+        `  ${String(file)} line ${String(line)}${column ? `, column ${String(column)}` : ''}: ${String(reason)}`,
+    );
+    return new TerminalError(error.code, `${error.message}\n${records.join('\n')}`, {
+      cause: error,
+      ...(error.details ? { details: error.details } : {}),
+    });
   }
 
   async close(): Promise<void> {
@@ -123,7 +141,12 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   /** Only throttling and 5xx are retried: a statement the service never accepted cannot run twice. */
   private call<T>(operation: () => Promise<T>, options: WarehouseCallOptions): Promise<T> {
-    return retry(operation, { policy: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 15_000, ...this.options.retry }, clock: this.clock, shouldRetry: isTransient, ...(options.signal ? { signal: options.signal } : {}) });
+    return retry(operation, {
+      policy: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 15_000, ...this.options.retry },
+      clock: this.clock,
+      shouldRetry: isTransient,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   private async wait(id: string, sql: string, options: WarehouseCallOptions): Promise<DescribeStatementResponse> {
@@ -136,9 +159,13 @@ export class RedshiftDataWarehouse implements Warehouse {
       const status = await this.call(() => this.client.send(new DescribeStatementCommand({ Id: id })), options);
       if (FINAL.has(String(status.Status))) {
         if (status.Status === 'FINISHED') return status;
-        throw new TerminalError(status.Status === 'ABORTED' ? 'ABORTED' : 'INTERNAL', `Redshift statement ${status.Status}: ${status.Error ?? 'no error given'}\n  in: ${excerpt(sql)}`, {
-          details: { statementId: id },
-        });
+        throw new TerminalError(
+          status.Status === 'ABORTED' ? 'ABORTED' : 'INTERNAL',
+          `Redshift statement ${status.Status}: ${status.Error ?? 'no error given'}\n  in: ${excerpt(sql)}`,
+          {
+            details: { statementId: id },
+          },
+        );
       }
       await this.clock.sleep(delay, options.signal);
       delay = Math.min(this.options.maxPollMs ?? 2000, Math.ceil(delay * 1.2));
@@ -150,7 +177,10 @@ export class RedshiftDataWarehouse implements Warehouse {
     let columns: QueryResult['columns'] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(() => this.client.send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })), options);
+      const page = await this.call(
+        () => this.client.send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })),
+        options,
+      );
       if (columns.length === 0) columns = (page.ColumnMetadata ?? []).map((c) => ({ name: String(c.name), type: String(c.typeName) }));
       for (const record of page.Records ?? []) rows.push(record.map(fieldValue));
       token = page.NextToken;

@@ -21,13 +21,24 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 function context(): RunContext {
   const runId = newRunId();
-  return createRunContext({ jobName: 'bench', runId, logger: createLogger({ runId, jobName: 'bench', level: 'warn', destination: process.stderr }) });
+  return createRunContext({
+    jobName: 'bench',
+    runId,
+    logger: createLogger({ runId, jobName: 'bench', level: 'warn', destination: process.stderr }),
+  });
 }
 
 /** Runs one scenario in this (child) process and returns its figures. */
 export async function runScenario(scenario: Scenario, input: string, output: string, streamBytes: number): Promise<ScenarioResult> {
   const started = performance.now();
-  const done = (rows: number, inputBytes: number, outputBytes: number): ScenarioResult => ({ scenario, rows, seconds: (performance.now() - started) / 1000, inputBytes, outputBytes, peakRssBytes: peakRssBytes() });
+  const done = (rows: number, inputBytes: number, outputBytes: number): ScenarioResult => ({
+    scenario,
+    rows,
+    seconds: (performance.now() - started) / 1000,
+    inputBytes,
+    outputBytes,
+    peakRssBytes: peakRssBytes(),
+  });
   const inputBytes = scenario === 'ours-stream' ? streamBytes : statSync(input).size;
   switch (scenario) {
     case 'parse-cast': {
@@ -50,7 +61,9 @@ export async function runScenario(scenario: Scenario, input: string, output: str
       const { DuckDBInstance } = await import('@duckdb/node-api');
       const db = await DuckDBInstance.create(':memory:', { threads: '1' });
       const connection = await db.connect();
-      await connection.run(`COPY (SELECT * FROM read_csv('${input}', header = true, quote = '"', escape = '"', columns = ${DUCKDB_COLUMNS})) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`);
+      await connection.run(
+        `COPY (SELECT * FROM read_csv('${input}', header = true, quote = '"', escape = '"', columns = ${DUCKDB_COLUMNS})) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`,
+      );
       const count = await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet('${output}')`);
       connection.closeSync();
       return done(Number(count.getRowObjectsJS()[0]?.['n']), inputBytes, statSync(output).size);
@@ -69,7 +82,9 @@ export async function runScenario(scenario: Scenario, input: string, output: str
 async function naive(input: string, output: string): Promise<number> {
   const parquetjs = (await import('@dsnp/parquetjs')) as unknown as {
     ParquetSchema: new (fields: Record<string, unknown>) => unknown;
-    ParquetWriter: { openFile(schema: unknown, path: string): Promise<{ appendRow(row: Record<string, unknown>): Promise<void>; close(): Promise<void> }> };
+    ParquetWriter: {
+      openFile(schema: unknown, path: string): Promise<{ appendRow(row: Record<string, unknown>): Promise<void>; close(): Promise<void> }>;
+    };
   };
   const c = { compression: 'SNAPPY' };
   const schema = new parquetjs.ParquetSchema({
@@ -88,7 +103,9 @@ async function naive(input: string, output: string): Promise<number> {
   });
   const writer = await parquetjs.ParquetWriter.openFile(schema, output);
   let rows = 0;
-  for await (const r of createReadStream(input).pipe(parse({ columns: true, relax_quotes: true })) as AsyncIterable<Record<string, string>>) {
+  for await (const r of createReadStream(input).pipe(parse({ columns: true, relax_quotes: true })) as AsyncIterable<
+    Record<string, string>
+  >) {
     await writer.appendRow({
       ...r,
       quantity: Number(r['quantity']),

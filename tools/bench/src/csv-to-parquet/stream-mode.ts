@@ -33,9 +33,11 @@ export async function streamToParquetSink(text: Iterable<string>, ctx: RunContex
       callback();
     },
   });
-  const bytes = Readable.from((function* () {
-    for (const chunk of text) yield Buffer.from(chunk);
-  })());
+  const bytes = Readable.from(
+    (function* () {
+      for (const chunk of text) yield Buffer.from(chunk);
+    })(),
+  );
   await pipeline(bytes, decodeStream(ctx, { encoding: 'utf-8' }), csvReader(ctx, { onColumns: (names) => (columns = names) }), sink);
   return { rows, outputBytes };
 }

@@ -32,7 +32,9 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
   const stats = { requests: 0, errors: 0, resets: 0, unprocessed: 0 };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => reply(res, 502, { 'content-type': 'text/plain' }, Buffer.from(`fault proxy: upstream failed: ${error.message}`)));
+    handle(req, res).catch((error: Error) =>
+      reply(res, 502, { 'content-type': 'text/plain' }, Buffer.from(`fault proxy: upstream failed: ${error.message}`)),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -57,22 +59,34 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
       }
       stats.errors++;
       const fault = faultResponse(service, random);
-      return reply(res, fault.status, { 'content-type': fault.contentType, 'x-amzn-requestid': 'fault-injection' }, Buffer.from(fault.body));
+      return reply(
+        res,
+        fault.status,
+        { 'content-type': fault.contentType, 'x-amzn-requestid': 'fault-injection' },
+        Buffer.from(fault.body),
+      );
     }
     const answer = await forward(req, body);
     reply(res, answer.status, answer.headers, answer.body);
   }
 
-  function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  function forward(
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
-      const upstreamRequest = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (upstreamResponse) => {
-        readBody(upstreamResponse).then((answer) => {
-          const responseHeaders: Record<string, string | string[]> = {};
-          for (const [key, value] of Object.entries(upstreamResponse.headers)) if (value !== undefined && key !== 'content-length' && key !== 'transfer-encoding') responseHeaders[key] = value;
-          resolve({ status: upstreamResponse.statusCode ?? 502, headers: responseHeaders, body: answer });
-        }, reject);
-      });
+      const upstreamRequest = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+        (upstreamResponse) => {
+          readBody(upstreamResponse).then((answer) => {
+            const responseHeaders: Record<string, string | string[]> = {};
+            for (const [key, value] of Object.entries(upstreamResponse.headers))
+              if (value !== undefined && key !== 'content-length' && key !== 'transfer-encoding') responseHeaders[key] = value;
+            resolve({ status: upstreamResponse.statusCode ?? 502, headers: responseHeaders, body: answer });
+          }, reject);
+        },
+      );
       upstreamRequest.on('error', reject);
       upstreamRequest.end(body);
     });

@@ -20,9 +20,16 @@ const xml = (status: number, code: string, message: string): FaultResponse => ({
 });
 
 const ERRORS: Record<FaultService, FaultResponse[]> = {
-  s3: [xml(503, 'SlowDown', 'Please reduce your request rate.'), xml(500, 'InternalError', 'We encountered an internal error. Please try again.')],
+  s3: [
+    xml(503, 'SlowDown', 'Please reduce your request rate.'),
+    xml(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+  ],
   dynamodb: [
-    json(400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.'),
+    json(
+      400,
+      'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      'The level of configured provisioned throughput for the table was exceeded.',
+    ),
     json(400, 'com.amazonaws.dynamodb.v20120810#ThrottlingException', 'Rate of requests exceeds the allowed throughput.'),
     json(500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error'),
   ],

@@ -20,7 +20,13 @@ interface CopyRecord {
  * through `COPY … FROM STDIN` (bulk, as Redshift's COPY is); on PGlite, multi-row INSERTs. Either way a
  * bad value fails the COPY naming the object and the record's source line.
  */
-export async function loadCsv(copy: CopyCommand, session: SqlSession, open: () => Promise<Readable>, uri: string, columns: readonly CopyColumn[]): Promise<number> {
+export async function loadCsv(
+  copy: CopyCommand,
+  session: SqlSession,
+  open: () => Promise<Readable>,
+  uri: string,
+  columns: readonly CopyColumn[],
+): Promise<number> {
   const names = columns.map((c) => quoteIdent(c.name)).join(', ');
   const direct = directCopySql(copy, names, columns.length);
   if (session.copyIn && direct) {
@@ -62,7 +68,8 @@ export async function loadCsv(copy: CopyCommand, session: SqlSession, open: () =
  * and at least two columns (a blank line is then an error, never a row).
  */
 function directCopySql(copy: CopyCommand, names: string, columns: number): string | undefined {
-  if (copy.nullAs === undefined || copy.nullAs === '' || copy.emptyAsNull || copy.blanksAsNull || copy.ignoreHeader > 1 || columns < 2) return undefined;
+  if (copy.nullAs === undefined || copy.nullAs === '' || copy.emptyAsNull || copy.blanksAsNull || copy.ignoreHeader > 1 || columns < 2)
+    return undefined;
   return `COPY ${copy.table} (${names}) FROM STDIN WITH (FORMAT csv, DELIMITER ${quoteLiteral(copy.delimiter)}, QUOTE ${quoteLiteral(copy.quote)}, NULL ${quoteLiteral(copy.nullAs)}, HEADER ${copy.ignoreHeader === 1})`;
 }
 
@@ -77,7 +84,12 @@ async function* withoutBom(body: Readable): AsyncGenerator<Uint8Array> {
 }
 
 /** Streams records as PostgreSQL text-format lines; a failing line is named by its source line. */
-async function copyIn(run: NonNullable<SqlSession['copyIn']>, sql: string, records: AsyncIterable<CopyRecord>, uri: string): Promise<number> {
+async function copyIn(
+  run: NonNullable<SqlSession['copyIn']>,
+  sql: string,
+  records: AsyncIterable<CopyRecord>,
+  uri: string,
+): Promise<number> {
   // COPY reports the failing data line; one line per record, so data line n is the n-th record's.
   const sourceLines: number[] = [];
   async function* lines(): AsyncGenerator<string> {
@@ -104,7 +116,9 @@ async function copyIn(run: NonNullable<SqlSession['copyIn']>, sql: string, recor
 /** A value in COPY's text format: `\N` for null, backslash escapes for the separators. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : value;
 }
 
 async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, columns: readonly CopyColumn[]): AsyncGenerator<CopyRecord> {
@@ -115,7 +129,11 @@ async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, colum
   const onRecord = (fields: string[], line: number) => {
     if (failure) return;
     if (fields.length !== columns.length) {
-      failure = new CopyLoadError(uri, line, `${fields.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`);
+      failure = new CopyLoadError(
+        uri,
+        line,
+        `${fields.length} fields, the table has ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`,
+      );
       return;
     }
     pending.push({ values: fields.map((value, i) => sqlValue(value, columns[i]?.typeOid ?? 25, copy)), line });

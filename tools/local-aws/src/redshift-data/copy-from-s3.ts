@@ -9,7 +9,6 @@ import { insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
 
-
 /**
  * Runs Redshift's `COPY … FROM 's3://…' FORMAT AS CSV | PARQUET` against PostgreSQL: every object under
  * the prefix is read from the S3 endpoint (CSV streamed, Parquet by row group with ranged GETs), and
@@ -44,12 +43,19 @@ export async function copyFromS3(copy: CopyCommand, session: SqlSession, s3: S3C
   return loaded;
 }
 
-async function loadParquet(copy: CopyCommand, session: SqlSession, file: RandomAccessFile, columns: readonly CopyColumn[]): Promise<number> {
+async function loadParquet(
+  copy: CopyCommand,
+  session: SqlSession,
+  file: RandomAccessFile,
+  columns: readonly CopyColumn[],
+): Promise<number> {
   const parquet = await ParquetFile.open(file);
   const fields = parquet.schema.fields;
   if (fields.length !== columns.length) {
     // Redshift fails such a COPY outright (no per-record load error): the statement's own message.
-    throw new Error(`${file.name}: the Parquet file has ${fields.length} columns (${fields.map((f) => f.name).join(', ')}), the COPY target has ${columns.length} (${columns.map((c) => c.name).join(', ')}); Parquet columns load by position`);
+    throw new Error(
+      `${file.name}: the Parquet file has ${fields.length} columns (${fields.map((f) => f.name).join(', ')}), the COPY target has ${columns.length} (${columns.map((c) => c.name).join(', ')}); Parquet columns load by position`,
+    );
   }
   const insertHead = `INSERT INTO ${copy.table} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
   const batchRows = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));

@@ -33,11 +33,20 @@ export const MAX_PARAMS = 60_000;
  * One multi-row INSERT; when it fails, the rows are retried one by one to name the failing line, and
  * that row's values cast alone to name its column (an INSERT's error does not, COPY's does).
  */
-export async function insertBatch(session: SqlSession, head: string, columns: readonly CopyColumn[], batch: ReadonlyArray<{ values: Array<string | null>; line: number }>, where: string): Promise<void> {
+export async function insertBatch(
+  session: SqlSession,
+  head: string,
+  columns: readonly CopyColumn[],
+  batch: ReadonlyArray<{ values: Array<string | null>; line: number }>,
+  where: string,
+): Promise<void> {
   const width = columns.length;
   await session.query('SAVEPOINT copy_batch');
   try {
-    await session.query(head + rowsPlaceholders(batch.length, width), batch.flatMap((r) => r.values));
+    await session.query(
+      head + rowsPlaceholders(batch.length, width),
+      batch.flatMap((r) => r.values),
+    );
     await session.query('RELEASE SAVEPOINT copy_batch');
     return;
   } catch {
@@ -54,7 +63,11 @@ export async function insertBatch(session: SqlSession, head: string, columns: re
 }
 
 /** The first column whose type refuses the row's value cast alone; none when each casts (a length, a constraint). */
-async function refusingColumn(session: SqlSession, columns: readonly CopyColumn[], values: ReadonlyArray<string | null>): Promise<string | undefined> {
+async function refusingColumn(
+  session: SqlSession,
+  columns: readonly CopyColumn[],
+  values: ReadonlyArray<string | null>,
+): Promise<string | undefined> {
   for (const [i, column] of columns.entries()) {
     const value = values[i];
     if (value === null || value === undefined) continue;

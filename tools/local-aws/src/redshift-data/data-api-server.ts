@@ -38,7 +38,8 @@ export function createDataApiServer(runner: StatementRunner): Server {
     },
     BatchExecuteStatement: (input) => {
       const sqls = input['Sqls'];
-      if (!Array.isArray(sqls) || sqls.length === 0 || !sqls.every((s) => typeof s === 'string')) throw new ApiError('ValidationException', 'Sqls must be a non-empty list of SQL strings');
+      if (!Array.isArray(sqls) || sqls.length === 0 || !sqls.every((s) => typeof s === 'string'))
+        throw new ApiError('ValidationException', 'Sqls must be a non-empty list of SQL strings');
       const statement = runner.submit({ sqls: sqls as string[], isBatch: true, target: targetOf(input) });
       return { Id: statement.id, CreatedAt: epoch(statement.createdAt), ...statement.target };
     },
@@ -53,7 +54,11 @@ export function createDataApiServer(runner: StatementRunner): Server {
       if (!found) throw new ApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
       const target = found.sub ?? (found.statement.subStatements.length === 1 ? found.statement.subStatements[0] : undefined);
       if (!target) throw new ApiError('ValidationException', 'a batch has one result per sub-statement: ask for <Id>:<n>');
-      if (target.status !== 'FINISHED') throw new ApiError('ValidationException', `Query does not have result. Please check query status with DescribeStatement (status ${target.status})`);
+      if (target.status !== 'FINISHED')
+        throw new ApiError(
+          'ValidationException',
+          `Query does not have result. Please check query status with DescribeStatement (status ${target.status})`,
+        );
       if (!target.result || target.result.columns.length === 0) throw new ApiError('ValidationException', 'Query does not have result.');
       return resultPage(target.result, input['NextToken']);
     },
@@ -119,7 +124,11 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function send(response: ServerResponse, status: number, body: Json): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': crypto.randomUUID() });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
   response.end(text);
 }
 
@@ -133,7 +142,8 @@ function parameters(value: unknown): Array<{ name: string; value: string }> {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ApiError('ValidationException', 'Parameters must be a list');
   return value.map((p: { name?: unknown; value?: unknown }) => {
-    if (typeof p.name !== 'string' || typeof p.value !== 'string') throw new ApiError('ValidationException', 'each parameter needs a name and a string value');
+    if (typeof p.name !== 'string' || typeof p.value !== 'string')
+      throw new ApiError('ValidationException', 'each parameter needs a name and a string value');
     return { name: p.name, value: p.value };
   });
 }
@@ -143,7 +153,8 @@ function targetOf(input: Json): Record<string, string> {
   for (const key of ['Database', 'WorkgroupName', 'ClusterIdentifier', 'DbUser', 'SecretArn']) {
     if (typeof input[key] === 'string') out[key] = input[key] as string;
   }
-  if (!out['WorkgroupName'] && !out['ClusterIdentifier']) throw new ApiError('ValidationException', 'either WorkgroupName or ClusterIdentifier is required');
+  if (!out['WorkgroupName'] && !out['ClusterIdentifier'])
+    throw new ApiError('ValidationException', 'either WorkgroupName or ClusterIdentifier is required');
   return out;
 }
 

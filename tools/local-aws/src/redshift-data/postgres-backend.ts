@@ -58,7 +58,8 @@ async function copyIn(client: pg.PoolClient, sql: string, data: AsyncIterable<st
 }
 
 async function run(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly (string | null)[]): Promise<SqlResult> {
-  const raw = (await client.query({ text: sql, values: params ? [...params] : [], rowMode: 'array' })) as unknown as pg.QueryArrayResult | pg.QueryArrayResult[];
+  const raw = (await client.query({ text: sql, values: params ? [...params] : [], rowMode: 'array' })) as unknown as
+    pg.QueryArrayResult | pg.QueryArrayResult[];
   const result = Array.isArray(raw) ? raw.at(-1) : raw;
   if (!result) return { columns: [], rows: [], rowCount: 0 };
   const fields = result.fields ?? [];

@@ -14,7 +14,7 @@ export interface PostgresCluster {
 }
 
 export const POSTGRES_MISSING =
-  'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install Debian\'s postgresql package (apt-get install -y postgresql), or use the embedded PGlite warehouse.';
+  "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install Debian's postgresql package (apt-get install -y postgresql), or use the embedded PGlite warehouse.";
 
 /** Finds initdb/pg_ctl on PATH or in Debian's versioned folder. */
 function binaries(): { initdb: string; pgCtl: string } {
@@ -34,7 +34,8 @@ export async function startPostgresCluster(options: { dataDir?: string; port?: n
   const dataDir = join(base, 'pgdata');
   const port = options.port ?? (await freePort());
   const asUser = userInfo().uid === 0 ? await systemUser('postgres') : undefined;
-  const exec = (file: string, args: string[]) => run(file, args, { ...(asUser ? { uid: asUser.uid, gid: asUser.gid } : {}), cwd: base, timeout: 60_000 });
+  const exec = (file: string, args: string[]) =>
+    run(file, args, { ...(asUser ? { uid: asUser.uid, gid: asUser.gid } : {}), cwd: base, timeout: 60_000 });
   mkdirSync(base, { recursive: true });
   if (asUser) chownSync(base, asUser.uid, asUser.gid);
   const { initdb, pgCtl } = binaries();
@@ -42,12 +43,25 @@ export async function startPostgresCluster(options: { dataDir?: string; port?: n
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       await exec(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
     }
-    await exec(pgCtl, ['-D', dataDir, '-w', '-t', '30', '-l', join(base, 'postgres.log'), '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start']);
+    await exec(pgCtl, [
+      '-D',
+      dataDir,
+      '-w',
+      '-t',
+      '30',
+      '-l',
+      join(base, 'postgres.log'),
+      '-o',
+      `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+      'start',
+    ]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(POSTGRES_MISSING);
     const output = `${(error as { stderr?: string }).stderr ?? ''}`;
     if (asUser && /permission denied/i.test(output)) {
-      throw new Error(`PostgreSQL runs as the "postgres" user and cannot reach ${base}: make its parent folders traversable (chmod o+x) or use the PGlite warehouse.\n${output}`);
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user and cannot reach ${base}: make its parent folders traversable (chmod o+x) or use the PGlite warehouse.\n${output}`,
+      );
     }
     throw error;
   }

@@ -62,11 +62,20 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
     }
 
     it('runs statements asynchronously and returns typed results', async () => {
-      expect((await sql(`CREATE TABLE public.orders (id bigint NOT NULL, name varchar(100), price decimal(38,18), qty smallint, ok boolean, at timestamp) DISTSTYLE KEY DISTKEY(id) SORTKEY(id)`)).Status).toBe('FINISHED');
-      const insert = await sql(`INSERT INTO public.orders VALUES (:id, :name, 12.3400, 3, true, '2026-11-01 09:15:00'), (2, NULL, 0.5, 1, false, getdate())`, [
-        { name: 'id', value: '1' },
-        { name: 'name', value: '株式会社' },
-      ]);
+      expect(
+        (
+          await sql(
+            `CREATE TABLE public.orders (id bigint NOT NULL, name varchar(100), price decimal(38,18), qty smallint, ok boolean, at timestamp) DISTSTYLE KEY DISTKEY(id) SORTKEY(id)`,
+          )
+        ).Status,
+      ).toBe('FINISHED');
+      const insert = await sql(
+        `INSERT INTO public.orders VALUES (:id, :name, 12.3400, 3, true, '2026-11-01 09:15:00'), (2, NULL, 0.5, 1, false, getdate())`,
+        [
+          { name: 'id', value: '1' },
+          { name: 'name', value: '株式会社' },
+        ],
+      );
       expect(insert).toMatchObject({ Status: 'FINISHED', ResultRows: 2, HasResultSet: false });
       const select = await sql('SELECT id, name, price, qty, ok, at FROM public.orders ORDER BY id');
       expect(select).toMatchObject({ Status: 'FINISHED', HasResultSet: true, ResultRows: 2 });
@@ -79,7 +88,14 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
         ['ok', 'bool'],
         ['at', 'timestamp'],
       ]);
-      expect(result.Records?.[0]).toEqual([{ longValue: 1 }, { stringValue: '株式会社' }, { stringValue: '12.340000000000000000' }, { longValue: 3 }, { booleanValue: true }, { stringValue: '2026-11-01 09:15:00' }]);
+      expect(result.Records?.[0]).toEqual([
+        { longValue: 1 },
+        { stringValue: '株式会社' },
+        { stringValue: '12.340000000000000000' },
+        { longValue: 3 },
+        { booleanValue: true },
+        { stringValue: '2026-11-01 09:15:00' },
+      ]);
       expect(result.Records?.[1]?.[1]).toEqual({ isNull: true });
       expect(result.TotalNumRows).toBe(2);
     });
@@ -99,7 +115,12 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
 
     it('runs a batch in one transaction: a failing statement rolls back the ones before it', async () => {
       await sql('CREATE TABLE public.t_batch (id int PRIMARY KEY)');
-      const { Id } = await client.send(new BatchExecuteStatementCommand({ ...target, Sqls: ['INSERT INTO public.t_batch VALUES (1)', 'INSERT INTO public.t_batch VALUES (1)', 'INSERT INTO public.t_batch VALUES (2)'] }));
+      const { Id } = await client.send(
+        new BatchExecuteStatementCommand({
+          ...target,
+          Sqls: ['INSERT INTO public.t_batch VALUES (1)', 'INSERT INTO public.t_batch VALUES (1)', 'INSERT INTO public.t_batch VALUES (2)'],
+        }),
+      );
       const d = await finished(String(Id));
       expect(d.Status).toBe('FAILED');
       expect(d.Error).toMatch(/duplicate key/);
@@ -107,7 +128,9 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       const count = await sql('SELECT count(*) AS n FROM public.t_batch');
       expect((await client.send(new GetStatementResultCommand({ Id: count.Id }))).Records?.[0]?.[0]).toEqual({ longValue: 0 });
 
-      const ok = await client.send(new BatchExecuteStatementCommand({ ...target, Sqls: ['INSERT INTO public.t_batch VALUES (1)', 'SELECT id FROM public.t_batch'] }));
+      const ok = await client.send(
+        new BatchExecuteStatementCommand({ ...target, Sqls: ['INSERT INTO public.t_batch VALUES (1)', 'SELECT id FROM public.t_batch'] }),
+      );
       const done = await finished(String(ok.Id));
       expect(done.Status).toBe('FINISHED');
       const sub = await client.send(new GetStatementResultCommand({ Id: `${ok.Id}:2` }));
@@ -118,22 +141,40 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await sql('CREATE TABLE public.stg (id int, name varchar(20), price numeric(10,2), note varchar(10))');
       const csv = 'id,name,price,note\n1,"Acme, Inc.",12.50,\n2,"say ""hi""",,\\N\n3,株式会社,0.10,x\n';
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-1/part-0.csv.gz`, Body: gzipSync(csv) }));
-      const copy = await sql(`COPY public.stg (id, name, price, note) FROM 's3://staging/${engine}/run-1/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\\\N'`);
+      const copy = await sql(
+        `COPY public.stg (id, name, price, note) FROM 's3://staging/${engine}/run-1/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP IGNOREHEADER 1 DELIMITER ',' TIMEFORMAT 'auto' NULL AS '\\\\N'`,
+      );
       expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
-      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id, name, price, note FROM public.stg ORDER BY id')).Id }));
+      const rows = await client.send(
+        new GetStatementResultCommand({ Id: (await sql('SELECT id, name, price, note FROM public.stg ORDER BY id')).Id }),
+      );
       expect(rows.Records).toEqual([
         [{ longValue: 1 }, { stringValue: 'Acme, Inc.' }, { stringValue: '12.50' }, { stringValue: '' }],
         [{ longValue: 2 }, { stringValue: 'say "hi"' }, { isNull: true }, { isNull: true }],
         [{ longValue: 3 }, { stringValue: '株式会社' }, { stringValue: '0.10' }, { stringValue: 'x' }],
       ]);
 
-      await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-2/part-0.csv`, Body: 'id,name,price,note\n4,ok,1.00,a\n5,bad,notanumber,b\n' }));
-      const bad = await sql(`COPY public.stg FROM 's3://staging/${engine}/run-2/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS CSV IGNOREHEADER 1`);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'staging',
+          Key: `${engine}/run-2/part-0.csv`,
+          Body: 'id,name,price,note\n4,ok,1.00,a\n5,bad,notanumber,b\n',
+        }),
+      );
+      const bad = await sql(
+        `COPY public.stg FROM 's3://staging/${engine}/run-2/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS CSV IGNOREHEADER 1`,
+      );
       expect(bad.Status).toBe('FAILED');
       // Redshift's message names the table only; the record is in sys_load_error_detail, kept after the rollback.
       expect(bad.Error).toBe("Load into table 'stg' failed. Check 'sys_load_error_detail' system table for details.");
-      const detail = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT TRIM(file_name), line_number, TRIM(column_name), TRIM(error_message) FROM sys_load_error_detail')).Id }));
-      expect(detail.Records?.map((r) => r.map((f) => f.stringValue ?? f.longValue))).toEqual([[`s3://staging/${engine}/run-2/part-0.csv`, 3, 'price', expect.stringContaining('notanumber')]]);
+      const detail = await client.send(
+        new GetStatementResultCommand({
+          Id: (await sql('SELECT TRIM(file_name), line_number, TRIM(column_name), TRIM(error_message) FROM sys_load_error_detail')).Id,
+        }),
+      );
+      expect(detail.Records?.map((r) => r.map((f) => f.stringValue ?? f.longValue))).toEqual([
+        [`s3://staging/${engine}/run-2/part-0.csv`, 3, 'price', expect.stringContaining('notanumber')],
+      ]);
       const after = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT count(*) FROM public.stg')).Id }));
       expect(after.Records?.[0]?.[0]).toEqual({ longValue: 3 });
     });
@@ -142,9 +183,13 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await sql('CREATE TABLE public.staged (id bigint, name varchar(20), at timestamp, note varchar(10))');
       const csv = '\ufeff1,"two\r\nlines",2026-11-22 10:00:00.000000,\r\n2,\\N,\\N,"a,b"\r\n3,株式会社,2026-11-22 10:00:00.5,x\r\n';
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/run-3/part-0.csv.gz`, Body: gzipSync(csv) }));
-      const copy = await sql(`COPY public.staged (id, name, at, note) FROM 's3://staging/${engine}/run-3/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP NULL AS '\\\\N'`);
+      const copy = await sql(
+        `COPY public.staged (id, name, at, note) FROM 's3://staging/${engine}/run-3/' IAM_ROLE 'arn:aws:iam::000000000000:role/local' FORMAT AS CSV GZIP NULL AS '\\\\N'`,
+      );
       expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
-      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id, name, at, note FROM public.staged ORDER BY id')).Id }));
+      const rows = await client.send(
+        new GetStatementResultCommand({ Id: (await sql('SELECT id, name, at, note FROM public.staged ORDER BY id')).Id }),
+      );
       expect(rows.Records?.map((r) => r.map((f) => (f.isNull ? null : (f.longValue ?? f.stringValue))))).toEqual([
         [1, 'two\r\nlines', '2026-11-22 10:00:00', ''],
         [2, null, null, 'a,b'],
@@ -153,8 +198,12 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
     });
 
     it('COPYs Parquet from S3 by column position, values exact (decimals, timestamps, dates, Japanese)', async () => {
-      await sql('CREATE TABLE public.stg_pq (id bigint, name varchar(40), price numeric(12,4), at timestamp, day date, gift boolean, rate double precision)');
-      const schema = parseSchemaCsv('column_name,data_type\nid,bigint\nlabel,varchar(40)\nunit_price,"decimal(12,4)"\nupdated_at,timestamp\nship_day,date\nis_gift,boolean\ndiscount,double\n');
+      await sql(
+        'CREATE TABLE public.stg_pq (id bigint, name varchar(40), price numeric(12,4), at timestamp, day date, gift boolean, rate double precision)',
+      );
+      const schema = parseSchemaCsv(
+        'column_name,data_type\nid,bigint\nlabel,varchar(40)\nunit_price,"decimal(12,4)"\nupdated_at,timestamp\nship_day,date\nis_gift,boolean\ndiscount,double\n',
+      );
       const writer = new ParquetWriter(schema, { rowGroupRows: 2 });
       const parts: Uint8Array[] = [];
       parts.push(...writer.appendRow([1n, '株式会社テスト', '12.3456', 1_762_300_800_123_456n, '2026-11-05', true, 0.25]));
@@ -164,11 +213,43 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/pq-1/part-0.parquet`, Body: Buffer.concat(parts) }));
       const copy = await sql(`COPY public.stg_pq FROM 's3://staging/${engine}/pq-1/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS PARQUET`);
       expect(copy).toMatchObject({ Status: 'FINISHED', ResultRows: 3 });
-      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql("SELECT id::text, name, price::text, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), day::text, gift, rate FROM public.stg_pq ORDER BY id")).Id }));
+      const rows = await client.send(
+        new GetStatementResultCommand({
+          Id: (
+            await sql(
+              "SELECT id::text, name, price::text, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), day::text, gift, rate FROM public.stg_pq ORDER BY id",
+            )
+          ).Id,
+        }),
+      );
       expect(rows.Records).toEqual([
-        [{ stringValue: '1' }, { stringValue: '株式会社テスト' }, { stringValue: '12.3456' }, { stringValue: '2025-11-05 00:00:00.123456' }, { stringValue: '2026-11-05' }, { booleanValue: true }, { doubleValue: 0.25 }],
-        [{ stringValue: '2' }, { stringValue: 'say "hi", twice' }, { stringValue: '-0.0001' }, { stringValue: '1970-01-01 00:00:00.000000' }, { isNull: true }, { booleanValue: false }, { isNull: true }],
-        [{ stringValue: '9007199254740993' }, { isNull: true }, { stringValue: '99999999.9999' }, { stringValue: '1969-12-31 23:59:59.999999' }, { stringValue: '1999-12-31' }, { isNull: true }, { doubleValue: 1e-7 }],
+        [
+          { stringValue: '1' },
+          { stringValue: '株式会社テスト' },
+          { stringValue: '12.3456' },
+          { stringValue: '2025-11-05 00:00:00.123456' },
+          { stringValue: '2026-11-05' },
+          { booleanValue: true },
+          { doubleValue: 0.25 },
+        ],
+        [
+          { stringValue: '2' },
+          { stringValue: 'say "hi", twice' },
+          { stringValue: '-0.0001' },
+          { stringValue: '1970-01-01 00:00:00.000000' },
+          { isNull: true },
+          { booleanValue: false },
+          { isNull: true },
+        ],
+        [
+          { stringValue: '9007199254740993' },
+          { isNull: true },
+          { stringValue: '99999999.9999' },
+          { stringValue: '1969-12-31 23:59:59.999999' },
+          { stringValue: '1999-12-31' },
+          { isNull: true },
+          { doubleValue: 1e-7 },
+        ],
       ]);
 
       const narrow = await sql(`COPY public.stg FROM 's3://staging/${engine}/pq-1/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS PARQUET`);
@@ -202,7 +283,9 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
     }
 
     it('answers ResourceNotFoundException for an unknown id', async () => {
-      await expect(client.send(new DescribeStatementCommand({ Id: '00000000-0000-0000-0000-000000000000' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(client.send(new DescribeStatementCommand({ Id: '00000000-0000-0000-0000-000000000000' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
     });
   });
 }

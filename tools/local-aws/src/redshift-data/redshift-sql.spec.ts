@@ -29,7 +29,10 @@ describe('parseCopy', () => {
   });
 
   it('reads FORMAT AS PARQUET and quoted table names', () => {
-    expect(parseCopy(`copy "my schema"."T" from 's3://b/p' iam_role default format as parquet`)).toMatchObject({ table: '"my schema"."T"', format: 'parquet' });
+    expect(parseCopy(`copy "my schema"."T" from 's3://b/p' iam_role default format as parquet`)).toMatchObject({
+      table: '"my schema"."T"',
+      format: 'parquet',
+    });
   });
 
   it('refuses options it cannot honour, naming them', () => {
@@ -40,7 +43,12 @@ describe('parseCopy', () => {
 
 describe('translateStatement', () => {
   it('binds :name parameters to positions, leaving casts and strings alone', () => {
-    expect(translateStatement(`SELECT :id::int, ':not_a_param', "col:x" FROM t WHERE a = :name AND b = :id`, [{ name: 'id', value: '7' }, { name: 'name', value: 'x' }])).toEqual({
+    expect(
+      translateStatement(`SELECT :id::int, ':not_a_param', "col:x" FROM t WHERE a = :name AND b = :id`, [
+        { name: 'id', value: '7' },
+        { name: 'name', value: 'x' },
+      ]),
+    ).toEqual({
       kind: 'sql',
       sql: `SELECT $1::int, ':not_a_param', "col:x" FROM t WHERE a = $2 AND b = $1`,
       params: ['7', 'x'],
@@ -49,7 +57,12 @@ describe('translateStatement', () => {
 
   it('says which parameter is missing or unused', () => {
     expect(() => translateStatement('SELECT :a', [{ name: 'b', value: '1' }])).toThrow('parameter :a is used but not given');
-    expect(() => translateStatement('SELECT :a', [{ name: 'a', value: '1' }, { name: 'b', value: '2' }])).toThrow('not used in the SQL: b');
+    expect(() =>
+      translateStatement('SELECT :a', [
+        { name: 'a', value: '1' },
+        { name: 'b', value: '2' },
+      ]),
+    ).toThrow('not used in the SQL: b');
   });
 
   it('drops Redshift physical design from DDL', () => {

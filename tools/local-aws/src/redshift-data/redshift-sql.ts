@@ -35,14 +35,18 @@ const UNSUPPORTED = [/^\s*unload\b/i, /^\s*create\s+external\b/i, /^\s*alter\s+t
 export function translateStatement(sql: string, parameters: ReadonlyArray<{ name: string; value: string }> = []): TranslatedStatement {
   const trimmed = sql.trim().replace(/;\s*$/, '');
   for (const pattern of UNSUPPORTED) {
-    if (pattern.test(trimmed)) throw new UnsupportedSqlError(`not supported by the local Redshift stand-in: ${trimmed.split(/\s+/).slice(0, 3).join(' ')} …`);
+    if (pattern.test(trimmed))
+      throw new UnsupportedSqlError(`not supported by the local Redshift stand-in: ${trimmed.split(/\s+/).slice(0, 3).join(' ')} …`);
   }
   if (/^copy\s/i.test(trimmed)) {
     if (parameters.length > 0) throw new UnsupportedSqlError('COPY does not take parameters');
     return { kind: 'copy', copy: parseCopy(trimmed) };
   }
   try {
-    const { sql: positional, values } = bindNamedParameters(dropTableAttributes(trimmed), Object.fromEntries(parameters.map((p) => [p.name, p.value])));
+    const { sql: positional, values } = bindNamedParameters(
+      dropTableAttributes(trimmed),
+      Object.fromEntries(parameters.map((p) => [p.name, p.value])),
+    );
     return { kind: 'sql', sql: positional, params: values };
   } catch (error) {
     if (error instanceof ParameterError) throw new UnsupportedSqlError(error.message);
@@ -64,7 +68,10 @@ export function dropTableAttributes(sql: string): string {
 }
 
 /** COPY's literals are read as Redshift reads them (backslash escapes: `NULL AS '\\N'` is `\N`). */
-const COPY_HEAD = new RegExp(String.raw`^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+(${REDSHIFT_LITERAL_SOURCE})\s*([\s\S]*)$`, 'i');
+const COPY_HEAD = new RegExp(
+  String.raw`^copy\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)\s*(\(([^)]*)\))?\s+from\s+(${REDSHIFT_LITERAL_SOURCE})\s*([\s\S]*)$`,
+  'i',
+);
 
 export function parseCopy(sql: string): CopyCommand {
   const head = COPY_HEAD.exec(sql);
@@ -74,7 +81,14 @@ export function parseCopy(sql: string): CopyCommand {
   if (!from.startsWith('s3://')) throw new UnsupportedSqlError(`COPY FROM '${from}': the stand-in loads from s3:// only`);
   const copy: CopyCommand = {
     table,
-    ...(columnList ? { columns: columnList.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    ...(columnList
+      ? {
+          columns: columnList
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        }
+      : {}),
     from,
     format: 'csv',
     gzip: false,

@@ -55,7 +55,13 @@ export class StatementRunner {
     private readonly s3: S3Client,
   ) {}
 
-  submit(input: { sqls: string[]; isBatch: boolean; parameters?: Array<{ name: string; value: string }>; target: Record<string, string>; statementName?: string }): Statement {
+  submit(input: {
+    sqls: string[];
+    isBatch: boolean;
+    parameters?: Array<{ name: string; value: string }>;
+    target: Record<string, string>;
+    statementName?: string;
+  }): Statement {
     const now = new Date();
     const id = randomUUID();
     const statement: Statement = {
@@ -67,7 +73,15 @@ export class StatementRunner {
       createdAt: now,
       updatedAt: now,
       durationNs: 0,
-      subStatements: input.sqls.map((sql, i) => ({ id: `${id}:${i + 1}`, sql, status: 'SUBMITTED', resultRows: -1, createdAt: now, updatedAt: now, durationNs: 0 })),
+      subStatements: input.sqls.map((sql, i) => ({
+        id: `${id}:${i + 1}`,
+        sql,
+        status: 'SUBMITTED',
+        resultRows: -1,
+        createdAt: now,
+        updatedAt: now,
+        durationNs: 0,
+      })),
       target: input.target,
       ...(input.statementName ? { statementName: input.statementName } : {}),
       cancelRequested: false,
@@ -139,7 +153,9 @@ export class StatementRunner {
       }
     };
     try {
-      await (statement.isBatch || statement.subStatements.length > 1 || this.isCopy(statement) ? this.backend.transaction(run) : run(this.backend));
+      await (statement.isBatch || statement.subStatements.length > 1 || this.isCopy(statement)
+        ? this.backend.transaction(run)
+        : run(this.backend));
     } catch (caught) {
       error ??= (caught as Error).message;
     }
@@ -166,7 +182,8 @@ export class StatementRunner {
         return { columns: [], rows: [], rowCount: rows };
       } catch (error) {
         // Redshift names the table in a load error as its folded name, without the schema.
-        if (error instanceof CopyLoadError) error.table = (splitQualified(translated.copy.table).at(-1) ?? translated.copy.table).toLowerCase();
+        if (error instanceof CopyLoadError)
+          error.table = (splitQualified(translated.copy.table).at(-1) ?? translated.copy.table).toLowerCase();
         throw error;
       }
     }
@@ -177,7 +194,13 @@ export class StatementRunner {
     this.loadQueries++;
     await this.backend.query(
       'INSERT INTO sys_load_error_detail (query_id, start_time, file_name, line_number, column_name, error_code, error_message) VALUES ($1, now(), $2, $3, $4, 1200, $5)',
-      [String(this.loadQueries), error.file, error.line === undefined ? null : String(error.line), error.column ?? null, `${error.reason} (table ${error.table})`.slice(0, 512)],
+      [
+        String(this.loadQueries),
+        error.file,
+        error.line === undefined ? null : String(error.line),
+        error.column ?? null,
+        `${error.reason} (table ${error.table})`.slice(0, 512),
+      ],
     );
   }
 
