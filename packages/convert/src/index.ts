@@ -11,3 +11,5 @@ export type { CatOptions } from './cat.js';
 export { catLines } from './cat.js';
 export type { SniffResult, SniffOptions } from './sniff-file.js';
 export { sniffFile } from './sniff-file.js';
+export type { RowFileSinkOptions } from './row-file-sink.js';
+export { RowFileSink } from './row-file-sink.js';

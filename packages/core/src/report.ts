@@ -18,6 +18,8 @@ export interface RunReport extends RunTotals {
   metrics: Record<string, number>;
   /** Where the run's outputs went (report, logs, rejects, data), by name. */
   outputs: Record<string, string>;
+  /** What the job itself counted (tables, items new/changed, files loaded …), as its `run` returned it. */
+  figures?: Record<string, unknown>;
   error?: { name: string; code?: string; message: string };
 }
 
@@ -44,7 +46,7 @@ export function peakRssBytes(): number {
 
 export function buildRunReport(
   ctx: RunContext,
-  run: { startedAt: Date; startedMs: number; error?: unknown; outputs?: Record<string, string> },
+  run: { startedAt: Date; startedMs: number; error?: unknown; outputs?: Record<string, string>; figures?: Record<string, unknown> },
 ): RunReport {
   const endedMs = ctx.clock.monotonicMs();
   return {
@@ -59,6 +61,7 @@ export function buildRunReport(
     components: ctx.counters.snapshotComponents(),
     metrics: ctx.counters.snapshotMetrics(),
     outputs: run.outputs ?? {},
+    ...(run.figures === undefined ? {} : { figures: run.figures }),
     ...(run.error === undefined ? {} : { error: describeError(run.error) }),
   };
 }

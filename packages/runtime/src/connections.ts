@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { awsConfiguredFor } from '@etl/aws-env';
 import { FileCatalog, GlueCatalog, type Catalog } from '@etl/catalog';
 import type { Logger } from '@etl/core';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '@etl/dynamodb';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, RedshiftDataWarehouse, type RedshiftDataOptions, type Warehouse } from '@etl/warehouse';
@@ -23,6 +25,11 @@ export interface Connections {
   warehouse(target?: WarehouseTarget): Promise<Warehouse>;
   /** The Glue Data Catalog when AWS is configured for Glue; else JSON files in `<localDir>/catalog`. */
   catalog(): Catalog;
+  /**
+   * A DynamoDB client the runtime closes after the run: AWS (or `AWS_ENDPOINT_URL_DYNAMODB`) when the
+   * environment is configured for DynamoDB, else the embedded DynamoDB (started on first use).
+   */
+  dynamodb(): Promise<DynamoDBClient>;
   /** `undefined`: use the SDK's own endpoint resolution (AWS, or `AWS_ENDPOINT_URL_DYNAMODB`). Else the embedded DynamoDB's endpoint. */
   dynamoDbEndpoint(): Promise<string | undefined>;
   /** Closes what was opened (the embedded warehouse and DynamoDB). */
@@ -42,6 +49,19 @@ export function createConnections(options: {
   let warehouse: Promise<Warehouse> | undefined;
   let catalog: Catalog | undefined;
   let dynamo: Promise<EmbeddedDynamoDb> | undefined;
+  let dynamoClient: Promise<DynamoDBClient> | undefined;
+
+  async function dynamoDbEndpoint(): Promise<string | undefined> {
+    if (awsConfiguredFor(env, 'DYNAMODB')) return undefined;
+    dynamo ??= (async () => {
+      const dataDir = join(localDir, 'dynamodb');
+      const started = await startEmbeddedDynamoDb({ dataDir });
+      opened.push(started);
+      options.logger.info({ dataDir, endpoint: started.endpoint }, 'DynamoDB: embedded (no AWS configuration)');
+      return started;
+    })();
+    return (await dynamo).endpoint;
+  }
 
   return {
     objects,
@@ -77,16 +97,14 @@ export function createConnections(options: {
       }
       return catalog;
     },
-    async dynamoDbEndpoint() {
-      if (awsConfiguredFor(env, 'DYNAMODB')) return undefined;
-      dynamo ??= (async () => {
-        const dataDir = join(localDir, 'dynamodb');
-        const started = await startEmbeddedDynamoDb({ dataDir });
-        opened.push(started);
-        options.logger.info({ dataDir, endpoint: started.endpoint }, 'DynamoDB: embedded (no AWS configuration)');
-        return started;
+    dynamoDbEndpoint,
+    dynamodb() {
+      dynamoClient ??= (async () => {
+        const client = createDynamoDbClient(env, await dynamoDbEndpoint());
+        opened.push({ close: async () => client.destroy() });
+        return client;
       })();
-      return (await dynamo).endpoint;
+      return dynamoClient;
     },
     async close() {
       for (const connection of opened.reverse()) await connection.close();

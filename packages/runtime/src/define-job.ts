@@ -24,6 +24,8 @@ export interface JobDeps {
 export interface JobResult {
   /** Data outputs to name in the run report, e.g. `{ data: 's3://…/part-0.parquet' }`. */
   outputs?: Record<string, string>;
+  /** The job's own figures (items new/changed, files loaded …): written to the run report as `figures`. */
+  figures?: Record<string, unknown>;
 }
 
 export interface JobDefinition<S extends ArgsShape> {

@@ -1,6 +1,6 @@
 export type { JobDefinition, JobDeps, JobResult, RunOutputs } from './define-job.js';
 export { defineJob } from './define-job.js';
-export type { ArgsShape, ArgHelp, ConfigResult } from './job-config.js';
+export type { ArgsShape, JobConfig, ArgHelp, ConfigResult } from './job-config.js';
 export { arg, resolveJobConfig, describeArgs, formatHelp } from './job-config.js';
 export { commonArgs } from './common-args.js';
 export { parseGlueArgs, envNameFor } from './glue-args.js';

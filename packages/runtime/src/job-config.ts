@@ -3,6 +3,9 @@ import { closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-
 
 export type ArgsShape = z.ZodRawShape;
 
+/** The validated arguments of a job whose shape is `S` (what `run` receives). */
+export type JobConfig<S extends ArgsShape> = z.infer<z.ZodObject<S>>;
+
 export type ConfigResult<T> = { ok: true; config: T; ignored: string[] } | { ok: false; problems: string[] };
 
 /**
@@ -98,8 +101,14 @@ export const arg = {
   optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
   flag: (description: string) => z.stringbool().default(false).describe(description),
-  positiveInt: (description: string, defaultValue: number) =>
-    z.coerce.number().int('must be a whole number').positive('must be positive').default(defaultValue).describe(description),
+  /** A whole number >= 1, or >= `least.min` with the reason (`{ min: 5, why: 'S3 minimum part size' }`). */
+  positiveInt: (description: string, defaultValue: number, least?: { min: number; why: string }) =>
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(least?.min ?? 1, least ? `must be at least ${least.min} (${least.why})` : 'must be positive')
+      .default(defaultValue)
+      .describe(description),
   /** `a,b,c` -> ['a', 'b', 'c']. */
   list: (description: string) =>
     z

@@ -17,7 +17,7 @@ import {
 import { createObjectStore, joinUri, objectRejects, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
-import type { JobDefinition, RunOutputs } from './define-job.js';
+import type { JobDefinition, JobResult, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 
@@ -109,11 +109,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const stopProgress = startProgress(ctx, io.stderr);
 
   let error: unknown;
-  let dataOutputs: Record<string, string> = {};
+  let result: JobResult = {};
   logger.info({ args: config, ignoredGlueArgs: resolved.ignored, outputs }, `run ${runId} of ${jobName} started`);
   try {
-    dataOutputs =
-      (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env }))?.outputs ?? {};
+    result = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env })) ?? {};
   } catch (caught) {
     error = abortCause(caught, signal); // why the run was aborted: a signal, or too many rejects
   } finally {
@@ -133,7 +132,8 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const report = buildRunReport(ctx, {
     ...started,
     ...(error === undefined ? {} : { error }),
-    outputs: { ...dataOutputs, report: outputs.report, logs: outputs.logs, ...(rejects.count > 0 ? { rejects: outputs.rejects } : {}) },
+    ...(result.figures ? { figures: result.figures } : {}),
+    outputs: { ...result.outputs, report: outputs.report, logs: outputs.logs, ...(rejects.count > 0 ? { rejects: outputs.rejects } : {}) },
   });
   logOutcome(logger, report, error);
   await persist(objects, outputs, report, spool, logger, io.stderr);

@@ -1,4 +1,3 @@
-export { sampleOrdersJob } from './job.js';
-export { buildPipeline, type SampleOrdersConfig } from './build-pipeline.js';
+export { sampleOrdersJob, buildPipeline } from './job.js';
 export { orderSchema, type Order } from './order.js';
 export { sampleOrdersArgs, bundledSample } from './config.js';

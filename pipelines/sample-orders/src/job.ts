@@ -1,14 +1,25 @@
-import { runPipeline } from '@etl/core';
-import { defineJob } from '@etl/runtime';
-import { buildPipeline } from './build-pipeline.js';
+import { from, runPipeline, type PipelineSpec, type RunContext } from '@etl/core';
+import { ndjsonParser, ndjsonWriter, validateLocated, type Located } from '@etl/json';
+import { objectSource, objectWriter, type ObjectStore } from '@etl/object-store';
+import { defineJob, type JobConfig } from '@etl/runtime';
 import { sampleOrdersArgs } from './config.js';
+import { orderSchema } from './order.js';
+
+/** source -> NDJSON parse -> validate against the order schema -> NDJSON -> output object. */
+export function buildPipeline(config: JobConfig<typeof sampleOrdersArgs>, ctx: RunContext, objects: ObjectStore): PipelineSpec {
+  return from(objectSource(objects, config.source, { name: 'orders-file' }))
+    .throughStream<Located<unknown>>(ndjsonParser(ctx, { file: config.source }))
+    .through(validateLocated('validate-order', orderSchema, config.source))
+    .throughStream<Uint8Array>(ndjsonWriter(ctx, { name: 'orders-output' }))
+    .into(objectWriter(objects, config.output, { partSize: config.part_size_mb * 1024 * 1024, contentType: 'application/x-ndjson' }));
+}
 
 export const sampleOrdersJob = defineJob({
   name: 'sample-orders',
   description: 'Reads NDJSON orders, keeps the valid ones, quarantines the rest with their line numbers',
   args: sampleOrdersArgs,
-  async run(config, ctx, deps) {
-    await runPipeline(buildPipeline(config, ctx, deps), ctx);
+  async run(config, ctx, { objects }) {
+    await runPipeline(buildPipeline(config, ctx, objects), ctx);
     ctx.logger.info({ output: config.output }, `valid orders written to ${config.output}`);
     return { outputs: { data: config.output } };
   },

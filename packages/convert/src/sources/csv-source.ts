@@ -91,6 +91,8 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   }
 
   const source: CountingRowSource = {
+    name: uri,
+    open: () => source.batches(),
     schema,
     rowsRead: 0,
     bytesRead: 0,

@@ -20,6 +20,8 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
   const casters: Caster[] = schema.fields.map((f) => compileCaster(f, castOptionsOf(options)));
   const metrics = ctx.counters.component('cast', 'stage');
   const source: CountingRowSource = {
+    name: uri,
+    open: () => source.batches(),
     schema,
     rowsRead: 0,
     bytesRead: 0,

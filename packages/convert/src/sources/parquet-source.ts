@@ -29,6 +29,8 @@ export async function parquetSource(
   // Counted as the run's reader, like the CSV and JSON parsers.
   const metrics = options.ctx.counters.component('parquet-read', 'reader');
   const source: CountingRowSource = {
+    name: uri,
+    open: () => source.batches(),
     schema: { fields },
     rowsRead: 0,
     bytesRead: 0,

@@ -1,8 +1,11 @@
-import type { RunContext } from '@etl/core';
+import type { RunContext, Source } from '@etl/core';
 import type { CastOptions, ColumnBatch, InferOptions, Schema, Value } from '@etl/schema';
 
-/** Typed rows from a file, in batches, with the schema they follow. */
-export interface RowSource {
+/**
+ * Typed rows from a file, in batches, with the schema they follow. It is a core `Source` (named by
+ * its URI, opening to `batches()`), so `from(await openRows(…))` starts a pipeline directly.
+ */
+export interface RowSource extends Source<Value[]> {
   readonly schema: Schema;
   /** Batches of rows, values in schema order. Bad records went to `ctx.rejects` on the way. */
   batches(): AsyncGenerator<Value[][]>;

@@ -5,14 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '@etl/core';
 import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
-import { resolveJobConfig } from '@etl/runtime';
-import { buildPipeline, type SampleOrdersConfig } from './build-pipeline.js';
+import { resolveJobConfig, type JobConfig } from '@etl/runtime';
+import { buildPipeline } from './job.js';
 import { bundledSample, sampleOrdersArgs } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sample-orders-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function config(args: string[]): SampleOrdersConfig {
+function config(args: string[]): JobConfig<typeof sampleOrdersArgs> {
   const result = resolveJobConfig(sampleOrdersArgs, args, {});
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.config;
@@ -22,7 +22,7 @@ describe('sample-orders pipeline', () => {
   it('keeps the 9 valid orders of the bundled sample, exactly as given, and rejects 3 with their lines', async () => {
     const { ctx, rejects } = testContext();
     const output = join(dir, 'orders.ndjson');
-    await runPipeline(buildPipeline(config(['--output', output]), ctx, { objects: createObjectStore() }), ctx);
+    await runPipeline(buildPipeline(config(['--output', output]), ctx, createObjectStore()), ctx);
     const rows = readFileSync(output, 'utf8')
       .trim()
       .split('\n')
@@ -52,10 +52,7 @@ describe('sample-orders pipeline', () => {
     const { ctx } = testContext();
     const output = join(dir, 'never.ndjson');
     await expect(
-      runPipeline(
-        buildPipeline(config(['--source', join(dir, 'absent.ndjson'), '--output', output]), ctx, { objects: createObjectStore() }),
-        ctx,
-      ),
+      runPipeline(buildPipeline(config(['--source', join(dir, 'absent.ndjson'), '--output', output]), ctx, createObjectStore()), ctx),
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -67,7 +64,7 @@ describe('sample-orders pipeline', () => {
     const source = join(dir, 'crlf.ndjson');
     writeFileSync(source, readFileSync(bundledSample, 'utf8').trim().replace(/\n/g, '\r\n'));
     const output = join(dir, 'crlf-out.ndjson');
-    await runPipeline(buildPipeline(config(['--source', source, '--output', output]), ctx, { objects: createObjectStore() }), ctx);
+    await runPipeline(buildPipeline(config(['--source', source, '--output', output]), ctx, createObjectStore()), ctx);
     expect(readFileSync(output, 'utf8').trim().split('\n')).toHaveLength(9);
   });
 });
