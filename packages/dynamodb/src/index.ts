@@ -7,3 +7,7 @@ export { batchGetItems } from './batch-get.js';
 export { scanSource } from './scan-source.js';
 export type { ItemChange } from './item-diff.js';
 export { diffItem, sameAttribute } from './item-diff.js';
+export type { RowItems } from './row-items.js';
+export { rowItems } from './row-items.js';
+export type { DynamoDbSyncOptions, DynamoDbSyncCounts, DynamoDbSyncWritable } from './sync-writable.js';
+export { dynamoDbSync } from './sync-writable.js';

@@ -14,3 +14,4 @@ export { parseObjectUri, formatObjectUri, joinUri } from './uri.js';
 export { objectRejects } from './object-rejects.js';
 export type { RandomAccessObject } from './random-access.js';
 export { objectRandomAccess } from './random-access.js';
+export { readText } from './read-text.js';

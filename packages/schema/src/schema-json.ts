@@ -1,3 +1,5 @@
+import { TerminalError } from '@etl/core';
+import { keyFields } from './types.js';
 import { parseSchemaCsv } from './schema-csv.js';
 import { parseType, SchemaError, type Schema } from './types.js';
 
@@ -40,9 +42,16 @@ export function parseSchemaJson(text: string, file = 'schema.json'): Schema {
   return { fields };
 }
 
-/** A schema file in either form, told apart by its extension (`.json`) or its first character. */
-export function parseSchemaFile(text: string, file: string): Schema {
-  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') || text.trimStart().startsWith('[')
-    ? parseSchemaJson(text, file)
-    : parseSchemaCsv(text, file);
+/**
+ * A schema file in either form, told apart by its extension (`.json`) or its first character.
+ * `requireKey`: a schema that marks no key column (`key_order`) is refused, for loads that address rows by key.
+ */
+export function parseSchemaFile(text: string, file: string, options: { requireKey?: boolean } = {}): Schema {
+  const schema =
+    file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') || text.trimStart().startsWith('[')
+      ? parseSchemaJson(text, file)
+      : parseSchemaCsv(text, file);
+  if (options.requireKey && keyFields(schema).length === 0)
+    throw new TerminalError('CONFIG', `${file} marks no key column (key_order 1, 2, …)`);
+  return schema;
 }

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { arg } from '@etl/runtime';
 
 /** The bundled Shift_JIS sample and its schema, found beside the code in the repo and in the image. */
@@ -26,5 +25,3 @@ export const inventoryArgs = {
     `Create the table when no table matches the prefix: auto = only for the sample table (${SAMPLE_TABLE})`,
   ),
 };
-
-export type InventoryConfig = z.infer<z.ZodObject<typeof inventoryArgs>>;

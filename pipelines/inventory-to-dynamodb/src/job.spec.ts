@@ -87,8 +87,11 @@ async function run(source: string, ...argv: string[]) {
     stderr: capture(),
     handleSignals: false,
   });
-  const line = stdout.text.split('\n').find((l) => l.includes('"itemsRead"'));
-  return { code, stdout: stdout.text, report: line ? (JSON.parse(line) as Record<string, unknown>) : undefined };
+  // The job's figures, as the run report (report.json, named on the closing log line) has them.
+  const closing = stdout.text.split('\n').find((l) => l.includes('"outcome"'));
+  const reportFile = closing ? (JSON.parse(closing) as { report: string }).report : undefined;
+  const report = reportFile ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { figures?: Record<string, unknown> }) : undefined;
+  return { code, stdout: stdout.text, report: report?.figures };
 }
 
 async function items(): Promise<Map<string, Record<string, AttributeValue>>> {

@@ -1,31 +1,66 @@
-import { createDynamoDbClient } from '@etl/dynamodb';
-import { defineJob } from '@etl/runtime';
-import { inventoryArgs } from './config.js';
-import { syncInventory } from './sync-inventory.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { fanOut, from, runPipeline, sinkWritable, type RunContext } from '@etl/core';
+import { openRows, RowFileSink } from '@etl/convert';
+import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
+import { joinUri, readText } from '@etl/object-store';
+import { defineJob, type JobConfig } from '@etl/runtime';
+import { isoMicros, parseSchemaFile } from '@etl/schema';
+import { inventoryArgs, SAMPLE_TABLE } from './config.js';
 
+/** The table: by prefix (seed `getTableName`), created only when allowed and missing. */
+async function targetTable(client: DynamoDBClient, config: JobConfig<typeof inventoryArgs>, ctx: RunContext): Promise<string> {
+  try {
+    return await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger);
+  } catch (error) {
+    const create = config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE);
+    if ((error as { code?: string }).code !== 'NOT_FOUND' || !create) throw error;
+    const keyAttribute = config.key_attribute ?? 'pk';
+    ctx.logger.info({ table: config.table_prefix, keyAttribute }, `creating DynamoDB table ${config.table_prefix} (key ${keyAttribute})`);
+    await createStringKeyedTable(client, config.table_prefix, keyAttribute, { signal: ctx.signal });
+    return config.table_prefix;
+  }
+}
+
+/** Seed 000: the inventory CSV, cast by its schema, diff-synced into DynamoDB and written whole as Snappy Parquet. */
 export const inventoryJob = defineJob({
   name: 'inventory-to-dynamodb',
   description:
     'Inventory CSV (Shift_JIS is normal) diffed into DynamoDB, only new and changed items written, and all rows as Snappy Parquet by run date (seed 000)',
   args: inventoryArgs,
   runOutputArg: 'error_prefix',
-  async run(config, ctx, deps) {
-    const client = createDynamoDbClient(deps.env, await deps.connections.dynamoDbEndpoint());
-    try {
-      const report = await syncInventory(config, ctx, { objects: deps.objects, client });
-      ctx.logger.info(
-        report,
-        `${report.table}: ${report.itemsRead} read, ${report.new} new, ${report.changed} changed, ${report.unchanged} unchanged, ${report.duplicateKeys} repeated keys, ${report.rejected} rejected; ${report.writtenToDynamoDb} written to DynamoDB; ${report.parquetRows} rows in ${report.parquetFiles.join(', ')}`,
+  async run(config, ctx, { objects, connections }) {
+    const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
+    const rows = await openRows(objects, config.source, 'csv', {
+      ctx,
+      schema,
+      header: true,
+      ...(config.encoding ? { encoding: config.encoding } : {}),
+    });
+    const client = await connections.dynamodb();
+    const table = await targetTable(client, config, ctx);
+    const items = rowItems(schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
+    const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
+    const attributes = schema.fields.map((f) => f.name);
+    const dynamodb = dynamoDbSync(client, table, ctx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
+    const parquet = new RowFileSink(
+      objects,
+      joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`),
+      schema,
+    );
+    await runPipeline(from(rows).into(fanOut([dynamodb, sinkWritable(parquet, ctx)])), ctx);
+
+    const { written, ...counts } = dynamodb.counts;
+    const report = { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, ...counts, rejected: ctx.rejects.count };
+    const figures = { ...report, writtenToDynamoDb: written, parquetRows: parquet.rows, parquetFiles: [parquet.uri] };
+    ctx.logger.info(
+      figures,
+      `${table}: ${report.itemsRead} read, ${report.new} new, ${report.changed} changed, ${report.unchanged} unchanged, ${report.duplicateKeys} repeated keys, ${report.rejected} rejected; ${written} written to DynamoDB; ${parquet.rows} rows in ${parquet.uri}`,
+    );
+    if (counts.columnsOnlyInFile.length + counts.columnsOnlyInTable.length > 0)
+      ctx.logger.warn(
+        { columnsOnlyInFile: counts.columnsOnlyInFile, columnsOnlyInTable: counts.columnsOnlyInTable },
+        'the file and the stored items have different columns',
       );
-      if (report.columnsOnlyInFile.length + report.columnsOnlyInTable.length > 0) {
-        ctx.logger.warn(
-          { columnsOnlyInFile: report.columnsOnlyInFile, columnsOnlyInTable: report.columnsOnlyInTable },
-          'the file and the stored items have different columns',
-        );
-      }
-      return { outputs: { table: report.table, parquet: report.parquetFiles[0] ?? '' } };
-    } finally {
-      client.destroy();
-    }
+    return { outputs: { table, parquet: parquet.uri }, figures };
   },
 });
