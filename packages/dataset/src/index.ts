@@ -1,0 +1,10 @@
+export type { DatasetSink } from './dataset-sink.js';
+export { datasetSink, datasetColumnSink } from './dataset-sink.js';
+export type { DatasetResult } from './dataset.js';
+export { ParquetDataset } from './dataset.js';
+export type { DatasetOptions } from './options.js';
+export { datasetDefaults } from './options.js';
+export type { DatasetFile, DatasetManifest } from './manifest.js';
+export { readManifest, manifestUri } from './manifest.js';
+export type { PartitionSpec, PartitionTransform } from './partition-path.js';
+export { HIVE_DEFAULT_PARTITION, hiveEscape, hiveUnescape } from './partition-path.js';
