@@ -42,9 +42,10 @@ describe('etl sniff', () => {
   });
 
   it('says what is wrong, with exit codes 1 (missing file) and 2 (usage)', async () => {
+    // One line naming the file and what to check: no stack trace.
     await expect(run(process.execPath, [etl, 'sniff', join(dir, 'nope.csv')])).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('nope.csv does not exist'),
+      stderr: `etl sniff: ${join(dir, 'nope.csv')} does not exist: check the path or S3 URI\n`,
     });
     await expect(run(process.execPath, [etl, 'sniff'])).rejects.toMatchObject({
       code: 2,
@@ -109,7 +110,7 @@ describe('etl convert and etl cat', () => {
     expect(existsSync(out)).toBe(true);
   });
 
-  it('rejects bad options with exit code 2 and a missing input with 1', async () => {
+  it('rejects bad options with exit code 2, and a missing input or an unknown input format with 1', async () => {
     await expect(run(process.execPath, [etl, 'convert', 'a.csv', 'b.parquet', '--max-rejects', 'many'])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--max-rejects must be a whole number, got many'),
@@ -125,6 +126,10 @@ describe('etl convert and etl cat', () => {
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'missing.csv'), join(dir, 'x.parquet')])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('missing.csv does not exist'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', join(dir, 'stock.xlsx'), join(dir, 'x.parquet')])).rejects.toMatchObject({
+      code: 1,
+      stderr: `etl convert: cannot tell the format of ${join(dir, 'stock.xlsx')} from its extension; pass --format csv|parquet|ndjson\n`,
     });
     await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({
       code: 2,

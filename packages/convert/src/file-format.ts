@@ -1,3 +1,5 @@
+import { TerminalError } from '@etl/core';
+
 export const FILE_FORMATS = ['csv', 'parquet', 'ndjson'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
@@ -20,10 +22,11 @@ export const isGzipped = (uri: string): boolean => /\.gz$/i.test(uri);
 export function formatOf(uri: string, explicit?: string): FileFormat {
   if (explicit !== undefined) {
     if ((FILE_FORMATS as readonly string[]).includes(explicit)) return explicit as FileFormat;
-    throw new Error(`unknown format "${explicit}" (known: ${FILE_FORMATS.join(', ')})`);
+    throw new TerminalError('BAD_ARGUMENT', `unknown format "${explicit}": name one of ${FILE_FORMATS.join(', ')}`);
   }
   const extension = /\.([a-z0-9]+)$/i.exec(uri.replace(/\.(gz|bz2)$/i, ''))?.[1]?.toLowerCase();
   const format = extension === undefined ? undefined : BY_EXTENSION[extension];
-  if (!format) throw new Error(`cannot tell the format of ${uri} from its extension; pass --format ${FILE_FORMATS.join('|')}`);
+  if (!format)
+    throw new TerminalError('BAD_ARGUMENT', `cannot tell the format of ${uri} from its extension; pass --format ${FILE_FORMATS.join('|')}`);
   return format;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TerminalError } from '@etl/core';
 import { createObjectStore } from '@etl/object-store';
 import { sniffFile } from './sniff-file.js';
 
@@ -71,5 +72,12 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     const result = await sniffFile(objects, file);
     expect(result.columns).toEqual([{ name: 'n', type: 'smallint', nullable: false }]);
     expect(result.sampledRows).toBeGreaterThan(500_000);
+  });
+
+  it('a missing file is a NOT_FOUND TerminalError naming its path and what to check', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sniff-')), 'nope.csv');
+    const error: unknown = await sniffFile(objects, file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerminalError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', message: `${file} does not exist: check the path or S3 URI`, details: { uri: file } });
   });
 });

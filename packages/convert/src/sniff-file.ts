@@ -1,3 +1,4 @@
+import { TerminalError } from '@etl/core';
 import { CsvParser, sniffCsv, uniqueHeader } from '@etl/csv';
 import { decodeAll, detectEncoding } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
@@ -55,7 +56,7 @@ export interface SniffOptions {
 export async function sniffFile(objects: ObjectStore, uri: string, options: SniffOptions = {}): Promise<SniffResult> {
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
-  if (!info) throw new Error(`${uri} does not exist`);
+  if (!info) throw new TerminalError('NOT_FOUND', `${uri} does not exist: check the path or S3 URI`, { details: { uri } });
   const raw =
     info.size === 0
       ? Buffer.alloc(0)

@@ -1,3 +1,4 @@
+import { TerminalError } from '@etl/core';
 import { objectRandomAccess, type ObjectStore } from '@etl/object-store';
 import { ParquetFile, type ParquetRow } from '@etl/parquet';
 import type { Field, Value } from '@etl/schema';
@@ -62,5 +63,8 @@ export async function parquetSource(
 }
 
 function missing(uri: string, column: string, fields: readonly Field[]): never {
-  throw new Error(`${uri} has no column ${column} (columns: ${fields.map((f) => f.name).join(', ')})`);
+  throw new TerminalError(
+    'BAD_ARGUMENT',
+    `${uri} has no column ${column}: name one of its columns (${fields.map((f) => f.name).join(', ')})`,
+  );
 }
