@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { TerminalError } from '@etl/core';
 import { compressSync as snappyCompress } from 'snappy';
 import { Codec, type CompressionName } from './format.js';
 
@@ -24,7 +25,11 @@ export function compressorFor(name: CompressionName): { codec: number; compress:
       return { codec: Codec.gzip, compress: (page) => zlib.gzipSync(page, { level: 6 }) };
     case 'zstd': {
       const zstd = zstdCompressSync;
-      if (!zstd) throw new Error(`zstd compression needs Node 22.15 or later (this is ${process.version}); use snappy, gzip or none`);
+      if (!zstd)
+        throw new TerminalError(
+          'BAD_ARGUMENT',
+          `zstd compression needs Node 22.15 or later (this is ${process.version}); use snappy, gzip or none`,
+        );
       return { codec: Codec.zstd, compress: (page) => zstd(page) };
     }
   }
