@@ -1,6 +1,9 @@
+import { TerminalError } from '@etl/core';
+
 /** A double-quoted identifier: any name (quotes, semicolons, keywords, non-ASCII) becomes safe. */
 export function quoteIdent(name: string): string {
-  if (name.includes('\u0000')) throw new Error('an identifier cannot contain NUL');
+  if (name.includes('\u0000'))
+    throw new TerminalError('BAD_ARGUMENT', `the name ${JSON.stringify(name)} contains NUL (\\u0000), which no SQL name can: remove it`);
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -18,22 +21,30 @@ export function splitQualified(qualified: string): string[] {
     let part = '';
     if (qualified[i] === '"') {
       const end = findClosingQuote(qualified, i + 1);
-      if (end === -1) throw new Error(`unterminated quoted name in: ${qualified}`);
+      if (end === -1) throw new TerminalError('BAD_ARGUMENT', `unterminated quoted name in ${qualified}: close its double quote`);
       part = qualified.slice(i + 1, end).replace(/""/g, '"');
       i = end + 1;
     } else {
       const dot = qualified.indexOf('.', i);
       part = qualified.slice(i, dot === -1 ? undefined : dot).trim();
       i = dot === -1 ? qualified.length : dot;
-      if (part === '' || part.includes('"')) throw new Error(`not a table name: ${qualified}`);
+      if (part === '' || part.includes('"')) throw notATableName(qualified);
     }
     parts.push(part);
     if (i >= qualified.length) break;
-    if (qualified[i] !== '.') throw new Error(`not a table name: ${qualified}`);
+    if (qualified[i] !== '.') throw notATableName(qualified);
     i++;
   }
-  if (parts.length > 3) throw new Error(`not a table name: ${qualified}`);
+  if (parts.length > 3) throw notATableName(qualified);
   return parts;
+}
+
+/** Table names come from arguments and config: say how to write one. */
+function notATableName(qualified: string): TerminalError {
+  return new TerminalError(
+    'BAD_ARGUMENT',
+    `not a table name: ${qualified}; write table, schema.table or database.schema.table, double-quoting a part that holds dots or quotes`,
+  );
 }
 
 function findClosingQuote(text: string, from: number): number {
@@ -47,7 +58,7 @@ function findClosingQuote(text: string, from: number): number {
 
 /** A single-quoted string literal (standard_conforming_strings: backslashes are plain characters). */
 export function quoteLiteral(value: string): string {
-  if (value.includes('\u0000')) throw new Error('a string literal cannot contain NUL');
+  if (value.includes('\u0000')) throw nulInLiteral(value);
   return `'${value.replace(/'/g, "''")}'`;
 }
 
@@ -56,5 +67,12 @@ export function quoteLiteral(value: string): string {
  * and on PostgreSQL, whose do not: each backslash is joined in as `CHR(92)` (both have it).
  */
 export function portableLiteral(value: string): string {
+  // Checked here too, so the error names the whole value rather than the piece between backslashes.
+  if (value.includes('\u0000')) throw nulInLiteral(value);
   return value.split('\\').map(quoteLiteral).join(' || CHR(92) || ');
+}
+
+/** NUL ends a string in PostgreSQL and Redshift: a value with one cannot be written as SQL at all. */
+export function nulInLiteral(value: string): TerminalError {
+  return new TerminalError('BAD_ARGUMENT', `the value ${JSON.stringify(value)} contains NUL (\\u0000), which no SQL string can: remove it`);
 }

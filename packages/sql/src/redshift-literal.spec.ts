@@ -1,3 +1,4 @@
+import { TerminalError } from '@etl/core';
 import { describe, expect, it } from 'vitest';
 import { redshiftLiteral, redshiftLiteralValue } from './redshift-literal.js';
 
@@ -5,7 +6,8 @@ describe('Redshift literals', () => {
   it('doubles backslashes and quotes, as Redshift loaders write NULL AS', () => {
     expect(redshiftLiteral('\\N')).toBe(String.raw`'\\N'`);
     expect(redshiftLiteral("s3://b/o'brien\\x/")).toBe(String.raw`'s3://b/o''brien\\x/'`);
-    expect(() => redshiftLiteral('a\u0000b')).toThrow('NUL');
+    expect(() => redshiftLiteral('a\u0000b')).toThrow(TerminalError);
+    expect(() => redshiftLiteral('a\u0000b')).toThrow('the value "a\\u0000b" contains NUL (\\u0000), which no SQL string can: remove it');
   });
 
   it('reads escapes the way Redshift does (PostgreSQL 8.0 rules)', () => {

@@ -1,3 +1,5 @@
+import { nulInLiteral } from './quote.js';
+
 /**
  * Redshift's string literals. Redshift kept PostgreSQL 8.0's rules, where a backslash in a literal
  * starts an escape: `'\t'` is a tab and `'\\N'` is the two characters `\N` (the spelling Redshift
@@ -9,7 +11,7 @@
 
 /** `value` as a Redshift literal: backslashes and quotes doubled. */
 export function redshiftLiteral(value: string): string {
-  if (value.includes('\u0000')) throw new Error('a string literal cannot contain NUL');
+  if (value.includes('\u0000')) throw nulInLiteral(value);
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
