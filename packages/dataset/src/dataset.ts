@@ -82,6 +82,7 @@ export class ParquetDataset {
       o,
     );
     const swept = await sweepStaleGenerations(this.store, o.folder, {
+      template: o.generation,
       currentRunId: ctx.runId,
       now: ctx.clock.now(),
       staleAfterHours: o.staleAfterHours,

@@ -3,40 +3,54 @@ import { keptGenerations, staleGenerations } from './generations.js';
 
 describe('generations', () => {
   const now = new Date('2026-12-03T12:00:00Z');
-  const keys = [
-    '_manifest.json',
-    'run_id=20261201T000000Z-0badc0de/part-00000.snappy.parquet', // 2.5 days old, no manifest names it: killed
-    'run_id=20261201T000000Z-0badc0de/k=a/part-00001.snappy.parquet',
-    'run_id=20261202T000000Z-11111111/part-00000.snappy.parquet', // published
-    'run_id=20261203T100000Z-1234abcd/part-00000.snappy.parquet', // 2 hours old: maybe still writing
-    'run_id=20261130T000000Z-aaaabbbb/part-00000.snappy.parquet', // the current run (its clock says so)
-    'run_id=manual/part-00000.snappy.parquet', // not a run id
-    'other/part-00000.snappy.parquet', // not a generation
-    'load_date=2026-11-01/run_id=20261101T000000Z-22222222/part-00000.snappy.parquet', // an append run, committed
-    'load_date=2026-11-01/run_id=20261101T000000Z-22222222/_manifest.json',
-    'load_date=2026-11-02/run_id=20261102T000000Z-33333333/run_id=20261101T000000Z-22222222/part-00000.snappy.parquet', // killed
-  ];
-  const stale = (staleAfterHours: number) =>
-    staleGenerations({
-      keys,
-      published: ['run_id=20261202T000000Z-11111111'],
-      currentRunId: '20261130T000000Z-aaaabbbb',
-      now,
-      staleAfterHours,
-    }).map((g) => [g.generation, g.keys.length]);
 
   it('picks uncommitted generations of runs older than the limit, never the current run or a folder it does not name', () => {
-    expect(stale(24)).toEqual([
-      ['run_id=20261201T000000Z-0badc0de', 2],
-      ['load_date=2026-11-02/run_id=20261102T000000Z-33333333', 1],
-    ]);
-  });
-
-  it('with staleAfterHours 0, takes every uncommitted generation but the current run', () => {
+    const keys = [
+      '_manifest.json',
+      'run_id=20261201T000000Z-0badc0de/part-00000.snappy.parquet', // 2.5 days old, no manifest names it: killed
+      'run_id=20261201T000000Z-0badc0de/k=a/part-00001.snappy.parquet',
+      'run_id=20261202T000000Z-11111111/part-00000.snappy.parquet', // published
+      'run_id=20261203T100000Z-1234abcd/part-00000.snappy.parquet', // 2 hours old: maybe still writing
+      'run_id=20261130T000000Z-aaaabbbb/part-00000.snappy.parquet', // the current run (its clock says so)
+      'run_id=manual/part-00000.snappy.parquet', // not a run id
+      'other/part-00000.snappy.parquet', // not a generation
+      'other/run_id=20261101T000000Z-22222222/part-00000.snappy.parquet', // deeper than this dataset's generations: not its own
+    ];
+    const stale = (staleAfterHours: number) =>
+      staleGenerations({
+        keys,
+        template: 'run_id={runId}',
+        published: ['run_id=20261202T000000Z-11111111'],
+        currentRunId: '20261130T000000Z-aaaabbbb',
+        now,
+        staleAfterHours,
+      }).map((g) => [g.generation, g.keys.length]);
+    expect(stale(24)).toEqual([['run_id=20261201T000000Z-0badc0de', 2]]);
+    // With staleAfterHours 0, every uncommitted generation but the current run's.
     expect(stale(0)).toEqual([
       ['run_id=20261201T000000Z-0badc0de', 2],
       ['run_id=20261203T100000Z-1234abcd', 1],
-      ['load_date=2026-11-02/run_id=20261102T000000Z-33333333', 1],
+    ]);
+  });
+
+  it("takes an append run's folder as committed when it holds its own manifest", () => {
+    const keys = [
+      'load_date=2026-11-01/run_id=20261101T000000Z-22222222/part-00000.snappy.parquet', // committed
+      'load_date=2026-11-01/run_id=20261101T000000Z-22222222/_manifest.json',
+      'load_date=2026-11-02/run_id=20261102T000000Z-33333333/part-00000.snappy.parquet', // killed
+      'load_date=2026-11-02/run_id=20261102T000000Z-33333333/k=v/_manifest.json', // not the run's own manifest
+      'run_id=20261101T000000Z-44444444/part-00000.snappy.parquet', // not of the template's shape
+    ];
+    const stale = staleGenerations({
+      keys,
+      template: 'load_date=2026-12-06/run_id={runId}',
+      published: [],
+      currentRunId: 'x',
+      now,
+      staleAfterHours: 24,
+    });
+    expect(stale.map((g) => [g.generation, g.runId, g.startedAt.toISOString(), g.keys.length])).toEqual([
+      ['load_date=2026-11-02/run_id=20261102T000000Z-33333333', '20261102T000000Z-33333333', '2026-11-02T00:00:00.000Z', 2],
     ]);
   });
 
@@ -44,6 +58,7 @@ describe('generations', () => {
     const at = (iso: string) =>
       staleGenerations({
         keys: ['run_id=20261203T094938Z-db8f5ed8/part-00000.snappy.parquet'],
+        template: 'run_id={runId}',
         published: [],
         currentRunId: 'x',
         now: new Date(iso),

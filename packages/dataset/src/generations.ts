@@ -20,13 +20,15 @@ export interface StaleGeneration {
 /**
  * The uncommitted generations whose run started more than `staleAfterHours` before `now` (read from
  * the run id in the folder's name, as `newRunId` makes them), never the current run's. Folders this
- * writer does not name (no `run_id=<run id>` segment, or an id that is not a start time) are never
+ * writer does not name (not of the template's shape, or a run id that is not a start time) are never
  * picked, so a prefix shared with other data loses only what a dataset run left. The age keeps a run
  * still writing elsewhere safe.
  */
 export function staleGenerations(input: {
   /** Every key below the prefix. */
   keys: readonly string[];
+  /** The dataset's generation template (`run_id={runId}`): only folders of its shape are looked at. */
+  template: string;
   /** Generations the prefix's manifest names, as paths below the prefix. */
   published: readonly string[];
   currentRunId: string;
@@ -37,7 +39,7 @@ export function staleGenerations(input: {
   const committed = new Set(input.published);
   const byGeneration = new Map<string, { runId: string; keys: string[] }>();
   for (const key of input.keys) {
-    const found = generationOf(key);
+    const found = generationOf(key, input.template);
     if (!found) continue;
     if (key === `${found.generation}/${MANIFEST_NAME}`) committed.add(found.generation);
     const entry = byGeneration.get(found.generation) ?? { runId: found.runId, keys: [] };

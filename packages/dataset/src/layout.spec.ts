@@ -12,9 +12,17 @@ describe('dataset layout', () => {
     expect(partFileName(7)).toBe('part-00007.snappy.parquet');
   });
 
-  it('finds the generation of a key by its first run_id folder', () => {
-    expect(generationOf('a=1/run_id=X/k=v/part-00000.snappy.parquet')).toEqual({ generation: 'a=1/run_id=X', runId: 'X' });
+  it("finds a key's generation folder by the template's shape, and nothing else", () => {
+    expect(generationOf('run_id=X/k=v/part-00000.snappy.parquet')).toEqual({ generation: 'run_id=X', runId: 'X' });
     expect(generationOf('run_id=X/run_id=Y/part-00000.snappy.parquet')).toEqual({ generation: 'run_id=X', runId: 'X' });
+    const append = 'load_date=2026-12-06/run_id={runId}';
+    expect(generationOf('load_date=2026-11-01/run_id=X/k=v/part-00000.snappy.parquet', append)).toEqual({
+      generation: 'load_date=2026-11-01/run_id=X',
+      runId: 'X',
+    });
+    expect(generationOf('other=1/run_id=X/part-00000.snappy.parquet', append)).toBeUndefined();
+    expect(generationOf('run_id=X/part-00000.snappy.parquet', append)).toBeUndefined();
+    expect(generationOf('a=1/run_id=X/part-00000.snappy.parquet')).toBeUndefined();
     expect(generationOf('run_id=not-a-folder')).toBeUndefined();
     expect(generationOf('_manifest.json')).toBeUndefined();
   });

@@ -25,19 +25,24 @@ export function partFileName(index: number): string {
 }
 
 /**
- * The generation folder a key lies in and its run id: the path through its first `run_id=…` segment
- * (`load_date=2026-12-06/run_id=X/k=v/part-00000.snappy.parquet` -> `load_date=2026-12-06/run_id=X`).
- * A `run_id=` partition deeper down belongs to the generation above it.
+ * The generation folder a key lies in and its run id, when its first folders have the shape of the
+ * generation template: as many, each with the template's key (`load_date=…`) or literal name, the last
+ * `run_id=…` (`load_date=2026-12-06/run_id=X/k=v/part-00000.snappy.parquet` -> `load_date=2026-12-06/run_id=X`
+ * for `load_date=…/run_id={runId}`). Any other key is not this writer's.
  */
-export function generationOf(key: string): { generation: string; runId: string } | undefined {
+export function generationOf(key: string, template: string = DEFAULT_GENERATION): { generation: string; runId: string } | undefined {
+  const shape = template.split('/');
   const segments = key.split('/');
-  // The last segment is the object's own name, never a folder.
-  for (let i = 0; i < segments.length - 1; i++) {
-    const segment = segments[i] as string;
-    if (segment.startsWith(`${RUN_ID_KEY}=`))
-      return { generation: segments.slice(0, i + 1).join('/'), runId: segment.slice(RUN_ID_KEY.length + 1) };
+  // At least one segment more than the folders: the object's own name.
+  if (segments.length <= shape.length) return undefined;
+  for (let i = 0; i < shape.length; i++) {
+    const want = i === shape.length - 1 ? `${RUN_ID_KEY}=` : (shape[i] as string);
+    const got = segments[i] as string;
+    const equals = want.indexOf('=');
+    if (equals === -1 ? got !== want : !got.startsWith(want.slice(0, equals + 1))) return undefined;
   }
-  return undefined;
+  const last = segments[shape.length - 1] as string;
+  return { generation: segments.slice(0, shape.length).join('/'), runId: last.slice(RUN_ID_KEY.length + 1) };
 }
 
 /** A folder URI (`s3://b/p`, a path, `file:///…`) as a location without a trailing separator. */

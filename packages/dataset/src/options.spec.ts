@@ -61,6 +61,15 @@ describe('dataset options', () => {
     expect(problem({ targetFileBytes: 1000 })).toContain('targetFileBytes must be an integer of at least 1 MiB (1048576), got 1000');
   });
 
+  it('rejects a target file size S3 cannot upload in parts of uploadPartSize', () => {
+    expect(problem({ targetFileBytes: 50 * 1024 ** 3 })).toContain(
+      'needs more than 9,000 upload parts of 5242880 bytes (S3 allows 10,000 per object); raise uploadPartSize',
+    );
+    expect(
+      resolveOptions({ prefix: '/tmp/x', schema, targetFileBytes: 50 * 1024 ** 3, uploadPartSize: 64 * 1024 * 1024 }).targetFileBytes,
+    ).toBe(50 * 1024 ** 3);
+  });
+
   it('reports every bad option at once', () => {
     const message = problem({ maxOpenPartitions: 0, uploadPartSize: 1024, staleAfterHours: -1, rowGroupRows: 1.5 });
     expect(message).toContain('maxOpenPartitions must be an integer of at least 1, got 0');

@@ -5,6 +5,7 @@ import { DEFAULT_GENERATION, folderLocation, RUN_ID_KEY, RUN_ID_PLACEHOLDER } fr
 import { partitionKeys, type PartitionLevel, type PartitionSpec, type PartitionTransform } from './partition-path.js';
 
 const MiB = 1024 * 1024;
+const S3_MAX_PARTS = 10_000;
 
 export interface DatasetOptions {
   /** The dataset's folder: `s3://bucket/prefix`, `file:///…` or a local path. */
@@ -39,8 +40,8 @@ export interface DatasetOptions {
   dropPartitionColumns?: boolean;
   /**
    * A part is finished, and the next rows of its partition go to a new one, at the first row group
-   * boundary where it holds this many bytes (default 128 MiB, at least 1 MiB), so a part ends at most
-   * one row group past it. Rows given as column batches are added a batch at a time.
+   * boundary where it holds this many bytes (default 128 MiB, at least 1 MiB, at most 9,000 upload
+   * parts), so a part ends at most one row group past it. Column batches are added a batch at a time.
    */
   targetFileBytes?: number;
   /**
@@ -142,6 +143,11 @@ export function resolveOptions(options: DatasetOptions): ResolvedOptions {
   const uploadPartSize = number('uploadPartSize', 5 * MiB, "5 MiB (5242880, S3's minimum part size)");
   const keepGenerations = number('keepGenerations', 1, '1');
   const staleAfterHours = number('staleAfterHours', 0, '0', false);
+  // S3 takes at most 10,000 parts per object; leave room for the row groups a part ends past its target.
+  if (targetFileBytes > S3_MAX_PARTS * 0.9 * uploadPartSize)
+    problems.push(
+      `targetFileBytes ${targetFileBytes} needs more than 9,000 upload parts of ${uploadPartSize} bytes (S3 allows 10,000 per object); raise uploadPartSize`,
+    );
 
   const partitionBy: ResolvedOptions['partitionBy'] = [];
   const levels: PartitionLevel[] = [];

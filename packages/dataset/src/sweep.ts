@@ -18,7 +18,7 @@ export interface SweepResult {
 export async function sweepStaleGenerations(
   store: ObjectStore,
   folder: ObjectLocation,
-  input: { currentRunId: string; now: Date; staleAfterHours: number; signal?: AbortSignal },
+  input: { template: string; currentRunId: string; now: Date; staleAfterHours: number; signal?: AbortSignal },
 ): Promise<SweepResult> {
   const signal = input.signal ? { signal: input.signal } : {};
   const uris = new Map<string, string>();
@@ -29,6 +29,7 @@ export async function sweepStaleGenerations(
   const manifest = await readManifest(store, uriBelow(folder, ''), signal);
   const stale = staleGenerations({
     keys: [...uris.keys()],
+    template: input.template,
     published: manifest?.generations ?? [],
     currentRunId: input.currentRunId,
     now: input.now,
