@@ -13,15 +13,17 @@ const runtimeConstraints = [
   { sourceTag: 'type:format', onlyDependOnLibsWithTags: ['type:core', 'type:format'] },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter'] },
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter'] },
+  // Destinations any pipeline calls (the warehouse upsert): adapters and conversion composed.
+  { sourceTag: 'type:destination', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime'] },
   {
     sourceTag: 'type:pipeline',
-    onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime'],
+    onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime', 'type:destination'],
   },
   // Commands for people (`etl`): like a pipeline, they compose packages.
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime', 'type:destination'] },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime', 'type:tool'],
+    onlyDependOnLibsWithTags: ['type:core', 'type:format', 'type:adapter', 'type:runtime', 'type:destination', 'type:tool'],
   },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
 ];

@@ -48,6 +48,12 @@ export interface Warehouse {
   query(sql: string, parameters?: SqlParameters, options?: WarehouseCallOptions): Promise<QueryResult>;
   /** Runs the statements in ONE transaction: all of them commit, or none does. Rows affected per statement. */
   transaction(statements: readonly string[], options?: WarehouseCallOptions): Promise<number[]>;
+  /**
+   * The COPY statement `loadCsv` runs for this load, exactly (a dry run prints it; PGlite runs it once
+   * per staged file, from the file's bytes). Throws what `loadCsv` would for a load it cannot run
+   * (Redshift: no IAM role, staging not on S3), before anything is run.
+   */
+  copyStatement(load: CsvLoad): string;
   /** Bulk-loads staged CSV; all files or nothing. Returns the rows loaded. */
   loadCsv(load: CsvLoad, options?: WarehouseCallOptions): Promise<number>;
   close(): Promise<void>;

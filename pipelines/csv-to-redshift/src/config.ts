@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { arg } from '@etl/runtime';
 
 /** The bundled sample, found beside the code both in the repo (src/) and in the image (dist/). */
@@ -46,5 +45,3 @@ export const csvToRedshiftArgs = {
     'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure) beside it; auto: yes, except for the bundled sample',
   ),
 };
-
-export type CsvToRedshiftConfig = z.infer<z.ZodObject<typeof csvToRedshiftArgs>>;

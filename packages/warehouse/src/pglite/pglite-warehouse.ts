@@ -51,10 +51,14 @@ export class PgliteWarehouse implements Warehouse {
     });
   }
 
+  copyStatement(load: CsvLoad): string {
+    return `COPY ${quoteQualified(load.table)} (${load.columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv, HEADER ${load.header ? 'true' : 'false'}, NULL ${quoteLiteral(load.nullAs ?? '\\N')})`;
+  }
+
   async loadCsv(load: CsvLoad): Promise<number> {
     const objects = await objectsUnder(this.objects, load.stagingUri);
     if (objects.length === 0) throw new TerminalError('NOT_FOUND', `nothing staged under ${load.stagingUri}`);
-    const copy = `COPY ${quoteQualified(load.table)} (${load.columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv, HEADER ${load.header ? 'true' : 'false'}, NULL ${quoteLiteral(load.nullAs ?? '\\N')})`;
+    const copy = this.copyStatement(load);
     return this.db.transaction(async (tx) => {
       let loaded = 0;
       for (const uri of objects) {

@@ -93,12 +93,12 @@ export class RedshiftDataWarehouse implements Warehouse {
     return (done.SubStatements ?? []).map((s) => Math.max(0, s.ResultRows ?? 0));
   }
 
-  async loadCsv(load: CsvLoad, options: WarehouseCallOptions = {}): Promise<number> {
+  copyStatement(load: CsvLoad): string {
     if (!load.stagingUri.startsWith('s3://'))
       throw new TerminalError('CONFIG', `Redshift loads staged files from s3:// only, got ${load.stagingUri}`);
     if (!this.options.iamRole) throw new TerminalError('CONFIG', 'loading staged files into Redshift needs an IAM role (--iam_role)');
     // COPY takes literals only, read with Redshift's backslash escapes: `NULL AS '\\N'` means `\N`.
-    const sql = [
+    return [
       `COPY ${quoteQualified(load.table)} (${load.columns.map(quoteIdent).join(', ')})`,
       `FROM ${redshiftLiteral(load.stagingUri)}`,
       `IAM_ROLE ${redshiftLiteral(this.options.iamRole)}`,
@@ -108,6 +108,10 @@ export class RedshiftDataWarehouse implements Warehouse {
       `NULL AS ${redshiftLiteral(load.nullAs ?? '\\N')}`,
       "TIMEFORMAT 'auto'",
     ].join(' ');
+  }
+
+  async loadCsv(load: CsvLoad, options: WarehouseCallOptions = {}): Promise<number> {
+    const sql = this.copyStatement(load);
     try {
       return (await this.query(sql, {}, options)).rowCount;
     } catch (error) {

@@ -2,39 +2,35 @@ import type { RunContext } from '@etl/core';
 import { objectsBelow, type ObjectStore } from '@etl/object-store';
 import { quoteIdent } from '@etl/sql';
 import { STAGING_TABLES_SQL, stagingLeftovers, tableParameters, type PlanStep } from '@etl/table-sync';
-import type { Warehouse } from '@etl/warehouse';
-import type { CsvToRedshiftConfig } from './config.js';
+import type { UpsertDeps } from './upsert-file.js';
+import type { ResolvedUpsertOptions } from './upsert-options.js';
 
 /**
  * Staging left by runs killed outright (their own cleanup never ran): staging tables in the target's
- * schema and run folders under the staging prefix older than `--stale_staging_hours`, dropped and
- * deleted before this run stages its own (`stagingLeftovers` says what counts); with `--dry_run`
+ * schema and run folders under the staging prefix older than `staleStagingHours`, dropped and
+ * deleted before this run stages its own (`stagingLeftovers` says what counts); in a dry run
  * only logged. Returns the statements it ran (or would run). Housekeeping must not stop a load: a
  * failure here is logged as a warning and the run goes on.
  */
-export async function sweepStaging(
-  config: CsvToRedshiftConfig,
-  ctx: RunContext,
-  deps: { objects: ObjectStore; warehouse: Warehouse },
-): Promise<PlanStep[]> {
+export async function sweepStaging(options: ResolvedUpsertOptions, ctx: RunContext, deps: UpsertDeps): Promise<PlanStep[]> {
   try {
-    const { schema } = tableParameters(config.target_table);
+    const { schema } = tableParameters(options.table);
     const tables = (await deps.warehouse.query(STAGING_TABLES_SQL, { schema }, { signal: ctx.signal })).rows.map((row) => String(row[0]));
-    const files = await filesByRunFolder(deps.objects, config.staging_prefix, ctx.signal);
+    const files = await filesByRunFolder(deps.objects, options.stagingPrefix, ctx.signal);
     const leftovers = stagingLeftovers({
       tables,
       runFolders: [...files.keys()],
       currentRunId: ctx.runId,
       now: ctx.clock.now(),
-      maxAgeHours: config.stale_staging_hours,
+      maxAgeHours: options.staleStagingHours,
     });
-    const age = `started over ${config.stale_staging_hours} h ago and never cleaned up (a killed run)`;
+    const age = `started over ${options.staleStagingHours} h ago and never cleaned up (a killed run)`;
     const steps: PlanStep[] = leftovers.tables.map((table) => ({
       sql: `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`,
       reason: `staging table of a run that ${age}`,
     }));
     const stale = leftovers.runFolders.flatMap((folder) => files.get(folder) ?? []);
-    if (config.dry_run) {
+    if (options.dryRun) {
       for (const step of steps) ctx.logger.info({ sql: step.sql }, `dry run: would run ${step.sql}: ${step.reason}`);
       if (stale.length > 0)
         ctx.logger.info({ files: stale }, `dry run: ${stale.length} staged file(s) of runs that ${age} would be deleted`);

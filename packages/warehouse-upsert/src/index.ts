@@ -1,0 +1,10 @@
+export type { UpsertOptions, ResolvedUpsertOptions } from './upsert-options.js';
+export { resolveUpsertOptions } from './upsert-options.js';
+export type { FileOutcome, UpsertDeps } from './upsert-file.js';
+export { upsertFile } from './upsert-file.js';
+export { upsertFiles, filesToLoad } from './upsert-files.js';
+export type { LoadPlan, LoadPlanInput } from './load-plan.js';
+export { planLoad, planSteps } from './load-plan.js';
+export type { StagedFile } from './stage-file.js';
+export { stageFile } from './stage-file.js';
+export { sweepStaging } from './sweep-staging.js';

@@ -1,0 +1,125 @@
+import {
+  auditInsert,
+  auditTable,
+  auditTableDdl,
+  LINE_COLUMN,
+  planMerge,
+  planTableSync,
+  viewConfigSteps,
+  type PlanStep,
+  type TargetColumn,
+  type ViewDefinition,
+  type ViewConfigEntry,
+} from '@etl/table-sync';
+import type { CsvLoad } from '@etl/warehouse';
+import type { StagedFile } from './stage-file.js';
+
+/**
+ * Every statement of one file's load, in the order it runs, grouped by how it runs: the executor runs
+ * exactly these (no SQL is written anywhere else), and a dry run prints them, so the plan shown is
+ * the load that would run.
+ */
+export interface LoadPlan {
+  /** The table created or evolved: one transaction. */
+  harmonize: PlanStep[];
+  /** The staging table: one transaction. */
+  prepare: PlanStep[];
+  /** The staged parts into the staging table; `sql` is the warehouse's own COPY statement for it. */
+  copy: PlanStep & { load: CsvLoad };
+  /** Dedupe, delete replaced keys, insert, drop staging: one transaction; `counts` index its affected rows. */
+  merge: PlanStep[];
+  counts: { duplicates: number; replaced: number; inserted: number };
+  /** Configured views: one transaction. */
+  views: PlanStep[];
+  /** The audit table and its row (values bound as parameters when it runs). */
+  audit: PlanStep[];
+  /** True when the table is created by this load. */
+  create: boolean;
+  /** Loads that cannot work (text into numbers, a missing key column): non-empty means do not load. */
+  problems: string[];
+}
+
+export interface LoadPlanInput {
+  file: string;
+  table: string;
+  keys: readonly string[];
+  staged: StagedFile;
+  stagingTable: string;
+  stagingUri: string;
+  /** The target's columns as the warehouse describes them; undefined: no such table. */
+  target: TargetColumn[] | undefined;
+  dependentViews: ViewDefinition[];
+  views: readonly ViewConfigEntry[];
+  /** The warehouse's COPY statement for a load (`Warehouse.copyStatement`). */
+  copyStatement: (load: CsvLoad) => string;
+}
+
+export function planLoad(input: LoadPlanInput): LoadPlan {
+  const { staged, table } = input;
+  const keys = [...input.keys];
+  const sync = planTableSync({
+    table,
+    keys,
+    profile: staged.profile,
+    target: input.target,
+    dependentViews: input.dependentViews,
+    integersFromValues: true,
+  });
+  const sourceColumns = staged.schema.fields.map((f) => f.name);
+  const merge = planMerge({
+    table,
+    staging: input.stagingTable,
+    keys,
+    sourceColumns,
+    target: sync.columns,
+    duplicatesPossible: staged.duplicatesPossible,
+    constants: staged.constants,
+  });
+  const load: CsvLoad = {
+    table: input.stagingTable,
+    columns: [...sourceColumns, LINE_COLUMN],
+    stagingUri: input.stagingUri,
+    gzip: true,
+    header: false,
+    nullAs: '\\N',
+  };
+  const audit = auditTable(table);
+  return {
+    harmonize: sync.steps,
+    prepare: merge.prepare,
+    copy: { sql: input.copyStatement(load), reason: `load the ${staged.report.rowsWritten} typed rows staged from ${input.file}`, load },
+    merge: merge.merge,
+    counts: merge.counts,
+    views: viewConfigSteps(input.views),
+    audit: [
+      { sql: auditTableDdl(audit), reason: 'the audit table, if missing' },
+      { sql: auditInsertSql(table), reason: 'audit row (values bound as parameters)' },
+    ],
+    create: sync.create,
+    problems: sync.problems,
+  };
+}
+
+/** The plan's statements in the order they run. */
+export function planSteps(plan: LoadPlan): PlanStep[] {
+  const { load: _load, ...copy } = plan.copy;
+  return [...plan.harmonize, ...plan.prepare, copy, ...plan.merge, ...plan.views, ...plan.audit];
+}
+
+/** The audit INSERT's text: the same for every row (values are parameters). */
+export function auditInsertSql(table: string): string {
+  const epoch = new Date(0);
+  return auditInsert(auditTable(table), {
+    runId: '',
+    jobId: '',
+    start: epoch,
+    end: epoch,
+    sourceFile: '',
+    targetTable: table,
+    read: 0,
+    updated: 0,
+    inserted: 0,
+    rejected: 0,
+    status: 'SUCCESS',
+  }).sql;
+}

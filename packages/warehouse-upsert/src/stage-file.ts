@@ -1,0 +1,76 @@
+import { TerminalError, type RunContext } from '@etl/core';
+import { convert, type ConvertReport } from '@etl/convert';
+import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
+import { DuplicateKeyFilter, LINE_COLUMN, SourceProfile } from '@etl/table-sync';
+import type { ObjectStore } from '@etl/object-store';
+import type { ResolvedUpsertOptions } from './upsert-options.js';
+
+/** A file staged for COPY: its typed schema, what its values need of the table, whether its keys repeat. */
+export interface StagedFile {
+  report: ConvertReport;
+  /** The file's columns (cleaned names), without the line column staged after them. */
+  schema: Schema;
+  profile: SourceProfile;
+  /** Whether the file's keys may repeat: when not, the merge skips its dedupe pass. */
+  duplicatesPossible: boolean;
+  /** `run_date` and `file_name`: the same for every row, written by the merge as literals. */
+  constants: ReturnType<typeof metadataColumns>;
+}
+
+/**
+ * Reads one source file (encoding detected, names cleaned, types inferred with DECIMAL(38,18) for
+ * fractions except keys) and writes it as typed, gzipped CSV parts for COPY (`output` names parts by
+ * `{part}`), profiling it on the way: value widths, integer ranges, key repeats.
+ */
+export async function stageFile(
+  file: string,
+  output: string,
+  options: ResolvedUpsertOptions & { maxIdentifierBytes: number; start: Date; parts: boolean },
+  ctx: RunContext,
+  objects: ObjectStore,
+): Promise<StagedFile> {
+  const keys = options.keys;
+  let schema: Schema = { fields: [] };
+  let profile: SourceProfile | undefined;
+  let keyFilter: DuplicateKeyFilter | undefined;
+  // run_date and file_name are the same for every row of the file: the merge writes them as
+  // literals, so they are neither staged nor COPYed per row (a third of the staged bytes).
+  const constants = metadataColumns({ runDate: options.start, fileName: file });
+  const report = await convert(
+    objects,
+    {
+      input: file,
+      output,
+      inputFormat: 'csv',
+      format: 'csv',
+      writeHeader: false,
+      nullMarker: '\\N',
+      trimFractionZeros: true, // 1.5, not 1.500000000000000000: the same DECIMAL(38,18) in fewer bytes
+      compression: 'gzip',
+      gzipLevel: 1, // staging lives minutes: speed over size
+      ...(options.parts ? { partBytes: options.stagingPartBytes } : {}),
+      ...(options.encoding ? { encoding: options.encoding } : {}),
+      inferFrom: options.inferFrom,
+      header: true, // seed 003 reads with header=True: column names come from the file
+      renameColumns: (names) => cleanColumnNames(names, { maxBytes: options.maxIdentifierBytes }),
+      // A file that has them already (an export of the table) gets this run's: seed 003's withColumn.
+      omitColumns: constants.map((c) => c.field.name),
+      infer: { decimalForFractions: true, keyColumns: [...keys], widenIntegers: true },
+      appendColumns: () => ({ fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [BigInt(n)] }),
+      onSchema: (s) => {
+        schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
+        profile = new SourceProfile(schema, constants);
+        const keyColumns = keys.map((k) => schema.fields.findIndex((f) => f.name === k));
+        // A missing key column fails the plan, naming it.
+        if (!keyColumns.includes(-1)) keyFilter = new DuplicateKeyFilter(keyColumns);
+      },
+      observe: (batch) => {
+        profile?.observe(batch);
+        keyFilter?.observe(batch);
+      },
+    },
+    ctx,
+  );
+  if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
+  return { report, schema, profile, duplicatesPossible: keyFilter?.maybeDuplicates ?? true, constants };
+}

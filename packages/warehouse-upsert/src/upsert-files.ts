@@ -1,0 +1,45 @@
+import type { RunContext } from '@etl/core';
+import { objectsBelow, type ObjectStore } from '@etl/object-store';
+import { sweepStaging } from './sweep-staging.js';
+import { upsertFile, type FileOutcome, type UpsertDeps } from './upsert-file.js';
+import { resolveUpsertOptions, type UpsertOptions } from './upsert-options.js';
+
+/** Files a run loads: the source itself, or every file under a prefix (ending in /) in key order, not archive/ or unprocessed/. */
+export async function filesToLoad(objects: ObjectStore, source: string, signal?: AbortSignal): Promise<string[]> {
+  if (!source.endsWith('/')) return [source];
+  const files: string[] = [];
+  for await (const { uri, key } of objectsBelow(objects, source, signal ? { signal } : {}))
+    if (!/^(archive|unprocessed)\//.test(key)) files.push(uri);
+  return files;
+}
+
+/**
+ * The warehouse destination as one call: every file of `source` (a file, or a prefix ending in /)
+ * upserted into `options.table`, one transaction per file, in key order, after sweeping staging left
+ * by killed runs. Logs each file's outcome (and, in a dry run, its plan, statement by statement);
+ * stops at the first file that fails (the error carries its `outcome`). Returns one outcome per file.
+ */
+export async function upsertFiles(source: string, options: UpsertOptions, ctx: RunContext, deps: UpsertDeps): Promise<FileOutcome[]> {
+  const resolved = resolveUpsertOptions(options);
+  const files = await filesToLoad(deps.objects, source, ctx.signal);
+  if (files.length === 0) {
+    ctx.logger.warn({ source }, `nothing to load under ${source}`);
+    return [];
+  }
+  await sweepStaging(resolved, ctx, deps);
+  const outcomes: FileOutcome[] = [];
+  for (const [index, file] of files.entries()) {
+    const outcome = await upsertFile(file, index, resolved, ctx, deps);
+    outcomes.push(outcome);
+    const { plan, ...counts } = outcome;
+    if (resolved.dryRun) {
+      ctx.logger.info({ file, steps: plan.length }, `dry run: the plan for ${file} follows; nothing was changed`);
+      for (const [n, step] of plan.entries()) ctx.logger.info({ file, step: n + 1, sql: step.sql }, `plan ${n + 1}: ${step.reason}`);
+    }
+    ctx.logger.info(
+      counts,
+      `${file}: ${outcome.status} — ${outcome.read} read, ${outcome.inserted} inserted, ${outcome.updated} updated, ${outcome.duplicates} duplicate keys, ${outcome.rejected} rejected`,
+    );
+  }
+  return outcomes;
+}

@@ -1,0 +1,52 @@
+import { TerminalError } from '@etl/core';
+import type { ViewConfigEntry } from '@etl/table-sync';
+
+/** How files are upserted into one warehouse table (seed 003). */
+export interface UpsertOptions {
+  /** Target table, `schema.table`: created from the first file, evolved to fit later ones. */
+  table: string;
+  /** Upsert key columns, named as after column-name cleaning. */
+  keys: readonly string[];
+  /** Where typed staging CSV parts go for COPY (`s3://…` for Redshift): `<stagingPrefix>/<run id>/<file index>/`. */
+  stagingPrefix: string;
+  /**
+   * Staged parts are cut at this many bytes before gzip, at record boundaries. Redshift COPY loads a
+   * prefix's files in parallel, one per slice, but a gzip file only whole; PGlite holds one part in
+   * memory at a time, so this bounds its memory too. Default 128 MiB.
+   */
+  stagingPartBytes?: number;
+  /** Staging tables and files of runs started more than this many hours ago are swept before a load. Default 24. */
+  staleStagingHours?: number;
+  /** Source text encoding (WHATWG label); detected when absent. */
+  encoding?: string;
+  /** Column types from the file's first MiB (`sample`, default) or from every record (`file`: one more pass). */
+  inferFrom?: 'sample' | 'file';
+  /** Views to create or refresh after each load (seed 003 view_config.json). */
+  views?: readonly ViewConfigEntry[];
+  /** Move each file to `archive/yyyy/mm/` (loaded) or `unprocessed/yyyy/mm/` (failed) beside it. */
+  archive?: boolean;
+  /** Plan every statement and change nothing: the plan is what a load would run, statement for statement. */
+  dryRun?: boolean;
+}
+
+export type ResolvedUpsertOptions = Required<Omit<UpsertOptions, 'encoding'>> & Pick<UpsertOptions, 'encoding'>;
+
+/** Defaults filled in and bounds checked once, before anything is read or written. */
+export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOptions {
+  const resolved = {
+    stagingPartBytes: 128 * 1024 * 1024,
+    staleStagingHours: 24,
+    inferFrom: 'sample' as const,
+    views: [],
+    archive: false,
+    dryRun: false,
+    ...options,
+  };
+  const problems = [
+    resolved.keys.length === 0 && 'keys must name at least one column',
+    !(resolved.stagingPartBytes >= 1) && `stagingPartBytes must be at least 1, got ${resolved.stagingPartBytes}`,
+    !(resolved.staleStagingHours > 0) && `staleStagingHours must be positive, got ${resolved.staleStagingHours}`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length > 0) throw new TerminalError('BAD_ARGUMENT', `upsert options: ${problems.join('; ')}`);
+  return resolved;
+}
