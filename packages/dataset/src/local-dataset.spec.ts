@@ -47,7 +47,56 @@ function heldStore(): { store: ObjectStore; release(): void } {
   };
 }
 
+/** The local store, except that writing a manifest fails while `failing` is set: a destination that refuses the publish. */
+function manifestRefusingStore(): { store: ObjectStore; failing: boolean } {
+  const inner = createObjectStore();
+  const target = {
+    failing: true,
+    store: {
+      ...inner,
+      put: async (uri: string, body: Parameters<ObjectStore['put']>[1], options?: Parameters<ObjectStore['put']>[2]) => {
+        if (target.failing && uri.endsWith('/_manifest.json')) throw new Error('access denied writing the manifest');
+        return inner.put(uri, body, options);
+      },
+    },
+  };
+  return target;
+}
+
 describe('Parquet dataset as a core sink', () => {
+  it('a run whose manifest cannot be written publishes nothing and leaves nothing; the next run publishes', async () => {
+    const target = manifestRefusingStore();
+    const prefix = pathToFileURL(join(base, 'refused')).href;
+    const schema = { fields: [{ name: 'n', type: { kind: 'int' as const }, nullable: false }] };
+    const context = () => {
+      const runId = newRunId();
+      return createRunContext({ jobName: 't', runId, logger: createLogger({ runId, jobName: 't', destination: memoryLogSink() }) });
+    };
+    const pipeline = (sink: ReturnType<typeof datasetSink>) =>
+      runPipeline(
+        {
+          source: { name: 'rows', open: () => Readable.from([Array.from({ length: 1000 }, (_, i) => [i])], { objectMode: true }) },
+          steps: [],
+          sink,
+        },
+        context(),
+      );
+    const refused = datasetSink(target.store, { prefix, schema, rowGroupRows: 100 });
+    await expect(pipeline(refused)).rejects.toThrow('access denied writing the manifest');
+    expect(refused.result).toBeUndefined();
+    expect(
+      readdirSync(fileURLToPath(prefix), { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.parquet') || f.endsWith('.json'),
+      ),
+    ).toEqual([]);
+    expect(tempFiles(fileURLToPath(prefix))).toEqual([]);
+
+    target.failing = false;
+    const next = datasetSink(target.store, { prefix, schema, rowGroupRows: 100 });
+    await pipeline(next);
+    expect(next.result?.rows).toBe(1000);
+  });
+
   it('holds the source back while uploads are stalled, then writes every row', async () => {
     const { store, release } = heldStore();
     const batches = 200;
