@@ -49,7 +49,7 @@ export async function finishFile(
           runId: ctx.runId,
           jobId: ctx.jobName,
           start: state.start,
-          end: new Date(),
+          end: ctx.clock.now(),
           sourceFile: file,
           targetTable: options.table,
           read: outcome.read,
@@ -81,7 +81,7 @@ export async function finishFile(
           );
           return;
         }
-        const destination = movedName(file, outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed', new Date());
+        const destination = movedName(file, outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed', ctx.clock.now());
         await objects.move(file, destination);
         outcome.movedTo = destination;
       },

@@ -54,7 +54,7 @@ export async function upsertFile(
   deps: UpsertDeps,
 ): Promise<FileOutcome> {
   const { objects, warehouse } = deps;
-  const start = new Date();
+  const start = ctx.clock.now();
   const table = options.table;
   const stagingTable = `${tableParameters(table).schema}.${stagingTableName(ctx.runId, index)}`;
   const stagingUri = `${joinUri(options.stagingPrefix, ctx.runId, String(index))}/`;

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '@etl/core/testing';
+import { createObjectStore } from '@etl/object-store';
+import { PgliteWarehouse, type Warehouse } from '@etl/warehouse';
+import { DEPENDENT_VIEWS_SQL, DESCRIBE_TABLE_SQL } from '@etl/table-sync';
+import { resolveUpsertOptions } from './upsert-options.js';
+import { upsertFile } from './upsert-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'warehouse-upsert-'));
+const objects = createObjectStore();
+let pglite: PgliteWarehouse;
+
+/** The real embedded warehouse, with every statement it is sent written down (reads of the catalog left out). */
+function recording(inner: Warehouse): Warehouse & { received: string[] } {
+  const received: string[] = [];
+  const reads = new Set([DESCRIBE_TABLE_SQL, DEPENDENT_VIEWS_SQL]);
+  return {
+    received,
+    name: inner.name,
+    maxIdentifierBytes: inner.maxIdentifierBytes,
+    query(sql, parameters, options) {
+      if (!reads.has(sql)) received.push(sql);
+      return inner.query(sql, parameters, options);
+    },
+    transaction(statements, options) {
+      received.push(...statements);
+      return inner.transaction(statements, options);
+    },
+    copyStatement: (load) => inner.copyStatement(load),
+    loadCsv(load, options) {
+      received.push(inner.copyStatement(load));
+      return inner.loadCsv(load, options);
+    },
+    close: () => inner.close(),
+  };
+}
+
+beforeAll(async () => {
+  pglite = await PgliteWarehouse.open({ dataDir: join(dir, 'warehouse'), objects });
+});
+afterAll(async () => {
+  await pglite.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('upsertFile', () => {
+  it('runs exactly the statements its dry run plans, COPY included, in the same order', async () => {
+    const file = join(dir, 'customers.csv');
+    writeFileSync(file, 'Customer ID,Name,Score\n1,Ann,10.5\n2,Bob,7\n2,Bob B.,8\n');
+    const options = resolveUpsertOptions({ table: 'public.customers', keys: ['customer_id'], stagingPrefix: join(dir, 'staging') });
+    const { ctx } = testContext();
+    const warehouse = recording(pglite);
+
+    const dry = await upsertFile(file, 0, { ...options, dryRun: true }, ctx, { objects, warehouse });
+    expect(dry.status).toBe('PLANNED');
+    expect(warehouse.received).toEqual([]);
+
+    const loaded = await upsertFile(file, 0, options, ctx, { objects, warehouse });
+    expect(loaded).toMatchObject({ status: 'SUCCESS', read: 3, inserted: 2, duplicates: 1 });
+    expect(loaded.plan.map((s) => s.sql)).toEqual(dry.plan.map((s) => s.sql));
+    // What the warehouse received is the plan, statement for statement.
+    expect(warehouse.received).toEqual(dry.plan.map((s) => s.sql));
+    expect(dry.plan.some((s) => s.sql.startsWith('COPY "public"."stg_'))).toBe(true);
+    const rows = await pglite.query('SELECT customer_id, name, score FROM public.customers ORDER BY customer_id');
+    expect(rows.rows).toEqual([
+      [1, 'Ann', '10.500000000000000000'],
+      [2, 'Bob B.', '8.000000000000000000'],
+    ]);
+  });
+
+  it('refuses bad options before reading anything, naming each', () => {
+    expect(() => resolveUpsertOptions({ table: 't', keys: [], stagingPrefix: 's/', stagingPartBytes: 0 })).toThrow(
+      /keys must name at least one column; stagingPartBytes must be at least 1/,
+    );
+  });
+});
