@@ -1,5 +1,6 @@
 export type { Detection, EncodingLabel } from './detect.js';
-export { detectEncoding, isUtf8 } from './detect.js';
+export { detectEncoding } from './detect.js';
+export { isUtf8 } from './plausibility.js';
 export type { ChunkDecoder } from './text-decoder.js';
 export { createDecoder, decodeAll } from './text-decoder.js';
 export type { DecodeOptions, DecodeTransform } from './decode-stream.js';

@@ -1,15 +1,6 @@
+import type { Detection, EncodingLabel } from './detect.js';
 import { decodeAll } from './text-decoder.js';
 import { COMMON_HAN_JAPANESE, COMMON_HAN_SIMPLIFIED, COMMON_HAN_TRADITIONAL, COMMON_HANGUL } from './frequent-characters.js';
-
-/** WHATWG encoding labels in lower case (what `TextDecoder` accepts). */
-export type EncodingLabel = string;
-
-export interface Detection {
-  encoding: EncodingLabel;
-  /** 0..1: 1 for a BOM or an escape-sequence encoding; lower the closer the runner-up was. */
-  confidence: number;
-  bom: boolean;
-}
 
 /** Multi-byte candidates for text that is not UTF-8, Japanese first (the files this product was built for). */
 const MULTI_BYTE = ['shift_jis', 'euc-jp', 'gbk', 'big5', 'euc-kr'] as const;
@@ -29,12 +20,20 @@ const SINGLE_BYTE = [
 ] as const;
 
 /**
- * Guesses the encoding of a sample of bytes (the first 64 KiB is plenty): BOM, then ISO-2022
- * escapes, then UTF-16 without BOM, then UTF-8 validity, then the legacy encodings scored by how
- * plausible their decoded text is (script consistency and the frequency of common characters).
- * Pure; an explicit encoding from the user always wins over this.
+ * This package's own detector (before ICU's was combined with it; kept whole as the baseline the
+ * measurements compare against): BOM, then ISO-2022 escapes, then UTF-16 without BOM, then UTF-8
+ * validity, then the legacy encodings scored by how plausible their decoded text is (script
+ * consistency and the frequency of common characters). Pure.
  */
-export function detectEncoding(sample: Uint8Array): Detection {
+export function detectByPlausibility(sample: Uint8Array): Detection {
+  return structuralEncoding(sample) ?? rankLegacy(sample);
+}
+
+/**
+ * What the bytes' structure alone tells: BOM, ISO-2022-JP escapes, UTF-16 without BOM (zero-byte
+ * pattern), ASCII, valid UTF-8. Undefined when only the legacy encodings are left.
+ */
+export function structuralEncoding(sample: Uint8Array): Detection | undefined {
   const bom = bomOf(sample);
   if (bom) return { encoding: bom, confidence: 1, bom: true };
   if (sample.length === 0) return { encoding: 'utf-8', confidence: 0.5, bom: false };
@@ -44,7 +43,7 @@ export function detectEncoding(sample: Uint8Array): Detection {
   if (utf16) return { encoding: utf16, confidence: 0.8, bom: false };
   if (isAscii(sample)) return { encoding: 'utf-8', confidence: 1, bom: false };
   if (isUtf8(sample)) return { encoding: 'utf-8', confidence: 0.99, bom: false };
-  return bestLegacy(sample);
+  return undefined;
 }
 
 function bomOf(b: Uint8Array): EncodingLabel | undefined {
@@ -141,7 +140,8 @@ function trimPartial(b: Uint8Array, label: string): Uint8Array {
   return b;
 }
 
-function bestLegacy(b: Uint8Array): Detection {
+/** The legacy encodings (and BOM-less UTF-16 of CJK text) ranked by how plausible their decoded text is. */
+export function rankLegacy(b: Uint8Array): Detection {
   const scored: Array<{ encoding: string; score: number; text: string }> = [];
   for (const label of [...utf16Candidates(b), ...MULTI_BYTE]) {
     const text = fatalDecode(b, label);
