@@ -6,6 +6,7 @@
 // --if-stale does nothing when the bundle is newer than every file it was built from (for scripts
 // run without nx, which would otherwise measure or run an old bundle).
 import { writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { bundleIsStale, inputsFile } from './bundle-freshness.mjs';
 
 const [entry, outfile, ...flags] = process.argv.slice(2);
@@ -44,3 +45,11 @@ const result = await build({
   ...(flags.includes('--external-packages') ? { plugins: [npmPackagesExternal] } : {}),
 });
 writeFileSync(inputsFile(outfile), JSON.stringify(Object.keys(result.metafile.inputs)));
+// The npm packages the bundle imports at run time: where a container's node_modules closure starts
+// (tools/nx-plugin/src/container.mjs reads `<out>.packages.json`).
+const packageOf = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+const externalPackages = Object.values(result.metafile.outputs)
+  .flatMap((output) => output.imports)
+  .filter((i) => i.external && !isBuiltin(i.path))
+  .map((i) => packageOf(i.path));
+writeFileSync(`${outfile}.packages.json`, JSON.stringify([...new Set(externalPackages)].sort()));

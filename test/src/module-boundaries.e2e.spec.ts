@@ -34,6 +34,9 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'boundaries-'));
   for (const file of ['nx.json', 'eslint.config.mjs', 'tsconfig.base.json', 'vitest.shared.mjs'])
     cpSync(join(repoRoot, file), join(scratch, file));
+  // nx.json loads the workspace's own plugin (the pipelines' inferred targets) from tools/nx-plugin.
+  for (const path of ['tools/nx-plugin/package.json', 'tools/nx-plugin/src'])
+    cpSync(join(repoRoot, path), join(scratch, path), { recursive: true });
   writeFileSync(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module', workspaces: ['packages/*', 'pipelines/*', 'tools/*'] }),
