@@ -5,27 +5,12 @@ import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatFiles, generateFiles, getProjects, joinPathFragments, logger, names, readJson, updateJson, writeJson } from '@nx/devkit';
 import { withWorkspacePackage } from './package-lock.mjs';
+import { pipelineNameProblem } from './pipeline-name.mjs';
 
 /** What the generated code imports: exactly its dependencies, as lint's @nx/dependency-checks wants. */
 const dependencies = { '@etl/convert': '*', '@etl/core': '*', '@etl/runtime': '*' };
 /** What only its spec imports. */
 const devDependencies = { '@etl/object-store': '*' };
-
-const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-
-/**
- * Why `name` cannot be a new pipeline, in one line, or undefined when it can.
- * @param {string} name
- * @param {{ projects: ReadonlySet<string>, packages: ReadonlySet<string>, folderExists: boolean }} workspace
- */
-export function nameProblem(name, { projects, packages, folderExists }) {
-  if (!kebabCase.test(name))
-    return `pipeline name "${name}" is not kebab-case: use lower-case letters, digits and single dashes, e.g. orders-to-parquet`;
-  if (folderExists) return `pipelines/${name} already exists: choose another name`;
-  if (projects.has(name)) return `an Nx project named "${name}" already exists: choose another name`;
-  if (packages.has(`@etl/${name}`)) return `a package named @etl/${name} already exists: choose another name`;
-  return undefined;
-}
 
 /**
  * @param {import('@nx/devkit').Tree} tree
@@ -35,7 +20,7 @@ export default async function pipelineGenerator(tree, options) {
   const name = String(options.name ?? '');
   const projectRoot = `pipelines/${name}`;
   const packageRoots = workspacePackageRoots(tree);
-  const problem = nameProblem(name, {
+  const problem = pipelineNameProblem(name, {
     projects: new Set(getProjects(tree).keys()),
     packages: new Set(packageRoots.keys()),
     folderExists: tree.exists(projectRoot),
