@@ -75,4 +75,21 @@ describe('inferSchema', () => {
     expect(typeOf('9223372036854775807', '-9223372036854775808')).toBe('bigint');
     expect(typeOf('9223372036854775808')).toBe('decimal(19,0)'); // past int64: not an integer column
   });
+
+  it('reads numbers with the decimal and group separators the caster is given, and only well-grouped ones', () => {
+    const typesOf = (options: Parameters<typeof inferSchema>[2], ...rows: string[][]) =>
+      inferSchema(['a', 'b', 'c'], rows, options).fields.map((f) => formatType(f.type));
+    // de-DE: `1,7`, `200.000.000`, `1.234,56`; a date with dots is not a number with its dots dropped.
+    const german = { decimalSeparator: ',', groupSeparator: '.' } as const;
+    expect(typesOf(german, ['1,7', '200.000.000', '15.02.2026'], ['-12,25', '1.234', '01.03.2026'])).toEqual([
+      'decimal(4,2)',
+      'int',
+      'varchar(10)',
+    ]);
+    expect(typesOf(german, ['1.234,56', '3', 'x'])).toEqual(['decimal(6,2)', 'smallint', 'varchar(1)']);
+    // en-US thousands: `1,5` is not a well-grouped number (the caster would read 15).
+    expect(typesOf({ groupSeparator: ',' }, ['1,234.5', '1,000,000', '1,5'])).toEqual(['decimal(5,1)', 'int', 'varchar(3)']);
+    // Without the options, the same texts stay text (the caster would reject them as numbers).
+    expect(typesOf({}, ['1,7', '200.000.000', '1.234,56'])).toEqual(['varchar(3)', 'varchar(11)', 'varchar(8)']);
+  });
 });

@@ -15,6 +15,10 @@ export interface InferOptions {
   timeZone?: string;
   /** Texts that mean null (`NA`, `NULL` …): counted as empty, as the caster will read them. */
   nullValues?: readonly string[];
+  /** Decimal separator of the numbers (`,` for `1,7`), as the caster will read them. */
+  decimalSeparator?: '.' | ',';
+  /** Thousands separator in the numbers (`.` for `200.000.000`), as the caster will read them. */
+  groupSeparator?: string;
 }
 
 /** Per-column evidence gathered from a sample; narrowest type that every non-empty value fits. */
@@ -54,6 +58,8 @@ export class SchemaInference {
   /** Whether a text casts as the type: each caster compiled once, not per value (`castValue` compiles one per call). */
   private readonly fits: Record<'bigint' | 'double' | 'date' | 'timestamp', (text: string) => boolean>;
   private readonly nulls: ReadonlySet<string>;
+  /** A value in the plain number form the numeric checks read (`1.234,5` -> `1234.5`); undefined: not a number. */
+  private readonly plainNumber: (text: string) => string | undefined;
 
   constructor(
     private readonly columns: readonly string[],
@@ -69,8 +75,10 @@ export class SchemaInference {
       integerMax: 0n,
       integerMin: 0n,
     }));
+    // The numeric probes see plain numbers (`plainNumber`), so they need no separators of their own.
+    const { decimalSeparator: _decimal, groupSeparator: _group, ...castOptions } = options;
     const fits = (type: FieldType) => {
-      const cast = compileCaster({ name: 'probe', type, nullable: true }, options);
+      const cast = compileCaster({ name: 'probe', type, nullable: true }, castOptions);
       return (text: string) => !(cast(text) instanceof CastFailure);
     };
     this.fits = {
@@ -80,6 +88,7 @@ export class SchemaInference {
       timestamp: fits({ kind: 'timestamp', withZone: false }),
     };
     this.nulls = new Set(options.nullValues ?? []);
+    this.plainNumber = plainNumberReader(options);
   }
 
   /** One record's fields, in column order (a missing field counts as empty). */
@@ -112,30 +121,58 @@ export class SchemaInference {
     const c = evidence.candidates;
     if (c.size === 1) return; // only 'string' left: the length above is all a value can still tell
     if (c.has('boolean') && !/^(true|false|t|f|yes|no)$/i.test(text)) c.delete('boolean');
-    const leadingZero = (c.has('integer') || c.has('decimal') || c.has('double')) && /^[+-]?0\d/.test(text);
-    if (c.has('integer')) {
+    const number = c.has('integer') || c.has('decimal') || c.has('double') ? this.plainNumber(text) : undefined;
+    if (number === undefined) {
+      c.delete('integer');
+      c.delete('decimal');
+      c.delete('double');
+    }
+    const leadingZero = number !== undefined && /^[+-]?0\d/.test(number);
+    if (number !== undefined && c.has('integer')) {
       // Up to 18 digits always fits a bigint; only longer texts need the caster's range check.
-      const digits = text.length - (text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0);
-      if (!/^[+-]?\d{1,19}$/.test(text) || leadingZero || (digits > 18 && !fits.bigint(text))) c.delete('integer');
+      const digits = number.length - (number.charCodeAt(0) === 43 || number.charCodeAt(0) === 45 ? 1 : 0);
+      if (!/^[+-]?\d{1,19}$/.test(number) || leadingZero || (digits > 18 && !fits.bigint(number))) c.delete('integer');
       else {
         // Up to 15 characters a Number is exact and far cheaper than a BigInt; they compare as values.
-        const value = text.length <= 15 ? Number(text) : BigInt(text);
+        const value = number.length <= 15 ? Number(number) : BigInt(number);
         if (value > evidence.integerMax) evidence.integerMax = BigInt(value);
         if (value < evidence.integerMin) evidence.integerMin = BigInt(value);
       }
     }
-    if (c.has('decimal')) {
-      const decimal = /^[+-]?(\d*)\.?(\d*)$/.exec(text);
+    if (number !== undefined && c.has('decimal')) {
+      const decimal = /^[+-]?(\d*)\.?(\d*)$/.exec(number);
       if (!decimal || leadingZero || (decimal[1] === '' && decimal[2] === '')) c.delete('decimal');
       else {
         evidence.integerDigits = Math.max(evidence.integerDigits, (decimal[1] ?? '').replace(/^0+/, '').length);
         evidence.scale = Math.max(evidence.scale, (decimal[2] ?? '').length);
       }
     }
-    if (c.has('double') && (leadingZero || !fits.double(text))) c.delete('double');
+    if (number !== undefined && c.has('double') && (leadingZero || !fits.double(number))) c.delete('double');
     if (c.has('date') && !fits.date(text)) c.delete('date');
     if (c.has('timestamp') && (!/\d{1,2}:\d{2}/.test(text) || !fits.timestamp(text))) c.delete('timestamp');
   }
+}
+
+/**
+ * Locale number text -> the plain form (`1.234,5` -> `1234.5`), rewritten as the caster rewrites it
+ * (`CastOptions` `decimalSeparator`, `groupSeparator`). A text holding the group separator other than
+ * between groups of three digits (`15.02.2026`, a date) is no number: the caster would drop the
+ * separators and read it as one.
+ */
+function plainNumberReader(options: InferOptions): (text: string) => string | undefined {
+  const group = options.groupSeparator;
+  const comma = options.decimalSeparator === ',';
+  if (!group && !comma) return (text) => text;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const grouped = group ? new RegExp(`^[+-]?\\d{1,3}(?:${escape(group)}\\d{3})+(?:${escape(comma ? ',' : '.')}\\d*)?$`) : undefined;
+  return (text) => {
+    let plain = text;
+    if (group && grouped && text.includes(group)) {
+      if (!grouped.test(text)) return undefined;
+      plain = text.split(group).join('');
+    }
+    return comma ? plain.replace(',', '.') : plain;
+  };
 }
 
 function choose(e: Evidence): FieldType {
