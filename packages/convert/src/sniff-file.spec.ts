@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TerminalError } from '@etl/core';
+import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
 import { sniffFile } from './sniff-file.js';
 
@@ -79,5 +80,53 @@ describe('sniffFile on csvkit examples (as csvkit itself reads them)', () => {
     const error: unknown = await sniffFile(objects, file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerminalError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', message: `${file} does not exist: check the path or S3 URI`, details: { uri: file } });
+  });
+});
+
+describe('sniffFile with the read options of the load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sniff-read-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const types = (result: { columns: Array<{ type: string }> }) => result.columns.map((c) => c.type);
+
+  it('infers numbers written with a decimal comma and thousands separators as numbers', async () => {
+    const path = file('de.csv', 'Name;Wert;Einwohner\nA;1,7;200.000.000\nB;-12,25;1.234\n');
+    expect(types(await sniffFile(objects, path))).toEqual(['varchar(1)', 'varchar(6)', 'varchar(11)']);
+    expect(types(await sniffFile(objects, path, { decimalSeparator: ',', groupSeparator: '.' }))).toEqual([
+      'varchar(1)',
+      'decimal(4,2)',
+      'int',
+    ]);
+  });
+
+  it('splits the sample by the delimiter given, and joins short rows as the load does', async () => {
+    const path = file('pipes.csv', 'a|b,c\n1|2,5\n3|4,5\n');
+    expect(await sniffFile(objects, path, { delimiter: '|', decimalSeparator: ',' })).toMatchObject({
+      delimiter: '|',
+      columns: [
+        { name: 'a', type: 'smallint' },
+        { name: 'b,c', type: 'decimal(2,1)' },
+      ],
+    });
+    const broken = file('broken.csv', 'id,note,n\n1,"ok",5\n2,line one\nline two,7\n');
+    expect(await sniffFile(objects, broken)).toMatchObject({ sampledRows: 1 });
+    expect(await sniffFile(objects, broken, { joinShortRows: true })).toMatchObject({
+      sampledRows: 2,
+      columns: [{ type: 'smallint' }, { type: 'varchar(17)' }, { type: 'smallint' }],
+    });
+  });
+
+  it("infers from every record with inferFrom 'file', in the run given", async () => {
+    const path = file('late.csv', `id,code\n${Array.from({ length: 90_000 }, (_, i) => `${i},${i}`).join('\n')}\n90000,N/A\n`);
+    expect(await sniffFile(objects, path, { sampleBytes: 1024 })).toMatchObject({ columns: [{ type: 'smallint' }, { type: 'smallint' }] });
+    const { ctx } = testContext();
+    expect(await sniffFile(objects, path, { sampleBytes: 1024, inferFrom: 'file', ctx })).toMatchObject({
+      columns: [{ type: 'int' }, { type: 'varchar(5)' }],
+      sampledRows: 90_001,
+    });
+    expect(ctx.counters.component('type-inference', 'source').bytesIn).toBeGreaterThan(500_000);
   });
 });

@@ -1,12 +1,14 @@
-import { TerminalError } from '@etl/core';
+import { TerminalError, type RunContext } from '@etl/core';
 import { CsvParser, sniffCsv, uniqueHeader } from '@etl/csv';
 import { decodeAll, detectEncoding } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
-import { formatType, inferSchema, type InferOptions } from '@etl/schema';
+import { formatType, inferSchema, type InferOptions, type Schema } from '@etl/schema';
 import { buffer } from 'node:stream/consumers';
 import { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
+import { inferCsvFile } from './sources/infer-csv-file.js';
+import type { SourceOptions } from './sources/row-source.js';
 
 export interface SniffResult {
   /** Present when the file is compressed (it was inflated for the look). */
@@ -35,22 +37,34 @@ async function bunzipPrefix(raw: Buffer): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-/** Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. */
-export interface SniffOptions {
+/**
+ * Looks at the first `sampleBytes` of a file: encoding, CSV dialect, header and column types. The read
+ * options are the load's (`SourceOptions`), so the types are inferred from the values as the load
+ * will read them (null markers, decimal comma, thousands separators, time zone).
+ */
+export interface SniffOptions extends Pick<
+  SourceOptions,
+  | 'encoding'
+  | 'delimiter'
+  | 'header'
+  | 'skipLines'
+  | 'joinShortRows'
+  | 'nullValues'
+  | 'decimalSeparator'
+  | 'groupSeparator'
+  | 'timeZone'
+  | 'renameColumns'
+  | 'infer'
+  | 'inferFrom'
+> {
   sampleBytes?: number;
-  encoding?: string;
   /** false: columns are named but typed varchar (the caller has a schema). */
   inferTypes?: boolean;
-  /** Whether the first record is a header; sniffed when absent. */
-  header?: boolean;
-  /** Physical lines above the header to ignore. */
-  skipLines?: number;
-  /** Texts that mean null, ignored when inferring types. */
-  nullValues?: readonly string[];
-  /** The header names -> the column names reported (and inferred under). */
-  renameColumns?: (names: readonly string[]) => string[];
-  /** Inference options (decimal(38,18) for fractions, key columns …). */
-  infer?: InferOptions;
+  /**
+   * The run that `inferFrom: 'file'` reads the whole file in (its signal and logger; the bytes count
+   * on its `type-inference` component). Needed for that option only.
+   */
+  ctx?: RunContext;
 }
 
 export async function sniffFile(objects: ObjectStore, uri: string, options: SniffOptions = {}): Promise<SniffResult> {
@@ -81,7 +95,11 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
     text = end === -1 ? '' : text.slice(end + (text.startsWith('\r\n', end) ? 2 : 1));
   }
   const sniffed = sniffCsv(text.slice(0, 64 * 1024));
-  const dialect = options.header === undefined ? sniffed : { ...sniffed, header: options.header };
+  const dialect = {
+    ...sniffed,
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    ...(options.header === undefined ? {} : { header: options.header }),
+  };
   const records: string[][] = [];
   const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote });
   const onRecord = (fields: string[]) => void records.push(fields);
@@ -91,12 +109,9 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const width = records.reduce((widest, r) => Math.max(widest, r.length), 0);
   const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const names = options.renameColumns ? options.renameColumns(header) : header;
-  const data = (dialect.header ? records.slice(1) : records).filter((r) => r.length === names.length);
-  const schema =
-    options.inferTypes === false
-      ? { fields: names.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true })) }
-      : inferSchema(names, data, { ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) });
-  return {
+  const rows = dialect.header ? records.slice(1) : records;
+  const data = (options.joinShortRows ? joinShortRecords(rows, names.length) : rows).filter((r) => r.length === names.length);
+  const looked: SniffResult = {
     ...(gzip ? { compression: 'gzip' as const } : bzip2 ? { compression: 'bzip2' as const } : {}),
     encoding: detection.encoding,
     confidence: Number(detection.confidence.toFixed(2)),
@@ -105,7 +120,48 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
     quote: dialect.quote,
     header: dialect.header,
     lineEnding: dialect.lineEnding,
-    columns: schema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable })),
+    columns: [],
     sampledRows: data.length,
   };
+  // Inferred as the load casts: the same null markers, number format and zone.
+  const infer: InferOptions = {
+    ...options.infer,
+    ...(options.nullValues ? { nullValues: options.nullValues } : {}),
+    ...(options.decimalSeparator ? { decimalSeparator: options.decimalSeparator } : {}),
+    ...(options.groupSeparator ? { groupSeparator: options.groupSeparator } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  };
+  if (options.inferTypes === false)
+    return { ...looked, columns: names.map((name) => ({ name, type: formatType({ kind: 'string' }), nullable: true })) };
+  if (options.inferFrom === 'file') {
+    if (!options.ctx) throw new Error("sniffFile: inferFrom 'file' needs the run's ctx");
+    const whole = await inferCsvFile(objects, uri, options.ctx, {
+      sniffed: looked,
+      delimiter: looked.delimiter,
+      ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+      ...(options.joinShortRows ? { joinShortRows: true } : {}),
+      columns: names,
+      infer,
+    });
+    return { ...looked, columns: columnsOf(whole.schema), sampledRows: whole.records };
+  }
+  return { ...looked, columns: columnsOf(inferSchema(names, data, infer)) };
+}
+
+const columnsOf = (schema: Schema): SniffResult['columns'] =>
+  schema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable }));
+
+/**
+ * Records with too few fields joined to the next, the break kept inside the field where they meet:
+ * as `csvReader`'s `joinShortRows` joins them for the load (a value with an unquoted line break).
+ */
+function joinShortRecords(records: readonly string[][], width: number): string[][] {
+  const joined: string[][] = [];
+  let short: string[] | undefined;
+  for (const record of records) {
+    const fields = short ? [...short.slice(0, -1), `${short.at(-1) ?? ''}\n${record[0] ?? ''}`, ...record.slice(1)] : record;
+    short = fields.length < width ? fields : undefined;
+    if (!short) joined.push(fields);
+  }
+  return joined;
 }

@@ -14,7 +14,6 @@ import {
 } from '@etl/schema';
 import { sniffFile } from '../sniff-file.js';
 import { csvRecords } from './csv-records.js';
-import { inferCsvFile } from './infer-csv-file.js';
 import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
 
 /**
@@ -27,35 +26,36 @@ import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptio
  */
 export async function csvSource(store: ObjectStore, uri: string, options: SourceOptions): Promise<RowSource> {
   const { ctx } = options;
-  // Integers as BIGINT unless the caller says otherwise: a sample cannot know that ids pass 32767
-  // later in the file (NDJSON inference does the same).
-  const infer = { widenIntegers: true, ...options.infer, ...(options.nullValues ? { nullValues: options.nullValues } : {}) };
   const wholeFile = options.schema === undefined && options.inferFrom === 'file';
+  // Types are inferred from the values as they are cast below: same null markers, number format, zone.
   const sniffed = await sniffFile(store, uri, {
     ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
     ...(options.skipLines ? { skipLines: options.skipLines } : {}),
+    ...(options.joinShortRows ? { joinShortRows: true } : {}),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
-    infer,
-    inferTypes: options.schema === undefined && !wholeFile,
+    ...castOptionsOf(options),
+    // Integers as BIGINT unless the caller says otherwise: a sample cannot know that ids pass 32767
+    // later in the file (NDJSON inference does the same).
+    infer: { widenIntegers: true, ...options.infer },
+    inferTypes: options.schema === undefined,
+    ...(wholeFile ? { inferFrom: 'file' as const, ctx } : {}),
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
   const omitted = new Set(options.omitColumns ?? []);
   const sniffedNames = sniffed.columns.map((c) => c.name);
   const reading = {
     sniffed,
-    delimiter: options.delimiter ?? sniffed.delimiter,
+    delimiter: sniffed.delimiter,
     ...(options.skipLines ? { skipLines: options.skipLines } : {}),
     ...(options.joinShortRows ? { joinShortRows: true } : {}),
   };
-  /** Without a schema: the sniffed types, or every record's; every column nullable but the keys. */
-  const inferred = async (): Promise<Schema> => {
-    const fields = wholeFile
-      ? (await inferCsvFile(store, uri, ctx, { ...reading, columns: sniffedNames, infer })).fields
-      : sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
-    return { fields: fields.map((f) => ({ name: f.name, type: f.type, nullable: !keys.has(f.name) })) };
-  };
-  const named: Schema = options.schema ?? (await inferred());
+  /** Without a schema: the sniffed types (of the sample, or every record's); every column nullable but the keys. */
+  const inferred = (): Schema => ({
+    fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })),
+  });
+  const named: Schema = options.schema ?? inferred();
   // Fields are matched to the file's columns by name: a column no field names is never cast.
   const schema: Schema = omitted.size > 0 ? { fields: named.fields.filter((f) => !omitted.has(f.name)) } : named;
   const metrics = ctx.counters.component('cast', 'stage');

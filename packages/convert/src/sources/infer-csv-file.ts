@@ -10,14 +10,15 @@ import { csvRecords, type CsvRecordsOptions } from './csv-records.js';
  * of its own (the run's signal and logger, its own counters and rejects), so a ragged row is rejected
  * once, by the load, not twice; records the load rejects are not evidence either. The bytes it reads
  * count on the run's `type-inference` component (bytes in, no rows), so progress moves during a
- * pass that can take minutes, and the run report shows the file was read twice.
+ * pass that can take minutes, and the run report shows the file was read twice. Returns the schema
+ * and the number of records it was inferred from.
  */
 export async function inferCsvFile(
   store: ObjectStore,
   uri: string,
   ctx: RunContext,
   options: Omit<CsvRecordsOptions, 'onColumns' | 'counted'> & { infer: InferOptions },
-): Promise<Schema> {
+): Promise<{ schema: Schema; records: number }> {
   const pass = createRunContext({ jobName: ctx.jobName, runId: ctx.runId, logger: ctx.logger, clock: ctx.clock, signal: ctx.signal });
   const inference = new SchemaInference(options.columns, options.infer);
   const read = ctx.counters.component('type-inference', 'source');
@@ -31,5 +32,5 @@ export async function inferCsvFile(
     { file: uri, records, seconds: Number(((ctx.clock.monotonicMs() - started) / 1000).toFixed(2)) },
     `${uri}: column types inferred from all ${records} records`,
   );
-  return inference.schema();
+  return { schema: inference.schema(), records };
 }
