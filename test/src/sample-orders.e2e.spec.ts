@@ -52,7 +52,7 @@ describe('sample-orders, bundled, on embedded defaults', () => {
 
   it('a missing source fails with a clear message, exit 1, and still writes the report', async () => {
     const dir = mkdtempSync(join(work, 'missing-'));
-    const result = await runBundled('sample-orders', ['--source', 'nowhere/orders.ndjson'], { cwd: dir });
+    const result = await runBundled('sample-orders', ['--source', 'nowhere/orders.ndjson', '--output', 'out/orders.ndjson'], { cwd: dir });
     expect(result.code).toBe(1);
     const failure = logLines(result.stdout).find((l) => l['level'] === 'error');
     expect(String(failure?.['msg'])).toMatch(/run failed: .*nowhere\/orders\.ndjson does not exist/);

@@ -32,7 +32,8 @@ export function fanOut(targets: readonly Writable[], options: { highWaterMark?: 
     },
     destroy(error, callback) {
       for (const target of targets) if (!target.destroyed) target.destroy(error ?? undefined);
-      Promise.allSettled(targets.map((t) => finished(t))).then(() => callback(error));
+      // allSettled never rejects: the callback always runs, once every target has closed.
+      void Promise.allSettled(targets.map((t) => finished(t))).then(() => callback(error));
     },
   });
   for (const target of targets) target.once('error', (error) => fan.destroy(error));

@@ -20,5 +20,6 @@ export const commonArgs = {
     .min(0, 'must be 0 or more')
     .optional()
     .describe('Stop the run, publishing nothing, once more records than this are rejected [default: no limit]'),
+  sample: arg.flag('Run on the bundled sample (what a run with no arguments does); arguments given still apply'),
   log_level: arg.enum(['trace', 'debug', 'info', 'warn', 'error'] as const, 'info', 'Lowest log level printed and exported'),
 } satisfies z.ZodRawShape;

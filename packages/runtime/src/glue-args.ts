@@ -37,16 +37,66 @@ export function envNameFor(argName: string): string {
   return `ETL_${argName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** Arguments AWS Glue passes to every job (`--job-bookmark-option`, `--TempDir` …); not ours to validate. */
+/**
+ * The arguments AWS Glue itself reads or passes to every job run, by their exact names ("Using job
+ * parameters in AWS Glue jobs", AWS Glue Developer Guide: job parameters reference, and the run-time
+ * JOB_ID / JOB_RUN_ID / SECURITY_CONFIGURATION / encryption-type). A job accepts and ignores them;
+ * anything else it does not know is an error, dashed or not (`--table-prefix` is `--table_prefix`).
+ */
+export const GLUE_SYSTEM_ARGS: ReadonlySet<string> = new Set([
+  'JOB_ID',
+  'JOB_RUN_ID',
+  'SECURITY_CONFIGURATION',
+  'TempDir',
+  'RedshiftTempDir',
+  'additional-python-modules',
+  'auto-scale-within-microbatch',
+  'class',
+  'conf',
+  'continuous-log-conversionPattern',
+  'continuous-log-logGroup',
+  'continuous-log-logStreamPrefix',
+  'customer-driver-env-vars',
+  'customer-executor-env-vars',
+  'datalake-formats',
+  'disable-proxy-v2',
+  'enable-auto-scaling',
+  'enable-continuous-cloudwatch-log',
+  'enable-continuous-log-filter',
+  'enable-data-lineage',
+  'enable-glue-datacatalog',
+  'enable-job-insights',
+  'enable-lakeformation-fine-grained-access',
+  'enable-metrics',
+  'enable-observability-metrics',
+  'enable-rename-algorithm-v2',
+  'enable-s3-parquet-optimized-committer',
+  'enable-spark-ui',
+  'encryption-type',
+  'executor-cores',
+  'extra-files',
+  'extra-jars',
+  'extra-py-files',
+  'job-bookmark-from',
+  'job-bookmark-option',
+  'job-bookmark-to',
+  'job-language',
+  'python-modules-installer-option',
+  'scriptLocation',
+  'spark-event-logs-path',
+  'use-postgres-driver',
+  'user-jars-first',
+  'write-shuffle-files-to-s3',
+  'write-shuffle-spills-to-s3',
+]);
+
 export function isGlueSystemArg(name: string): boolean {
-  return (
-    name.includes('-') ||
-    name === 'TempDir' ||
-    name === 'JOB_ID' ||
-    name === 'JOB_RUN_ID' ||
-    name === 'SECURITY_CONFIGURATION' ||
-    name === 'encryption-type'
-  );
+  return GLUE_SYSTEM_ARGS.has(name);
+}
+
+/** `table-prefix` and `table_prefix` are one argument: the spelling jobs declare (underscores). */
+export function canonicalArgName(name: string): string {
+  return name.replace(/-/g, '_');
 }
 
 /** The closest known name within two edits, for "did you mean" hints. */

@@ -14,6 +14,7 @@ describe('resolveJobConfig', () => {
     expect(result).toEqual({
       ok: true,
       ignored: [],
+      sample: false,
       config: { source: 'in.csv', max_in_flight: 4, dry_run: true, upsert_keys: ['id', 'region'] },
     });
   });
@@ -47,6 +48,74 @@ describe('resolveJobConfig', () => {
       {},
     );
     expect(result).toMatchObject({ ok: true, ignored: ['job-bookmark-option', 'TempDir'] });
+  });
+});
+
+describe('argument names (issue: a dashed argument was silently dropped and the sample loaded instead)', () => {
+  const job = {
+    source: arg.data(arg.string('CSV to load'), 'sample.csv'),
+    table_prefix: arg.data(arg.string('Table'), 'sample-table'),
+    max_rejects: arg.positiveInt('Rejects allowed', 1),
+    local_dir: arg.string('State').default('.local'),
+  };
+
+  it('reads --a-b as --a_b', () => {
+    const result = resolveJobConfig(job, ['--source', 'x.csv', '--table-prefix', 'acs-pop', '--max-rejects', '5'], {});
+    expect(result).toMatchObject({ ok: true, sample: false, config: { source: 'x.csv', table_prefix: 'acs-pop', max_rejects: 5 } });
+  });
+
+  it('refuses one argument given in both spellings with different values', () => {
+    const result = resolveJobConfig(job, ['--source', 'x', '--table-prefix', 'a', '--table_prefix', 'b'], {});
+    expect(result).toEqual({ ok: false, problems: ['--table-prefix and --table_prefix are one argument, given twice ("a" and "b")'] });
+  });
+
+  it('ignores only the arguments AWS Glue itself passes; any other unknown argument, dashed or not, is an error', () => {
+    const result = resolveJobConfig(job, ['--source', 'x', '--table_prefix', 't', '--enable-metrics', '', '--creat-table', 'yes'], {});
+    expect(result).toEqual({ ok: false, problems: ['--creat-table: unknown argument'] });
+    const glue = resolveJobConfig(job, ['--source', 'x', '--table_prefix', 't', '--enable-metrics', 'true', '--JOB_RUN_ID', 'jr_1'], {});
+    expect(glue).toMatchObject({ ok: true, ignored: ['enable-metrics', 'JOB_RUN_ID'] });
+  });
+});
+
+describe('sample mode (issue: sample defaults leaked into real runs)', () => {
+  const job = {
+    source: arg.data(arg.string('CSV to load'), 'sample.csv'),
+    upsert_keys: arg.data(arg.list('Keys'), ['customer_id']),
+    local_dir: arg.string('State').default('.local'),
+  };
+
+  it('runs the bundled sample with no arguments, or only arguments that say where state goes', () => {
+    expect(resolveJobConfig(job, [], {})).toMatchObject({
+      ok: true,
+      sample: true,
+      config: { source: 'sample.csv', upsert_keys: ['customer_id'] },
+    });
+    expect(resolveJobConfig(job, ['--local_dir', 'x'], {}, { runArgs: ['local_dir'] })).toMatchObject({ ok: true, sample: true });
+  });
+
+  it('requires every argument that names data once any of them is given, listing all that are missing', () => {
+    const result = resolveJobConfig({ ...job, schema: arg.data(arg.string('Schema'), 's.csv') }, ['--source', 'real.csv'], {});
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        '--upsert_keys: required: it names the data of a real run (with no arguments, or --sample, the bundled sample runs)',
+        '--schema: required: it names the data of a real run (with no arguments, or --sample, the bundled sample runs)',
+      ],
+    });
+  });
+
+  it('takes --sample with arguments that override parts of it', () => {
+    const shape = { ...job, sample: arg.flag('Sample') };
+    expect(resolveJobConfig(shape, ['--sample', '--upsert_keys', 'id'], {})).toMatchObject({
+      ok: true,
+      sample: true,
+      config: { source: 'sample.csv', upsert_keys: ['id'] },
+    });
+    expect(resolveJobConfig(shape, ['--sample', 'false'], {})).toMatchObject({ ok: false });
+  });
+
+  it('says in --help which arguments have a sample value', () => {
+    expect(formatHelp('j', 'd', job)).toContain('CSV to load [required; sample: sample.csv; env ETL_SOURCE]');
   });
 });
 

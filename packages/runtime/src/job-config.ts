@@ -1,48 +1,90 @@
 import { z } from 'zod';
-import { closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-args.js';
+import { canonicalArgName, closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-args.js';
 
 export type ArgsShape = z.ZodRawShape;
 
 /** The validated arguments of a job whose shape is `S` (what `run` receives). */
 export type JobConfig<S extends ArgsShape> = z.infer<z.ZodObject<S>>;
 
-export type ConfigResult<T> = { ok: true; config: T; ignored: string[] } | { ok: false; problems: string[] };
+export type ConfigResult<T> = { ok: true; config: T; ignored: string[]; sample: boolean } | { ok: false; problems: string[] };
+
+/** Sample values of the arguments that name data (`arg.data`), as they would be written on the command line. */
+const SAMPLES = new WeakMap<z.ZodType, string>();
+
+/** The sample value of an argument that names data, or undefined. */
+export function sampleOf(schema: z.ZodType): string | undefined {
+  return SAMPLES.get(schema);
+}
 
 /**
  * Arguments, then `ETL_<NAME>` environment variables, validated by one zod schema. Reports every
  * problem at once, each naming the argument, so a user fixes a command line in one go.
+ * `--a-b` is `--a_b`; AWS Glue's own arguments (by exact name) are accepted and ignored; any other
+ * unknown argument is a problem, with the closest known name.
+ * Arguments that name data (`arg.data`: source, table, keys …) are required, except in sample mode:
+ * when nothing but `runArgs` (where a run's logs and state go) is given, or `--sample` is, each takes
+ * its sample value, so the bundled sample runs with no arguments at all and a real run never falls
+ * back to sample data it did not ask for.
  */
 export function resolveJobConfig<S extends ArgsShape>(
   shape: S,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  options: { runArgs?: readonly string[] } = {},
 ): ConfigResult<z.infer<z.ZodObject<S>>> {
   const parsed = parseGlueArgs(argv);
   const problems = [...parsed.problems];
   const known = Object.keys(shape);
   const input: Record<string, string> = {};
   const ignored: string[] = [];
+  const given = new Set<string>();
   for (const name of known) {
     const fromEnv = env[envNameFor(name)];
-    if (fromEnv !== undefined && fromEnv !== '') input[name] = fromEnv;
+    if (fromEnv === undefined || fromEnv === '') continue;
+    input[name] = fromEnv;
+    given.add(name);
   }
-  for (const [name, value] of Object.entries(parsed.values)) {
-    if (name in shape) input[name] = value;
-    else if (isGlueSystemArg(name)) ignored.push(name);
-    else {
-      const hint = closestName(name, known);
-      problems.push(`--${name}: unknown argument${hint ? ` (did you mean --${hint}?)` : ''}`);
+  const spelling = new Map<string, string>();
+  for (const [raw, value] of Object.entries(parsed.values)) {
+    if (isGlueSystemArg(raw)) {
+      ignored.push(raw);
+      continue;
     }
+    const name = canonicalArgName(raw);
+    if (!(name in shape)) {
+      const hint = closestName(name, known);
+      problems.push(`--${raw}: unknown argument${hint ? ` (did you mean --${hint}?)` : ''}`);
+      continue;
+    }
+    const other = spelling.get(name);
+    if (other !== undefined && parsed.values[other] !== value)
+      problems.push(`--${other} and --${raw} are one argument, given twice ("${parsed.values[other]}" and "${value}")`);
+    spelling.set(name, raw);
+    input[name] = value;
+    given.add(name);
   }
+  const samples = known.flatMap((name) => {
+    const sample = sampleOf(shape[name] as z.ZodType);
+    return sample === undefined ? [] : [[name, sample] as const];
+  });
+  const runArgs = new Set(options.runArgs ?? []);
+  const asked = input['sample'];
+  const sample = samples.length > 0 && (asked !== undefined ? /^(true|1|yes|)$/i.test(asked) : [...given].every((n) => runArgs.has(n)));
+  if (sample) for (const [name, value] of samples) input[name] ??= value;
   const result = z.object(shape).safeParse(input);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '');
-      problems.push(`--${name}: ${describeIssue(issue, input[name])}`);
+      const names = samples.some(([n]) => n === name) && input[name] === undefined;
+      problems.push(
+        names
+          ? `--${name}: required: it names the data of a real run (with no arguments, or --sample, the bundled sample runs)`
+          : `--${name}: ${describeIssue(issue, input[name])}`,
+      );
     }
   }
   if (problems.length > 0 || !result.success) return { ok: false, problems };
-  return { ok: true, config: result.data, ignored };
+  return { ok: true, config: result.data, ignored, sample };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, given: string | undefined): string {
@@ -56,6 +98,8 @@ export interface ArgHelp {
   env: string;
   required: boolean;
   defaultValue?: unknown;
+  /** For an argument that names data: its value in sample mode. */
+  sample?: string;
   description?: string;
 }
 
@@ -81,6 +125,7 @@ export function describeArgs(shape: ArgsShape): ArgHelp[] {
       name,
       env: envNameFor(name),
       required: !probe.success,
+      ...(sampleOf(schema as z.ZodType) === undefined ? {} : { sample: sampleOf(schema as z.ZodType) }),
       ...(probe.success && probe.data !== undefined ? { defaultValue: probe.data } : {}),
       ...(description ? { description } : {}),
     };
@@ -89,14 +134,29 @@ export function describeArgs(shape: ArgsShape): ArgHelp[] {
 
 export function formatHelp(jobName: string, description: string, shape: ArgsShape): string {
   const rows = describeArgs(shape).map((arg) => {
-    const tail = arg.required ? 'required' : arg.defaultValue === undefined ? 'optional' : `default: ${JSON.stringify(arg.defaultValue)}`;
+    const tail =
+      arg.sample !== undefined
+        ? `required; sample: ${arg.sample}`
+        : arg.required
+          ? 'required'
+          : arg.defaultValue === undefined
+            ? 'optional'
+            : `default: ${JSON.stringify(arg.defaultValue)}`;
     return `  --${arg.name.padEnd(20)} ${arg.description ?? ''} [${tail}; env ${arg.env}]`;
   });
-  return `${jobName}: ${description}\n\nArguments (--name value or --name=value; Glue-style):\n${rows.join('\n')}\n`;
+  return `${jobName}: ${description}\n\nArguments (--name value or --name=value; Glue-style; --a-b is --a_b). With no arguments, or --sample, the bundled sample runs:\n${rows.join('\n')}\n`;
 }
 
 /** Argument types Glue jobs need: everything arrives as a string. */
 export const arg = {
+  /**
+   * An argument that names data (source, schema, table, keys): required in a real run, `sample` in
+   * sample mode (a list as written on the command line: `a,b`).
+   */
+  data: <T extends z.ZodType>(schema: T, sample: string | readonly string[]): T => {
+    SAMPLES.set(schema, typeof sample === 'string' ? sample : sample.join(','));
+    return schema;
+  },
   string: (description: string) => z.string().min(1, 'must not be empty').describe(description),
   optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */

@@ -50,7 +50,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     io.stdout.write(formatHelp(job.name, job.description, shape));
     return exitCodes.succeeded;
   }
-  const resolved = resolveJobConfig(shape, io.argv, io.env);
+  const resolved = resolveJobConfig(shape, io.argv, io.env, { runArgs: Object.keys(commonArgs) });
   if (!resolved.ok) {
     io.stderr.write(
       `${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`,
@@ -110,7 +110,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
 
   let error: unknown;
   let result: JobResult = {};
-  logger.info({ args: config, ignoredGlueArgs: resolved.ignored, outputs }, `run ${runId} of ${jobName} started`);
+  logger.info(
+    { args: config, ignoredGlueArgs: resolved.ignored, sample: resolved.sample, outputs },
+    `run ${runId} of ${jobName} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
+  );
   try {
     result = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env })) ?? {};
   } catch (caught) {

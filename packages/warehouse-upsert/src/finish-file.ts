@@ -2,6 +2,7 @@ import { isAbortError, type RunContext } from '@etl/core';
 import { objectsUnder } from '@etl/object-store';
 import { quoteQualified } from '@etl/sql';
 import { auditInsert, auditTable, auditTableDdl } from '@etl/table-sync';
+import { archivedName } from './archive-names.js';
 import type { FileOutcome, UpsertDeps } from './upsert-file.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
@@ -17,12 +18,6 @@ export interface FinishState {
 /** Stopped by a shutdown signal (SIGTERM, SIGINT), as opposed to failed or stopped for too many rejects. */
 function interrupted(signal: AbortSignal): boolean {
   return signal.aborted && isAbortError(signal.reason);
-}
-
-/** `<folder of file>/<archive|unprocessed>/yyyy/mm/<file name>`. */
-function movedName(file: string, folder: 'archive' | 'unprocessed', now: Date): string {
-  const slash = file.lastIndexOf('/');
-  return `${file.slice(0, slash + 1)}${folder}/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${file.slice(slash + 1)}`;
 }
 
 /**
@@ -81,7 +76,9 @@ export async function finishFile(
           );
           return;
         }
-        const destination = movedName(file, outcome.status === 'SUCCESS' ? 'archive' : 'unprocessed', ctx.clock.now());
+        const loaded = outcome.status === 'SUCCESS';
+        const prefix = loaded ? options.archivePrefix : options.unprocessedPrefix;
+        const destination = archivedName(file, loaded ? 'archive' : 'unprocessed', ctx.clock.now(), prefix);
         await objects.move(file, destination);
         outcome.movedTo = destination;
       },

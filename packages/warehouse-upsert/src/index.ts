@@ -8,3 +8,5 @@ export { planLoad, planSteps } from './load-plan.js';
 export type { StagedFile } from './stage-file.js';
 export { stageFile } from './stage-file.js';
 export { sweepStaging } from './sweep-staging.js';
+export type { ArchiveFolder } from './archive-names.js';
+export { archivedName } from './archive-names.js';

@@ -1,15 +1,24 @@
 import type { RunContext } from '@etl/core';
 import { objectsBelow, type ObjectStore } from '@etl/object-store';
+import { isUnder } from './archive-names.js';
 import { sweepStaging } from './sweep-staging.js';
 import { upsertFile, type FileOutcome, type UpsertDeps } from './upsert-file.js';
 import { resolveUpsertOptions, type UpsertOptions } from './upsert-options.js';
 
-/** Files a run loads: the source itself, or every file under a prefix (ending in /) in key order, not archive/ or unprocessed/. */
-export async function filesToLoad(objects: ObjectStore, source: string, signal?: AbortSignal): Promise<string[]> {
+/**
+ * Files a run loads: the source itself, or every file under a prefix (ending in /) in key order —
+ * never one under an `archive/` or `unprocessed/` folder below it (where earlier runs put files) or
+ * under the `skip` prefixes (`archivePrefix`, `unprocessedPrefix`).
+ */
+export async function filesToLoad(
+  objects: ObjectStore,
+  source: string,
+  options: { skip?: readonly string[]; signal?: AbortSignal } = {},
+): Promise<string[]> {
   if (!source.endsWith('/')) return [source];
   const files: string[] = [];
-  for await (const { uri, key } of objectsBelow(objects, source, signal ? { signal } : {}))
-    if (!/^(archive|unprocessed)\//.test(key)) files.push(uri);
+  for await (const { uri, key } of objectsBelow(objects, source, options.signal ? { signal: options.signal } : {}))
+    if (!/^(archive|unprocessed)\//.test(key) && !isUnder(uri, options.skip ?? [])) files.push(uri);
   return files;
 }
 
@@ -21,7 +30,8 @@ export async function filesToLoad(objects: ObjectStore, source: string, signal?:
  */
 export async function upsertFiles(source: string, options: UpsertOptions, ctx: RunContext, deps: UpsertDeps): Promise<FileOutcome[]> {
   const resolved = resolveUpsertOptions(options);
-  const files = await filesToLoad(deps.objects, source, ctx.signal);
+  const skip = [resolved.archivePrefix, resolved.unprocessedPrefix].filter((p): p is string => p !== undefined);
+  const files = await filesToLoad(deps.objects, source, { skip, signal: ctx.signal });
   if (files.length === 0) {
     ctx.logger.warn({ source }, `nothing to load under ${source}`);
     return [];

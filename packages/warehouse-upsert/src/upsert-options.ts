@@ -23,13 +23,21 @@ export interface UpsertOptions {
   inferFrom?: 'sample' | 'file';
   /** Views to create or refresh after each load (seed 003 view_config.json). */
   views?: readonly ViewConfigEntry[];
-  /** Move each file to `archive/yyyy/mm/` (loaded) or `unprocessed/yyyy/mm/` (failed) beside it. */
+  /**
+   * Move each file when done: loaded to `archive/yyyy/mm/`, failed to `unprocessed/yyyy/mm/`, both
+   * siblings of the file's folder as seed 003 lays them out (`data/in/x.csv` -> `data/archive/…`).
+   */
   archive?: boolean;
+  /** Where loaded files go instead (`<archivePrefix>/yyyy/mm/<file>`). */
+  archivePrefix?: string;
+  /** Where failed files go instead (`<unprocessedPrefix>/yyyy/mm/<file>`). */
+  unprocessedPrefix?: string;
   /** Plan every statement and change nothing: the plan is what a load would run, statement for statement. */
   dryRun?: boolean;
 }
 
-export type ResolvedUpsertOptions = Required<Omit<UpsertOptions, 'encoding'>> & Pick<UpsertOptions, 'encoding'>;
+type Optional = 'encoding' | 'archivePrefix' | 'unprocessedPrefix';
+export type ResolvedUpsertOptions = Required<Omit<UpsertOptions, Optional>> & Pick<UpsertOptions, Optional>;
 
 /** Defaults filled in and bounds checked once, before anything is read or written. */
 export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOptions {

@@ -20,8 +20,11 @@ export interface AcceptanceTarget {
 
 const longName = `Robert ${'x'.repeat(300)}`;
 const month = () => `${new Date().getUTCFullYear()}/${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
-const moved = (source: string, folder: 'archive' | 'unprocessed') =>
-  `${source.slice(0, source.lastIndexOf('/') + 1)}${folder}/${month()}/${source.slice(source.lastIndexOf('/') + 1)}`;
+/** Seed 003's layout: `<root>/in/<file>` moves to `<root>/archive/yyyy/mm/<file>` (or `unprocessed/`), a sibling of `in/`. */
+const moved = (source: string, folder: 'archive' | 'unprocessed') => {
+  const inFolder = source.slice(0, source.lastIndexOf('/'));
+  return `${inFolder.slice(0, inFolder.lastIndexOf('/') + 1)}${folder}/${month()}/${source.slice(source.lastIndexOf('/') + 1)}`;
+};
 
 /** Issue #6's acceptance, run in order against one warehouse: each scenario builds on the table before. */
 export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTarget): void {

@@ -5,13 +5,14 @@ import { arg } from '@etl/runtime';
 export const bundledSample = fileURLToPath(new URL('../sample/customers.csv', import.meta.url));
 
 export const csvToRedshiftArgs = {
-  source: arg
-    .string(
+  source: arg.data(
+    arg.string(
       'CSV file to load, or a prefix ending in / to load every file under it (one transaction per file, in key order): s3://… or a path',
-    )
-    .default(bundledSample),
-  target_table: arg.string('Target table, schema.table').default('public.customers'),
-  upsert_keys: arg.list('Upsert key columns (after name cleaning), comma-separated').default(['customer_id']),
+    ),
+    bundledSample,
+  ),
+  target_table: arg.data(arg.string('Target table, schema.table'), 'public.customers'),
+  upsert_keys: arg.data(arg.list('Upsert key columns, comma-separated, as the header names them or cleaned'), ['customer_id']),
   view_config: arg.optionalString('JSON file of views to create or refresh after the load (seed 003 view_config.json)'),
   iam_role: arg.optionalString('IAM role ARN Redshift uses for COPY (required on AWS)'),
   workgroup: arg.optionalString(
@@ -39,9 +40,13 @@ export const csvToRedshiftArgs = {
     "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)",
   ),
   dry_run: arg.flag('Print the plan (every DDL and DML statement, with its reason) and change nothing'),
+  archive_prefix: arg.optionalString('Where loaded files go: <archive_prefix>/yyyy/mm/<file> [default: archive/ beside the source folder]'),
+  unprocessed_prefix: arg.optionalString(
+    'Where failed files go: <unprocessed_prefix>/yyyy/mm/<file> [default: unprocessed/ beside the source folder]',
+  ),
   archive: arg.enum(
     ['auto', 'yes', 'no'] as const,
     'auto',
-    'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure) beside it; auto: yes, except for the bundled sample',
+    'Move each source file to archive/yyyy/mm/ (success) or unprocessed/yyyy/mm/ (failure), siblings of its folder (seed 003: data/in/ -> data/archive/); auto: yes, except for the bundled sample',
   ),
 };

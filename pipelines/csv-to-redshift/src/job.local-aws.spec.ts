@@ -86,9 +86,11 @@ describe('csv-to-redshift against the local AWS stack', () => {
     const month = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
     const left: string[] = [];
     for await (const object of objects.list('s3://lake/')) left.push(object.uri);
-    expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([
-      `s3://lake/in/archive/${month}/2026-11-01.csv`,
-      `s3://lake/in/archive/${month}/2026-11-02.csv`,
+    // Seed 003's layout: archive/ is a sibling of the in/ folder the files were read from.
+    expect(left.filter((u) => u.startsWith('s3://lake/in/'))).toEqual([]);
+    expect(left.filter((u) => u.startsWith('s3://lake/archive/'))).toEqual([
+      `s3://lake/archive/${month}/2026-11-01.csv`,
+      `s3://lake/archive/${month}/2026-11-02.csv`,
     ]);
     expect(left.filter((u) => u.startsWith('s3://lake/staging/'))).toEqual([]);
     expect(left.some((u) => u.startsWith('s3://lake/runs/') && u.endsWith('report.json'))).toBe(true);
@@ -99,6 +101,10 @@ describe('csv-to-redshift against the local AWS stack', () => {
       argv: [
         '--source',
         's3://lake/in/',
+        '--target_table',
+        'public.customers',
+        '--upsert_keys',
+        'customer_id',
         '--workgroup',
         'local',
         '--iam_role',

@@ -39,6 +39,8 @@ export const csvToRedshiftJob = defineJob({
         inferFrom: config.infer_from,
         views: views as ViewConfigEntry[],
         archive: config.archive === 'yes' || (config.archive === 'auto' && config.source !== bundledSample),
+        ...(config.archive_prefix ? { archivePrefix: config.archive_prefix } : {}),
+        ...(config.unprocessed_prefix ? { unprocessedPrefix: config.unprocessed_prefix } : {}),
         dryRun: config.dry_run,
       },
       ctx,

@@ -7,10 +7,10 @@ export const bundledSchema = fileURLToPath(new URL('../sample/inventory-schema.c
 export const SAMPLE_TABLE = 'inventory-sample';
 
 export const inventoryArgs = {
-  source: arg.string('Inventory CSV: s3://bucket/key or a path').default(bundledSample),
-  schema: arg.string('Schema-definition CSV (column_name,data_type[,nullable][,key_order]) or its JSON form').default(bundledSchema),
-  table_prefix: arg.string('Target DynamoDB table: the lexically greatest table whose name starts with this').default(SAMPLE_TABLE),
-  output: arg.string('Parquet output prefix; files go to <output>/run_date=YYYY-MM-DD/').default('.local/out/inventory/'),
+  source: arg.data(arg.string('Inventory CSV: s3://bucket/key or a path'), bundledSample),
+  schema: arg.data(arg.string('Schema-definition CSV (column_name,data_type[,nullable][,key_order]) or its JSON form'), bundledSchema),
+  table_prefix: arg.data(arg.string('Target DynamoDB table: the lexically greatest table whose name starts with this'), SAMPLE_TABLE),
+  output: arg.data(arg.string('Parquet output prefix; files go to <output>/run_date=YYYY-MM-DD/'), '.local/out/inventory/'),
   error_prefix: arg.optionalString(
     'Where errors, rejects and logs go (seed 000 error-log prefix): <error_prefix>/<run id>/; the same as --run_output',
   ),
