@@ -156,12 +156,10 @@ export function planTableSync(input: SyncInput): SyncPlan {
   const views = alters.length > 0 ? (input.dependentViews ?? []) : [];
   const steps = [
     // Dependents first: `dependentViews` lists a view after the views it reads.
-    ...[...views]
-      .reverse()
-      .map((v) => ({
-        sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`,
-        reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after`,
-      })),
+    ...[...views].reverse().map((v) => ({
+      sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`,
+      reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after`,
+    })),
     ...alters,
     ...views.map((v) => ({
       sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`,
