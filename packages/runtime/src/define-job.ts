@@ -28,6 +28,12 @@ export interface JobResult {
   figures?: Record<string, unknown>;
 }
 
+/** What a job's `check` may use: reading, never writing. */
+export interface CheckDeps {
+  objects: ObjectStore;
+  env: NodeJS.ProcessEnv;
+}
+
 export interface JobDefinition<S extends ArgsShape> {
   /** Default job name (Glue's `--JOB_NAME` overrides it per run). */
   name: string;
@@ -40,6 +46,12 @@ export interface JobDefinition<S extends ArgsShape> {
    * at once must agree.
    */
   runOutputArg?: keyof S & string;
+  /**
+   * Checks that need no data, run before anything is opened, created, moved or written: companions
+   * of arguments (an IAM role for Redshift), files the run needs (schema, source), names in a header.
+   * Each problem is one line naming the argument and what to do; any problem is exit 2, nothing changed.
+   */
+  check?(config: z.infer<z.ZodObject<S>>, deps: CheckDeps): Promise<string[]>;
   run(config: z.infer<z.ZodObject<S>>, ctx: RunContext, deps: JobDeps): Promise<JobResult | void>;
 }
 

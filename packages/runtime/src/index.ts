@@ -1,4 +1,4 @@
-export type { JobDefinition, JobDeps, JobResult, RunOutputs } from './define-job.js';
+export type { CheckDeps, JobDefinition, JobDeps, JobResult, RunOutputs } from './define-job.js';
 export { defineJob } from './define-job.js';
 export type { ArgsShape, JobConfig, ArgHelp, ConfigResult } from './job-config.js';
 export { arg, resolveJobConfig, describeArgs, formatHelp } from './job-config.js';

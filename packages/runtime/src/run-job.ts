@@ -17,7 +17,7 @@ import {
 import { createObjectStore, joinUri, objectRejects, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
 import { createConnections } from './connections.js';
-import type { JobDefinition, JobResult, RunOutputs } from './define-job.js';
+import type { CheckDeps, JobDefinition, JobResult, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
 import { handleShutdownSignals } from './shutdown-signals.js';
 
@@ -71,6 +71,12 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     );
     return exitCodes.badArguments;
   }
+  const objects = io.objects ?? createObjectStore({ env: io.env });
+  const refused = job.check ? await checkJob(job, resolved.config as Parameters<typeof job.run>[0], { objects, env: io.env }) : [];
+  if (refused.length > 0) {
+    io.stderr.write(`${job.name}: cannot start\n${refused.map((p) => `  ${p}`).join('\n')}\nNothing was changed.\n`);
+    return exitCodes.badArguments;
+  }
   const jobName = config.JOB_NAME ?? job.name;
   const runId = newRunId(io.clock);
   const spool = new LogSpool();
@@ -85,7 +91,6 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   const controller = new AbortController();
   const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
   const disposeSignals = io.handleSignals === false ? () => undefined : handleShutdownSignals(controller, logger);
-  const objects = io.objects ?? createObjectStore({ env: io.env });
   const outputs = runOutputs(
     config.run_output ?? (typeof jobOutput === 'string' ? jobOutput : `${config.local_dir}/runs/${jobName}`),
     runId,
@@ -142,6 +147,19 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   await persist(objects, outputs, report, spool, logger, io.stderr);
   disposeSignals();
   return report.outcome === 'succeeded' ? exitCodes.succeeded : exitCodes.failed;
+}
+
+/** The job's own checks, before anything is opened or written; a check that throws is a problem too. */
+async function checkJob<S extends ArgsShape>(
+  job: JobDefinition<S>,
+  config: Parameters<JobDefinition<S>['run']>[0],
+  deps: CheckDeps,
+): Promise<string[]> {
+  try {
+    return (await job.check?.(config, deps)) ?? [];
+  } catch (error) {
+    return [describeError(error).message];
+  }
 }
 
 export function runOutputs(prefix: string, runId: string): RunOutputs {

@@ -10,3 +10,4 @@ export { stageFile } from './stage-file.js';
 export { sweepStaging } from './sweep-staging.js';
 export type { ArchiveFolder } from './archive-names.js';
 export { archivedName } from './archive-names.js';
+export { checkUpsertSource } from './check-source.js';

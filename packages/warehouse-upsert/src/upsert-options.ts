@@ -1,11 +1,12 @@
 import { TerminalError } from '@etl/core';
+import { cleanColumnNames } from '@etl/schema';
 import type { ViewConfigEntry } from '@etl/table-sync';
 
 /** How files are upserted into one warehouse table (seed 003). */
 export interface UpsertOptions {
   /** Target table, `schema.table`: created from the first file, evolved to fit later ones. */
   table: string;
-  /** Upsert key columns, named as after column-name cleaning. */
+  /** Upsert key columns, as the header names them or cleaned (`InvoiceNo` or `invoiceno`). */
   keys: readonly string[];
   /** Where typed staging CSV parts go for COPY (`s3://…` for Redshift): `<stagingPrefix>/<run id>/<file index>/`. */
   stagingPrefix: string;
@@ -49,6 +50,7 @@ export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOpti
     archive: false,
     dryRun: false,
     ...options,
+    keys: cleanColumnNames(options.keys),
   };
   const problems = [
     resolved.keys.length === 0 && 'keys must name at least one column',

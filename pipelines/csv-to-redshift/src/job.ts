@@ -2,7 +2,7 @@ import { TerminalError } from '@etl/core';
 import { readText } from '@etl/object-store';
 import { defineJob } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
-import { upsertFiles } from '@etl/warehouse-upsert';
+import { checkUpsertSource, upsertFiles } from '@etl/warehouse-upsert';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
 
 /** Seed 003: CSV files -> the warehouse upsert (harmonize, stage, COPY, merge, views, audit, archive). */
@@ -11,6 +11,21 @@ export const csvToRedshiftJob = defineJob({
   description:
     'Upserts CSV files into a Redshift table through the Data API, evolving the table to fit, with an audit row per file (seed 003)',
   args: csvToRedshiftArgs,
+  async check(config, { objects, env }) {
+    const redshift = config.workgroup ?? config.cluster_id;
+    return [
+      ...(redshift && !config.iam_role
+        ? ['--iam_role: required with a Redshift workgroup or cluster: the role Redshift assumes to COPY the staged files']
+        : []),
+      ...(redshift && !config.staging_prefix.startsWith('s3://')
+        ? [`--staging_prefix: Redshift COPYs from S3 only: give an s3:// prefix (got ${config.staging_prefix})`]
+        : []),
+      ...(redshift && !(env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? env['AWS_PROFILE'])
+        ? ['AWS region: set AWS_REGION (or AWS_PROFILE) for the Redshift Data API']
+        : []),
+      ...(await checkUpsertSource(objects, config.source, config.upsert_keys, { encoding: config.encoding })),
+    ];
+  },
   async run(config, ctx, { objects, connections }) {
     const redshift = config.workgroup ?? config.cluster_id;
     const warehouse = await connections.warehouse({

@@ -28,6 +28,17 @@ export const inventoryJob = defineJob({
     'Inventory CSV (Shift_JIS is normal) diffed into DynamoDB, only new and changed items written, and all rows as Snappy Parquet by run date (seed 000)',
   args: inventoryArgs,
   runOutputArg: 'error_prefix',
+  async check(config, { objects }) {
+    const schema = await readText(objects, config.schema).then(
+      (text) => parseSchemaFile(text, config.schema, { requireKey: true }),
+      (error: Error) => error,
+    );
+    const source = await objects.head(config.source);
+    return [
+      ...(schema instanceof Error ? [`--schema: ${schema.message}`] : []),
+      ...(source ? [] : [`--source: ${config.source} does not exist`]),
+    ];
+  },
   async run(config, ctx, { objects, connections }) {
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
     const rows = await openRows(objects, config.source, 'csv', {
