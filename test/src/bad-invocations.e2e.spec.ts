@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runBundled } from './run-bundled.js';
+
+/**
+ * The run contract, for every pipeline: a bad invocation exits 2 with a line naming the argument and
+ * what to do, and changes nothing — the embedded defaults keep all their state under the working
+ * folder's .local/, so "nothing changed" is: the folder holds only the files the case wrote.
+ * Every folder under pipelines/ must have its cases here (a new pipeline registers by adding some).
+ */
+interface BadInvocation {
+  name: string;
+  /** Files written into the working folder first. */
+  files?: Record<string, string>;
+  args: string[];
+  /** Lines stderr must contain. */
+  says: RegExp[];
+}
+
+const customers = 'Customer ID,InvoiceNo,Name\n1,A-1,Ann\n';
+const schema = 'column_name,data_type,nullable,key_order\nid,integer,false,1\nqty,integer,true,\n';
+const unknownArgument: BadInvocation = {
+  name: 'an unknown argument',
+  args: ['--no_such_argument', 'x'],
+  says: [/--no_such_argument: unknown argument/],
+};
+
+const cases: Record<string, BadInvocation[]> = {
+  'sample-orders': [
+    unknownArgument,
+    { name: 'a misspelt argument', args: ['--sorce', 'x.ndjson'], says: [/--sorce: unknown argument \(did you mean --source\?\)/] },
+    { name: 'a source without an output', args: ['--source', 'in.ndjson'], says: [/--output: required: it names the data of a real run/] },
+  ],
+  'csv-to-redshift': [
+    unknownArgument,
+    {
+      name: 'a source without a table and keys (they used to fall back to the sample public.customers / customer_id)',
+      files: { 'in/c.csv': customers },
+      args: ['--source', 'in/c.csv'],
+      says: [/--target_table: required/, /--upsert_keys: required/],
+    },
+    {
+      name: 'a dashed typo of an argument (it used to be dropped as a Glue argument)',
+      files: { 'in/c.csv': customers },
+      args: ['--source', 'in/c.csv', '--target-table', 'public.c', '--upsert-keys', 'customer_id', '--max-reject', '0'],
+      says: [/--max-reject: unknown argument \(did you mean --max_rejects\?\)/],
+    },
+    {
+      name: 'an upsert key that is not a column',
+      files: { 'in/c.csv': customers },
+      args: ['--source', 'in/c.csv', '--target_table', 'public.c', '--upsert_keys', 'InvoiceNo,StockCode'],
+      says: [/--upsert_keys: stockcode is not a column of .*c\.csv \(its columns, as cleaned: customer_id, invoiceno, name\)/],
+    },
+    {
+      name: 'a Redshift target without an IAM role, with a local staging prefix',
+      files: { 'in/c.csv': customers },
+      args: ['--source', 'in/c.csv', '--target_table', 'public.c', '--upsert_keys', 'customer_id', '--workgroup', 'analytics'],
+      says: [
+        /--iam_role: required with a Redshift workgroup/,
+        /--staging_prefix: Redshift COPYs from S3 only/,
+        /AWS region: set AWS_REGION/,
+      ],
+    },
+    {
+      name: 'a source that does not exist',
+      args: ['--source', 'in/nowhere.csv', '--target_table', 'public.c', '--upsert_keys', 'customer_id'],
+      says: [/--source: in\/nowhere\.csv does not exist/],
+    },
+  ],
+  'inventory-to-dynamodb': [
+    unknownArgument,
+    {
+      name: 'dashed arguments with a typo (it used to load the sample table, exit 0)',
+      files: { 'inv.csv': 'id,qty\n1,2\n', 's.csv': schema },
+      args: ['--source', 'inv.csv', '--schema', 's.csv', '--table-prefix', 'acs-pop', '--output', 'out/', '--creat-table', 'yes'],
+      says: [/--creat-table: unknown argument \(did you mean --create_table\?\)/],
+    },
+    {
+      name: 'a source without its schema, table and output',
+      files: { 'inv.csv': 'id,qty\n1,2\n' },
+      args: ['--source', 'inv.csv'],
+      says: [/--schema: required/, /--table_prefix: required/, /--output: required/],
+    },
+    {
+      name: 'a schema file that does not exist, and a missing source',
+      args: ['--source', 'nowhere.csv', '--schema', 'missing-schema.csv', '--table_prefix', 'inv', '--output', 'out/'],
+      says: [/--schema: .*missing-schema\.csv/, /--source: nowhere\.csv does not exist/],
+    },
+  ],
+};
+
+const work = mkdtempSync(join(tmpdir(), 'bad-invocations-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Every file under a folder, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe('bad invocations, every pipeline: exit 2, a line naming the argument, nothing changed', () => {
+  it('covers every pipeline of the repository', () => {
+    const pipelines = readdirSync(join(repoRoot, 'pipelines'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    expect(Object.keys(cases).sort()).toEqual(pipelines.map((e) => e.name).sort());
+  });
+
+  for (const [pipeline, invocations] of Object.entries(cases)) {
+    for (const invocation of invocations) {
+      it(`${pipeline}: ${invocation.name}`, async () => {
+        const cwd = mkdtempSync(join(work, `${pipeline}-`));
+        for (const [path, content] of Object.entries(invocation.files ?? {})) {
+          mkdirSync(dirname(join(cwd, path)), { recursive: true });
+          writeFileSync(join(cwd, path), content);
+        }
+        const before = filesUnder(cwd);
+        const result = await runBundled(pipeline, invocation.args, { cwd });
+        expect(result.code, result.stderr + result.stdout).toBe(2);
+        for (const line of invocation.says) expect(result.stderr).toMatch(line);
+        expect(result.stderr).not.toMatch(/\bat .*\.m?js:\d+/); // no stack trace
+        expect(result.stdout).toBe(''); // refused before the run started: no log lines
+        expect(filesUnder(cwd)).toEqual(before);
+      });
+    }
+  }
+});
