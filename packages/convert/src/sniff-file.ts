@@ -7,6 +7,7 @@ import { buffer } from 'node:stream/consumers';
 import { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
+import { binaryKind } from './binary-input.js';
 import { inferCsvFile } from './sources/infer-csv-file.js';
 import type { SourceOptions } from './sources/row-source.js';
 
@@ -86,6 +87,13 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const detection = options.encoding
     ? { encoding: options.encoding.toLowerCase(), confidence: 1, bom: false }
     : detectEncoding(bytes.subarray(0, 64 * 1024));
+  const binary = binaryKind(bytes, detection.encoding);
+  if (binary)
+    throw new TerminalError(
+      'BAD_INPUT',
+      `${uri} looks like ${binary}, not CSV text: give the CSV file${binary === 'Parquet' ? ', or read it as Parquet (a .parquet name, or --format parquet)' : ''}`,
+      { details: { uri } },
+    );
   let text = decodeAll(bytes, detection.encoding);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const truncated = info.size > sampleBytes || gzip || bzip2;

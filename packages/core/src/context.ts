@@ -17,6 +17,11 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Quarantine output for bad records. */
   readonly rejects: RejectOutput;
+  /**
+   * A run whose rejected records are more than this share of its records (or all of them) fails
+   * before its sinks commit (`checkRejectRatio`). Undefined: no limit.
+   */
+  readonly maxRejectRatio?: number | undefined;
 }
 
 export interface RunContextInit {
@@ -27,6 +32,7 @@ export interface RunContextInit {
   clock?: Clock;
   signal?: AbortSignal;
   rejects?: RejectOutput;
+  maxRejectRatio?: number;
 }
 
 /** A sortable run id: UTC time first (runs list in order), then randomness. */
@@ -63,5 +69,6 @@ export function createRunContext(init: RunContextInit): RunContext {
     clock,
     signal: init.signal ?? new AbortController().signal,
     rejects: init.rejects ?? countingRejects(),
+    ...(init.maxRejectRatio === undefined ? {} : { maxRejectRatio: init.maxRejectRatio }),
   };
 }

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'ABORTED'
   | 'TOO_MANY_REJECTS'
+  /** The input is not what it was given as (a Parquet or binary file given as CSV). */
+  | 'BAD_INPUT'
   | 'IO'
   | 'INTERNAL';
 

@@ -41,3 +41,4 @@ export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';
 export type { StageTransformOptions } from './stage-transform.js';
 export { stageTransform } from './stage-transform.js';
 export { writeRejects } from './write-rejects.js';
+export { checkRejectRatio, rejectRatioGuard } from './reject-ratio.js';

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { RunContext } from './context.js';
 import type { RecordBatch, Sink } from './contracts.js';
 import { describeError, PartialBatchError } from './errors.js';
+import { checkRejectRatio } from './reject-ratio.js';
 import { retry, type RetryPolicy } from './retry.js';
 
 export interface SinkWritableOptions<T> {
@@ -20,6 +21,12 @@ export interface SinkWritableOptions<T> {
   /** Incoming chunks (batches from upstream) buffered before upstream is paused. Default 2. */
   highWaterMark?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Before committing, fail when the run's rejects outweigh the records this sink took
+   * (`checkRejectRatio`, by `ctx.maxRejectRatio`). Default true; off for a sink that takes only some
+   * of the run's records (the changed items of a diff-sync).
+   */
+  guardRejects?: boolean;
   /** Estimated size of a record in bytes; by default the length of its string and number fields. */
   sizeOf?: (record: T) => number;
 }
@@ -143,6 +150,7 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
     // An abort can land while the last batches finish; committing then would publish a partial run.
     if (writable.destroyed) throw new Error('sink destroyed before it was closed');
     ctx.signal.throwIfAborted();
+    if (options.guardRejects !== false) checkRejectRatio(ctx, metrics.rowsIn, sink.name);
     await sink.close(ctx);
     closed = true;
   }

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { sinkWritable, type RecordBatch, type RunContext } from '@etl/core';
+import { checkRejectRatio, sinkWritable, type RecordBatch, type RunContext } from '@etl/core';
 import { batchGetItems } from './batch-get.js';
 import { diffItem } from './item-diff.js';
 import { BATCH_WRITE_LIMIT, DynamoDbPutSink, type Item } from './write-sink.js';
@@ -71,14 +71,18 @@ export function dynamoDbSync<T>(
   const onlyInFile = new Set<string>();
   const onlyInTable = new Set<string>();
   const seen = new Set<string>();
+  // The puts take only the new and changed items: the reject ratio is judged here, on every record.
   const puts = sinkWritable(new DynamoDbPutSink(client, table), ctx, {
     maxItems: BATCH_WRITE_LIMIT,
     maxInFlight: options.maxInFlight ?? 4,
+    guardRejects: false,
   });
+  let records = 0;
 
-  async function sync(records: RecordBatch<T>): Promise<void> {
+  async function sync(batch: RecordBatch<T>): Promise<void> {
+    records += batch.length;
     const incoming = new Map<string, Item>();
-    for (const record of records) {
+    for (const record of batch) {
       const item = options.toItem(record);
       const key = keyOf(item);
       if (incoming.has(key)) counts.duplicateKeys++;
@@ -117,6 +121,12 @@ export function dynamoDbSync<T>(
       sync(records).then(() => callback(), callback);
     },
     final(callback) {
+      try {
+        // Items already written stay (DynamoDB has no run-wide transaction); the run still fails.
+        checkRejectRatio(ctx, records, `the sync into ${table}`);
+      } catch (error) {
+        return callback(error as Error);
+      }
       puts.end();
       finished(puts).then(() => {
         counts.columnsOnlyInFile = [...onlyInFile].sort();

@@ -53,12 +53,25 @@ export function detectEncoding(sample: Uint8Array): Detection {
   if (structural) return structural;
   const window = legacyWindow(sample);
   const icu = icuGuess(window);
-  if (icu?.encoding !== undefined && icu.confidence >= (ICU_TRUSTED_FROM[icu.name] ?? Infinity)) {
+  const trustedFrom = icu ? (ICU_TRUSTED_FROM[icu.name] ?? Infinity) : Infinity;
+  // ICU's single-byte language models guess from letter frequencies: a handful of non-ASCII bytes
+  // (one © in csvkit's test_latin1.csv) is no evidence, and it named that file Turkish.
+  const evidence = trustedFrom >= 0.9 || highBytes(window) >= MIN_SINGLE_BYTE_EVIDENCE;
+  if (icu?.encoding !== undefined && icu.confidence >= trustedFrom && evidence) {
     return { encoding: icu.encoding, confidence: Math.min(0.95, icu.confidence), bom: false };
   }
   const ranked = rankLegacy(window);
   // Node's gbk decoder stops at GB18030's four-byte sequences, which the rest of a file may hold; gb18030 reads both.
   return ranked.encoding === 'gbk' ? { ...ranked, encoding: 'gb18030' } : ranked;
+}
+
+/** Non-ASCII bytes ICU's single-byte models need before their answer is taken over ours. */
+const MIN_SINGLE_BYTE_EVIDENCE = 8;
+
+function highBytes(window: Uint8Array): number {
+  let count = 0;
+  for (const byte of window) if (byte >= 0x80 && ++count >= MIN_SINGLE_BYTE_EVIDENCE) break;
+  return count;
 }
 
 /** The part of a non-UTF-8 sample the legacy rankings look at (see LEGACY_WINDOW_BYTES). */

@@ -20,6 +20,14 @@ export const commonArgs = {
     .min(0, 'must be 0 or more')
     .optional()
     .describe('Stop the run, publishing nothing, once more records than this are rejected [default: no limit]'),
+  max_reject_ratio: z.coerce
+    .number()
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .optional()
+    .describe(
+      'Fail the run, publishing nothing, when more than this share of its records were rejected, or all were [default 0.1; on the bundled sample only all]',
+    ),
   sample: arg.flag('Run on the bundled sample (what a run with no arguments does); arguments given still apply'),
   log_level: arg.enum(['trace', 'debug', 'info', 'warn', 'error'] as const, 'info', 'Lowest log level printed and exported'),
 } satisfies z.ZodRawShape;

@@ -37,7 +37,7 @@ export interface JobIo {
 export const exitCodes = { succeeded: 0, failed: 1, badArguments: 2 } as const;
 
 /** Codes of failures the user causes and can fix: logged as a message, without a stack trace. */
-const USER_ERROR_CODES = new Set(['BAD_ARGUMENT', 'CONFIG', 'NOT_FOUND', 'ACCESS_DENIED']);
+const USER_ERROR_CODES = new Set(['BAD_ARGUMENT', 'CONFIG', 'NOT_FOUND', 'ACCESS_DENIED', 'BAD_INPUT', 'TOO_MANY_REJECTS']);
 
 /**
  * Runs a job the same way everywhere (laptop, container, AWS Batch): validate arguments, log with
@@ -62,6 +62,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     run_output?: string;
     local_dir: string;
     max_rejects?: number;
+    max_reject_ratio?: number;
     log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   };
   const jobOutput = job.runOutputArg ? (config as Record<string, unknown>)[job.runOutputArg] : undefined;
@@ -109,7 +110,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
             ),
           ),
         );
-  const ctx = createRunContext({ jobName, runId, logger, rejects, signal, ...(io.clock ? { clock: io.clock } : {}) });
+  // The bundled samples carry bad rows on purpose (to show rejects): there only a run that rejects
+  // everything fails, unless --max_reject_ratio is given.
+  const maxRejectRatio = config.max_reject_ratio ?? (resolved.sample ? 1 : 0.1);
+  const ctx = createRunContext({ jobName, runId, logger, rejects, signal, maxRejectRatio, ...(io.clock ? { clock: io.clock } : {}) });
   const started = { startedAt: ctx.clock.now(), startedMs: ctx.clock.monotonicMs() };
   const stopProgress = startProgress(ctx, io.stderr);
 

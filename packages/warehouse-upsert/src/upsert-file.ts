@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TerminalError, type RunContext } from '@etl/core';
+import { checkRejectRatio, TerminalError, type RunContext } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import {
   DEPENDENT_VIEWS_SQL,
@@ -94,6 +94,7 @@ export async function upsertFile(
     });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
+    checkRejectRatio(ctx, report.rowsWritten, file, outcome.rejected); // before anything reaches the warehouse
 
     const parameters = tableParameters(table);
     const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });

@@ -1,4 +1,4 @@
-import { from, runPipeline, type PipelineSpec, type RunContext } from '@etl/core';
+import { from, rejectRatioGuard, runPipeline, type PipelineSpec, type RunContext } from '@etl/core';
 import { ndjsonParser, ndjsonWriter, validateLocated, type Located } from '@etl/json';
 import { objectSource, objectWriter, type ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
@@ -10,6 +10,7 @@ export function buildPipeline(config: JobConfig<typeof sampleOrdersArgs>, ctx: R
   return from(objectSource(objects, config.source, { name: 'orders-file' }))
     .throughStream<Located<unknown>>(ndjsonParser(ctx, { file: config.source }))
     .through(validateLocated('validate-order', orderSchema, config.source))
+    .through(rejectRatioGuard<unknown>(ctx, config.source))
     .throughStream<Uint8Array>(ndjsonWriter(ctx, { name: 'orders-output' }))
     .into(objectWriter(objects, config.output, { partSize: config.part_size_mb * 1024 * 1024, contentType: 'application/x-ndjson' }));
 }
