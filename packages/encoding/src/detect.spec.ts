@@ -63,3 +63,15 @@ describe('detectEncoding', () => {
     expect(detectEncoding(sample).encoding).toBe('shift_jis');
   });
 });
+
+describe('detectEncoding on short legacy samples (ICU single-byte guesses need evidence)', () => {
+  it('keeps a Latin-1 file with a single non-ASCII byte Western, not Turkish (csvkit test_latin1.csv)', () => {
+    expect(detectEncoding(Buffer.from('a,b,c\n1,2,3\n4,5,\xa9', 'latin1')).encoding).toBe('windows-1252');
+  });
+
+  it('keeps a short CP932 header Shift_JIS, not Central European', () => {
+    const header = Buffer.from('9569 94d4 3b 9094 97ca 3b 9250 89bf 3b 8d58 9056 93fa 8e9e 0d0a'.replace(/ /g, ''), 'hex');
+    const file = Buffer.concat([header, Buffer.from('A-1;3;1200.50;2026-11-01 09:00\r\nB-2;;980;2026-11-02 10:30\r\n')]);
+    expect(detectEncoding(file).encoding).toBe('shift_jis');
+  });
+});

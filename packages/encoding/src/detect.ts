@@ -56,13 +56,21 @@ export function detectEncoding(sample: Uint8Array): Detection {
   const trustedFrom = icu ? (ICU_TRUSTED_FROM[icu.name] ?? Infinity) : Infinity;
   // ICU's single-byte language models guess from letter frequencies: a handful of non-ASCII bytes
   // (one © in csvkit's test_latin1.csv) is no evidence, and it named that file Turkish.
-  const evidence = trustedFrom >= 0.9 || highBytes(window) >= MIN_SINGLE_BYTE_EVIDENCE;
-  if (icu?.encoding !== undefined && icu.confidence >= trustedFrom && evidence) {
-    return { encoding: icu.encoding, confidence: Math.min(0.95, icu.confidence), bom: false };
-  }
+  const trusted = icu?.encoding !== undefined && icu.confidence >= trustedFrom;
+  if (icu?.encoding !== undefined && trusted && trustedFrom >= 0.9) return icuDetection(icu.encoding, icu.confidence);
   const ranked = rankLegacy(window);
+  // Nor does a single-byte guess beat a multi-byte encoding of ours: in a short CP932 header every
+  // byte pair is valid Shift_JIS, and ICU named one windows-1250.
+  if (icu?.encoding !== undefined && trusted && highBytes(window) >= MIN_SINGLE_BYTE_EVIDENCE && !MULTI_BYTE.has(ranked.encoding))
+    return icuDetection(icu.encoding, icu.confidence);
   // Node's gbk decoder stops at GB18030's four-byte sequences, which the rest of a file may hold; gb18030 reads both.
   return ranked.encoding === 'gbk' ? { ...ranked, encoding: 'gb18030' } : ranked;
+}
+
+const MULTI_BYTE = new Set(['shift_jis', 'euc-jp', 'gbk', 'gb18030', 'big5', 'euc-kr']);
+
+function icuDetection(encoding: string, confidence: number): Detection {
+  return { encoding, confidence: Math.min(0.95, confidence), bom: false };
 }
 
 /** Non-ASCII bytes ICU's single-byte models need before their answer is taken over ours. */
