@@ -4,11 +4,14 @@
  */
 export interface ParsedArgs {
   values: Record<string, string>;
+  /** Arguments given bare (`--dry_run`, no value): true for a flag, a mistake for anything else. */
+  bare: Set<string>;
   problems: string[];
 }
 
 export function parseGlueArgs(argv: readonly string[]): ParsedArgs {
   const values: Record<string, string> = {};
+  const bare = new Set<string>();
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
@@ -25,11 +28,14 @@ export function parseGlueArgs(argv: readonly string[]): ParsedArgs {
     let value: string;
     if (eq !== -1) value = token.slice(eq + 1);
     else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) value = argv[++i] as string;
-    else value = 'true';
+    else {
+      value = 'true';
+      bare.add(name);
+    }
     if (name in values && values[name] !== value) problems.push(`--${name} is given twice ("${values[name]}" and "${value}")`);
     values[name] = value;
   }
-  return { values, problems };
+  return { values, bare, problems };
 }
 
 /** `ETL_SOURCE` for `source`: the environment variable that can stand in for an argument. */

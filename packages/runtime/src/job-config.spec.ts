@@ -64,6 +64,11 @@ describe('argument names (issue: a dashed argument was silently dropped and the 
     expect(result).toMatchObject({ ok: true, sample: false, config: { source: 'x.csv', table_prefix: 'acs-pop', max_rejects: 5 } });
   });
 
+  it('refuses a bare argument that needs a value (a bare --source used to become the string "true")', () => {
+    const result = resolveJobConfig(job, ['--source', '--table_prefix', 't'], {});
+    expect(result).toEqual({ ok: false, problems: ['--source: needs a value (--source <value> or --source=<value>)'] });
+  });
+
   it('refuses one argument given in both spellings with different values', () => {
     const result = resolveJobConfig(job, ['--source', 'x', '--table-prefix', 'a', '--table_prefix', 'b'], {});
     expect(result).toEqual({ ok: false, problems: ['--table-prefix and --table_prefix are one argument, given twice ("a" and "b")'] });

@@ -8,6 +8,9 @@ export type JobConfig<S extends ArgsShape> = z.infer<z.ZodObject<S>>;
 
 export type ConfigResult<T> = { ok: true; config: T; ignored: string[]; sample: boolean } | { ok: false; problems: string[] };
 
+/** Flags (`arg.flag`): the only arguments that may be given bare. */
+const FLAGS = new WeakSet<z.ZodType>();
+
 /** Sample values of the arguments that name data (`arg.data`), as they would be written on the command line. */
 const SAMPLES = new WeakMap<z.ZodType, string>();
 
@@ -45,6 +48,8 @@ export function resolveJobConfig<S extends ArgsShape>(
     given.add(name);
   }
   const spelling = new Map<string, string>();
+  /** Arguments already named in a problem: zod's "required" would say it twice. */
+  const reported = new Set<string>();
   for (const [raw, value] of Object.entries(parsed.values)) {
     if (isGlueSystemArg(raw)) {
       ignored.push(raw);
@@ -54,6 +59,11 @@ export function resolveJobConfig<S extends ArgsShape>(
     if (!(name in shape)) {
       const hint = closestName(name, known);
       problems.push(`--${raw}: unknown argument${hint ? ` (did you mean --${hint}?)` : ''}`);
+      continue;
+    }
+    if (parsed.bare.has(raw) && !FLAGS.has(shape[name] as z.ZodType)) {
+      problems.push(`--${raw}: needs a value (--${raw} <value> or --${raw}=<value>)`);
+      reported.add(name);
       continue;
     }
     const other = spelling.get(name);
@@ -75,6 +85,7 @@ export function resolveJobConfig<S extends ArgsShape>(
   if (!result.success) {
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '');
+      if (reported.has(name)) continue;
       const names = samples.some(([n]) => n === name) && input[name] === undefined;
       problems.push(
         names
@@ -160,7 +171,11 @@ export const arg = {
   string: (description: string) => z.string().min(1, 'must not be empty').describe(description),
   optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
-  flag: (description: string) => z.stringbool().default(false).describe(description),
+  flag: (description: string) => {
+    const flag = z.stringbool().default(false).describe(description);
+    FLAGS.add(flag);
+    return flag;
+  },
   /** A whole number >= 1, or >= `least.min` with the reason (`{ min: 5, why: 'S3 minimum part size' }`). */
   positiveInt: (description: string, defaultValue: number, least?: { min: number; why: string }) =>
     z.coerce

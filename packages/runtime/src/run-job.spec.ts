@@ -54,7 +54,8 @@ async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], s
   const stdout = capture();
   const stderr = capture();
   const code = await runJob(job, {
-    argv: [...argv, '--run_output', runOutput],
+    // Half the numbers are rejected on purpose: past the default --max_reject_ratio (0.1).
+    argv: [...argv, '--run_output', runOutput, ...(argv.includes('--max_reject_ratio') ? [] : ['--max_reject_ratio', '0.6'])],
     env: {},
     stdout,
     stderr,
@@ -94,6 +95,16 @@ describe('runJob', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rejects.map((r) => r['line'])).toEqual([2, 4, 6]);
     expect(rejects[0]).toMatchObject({ code: 'CAST', reason: 'odd number', stage: 'evens-only', file: 'numbers' });
+  });
+
+  it('fails a run whose rejects are more than --max_reject_ratio of its records, before its sink commits', async () => {
+    const { code, report, logs } = await run(numbersJob, ['--count', '10', '--max_reject_ratio', '0.1']);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ outcome: 'failed', error: { code: 'TOO_MANY_REJECTS' }, rowsRejected: 5 });
+    expect(report?.components['numbers-sink']?.rowsOut).toBe(5); // written to the sink; its close (the commit) never ran
+    expect(String(logs.find((l) => l['level'] === 'error')?.['msg'])).toMatch(
+      /5 of 10 records of numbers-sink rejected \(50\.0%, more than --max_reject_ratio 0\.1\): nothing was published/,
+    );
   });
 
   it('names the job after --JOB_NAME, as Glue passes it', async () => {
