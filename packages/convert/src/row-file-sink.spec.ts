@@ -103,6 +103,17 @@ describe('RowFileSink', () => {
     expect(readFileSync(uri, 'utf8').split('\n')).toHaveLength(30_002); // header, rows, and the last line's end
   });
 
+  it('publishes nothing for an input without rows (an empty or header-only file), and says so', async () => {
+    const objects = createObjectStore();
+    const uri = join(dir, 'empty.parquet');
+    const { ctx, logs } = testContext();
+    const sink = new RowFileSink(objects, uri, schema);
+    await runPipeline(from(rows(0)).into(sink), ctx);
+    expect(sink.rows).toBe(0);
+    expect(existsSync(uri)).toBe(false);
+    expect(logs.lines.some((l) => String(l['msg']).startsWith('no rows to write'))).toBe(true);
+  });
+
   it('refuses a file it cannot name the format of, before writing', () => {
     expect(() => new RowFileSink(createObjectStore(), join(dir, 'out.xlsx'), schema)).toThrow(/format/);
   });

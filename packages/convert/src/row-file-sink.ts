@@ -17,7 +17,7 @@ export interface RowFileSinkOptions extends EncoderOptions {
  * Rows in schema order into one file (Parquet, CSV or NDJSON) as a core `Sink`: core batches and
  * paces it, the encoder turns rows into bytes, the object writer uploads them (multipart on S3).
  * The file is visible only once `close` completed it; `abort` (failure, signal) aborts the upload, so
- * a failed run leaves no partial file. Memory: the encoder's bound (a Parquet row group, see
+ * a failed run leaves no partial file, and a run with no rows leaves no file at all (a warning says so). Memory: the encoder's bound (a Parquet row group, see
  * `ParquetWriterOptions`) plus the object writer's upload buffers.
  */
 export class RowFileSink implements Sink<Value[]> {
@@ -56,8 +56,14 @@ export class RowFileSink implements Sink<Value[]> {
     return written;
   }
 
-  async close(): Promise<void> {
+  async close(ctx: RunContext): Promise<void> {
     await this.tail;
+    if (this.rows === 0) {
+      // An empty input publishes nothing: an empty file would read as "this run found no rows" forever.
+      ctx.logger.warn({ uri: this.uri }, `no rows to write: ${this.uri} not written`);
+      await this.abort(new Error('no rows'));
+      return;
+    }
     const { encoder, out } = this.file();
     for (const part of encoder.finish()) await write(out, part);
     out.end();

@@ -71,6 +71,25 @@ describe('upsertFile', () => {
     ]);
   });
 
+  it('loads nothing from an empty or a header-only file: a success with a warning, no table created', async () => {
+    const options = resolveUpsertOptions({ table: 'public.nothing', keys: ['id'], stagingPrefix: join(dir, 'staging') });
+    for (const [name, content] of [
+      ['empty.csv', ''],
+      ['header-only.csv', 'id,name\n'],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      const { ctx, logs } = testContext();
+      const outcome = await upsertFile(file, 0, options, ctx, { objects, warehouse: pglite });
+      expect(outcome).toMatchObject({ status: 'SUCCESS', read: 0, inserted: 0 });
+      expect(logs.lines.some((l) => ['warn', 40].includes(l['level'] as string) && String(l['msg']).includes('nothing to load'))).toBe(
+        true,
+      );
+    }
+    const tables = await pglite.query("SELECT count(*)::int FROM information_schema.tables WHERE table_name = 'nothing'");
+    expect(tables.rows).toEqual([[0]]);
+  });
+
   it('refuses bad options before reading anything, naming each', () => {
     expect(() => resolveUpsertOptions({ table: 't', keys: [], stagingPrefix: 's/', stagingPartBytes: 0 })).toThrow(
       /keys must name at least one column; stagingPartBytes must be at least 1/,

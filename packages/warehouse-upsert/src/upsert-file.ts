@@ -79,6 +79,11 @@ export async function upsertFile(
     );
 
   try {
+    if ((await objects.head(file))?.size === 0) {
+      ctx.logger.warn({ file }, `${file} is empty: nothing to load, the table is left as it is`);
+      outcome.status = options.dryRun ? 'PLANNED' : 'SUCCESS';
+      return outcome;
+    }
     const staged = await stageFile(
       file,
       stagingFile,
@@ -95,6 +100,12 @@ export async function upsertFile(
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
     checkRejectRatio(ctx, report.rowsWritten, file, outcome.rejected); // before anything reaches the warehouse
+    if (report.rowsRead === 0) {
+      // Header only: like an empty file, a success with nothing loaded; no table is created or changed.
+      ctx.logger.warn({ file }, `${file} has a header but no rows: nothing to load, the table is left as it is`);
+      outcome.status = options.dryRun ? 'PLANNED' : 'SUCCESS';
+      return outcome;
+    }
 
     const parameters = tableParameters(table);
     const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
