@@ -22,7 +22,7 @@ describe('sample-orders pipeline', () => {
   it('keeps the 9 valid orders of the bundled sample, exactly as given, and rejects 3 with their lines', async () => {
     const { ctx, rejects } = testContext();
     const output = join(dir, 'orders.ndjson');
-    await runPipeline(buildPipeline(config(['--output', output]), ctx, createObjectStore()), ctx);
+    await runPipeline(buildPipeline(config(['--source', bundledSample, '--output', output]), ctx, createObjectStore()), ctx);
     const rows = readFileSync(output, 'utf8')
       .trim()
       .split('\n')
