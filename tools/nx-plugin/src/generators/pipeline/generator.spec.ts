@@ -44,7 +44,7 @@ describe('pipeline generator', () => {
     const job = tree.read(`${root}/src/job.ts`, 'utf8') ?? '';
     expect(job).toContain('export const ordersToParquetJob = defineJob({');
     expect(job).toContain('await runPipeline(from(rows).into(sink), ctx);');
-    expect(tree.read(`${root}/src/config.ts`, 'utf8')).toContain(".default('.local/out/orders-to-parquet/orders-to-parquet.parquet')");
+    expect(tree.read(`${root}/src/config.ts`, 'utf8')).toContain("'.local/out/orders-to-parquet/orders-to-parquet.parquet',");
     expect(tree.read(`${root}/src/main.ts`, 'utf8')).toContain('runMain(ordersToParquetJob);');
     for (const file of ['src/index.ts', 'src/job.spec.ts', 'sample/orders.csv', 'sample/README.md', 'README.md', 'eslint.config.mjs'])
       expect(tree.exists(`${root}/${file}`), file).toBe(true);
