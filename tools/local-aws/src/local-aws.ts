@@ -118,6 +118,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_REGION: LOCAL_CREDENTIALS.region,
+        // The AWS CLI v1 (and older SDKs) read only this one.
+        AWS_DEFAULT_REGION: LOCAL_CREDENTIALS.region,
       },
       stop: stopAll,
     };

@@ -51,6 +51,7 @@ describe('serve (the bundled command)', () => {
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
       'AWS_REGION',
+      'AWS_DEFAULT_REGION',
     ]);
     for (const key of Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL_')))
       expect(env[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
