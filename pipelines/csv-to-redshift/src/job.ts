@@ -1,9 +1,13 @@
+import { resolve } from 'node:path';
 import { TerminalError } from '@etl/core';
 import { readText } from '@etl/object-store';
 import { defineJob } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
 import { checkUpsertSource, upsertFiles } from '@etl/warehouse-upsert';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
+
+/** The bundled sample however it is named (`pipelines/…/sample/customers.csv` too): it is never moved. */
+const isBundledSample = (source: string) => !source.includes('://') && resolve(source) === bundledSample;
 
 /** Seed 003: CSV files -> the warehouse upsert (harmonize, stage, COPY, merge, views, audit, archive). */
 export const csvToRedshiftJob = defineJob({
@@ -53,7 +57,7 @@ export const csvToRedshiftJob = defineJob({
         ...(config.encoding ? { encoding: config.encoding } : {}),
         inferFrom: config.infer_from,
         views: views as ViewConfigEntry[],
-        archive: config.archive === 'yes' || (config.archive === 'auto' && config.source !== bundledSample),
+        archive: config.archive === 'yes' || (config.archive === 'auto' && !isBundledSample(config.source)),
         ...(config.archive_prefix ? { archivePrefix: config.archive_prefix } : {}),
         ...(config.unprocessed_prefix ? { unprocessedPrefix: config.unprocessed_prefix } : {}),
         dryRun: config.dry_run,
