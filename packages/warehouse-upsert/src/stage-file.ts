@@ -25,7 +25,13 @@ export interface StagedFile {
 export async function stageFile(
   file: string,
   output: string,
-  options: ResolvedUpsertOptions & { maxIdentifierBytes: number; start: Date; parts: boolean },
+  options: ResolvedUpsertOptions & {
+    maxIdentifierBytes: number;
+    start: Date;
+    parts: boolean;
+    /** Rows staged so far, kept up to date as they are written: what a stopped load had read. */
+    progress?: { rows: number };
+  },
   ctx: RunContext,
   objects: ObjectStore,
 ): Promise<StagedFile> {
@@ -65,6 +71,7 @@ export async function stageFile(
         if (!keyColumns.includes(-1)) keyFilter = new DuplicateKeyFilter(keyColumns);
       },
       observe: (batch) => {
+        if (options.progress) options.progress.rows += batch.length;
         profile?.observe(batch);
         keyFilter?.observe(batch);
       },

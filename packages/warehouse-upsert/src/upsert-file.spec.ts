@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countingRejects, createLogger, createRunContext, limitedRejects, TerminalError } from '@etl/core';
 import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, type Warehouse } from '@etl/warehouse';
@@ -88,6 +89,34 @@ describe('upsertFile', () => {
     }
     const tables = await pglite.query("SELECT count(*)::int FROM information_schema.tables WHERE table_name = 'nothing'");
     expect(tables.rows).toEqual([[0]]);
+  });
+
+  it('records what a load stopped while staging had read in its FAILED audit row (it said 0)', async () => {
+    const file = join(dir, 'stopped.csv');
+    // 20,000 good rows, then ragged ones: the 6th reject stops the run (as --max_rejects 5 does) mid-file.
+    writeFileSync(file, `id,qty\n${Array.from({ length: 20_000 }, (_, i) => `${i},1\n`).join('')}${'1,2,3\n'.repeat(50)}`);
+    const stop = new AbortController();
+    const ctx = createRunContext({
+      jobName: 'stopped',
+      logger: createLogger({ runId: 'run-stopped', jobName: 'stopped', level: 'error' }),
+      signal: stop.signal,
+      rejects: limitedRejects(countingRejects(), 5, () => stop.abort(new TerminalError('TOO_MANY_REJECTS', 'more than 5 rejects'))),
+    });
+    const options = resolveUpsertOptions({
+      table: 'public.stopped',
+      keys: ['id'],
+      stagingPrefix: join(dir, 'staging'),
+      inferFrom: 'sample',
+    });
+    const failed = await upsertFile(file, 0, options, ctx, { objects, warehouse: pglite }).then(
+      () => undefined,
+      (error: { outcome?: { read: number; rejected: number; status: string } }) => error.outcome,
+    );
+    expect(failed?.status).toBe('FAILED');
+    expect(failed?.rejected).toBeGreaterThan(5);
+    expect(failed?.read).toBeGreaterThan(failed?.rejected ?? 0);
+    const audit = await pglite.query("SELECT records_read, status FROM public.job_sts WHERE source_filename LIKE '%stopped.csv'");
+    expect(audit.rows).toEqual([[failed?.read, 'FAILED']]);
   });
 
   it('refuses bad options before reading anything, naming each', () => {

@@ -65,6 +65,7 @@ export async function upsertFile(
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
+  const progress = { rows: 0 };
   /** Logs how long each step took: where a slow load spends its time, without a profiler. */
   let stepStarted = performance.now();
   const stepDone = (msg: string, fields: Record<string, unknown> = {}) => {
@@ -87,7 +88,7 @@ export async function upsertFile(
     const staged = await stageFile(
       file,
       stagingFile,
-      { ...options, maxIdentifierBytes: warehouse.maxIdentifierBytes, start, parts: !options.dryRun },
+      { ...options, maxIdentifierBytes: warehouse.maxIdentifierBytes, start, parts: !options.dryRun, progress },
       ctx,
       objects,
     );
@@ -153,6 +154,11 @@ export async function upsertFile(
     outcome.status = 'SUCCESS';
   } catch (error) {
     outcome.error = (error as Error).message;
+    // Stopped while staging: the audit row says what was read so far, as the run report does.
+    if (outcome.read === 0) {
+      outcome.rejected = ctx.rejects.count - rejectedBefore;
+      outcome.read = progress.rows + outcome.rejected;
+    }
     throw Object.assign(error as Error, { outcome });
   } finally {
     if (options.dryRun) await rm(stagingFile, { force: true });
