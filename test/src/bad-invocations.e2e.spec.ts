@@ -32,6 +32,11 @@ const cases: Record<string, BadInvocation[]> = {
     unknownArgument,
     { name: 'a misspelt argument', args: ['--sorce', 'x.ndjson'], says: [/--sorce: unknown argument \(did you mean --source\?\)/] },
     { name: 'a source without an output', args: ['--source', 'in.ndjson'], says: [/--output: required: it names the data of a real run/] },
+    {
+      name: 'a source that does not exist',
+      args: ['--source', 'in.ndjson', '--output', 'out.ndjson'],
+      says: [/--source: in\.ndjson does not exist/],
+    },
   ],
   'csv-to-redshift': [
     unknownArgument,

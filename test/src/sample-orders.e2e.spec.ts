@@ -50,18 +50,12 @@ describe('sample-orders, bundled, on embedded defaults', () => {
     expect(existsSync(join(dir, '.local'))).toBe(false);
   });
 
-  it('a missing source fails with a clear message, exit 1, and still writes the report', async () => {
+  it('a missing source is refused before the run starts: exit 2, one line naming it, nothing written', async () => {
     const dir = mkdtempSync(join(work, 'missing-'));
     const result = await runBundled('sample-orders', ['--source', 'nowhere/orders.ndjson', '--output', 'out/orders.ndjson'], { cwd: dir });
-    expect(result.code).toBe(1);
-    const failure = logLines(result.stdout).find((l) => l['level'] === 'error');
-    expect(String(failure?.['msg'])).toMatch(/run failed: .*nowhere\/orders\.ndjson does not exist/);
-    const runs = join(dir, '.local/runs/sample-orders');
-    const [runId] = readdirSync(runs);
-    expect(JSON.parse(readFileSync(join(runs, String(runId), 'report.json'), 'utf8'))).toMatchObject({
-      outcome: 'failed',
-      error: { code: 'NOT_FOUND' },
-    });
-    expect(existsSync(join(dir, '.local/out/sample-orders/orders.ndjson'))).toBe(false);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--source: nowhere/orders.ndjson does not exist');
+    expect(result.stderr).not.toMatch(/\bat .*\.m?js:\d+/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -58,3 +58,19 @@ export interface JobDefinition<S extends ArgsShape> {
 export function defineJob<S extends ArgsShape>(job: JobDefinition<S>): JobDefinition<S> {
   return job;
 }
+
+/**
+ * A ready-made `check`: the objects the named arguments point at exist (a prefix ending in `/` is not
+ * checked), e.g. `check: objectsExist('source')`. A missing one is "--source: <uri> does not exist".
+ */
+export function objectsExist(...names: string[]): (config: Record<string, unknown>, deps: CheckDeps) => Promise<string[]> {
+  return async (config, { objects }) => {
+    const problems: string[] = [];
+    for (const name of names) {
+      const uri = config[name];
+      if (typeof uri !== 'string' || uri.endsWith('/')) continue;
+      if ((await objects.head(uri)) === undefined) problems.push(`--${name}: ${uri} does not exist`);
+    }
+    return problems;
+  };
+}

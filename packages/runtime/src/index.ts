@@ -1,5 +1,5 @@
 export type { CheckDeps, JobDefinition, JobDeps, JobResult, RunOutputs } from './define-job.js';
-export { defineJob } from './define-job.js';
+export { defineJob, objectsExist } from './define-job.js';
 export type { ArgsShape, JobConfig, ArgHelp, ConfigResult } from './job-config.js';
 export { arg, resolveJobConfig, describeArgs, formatHelp } from './job-config.js';
 export { commonArgs } from './common-args.js';

@@ -1,7 +1,7 @@
 import { from, rejectRatioGuard, runPipeline, type PipelineSpec, type RunContext } from '@etl/core';
 import { ndjsonParser, ndjsonWriter, validateLocated, type Located } from '@etl/json';
 import { objectSource, objectWriter, type ObjectStore } from '@etl/object-store';
-import { defineJob, type JobConfig } from '@etl/runtime';
+import { defineJob, objectsExist, type JobConfig } from '@etl/runtime';
 import { sampleOrdersArgs } from './config.js';
 import { orderSchema } from './order.js';
 
@@ -19,6 +19,7 @@ export const sampleOrdersJob = defineJob({
   name: 'sample-orders',
   description: 'Reads NDJSON orders, keeps the valid ones, quarantines the rest with their line numbers',
   args: sampleOrdersArgs,
+  check: objectsExist('source'),
   async run(config, ctx, { objects }) {
     await runPipeline(buildPipeline(config, ctx, objects), ctx);
     ctx.logger.info({ output: config.output }, `valid orders written to ${config.output}`);
