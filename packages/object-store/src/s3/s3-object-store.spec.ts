@@ -54,4 +54,12 @@ describe('S3ObjectStore', () => {
       message: expect.stringContaining('s3://no-such-bucket-here/x.csv'),
     });
   });
+
+  it('tells a missing bucket from a missing key on head (a HEAD 404 has no body to tell them by)', async () => {
+    expect(await store.head(`s3://${bucket}/no/such-key.csv`)).toBeUndefined();
+    await expect(store.head('s3://no-such-bucket-here/x.csv')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'bucket no-such-bucket-here does not exist (s3://no-such-bucket-here/x.csv): check the bucket name',
+    });
+  });
 });

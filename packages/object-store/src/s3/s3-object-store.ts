@@ -1,4 +1,5 @@
 import {
+  HeadBucketCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
@@ -75,10 +76,30 @@ export class S3ObjectStore implements ObjectStore {
       };
     } catch (error) {
       const mapped = mapS3Error(error, uri);
-      if (mapped instanceof TerminalError && mapped.code === 'NOT_FOUND' && (error as { name?: string }).name !== 'NoSuchBucket')
-        return undefined;
+      const missing =
+        mapped instanceof TerminalError && mapped.code === 'NOT_FOUND' && (error as { name?: string }).name !== 'NoSuchBucket';
+      // A HEAD's 404 has no body: a missing bucket reads like a missing key. Tell them apart, once per bucket.
+      if (missing && (await this.bucketExists(bucket))) return undefined;
+      if (missing)
+        throw new TerminalError('NOT_FOUND', `bucket ${bucket} does not exist (${uri}): check the bucket name`, { cause: error });
       throw mapped;
     }
+  }
+
+  private readonly buckets = new Map<string, Promise<boolean>>();
+
+  /** Whether a bucket exists (asked once per bucket); an error other than 404 counts as "exists" and surfaces elsewhere. */
+  private bucketExists(bucket: string): Promise<boolean> {
+    let known = this.buckets.get(bucket);
+    if (!known) {
+      known = this.client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+        () => true,
+        (error: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
+          !(error.name === 'NotFound' || error.name === 'NoSuchBucket' || error.$metadata?.httpStatusCode === 404),
+      );
+      this.buckets.set(bucket, known);
+    }
+    return known;
   }
 
   async *list(prefixUri: string, options: ListOptions = {}): AsyncIterable<ObjectInfo> {
