@@ -27,9 +27,17 @@ const unknownArgument: BadInvocation = {
   says: [/--no_such_argument: unknown argument/],
 };
 
+/** What AWS Glue passes to every run: with the job's own arguments forgotten, it must not become the sample. */
+const onlyGlueArguments: BadInvocation = {
+  name: 'only the arguments AWS Glue passes (--JOB_NAME, --JOB_RUN_ID): not the sample, the data arguments are required',
+  args: ['--JOB_NAME', 'nightly', '--JOB_RUN_ID', 'jr_0123', '--enable-metrics', 'true'],
+  says: [/required: it names the data of a real run/],
+};
+
 const cases: Record<string, BadInvocation[]> = {
   'sample-orders': [
     unknownArgument,
+    onlyGlueArguments,
     { name: 'a misspelt argument', args: ['--sorce', 'x.ndjson'], says: [/--sorce: unknown argument \(did you mean --source\?\)/] },
     { name: 'a source without an output', args: ['--source', 'in.ndjson'], says: [/--output: required: it names the data of a real run/] },
     {
@@ -40,6 +48,7 @@ const cases: Record<string, BadInvocation[]> = {
   ],
   'csv-to-redshift': [
     unknownArgument,
+    onlyGlueArguments,
     {
       name: 'a source without a table and keys (they used to fall back to the sample public.customers / customer_id)',
       files: { 'in/c.csv': customers },
@@ -76,6 +85,7 @@ const cases: Record<string, BadInvocation[]> = {
   ],
   'inventory-to-dynamodb': [
     unknownArgument,
+    onlyGlueArguments,
     {
       name: 'dashed arguments with a typo (it used to load the sample table, exit 0)',
       files: { 'inv.csv': 'id,qty\n1,2\n', 's.csv': schema },

@@ -13,6 +13,7 @@ describe('binaryKind (issue: a Parquet file given as CSV was decoded as windows-
     const binary = new Uint8Array(4096).map((_, i) => (i % 7 === 0 ? 0 : 65 + (i % 26)));
     expect(binaryKind(binary, 'windows-1252')).toBe('binary data');
     expect(binaryKind(bytes('a\x00,b\x00\n\x001\x00,\x002\x00\n'.repeat(100)), 'utf-16le')).toBeUndefined();
+    expect(binaryKind(bytes('a\x00,b\x00\n\x001\x00,\x002\x00\n'.repeat(100)), 'unicode')).toBeUndefined(); // a WHATWG label of UTF-16LE
     expect(binaryKind(bytes(`a,b\n1,\x00\n${'3,4\n'.repeat(500)}`), 'utf-8')).toBeUndefined();
   });
 });

@@ -41,7 +41,10 @@ export class RowFileSink implements Sink<Value[]> {
   async connect(ctx: RunContext): Promise<void> {
     const { format, name: _name, ...encoding } = this.options;
     const encoder = rowEncoder(formatOf(this.uri, format), this.schema, encoding);
-    this.opened = { encoder, out: objectWriter(this.objects, this.uri, { signal: ctx.signal }) };
+    const out = objectWriter(this.objects, this.uri, { signal: ctx.signal });
+    // An upload that fails between writes is seen by the next write (an unheard 'error' would be a crash).
+    out.on('error', () => undefined);
+    this.opened = { encoder, out };
   }
 
   writeBatch(batch: RecordBatch<Value[]>): Promise<{ bytes: number }> {
@@ -84,6 +87,7 @@ export class RowFileSink implements Sink<Value[]> {
 }
 
 async function write(out: ObjectWriter, part: Uint8Array): Promise<number> {
+  if (out.destroyed) throw out.errored ?? new Error('the output was closed before the file was complete');
   if (!out.write(part)) await once(out, 'drain');
   return part.byteLength;
 }

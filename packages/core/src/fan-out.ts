@@ -4,6 +4,8 @@ import { Writable } from 'node:stream';
 /**
  * Writes every chunk to several writables (DynamoDB and Parquet in one pass) and waits for all of them:
  * the slowest target sets the pace, so no target buffers unboundedly. One failing target fails all.
+ * At the end the targets commit in the order given, each after the one before finished: put the
+ * destination whose failure must stop the others first.
  */
 export function fanOut(targets: readonly Writable[], options: { highWaterMark?: number } = {}): Writable {
   if (targets.length === 0) throw new RangeError('fanOut needs at least one target');
@@ -27,8 +29,15 @@ export function fanOut(targets: readonly Writable[], options: { highWaterMark?: 
       }
     },
     final(callback) {
-      for (const target of targets) target.end();
-      Promise.all(targets.map((t) => finished(t))).then(() => callback(), callback);
+      // In order, each after the one before has committed: a later target (a Parquet file) is never
+      // published when an earlier one (the DynamoDB writes) failed at its end; a failure destroys the rest.
+      const commit = async () => {
+        for (const target of targets) {
+          target.end();
+          await finished(target);
+        }
+      };
+      commit().then(() => callback(), callback);
     },
     destroy(error, callback) {
       for (const target of targets) if (!target.destroyed) target.destroy(error ?? undefined);

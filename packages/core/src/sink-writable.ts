@@ -63,6 +63,8 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
   let pendingBytes = 0;
   const inFlight = new Set<Promise<void>>();
   let closed = false;
+  /** The commit under way: an abort arriving meanwhile waits for it instead of undoing a publish. */
+  let closing: Promise<void> | undefined;
   let failure: unknown;
 
   const writeWithRetry = async (batch: RecordBatch<T>) => {
@@ -151,12 +153,14 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
     if (writable.destroyed) throw new Error('sink destroyed before it was closed');
     ctx.signal.throwIfAborted();
     if (options.guardRejects !== false) checkRejectRatio(ctx, metrics.rowsIn, sink.name);
-    await sink.close(ctx);
+    closing = sink.close(ctx);
+    await closing;
     closed = true;
   }
 
   async function settle(error: Error | null) {
     await Promise.allSettled(inFlight);
+    if (closing && (await closing.then(() => true, () => false))) return;
     if (closed) return;
     await sink.abort?.(error ?? new Error('sink destroyed before it was closed'), ctx);
   }

@@ -78,6 +78,8 @@ export function dynamoDbSync<T>(
     guardRejects: false,
   });
   let records = 0;
+  // A write that failed for good destroys the puts: fail this stream with it (no listener would be a crash).
+  puts.on('error', (error) => writable.destroy(error));
 
   async function sync(batch: RecordBatch<T>): Promise<void> {
     records += batch.length;
@@ -110,7 +112,8 @@ export function dynamoDbSync<T>(
       item[UPDATED_AT] ??= { S: options.now };
       writes.push(item);
     }
-    if (writes.length > 0 && !puts.write(writes)) await once(puts, 'drain');
+    if (puts.destroyed) throw puts.errored ?? new Error(`the writes into ${table} stopped`);
+    if (writes.length > 0 && !puts.write(writes)) await once(puts, 'drain', { signal: ctx.signal });
     counts.written += writes.length;
   }
 

@@ -78,8 +78,8 @@ export function resolveJobConfig<S extends ArgsShape>(
     return sample === undefined ? [] : [[name, sample] as const];
   });
   const runArgs = new Set(options.runArgs ?? []);
-  const asked = input['sample'];
-  const sample = samples.length > 0 && (asked !== undefined ? /^(true|1|yes|)$/i.test(asked) : [...given].every((n) => runArgs.has(n)));
+  const asked = input['sample'] === undefined ? undefined : z.stringbool().safeParse(input['sample']).data;
+  const sample = samples.length > 0 && (asked ?? [...given].every((n) => runArgs.has(n)));
   if (sample) for (const [name, value] of samples) input[name] ??= value;
   const result = z.object(shape).safeParse(input);
   if (!result.success) {

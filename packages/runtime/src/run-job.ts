@@ -50,7 +50,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     io.stdout.write(formatHelp(job.name, job.description, shape));
     return exitCodes.succeeded;
   }
-  const resolved = resolveJobConfig(shape, io.argv, io.env, { runArgs: Object.keys(commonArgs) });
+  // Arguments that say where a run's state goes, not what data it loads: with only these, it is the
+  // sample. Not --JOB_NAME: AWS Glue passes it to every run, and a real run must never become the sample.
+  const runArgs = [...Object.keys(commonArgs).filter((name) => name !== 'JOB_NAME'), ...(job.runOutputArg ? [job.runOutputArg] : [])];
+  const resolved = resolveJobConfig(shape, io.argv, io.env, { runArgs });
   if (!resolved.ok) {
     io.stderr.write(
       `${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createObjectStore } from '@etl/object-store';
 import { checkUpsertSource } from './check-source.js';
+import { filesToLoad } from './upsert-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'check-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,5 +37,23 @@ describe('checkUpsertSource', () => {
     writeFileSync(join(dir, 'in', 'archive', 'a.csv'), 'other\n1\n');
     writeFileSync(join(dir, 'in', 'b.csv'), 'id,name\n1,x\n');
     expect(await checkUpsertSource(objects, `${join(dir, 'in')}/`, ['id'])).toEqual([]);
+  });
+});
+
+describe('filesToLoad', () => {
+  it('never lists a file a run archived, however deep the folder it was read from', async () => {
+    const root = join(dir, 'landing');
+    for (const path of [
+      '2026/12/06/a.csv',
+      '2026/12/archive/2026/12/old.csv',
+      '2026/unprocessed/2026/11/bad.csv',
+      'archive/x.csv',
+      'done/2026/12/z.csv',
+    ]) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), 'id\n1\n');
+    }
+    const files = await filesToLoad(objects, `${root}/`, { skip: [join(root, 'done')] });
+    expect(files.map((f) => f.slice(f.indexOf('/landing/') + 9))).toEqual(['2026/12/06/a.csv']);
   });
 });

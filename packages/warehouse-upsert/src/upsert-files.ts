@@ -1,9 +1,16 @@
 import type { RunContext } from '@etl/core';
-import { objectsBelow, type ObjectStore } from '@etl/object-store';
+import { formatObjectUri, objectsBelow, parseObjectUri, type ObjectStore } from '@etl/object-store';
 import { isUnder } from './archive-names.js';
 import { sweepStaging } from './sweep-staging.js';
 import { upsertFile, type FileOutcome, type UpsertDeps } from './upsert-file.js';
 import { resolveUpsertOptions, type UpsertOptions } from './upsert-options.js';
+
+/**
+ * Where runs archive files below a source folder: `archive/yyyy/mm/<file>` (or `unprocessed/`) at any
+ * depth, since each file's archive is a sibling of its own folder (`landing/2026/12/06/a.csv` goes to
+ * `landing/2026/12/archive/2026/12/a.csv`).
+ */
+const ARCHIVED = /^(archive|unprocessed)\/|(^|\/)(archive|unprocessed)\/\d{4}\/\d{2}\/[^/]+$/;
 
 /**
  * Files a run loads: the source itself, or every file under a prefix (ending in /) in key order —
@@ -16,9 +23,10 @@ export async function filesToLoad(
   options: { skip?: readonly string[]; signal?: AbortSignal } = {},
 ): Promise<string[]> {
   if (!source.endsWith('/')) return [source];
+  const skip = (options.skip ?? []).map((prefix) => formatObjectUri(parseObjectUri(prefix)));
   const files: string[] = [];
   for await (const { uri, key } of objectsBelow(objects, source, options.signal ? { signal: options.signal } : {}))
-    if (!/^(archive|unprocessed)\//.test(key) && !isUnder(uri, options.skip ?? [])) files.push(uri);
+    if (!ARCHIVED.test(key) && !isUnder(uri, skip)) files.push(uri);
   return files;
 }
 
