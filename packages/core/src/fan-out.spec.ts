@@ -27,4 +27,17 @@ describe('fanOut', () => {
     expect(good.closed).toBe(false);
     expect(good.aborted).toBeDefined();
   });
+
+  it('commits the targets in order: one failing at its commit leaves the later ones uncommitted', async () => {
+    const { ctx } = testContext();
+    // The first target fails only when it commits (its last writes), as DynamoDB's final batches can.
+    const first = new MemorySink<number>('dynamodb');
+    first.close = () => Promise.reject(new TerminalError('UNAVAILABLE', 'last batch failed'));
+    const second = new MemorySink<number>('parquet');
+    await expect(pipeline(Readable.from([[1], [2]]), fanOut([sinkWritable(first, ctx), sinkWritable(second, ctx)]))).rejects.toThrow(
+      'last batch failed',
+    );
+    expect(second.closed).toBe(false);
+    expect(second.aborted).toBeDefined();
+  });
 });

@@ -93,6 +93,23 @@ describe('sinkWritable', () => {
     expect(sink.closed).toBe(true);
   });
 
+  it('does not abort a sink whose commit is under way when the stream is destroyed: the commit decides', async () => {
+    const { ctx } = testContext();
+    const sink = new MemorySink<number>('dataset');
+    let committed!: () => void;
+    const commit = sink.close.bind(sink);
+    sink.close = (c) => new Promise<void>((resolve) => (committed = () => resolve(commit(c))));
+    const writable = sinkWritable(sink, ctx);
+    writable.on('error', () => undefined); // the destroy's reason, expected here
+    writable.end([1, 2]);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the commit has started
+    writable.destroy(new Error('a sibling target failed'));
+    committed();
+    await new Promise((resolve) => writable.once('close', resolve));
+    expect(sink.closed).toBe(true);
+    expect(sink.aborted).toBeUndefined();
+  });
+
   it('rejects nonsense bounds early', () => {
     const { ctx } = testContext();
     expect(() => sinkWritable(new MemorySink(), ctx, { maxInFlight: 0 })).toThrow('maxInFlight must be a positive number');
