@@ -160,7 +160,14 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
 
   async function settle(error: Error | null) {
     await Promise.allSettled(inFlight);
-    if (closing && (await closing.then(() => true, () => false))) return;
+    if (
+      closing &&
+      (await closing.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     if (closed) return;
     await sink.abort?.(error ?? new Error('sink destroyed before it was closed'), ctx);
   }
