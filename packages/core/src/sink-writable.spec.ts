@@ -98,7 +98,7 @@ describe('sinkWritable', () => {
     const sink = new MemorySink<number>('dataset');
     let committed!: () => void;
     const commit = sink.close.bind(sink);
-    sink.close = (c) => new Promise<void>((resolve) => (committed = () => resolve(commit(c))));
+    sink.close = () => new Promise<void>((resolve) => (committed = () => resolve(commit())));
     const writable = sinkWritable(sink, ctx);
     writable.on('error', () => undefined); // the destroy's reason, expected here
     writable.end([1, 2]);
