@@ -1,0 +1,2 @@
+export { dynamodbToParquetJob } from './job.js';
+export { dynamodbToParquetArgs, bundledSample } from './config.js';

@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { dynamodbToParquetJob } from './job.js';
+
+runMain(dynamodbToParquetJob);
