@@ -1,0 +1,2 @@
+export { catalogCdcToParquetJob } from './job.js';
+export { catalogCdcToParquetArgs, bundledSample } from './config.js';

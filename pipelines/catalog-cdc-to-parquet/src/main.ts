@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { catalogCdcToParquetJob } from './job.js';
+
+runMain(catalogCdcToParquetJob);
