@@ -40,6 +40,26 @@ export function catalogContract(backend: string, target: () => { catalog: Catalo
       expect((await catalog.getTable(db, 'orders'))?.columns.map((c) => c.name)).toEqual(['account_id', 'updated_at', 'amount']);
     });
 
+    it("keeps a text table's SerDe and its parameters (delimiter, header lines), as readers need them", async () => {
+      const { catalog, database } = target();
+      const db = database();
+      const events: TableDefinition = {
+        ...orders(db),
+        name: 'events',
+        format: 'csv',
+        partitionKeys: [],
+        location: 's3://lake/events/',
+        parameters: { 'skip.header.line.count': '1' },
+        serde: { library: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': '|' } },
+      };
+      await catalog.upsertTable(events);
+      expect(await catalog.getTable(db, 'events')).toMatchObject({
+        format: 'csv',
+        parameters: { 'skip.header.line.count': '1' },
+        serde: { library: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': '|' } },
+      });
+    });
+
     it('adds partitions idempotently and lists them in order', async () => {
       const { catalog, database } = target();
       const db = database();

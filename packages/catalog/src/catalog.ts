@@ -16,7 +16,18 @@ export interface TableDefinition {
   /** Prefix URI of the table's files (`s3://lake/orders/`). */
   location: string;
   format: TableFormat;
-  /** Free-form table parameters (`classification`, `updated_by` …). */
+  /** Free-form table parameters (`classification`, `skip.header.line.count` …). */
+  parameters?: Record<string, string>;
+  /**
+   * How text files are laid out, as Hive declares it: the SerDe class and its parameters
+   * (`separatorChar` for OpenCSVSerde, `field.delim` for LazySimpleSerDe). Absent: the format's default.
+   */
+  serde?: TableSerde;
+}
+
+export interface TableSerde {
+  /** The SerDe class (`org.apache.hadoop.hive.serde2.OpenCSVSerde`, `…lazy.LazySimpleSerDe`). */
+  library?: string;
   parameters?: Record<string, string>;
 }
 

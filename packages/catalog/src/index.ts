@@ -1,3 +1,3 @@
-export type { Catalog, TableDefinition, CatalogColumn, Partition, TableFormat } from './catalog.js';
+export type { Catalog, TableDefinition, CatalogColumn, Partition, TableFormat, TableSerde } from './catalog.js';
 export { GlueCatalog } from './glue/glue-catalog.js';
 export { FileCatalog } from './file/file-catalog.js';

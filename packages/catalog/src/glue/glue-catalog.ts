@@ -56,7 +56,7 @@ export class GlueCatalog implements Catalog {
     const input: TableInput = {
       Name: table.name,
       TableType: 'EXTERNAL_TABLE',
-      StorageDescriptor: storageDescriptor(table.format, table.columns, table.location),
+      StorageDescriptor: storageDescriptor(table.format, table.columns, table.location, table.serde),
       PartitionKeys: table.partitionKeys.map((c) => ({ Name: c.name, Type: c.type })),
       Parameters: { classification: table.format, ...table.parameters },
     };
@@ -85,7 +85,7 @@ export class GlueCatalog implements Catalog {
       const chunk = partitions.slice(i, i + PARTITION_BATCH);
       const input = (p: Partition) => ({
         Values: p.values,
-        StorageDescriptor: storageDescriptor(definition.format, definition.columns, p.location),
+        StorageDescriptor: storageDescriptor(definition.format, definition.columns, p.location, definition.serde),
       });
       try {
         const response = await this.client.send(

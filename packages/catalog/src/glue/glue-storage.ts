@@ -1,5 +1,5 @@
-import type { Column, StorageDescriptor, Table } from '@aws-sdk/client-glue';
-import type { CatalogColumn, TableDefinition, TableFormat } from '../catalog.js';
+import type { Column, SerDeInfo, StorageDescriptor, Table } from '@aws-sdk/client-glue';
+import type { CatalogColumn, TableDefinition, TableFormat, TableSerde } from '../catalog.js';
 
 /** How each format is declared to Glue/Athena (the same descriptors a Glue crawler writes). */
 const FORMATS: Record<TableFormat, Pick<StorageDescriptor, 'InputFormat' | 'OutputFormat' | 'SerdeInfo'>> = {
@@ -23,8 +23,20 @@ const FORMATS: Record<TableFormat, Pick<StorageDescriptor, 'InputFormat' | 'Outp
   },
 };
 
-export function storageDescriptor(format: TableFormat, columns: readonly CatalogColumn[], location: string): StorageDescriptor {
-  return { Columns: columns.map(toGlueColumn), Location: location, ...FORMATS[format] };
+export function storageDescriptor(
+  format: TableFormat,
+  columns: readonly CatalogColumn[],
+  location: string,
+  serde?: TableSerde,
+): StorageDescriptor {
+  const declared = FORMATS[format];
+  const serdeInfo = serde
+    ? {
+        SerializationLibrary: serde.library ?? declared.SerdeInfo?.SerializationLibrary,
+        Parameters: serde.parameters ?? declared.SerdeInfo?.Parameters ?? {},
+      }
+    : declared.SerdeInfo;
+  return { Columns: columns.map(toGlueColumn), Location: location, ...declared, ...(serdeInfo ? { SerdeInfo: serdeInfo } : {}) };
 }
 
 export function toGlueColumn(column: CatalogColumn): Column {
@@ -40,7 +52,18 @@ export function fromGlueTable(database: string, table: Table): TableDefinition {
     partitionKeys: (table.PartitionKeys ?? []).map(fromGlueColumn),
     location: storage.Location ?? '',
     format: formatOf(table),
+    ...serdeOf(storage.SerdeInfo),
     ...(table.Parameters && Object.keys(table.Parameters).length > 0 ? { parameters: table.Parameters } : {}),
+  };
+}
+
+function serdeOf(info: SerDeInfo | undefined): { serde?: TableSerde } {
+  if (!info?.SerializationLibrary && !info?.Parameters) return {};
+  return {
+    serde: {
+      ...(info.SerializationLibrary ? { library: info.SerializationLibrary } : {}),
+      ...(info.Parameters && Object.keys(info.Parameters).length > 0 ? { parameters: info.Parameters } : {}),
+    },
   };
 }
 
