@@ -1,0 +1,34 @@
+import type { TableDefinition } from '@etl/catalog';
+
+/** How a text table's files are split into fields, as its SerDe and table parameters declare. */
+export interface TextLayout {
+  delimiter: string;
+  /** Physical lines skipped at the top of every file (`skip.header.line.count`). */
+  headerLines: number;
+  /** Texts read as null besides the empty field (LazySimpleSerDe's `\N`). */
+  nullValues: string[];
+}
+
+const LAZY_SIMPLE_DEFAULT_DELIMITER = '\u0001';
+
+/**
+ * OpenCSVSerde: `separatorChar` (default `,`). LazySimpleSerDe (Hive's default text SerDe):
+ * `field.delim`, else `serialization.format`, else Ctrl-A; `serialization.null.format` (default `\N`)
+ * reads as null. `skip.header.line.count` is a table parameter (a SerDe parameter counts too).
+ */
+export function textLayout(table: Pick<TableDefinition, 'serde' | 'parameters'>): TextLayout {
+  const serde = table.serde?.parameters ?? {};
+  const library = table.serde?.library ?? '';
+  const header = Number(table.parameters?.['skip.header.line.count'] ?? serde['skip.header.line.count'] ?? 0);
+  const headerLines = Number.isInteger(header) && header > 0 ? header : 0;
+  if (/LazySimpleSerDe/i.test(library)) {
+    const delimiter = hiveByte(serde['field.delim'] ?? serde['serialization.format'] ?? LAZY_SIMPLE_DEFAULT_DELIMITER);
+    return { delimiter, headerLines, nullValues: [serde['serialization.null.format'] ?? '\\N'] };
+  }
+  return { delimiter: serde['separatorChar'] || ',', headerLines, nullValues: [] };
+}
+
+/** LazySimpleSerDe reads a delimiter given as a number as its byte code (`serialization.format` `1` is Ctrl-A, `9` a tab). */
+function hiveByte(text: string): string {
+  return /^\d{1,3}$/.test(text) ? String.fromCharCode(Number(text)) : text;
+}
