@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pgTypeName, pgValueKind } from '@etl/sql';
+import { dataApiRefusals, pgTypeName, pgValueKind } from '@etl/sql';
 import type { SqlResult } from './sql-backend.js';
 import type { Statement, StatementRunner, SubStatement } from './statements.js';
 
@@ -27,6 +27,7 @@ export function createDataApiServer(runner: StatementRunner): Server {
   const handlers: Record<string, (input: Json) => Json> = {
     ExecuteStatement: (input) => {
       const sql = requireString(input, 'Sql');
+      withinLimits([sql]);
       const statement = runner.submit({
         sqls: [sql],
         isBatch: false,
@@ -40,6 +41,7 @@ export function createDataApiServer(runner: StatementRunner): Server {
       const sqls = input['Sqls'];
       if (!Array.isArray(sqls) || sqls.length === 0 || !sqls.every((s) => typeof s === 'string'))
         throw new ApiError('ValidationException', 'Sqls must be a non-empty list of SQL strings');
+      withinLimits(sqls as string[]);
       const statement = runner.submit({ sqls: sqls as string[], isBatch: true, target: targetOf(input) });
       return { Id: statement.id, CreatedAt: epoch(statement.createdAt), ...statement.target };
     },
@@ -130,6 +132,12 @@ function send(response: ServerResponse, status: number, body: Json): void {
     'x-amzn-requestid': crypto.randomUUID(),
   });
   response.end(text);
+}
+
+/** The Data API refuses a call past its limits (statements per batch, statement size) before running anything. */
+function withinLimits(sqls: readonly string[]): void {
+  const [refusal] = dataApiRefusals(sqls);
+  if (refusal) throw new ApiError('ValidationException', refusal.message);
 }
 
 function requireString(input: Json, name: string): string {

@@ -261,6 +261,106 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       expect(d).toMatchObject({ Status: 'FAILED', Error: expect.stringContaining('not supported by the local Redshift stand-in') });
     });
 
+    async function rows(text: string) {
+      const d = await sql(text);
+      expect(d.Status, d.Error).toBe('FINISHED');
+      return (await client.send(new GetStatementResultCommand({ Id: d.Id }))).Records?.map((r) =>
+        r.map((f) => (f.isNull ? null : (f.longValue ?? f.stringValue ?? f.booleanValue))),
+      );
+    }
+
+    async function batch(Sqls: string[]) {
+      const { Id } = await client.send(new BatchExecuteStatementCommand({ ...target, Sqls }));
+      return finished(String(Id));
+    }
+
+    it('rulebook: ALTER COLUMN TYPE only widens a VARCHAR, and never inside a transaction block', async () => {
+      await sql('CREATE TABLE public.rb_alter (id smallint, name varchar(10), code varchar(5) DEFAULT 0)');
+      expect(await sql('ALTER TABLE public.rb_alter ALTER COLUMN id TYPE integer')).toMatchObject({
+        Status: 'FAILED',
+        Error: 'ALTER TABLE ALTER COLUMN TYPE changes only the size of a VARCHAR column, not to INTEGER (column id)',
+      });
+      expect(await sql('ALTER TABLE public.rb_alter ALTER COLUMN id TYPE varchar(10)')).toMatchObject({
+        Status: 'FAILED',
+        Error: 'ALTER TABLE ALTER COLUMN TYPE changes only the size of a VARCHAR column; id is smallint',
+      });
+      expect(await sql('ALTER TABLE public.rb_alter ALTER COLUMN code TYPE varchar(10)')).toMatchObject({
+        Status: 'FAILED',
+        Error: expect.stringContaining('with a default value'),
+      });
+      const inBatch = await batch([
+        'INSERT INTO public.rb_alter (id) VALUES (1)',
+        'ALTER TABLE public.rb_alter ALTER COLUMN name TYPE varchar(20)',
+      ]);
+      expect(inBatch).toMatchObject({ Status: 'FAILED', Error: 'ALTER TABLE ALTER COLUMN cannot run inside a transaction block' });
+      expect((await sql('ALTER TABLE public.rb_alter ALTER COLUMN name TYPE varchar(20)')).Status).toBe('FINISHED');
+      expect(
+        await rows(
+          "SELECT character_maximum_length FROM information_schema.columns WHERE table_name = 'rb_alter' AND column_name = 'name'",
+        ),
+      ).toEqual([[20]]);
+    });
+
+    it('rulebook: the Data API refuses a batch of more than 40 statements and a statement over 100 KB', async () => {
+      await expect(
+        client.send(new BatchExecuteStatementCommand({ ...target, Sqls: Array.from({ length: 41 }, () => 'SELECT 1') })),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('less than or equal to 40') });
+      expect((await batch(Array.from({ length: 40 }, () => 'SELECT 1'))).Status).toBe('FINISHED');
+      await expect(client.send(new ExecuteStatementCommand({ ...target, Sql: `SELECT '${'x'.repeat(100_000)}'` }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: 'Cannot process query string larger than 100kB',
+      });
+    });
+
+    it('rulebook: PostgreSQL-only syntax fails as on Redshift (ON CONFLICT, RETURNING, SERIAL, view_table_usage)', async () => {
+      await sql('CREATE TABLE public.rb_pg (id int PRIMARY KEY, note text)');
+      expect(await sql('INSERT INTO public.rb_pg VALUES (1, null) ON CONFLICT (id) DO NOTHING')).toMatchObject({
+        Status: 'FAILED',
+        Error: 'syntax error at or near "ON"',
+      });
+      expect(await sql('DELETE FROM public.rb_pg RETURNING id')).toMatchObject({
+        Status: 'FAILED',
+        Error: 'syntax error at or near "RETURNING"',
+      });
+      expect(await sql('CREATE TABLE public.rb_serial (id bigserial)')).toMatchObject({
+        Status: 'FAILED',
+        Error: 'Column "id" has unsupported type "bigserial"',
+      });
+      expect(await sql('SELECT * FROM information_schema.view_table_usage')).toMatchObject({ Status: 'FAILED' });
+      // TEXT is VARCHAR(256) on Redshift: a longer value fails there, and here.
+      expect(
+        await rows("SELECT character_maximum_length FROM information_schema.columns WHERE table_name = 'rb_pg' AND column_name = 'note'"),
+      ).toEqual([[256]]);
+      expect(await sql(`INSERT INTO public.rb_pg VALUES (2, '${'x'.repeat(257)}')`)).toMatchObject({ Status: 'FAILED' });
+    });
+
+    it('rulebook: a late-binding view has no dependencies, blocks no ALTER and reads the columns as they are now', async () => {
+      await sql('CREATE TABLE public.rb_lb (id smallint, name varchar(5))');
+      await sql("INSERT INTO public.rb_lb VALUES (1, 'a')");
+      expect((await sql('CREATE VIEW public.v_rb_lb AS SELECT id, name FROM public.rb_lb WITH NO SCHEMA BINDING')).Status).toBe('FINISHED');
+      expect(
+        await rows(
+          "SELECT count(*) FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class t ON t.oid = d.refobjid WHERE t.relname = 'rb_lb'",
+        ),
+      ).toEqual([[0]]);
+      expect((await sql('ALTER TABLE public.rb_lb ALTER COLUMN name TYPE varchar(50)')).Status).toBe('FINISHED');
+      const widened = await batch([
+        'ALTER TABLE public.rb_lb ADD COLUMN id__widen bigint',
+        'UPDATE public.rb_lb SET id__widen = id',
+        'ALTER TABLE public.rb_lb DROP COLUMN id',
+        'ALTER TABLE public.rb_lb RENAME COLUMN id__widen TO id',
+        "INSERT INTO public.rb_lb (id, name) VALUES (3000000000, 'a longer name')",
+      ]);
+      expect(widened.Status, widened.Error).toBe('FINISHED');
+      expect(await rows('SELECT id::text, name FROM public.v_rb_lb ORDER BY id')).toEqual([
+        ['1', 'a'],
+        ['3000000000', 'a longer name'],
+      ]);
+      expect((await sql('DROP VIEW public.v_rb_lb')).Status).toBe('FINISHED');
+      expect((await sql('DROP TABLE public.rb_lb')).Status).toBe('FINISHED');
+      expect(await rows("SELECT count(*) FROM pg_views WHERE viewname = 'v_rb_lb'")).toEqual([[0]]);
+    });
+
     it('lists statements newest first, paged', async () => {
       const first = await client.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT 1' }));
       const second = await client.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT 2' }));

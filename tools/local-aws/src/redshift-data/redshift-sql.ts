@@ -1,4 +1,11 @@
-import { bindNamedParameters, mapOutsideQuotes, ParameterError, REDSHIFT_LITERAL_SOURCE, redshiftLiteralValue } from '@etl/sql';
+import {
+  bindNamedParameters,
+  mapOutsideQuotes,
+  ParameterError,
+  REDSHIFT_LITERAL_SOURCE,
+  redshiftColumnTypes,
+  redshiftLiteralValue,
+} from '@etl/sql';
 
 /**
  * The Redshift-only SQL the pipelines send, turned into what PostgreSQL runs. Pure: no I/O.
@@ -44,7 +51,8 @@ export function translateStatement(sql: string, parameters: ReadonlyArray<{ name
   }
   try {
     const { sql: positional, values } = bindNamedParameters(
-      dropTableAttributes(trimmed),
+      // Column types as Redshift stores them (TEXT is VARCHAR(256)), then its physical design dropped.
+      redshiftColumnTypes(dropTableAttributes(trimmed)),
       Object.fromEntries(parameters.map((p) => [p.name, p.value])),
     );
     return { kind: 'sql', sql: positional, params: values };

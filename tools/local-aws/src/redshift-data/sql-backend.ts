@@ -33,5 +33,6 @@ export interface SqlBackend extends SqlSession {
 export const REDSHIFT_COMPAT_SQL = `
 CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
 CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp';
+CREATE TABLE IF NOT EXISTS stand_in_late_binding_views (name varchar(300) PRIMARY KEY, definition varchar(65535) NOT NULL);
 CREATE TABLE IF NOT EXISTS sys_load_error_detail (query_id bigint, start_time timestamp, file_name char(256), line_number bigint, column_name char(127), error_code integer, error_message char(512));
 `;

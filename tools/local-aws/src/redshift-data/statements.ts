@@ -3,6 +3,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { splitQualified } from '@etl/sql';
 import { copyFromS3 } from './copy-from-s3.js';
 import { CopyLoadError } from './copy-rows.js';
+import { changesTables, createLateBindingView, lateBindingView, rebindLateBindingViews } from './late-binding-views.js';
+import { enforceRedshiftRules } from './redshift-rules.js';
 import { translateStatement } from './redshift-sql.js';
 import type { SqlBackend, SqlResult, SqlSession } from './sql-backend.js';
 
@@ -126,12 +128,14 @@ export class StatementRunner {
     let failedAt = -1;
     let error: string | undefined;
     let loadError: CopyLoadError | undefined;
+    // A batch is one transaction block (Redshift's rules for what may not run in one apply).
+    const inTransaction = statement.isBatch || statement.subStatements.length > 1;
     const run = async (session: SqlSession) => {
       for (const [i, sub] of statement.subStatements.entries()) {
         const subStarted = process.hrtime.bigint();
         sub.status = 'STARTED';
         try {
-          sub.result = await this.runOne(session, sub.sql, statement.isBatch ? [] : statement.parameters);
+          sub.result = await this.runOne(session, sub.sql, statement.isBatch ? [] : statement.parameters, inTransaction);
           sub.resultRows = sub.result.rowCount;
           sub.status = 'FINISHED';
         } catch (caught) {
@@ -153,9 +157,7 @@ export class StatementRunner {
       }
     };
     try {
-      await (statement.isBatch || statement.subStatements.length > 1 || this.isCopy(statement)
-        ? this.backend.transaction(run)
-        : run(this.backend));
+      await (inTransaction || this.isCopy(statement) || this.changesSchema(statement) ? this.backend.transaction(run) : run(this.backend));
     } catch (caught) {
       error ??= (caught as Error).message;
     }
@@ -174,7 +176,27 @@ export class StatementRunner {
     return /^\s*copy\s/i.test(statement.sqls[0] ?? '');
   }
 
-  private async runOne(session: SqlSession, sql: string, parameters: Array<{ name: string; value: string }>): Promise<SqlResult> {
+  /** DDL that late-binding views must follow: run with them in one transaction (their rebuild uses savepoints). */
+  private changesSchema(statement: Statement): boolean {
+    const sql = statement.sqls[0] ?? '';
+    return changesTables(sql) || lateBindingView(sql) !== undefined || /^\s*drop\s+view\b/i.test(sql);
+  }
+
+  private async runOne(
+    session: SqlSession,
+    sql: string,
+    parameters: Array<{ name: string; value: string }>,
+    inTransaction: boolean,
+  ): Promise<SqlResult> {
+    await enforceRedshiftRules(session, sql, { inTransaction });
+    const lateBinding = lateBindingView(sql);
+    if (lateBinding) {
+      await createLateBindingView(session, lateBinding);
+      return { columns: [], rows: [], rowCount: 0 };
+    }
+    const dropped = /^\s*drop\s+view\s+(?:if\s+exists\s+)?(\S+)/i.exec(sql)?.[1];
+    if (dropped)
+      await session.query('DELETE FROM stand_in_late_binding_views WHERE to_regclass(name) = to_regclass($1)', [dropped.replace(/;$/, '')]);
     const translated = translateStatement(sql, parameters);
     if (translated.kind === 'copy') {
       try {
@@ -187,7 +209,9 @@ export class StatementRunner {
         throw error;
       }
     }
-    return session.query(translated.sql, translated.params);
+    const result = await session.query(translated.sql, translated.params);
+    if (changesTables(sql)) await rebindLateBindingViews(session);
+    return result;
   }
 
   private async recordLoadError(error: CopyLoadError): Promise<void> {
