@@ -13,3 +13,4 @@ export type { SniffResult, SniffOptions } from './sniff-file.js';
 export { sniffFile } from './sniff-file.js';
 export type { RowFileSinkOptions } from './row-file-sink.js';
 export { RowFileSink } from './row-file-sink.js';
+export { screenRejects } from './screen-rejects.js';

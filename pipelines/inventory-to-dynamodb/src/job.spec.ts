@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient, createStringKeyedTable } from '@etl/dynamodb';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { runJob } from '@etl/runtime';
@@ -66,32 +66,26 @@ function capture(): Writable & { text: string } {
 
 async function run(source: string, ...argv: string[]) {
   const stdout = capture();
-  const outputs = argv.includes('--error_prefix') ? [] : ['--run_output', join(dir, 'runs')];
+  const stderr = capture();
+  const defaults: Record<string, string> = {
+    '--schema': schema,
+    '--table_prefix': 'inventory_',
+    '--output': join(dir, 'out'),
+    '--local_dir': join(dir, 'local'),
+    ...(argv.includes('--error_prefix') ? {} : { '--run_output': join(dir, 'runs') }),
+  };
   const code = await runJob(inventoryJob, {
-    argv: [
-      '--source',
-      source,
-      '--schema',
-      schema,
-      '--table_prefix',
-      'inventory_',
-      '--output',
-      join(dir, 'out'),
-      ...outputs,
-      '--local_dir',
-      join(dir, 'local'),
-      ...argv,
-    ],
+    argv: ['--source', source, ...Object.entries(defaults).flatMap(([name, value]) => (argv.includes(name) ? [] : [name, value])), ...argv],
     env: { ...stack.env },
     stdout,
-    stderr: capture(),
+    stderr,
     handleSignals: false,
   });
   // The job's figures, as the run report (report.json, named on the closing log line) has them.
   const closing = stdout.text.split('\n').find((l) => l.includes('"outcome"'));
   const reportFile = closing ? (JSON.parse(closing) as { report: string }).report : undefined;
   const report = reportFile ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { figures?: Record<string, unknown> }) : undefined;
-  return { code, stdout: stdout.text, report: report?.figures };
+  return { code, stdout: stdout.text, stderr: stderr.text, report: report?.figures };
 }
 
 async function items(): Promise<Map<string, Record<string, AttributeValue>>> {
@@ -204,5 +198,36 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
 
     const clash = await run(path, '--error_prefix', errors, '--run_output', join(dir, 'elsewhere'));
     expect(clash.code).toBe(2);
+  });
+
+  it('fails a file that is mostly rejects before the first DynamoDB write: no table created, no item, no Parquet', async () => {
+    // 3 good rows, 2 bad: 40% rejected, more than the default --max_reject_ratio 0.1.
+    const path = join(dir, 'inventory-bad.csv');
+    writeFileSync(
+      path,
+      encodeCp932(
+        header + ['RJ01,R-1,x,1,1.00', 'RJ01,R-2,x,2,1.00', 'RJ01,R-3,x,3,1.00', 'RJ01,R-4,x,many,1.00', 'RJ01,R-5'].join('\r\n'),
+      ),
+    );
+    const out = join(dir, 'out-rejects');
+    const bad = await run(path, '--table_prefix', 'rejected_', '--create_table', 'yes', '--output', out);
+    expect(bad.code, bad.stdout + bad.stderr).toBe(1);
+    expect(bad.stdout).toMatch(/2 of 5 records of .*inventory-bad\.csv rejected \(40\.0%, more than --max_reject_ratio 0\.1\)/);
+    const client = createDynamoDbClient({ ...stack.env });
+    try {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      expect(TableNames.filter((name) => name.startsWith('rejected_'))).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+    // Their rejects were recorded once, by the screening pass.
+    const runs = join(dir, 'runs');
+    const latest = readdirSync(runs).sort().at(-1) as string;
+    expect(
+      readFileSync(join(runs, latest, 'rejects.ndjson'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fanOut, from, runPipeline, sinkWritable, type RunContext } from '@etl/core';
-import { openRows, RowFileSink } from '@etl/convert';
+import { openRows, RowFileSink, screenRejects } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
 import { joinUri, readText } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
@@ -41,24 +41,27 @@ export const inventoryJob = defineJob({
   },
   async run(config, ctx, { objects, connections }) {
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
-    const rows = await openRows(objects, config.source, 'csv', {
-      ctx,
-      schema,
-      header: true,
-      ...(config.encoding ? { encoding: config.encoding } : {}),
-    });
+    const open = (c: RunContext) =>
+      openRows(objects, config.source, 'csv', { ctx: c, schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
+    // DynamoDB cannot take items back: a file that would fail the reject limits must fail before the first write.
+    const { accepted, writingCtx } = await screenRejects(open, ctx, config.source);
+    if (accepted === 0) {
+      ctx.logger.warn({ source: config.source }, `${config.source} holds no rows: nothing was written to DynamoDB or Parquet`);
+      return { figures: { itemsRead: 0, rejected: ctx.rejects.count } };
+    }
+    const rows = await open(writingCtx);
     const client = await connections.dynamodb();
     const table = await targetTable(client, config, ctx);
     const items = rowItems(schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
     const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
     const attributes = schema.fields.map((f) => f.name);
-    const dynamodb = dynamoDbSync(client, table, ctx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
+    const dynamodb = dynamoDbSync(client, table, writingCtx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
     const parquet = new RowFileSink(
       objects,
       joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`),
       schema,
     );
-    await runPipeline(from(rows).into(fanOut([dynamodb, sinkWritable(parquet, ctx)])), ctx);
+    await runPipeline(from(rows).into(fanOut([dynamodb, sinkWritable(parquet, writingCtx)])), writingCtx);
 
     const { written, ...counts } = dynamodb.counts;
     const report = { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, ...counts, rejected: ctx.rejects.count };
