@@ -119,8 +119,11 @@ export class ParquetDataset {
     return this.serially((parts) => parts.writeColumns('', batch));
   }
 
-  /** Finishes every part, then writes the manifest (the publish), then deletes generations past `keepGenerations`. */
-  async close(ctx: RunContext): Promise<DatasetResult> {
+  /**
+   * Finishes every part, then writes the manifest (the publish), then deletes generations past
+   * `keepGenerations`. `annotations` go into the manifest as they are (known only once every row is in).
+   */
+  async close(ctx: RunContext, annotations?: Record<string, string>): Promise<DatasetResult> {
     const run = this.connected();
     const o = this.options;
     await this.queue;
@@ -138,6 +141,7 @@ export class ParquetDataset {
       partitions: [...new Set(files.map((f) => f.partition).filter((p) => p !== ''))].sort(),
       partitionBy: o.partitionBy,
       schema: o.fileSchema.fields.map((f) => ({ name: f.name, type: formatType(f.type), nullable: f.nullable })),
+      ...(annotations ? { annotations } : {}),
     };
     let manifestUri: string;
     let older: string[] = [];

@@ -39,6 +39,8 @@ export interface DatasetManifest {
   partitionBy: Array<{ column: string; transform: PartitionTransform; name: string }>;
   /** The files' columns (`@etl/schema` types, as the Parquet footer's `etl.schema`). */
   schema: Array<{ name: string; type: string; nullable: boolean }>;
+  /** What the writer said about the run at its publish (a CDC load's `watermark`: the data is complete up to it). */
+  annotations?: Record<string, string>;
 }
 
 /** Where the manifest of a folder (a dataset's prefix, or an append run's folder) lives. */
