@@ -200,6 +200,23 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(clash.code).toBe(2);
   });
 
+  it('takes a header-only file as a success with a warning, creating and writing nothing', async () => {
+    const path = join(dir, 'inventory-empty.csv');
+    writeFileSync(path, encodeCp932(header));
+    const out = join(dir, 'out-empty');
+    const empty = await run(path, '--table_prefix', 'emptyrun_', '--create_table', 'yes', '--output', out);
+    expect(empty.code, empty.stdout + empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/inventory-empty\.csv holds no rows: nothing was written/);
+    const client = createDynamoDbClient({ ...stack.env });
+    try {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      expect(TableNames.filter((name) => name.startsWith('emptyrun_'))).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+
   it('fails a file that is mostly rejects before the first DynamoDB write: no table created, no item, no Parquet', async () => {
     // 3 good rows, 2 bad: 40% rejected, more than the default --max_reject_ratio 0.1.
     const path = join(dir, 'inventory-bad.csv');
