@@ -1,22 +1,34 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { RecordBatch, RunContext, Source } from '@etl/core';
+import { retry, type RecordBatch, type RetryPolicy, type RunContext, type Source } from '@etl/core';
 import type { Item } from './write-sink.js';
+
+export interface ScanOptions {
+  /** Segments scanned in parallel (default 4); see `defaultScanSegments`. Memory: one page (≤ 1 MB) per segment. */
+  segments?: number;
+  /** Items per page (Scan's `Limit`); default DynamoDB's 1 MB pages. */
+  pageSize?: number;
+  /** Strongly consistent reads (twice the read capacity of the default eventually consistent ones). */
+  consistentRead?: boolean;
+  /**
+   * A page's request is retried on throttling (`ProvisionedThroughputExceededException`, …) and 5xx
+   * with backoff and full jitter after the SDK's own attempts; the same page is asked again, so no item
+   * is lost or read twice. Default core's `defaultRetryPolicy`.
+   */
+  retry?: Partial<RetryPolicy>;
+  name?: string;
+}
 
 /**
  * A table as a pipeline source: a parallel Scan over `segments` segments. Pull-based: each segment
  * fetches its next page only once its previous page was taken, so memory is at most one page
  * (≤ 1 MB) per segment.
  */
-export function scanSource(
-  client: DynamoDBClient,
-  table: string,
-  options: { segments?: number; pageSize?: number; name?: string } = {},
-): Source<Item> {
+export function scanSource(client: DynamoDBClient, table: string, options: ScanOptions = {}): Source<Item> {
   const segments = options.segments ?? 4;
   return {
     name: options.name ?? `scan:${table}`,
     open: (ctx: RunContext) =>
-      merge(Array.from({ length: segments }, (_, segment) => pages(client, table, segment, segments, options.pageSize, ctx.signal))),
+      merge(Array.from({ length: segments }, (_, segment) => pages(client, table, segment, segments, options, ctx))),
   };
 }
 
@@ -25,21 +37,26 @@ async function* pages(
   table: string,
   segment: number,
   total: number,
-  limit: number | undefined,
-  signal: AbortSignal,
+  options: ScanOptions,
+  ctx: RunContext,
 ): AsyncGenerator<RecordBatch<Item>> {
   let start: Record<string, never> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table,
-        Segment: segment,
-        TotalSegments: total,
-        ...(limit ? { Limit: limit } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-      { abortSignal: signal },
-    );
+    const command = new ScanCommand({
+      TableName: table,
+      Segment: segment,
+      TotalSegments: total,
+      ...(options.pageSize ? { Limit: options.pageSize } : {}),
+      ...(options.consistentRead ? { ConsistentRead: true } : {}),
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+    const page = await retry(() => client.send(command, { abortSignal: ctx.signal }), {
+      signal: ctx.signal,
+      clock: ctx.clock,
+      ...(options.retry ? { policy: options.retry } : {}),
+      onRetry: ({ attempt, delayMs, error }) =>
+        ctx.logger.debug({ table, segment, attempt, delayMs, error: (error as Error).name }, 'scan page retried'),
+    });
     if (page.Items?.length) yield page.Items as Item[];
     start = page.LastEvaluatedKey as typeof start;
   } while (start);
