@@ -75,6 +75,22 @@ export function catalogContract(backend: string, target: () => { catalog: Catalo
       ]);
     });
 
+    it('drops partitions by their values, skipping ones that do not exist', async () => {
+      const { catalog, database } = target();
+      const db = database();
+      await catalog.upsertTable(orders(db));
+      const days = Array.from({ length: 30 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
+      await catalog.addPartitions(
+        db,
+        'orders',
+        days.map((d) => ({ values: [d], location: `s3://lake/orders/run_date=${d}/` })),
+      );
+      await catalog.dropPartitions(db, 'orders', [...days.slice(1).map((d) => [d]), ['2027-01-01']]);
+      expect(await catalog.listPartitions(db, 'orders')).toEqual([
+        { values: ['2026-11-01'], location: 's3://lake/orders/run_date=2026-11-01/' },
+      ]);
+    });
+
     it('answers undefined for a missing table and NOT_FOUND for a missing database or partitioned table', async () => {
       const { catalog, database } = target();
       const db = database();

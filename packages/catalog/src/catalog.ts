@@ -51,4 +51,6 @@ export interface Catalog {
   /** Adds partitions; ones that exist already are updated, so re-running a load is harmless. */
   addPartitions(database: string, table: string, partitions: readonly Partition[]): Promise<void>;
   listPartitions(database: string, table: string): Promise<Partition[]>;
+  /** Removes partitions by their values (a snapshot's partitions the latest run no longer has); missing ones are skipped. */
+  dropPartitions(database: string, table: string, values: ReadonlyArray<readonly string[]>): Promise<void>;
 }

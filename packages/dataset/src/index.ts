@@ -8,3 +8,5 @@ export type { DatasetFile, DatasetManifest } from './manifest.js';
 export { readManifest, manifestUri } from './manifest.js';
 export type { PartitionSpec, PartitionTransform } from './partition-path.js';
 export { HIVE_DEFAULT_PARTITION, hiveEscape, hiveUnescape } from './partition-path.js';
+export type { DatasetTable } from './catalog-table.js';
+export { datasetTable, hiveType } from './catalog-table.js';

@@ -51,6 +51,13 @@ export class FileCatalog implements Catalog {
     await this.write({ table: file.table, partitions: [...byValues.values()] });
   }
 
+  async dropPartitions(database: string, table: string, values: ReadonlyArray<readonly string[]>): Promise<void> {
+    const file = await this.readIfExists(database, table);
+    if (!file) throw new TerminalError('NOT_FOUND', `table ${database}.${table} does not exist in the catalog at ${this.rootUri}`);
+    const drop = new Set(values.map((v) => JSON.stringify(v)));
+    await this.write({ table: file.table, partitions: file.partitions.filter((p) => !drop.has(JSON.stringify(p.values))) });
+  }
+
   async listPartitions(database: string, table: string): Promise<Partition[]> {
     const file = await this.readIfExists(database, table);
     if (!file) throw new TerminalError('NOT_FOUND', `table ${database}.${table} does not exist in the catalog at ${this.rootUri}`);

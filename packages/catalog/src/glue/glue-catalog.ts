@@ -1,5 +1,6 @@
 import {
   BatchCreatePartitionCommand,
+  BatchDeletePartitionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
   GetPartitionsCommand,
@@ -16,6 +17,7 @@ import type { Catalog, Partition, TableDefinition } from '../catalog.js';
 import { fromGlueTable, storageDescriptor } from './glue-storage.js';
 
 const PARTITION_BATCH = 100; // BatchCreatePartition's limit
+const DELETE_BATCH = 25; // BatchDeletePartition's limit
 
 /** The Glue Data Catalog through `@aws-sdk/client-glue` (reaches the local stack by `AWS_ENDPOINT_URL_GLUE`). */
 export class GlueCatalog implements Catalog {
@@ -108,6 +110,29 @@ export class GlueCatalog implements Catalog {
               `partition ${JSON.stringify(failure.PartitionValues)} of ${database}.${table}: ${failure.ErrorDetail?.ErrorMessage ?? failure.ErrorDetail?.ErrorCode}`,
             );
         }
+      } catch (error) {
+        throw glueError(error, `partitions of ${database}.${table}`);
+      }
+    }
+  }
+
+  async dropPartitions(database: string, table: string, values: ReadonlyArray<readonly string[]>): Promise<void> {
+    for (let i = 0; i < values.length; i += DELETE_BATCH) {
+      const chunk = values.slice(i, i + DELETE_BATCH);
+      try {
+        const response = await this.client.send(
+          new BatchDeletePartitionCommand({
+            DatabaseName: database,
+            TableName: table,
+            PartitionsToDelete: chunk.map((v) => ({ Values: [...v] })),
+          }),
+        );
+        const failed = (response.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException');
+        if (failed.length > 0)
+          throw new TerminalError(
+            'IO',
+            `dropping ${failed.length} partitions of ${database}.${table}: ${failed[0]?.ErrorDetail?.ErrorMessage ?? failed[0]?.ErrorDetail?.ErrorCode}`,
+          );
       } catch (error) {
         throw glueError(error, `partitions of ${database}.${table}`);
       }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { planTableChange, refusedChange } from './table-change.js';
+import type { TableDefinition } from './catalog.js';
+
+const table = (columns: Array<[string, string]>, partitionKeys: Array<[string, string]> = [['d_year', 'string']]): TableDefinition => ({
+  database: 'retail',
+  name: 'orders',
+  format: 'parquet',
+  location: 's3://lake/orders/run_id=1/',
+  columns: columns.map(([name, type]) => ({ name, type })),
+  partitionKeys: partitionKeys.map(([name, type]) => ({ name, type })),
+});
+
+describe('planTableChange: schema evolution of a catalog table', () => {
+  it('creates a missing table; an identical one is unchanged', () => {
+    const wanted = table([['id', 'bigint']]);
+    expect(planTableChange(undefined, wanted).action).toBe('create');
+    expect(planTableChange(wanted, wanted).action).toBe('unchanged');
+  });
+
+  it('appends new columns, keeps columns no longer written, and reports type changes (refused unless allowed)', () => {
+    const existing = table([
+      ['id', 'bigint'],
+      ['gone', 'string'],
+      ['price', 'decimal(38,2)'],
+    ]);
+    const wanted = table([
+      ['id', 'bigint'],
+      ['extra', 'string'],
+      ['PRICE', 'decimal(38,3)'],
+    ]);
+    const change = planTableChange(existing, wanted);
+    expect(change).toMatchObject({
+      action: 'update',
+      added: ['extra'],
+      kept: ['gone'],
+      typeChanges: [{ column: 'price', from: 'decimal(38,2)', to: 'decimal(38,3)' }],
+    });
+    expect(change.table.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
+      'id bigint',
+      'gone string',
+      'price decimal(38,3)',
+      'extra string',
+    ]);
+    expect(refusedChange(change, wanted, false)).toBe(
+      'catalog table retail.orders: price decimal(38,2) -> decimal(38,3); pass --allow_type_change to change the types (queries of older files may fail), or declare the types with --schema',
+    );
+    expect(refusedChange(change, wanted, true)).toBeUndefined();
+    expect(
+      refusedChange(
+        planTableChange(
+          existing,
+          table([
+            ['id', 'bigint'],
+            ['extra', 'string'],
+          ]),
+        ),
+        wanted,
+        false,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('a different partitioning is refused unless allowed', () => {
+    const change = planTableChange(table([['id', 'bigint']]), table([['id', 'bigint']], [['country', 'string']]));
+    expect(change.partitionKeysChanged).toBe(true);
+    expect(refusedChange(change, table([]), false)).toMatch(/is partitioned otherwise/);
+  });
+});
