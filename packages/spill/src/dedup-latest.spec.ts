@@ -1,0 +1,184 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom, TerminalError } from '@etl/core';
+import type { Value } from '@etl/schema';
+import { dedupLatest, type DedupLatestOptions } from './dedup-latest.js';
+
+const MiB = 1024 * 1024;
+let tempDir: string;
+beforeEach(async () => {
+  tempDir = await mkdtemp(join(tmpdir(), 'dedup-spec-'));
+});
+afterEach(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+/** Rows `[id, region, updated_at, row number, padding]`: few timestamps (many ties), some null. */
+function randomRows(count: number, ids: number, seed: number, padding = 0): Value[][] {
+  const random = seededRandom(seed);
+  const regions = ['eu', 'us', 'ap'];
+  return Array.from({ length: count }, (_, i) => [
+    Math.floor(random() * ids),
+    regions[Math.floor(random() * regions.length)] as string,
+    random() < 0.1 ? null : 1_733_443_200_000_000n + BigInt(Math.floor(random() * 3)),
+    i,
+    'x'.repeat(padding),
+  ]);
+}
+
+/** The rule stated plainly: greatest updated_at, null below any, the later row on a tie. */
+function reference(rows: readonly Value[][], keyColumns: number[], orderColumn: number | undefined): number[] {
+  const best = new Map<string, Value[]>();
+  for (const row of rows) {
+    const key = JSON.stringify(keyColumns.map((c) => [typeof row[c], String(row[c])]));
+    const old = best.get(key);
+    const order = (r: Value[]) => (orderColumn === undefined ? null : (r[orderColumn] as bigint | null));
+    const wins = old === undefined || order(old) === null || (order(row) !== null && (order(row) as bigint) >= (order(old) as bigint));
+    if (wins) best.set(key, row);
+  }
+  return [...best.values()].map((r) => r[3] as number).sort((a, b) => a - b);
+}
+
+function batches(rows: readonly Value[][], size = 1000): Value[][][] {
+  const out: Value[][][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+async function run(rows: readonly Value[][], options: Omit<DedupLatestOptions, 'tempDir'>) {
+  const dedup = dedupLatest(batches(rows), { ...options, tempDir });
+  const out: Value[][] = [];
+  for await (const batch of dedup) out.push(...batch);
+  return { numbers: out.map((r) => r[3] as number).sort((a, b) => a - b), out, counts: dedup.counts };
+}
+
+describe('dedupLatest', () => {
+  it('keeps the latest row per key in memory, keys in first-seen order, nothing spilled', async () => {
+    const rows = randomRows(20_000, 5_000, 1);
+    const { numbers, out, counts } = await run(rows, { keyColumns: [0], orderColumn: 2 });
+    expect(numbers).toEqual(reference(rows, [0], 2));
+    const firstSeen = [...new Set(rows.map((r) => r[0]))];
+    expect(out.map((r) => r[0])).toEqual(firstSeen);
+    const n = firstSeen.length;
+    expect(counts).toEqual({ rowsIn: 20_000, rowsOut: n, duplicatesRemoved: 20_000 - n, spilledRows: 0, partitions: 0 });
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('gives the same rows as the reference when forced to spill and to re-partition (composite key, ties, nulls)', async () => {
+    // About 450 bytes per held row: a 16 MiB budget holds ~30 k keys, each of 2 partitions gets ~50 k.
+    const rows = randomRows(200_000, 40_000, 2, 200);
+    const { numbers, counts } = await run(rows, { keyColumns: [0, 1], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 2 });
+    const expected = reference(rows, [0, 1], 2);
+    expect(numbers).toEqual(expected);
+    expect(counts.rowsOut).toBe(expected.length);
+    expect(counts.duplicatesRemoved).toBe(200_000 - expected.length);
+    expect(counts.spilledRows).toBeGreaterThan(200_000 - expected.length);
+    expect(counts.partitions).toBeGreaterThan(2);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('gives the same rows as the reference when a one-column key spills', async () => {
+    const rows = randomRows(120_000, 100_000, 7, 200);
+    const { numbers, counts } = await run(rows, { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 8 });
+    expect(numbers).toEqual(reference(rows, [0], 2));
+    expect(counts.partitions).toBe(8);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('lets a null order value lose to any value, and the later of two nulls win', async () => {
+    const rows: Value[][] = [
+      [1, null, null, 0],
+      [1, null, 5n, 1],
+      [1, null, null, 2],
+      [2, null, null, 3],
+      [2, null, null, 4],
+      [3, null, 7n, 5],
+      [3, null, 7n, 6],
+      [3, null, 6n, 7],
+    ];
+    expect((await run(rows, { keyColumns: [0], orderColumn: 2 })).numbers).toEqual([1, 4, 6]);
+  });
+
+  it('keeps the last row read per key without an order column', async () => {
+    const rows = randomRows(10_000, 100, 3);
+    expect((await run(rows, { keyColumns: [0] })).numbers).toEqual(reference(rows, [0], undefined));
+  });
+
+  it('tells 1 from "1" from 1n in keys (type-aware), and groups null keys', async () => {
+    const rows: Value[][] = [
+      [1, null, 1n, 0],
+      ['1', null, 1n, 1],
+      [1n, null, 1n, 2],
+      [null, null, 1n, 3],
+      [null, null, 2n, 4],
+      [1, null, 0n, 5],
+    ];
+    const { numbers } = await run(rows, { keyColumns: [0], orderColumn: 2 });
+    expect(numbers).toEqual([0, 1, 2, 4]);
+  });
+
+  it('removes its spill folder when the input fails mid-stream after spilling', async () => {
+    const rows = randomRows(120_000, 100_000, 4, 200);
+    let spilledBeforeFailure: string[] = [];
+    async function* failing(): AsyncGenerator<Value[][]> {
+      yield* batches(rows);
+      spilledBeforeFailure = await readdir(tempDir);
+      throw new Error('the source broke');
+    }
+    const dedup = dedupLatest(failing(), { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, tempDir });
+    await expect(async () => {
+      for await (const batch of dedup) void batch;
+    }).rejects.toThrow('the source broke');
+    expect(spilledBeforeFailure).toHaveLength(1);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('removes its spill folder when the reader stops early', async () => {
+    const rows = randomRows(120_000, 100_000, 5, 200);
+    const dedup = dedupLatest(batches(rows), { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, tempDir });
+    let sawFolder = false;
+    for await (const batch of dedup) {
+      sawFolder = (await readdir(tempDir)).length === 1 && batch.length > 0;
+      break;
+    }
+    expect(sawFolder).toBe(true);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('stops with the signal reason when aborted, spill folder removed', async () => {
+    const rows = randomRows(120_000, 100_000, 6, 200);
+    const controller = new AbortController();
+    async function* slow(): AsyncGenerator<Value[][]> {
+      for (const [i, batch] of batches(rows).entries()) {
+        if (i === 100) controller.abort(new TerminalError('ABORTED', 'stopped by SIGTERM'));
+        yield batch;
+      }
+    }
+    const dedup = dedupLatest(slow(), { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, tempDir, signal: controller.signal });
+    await expect(async () => {
+      for await (const batch of dedup) void batch;
+    }).rejects.toThrow('stopped by SIGTERM');
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('refuses bad options at once, in one line naming each', () => {
+    const attempt = () => dedupLatest([], { keyColumns: [], orderColumn: -1, memoryBytes: MiB, partitions: 1 });
+    expect(attempt).toThrow(TerminalError);
+    expect(attempt).toThrow(
+      /^dedupLatest: memoryBytes must be .* at least 16 MiB .*; partitions must be .* 2 to 1024, not 1; keyColumns must name at least one column; orderColumn must be column indexes/,
+    );
+    expect(() =>
+      dedupLatest([], { keyColumns: [0, 3], schema: { fields: [{ name: 'id', type: { kind: 'int' }, nullable: false }] } }),
+    ).toThrow('dedupLatest: keyColumns 3 is beyond the 1 columns of the schema');
+  });
+
+  it('can be read once', async () => {
+    const dedup = dedupLatest([[[1]]], { keyColumns: [0], tempDir });
+    for await (const batch of dedup) void batch;
+    await expect(async () => {
+      for await (const batch of dedup) void batch;
+    }).rejects.toThrow('read once');
+  });
+});

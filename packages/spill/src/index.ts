@@ -1,0 +1,12 @@
+export type { DedupCounts, DedupLatestOptions } from './dedup-latest.js';
+export { DedupLatest, dedupLatest } from './dedup-latest.js';
+export type { SpillOptions } from './options.js';
+export { columnIndexes, spillDefaults } from './options.js';
+export { compareOrder } from './order.js';
+export { encodeKey, hashKey } from './key.js';
+export type { SpillPartition } from './partitioned-spill.js';
+export { PartitionedSpill } from './partitioned-spill.js';
+export { SpillWriter, readSpillFile } from './spill-file.js';
+export { SpillFolder } from './spill-folder.js';
+export { decodeRow, encodeRow } from './row-codec.js';
+export { rowBytes } from './row-size.js';

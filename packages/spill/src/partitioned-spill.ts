@@ -1,0 +1,76 @@
+import type { Value } from '@etl/schema';
+import { SpillWriter } from './spill-file.js';
+import type { SpillFolder } from './spill-folder.js';
+
+/** One finished partition file. */
+export interface SpillPartition {
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Rows partitioned into `count` spill files of one folder (by a hash of their key seeded by `level`,
+ * so that a partition spilled again spreads over new partitions: `hashMapKey`). Files are opened on their first row,
+ * so an empty partition costs nothing; rows keep their order within a partition, which is what lets
+ * "the row read last wins" survive a spill. Memory: one `SPILL_BUFFER_BYTES` buffer per open file.
+ */
+export class PartitionedSpill {
+  private readonly writers: Array<SpillWriter | undefined>;
+  private closed = false;
+
+  constructor(
+    private readonly folder: SpillFolder,
+    readonly count: number,
+    readonly level: number,
+    private readonly label: string,
+  ) {
+    this.writers = new Array<SpillWriter | undefined>(count).fill(undefined);
+  }
+
+  /** Rows written so far, over every partition. */
+  get rows(): number {
+    let rows = 0;
+    for (const writer of this.writers) rows += writer?.rows ?? 0;
+    return rows;
+  }
+
+  /** Appends one row to `partition`. */
+  async append(partition: number, row: readonly Value[]): Promise<void> {
+    const writer = this.writers[partition] ?? (await this.open(partition));
+    if (writer.append(row)) await writer.flush();
+  }
+
+  /** Appends rows by their keys (a dedup's map), awaiting only when a buffer fills. */
+  async appendKeyed<K>(entries: Iterable<readonly [K, readonly Value[]]>, partitionOf: (key: K) => number): Promise<void> {
+    for (const [key, row] of entries) {
+      const partition = partitionOf(key);
+      const writer = this.writers[partition] ?? (await this.open(partition));
+      if (writer.append(row)) await writer.flush();
+    }
+  }
+
+  /** Closes every file; the partitions in index order (undefined where no row went). */
+  async finish(): Promise<Array<SpillPartition | undefined>> {
+    this.closed = true;
+    const writers = this.writers.splice(0);
+    // Close all even when one fails, so no handle outlives the folder's removal.
+    const results = await Promise.allSettled(writers.map((w) => w?.close()));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return writers.map((w) => (w === undefined ? undefined : { path: w.path, rows: w.rows, bytes: w.bytes }));
+  }
+
+  /** Closes every open file after a failure, ignoring errors (the folder is removed next). */
+  async discard(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.writers.splice(0).map((w) => w?.close()));
+  }
+
+  private async open(partition: number): Promise<SpillWriter> {
+    const writer = await SpillWriter.create(await this.folder.newFile(`${this.label}-p${partition}`));
+    this.writers[partition] = writer;
+    return writer;
+  }
+}

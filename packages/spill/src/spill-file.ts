@@ -1,0 +1,105 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Value } from '@etl/schema';
+import { decodeRow, encodeRow, frameLength, maxEncodedBytes } from './row-codec.js';
+
+/** Write buffer of one spill file (each partition has one while a spill is written). */
+export const SPILL_BUFFER_BYTES = 64 * 1024;
+/** Read chunk of a spill file being read back (one at a time). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Rows per batch read back. */
+const READ_BATCH_ROWS = 4096;
+
+/**
+ * One spill file being written: rows are encoded into a buffer of `SPILL_BUFFER_BYTES` and written
+ * when it fills. `append` is synchronous and says when the buffer should be flushed, so a loop over
+ * thousands of rows awaits only once per buffer.
+ */
+export class SpillWriter {
+  rows = 0;
+  bytes = 0;
+  private buffer: Buffer;
+  private used = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+  ) {
+    this.buffer = Buffer.allocUnsafe(SPILL_BUFFER_BYTES);
+  }
+
+  static async create(path: string): Promise<SpillWriter> {
+    return new SpillWriter(path, await open(path, 'wx'));
+  }
+
+  /** Adds `row`; true when the buffer is full and `flush()` should be awaited before the next append. */
+  append(row: readonly Value[]): boolean {
+    const room = maxEncodedBytes(row);
+    if (this.used + room > this.buffer.length) {
+      // Only a row larger than the buffer gets here with unflushed rows behind it: grow to hold both.
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + room));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    const end = encodeRow(row, this.buffer, this.used);
+    this.bytes += end - this.used;
+    this.used = end;
+    this.rows++;
+    return this.used >= SPILL_BUFFER_BYTES / 2;
+  }
+
+  async flush(): Promise<void> {
+    let written = 0;
+    while (written < this.used) written += (await this.file.write(this.buffer, written, this.used - written)).bytesWritten;
+    this.used = 0;
+    // A row that grew the buffer does not keep the large one alive.
+    if (this.buffer.length > SPILL_BUFFER_BYTES) this.buffer = Buffer.allocUnsafe(SPILL_BUFFER_BYTES);
+  }
+
+  /** Flushes and closes the file (call once; `close` after a failure leaves the file to the spill folder's removal). */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.file.close();
+    }
+  }
+}
+
+/** Reads a spill file back in batches of rows, in the order they were written, one chunk in memory at a time. */
+export async function* readSpillFile(path: string): AsyncGenerator<Value[][]> {
+  const file = await open(path, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let start = 0;
+    let end = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, end, buffer.length - end, null);
+      end += bytesRead;
+      const batch: Value[][] = [];
+      for (;;) {
+        const length = frameLength(buffer, start, end);
+        if (length === undefined || start + length > end) break;
+        batch.push(decodeRow(buffer, start));
+        start += length;
+        if (batch.length === READ_BATCH_ROWS) {
+          yield batch.splice(0);
+        }
+      }
+      if (batch.length > 0) yield batch;
+      if (bytesRead === 0) {
+        if (start !== end) throw new Error(`spill file ${path} ends inside a row (${end - start} bytes left)`);
+        return;
+      }
+      // Keep the partial frame: at the front of the chunk, or in a larger one when it does not fit.
+      const pending = end - start;
+      const needed = Math.max(frameLength(buffer, start, end) ?? 0, pending);
+      const next = needed > buffer.length / 2 ? Buffer.allocUnsafe(Math.max(READ_CHUNK_BYTES, needed * 2)) : buffer;
+      buffer.copy(next, 0, start, end);
+      buffer = next;
+      start = 0;
+      end = pending;
+    }
+  } finally {
+    await file.close();
+  }
+}
