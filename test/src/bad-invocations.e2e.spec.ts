@@ -104,6 +104,51 @@ const cases: Record<string, BadInvocation[]> = {
       says: [/--schema: .*missing-schema\.csv/, /--source: nowhere\.csv does not exist/],
     },
   ],
+  'dynamodb-to-parquet': [
+    unknownArgument,
+    onlyGlueArguments,
+    {
+      name: 'a table without its output path (it must not export to the sample folder)',
+      args: ['--table', 'orders'],
+      says: [/--output_path: required: it names the data of a real run/],
+    },
+    {
+      name: 'a schema file that does not exist, a partition unit that is not one, a catalog table without its database',
+      args: [
+        '--table',
+        'orders',
+        '--output_path',
+        'out/',
+        '--schema',
+        'missing-schema.csv',
+        '--partition_by',
+        'InvoiceDate:week',
+        '--catalog_table',
+        'o',
+      ],
+      says: [
+        /--schema: .*missing-schema\.csv/,
+        /--partition_by: InvoiceDate:week: the unit must be year, month or day/,
+        /--catalog_table: give --catalog_database too/,
+      ],
+    },
+    {
+      name: 'a method this build does not have',
+      args: ['--table', 'orders', '--output_path', 'out/', '--method', 'export'],
+      says: [/--method: /],
+    },
+    {
+      name: 'populate: a key column the CSV does not have',
+      files: { 'c.csv': customers },
+      args: ['populate', '--table', 'customers', '--source', 'c.csv', '--key', 'InvoiceNo,StockCode'],
+      says: [/--key: StockCode is not a column of c\.csv \(columns: Customer ID, InvoiceNo, Name\)/],
+    },
+    {
+      name: 'populate: a source that does not exist',
+      args: ['populate', '--table', 'customers', '--source', 'nowhere.csv', '--key', 'id'],
+      says: [/--source: nowhere\.csv does not exist/],
+    },
+  ],
 };
 
 const work = mkdtempSync(join(tmpdir(), 'bad-invocations-'));

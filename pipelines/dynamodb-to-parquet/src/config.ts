@@ -1,17 +1,74 @@
 import { fileURLToPath } from 'node:url';
 import { arg } from '@etl/runtime';
 
-/** The bundled sample, found beside the code both in the repo (src/) and in the image (dist/). */
-export const bundledSample = fileURLToPath(new URL('../sample/orders.csv', import.meta.url));
+/** The bundled retail sample, found beside the code both in the repo (src/) and in the image (dist/). */
+export const bundledSample = fileURLToPath(new URL('../sample/online-retail.csv', import.meta.url));
+/** The embedded DynamoDB table the sample run populates from `bundledSample` when it does not exist. */
+export const SAMPLE_TABLE = 'online-retail-sample';
+export const SAMPLE_KEY = ['InvoiceNo', 'StockCode'];
 
-/** Arguments that name data (`arg.data`) are required, unless the run is the sample (no arguments, or --sample). */
-export const dynamodbToParquetArgs = {
+/** `npx nx run dynamodb-to-parquet:run`: a table exported to a partitioned Parquet dataset, its catalog table updated. */
+export const exportArgs = {
+  table: arg.data(arg.string('DynamoDB table to export'), SAMPLE_TABLE),
+  output_path: arg.data(
+    arg.string(
+      'Dataset folder (s3://bucket/prefix or a path): each run writes run_id=<run id>/ below it and then _manifest.json, which names it (atomic publish)',
+    ),
+    '.local/out/dynamodb-to-parquet/online-retail/',
+  ),
+  method: arg.enum(['scan'] as const, 'scan', 'How the table is read: scan = parallel Scan of the live table'),
+  segments: arg.positiveInt(
+    'Scan segments read in parallel; 0 = from the table size (one per 256 MiB, 1 to 16). Memory: one page (1 MB) per segment',
+    0,
+    {
+      min: 0,
+      why: '0 means from the table size',
+    },
+  ),
+  consistent_read: arg.flag('Strongly consistent Scan (twice the read capacity)'),
+  partition_by: arg.data(
+    arg.optionalString(
+      'Hive partitions: attribute[:year|month|day], comma-separated, outermost first (invoicedate:month -> invoicedate_year=2011/invoicedate_month=12/, zero-padded); names as attributes or as their cleaned column names',
+    ),
+    'InvoiceDate:month',
+  ),
+  schema: arg.optionalString(
+    'Schema CSV (column_name,data_type[,nullable]) of the attributes to export: wins over inference, items that do not fit are rejected with their key and reason; one scan, no spool',
+  ),
+  target_file_mb: arg.positiveInt(
+    'Parquet parts are rolled at this size (MiB). Memory: one 8 MiB row group per open partition (at most 16 open)',
+    128,
+  ),
+  spool_dir: arg.optionalString(
+    'Where items wait between the scan and the write when the schema is inferred [default: the OS temp folder]. Disk: about the table size as DynamoDB JSON',
+  ),
+  catalog_database: arg.data(
+    arg.optionalString(
+      'Catalog database (Glue when AWS is configured, else JSON files under --local_dir): created if missing; the table is created or updated and its partitions added',
+    ),
+    'retail',
+  ),
+  catalog_table: arg.optionalString("Catalog table [default: the DynamoDB table's name, cleaned: online_retail]"),
+  allow_type_change: arg.flag('Let a run change the type of a catalog column (refused otherwise: older files keep the old type)'),
+};
+
+/** `npx nx run dynamodb-to-parquet:populate`: the seed's dynamo_populate.py, a CSV into a table. */
+export const populateArgs = {
+  table: arg.data(arg.string('DynamoDB table to load'), SAMPLE_TABLE),
   source: arg.data(
-    arg.string('File to read, CSV, NDJSON or Parquet by its extension (.gz for gzip): s3://bucket/key or a path'),
+    arg.string('CSV to load: s3://bucket/key or a path (types inferred over every row: numbers as N, dates as ISO strings)'),
     bundledSample,
   ),
-  output: arg.data(
-    arg.string('Where the rows go, Parquet, CSV or NDJSON by its extension: s3://bucket/key or a path'),
-    '.local/out/dynamodb-to-parquet/dynamodb-to-parquet.parquet',
+  key: arg.data(
+    arg.list(
+      'Key columns, as the header writes them or cleaned (invoiceno); several are joined with # into the string key attribute pk (the columns stay attributes)',
+    ),
+    SAMPLE_KEY,
   ),
+  create_table: arg.enum(
+    ['auto', 'yes', 'no'] as const,
+    'auto',
+    `Create a missing table (key pk, on demand): auto = only the sample table (${SAMPLE_TABLE})`,
+  ),
+  max_concurrency: arg.positiveInt('BatchWriteItem requests in flight at once (25 items each). Memory: about (N + 1) * 25 items', 4),
 };

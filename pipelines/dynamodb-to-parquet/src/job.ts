@@ -1,23 +1,154 @@
-import { formatOf, openRows, RowFileSink } from '@etl/convert';
-import { from, runPipeline } from '@etl/core';
-import { defineJob, objectsExist } from '@etl/runtime';
-import { dynamodbToParquetArgs } from './config.js';
+import { from, runPipeline, sinkWritable, TerminalError } from '@etl/core';
+import { planTableChange, publishTable, refusedChange, type TableDefinition } from '@etl/catalog';
+import { datasetSink, datasetTable } from '@etl/dataset';
+import { exportTable, segmentsForSize, tableSize } from '@etl/dynamodb';
+import { readText } from '@etl/object-store';
+import { defineJob } from '@etl/runtime';
+import { cleanColumnNames, parseSchemaFile } from '@etl/schema';
+import { bundledSample, exportArgs, SAMPLE_KEY, SAMPLE_TABLE } from './config.js';
+import { populate } from './populate.js';
+
+const MiB = 1024 * 1024;
+
+/** `--partition_by` specs with each attribute named by its column (`InvoiceDate:month` -> `invoicedate:month`). */
+export function partitionSpecs(text: string | undefined, columns: ReadonlyArray<{ attribute: string; field: { name: string } }>): string[] {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((spec) => {
+      const [name = '', unit] = spec.split(':');
+      const column = columns.find((c) => c.attribute === name)?.field.name ?? name;
+      return unit === undefined ? column : `${column}:${unit}`;
+    });
+}
 
 /**
- * source -> sink: the file's typed rows (CSV and NDJSON types inferred from its first MiB) into one file.
- * Records that do not parse or cast go to the run's rejects. Stages go between `from(rows)` and `.into(sink)`.
- * Memory: one Parquet row group (`ParquetWriterOptions`) plus the upload buffers of the output.
+ * Seed 004: a DynamoDB table -> a partitioned Snappy Parquet dataset (a new generation each run,
+ * published atomically) -> its catalog table and partitions, no crawler. Scan (parallel segments,
+ * exact values) -> item rows (schema declared, or inferred over every item through a spool) ->
+ * dataset -> catalog.
  */
-export const dynamodbToParquetJob = defineJob({
+export const exportJob = defineJob({
   name: 'dynamodb-to-parquet',
-  description: 'Reads one CSV, NDJSON or Parquet file and writes its rows as typed Parquet; bad rows go to the rejects with their line',
-  args: dynamodbToParquetArgs,
-  // Checked before anything is opened or written: a missing source is exit 2, nothing changed.
-  check: objectsExist('source'),
-  async run(config, ctx, { objects }) {
-    const rows = await openRows(objects, config.source, formatOf(config.source), { ctx });
-    const sink = new RowFileSink(objects, config.output, rows.schema);
-    await runPipeline(from(rows).into(sink), ctx);
-    return { outputs: { data: config.output }, figures: { rows: sink.rows } };
+  description:
+    'Exports a DynamoDB table by parallel Scan to Hive-partitioned Snappy Parquet (schema inferred over every item, or declared), published atomically, and registers it in the catalog (seed 004)',
+  args: exportArgs,
+  async check(config, { objects }) {
+    const problems: string[] = [];
+    if (config.schema) {
+      const schema = await readText(objects, config.schema).then(
+        (text) => parseSchemaFile(text, config.schema as string),
+        (error: Error) => error,
+      );
+      if (schema instanceof Error) problems.push(`--schema: ${schema.message}`);
+    }
+    for (const spec of (config.partition_by ?? '').split(',').filter((s) => s.trim() !== '')) {
+      const unit = spec.split(':')[1];
+      if (unit !== undefined && !['year', 'month', 'day'].includes(unit.trim()))
+        problems.push(`--partition_by: ${spec.trim()}: the unit must be year, month or day`);
+    }
+    if (config.catalog_table && !config.catalog_database) problems.push('--catalog_table: give --catalog_database too');
+    return problems;
+  },
+  async run(config, ctx, { objects, connections }) {
+    const client = await connections.dynamodb();
+    const size = await tableSize(client, config.table, ctx.signal).catch(async (error: unknown) => {
+      // The sample run fills its embedded table from the bundled CSV the first time.
+      if ((error as { code?: string }).code !== 'NOT_FOUND' || config.table !== SAMPLE_TABLE) throw error;
+      const args = { table: SAMPLE_TABLE, source: bundledSample, key: SAMPLE_KEY, create_table: 'yes' as const, max_concurrency: 4 };
+      await populate(args, ctx, { objects, client });
+      return tableSize(client, config.table, ctx.signal);
+    });
+    const segments = config.segments > 0 ? config.segments : segmentsForSize(size.bytes);
+    const declared = config.schema ? parseSchemaFile(await readText(objects, config.schema), config.schema) : undefined;
+    const exported = await exportTable(client, config.table, ctx, {
+      segments,
+      consistentRead: config.consistent_read,
+      ...(declared ? { schema: declared } : {}),
+      ...(config.spool_dir ? { spoolDir: config.spool_dir } : {}),
+    });
+    try {
+      const partitionBy = partitionSpecs(config.partition_by, exported.columns);
+      const datasetOptions = {
+        prefix: config.output_path,
+        schema: exported.schema,
+        partitionBy,
+        targetFileBytes: config.target_file_mb * MiB,
+      };
+      const sink = datasetSink(objects, datasetOptions);
+
+      // The catalog's answer to this schema, before anything is written: a refused type change is exit 1 with nothing published.
+      const catalog = config.catalog_database ? connections.catalog() : undefined;
+      const tableName = config.catalog_table ?? (cleanColumnNames([config.table])[0] as string);
+      const wanted = (generation: string, partitions: string[]): TableDefinition => ({
+        database: config.catalog_database as string,
+        name: tableName,
+        format: 'parquet',
+        parameters: { classification: 'parquet', source_dynamodb_table: config.table, updated_by: 'dynamodb-to-parquet' },
+        ...datasetTable({ generation, partitions }, datasetOptions),
+      });
+      if (catalog) {
+        const plan = planTableChange(await catalog.getTable(config.catalog_database as string, tableName), wanted(config.output_path, []));
+        const refused = refusedChange(plan, wanted(config.output_path, []), config.allow_type_change);
+        if (refused) throw new TerminalError('CONFLICT', refused);
+      }
+
+      await runPipeline(
+        from(exported.items)
+          .through(exported.toRows)
+          .into(sinkWritable(sink, ctx, { maxInFlight: 1 })),
+        ctx,
+      );
+      const result = sink.result;
+      if (!result) throw new TerminalError('INTERNAL', 'the dataset was not published');
+
+      let catalogFigures: Record<string, unknown> = {};
+      if (catalog) {
+        const table = wanted(result.generation, result.partitions);
+        const { partitions, ...definition } = table as TableDefinition & { partitions: Array<{ values: string[]; location: string }> };
+        const change = await publishTable(catalog, definition, partitions, {
+          allowTypeChange: config.allow_type_change,
+          replacePartitions: true, // a snapshot: partitions this run did not write would read an older run's folder
+          logger: ctx.logger,
+        });
+        catalogFigures = {
+          catalogTable: `${config.catalog_database}.${tableName}`,
+          catalogAction: change.action,
+          catalogColumnsAdded: change.added,
+          catalogPartitions: partitions.length,
+          catalogPartitionsDropped: change.droppedPartitions,
+        };
+      }
+      const figures = {
+        table: config.table,
+        segments,
+        tableSizeBytes: size.bytes,
+        itemsScanned: exported.scannedItems ?? ctx.counters.component(exported.items.name, 'source').rowsOut,
+        schema: declared ? 'declared' : 'inferred',
+        columns: exported.columns.map(
+          (c) =>
+            `${c.field.name} ${c.field.type.kind === 'decimal' ? `decimal(${c.field.type.precision},${c.field.type.scale})` : c.field.type.kind}${c.field.nullable ? '' : ' not null'}`,
+        ),
+        attributesNotInSchema: exported.toRows.attributesNotInSchema,
+        spoolBytes: exported.spoolBytes,
+        rows: result.rows,
+        rejected: ctx.rejects.count,
+        files: result.files.length,
+        partitions: result.partitions.length,
+        bytes: result.bytes,
+        generation: result.generation,
+        manifest: result.manifest,
+        ...catalogFigures,
+      };
+      ctx.logger.info(
+        figures,
+        `${config.table}: ${figures.itemsScanned} items (${segments} segments) -> ${result.rows} rows in ${result.files.length} files, ${result.partitions.length} partitions, ${ctx.rejects.count} rejected; published ${result.manifest}`,
+      );
+      return { outputs: { dataset: config.output_path, manifest: result.manifest }, figures };
+    } finally {
+      await exported.close();
+    }
   },
 });

@@ -1,0 +1,114 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { from, runPipeline, TerminalError, type RunContext } from '@etl/core';
+import { openRows, sniffFile } from '@etl/convert';
+import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey } from '@etl/dynamodb';
+import type { ObjectStore } from '@etl/object-store';
+import { defineJob, type JobConfig } from '@etl/runtime';
+import { cleanColumnNames, isoMicros, trimFraction, type Schema, type Value } from '@etl/schema';
+import { populateArgs, SAMPLE_TABLE } from './config.js';
+
+/** The header's names of `--key` columns given as the header writes them or cleaned (`invoiceno`); undefined for one not found. */
+export function keyColumns(header: readonly string[], keys: readonly string[]): Array<string | undefined> {
+  const cleaned = cleanColumnNames(header);
+  return keys.map((k) => (header.includes(k) ? k : header[cleaned.indexOf(k)]));
+}
+
+/** The table, created (string key `pk`, on demand) when missing and allowed. */
+async function targetTable(client: DynamoDBClient, config: JobConfig<typeof populateArgs>, ctx: RunContext): Promise<void> {
+  try {
+    await tableKey(client, config.table);
+  } catch (error) {
+    const missing = (error as { name?: string }).name === 'ResourceNotFoundException';
+    const create = config.create_table === 'yes' || (config.create_table === 'auto' && config.table === SAMPLE_TABLE);
+    if (!missing) throw error;
+    if (!create)
+      throw new TerminalError('NOT_FOUND', `DynamoDB table ${config.table} does not exist; create it, or pass --create_table yes`);
+    ctx.logger.info({ table: config.table }, `creating DynamoDB table ${config.table} (string key pk, on demand)`);
+    await createStringKeyedTable(client, config.table, 'pk', { signal: ctx.signal });
+  }
+}
+
+/**
+ * Seed 004's `dynamo_populate.py`: a CSV into a table. Types are inferred over every row (numbers as
+ * N, timestamps as ISO strings); `--key` columns make the item key (several: `pk` = values joined with
+ * `#`, the columns kept as attributes). Through the diff-sync (`dynamoDbSync`): throttling retried,
+ * and a rerun writes only what changed (an unchanged file writes nothing).
+ */
+export async function populate(
+  config: JobConfig<typeof populateArgs>,
+  ctx: RunContext,
+  deps: { objects: ObjectStore; client: DynamoDBClient },
+) {
+  const { objects, client } = deps;
+  const rows = await openRows(objects, config.source, 'csv', { ctx, header: true, inferFrom: 'file' });
+  const header = rows.schema.fields.map((f) => f.name);
+  const keys = keyColumns(header, config.key);
+  const unknown = config.key.filter((_, i) => keys[i] === undefined);
+  if (unknown.length > 0)
+    throw new TerminalError('BAD_ARGUMENT', `--key: ${unknown.join(', ')} not in the header of ${config.source} (${header.join(', ')})`);
+  const schema: Schema = {
+    fields: rows.schema.fields.map((f) => {
+      const keyOrder = keys.indexOf(f.name);
+      return keyOrder >= 0 ? { ...f, nullable: false, keyOrder: keyOrder + 1 } : f;
+    }),
+  };
+  await targetTable(client, config, ctx);
+  const key = await tableKey(client, config.table);
+  const items = rowItems(schema, key, { table: config.table });
+  const decimals = schema.fields.flatMap((f, i) => (f.type.kind === 'decimal' ? [i] : []));
+  const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
+  const sync = dynamoDbSync<Value[]>(client, config.table, ctx, {
+    // Decimals as DynamoDB stores them (`2.55`, not the column's `2.550000`): an unchanged row is an unchanged item.
+    toItem: (row) => {
+      const item = items.toItem(row);
+      // An empty CSV field is no attribute (the key columns are NOT NULL and never empty).
+      for (const name in item) if ((item[name] as { S?: string }).S === '') delete item[name];
+      for (const i of decimals) {
+        const name = (schema.fields[i] as { name: string }).name;
+        const n = item[name];
+        if (n && 'N' in n && n.N !== undefined) item[name] = { N: trimFraction(n.N) };
+      }
+      return item;
+    },
+    keyNames: items.keyNames,
+    now,
+    attributes: header,
+    maxInFlight: config.max_concurrency,
+  });
+  await runPipeline(from(rows).into(sync), ctx);
+  const { written, ...counts } = sync.counts;
+  const figures = {
+    table: config.table,
+    key: items.keyNames.join('+'),
+    rowsRead: rows.rowsRead,
+    ...counts,
+    written,
+    rejected: ctx.rejects.count,
+  };
+  ctx.logger.info(
+    figures,
+    `${config.table}: ${rows.rowsRead} rows read, ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged items, ${counts.duplicateKeys} repeated keys (the last row wins), ${written} written`,
+  );
+  return figures;
+}
+
+export const populateJob = defineJob({
+  name: 'dynamodb-populate',
+  description:
+    "Loads a CSV into a DynamoDB table (seed 004's dynamo_populate.py): typed attributes, composite keys joined with #, reruns write only changes",
+  args: populateArgs,
+  async check(config, { objects }) {
+    if ((await objects.head(config.source)) === undefined) return [`--source: ${config.source} does not exist`];
+    const sniffed = await sniffFile(objects, config.source, { header: true }).catch((error: Error) => error);
+    if (sniffed instanceof Error) return [`--source: ${sniffed.message}`];
+    const header = sniffed.columns.map((c) => c.name);
+    const keys = keyColumns(header, config.key);
+    return config.key.flatMap((k, i) =>
+      keys[i] === undefined ? [`--key: ${k} is not a column of ${config.source} (columns: ${header.join(', ')})`] : [],
+    );
+  },
+  async run(config, ctx, { objects, connections }) {
+    const figures = await populate(config, ctx, { objects, client: await connections.dynamodb() });
+    return { outputs: { table: config.table }, figures };
+  },
+});
