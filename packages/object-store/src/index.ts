@@ -1,7 +1,7 @@
 export type { ObjectStore, ObjectInfo, ByteRange, GetOptions, PutOptions, PutResult, ListOptions, Body } from './object-store.js';
 export type { ObjectStoreOptions } from './router.js';
 export { createObjectStore } from './router.js';
-export type { ObjectWriter } from './object-writer.js';
+export type { ObjectWriter, ObjectWriterOptions } from './object-writer.js';
 export { objectWriter } from './object-writer.js';
 export { objectSource } from './object-source.js';
 export { objectsBelow, objectsUnder } from './objects-under.js';

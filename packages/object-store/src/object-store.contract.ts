@@ -176,5 +176,26 @@ export function objectStoreContract(backend: string, target: () => ContractTarge
       expect(await store.head(bad)).toBeUndefined();
       expect(await leftovers(dir)).toEqual([]);
     });
+
+    it('objectWriter with skipEmpty: no byte, no object (an existing one is left as it was); bytes are stored as usual', async () => {
+      const { store, root, leftovers } = target();
+      const dir = root();
+      const empty = joinUri(dir, 'e/empty.ndjson');
+      const writer = objectWriter(store, empty, { skipEmpty: true });
+      await settledPipeline([Readable.from([]), writer]);
+      expect(await writer.result).toBeUndefined();
+      expect(await store.head(empty)).toBeUndefined();
+
+      const kept = joinUri(dir, 'e/kept.ndjson');
+      await store.put(kept, Buffer.from('old\n'));
+      await settledPipeline([Readable.from([]), objectWriter(store, kept, { skipEmpty: true })]);
+      expect(await text(await store.get(kept))).toBe('old\n');
+
+      const some = objectWriter(store, kept, { skipEmpty: true });
+      await settledPipeline([Readable.from(['new\n']), some]);
+      expect((await some.result)?.size).toBe(4);
+      expect(await text(await store.get(kept))).toBe('new\n');
+      expect(await leftovers(dir)).toEqual([]);
+    });
   });
 }

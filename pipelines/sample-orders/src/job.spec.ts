@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '@etl/core';
 import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
-import { resolveJobConfig, type JobConfig } from '@etl/runtime';
-import { buildPipeline } from './job.js';
+import { resolveJobConfig, runJob, type JobConfig } from '@etl/runtime';
+import { buildPipeline, sampleOrdersJob } from './job.js';
 import { bundledSample, sampleOrdersArgs } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sample-orders-'));
@@ -57,6 +58,24 @@ describe('sample-orders pipeline', () => {
       code: 'NOT_FOUND',
     });
     expect(() => readFileSync(output)).toThrow();
+  });
+
+  it('writes no output for a source without a valid order: a success with a warning, an earlier output left alone', async () => {
+    const source = join(dir, 'empty.ndjson');
+    writeFileSync(source, '');
+    const output = join(dir, 'empty-out.ndjson');
+    const stdout = new PassThrough();
+    const lines: string[] = [];
+    stdout.on('data', (chunk: Buffer) => lines.push(String(chunk)));
+    const argv = ['--source', source, '--output', output, '--local_dir', join(dir, 'local')];
+    const code = await runJob(sampleOrdersJob, { argv, env: {}, stdout, stderr: new PassThrough(), handleSignals: false });
+    expect(code, lines.join('')).toBe(0);
+    expect(lines.join('')).toMatch(/empty\.ndjson holds no valid order: nothing was written/);
+    expect(existsSync(output)).toBe(false);
+
+    writeFileSync(output, 'earlier\n');
+    expect(await runJob(sampleOrdersJob, { argv, env: {}, stdout, stderr: new PassThrough(), handleSignals: false })).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('earlier\n');
   });
 
   it('handles CRLF files and a last line without newline', async () => {
