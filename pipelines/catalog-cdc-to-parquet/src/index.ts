@@ -1,2 +1,2 @@
-export { catalogCdcToParquetJob } from './job.js';
-export { catalogCdcToParquetArgs, bundledSample } from './config.js';
+export { catalogCdcJob } from './job.js';
+export { catalogCdcArgs, SAMPLE_DATABASE, sampleDir } from './config.js';

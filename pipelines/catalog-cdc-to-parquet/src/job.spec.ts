@@ -1,84 +1,124 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catLines } from '@etl/convert';
 import { testContext } from '@etl/core/testing';
+import { readManifest } from '@etl/dataset';
 import { createObjectStore } from '@etl/object-store';
 import { runJob } from '@etl/runtime';
-import { bundledSample } from './config.js';
-import { catalogCdcToParquetJob } from './job.js';
+import { catalogCdcJob } from './job.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'catalog-cdc-to-parquet-'));
+const dir = mkdtempSync(join(tmpdir(), 'catalog-cdc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const store = createObjectStore();
 
 function capture(): Writable & { text: string } {
   const out = Object.assign(new Writable({ write: (chunk, _e, cb) => ((out.text += String(chunk)), cb()) }), { text: '' });
   return out;
 }
 
-/** Runs the job as its `main` does, on the embedded defaults under `local`; returns the exit code and the run's report. */
-async function run(local: string, ...argv: string[]): Promise<{ code: number; report: Record<string, unknown>; runDir: string }> {
-  const code = await runJob(catalogCdcToParquetJob, {
+/** Runs the job as its `main` does, in `cwd`-independent folders under `dir/<local>`; returns the exit code and the run's report. */
+async function run(local: string, ...argv: string[]) {
+  const stderr = capture();
+  const before = new Set(safeList(join(dir, local, 'runs', 'catalog-cdc-to-parquet')));
+  const code = await runJob(catalogCdcJob, {
     argv: [...argv, '--local_dir', join(dir, local)],
     env: {},
     stdout: capture(),
-    stderr: capture(),
+    stderr,
     handleSignals: false,
   });
   const runs = join(dir, local, 'runs', 'catalog-cdc-to-parquet');
-  const [runId] = readdirSync(runs);
-  const runDir = join(runs, String(runId));
-  return { code, report: JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Record<string, unknown>, runDir };
+  const runId = safeList(runs).find((r) => !before.has(r));
+  const report = runId ? (JSON.parse(readFileSync(join(runs, runId, 'report.json'), 'utf8')) as Record<string, any>) : {};
+  return { code, report, stderr: stderr.text };
 }
 
-async function parquetRows(uri: string): Promise<unknown[]> {
-  const rows: unknown[] = [];
-  for await (const text of catLines(createObjectStore(), uri, {}, testContext().ctx))
-    rows.push(
-      ...text
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    );
+function safeList(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+async function rowsOf(uris: string[]): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const uri of uris)
+    for await (const text of catLines(store, uri, {}, testContext().ctx))
+      rows.push(
+        ...text
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
   return rows;
 }
 
-describe('catalog-cdc-to-parquet', () => {
-  it('writes the 4 good orders of the bundled sample as typed Parquet and rejects the ragged line 5', async () => {
-    const output = join(dir, 'orders.parquet');
-    // --sample: the bundled sample, whose bad line is on purpose (a real run fails past 10% rejects).
-    const { code, report, runDir } = await run('sample', '--sample', '--output', output);
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ outcome: 'succeeded', rowsRejected: 1, figures: { rows: 4 }, outputs: { data: output } });
-    expect(await parquetRows(output)).toEqual([
-      { order_id: 1001, customer: '株式会社テスト', amount: '12800.50', ordered_at: '2026-11-01', shipped: true },
-      { order_id: 1002, customer: 'Acme, Inc.', amount: '249.99', ordered_at: '2026-11-01', shipped: false },
-      { order_id: 1003, customer: 'Globex', amount: '3300.00', ordered_at: '2026-11-02', shipped: true },
-      { order_id: 1005, customer: '山田商店', amount: '1500.25', ordered_at: '2026-11-03', shipped: true },
+describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)', () => {
+  const local = 'sample';
+  const out = join(dir, 'out');
+  const cdc = join(dir, 'cdc');
+  const sampleArgs = ['--sample', '--output_path', out, '--cdc_path', cdc];
+
+  it('loads the three tables in full, then incrementally with nothing new', async () => {
+    const first = await run(local, ...sampleArgs);
+    expect(first.code).toBe(0);
+    const tables = first.report['figures'].tables as Array<Record<string, unknown>>;
+    expect(
+      tables.map((t) => [t['table'], t['mode'], t['rowsRead'], t['duplicatesRemoved'], t['rowsInChanges'], t['rowsInCurrent']]),
+    ).toEqual([
+      ['orders', 'full', 6, 2, 4, 4],
+      ['page_views', 'full', 5, 0, 5, null],
+      ['products', 'full', 5, 1, 4, 4],
     ]);
-    const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rejects.map((r) => [r['file'], r['line'], r['code']])).toEqual([[bundledSample, 5, 'RAGGED_ROW']]);
+    expect(tables.map((t) => t['watermarkAfter'])).toEqual(['2026-12-03T14:00:00.000000Z', '2026-12-02T08:11:00.000000Z', null]);
+    const orders = await readManifest(store, join(out, 'orders', 'current'));
+    expect(orders?.annotations).toEqual({ watermark: '2026-12-03T14:00:00.000000Z' });
+    const current = await rowsOf(orders?.files.map((f) => f.uri) ?? []);
+    expect(current.map((r) => [r['order_id'], r['line_no'], r['quantity'], r['status']]).sort()).toEqual([
+      [1001, 1, 3, 'amended'],
+      [1001, 2, 1, 'placed'],
+      [1002, 1, 5, 'shipped'],
+      [1003, 1, 1, 'placed'],
+    ]);
+    const products = await readManifest(store, join(out, 'products', 'current'));
+    // No updated_at: the row read last wins (SKU-2 renamed on the file's last line).
+    expect((await rowsOf(products?.files.map((f) => f.uri) ?? [])).find((r) => r['product_id'] === 'SKU-2')).toMatchObject({
+      name: 'Burr grinder',
+    });
+    expect(JSON.parse(readFileSync(join(cdc, 'orders.json'), 'utf8'))).toMatchObject({
+      table: 'orders',
+      column: 'updated_at',
+      value: '2026-12-03T14:00:00.000000Z',
+      run_id: first.report['runId'],
+    });
+
+    const second = await run(local, ...sampleArgs);
+    expect(second.code).toBe(0);
+    const again = second.report['figures'].tables as Array<Record<string, unknown>>;
+    expect(again.map((t) => [t['table'], t['mode'], t['rowsInChanges'], t['published']])).toEqual([
+      ['orders', 'incremental', 0, false],
+      ['page_views', 'incremental', 1, true], // no key: the row at the watermark comes again (at-least-once)
+      ['products', 'full', 4, true],
+    ]);
+    expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report['runId']);
   });
 
-  it('refuses a missing source before it starts: exit 2, one line naming it, nothing written', async () => {
-    const output = join(dir, 'never.parquet');
-    const source = join(dir, 'absent.csv');
-    const stderr = capture();
-    const code = await runJob(catalogCdcToParquetJob, {
-      argv: ['--source', source, '--output', output, '--local_dir', join(dir, 'missing')],
-      env: {},
-      stdout: capture(),
-      stderr,
-      handleSignals: false,
-    });
+  it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {
+    const { code, stderr } = await run(
+      'refused',
+      '--sample',
+      '--output_path',
+      join(dir, 'never'),
+      '--primary_key_s3_prefix',
+      join(dir, 'nokeys/'),
+    );
     expect(code).toBe(2);
-    expect(stderr.text).toContain(`--source: ${source} does not exist`);
-    expect(existsSync(output)).toBe(false);
-    expect(existsSync(join(dir, 'missing'))).toBe(false);
+    expect(stderr).toContain('--primary_key_s3_prefix: no primary-key CSV');
+    expect(safeList(join(dir, 'never'))).toEqual([]);
   });
 });

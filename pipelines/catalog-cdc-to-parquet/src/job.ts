@@ -1,23 +1,121 @@
-import { formatOf, openRows, RowFileSink } from '@etl/convert';
-import { from, runPipeline } from '@etl/core';
-import { defineJob, objectsExist } from '@etl/runtime';
-import { catalogCdcToParquetArgs } from './config.js';
+import { join } from 'node:path';
+import { awsConfiguredFor } from '@etl/aws-env';
+import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
+import { latestPrimaryKeyFile, loadTable, readPrimaryKeys, type TableLoadReport } from '@etl/cdc';
+import { describeError, TerminalError } from '@etl/core';
+import { joinUri, type ObjectStore } from '@etl/object-store';
+import { defineJob, type JobConfig } from '@etl/runtime';
+import { catalogCdcArgs, SAMPLE_DATABASE } from './config.js';
+import { registerSampleTables } from './sample-catalog.js';
+
+type Config = JobConfig<typeof catalogCdcArgs> & { local_dir?: string };
+
+/** The catalog holding the database: the embedded file catalog for the sample, else the runtime's choice (Glue when AWS is configured). */
+function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv, chosen?: () => Catalog): Catalog {
+  if (config.athena_database_name === SAMPLE_DATABASE || !awsConfiguredFor(env, 'GLUE'))
+    return new FileCatalog(objects, join(config.local_dir ?? '.local', 'catalog'));
+  return chosen ? chosen() : new GlueCatalog({ env });
+}
+
+/** The tables to load, in name order; a name given in --tables that the database lacks is a `TerminalError`. */
+async function selectTables(catalog: Catalog, config: Config): Promise<TableDefinition[]> {
+  const tables = await catalog.listTables(config.athena_database_name);
+  if (!config.tables) return tables;
+  const missing = config.tables.filter((name) => !tables.some((t) => t.name === name));
+  if (missing.length > 0)
+    throw new TerminalError(
+      'NOT_FOUND',
+      `--tables: ${missing.join(', ')} not in database ${config.athena_database_name} (its tables: ${tables.map((t) => t.name).join(', ')})`,
+    );
+  return tables.filter((t) => config.tables?.includes(t.name));
+}
 
 /**
- * source -> sink: the file's typed rows (CSV and NDJSON types inferred from its first MiB) into one file.
- * Records that do not parse or cast go to the run's rejects. Stages go between `from(rows)` and `.into(sink)`.
- * Memory: one Parquet row group (`ParquetWriterOptions`) plus the upload buffers of the output.
+ * Seed 001: every table of a catalog database, deduplicated by its primary key and loaded
+ * incrementally by `updated_at` into `<output_path>/<table>/changes/` and `current/`, one watermark
+ * per table. Tables load one after another, each on its own: one that fails keeps its watermark and
+ * the others go on; the run then fails (exit 1) naming each. Memory: one table's dedup (--memory_mb)
+ * plus one Parquet row group being read and the row groups being written.
  */
-export const catalogCdcToParquetJob = defineJob({
+export const catalogCdcJob = defineJob({
   name: 'catalog-cdc-to-parquet',
-  description: 'Reads one CSV, NDJSON or Parquet file and writes its rows as typed Parquet; bad rows go to the rejects with their line',
-  args: catalogCdcToParquetArgs,
-  // Checked before anything is opened or written: a missing source is exit 2, nothing changed.
-  check: objectsExist('source'),
-  async run(config, ctx, { objects }) {
-    const rows = await openRows(objects, config.source, formatOf(config.source), { ctx });
-    const sink = new RowFileSink(objects, config.output, rows.schema);
-    await runPipeline(from(rows).into(sink), ctx);
-    return { outputs: { data: config.output }, figures: { rows: sink.rows } };
+  description:
+    'Every table of a Glue database, deduplicated by primary key and loaded incrementally (CDC by updated_at) into changes/ and current/ Parquet datasets, one watermark per table (seed 001)',
+  args: catalogCdcArgs,
+  async check(config: Config, { objects, env }) {
+    const problems: string[] = [];
+    const keyFile = await latestPrimaryKeyFile(objects, config.primary_key_s3_prefix).catch((error: Error) => error);
+    if (keyFile instanceof Error) problems.push(`--primary_key_s3_prefix: ${keyFile.message}`);
+    else if (!keyFile)
+      problems.push(`--primary_key_s3_prefix: no primary-key CSV (table_name,primary_key) under ${config.primary_key_s3_prefix}`);
+    else
+      await readPrimaryKeys(objects, config.primary_key_s3_prefix).catch((error: Error) =>
+        problems.push(`--primary_key_s3_prefix: ${error.message}`),
+      );
+    if (config.athena_database_name !== SAMPLE_DATABASE)
+      await selectTables(sourceCatalog(config, objects, env), config).catch((error: Error) =>
+        problems.push(`--athena_database_name: ${describeError(error).message}`),
+      );
+    return problems;
+  },
+  async run(config: Config, ctx, { objects, connections, outputs }) {
+    const catalog = sourceCatalog(config, objects, process.env, () => connections.catalog());
+    if (config.athena_database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
+    const tables = await selectTables(catalog, config);
+    const primaryKeys = await readPrimaryKeys(objects, config.primary_key_s3_prefix, { signal: ctx.signal });
+    ctx.logger.info(
+      { tables: tables.map((t) => t.name), primaryKeyFile: primaryKeys.uri },
+      `loading ${tables.length} tables of ${config.athena_database_name}`,
+    );
+
+    const results: Array<TableLoadReport | { table: string; failed: string }> = [];
+    for (const table of tables) {
+      try {
+        const report = await loadTable(
+          {
+            store: objects,
+            catalog,
+            table,
+            outputPath: config.output_path,
+            cdcPath: config.cdc_path,
+            primaryKey: primaryKeys.keys.get(table.name.toLowerCase()),
+            loadType: config.load_type,
+            lagSeconds: config.lag_seconds,
+            memoryBytes: config.memory_mb * 1024 * 1024,
+            keepGenerations: config.keep_generations,
+            ...(config.temp_dir ? { tempDir: config.temp_dir } : {}),
+            ...(config.catalog_database ? { register: { catalog, database: config.catalog_database } } : {}),
+          },
+          ctx,
+        );
+        results.push(report);
+        ctx.logger.info(
+          { ...report },
+          `${table.name}: ${report.mode}, ${report.rowsRead} rows read (${report.rowsSkippedByStatistics} skipped by statistics), ${report.duplicatesRemoved} duplicates removed, ${report.rowsInChanges} in changes, ${report.rowsInCurrent ?? '-'} in current; watermark ${report.watermarkBefore ?? 'none'} -> ${report.watermarkAfter ?? 'none'}`,
+        );
+      } catch (error) {
+        if (ctx.signal.aborted) throw error; // stopped: no other table starts
+        const reason = describeError(error).message;
+        results.push({ table: table.name, failed: reason });
+        ctx.logger.error({ table: table.name, error: describeError(error) }, `${table.name} failed, its watermark unchanged: ${reason}`);
+      }
+    }
+
+    const failed = results.filter((r): r is { table: string; failed: string } => 'failed' in r);
+    const figures = {
+      database: config.athena_database_name,
+      primaryKeyFile: primaryKeys.uri,
+      tablesFailed: failed.length,
+      tables: results,
+    };
+    // The run report keeps figures of successful runs only: the tables' lines are also written beside it.
+    const tablesReport = joinUri(outputs.runDir, 'tables.json');
+    await objects.put(tablesReport, `${JSON.stringify(figures, null, 1)}\n`, { contentType: 'application/json' });
+    if (failed.length > 0)
+      throw new TerminalError(
+        'IO',
+        `${failed.length} of ${tables.length} tables failed (${failed.map((f) => `${f.table}: ${f.failed}`).join('; ')}); the others were loaded, see ${tablesReport}`,
+      );
+    return { outputs: { data: config.output_path, watermarks: config.cdc_path, tables: tablesReport }, figures };
   },
 });

@@ -1,4 +1,4 @@
 import { runMain } from '@etl/runtime';
-import { catalogCdcToParquetJob } from './job.js';
+import { catalogCdcJob } from './job.js';
 
-runMain(catalogCdcToParquetJob);
+runMain(catalogCdcJob);

@@ -1,0 +1,69 @@
+import { TerminalError } from '@etl/core';
+import type { Schema } from '@etl/schema';
+import { watermarkMicros, type Watermark } from './watermark.js';
+
+export type LoadType = 'full' | 'incremental';
+
+/** How one table is loaded this run (pure: decided from its schema, key, watermark and current state). */
+export interface LoadPlan {
+  mode: LoadType;
+  /** Key column indexes; empty: the table is copied without dedup and has no current state. */
+  keyColumns: number[];
+  /** Index of the change column (`updated_at`); undefined: the table has none (a full load every run, no watermark). */
+  changeColumn: number | undefined;
+  /** Incremental: rows changed at or after this (watermark less the lag, microseconds) are read. */
+  from: bigint | undefined;
+  warnings: string[];
+}
+
+export interface PlanInput {
+  table: string;
+  schema: Schema;
+  primaryKey: readonly string[] | undefined;
+  changeColumn: string;
+  loadType: LoadType;
+  watermark: Watermark | undefined;
+  lagSeconds: number;
+  /** Whether the table's current state has been published (a keyed incremental load compares against it). */
+  hasCurrent: boolean;
+}
+
+/**
+ * Seed 001's rules, plus what keeps an incremental load exact: a load is incremental only with a
+ * watermark of the same column and, for a keyed table, a published current state to compare with;
+ * otherwise it is full, with the reason as a warning. A key column the table lacks is a `TerminalError`
+ * (that table fails; the others load).
+ */
+export function planLoad(input: PlanInput): LoadPlan {
+  const names = input.schema.fields.map((f) => f.name);
+  const warnings: string[] = [];
+  const missing = (input.primaryKey ?? []).filter((c) => !names.includes(c));
+  if (missing.length > 0)
+    throw new TerminalError(
+      'BAD_ARGUMENT',
+      `primary key column ${missing.join(', ')} of ${input.table} is not a column of the table (${names.join(', ')}): fix the primary-key file`,
+    );
+  const keyColumns = (input.primaryKey ?? []).map((c) => names.indexOf(c));
+  if (keyColumns.length === 0) warnings.push(`${input.table} has no primary key in the primary-key file: copied without dedup`);
+  const index = names.indexOf(input.changeColumn);
+  const changeColumn = index >= 0 ? index : undefined;
+  if (changeColumn === undefined) {
+    warnings.push(`${input.table} has no ${input.changeColumn} column: loaded in full every run`);
+    return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  }
+  if (input.loadType === 'full') return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  if (!input.watermark) {
+    warnings.push(`${input.table} has no watermark yet: a full load`);
+    return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  }
+  if (input.watermark.column !== input.changeColumn) {
+    warnings.push(`${input.table}'s watermark is on ${input.watermark.column}, not ${input.changeColumn}: a full load`);
+    return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  }
+  if (keyColumns.length > 0 && !input.hasCurrent) {
+    warnings.push(`${input.table} has a watermark but no published current state: a full load`);
+    return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  }
+  const from = watermarkMicros(input.watermark) - BigInt(Math.round(input.lagSeconds * 1e6));
+  return { mode: 'incremental', keyColumns, changeColumn, from, warnings };
+}

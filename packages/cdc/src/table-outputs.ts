@@ -1,0 +1,119 @@
+import type { Catalog, CatalogColumn, TableDefinition } from '@etl/catalog';
+import type { RunContext } from '@etl/core';
+import { ParquetDataset, type DatasetResult } from '@etl/dataset';
+import { joinUri, type ObjectStore } from '@etl/object-store';
+import { formatType, type Field, type Schema, type Value } from '@etl/schema';
+
+export interface TableOutputOptions {
+  /** `<output_path>/<table>`. */
+  prefix: string;
+  schema: Schema;
+  /** A keyed table also has `current/`. */
+  withCurrent: boolean;
+  keepGenerations: number;
+  /** `YYYY-MM-DD` of the run (UTC): the changes' `load_date=` folder. */
+  loadDate: string;
+  staleAfterHours?: number;
+}
+
+/**
+ * A table's two Parquet datasets: `changes/load_date=…/run_id=…/` (append) and `current/` (a new
+ * generation each run, named by `current/_manifest.json`). Published changes first, then current:
+ * a run killed between them leaves current and the watermark as they were, so the rerun redoes the
+ * load (its changes then repeat the killed run's).
+ */
+export class TableOutputs {
+  readonly changes: ParquetDataset;
+  readonly current: ParquetDataset | undefined;
+  private connected: ParquetDataset[] = [];
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly options: TableOutputOptions,
+  ) {
+    const stale = options.staleAfterHours === undefined ? {} : { staleAfterHours: options.staleAfterHours };
+    this.changes = new ParquetDataset(store, {
+      prefix: joinUri(options.prefix, 'changes'),
+      schema: options.schema,
+      mode: 'append',
+      generation: `load_date=${options.loadDate}/run_id={runId}`,
+      ...stale,
+    });
+    this.current = options.withCurrent
+      ? new ParquetDataset(store, {
+          prefix: joinUri(options.prefix, 'current'),
+          schema: options.schema,
+          keepGenerations: options.keepGenerations,
+          ...stale,
+        })
+      : undefined;
+  }
+
+  async connect(ctx: RunContext): Promise<void> {
+    for (const dataset of [this.changes, this.current]) {
+      if (!dataset) continue;
+      await dataset.connect(ctx);
+      this.connected.push(dataset);
+    }
+  }
+
+  /** The publish: changes' manifest, then current's (with the watermark among its annotations). */
+  async publish(ctx: RunContext, annotations: Record<string, string>): Promise<{ changes: DatasetResult; current?: DatasetResult }> {
+    const changes = await this.changes.close(ctx, annotations);
+    const current = this.current ? await this.current.close(ctx, annotations) : undefined;
+    return { changes, ...(current ? { current } : {}) };
+  }
+
+  /** Nothing of this run stays (a dataset already published is left as it is). */
+  async abort(reason: unknown, ctx: RunContext): Promise<void> {
+    await Promise.allSettled(this.connected.map((d) => d.abort(reason, ctx)));
+  }
+
+  writeChanges(rows: Value[][]): Promise<number> {
+    return this.changes.writeRows(rows);
+  }
+
+  writeCurrent(rows: Value[][]): Promise<number> {
+    if (!this.current) throw new Error('a table without a key has no current state');
+    return this.current.writeRows(rows);
+  }
+}
+
+/** Glue/Athena type of a column as the datasets store it (JSON as text). */
+function hiveType(field: Field): string {
+  const kind = field.type.kind;
+  if (kind === 'string' || kind === 'json') return 'string';
+  return formatType(field.type);
+}
+
+/**
+ * Points catalog tables at what was just published: `<table>` at the new current generation (so
+ * Athena switches with the publish and never reads half a generation) and `<table>_changes` at the
+ * changes folder with this run's `load_date`/`run_id` partition added. A table without a key has only
+ * `<table>_changes`.
+ */
+export async function registerOutputs(
+  catalog: Catalog,
+  database: string,
+  table: string,
+  schema: Schema,
+  published: { changes?: DatasetResult; current?: DatasetResult },
+  changesPrefix: string,
+): Promise<void> {
+  const columns: CatalogColumn[] = schema.fields.map((f) => ({ name: f.name, type: hiveType(f) }));
+  const base = { database, columns, format: 'parquet' } satisfies Partial<TableDefinition>;
+  if (published.current)
+    await catalog.upsertTable({ ...base, name: table, partitionKeys: [], location: `${published.current.generation.replace(/\/$/, '')}/` });
+  if (published.changes && published.changes.files.length > 0) {
+    const name = `${table}_changes`;
+    const partitionKeys = [
+      { name: 'load_date', type: 'string' },
+      { name: 'run_id', type: 'string' },
+    ];
+    await catalog.upsertTable({ ...base, name, partitionKeys, location: `${changesPrefix.replace(/\/$/, '')}/` });
+    const [, loadDate = '', runId = ''] = /load_date=([^/]+)\/run_id=([^/]+)\/?$/.exec(published.changes.generation) ?? [];
+    await catalog.addPartitions(database, name, [
+      { values: [loadDate, runId], location: `${published.changes.generation.replace(/\/$/, '')}/` },
+    ]);
+  }
+}
