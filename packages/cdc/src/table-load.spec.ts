@@ -1,0 +1,180 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileCatalog } from '@etl/catalog';
+import { testContext } from '@etl/core/testing';
+import { readManifest } from '@etl/dataset';
+import { LocalObjectStore } from '@etl/object-store';
+import { at, ordersTable, writeParquet } from './cdc-fixtures.harness.js';
+import { loadTable, type TableLoadOptions } from './table-load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cdc-load-'));
+const store = new LocalObjectStore();
+const catalog = new FileCatalog(store, join(dir, 'catalog'));
+let duck: DuckDBConnection;
+beforeAll(async () => {
+  duck = await (await DuckDBInstance.create(':memory:')).connect();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ts = (i: number) => at('2026-12-01T00:00:00Z') + BigInt(i) * 1_000_000n;
+
+function options(name: string, extra: Partial<TableLoadOptions> = {}): TableLoadOptions {
+  return {
+    store,
+    catalog,
+    table: ordersTable(join(dir, 'data', name), name),
+    outputPath: join(dir, 'out'),
+    cdcPath: join(dir, 'cdc'),
+    primaryKey: ['id'],
+    loadType: 'incremental',
+    memoryBytes: 32 * 1024 * 1024,
+    tempDir: join(dir, 'tmp'),
+    ...extra,
+  };
+}
+
+async function load(name: string, extra: Partial<TableLoadOptions> = {}) {
+  const { ctx } = testContext();
+  return loadTable(options(name, extra), ctx);
+}
+
+/** `current` as DuckDB reads its files, less the rows DuckDB's QUALIFY over every data file keeps, and the other way round. */
+async function differenceFromQualify(name: string): Promise<{ extra: number; missing: number; rows: number }> {
+  const manifest = await readManifest(store, join(dir, 'out', name, 'current'));
+  const files = (manifest?.files ?? []).map((f) => `'${new URL(f.uri).pathname}'`).join(', ');
+  const expected = `SELECT id, updated_at, amount, note FROM read_parquet('${join(dir, 'data', name)}/*.parquet', filename = true, file_row_number = true)
+    QUALIFY row_number() OVER (PARTITION BY id ORDER BY updated_at DESC NULLS LAST, filename DESC, file_row_number DESC) = 1`;
+  const actual = `SELECT id, updated_at, amount, note FROM read_parquet([${files}])`;
+  const count = async (sql: string) => Number((await duck.runAndReadAll(sql)).getRows()[0]?.[0]);
+  return {
+    extra: await count(`SELECT count(*) FROM (${actual} EXCEPT ALL ${expected})`),
+    missing: await count(`SELECT count(*) FROM (${expected} EXCEPT ALL ${actual})`),
+    rows: await count(`SELECT count(*) FROM (${actual})`),
+  };
+}
+
+async function changesOf(manifestUri: string | undefined): Promise<unknown[][]> {
+  if (!manifestUri) return [];
+  const manifest = JSON.parse(readFileSync(new URL(manifestUri), 'utf8')) as { files: Array<{ uri: string }> };
+  if (manifest.files.length === 0) return [];
+  const files = manifest.files.map((f) => `'${new URL(f.uri).pathname}'`).join(', ');
+  return (await duck.runAndReadAll(`SELECT id, note FROM read_parquet([${files}]) ORDER BY id`)).getRows();
+}
+
+function watermarkOf(name: string): Record<string, string> {
+  return JSON.parse(readFileSync(join(dir, 'cdc', `${name}.json`), 'utf8')) as Record<string, string>;
+}
+
+describe('loadTable: full, then incremental on changed data', () => {
+  it("current equals DuckDB's QUALIFY over all data after each run; the second run's changes are exactly the new and changed rows", async () => {
+    const data = join(dir, 'data', 'orders');
+    // 1,000 keys, each written three times across two files; ties on updated_at for every tenth key.
+    const first = Array.from({ length: 3000 }, (_, i) => {
+      const id = BigInt(i % 1000);
+      const tie = i % 1000 < 100;
+      return [id, ts(tie ? 0 : i), `${i}.00`, `v${i}`];
+    });
+    writeParquet(join(data, 'part-000.parquet'), first.slice(0, 1500), undefined, 500);
+    writeParquet(join(data, 'part-001.parquet'), first.slice(1500), undefined, 500);
+    const full = await load('orders');
+    expect(full).toMatchObject({ mode: 'full', rowsRead: 3000, duplicatesRemoved: 2000, rowsInChanges: 1000, rowsInCurrent: 1000 });
+    expect(await differenceFromQualify('orders')).toEqual({ extra: 0, missing: 0, rows: 1000 });
+    expect(watermarkOf('orders')).toMatchObject({ table: 'orders', column: 'updated_at', value: '2026-12-01T00:49:59.000000Z' });
+
+    // New data: 5 new keys, 3 changed keys, 2 rows re-sent unchanged (the same content), an older version that must lose.
+    writeParquet(join(data, 'part-002.parquet'), [
+      [2000n, ts(3000), '1.00', 'new'],
+      [2001n, ts(3000), '1.00', 'new'],
+      [2002n, ts(3001), '1.00', 'new'],
+      [2003n, ts(3001), '1.00', 'new'],
+      [2004n, ts(3002), '1.00', 'new'],
+      [5n, ts(3003), '9.00', 'changed'],
+      [6n, ts(3003), '9.00', 'changed'],
+      [7n, ts(3004), '9.00', 'changed'],
+      ...first.slice(2998), // ids 998, 999: identical to what current holds
+      [8n, ts(0), '0.00', 'stale'],
+    ]);
+    const incremental = await load('orders');
+    expect(incremental).toMatchObject({
+      mode: 'incremental',
+      rowsSkippedByStatistics: 3000,
+      rowsRead: 11,
+      rowsInChanges: 8,
+      rowsInCurrent: 1005,
+    });
+    expect(await differenceFromQualify('orders')).toEqual({ extra: 0, missing: 0, rows: 1005 });
+    expect(await changesOf(incremental.changes)).toEqual([
+      [5n, 'changed'],
+      [6n, 'changed'],
+      [7n, 'changed'],
+      [2000n, 'new'],
+      [2001n, 'new'],
+      [2002n, 'new'],
+      [2003n, 'new'],
+      [2004n, 'new'],
+    ]);
+    expect(watermarkOf('orders').value).toBe('2026-12-01T00:50:04.000000Z');
+    expect((await readManifest(store, join(dir, 'out', 'orders', 'current')))?.annotations).toEqual({
+      watermark: '2026-12-01T00:50:04.000000Z',
+    });
+  });
+
+  it('loses no row sharing the watermark that arrives after the run, adds no duplicate key, and keeps the watermark file small', async () => {
+    const data = join(dir, 'data', 'ties');
+    const n = 100_000;
+    const last = ts(10);
+    writeParquet(
+      join(data, 'part-000.parquet'),
+      Array.from({ length: n }, (_, i) => [BigInt(i), last, '1.00', 'first']),
+    );
+    expect(await load('ties')).toMatchObject({ mode: 'full', rowsInCurrent: n });
+    // More rows at that same updated_at, committed after the run: new keys and new versions of old ones.
+    writeParquet(join(data, 'part-001.parquet'), [
+      ...Array.from({ length: 1000 }, (_, i) => [BigInt(n + i), last, '2.00', 'late']),
+      [0n, last, '3.00', 'late version'],
+    ]);
+    const again = await load('ties');
+    expect(again).toMatchObject({ mode: 'incremental', rowsRead: n + 1001, rowsInChanges: 1001, rowsInCurrent: n + 1000 });
+    expect(await differenceFromQualify('ties')).toEqual({ extra: 0, missing: 0, rows: n + 1000 });
+    expect(statSync(join(dir, 'cdc', 'ties.json')).size).toBeLessThan(4096);
+    // A third run on the same files: the overlap is read again, nothing is published.
+    expect(await load('ties')).toMatchObject({ mode: 'incremental', rowsInChanges: 0, published: false });
+  }, 60_000);
+
+  it('with --lag_seconds 30 catches a row stamped 20 s before the watermark that appears after the run; without it, misses it', async () => {
+    for (const [name, lagSeconds] of [
+      ['lag30', 30],
+      ['lag0', 0],
+    ] as const) {
+      const data = join(dir, 'data', name);
+      writeParquet(join(data, 'part-000.parquet'), [
+        [1n, ts(100), '1.00', 'a'],
+        [2n, ts(200), '1.00', 'b'],
+      ]);
+      await load(name, { lagSeconds });
+      writeParquet(join(data, 'part-001.parquet'), [[3n, ts(180), '1.00', 'late by 20 s']]);
+      const next = await load(name, { lagSeconds });
+      expect(next.rowsInChanges, name).toBe(lagSeconds === 30 ? 1 : 0);
+    }
+    expect(await differenceFromQualify('lag30')).toEqual({ extra: 0, missing: 0, rows: 3 });
+  });
+
+  it('a full load ignores the watermark; a table without a key gets its rows as read, in changes only', async () => {
+    const data = join(dir, 'data', 'nokey');
+    writeParquet(join(data, 'part-000.parquet'), [
+      [1n, ts(1), '1.00', 'a'],
+      [1n, ts(2), '1.00', 'b'],
+    ]);
+    expect(await load('nokey', { primaryKey: undefined })).toMatchObject({ mode: 'full', rowsInChanges: 2, rowsInCurrent: null });
+    expect(await readManifest(store, join(dir, 'out', 'nokey', 'current'))).toBeUndefined();
+    expect(await load('nokey', { primaryKey: undefined, loadType: 'full' })).toMatchObject({ mode: 'full', rowsInChanges: 2 });
+  });
+
+  it("fails a table whose key is not a column, naming it, and leaves that table's outputs and watermark as they were", async () => {
+    await expect(load('orders', { primaryKey: ['order_id'] })).rejects.toThrow(/primary key column order_id of orders is not a column/);
+    expect(watermarkOf('orders').value).toBe('2026-12-01T00:50:04.000000Z');
+  });
+});
