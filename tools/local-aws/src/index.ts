@@ -10,3 +10,4 @@ export type { DynamoDbStandIn } from './dynamodb-local.js';
 export { startDynamoDbLocal } from './dynamodb-local.js';
 export { startFaultProxy, type FaultProxy, type FaultOptions } from './faults/fault-proxy.js';
 export { openSqlBackend, startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';
+export { startDynamoDbExportFront, type DynamoDbExportFront, type DynamoDbExportFrontOptions } from './dynamodb-export/index.js';

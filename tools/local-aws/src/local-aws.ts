@@ -5,6 +5,7 @@ import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { startFaultProxy, type FaultOptions, type FaultProxy } from './faults/fault-proxy.js';
 import type { FaultService } from './faults/service-errors.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startDynamoDbExportFront, type DynamoDbExportFrontOptions } from './dynamodb-export/index.js';
 import { startMoto } from './moto.js';
 import { openSqlBackend, startRedshiftData, type WarehouseEngine } from './redshift-data/index.js';
 
@@ -26,6 +27,11 @@ export interface LocalAwsOptions {
   warehouse?: WarehouseEngine;
   /** DynamoDB stand-in: in-process dynalite (default, fast) or Amazon's DynamoDB Local on Java (the reference). */
   dynamodb?: 'dynalite' | 'dynamodb-local';
+  /**
+   * The DynamoDB export front (native export, PITR; see README): its clock (tests move it to make
+   * 15-minute windows), how long an export stays IN_PROGRESS at least, items per data file.
+   */
+  dynamodbExport?: Pick<DynamoDbExportFrontOptions, 'clock' | 'minExportMs' | 'itemsPerFile'>;
   /** Put a fault-injecting proxy in front of these services. */
   faults?: FaultOptions & { services: readonly LocalService[] };
   motoPort?: number;
@@ -95,7 +101,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       stops.push(() => redshift.stop());
       direct['redshift-data'] = redshift.endpoint;
     }
-    if (dynamo) direct.dynamodb = dynamo.endpoint;
+    if (dynamo) {
+      // DynamoDB's native export (and PITR) answered in front of the stand-in, which lacks them; exports go to the S3 stand-in.
+      const s3 = moto && services.has('s3') ? s3ClientFor(moto.endpoint) : undefined;
+      if (s3) stops.push(async () => s3.destroy());
+      const front = await startDynamoDbExportFront({ upstream: dynamo.endpoint, ...(s3 ? { s3 } : {}), ...options.dynamodbExport });
+      stops.push(() => front.stop());
+      direct.dynamodb = front.endpoint;
+    }
 
     const faults: Partial<Record<LocalService, FaultProxy>> = {};
     const endpoints: Record<string, string> = {};

@@ -1,0 +1,2 @@
+export type { DynamoDbExportFront, DynamoDbExportFrontOptions } from './front.js';
+export { startDynamoDbExportFront } from './front.js';
