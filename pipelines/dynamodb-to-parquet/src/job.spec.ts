@@ -1,84 +1,130 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { catLines } from '@etl/convert';
-import { testContext } from '@etl/core/testing';
+import { FileCatalog } from '@etl/catalog';
 import { createObjectStore } from '@etl/object-store';
-import { runJob } from '@etl/runtime';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bundledSample } from './config.js';
-import { dynamodbToParquetJob } from './job.js';
+import { exportJob } from './job.js';
+import { populateJob } from './populate.js';
+import { csvAsTable, duck, retailFigures, run } from './testing/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamodb-to-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const local = join(dir, 'local');
+const output = join(dir, 'out', 'retail');
 
-function capture(): Writable & { text: string } {
-  const out = Object.assign(new Writable({ write: (chunk, _e, cb) => ((out.text += String(chunk)), cb()) }), { text: '' });
-  return out;
-}
-
-/** Runs the job as its `main` does, on the embedded defaults under `local`; returns the exit code and the run's report. */
-async function run(local: string, ...argv: string[]): Promise<{ code: number; report: Record<string, unknown>; runDir: string }> {
-  const code = await runJob(dynamodbToParquetJob, {
-    argv: [...argv, '--local_dir', join(dir, local)],
-    env: {},
-    stdout: capture(),
-    stderr: capture(),
-    handleSignals: false,
-  });
-  const runs = join(dir, local, 'runs', 'dynamodb-to-parquet');
-  const [runId] = readdirSync(runs);
-  const runDir = join(runs, String(runId));
-  return { code, report: JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Record<string, unknown>, runDir };
-}
-
-async function parquetRows(uri: string): Promise<unknown[]> {
-  const rows: unknown[] = [];
-  for await (const text of catLines(createObjectStore(), uri, {}, testContext().ctx))
-    rows.push(
-      ...text
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    );
-  return rows;
-}
-
-describe('dynamodb-to-parquet', () => {
-  it('writes the 4 good orders of the bundled sample as typed Parquet and rejects the ragged line 5', async () => {
-    const output = join(dir, 'orders.parquet');
-    // --sample: the bundled sample, whose bad line is on purpose (a real run fails past 10% rejects).
-    const { code, report, runDir } = await run('sample', '--sample', '--output', output);
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ outcome: 'succeeded', rowsRejected: 1, figures: { rows: 4 }, outputs: { data: output } });
-    expect(await parquetRows(output)).toEqual([
-      { order_id: 1001, customer: '株式会社テスト', amount: '12800.50', ordered_at: '2026-11-01', shipped: true },
-      { order_id: 1002, customer: 'Acme, Inc.', amount: '249.99', ordered_at: '2026-11-01', shipped: false },
-      { order_id: 1003, customer: 'Globex', amount: '3300.00', ordered_at: '2026-11-02', shipped: true },
-      { order_id: 1005, customer: '山田商店', amount: '1500.25', ordered_at: '2026-11-03', shipped: true },
+describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, JSON catalog)', () => {
+  it('the sample: the embedded table filled from the bundled retail CSV, exported by month; every figure equals DuckDB over the CSV', async () => {
+    const one = await run(exportJob, ['--sample', '--output_path', output, '--local_dir', local]);
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(one.figures).toMatchObject({ table: 'online-retail-sample', itemsScanned: 7846, rows: 7846, rejected: 0, schema: 'inferred' });
+    expect(one.figures['columns']).toEqual([
+      'pk string not null',
+      'country string not null',
+      'customerid bigint',
+      'description string',
+      'invoicedate timestamp not null',
+      'invoiceno string not null',
+      'quantity bigint not null',
+      'stockcode string not null',
+      'unitprice decimal(38,2) not null',
+      'created_at timestamp not null',
+      'updated_at timestamp not null',
     ]);
-    const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rejects.map((r) => [r['file'], r['line'], r['code']])).toEqual([[bundledSample, 5, 'RAGGED_ROW']]);
+
+    // Athena-style: the partition folders read with hive_partitioning; the month folders match each row's date.
+    const generation = String(one.figures['generation']).replace('file://', '');
+    const dataset = `read_parquet('${generation}/**/*.parquet', hive_partitioning = true)`;
+    const [fromCsv] = await duck(retailFigures(csvAsTable(bundledSample)));
+    const [fromParquet] = await duck(retailFigures(dataset));
+    expect(fromParquet).toEqual(fromCsv);
+    expect(fromCsv).toMatchObject({ rows: '7846' });
+    expect(
+      await duck(`SELECT invoicedate_year AS y, invoicedate_month AS m, count(*) AS n FROM ${dataset}
+        WHERE invoicedate_year <> year(invoicedate) OR invoicedate_month <> month(invoicedate) GROUP BY ALL`),
+    ).toEqual([]);
+    expect(await duck(`SELECT DISTINCT invoicedate_year || '-' || invoicedate_month AS month FROM ${dataset} ORDER BY 1`)).toEqual([
+      { month: '2010-12' },
+      { month: '2011-08' }, // zero-padded folders
+      { month: '2011-12' },
+    ]);
+    expect(one.figures).toMatchObject({
+      partitions: 3,
+      files: 3,
+      catalogTable: 'retail.online_retail_sample',
+      catalogAction: 'create',
+      catalogPartitions: 3,
+    });
+
+    // The catalog has the table and every partition, at this run's folders.
+    const catalog = new FileCatalog(createObjectStore(), join(local, 'catalog'));
+    const table = await catalog.getTable('retail', 'online_retail_sample');
+    expect(table?.partitionKeys.map((k) => k.name)).toEqual(['invoicedate_year', 'invoicedate_month']);
+    expect(table?.columns.find((c) => c.name === 'unitprice')?.type).toBe('decimal(38,2)');
+    expect((await catalog.listPartitions('retail', 'online_retail_sample')).map((p) => [p.values.join('-'), p.location])).toEqual(
+      ['2010-12', '2011-08', '2011-12'].map((m) => {
+        const [y, mo] = m.split('-');
+        return [m, `${String(one.figures['generation'])}/invoicedate_year=${y}/invoicedate_month=${mo}/`];
+      }),
+    );
+
+    // Populate again: nothing changed, nothing written. Export again: a new generation, the same rows.
+    const again = await run(populateJob, ['--sample', '--local_dir', local]);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.figures).toMatchObject({ new: 0, changed: 0, unchanged: 7846, repeatedKeys: 129, written: 0 });
+    const two = await run(exportJob, ['--sample', '--output_path', output, '--local_dir', local]);
+    expect(two.code, two.stdout).toBe(0);
+    expect(two.figures['generation']).not.toBe(one.figures['generation']);
+    expect(two.figures).toMatchObject({ rows: 7846, catalogAction: 'update', catalogColumnsAdded: [] });
+    const manifest = JSON.parse(readFileSync(join(output, '_manifest.json'), 'utf8')) as { generation: string; rows: number };
+    expect(manifest).toMatchObject({ generation: two.figures['generation'], rows: 7846 });
+    const [second] = await duck(retailFigures(`read_parquet('${manifest.generation.replace('file://', '')}/**/*.parquet')`));
+    expect(second).toEqual(fromCsv);
   });
 
-  it('refuses a missing source before it starts: exit 2, one line naming it, nothing written', async () => {
-    const output = join(dir, 'never.parquet');
-    const source = join(dir, 'absent.csv');
-    const stderr = capture();
-    const code = await runJob(dynamodbToParquetJob, {
-      argv: ['--source', source, '--output', output, '--local_dir', join(dir, 'missing')],
-      env: {},
-      stdout: capture(),
-      stderr,
-      handleSignals: false,
-    });
-    expect(code).toBe(2);
-    expect(stderr.text).toContain(`--source: ${source} does not exist`);
-    expect(existsSync(output)).toBe(false);
-    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  it('a declared schema that changes catalog types: exit 1 with nothing published; with --allow_type_change it is applied', async () => {
+    const schema = join(dir, 'schema.csv');
+    writeFileSync(
+      schema,
+      'column_name,data_type,nullable\npk,varchar,false\nInvoiceDate,timestamp,false\nQuantity,"decimal(10,2)",false\nUnitPrice,"decimal(10,3)",false\n',
+    );
+    const before = readFileSync(join(output, '_manifest.json'), 'utf8');
+    const refused = await run(exportJob, ['--sample', '--output_path', output, '--local_dir', local, '--schema', schema]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      'catalog table retail.online_retail_sample: quantity bigint -> decimal(10,2), unitprice decimal(38,2) -> decimal(10,3); pass --allow_type_change',
+    );
+    expect(readFileSync(join(output, '_manifest.json'), 'utf8')).toBe(before);
+
+    const allowed = await run(exportJob, [
+      '--sample',
+      '--output_path',
+      output,
+      '--local_dir',
+      local,
+      '--schema',
+      schema,
+      '--allow_type_change',
+    ]);
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(allowed.figures).toMatchObject({ schema: 'declared', rows: 7846, rejected: 0, catalogAction: 'update' });
+    expect(allowed.figures['attributesNotInSchema']).toEqual([
+      'Country',
+      'CustomerID',
+      'Description',
+      'InvoiceNo',
+      'StockCode',
+      'created_at',
+      'updated_at',
+    ]);
+    const table = await new FileCatalog(createObjectStore(), join(local, 'catalog')).getTable('retail', 'online_retail_sample');
+    // The declared columns take their types; columns this run no longer writes are kept for older files and queries.
+    expect(table?.columns.map((c) => `${c.name} ${c.type}`)).toContain('quantity decimal(10,2)');
+    expect(table?.columns.map((c) => c.name)).toContain('country');
+    const generation = String(allowed.figures['generation']).replace('file://', '');
+    expect(
+      await duck(`SELECT sum(quantity)::VARCHAR AS q, any_value(typeof(quantity)) AS t FROM read_parquet('${generation}/**/*.parquet')`),
+    ).toEqual([{ q: (await duck(retailFigures(csvAsTable(bundledSample))))[0]?.['quantity'] + '.00', t: 'DECIMAL(10,2)' }]);
   });
 });
