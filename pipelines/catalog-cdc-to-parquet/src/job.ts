@@ -58,8 +58,8 @@ export const catalogCdcJob = defineJob({
       );
     return problems;
   },
-  async run(config: Config, ctx, { objects, connections, outputs }) {
-    const catalog = sourceCatalog(config, objects, process.env, () => connections.catalog());
+  async run(config: Config, ctx, { objects, connections, outputs, env }) {
+    const catalog = sourceCatalog(config, objects, env, () => connections.catalog());
     if (config.athena_database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
     const tables = await selectTables(catalog, config);
     const primaryKeys = await readPrimaryKeys(objects, config.primary_key_s3_prefix, { signal: ctx.signal });
