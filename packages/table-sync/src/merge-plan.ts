@@ -1,5 +1,6 @@
 import { formatValue, redshiftType, type ConstantColumn } from '@etl/schema';
 import { portableLiteral, quoteIdent, quoteQualified } from '@etl/sql';
+import { auditMergeInsert, type MergeAuditRow } from './audit.js';
 import type { PlanStep } from './plan-sync.js';
 import type { TargetColumn } from './target-columns.js';
 
@@ -58,6 +59,8 @@ export function planMerge(input: {
   target: readonly TargetColumn[];
   duplicatesPossible?: boolean;
   constants?: readonly ConstantColumn[];
+  /** The audit table and the SUCCESS row to write in the merge's own transaction (`auditMergeInsert`). */
+  audit?: { table: string; row: MergeAuditRow };
 }): MergePlan {
   const target = quoteQualified(input.table);
   const staging = quoteQualified(input.staging);
@@ -85,8 +88,17 @@ export function planMerge(input: {
             reason: 'duplicate keys in the file: the last line wins',
           },
         ];
+  const audit: PlanStep[] = input.audit
+    ? [
+        {
+          sql: auditMergeInsert(input.audit.table, input.audit.row, { target: input.table, staging: input.staging, keys: input.keys }),
+          reason: 'audit row SUCCESS, in the merge transaction: a loaded file always has it (updated: staged keys the table holds)',
+        },
+      ]
+    : [];
   const merge: PlanStep[] = [
     ...dedupe,
+    ...audit,
     {
       sql: `DELETE FROM ${target} USING ${staging} WHERE ${keys.map((k) => `${target}.${k} = ${staging}.${k}`).join(' AND ')}`,
       reason: 'upsert: remove the rows whose keys are staged',
@@ -104,6 +116,6 @@ export function planMerge(input: {
       { sql: `ALTER TABLE ${staging} ADD COLUMN ${line} BIGINT`, reason: 'source line of each row, to resolve duplicate keys' },
     ],
     merge,
-    counts: { duplicates: dedupe.length > 0 ? 0 : -1, replaced: dedupe.length, inserted: dedupe.length + 1 },
+    counts: { duplicates: dedupe.length > 0 ? 0 : -1, replaced: dedupe.length + audit.length, inserted: dedupe.length + audit.length + 1 },
   };
 }

@@ -5,7 +5,7 @@ import { planMerge } from './merge-plan.js';
 import { planTableSync } from './plan-sync.js';
 import { SourceProfile } from './source-profile.js';
 import { targetColumns } from './target-columns.js';
-import { viewConfigSteps } from './views.js';
+import { orderDependentViews, viewConfigSteps } from './views.js';
 
 function profile(csvSchema: string, rows: Value[][]): SourceProfile {
   const schema = parseSchemaCsv(`column_name,data_type,nullable\n${csvSchema}`);
@@ -66,17 +66,75 @@ describe('planTableSync', () => {
       ],
       profile: profile('id,int,false\nname,varchar\namount,"decimal(38,18)"\nemail,varchar\n', [[70000, name, '1.5', 'a@b']]),
     });
-    expect(plan.steps.map((s) => s.sql)).toEqual([
-      'DROP VIEW IF EXISTS "public"."v_on_v"',
-      'DROP VIEW IF EXISTS "public"."v"',
-      'ALTER TABLE "public"."t" ADD COLUMN "id__widen" INTEGER',
-      'UPDATE "public"."t" SET "id__widen" = "id"',
-      'ALTER TABLE "public"."t" DROP COLUMN "id"',
-      'ALTER TABLE "public"."t" RENAME COLUMN "id__widen" TO "id"',
-      'ALTER TABLE "public"."t" ALTER COLUMN "name" TYPE VARCHAR(40)',
-      'ALTER TABLE "public"."t" ADD COLUMN "email" VARCHAR(256)',
+    const restore = [
       'CREATE VIEW "public"."v" AS SELECT id FROM public.t',
       'CREATE VIEW "public"."v_on_v" AS SELECT id FROM public.v',
+      `DELETE FROM "public"."etl_view_backup" WHERE target_table = 'public.t'`,
+    ];
+    // A VARCHAR widening cannot share a transaction: the views are kept in the backup table while they are gone.
+    expect(plan.phases.map((p) => p.dropsViews ?? false)).toEqual([false, true, false, false, false]);
+    expect(plan.phases.map((p) => [p.transaction, p.steps.map((s) => s.sql)])).toEqual([
+      [true, ['ALTER TABLE "public"."t" ADD COLUMN "email" VARCHAR(256)']],
+      [
+        true,
+        [
+          'CREATE TABLE IF NOT EXISTS "public"."etl_view_backup" (target_table VARCHAR(256) NOT NULL, view_order INTEGER NOT NULL, view_name VARCHAR(256) NOT NULL, definition VARCHAR(65535) NOT NULL)',
+          `DELETE FROM "public"."etl_view_backup" WHERE target_table = 'public.t'`,
+          `INSERT INTO "public"."etl_view_backup" (target_table, view_order, view_name, definition) VALUES ('public.t', 1, 'public.v', 'SELECT id FROM public.t')`,
+          `INSERT INTO "public"."etl_view_backup" (target_table, view_order, view_name, definition) VALUES ('public.t', 2, 'public.v_on_v', 'SELECT id FROM public.v')`,
+          'DROP VIEW IF EXISTS "public"."v_on_v"',
+          'DROP VIEW IF EXISTS "public"."v"',
+        ],
+      ],
+      [false, ['ALTER TABLE "public"."t" ALTER COLUMN "name" TYPE VARCHAR(40)']],
+      [
+        true,
+        [
+          'ALTER TABLE "public"."t" ADD COLUMN "id__widen" INTEGER',
+          'UPDATE "public"."t" SET "id__widen" = "id"',
+          'ALTER TABLE "public"."t" DROP COLUMN "id"',
+          'ALTER TABLE "public"."t" RENAME COLUMN "id__widen" TO "id"',
+        ],
+      ],
+      [true, restore],
+    ]);
+    expect(plan.compensation.map((s) => s.sql)).toEqual(restore);
+    expect(plan.steps).toEqual(plan.phases.flatMap((p) => p.steps));
+  });
+
+  it('keeps views and an integer widening in one transaction when nothing else needs them gone', () => {
+    const plan = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target,
+      dependentViews: [{ name: 'public.v', definition: 'SELECT id FROM public.t' }],
+      profile: profile('id,int,false\n', [[70000]]),
+    });
+    expect(plan.phases.map((p) => [p.transaction, p.steps.length])).toEqual([[true, 6]]);
+    expect(plan.compensation).toEqual([]);
+    // Without views, a VARCHAR widening runs alone and needs no compensation.
+    const alone = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target,
+      integersFromValues: true,
+      profile: profile('id,int,false\nname,varchar\n', [[1, 'x'.repeat(40)]]),
+    });
+    expect(alone.phases.map((p) => p.transaction)).toEqual([false]);
+  });
+
+  it('packs new columns into transactions of at most 40 statements (a Data API batch)', () => {
+    const names = Array.from({ length: 45 }, (_, i) => `c${i}`);
+    const plan = planTableSync({
+      table: 'public.t',
+      keys: ['id'],
+      target,
+      integersFromValues: true,
+      profile: profile(`id,int,false\n${names.map((n) => `${n},varchar`).join('\n')}\n`, [[1, ...names.map(() => 'x')]]),
+    });
+    expect(plan.phases.map((p) => [p.transaction, p.steps.length])).toEqual([
+      [true, 40],
+      [true, 5],
     ]);
   });
 
@@ -163,6 +221,41 @@ describe('planMerge', () => {
 });
 
 describe('audit and views', () => {
+  it('writes the SUCCESS audit row in the merge transaction, before the delete, counting replaced keys by a join', () => {
+    const plan = planMerge({
+      table: 'public.t',
+      staging: 'public.stg',
+      keys: ['id'],
+      sourceColumns: ['id'],
+      target: targetColumns([['id', 'bigint', null, 64, 0, 'NO']]),
+      audit: {
+        table: 'public.job_sts',
+        row: {
+          runId: 'r1',
+          jobId: 'j',
+          start: new Date('2026-12-07T00:00:00Z'),
+          sourceFile: "s3://b/o'x\\y.csv",
+          targetTable: 'public.t',
+          read: 5,
+          rejected: 1,
+        },
+      },
+    });
+    const sql = plan.merge.map((s) => s.sql);
+    expect(sql[1]).toBe(
+      `INSERT INTO "public"."job_sts" (run_id, job_id, run_start_ts, run_end_ts, source_filename, target_table_name, records_read, records_updated, records_inserted, records_rejected, status, error_message) SELECT 'r1', 'j', CAST('2026-12-07 00:00:00.000' AS TIMESTAMP), GETDATE(), 's3://b/o''x' || CHR(92) || 'y.csv', 'public.t', CAST(5 AS BIGINT), COUNT(t."id"), COUNT(*) - COUNT(t."id"), CAST(1 AS BIGINT), 'SUCCESS', NULL FROM "public"."stg" s LEFT JOIN "public"."t" t ON t."id" = s."id"`,
+    );
+    expect(sql[plan.counts.replaced]).toMatch(/^DELETE FROM "public"."t" USING/);
+    expect(sql[plan.counts.inserted]).toMatch(/^INSERT INTO "public"."t"/);
+  });
+
+  it('orders dependent views found level by level: each once, after every view it reads', () => {
+    const v = (name: string) => ({ name, definition: `SELECT 1 -- ${name}` });
+    expect(
+      orderDependentViews([[v('public.b'), v('public.a')], [v('public.c'), v('public.a')], [v('public.d')]]).map((x) => x.name),
+    ).toEqual(['public.b', 'public.a', 'public.c', 'public.d']);
+  });
+
   it('binds every value of the audit row; nothing from a file name reaches the SQL text', () => {
     const hostile = "s3://b/x'; DROP TABLE t; --.csv";
     const { sql, parameters } = auditInsert(auditTable('public.t'), {

@@ -1,7 +1,9 @@
 import { redshiftType, type Field } from '@etl/schema';
-import { quoteIdent, quoteQualified } from '@etl/sql';
+import { DATA_API_MAX_BATCH_STATEMENTS, quoteIdent, quoteQualified } from '@etl/sql';
 import type { SourceProfile } from './source-profile.js';
 import type { ColumnKind, TargetColumn } from './target-columns.js';
+import { packTransactions } from './transactions.js';
+import { viewBackupSteps, viewRestoreSteps } from './view-backup.js';
 
 /** One statement of a plan and why it is there (printed by `--dry_run`, logged when run). */
 export interface PlanStep {
@@ -17,11 +19,31 @@ export interface ViewDefinition {
   definition: string;
 }
 
+/**
+ * Statements that run together: in one transaction (at most 40 statements, a Data API batch), or
+ * each on its own (`transaction: false`: Redshift's ALTER COLUMN TYPE cannot run in a transaction block).
+ */
+export interface PlanPhase {
+  transaction: boolean;
+  steps: PlanStep[];
+  /** This phase drops dependent views that a later phase recreates: once it commits, a failure needs the compensation. */
+  dropsViews?: boolean;
+}
+
 export interface SyncPlan {
   /** The table does not exist yet. */
   create: boolean;
-  /** DDL in order; run as one transaction (Redshift and PostgreSQL both run DDL transactionally). */
+  /** Every statement in the order it runs (the phases, flattened): what a dry run prints. */
   steps: PlanStep[];
+  /**
+   * How the steps run, in order. Each phase leaves the table usable: new columns and VARCHAR
+   * widenings are harmless on their own; an integer widening (add, copy, drop, rename) is one
+   * transaction; dependent views dropped outside the phase that recreates them are kept in the
+   * view backup table first (`viewBackupSteps`), so a failure or a kill never loses them.
+   */
+  phases: PlanPhase[];
+  /** Run when a phase fails after the one that `dropsViews` committed: recreates those views (empty: none). */
+  compensation: PlanStep[];
   /** Loads that cannot work (text into numbers, a missing key column); non-empty means: do not load. */
   problems: string[];
   /** The target's columns after the steps. */
@@ -63,8 +85,9 @@ const VARCHAR_MARGIN = 10;
  * Harmonizes the target table with a source file (seed 003 sections 6 and 10), as a plan: create the
  * table (upsert keys NOT NULL), add new columns, widen VARCHARs to the longest value in UTF-8 bytes
  * (+10, at most 65535), widen SMALLINT -> INTEGER -> BIGINT with Redshift's add-copy-drop-rename, and
- * refuse loads that cannot work. Dependent views are dropped before and recreated after any ALTER.
- * Pure: the caller reads the target and runs the steps.
+ * refuse loads that cannot work. Dependent views are dropped before and recreated after the ALTERs
+ * that need it; `phases` says what runs in which transaction. Pure: the caller reads the target and
+ * runs the phases.
  */
 export function planTableSync(input: SyncInput): SyncPlan {
   const { table, keys, profile } = input;
@@ -79,27 +102,28 @@ export function planTableSync(input: SyncInput): SyncPlan {
   if (!input.target) {
     const columns = fields.map((f) => newColumn(f, profile, keys, ints));
     const ddl = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
-    return {
-      create: true,
-      problems,
-      columns,
-      steps: [
-        {
-          sql: `CREATE TABLE ${qualified} (${ddl})`,
-          reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL`,
-        },
-      ],
-    };
+    const steps = [
+      {
+        sql: `CREATE TABLE ${qualified} (${ddl})`,
+        reason: `${table} does not exist: created from the source's ${fields.length} columns, upsert keys ${keys.join(', ')} NOT NULL`,
+      },
+    ];
+    return { create: true, problems, columns, steps, phases: [{ transaction: true, steps }], compensation: [] };
   }
 
   const columns = input.target.map((c) => ({ ...c }));
-  const alters: PlanStep[] = [];
+  // Kept apart by how they may run: new columns (harmless, any transaction), VARCHAR widenings (each
+  // on its own, outside any transaction: "ALTER TABLE - Amazon Redshift"), integer widenings (four
+  // statements that must commit together).
+  const adds: PlanStep[] = [];
+  const widenings: PlanStep[] = [];
+  const intUnits: PlanStep[][] = [];
   for (const field of fields) {
     const existing = columns.find((c) => c.name === field.name);
     if (!existing) {
       const column = newColumn(field, profile, keys, ints);
       columns.push(column);
-      alters.push({
+      adds.push({
         sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(column.name)} ${column.sqlType}`,
         reason: `new source column ${field.name}`,
       });
@@ -120,7 +144,7 @@ export function planTableSync(input: SyncInput): SyncPlan {
           continue;
         }
         const length = Math.min(MAX_VARCHAR, needed + VARCHAR_MARGIN);
-        alters.push({
+        widenings.push({
           sql: `ALTER TABLE ${qualified} ALTER COLUMN ${quoteIdent(existing.name)} TYPE VARCHAR(${length})`,
           reason: `${field.name}: longest source value is ${needed} bytes, the column holds ${existing.length}`,
         });
@@ -133,7 +157,7 @@ export function planTableSync(input: SyncInput): SyncPlan {
       if (wider) {
         const temporary = `${existing.name}__widen`;
         const type = redshiftType({ kind: wider });
-        alters.push(
+        intUnits.push([
           {
             sql: `ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(temporary)} ${type}`,
             reason: `${field.name}: source values need ${type} (was ${existing.sqlType}); Redshift cannot change an integer column's type in place`,
@@ -147,26 +171,42 @@ export function planTableSync(input: SyncInput): SyncPlan {
             sql: `ALTER TABLE ${qualified} RENAME COLUMN ${quoteIdent(temporary)} TO ${quoteIdent(existing.name)}`,
             reason: `${field.name}: the wider column takes its name`,
           },
-        );
+        ]);
         existing.kind = wider;
         existing.sqlType = type;
       }
     }
   }
-  const views = alters.length > 0 ? (input.dependentViews ?? []) : [];
-  const steps = [
-    // Dependents first: `dependentViews` lists a view after the views it reads.
-    ...[...views].reverse().map((v) => ({
-      sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`,
-      reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after`,
-    })),
-    ...alters,
-    ...views.map((v) => ({
-      sql: `CREATE VIEW ${quoteQualified(v.name)} AS ${v.definition.trim().replace(/;\s*$/, '')}`,
-      reason: `recreate view ${v.name} as it was`,
-    })),
-  ];
-  return { create: false, problems, columns, steps };
+  const views = intUnits.length > 0 || widenings.length > 0 ? (input.dependentViews ?? []) : [];
+  // Dependents first: `dependentViews` lists a view after the views it reads.
+  const drops = [...views].reverse().map((v) => ({
+    sql: `DROP VIEW IF EXISTS ${quoteQualified(v.name)}`,
+    reason: `view ${v.name} depends on ${table}: dropped for the ALTERs, recreated after`,
+  }));
+  const phases: PlanPhase[] = [...packTransactions(adds.map((step) => [step]))];
+  let compensation: PlanStep[] = [];
+  const intSteps = intUnits.flat();
+  if (views.length === 0) {
+    phases.push(...widenings.map((step) => ({ transaction: false, steps: [step] })), ...packTransactions(intUnits));
+  } else if (widenings.length === 0 && 2 * views.length + intSteps.length <= DATA_API_MAX_BATCH_STATEMENTS) {
+    // Everything that needs the views gone fits one transaction: they never go missing.
+    phases.push({ transaction: true, steps: [...drops, ...intSteps, ...viewRestoreSteps(table, views, { backup: false })] });
+  } else {
+    const backup = viewBackupSteps(table, views);
+    const restore = viewRestoreSteps(table, views, { backup: true });
+    if (backup.length + drops.length > DATA_API_MAX_BATCH_STATEMENTS || restore.length > DATA_API_MAX_BATCH_STATEMENTS)
+      problems.push(
+        `${table} has ${views.length} dependent views: more than one Data API batch (${DATA_API_MAX_BATCH_STATEMENTS} statements) can drop and recreate around the ALTERs`,
+      );
+    phases.push(
+      { transaction: true, steps: [...backup, ...drops], dropsViews: true },
+      ...widenings.map((step) => ({ transaction: false, steps: [step] })),
+      ...packTransactions(intUnits),
+      { transaction: true, steps: restore },
+    );
+    compensation = restore;
+  }
+  return { create: false, problems, columns, steps: phases.flatMap((p) => p.steps), phases, compensation };
 }
 
 function describe(field: Field): string {

@@ -2,24 +2,43 @@ import { quoteIdent } from '@etl/sql';
 import type { PlanStep, ViewDefinition } from './plan-sync.js';
 
 /**
- * Views reading the table (`:schema`, `:table`), directly or through other views, with their SELECT,
- * so they survive ALTERs; in dependency order (a view after every view it reads), by the longest
- * chain from the table. A view on a view must be in the list: without it, dropping the view it reads
- * fails ("other objects depend on it"). The depth bound only guards the recursion.
+ * The views that read one relation (`:schema`, `:table`) directly, with their SELECT: the rewrite
+ * rule of each view depends on the relations it reads (pg_depend -> pg_rewrite -> pg_class), as AWS's
+ * own admin view v_view_dependency (amazon-redshift-utils) finds them; Redshift keeps pg_depend,
+ * pg_rewrite and pg_get_viewdef. Late-binding views (`WITH NO SCHEMA BINDING`) have no rows in
+ * pg_depend, so they are never found: they need no dropping, as they survive ALTERs and resolve
+ * columns by name when queried. No recursion (a recursive CTE over leader-node catalog tables is
+ * not something to rely on): the caller asks again for each view found (`orderDependentViews`).
  */
-export const DEPENDENT_VIEWS_SQL = [
-  'WITH RECURSIVE dependents (view_schema, view_name, depth) AS (',
-  'SELECT u.view_schema, u.view_name, 1 FROM information_schema.view_table_usage u WHERE u.table_schema = :schema AND u.table_name = :table',
-  'UNION ALL',
-  'SELECT u.view_schema, u.view_name, d.depth + 1 FROM information_schema.view_table_usage u JOIN dependents d ON u.table_schema = d.view_schema AND u.table_name = d.view_name WHERE d.depth < 32',
-  ')',
-  'SELECT d.view_schema, d.view_name, v.definition, MAX(d.depth) AS depth FROM dependents d JOIN pg_views v ON v.schemaname = d.view_schema AND v.viewname = d.view_name',
-  'GROUP BY d.view_schema, d.view_name, v.definition ORDER BY depth, d.view_schema, d.view_name',
+export const VIEW_DEPENDENTS_SQL = [
+  'SELECT DISTINCT vn.nspname AS view_schema, v.relname AS view_name, pg_get_viewdef(v.oid, true) AS definition',
+  'FROM pg_catalog.pg_depend d',
+  'JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid',
+  'JOIN pg_catalog.pg_class v ON v.oid = r.ev_class',
+  'JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace',
+  'JOIN pg_catalog.pg_class t ON t.oid = d.refobjid',
+  'JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace',
+  "WHERE tn.nspname = :schema AND t.relname = :table AND v.relkind = 'v' AND v.oid <> t.oid",
 ].join(' ');
 
-/** `DEPENDENT_VIEWS_SQL`'s rows -> views, in its order (drop them in reverse, create them in order). */
+/** `VIEW_DEPENDENTS_SQL`'s rows -> views (`schema.view`). */
 export function dependentViews(rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): ViewDefinition[] {
-  return rows.map(([schema, name, definition]) => ({ name: `${schema}.${name}`, definition: String(definition) }));
+  return rows.map(([schema, name, definition]) => ({ name: `${String(schema)}.${String(name)}`, definition: String(definition) }));
+}
+
+/**
+ * Views found level by level (level 1 reads the table, level n+1 reads a view of level n) -> every
+ * view once, after all the views it reads: by its deepest level, then name. Drop them in reverse,
+ * create them in order.
+ */
+export function orderDependentViews(levels: ReadonlyArray<ReadonlyArray<ViewDefinition>>): ViewDefinition[] {
+  const deepest = new Map<string, { view: ViewDefinition; depth: number }>();
+  levels.forEach((level, depth) => {
+    for (const view of level) deepest.set(view.name, { view, depth });
+  });
+  return [...deepest.values()]
+    .sort((a, b) => a.depth - b.depth || (a.view.name < b.view.name ? -1 : a.view.name > b.view.name ? 1 : 0))
+    .map((entry) => entry.view);
 }
 
 /** Seed 003's view_config.json entry. */

@@ -11,6 +11,8 @@ export interface FinishState {
   start: Date;
   /** The staging table exists (created, and not dropped by a merge). */
   stagingCreated: boolean;
+  /** The SUCCESS audit row is written already (by the merge's transaction, or by the run that loaded the file). */
+  audited: boolean;
   stagingTable: string;
   stagingUri: string;
 }
@@ -21,7 +23,8 @@ function interrupted(signal: AbortSignal): boolean {
 }
 
 /**
- * Audit row, staging cleanup and the source file's move, on success and on failure alike; a file whose
+ * Audit row (a FAILED one: a SUCCESS row is written by the merge), staging cleanup and the source
+ * file's move, on success and on failure alike; a file whose
  * run was interrupted stays where it is for the next run (seed 003's unprocessed/ is for files that fail).
  * Each step is tried even when one before failed: the other cleanups still matter.
  */
@@ -39,6 +42,7 @@ export async function finishFile(
     [
       'record the run in the audit table',
       async () => {
+        if (state.audited) return;
         await warehouse.query(auditTableDdl(audit));
         const row = auditInsert(audit, {
           runId: ctx.runId,

@@ -1,11 +1,13 @@
 import {
-  auditInsert,
   auditTable,
   auditTableDdl,
   LINE_COLUMN,
+  packTransactions,
   planMerge,
   planTableSync,
   viewConfigSteps,
+  type MergeAuditRow,
+  type PlanPhase,
   type PlanStep,
   type TargetColumn,
   type ViewDefinition,
@@ -20,19 +22,21 @@ import type { StagedFile } from './stage-file.js';
  * the load that would run.
  */
 export interface LoadPlan {
-  /** The table created or evolved: one transaction. */
+  /** The table created or evolved, every statement in order (`harmonizePhases` says how they run). */
   harmonize: PlanStep[];
-  /** The staging table: one transaction. */
+  /** The same statements by how they run: transactions, and ALTERs that cannot run in one (`runHarmonize`). */
+  harmonizePhases: PlanPhase[];
+  /** Recreates the dependent views when a harmonize phase fails after they were dropped. */
+  compensation: PlanStep[];
+  /** The audit table if missing, the staging table: one transaction. */
   prepare: PlanStep[];
   /** The staged parts into the staging table; `sql` is the warehouse's own COPY statement for it. */
   copy: PlanStep & { load: CsvLoad };
-  /** Dedupe, delete replaced keys, insert, drop staging: one transaction; `counts` index its affected rows. */
+  /** Dedupe, the SUCCESS audit row, delete replaced keys, insert, drop staging: one transaction; `counts` index its affected rows. */
   merge: PlanStep[];
   counts: { duplicates: number; replaced: number; inserted: number };
-  /** Configured views: one transaction. */
-  views: PlanStep[];
-  /** The audit table and its row (values bound as parameters when it runs). */
-  audit: PlanStep[];
+  /** Configured views: transactions of at most 40 statements (a Data API batch). */
+  views: PlanPhase[];
   /** True when the table is created by this load. */
   create: boolean;
   /** Loads that cannot work (text into numbers, a missing key column): non-empty means do not load. */
@@ -52,6 +56,8 @@ export interface LoadPlanInput {
   views: readonly ViewConfigEntry[];
   /** The warehouse's COPY statement for a load (`Warehouse.copyStatement`). */
   copyStatement: (load: CsvLoad) => string;
+  /** The SUCCESS audit row the merge writes (its counts come from the merge's own SQL). */
+  audit: Omit<MergeAuditRow, 'targetTable' | 'sourceFile'>;
 }
 
 export function planLoad(input: LoadPlanInput): LoadPlan {
@@ -74,6 +80,7 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
     target: sync.columns,
     duplicatesPossible: staged.duplicatesPossible,
     constants: staged.constants,
+    audit: { table: auditTable(table), row: { ...input.audit, sourceFile: input.file, targetTable: table } },
   });
   const load: CsvLoad = {
     table: input.stagingTable,
@@ -83,18 +90,15 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
     header: false,
     nullAs: '\\N',
   };
-  const audit = auditTable(table);
   return {
     harmonize: sync.steps,
-    prepare: merge.prepare,
+    harmonizePhases: sync.phases,
+    compensation: sync.compensation,
+    prepare: [{ sql: auditTableDdl(auditTable(table)), reason: 'the audit table, if missing' }, ...merge.prepare],
     copy: { sql: input.copyStatement(load), reason: `load the ${staged.report.rowsWritten} typed rows staged from ${input.file}`, load },
     merge: merge.merge,
     counts: merge.counts,
-    views: viewConfigSteps(input.views),
-    audit: [
-      { sql: auditTableDdl(audit), reason: 'the audit table, if missing' },
-      { sql: auditInsertSql(table), reason: 'audit row (values bound as parameters)' },
-    ],
+    views: packTransactions(viewConfigSteps(input.views).map((step) => [step])),
     create: sync.create,
     problems: sync.problems,
   };
@@ -103,23 +107,5 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
 /** The plan's statements in the order they run. */
 export function planSteps(plan: LoadPlan): PlanStep[] {
   const { load: _load, ...copy } = plan.copy;
-  return [...plan.harmonize, ...plan.prepare, copy, ...plan.merge, ...plan.views, ...plan.audit];
-}
-
-/** The audit INSERT's text: the same for every row (values are parameters). */
-export function auditInsertSql(table: string): string {
-  const epoch = new Date(0);
-  return auditInsert(auditTable(table), {
-    runId: '',
-    jobId: '',
-    start: epoch,
-    end: epoch,
-    sourceFile: '',
-    targetTable: table,
-    read: 0,
-    updated: 0,
-    inserted: 0,
-    rejected: 0,
-    status: 'SUCCESS',
-  }).sql;
+  return [...plan.harmonize, ...plan.prepare, copy, ...plan.merge, ...plan.views.flatMap((p) => p.steps)];
 }

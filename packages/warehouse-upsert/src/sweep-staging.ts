@@ -1,7 +1,7 @@
 import type { RunContext } from '@etl/core';
 import { objectsBelow, type ObjectStore } from '@etl/object-store';
 import { quoteIdent } from '@etl/sql';
-import { STAGING_TABLES_SQL, stagingLeftovers, tableParameters, type PlanStep } from '@etl/table-sync';
+import { packTransactions, STAGING_TABLES_SQL, stagingLeftovers, tableParameters, type PlanStep } from '@etl/table-sync';
 import type { UpsertDeps } from './upsert-file.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
@@ -37,9 +37,10 @@ export async function sweepStaging(options: ResolvedUpsertOptions, ctx: RunConte
       return steps;
     }
     if (steps.length === 0 && stale.length === 0) return steps;
-    if (steps.length > 0)
+    // At most 40 drops a transaction: a Data API batch takes no more ("BatchExecuteStatement").
+    for (const phase of packTransactions(steps.map((step) => [step])))
       await deps.warehouse.transaction(
-        steps.map((step) => step.sql),
+        phase.steps.map((step) => step.sql),
         { signal: ctx.signal },
       );
     if (stale.length > 0) await deps.objects.deleteMany(stale);

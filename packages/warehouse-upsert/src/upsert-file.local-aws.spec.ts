@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext } from '@etl/core/testing';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client } from '@etl/object-store';
-import { DEPENDENT_VIEWS_SQL, DESCRIBE_TABLE_SQL } from '@etl/table-sync';
+import { AUDIT_EXISTS_SQL, auditLoadedSql, DESCRIBE_TABLE_SQL, VIEW_BACKUP_EXISTS_SQL, VIEW_DEPENDENTS_SQL } from '@etl/table-sync';
 import { RedshiftDataWarehouse } from '@etl/warehouse';
 import { upsertFile } from './upsert-file.js';
 import { resolveUpsertOptions } from './upsert-options.js';
@@ -49,7 +49,7 @@ describe('upsertFile through the Redshift Data API', () => {
       const before = (await sentToDataApi()).length;
       const loaded = await upsertFile('s3://lake/in/customers.csv', 0, options, ctx, { objects, warehouse });
       expect(loaded).toMatchObject({ status: 'SUCCESS', inserted: 2 });
-      const reads = new Set([DESCRIBE_TABLE_SQL, DEPENDENT_VIEWS_SQL]);
+      const reads = new Set([DESCRIBE_TABLE_SQL, VIEW_DEPENDENTS_SQL, VIEW_BACKUP_EXISTS_SQL, AUDIT_EXISTS_SQL, auditLoadedSql('public.job_sts')]);
       const sent = (await sentToDataApi()).slice(before).filter((sql) => !reads.has(sql));
       expect(sent).toEqual(dry.plan.map((s) => s.sql));
       expect(sent.find((sql) => sql.startsWith('COPY'))).toBe(

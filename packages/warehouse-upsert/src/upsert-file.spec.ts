@@ -6,7 +6,7 @@ import { countingRejects, createLogger, createRunContext, limitedRejects, Termin
 import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, type Warehouse } from '@etl/warehouse';
-import { DEPENDENT_VIEWS_SQL, DESCRIBE_TABLE_SQL } from '@etl/table-sync';
+import { AUDIT_EXISTS_SQL, auditLoadedSql, DESCRIBE_TABLE_SQL, VIEW_BACKUP_EXISTS_SQL, VIEW_DEPENDENTS_SQL } from '@etl/table-sync';
 import { resolveUpsertOptions } from './upsert-options.js';
 import { upsertFile } from './upsert-file.js';
 
@@ -17,7 +17,7 @@ let pglite: PgliteWarehouse;
 /** The real embedded warehouse, with every statement it is sent written down (reads of the catalog left out). */
 function recording(inner: Warehouse): Warehouse & { received: string[] } {
   const received: string[] = [];
-  const reads = new Set([DESCRIBE_TABLE_SQL, DEPENDENT_VIEWS_SQL]);
+  const reads = new Set([DESCRIBE_TABLE_SQL, VIEW_DEPENDENTS_SQL, VIEW_BACKUP_EXISTS_SQL, AUDIT_EXISTS_SQL, auditLoadedSql('public.job_sts')]);
   return {
     received,
     name: inner.name,

@@ -3,18 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRejectRatio, TerminalError, type RunContext } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
-import {
-  DEPENDENT_VIEWS_SQL,
-  dependentViews,
-  DESCRIBE_TABLE_SQL,
-  stagingTableName,
-  tableParameters,
-  targetColumns,
-  type PlanStep,
-} from '@etl/table-sync';
+import { DESCRIBE_TABLE_SQL, stagingTableName, tableParameters, targetColumns, type PlanStep } from '@etl/table-sync';
 import type { Warehouse } from '@etl/warehouse';
+import { findDependentViews } from './dependent-views.js';
 import { finishFile } from './finish-file.js';
+import { runHarmonize } from './harmonize.js';
 import { planLoad, planSteps } from './load-plan.js';
+import { loadedBefore } from './loaded-before.js';
+import { restoreBackedUpViews } from './restore-views.js';
 import { stageFile } from './stage-file.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
@@ -41,8 +37,9 @@ export interface UpsertDeps {
 /**
  * One source file into the target table (seed 003), in this order: stage it as typed CSV parts while
  * profiling it; read the target and plan every statement (`planLoad`); then run the plan: the table
- * created or evolved (views dropped and recreated), staging table, COPY, merge (one transaction),
- * configured views; audit row, staging cleaned up, source archived. On failure: a FAILED audit row,
+ * created or evolved (`runHarmonize`: views dropped and recreated), staging table, COPY, merge with
+ * its SUCCESS audit row (one transaction), configured views; staging cleaned up, source archived. A
+ * file a killed run loaded but never archived is archived without a second load (`loadedBefore`). On failure: a FAILED audit row,
  * staging cleaned up, the source moved to unprocessed/, the error rethrown with the outcome.
  * `index` is the file's position in the run (it names the staging table and folder).
  */
@@ -65,6 +62,8 @@ export async function upsertFile(
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
+  /** The SUCCESS audit row is in (the merge wrote it, or an earlier run had): finishing writes none. */
+  let audited = false;
   const progress = { rows: 0 };
   /** Logs how long each step took: where a slow load spends its time, without a profiler. */
   let stepStarted = performance.now();
@@ -80,9 +79,20 @@ export async function upsertFile(
     );
 
   try {
-    if ((await objects.head(file))?.size === 0) {
+    const head = await objects.head(file);
+    if (head?.size === 0) {
       ctx.logger.warn({ file }, `${file} is empty: nothing to load, the table is left as it is`);
       outcome.status = options.dryRun ? 'PLANNED' : 'SUCCESS';
+      return outcome;
+    }
+    const loadedBy = head ? await loadedBefore(warehouse, table, file, head.lastModified, ctx.signal) : undefined;
+    if (loadedBy) {
+      ctx.logger.warn(
+        { file, runId: loadedBy },
+        `${file} was loaded by run ${loadedBy} (its SUCCESS audit row) after it last changed; that run stopped before archiving it: archived now, not loaded again`,
+      );
+      outcome.status = options.dryRun ? 'PLANNED' : 'SUCCESS';
+      audited = true;
       return outcome;
     }
     const staged = await stageFile(
@@ -108,10 +118,11 @@ export async function upsertFile(
       return outcome;
     }
 
+    if (!options.dryRun) await restoreBackedUpViews(warehouse, table, ctx);
     const parameters = tableParameters(table);
     const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
     const target = described.rows.length > 0 ? targetColumns(described.rows) : undefined;
-    const views = target ? dependentViews((await warehouse.query(DEPENDENT_VIEWS_SQL, parameters, { signal: ctx.signal })).rows) : [];
+    const views = target ? await findDependentViews(warehouse, table, ctx.signal) : [];
     const plan = planLoad({
       file,
       table,
@@ -123,6 +134,7 @@ export async function upsertFile(
       dependentViews: views,
       views: options.views,
       copyStatement: (load) => warehouse.copyStatement(load),
+      audit: { runId: ctx.runId, jobId: ctx.jobName, start, read: outcome.read, rejected: outcome.rejected },
     });
     if (plan.problems.length > 0)
       throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${plan.problems.join('; ')}`);
@@ -134,7 +146,7 @@ export async function upsertFile(
 
     stepDone(`planned: ${plan.create ? 'create the table' : `${plan.harmonize.length} table change(s)`}`);
     if (plan.harmonize.length > 0) {
-      await run(plan.harmonize);
+      await runHarmonize(warehouse, { table, phases: plan.harmonizePhases, compensation: plan.compensation }, ctx);
       stepDone(`${plan.create ? 'created' : 'altered'} ${table}`, { statements: plan.harmonize.length });
     }
     await run(plan.prepare);
@@ -143,6 +155,7 @@ export async function upsertFile(
     stepDone(`COPY into ${stagingTable} done`);
     const affected = await run(plan.merge);
     stagingCreated = false; // the merge dropped it
+    audited = true; // and wrote the SUCCESS audit row
     stepDone(`merged into ${table}`);
     outcome.duplicates = affected[plan.counts.duplicates] ?? 0;
     outcome.updated = affected[plan.counts.replaced] ?? 0;
@@ -150,7 +163,7 @@ export async function upsertFile(
     const sink = ctx.counters.component('warehouse-merge', 'sink');
     sink.rowsIn += report.rowsWritten;
     sink.rowsOut += outcome.inserted + outcome.updated;
-    if (plan.views.length > 0) await run(plan.views);
+    for (const phase of plan.views) await run(phase.steps);
     outcome.status = 'SUCCESS';
   } catch (error) {
     outcome.error = (error as Error).message;
@@ -162,7 +175,7 @@ export async function upsertFile(
     throw Object.assign(error as Error, { outcome });
   } finally {
     if (options.dryRun) await rm(stagingFile, { force: true });
-    else await finishFile(file, options, ctx, deps, { outcome, start, stagingCreated, stagingTable, stagingUri });
+    else await finishFile(file, options, ctx, deps, { outcome, start, stagingCreated, audited, stagingTable, stagingUri });
   }
   return outcome;
 }

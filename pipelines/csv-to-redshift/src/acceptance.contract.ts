@@ -16,6 +16,8 @@ export interface AcceptanceTarget {
   objects: ObjectStore;
   /** The `--staging_prefix` the target passes. */
   stagingPrefix: string;
+  /** The warehouse has Redshift's late-binding views (`WITH NO SCHEMA BINDING`): the Data API stand-in, not PGlite. */
+  lateBindingViews?: boolean;
 }
 
 const longName = `Robert ${'x'.repeat(300)}`;
@@ -107,6 +109,46 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
         [first, 3, 0, 3, 0, 'SUCCESS'],
         [second, 4, 2, 1, 0, 'SUCCESS'],
       ]);
+    });
+
+    it('widens INTEGER -> BIGINT and a VARCHAR again with views on the table: the views are kept, a late-binding one untouched', async () => {
+      const t = target();
+      if (t.lateBindingViews)
+        await t.query('CREATE VIEW public.v_late AS SELECT customer_id, name, score FROM public.customers WITH NO SCHEMA BINDING');
+      const longer = `Erin ${'y'.repeat(400)}`;
+      const third = await t.put('customers-5.csv', `Customer ID,Name,Score\n5,${longer},3000000000\n3,Carol,31\n`);
+      const result = await t.run('--source', third, '--target_table', 'public.customers', '--upsert_keys', 'customer_id');
+      expect(result.code, result.stdout).toBe(0);
+      expect(
+        await t.query(
+          "SELECT column_name::text, data_type::text, character_maximum_length FROM information_schema.columns WHERE table_name = 'customers' AND column_name IN ('name', 'score') ORDER BY column_name",
+        ),
+      ).toEqual([
+        ['name', 'character varying', longer.length + 10],
+        ['score', 'bigint', null],
+      ]);
+      expect(await t.query('SELECT customer_id, score::text FROM public.v_scores ORDER BY customer_id')).toEqual([
+        [1, '12'],
+        [2, '21'],
+        [3, '31'],
+        [4, '40000'],
+        [5, '3000000000'],
+      ]);
+      expect(await t.query('SELECT * FROM public.v_high_scores ORDER BY customer_id')).toEqual([[2], [3], [4], [5]]);
+      if (t.lateBindingViews)
+        expect(
+          await t.query('SELECT customer_id, length(name), score::text FROM public.v_late WHERE customer_id >= 4 ORDER BY customer_id'),
+        ).toEqual([
+          [4, 4, '40000'],
+          [5, longer.length, '3000000000'],
+        ]);
+      // The views' backup (kept while a VARCHAR widening ran outside any transaction) is empty again.
+      expect(await t.query('SELECT count(*)::int FROM public.etl_view_backup')).toEqual([[0]]);
+      expect(
+        await t.query(
+          "SELECT records_read, records_updated, records_inserted, status FROM public.job_sts WHERE source_filename LIKE '%customers-5.csv'",
+        ),
+      ).toEqual([[2, 1, 1, 'SUCCESS']]);
     });
 
     it('fails a file whose key holds text where the table has numbers: FAILED audit, file in unprocessed/, table unchanged', async () => {

@@ -36,6 +36,7 @@ const stagingPrefix = 's3://lake/staging/';
 csvToRedshiftAcceptance('local AWS stack (S3 on moto, Redshift Data API on PostgreSQL 15)', () => ({
   objects,
   stagingPrefix,
+  lateBindingViews: true,
   async run(...argv) {
     const stdout = capture();
     const aws = [

@@ -4,12 +4,15 @@ import { objectsUnder, type ObjectStore } from '@etl/object-store';
 import {
   bindNamedParameters,
   copyErrorContext,
+  dataApiRefusals,
   pgTextParsers,
   pgTypeName,
   pgValueKind,
   quoteIdent,
   quoteLiteral,
   quoteQualified,
+  redshiftColumnTypes,
+  statementRefusals,
 } from '@etl/sql';
 import { mkdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
@@ -36,14 +39,18 @@ export class PgliteWarehouse implements Warehouse {
   static async open(options: { dataDir?: string; objects: ObjectStore }): Promise<PgliteWarehouse> {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    // Redshift's GETDATE(), which plans use for the time a statement ran (the audit row's end).
+    await db.exec("CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp'");
     return new PgliteWarehouse(db, options.objects);
   }
 
   query(sql: string, parameters: SqlParameters = {}): Promise<QueryResult> {
+    refuseWhatRedshiftRefuses([sql], false);
     return run(this.db, sql, parameters);
   }
 
   async transaction(statements: readonly string[]): Promise<number[]> {
+    refuseWhatRedshiftRefuses(statements, true);
     return this.db.transaction(async (tx) => {
       const affected: number[] = [];
       for (const sql of statements) affected.push((await run(tx, sql, {})).rowCount);
@@ -80,9 +87,25 @@ export class PgliteWarehouse implements Warehouse {
   }
 }
 
+/**
+ * The embedded warehouse stands in for Redshift: what Redshift (or its Data API, whose limits the
+ * same plans meet) refuses, it refuses too, in the same words (`@etl/sql`'s rulebook; the checks
+ * that need the catalog run only in the Data API stand-in).
+ */
+function refuseWhatRedshiftRefuses(statements: readonly string[], inTransaction: boolean): void {
+  const [refusal] = [...dataApiRefusals(statements), ...statements.flatMap((sql) => statementRefusals(sql, { inTransaction }))];
+  if (refusal) throw new TerminalError('INTERNAL', `${refusal.message}\n  in: ${excerpt(statements.join(';\n'))}`);
+}
+
+function excerpt(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
 async function run(db: Queryable, sql: string, parameters: SqlParameters): Promise<QueryResult> {
   try {
-    const { sql: positional, values } = bindNamedParameters(sql, parameters);
+    // Column types as Redshift stores them: TEXT, or VARCHAR without a length, is VARCHAR(256).
+    const { sql: positional, values } = bindNamedParameters(redshiftColumnTypes(sql), parameters);
     if (values.length > 0) return toResult(await db.query<unknown[]>(positional, values, { rowMode: 'array', parsers: pgTextParsers }));
     const results = await db.exec(positional, { rowMode: 'array', parsers: pgTextParsers });
     const last = results.at(-1);
@@ -117,8 +140,5 @@ function copyError(error: unknown, uri: string): TerminalError {
 }
 
 function sqlError(error: unknown, sql: string): TerminalError {
-  const flat = sql.replace(/\s+/g, ' ').trim();
-  return new TerminalError('INTERNAL', `${(error as Error).message}\n  in: ${flat.length > 300 ? `${flat.slice(0, 300)}…` : flat}`, {
-    cause: error,
-  });
+  return new TerminalError('INTERNAL', `${(error as Error).message}\n  in: ${excerpt(sql)}`, { cause: error });
 }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, isTransient, retry, systemClock, type Clock, type RetryPolicy } from '@etl/core';
-import { quoteIdent, quoteQualified, redshiftLiteral } from '@etl/sql';
+import { DATA_API_MAX_BATCH_STATEMENTS, quoteIdent, quoteQualified, redshiftLiteral } from '@etl/sql';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse, WarehouseCallOptions } from '../warehouse.js';
 
 export interface RedshiftDataOptions {
@@ -85,6 +85,12 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   async transaction(statements: readonly string[], options: WarehouseCallOptions = {}): Promise<number[]> {
     if (statements.length === 0) return [];
+    if (statements.length > DATA_API_MAX_BATCH_STATEMENTS)
+      // "BatchExecuteStatement - Amazon Redshift Data API": Sqls holds at most 40 statements; said before any call.
+      throw new TerminalError(
+        'INTERNAL',
+        `a Redshift Data API batch (one transaction) takes at most ${DATA_API_MAX_BATCH_STATEMENTS} statements, got ${statements.length}: split the plan\n  in: ${excerpt(statements.join(';\n'))}`,
+      );
     const { Id } = await this.call(
       () => this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })),
       options,
