@@ -7,7 +7,7 @@ import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
 import { planLoad, type LoadPlan, type LoadType } from './load-plan.js';
 import { registerOutputs, TableOutputs } from './table-outputs.js';
-import { readWatermark, watermarkUri, writeWatermark } from './watermark.js';
+import { readWatermark, watermarkMicros, watermarkUri, writeWatermark } from './watermark.js';
 
 const MiB = 1024 * 1024;
 
@@ -138,6 +138,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       await outputs.abort(new Error('nothing changed'), ctx);
       if (report.mode === 'full') ctx.logger.warn({ ...report }, `${table.name} has no rows: nothing published`);
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
+      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark, report });
       return report;
     }
     checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, ctx.rejects.count - rejectsBefore);
@@ -166,6 +167,36 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     await outputs.abort(error, ctx);
     throw error;
   }
+}
+
+/**
+ * A run killed after publishing current but before writing its watermark leaves the watermark behind
+ * the published data; the rerun finds nothing new (the overlap equals current) and sets it to what
+ * current's manifest says it holds: never ahead of published data, and no longer behind it.
+ */
+async function catchUpWatermark(
+  store: ObjectStore,
+  uri: string,
+  at: {
+    table: string;
+    column: string;
+    current: DatasetManifest | undefined;
+    watermark: { value: string } | undefined;
+    report: TableLoadReport;
+  },
+): Promise<void> {
+  const published = at.current?.annotations?.['watermark'];
+  if (!at.current || !published || !at.watermark) return;
+  const micros = watermarkMicros({ value: published });
+  if (micros <= watermarkMicros(at.watermark)) return;
+  const written = await writeWatermark(store, uri, {
+    table: at.table,
+    column: at.column,
+    micros,
+    run_id: at.current.runId,
+    committed_at: at.current.committedAt,
+  });
+  at.report.watermarkAfter = written.value;
 }
 
 /** The hidden column an incremental merge tags rows with: 0 the current state, 1 read this run. */
