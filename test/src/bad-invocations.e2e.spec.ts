@@ -78,6 +78,12 @@ const cases: Record<string, BadInvocation[]> = {
       ],
     },
     {
+      name: 'a Parquet file given as the CSV source (it used to load garbage columns)',
+      files: { 'in/data.csv': 'PAR1\u0015\u0004\u0015\u0010\u0015\u0014L\u0015\u0004\u0015\u0000\u0012\u0000\u0000PAR1' },
+      args: ['--source', 'in/data.csv', '--target_table', 'public.c', '--upsert_keys', 'id'],
+      says: [/--source: in\/data\.csv looks like Parquet, not CSV text: give the CSV file$/m],
+    },
+    {
       name: 'a source that does not exist',
       args: ['--source', 'in/nowhere.csv', '--target_table', 'public.c', '--upsert_keys', 'customer_id'],
       says: [/--source: in\/nowhere\.csv does not exist/],
@@ -97,6 +103,18 @@ const cases: Record<string, BadInvocation[]> = {
       files: { 'inv.csv': 'id,qty\n1,2\n' },
       args: ['--source', 'inv.csv'],
       says: [/--schema: required/, /--table_prefix: required/, /--output: required/],
+    },
+    {
+      name: "a schema that is not the file's (it used to fail after looking for the table)",
+      files: { 'inv.csv': 'sku,qty\n1,2\n', 's.csv': schema },
+      args: ['--source', 'inv.csv', '--schema', 's.csv', '--table_prefix', 'inv', '--output', 'out/'],
+      says: [/--source: inv\.csv has no column id, which the schema declares NOT NULL \(file columns: sku, qty\)/],
+    },
+    {
+      name: 'a Parquet file given as the CSV source (it used to be decoded as windows-1256 and every row rejected)',
+      files: { 'inv.csv': 'PAR1\u0015\u0004\u0015\u0010\u0015\u0014L\u0015\u0004\u0015\u0000\u0012\u0000\u0000PAR1', 's.csv': schema },
+      args: ['--source', 'inv.csv', '--schema', 's.csv', '--table_prefix', 'inv', '--output', 'out/'],
+      says: [/--source: inv\.csv looks like Parquet, not CSV text: give the CSV file$/m],
     },
     {
       name: 'a schema file that does not exist, and a missing source',

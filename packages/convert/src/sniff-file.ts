@@ -91,7 +91,8 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   if (binary)
     throw new TerminalError(
       'BAD_INPUT',
-      `${uri} looks like ${binary}, not CSV text: give the CSV file${binary === 'Parquet' ? ', or read it as Parquet (a .parquet name, or --format parquet)' : ''}`,
+      // No "read it as Parquet" advice: the pipelines' sources are CSV, and etl reads Parquet by its .parquet name.
+      `${uri} looks like ${binary}, not CSV text: give the CSV file`,
       { details: { uri } },
     );
   let text = decodeAll(bytes, detection.encoding);

@@ -200,13 +200,16 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(clash.code).toBe(2);
   });
 
-  it('takes a header-only file as a success with a warning, creating and writing nothing', async () => {
-    const path = join(dir, 'inventory-empty.csv');
-    writeFileSync(path, encodeCp932(header));
+  it.each([
+    ['header-only', header],
+    ['empty', ''],
+  ])('takes a %s file as a success with a warning, creating and writing nothing', async (kind, text) => {
+    const path = join(dir, `inventory-${kind}.csv`);
+    writeFileSync(path, encodeCp932(text));
     const out = join(dir, 'out-empty');
     const empty = await run(path, '--table_prefix', 'emptyrun_', '--create_table', 'yes', '--output', out);
     expect(empty.code, empty.stdout + empty.stderr).toBe(0);
-    expect(empty.stdout).toMatch(/inventory-empty\.csv holds no rows: nothing was written/);
+    expect(empty.stdout).toMatch(new RegExp(`inventory-${kind}\\.csv holds no rows: nothing was written`));
     const client = createDynamoDbClient({ ...stack.env });
     try {
       const { TableNames = [] } = await client.send(new ListTablesCommand({}));

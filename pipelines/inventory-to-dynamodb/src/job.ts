@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fanOut, from, runPipeline, sinkWritable, type RunContext } from '@etl/core';
-import { openRows, RowFileSink, screenRejects } from '@etl/convert';
+import { openRows, RowFileSink, screenRejects, sniffFile } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
 import { joinUri, readText } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
-import { isoMicros, parseSchemaFile } from '@etl/schema';
+import { isoMicros, parseSchemaFile, planColumns } from '@etl/schema';
 import { inventoryArgs, SAMPLE_TABLE } from './config.js';
 
 /** The table: by prefix (seed `getTableName`), created only when allowed and missing. */
@@ -33,11 +33,22 @@ export const inventoryJob = defineJob({
       (text) => parseSchemaFile(text, config.schema, { requireKey: true }),
       (error: Error) => error,
     );
-    const source = await objects.head(config.source);
-    return [
-      ...(schema instanceof Error ? [`--schema: ${schema.message}`] : []),
-      ...(source ? [] : [`--source: ${config.source} does not exist`]),
-    ];
+    if (!(await objects.head(config.source)))
+      return [...(schema instanceof Error ? [`--schema: ${schema.message}`] : []), `--source: ${config.source} does not exist`];
+    if (schema instanceof Error) return [`--schema: ${schema.message}`];
+    // The header against the schema (a Parquet file, or the wrong schema's columns) before a table is looked for.
+    try {
+      const sniffed = await sniffFile(objects, config.source, { header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
+      if (sniffed.columns.length === 0) return []; // an empty file: the run says so and writes nothing
+      planColumns(
+        schema,
+        sniffed.columns.map((c) => c.name),
+        config.source,
+      );
+      return [];
+    } catch (error) {
+      return [`--source: ${(error as Error).message}`];
+    }
   },
   async run(config, ctx, { objects, connections }) {
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
