@@ -9,7 +9,12 @@ function logOf(writes: Array<[minute: number, id: string, before: string | undef
   const log = new ChangeLog();
   for (const [minute, id, before, after] of writes)
     log.record(
-      { id: keyId(['pk'], keys(id)), keys: keys(id), oldImage: before && image(id, before), newImage: after && image(id, after) },
+      {
+        id: keyId(['pk'], keys(id)),
+        keys: keys(id),
+        oldImage: before === undefined ? undefined : image(id, before),
+        newImage: after === undefined ? undefined : image(id, after),
+      },
       at(minute),
     );
   return log;
