@@ -89,6 +89,46 @@ const cases: Record<string, BadInvocation[]> = {
       says: [/--source: in\/nowhere\.csv does not exist/],
     },
   ],
+  'catalog-cdc-to-parquet': [
+    unknownArgument,
+    onlyGlueArguments,
+    {
+      name: 'a database without its output, watermark and primary-key paths (they must not fall back to the sample)',
+      args: ['--athena_database_name', 'shop'],
+      says: [/--output_path: required/, /--cdc_path: required/, /--primary_key_s3_prefix: required/],
+    },
+    {
+      name: 'a primary-key prefix with no CSV, and a database the catalog does not have',
+      files: { 'keys/readme.txt': 'the keys file goes here' },
+      args: ['--athena_database_name', 'shop', '--output_path', 'out/', '--cdc_path', 'cdc/', '--primary_key_s3_prefix', 'keys/'],
+      says: [
+        /--primary_key_s3_prefix: no primary-key CSV \(table_name,primary_key\) under keys\//,
+        /--athena_database_name: catalog database shop does not exist/,
+      ],
+    },
+    {
+      name: 'a primary-key file whose header is not table_name,primary_key',
+      files: { 'keys/k.csv': 'table,key\norders,id\n' },
+      args: ['--athena_database_name', 'shop', '--output_path', 'out/', '--cdc_path', 'cdc/', '--primary_key_s3_prefix', 'keys/'],
+      says: [/--primary_key_s3_prefix: .*k\.csv: the header must be table_name,primary_key/],
+    },
+    {
+      name: 'too little memory for the dedup',
+      args: [
+        '--athena_database_name',
+        'shop',
+        '--output_path',
+        'out/',
+        '--cdc_path',
+        'cdc/',
+        '--primary_key_s3_prefix',
+        'keys/',
+        '--memory_mb',
+        '8',
+      ],
+      says: [/--memory_mb: must be at least 32/],
+    },
+  ],
   'inventory-to-dynamodb': [
     unknownArgument,
     onlyGlueArguments,
