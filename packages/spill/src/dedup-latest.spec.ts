@@ -67,20 +67,20 @@ describe('dedupLatest', () => {
   });
 
   it('gives the same rows as the reference when forced to spill and to re-partition (composite key, ties, nulls)', async () => {
-    // About 450 bytes per held row: a 16 MiB budget holds ~30 k keys, each of 2 partitions gets ~50 k.
-    const rows = randomRows(200_000, 40_000, 2, 200);
+    // About 1.2 kB per held row, ~33 k keys: ~40 MB against a 16 MiB budget, ~20 MB per partition of 2.
+    const rows = randomRows(60_000, 15_000, 2, 1000);
     const { numbers, counts } = await run(rows, { keyColumns: [0, 1], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 2 });
     const expected = reference(rows, [0, 1], 2);
     expect(numbers).toEqual(expected);
     expect(counts.rowsOut).toBe(expected.length);
-    expect(counts.duplicatesRemoved).toBe(200_000 - expected.length);
-    expect(counts.spilledRows).toBeGreaterThan(200_000 - expected.length);
+    expect(counts.duplicatesRemoved).toBe(60_000 - expected.length);
+    expect(counts.spilledRows).toBeGreaterThan(expected.length);
     expect(counts.partitions).toBeGreaterThan(2);
     expect(await readdir(tempDir)).toEqual([]);
   });
 
   it('gives the same rows as the reference when a one-column key spills', async () => {
-    const rows = randomRows(120_000, 100_000, 7, 200);
+    const rows = randomRows(40_000, 30_000, 7, 1000);
     const { numbers, counts } = await run(rows, { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 8 });
     expect(numbers).toEqual(reference(rows, [0], 2));
     expect(counts.partitions).toBe(8);
@@ -120,7 +120,7 @@ describe('dedupLatest', () => {
   });
 
   it('removes its spill folder when the input fails mid-stream after spilling', async () => {
-    const rows = randomRows(120_000, 100_000, 4, 200);
+    const rows = randomRows(40_000, 30_000, 4, 1000);
     let spilledBeforeFailure: string[] = [];
     async function* failing(): AsyncGenerator<Value[][]> {
       yield* batches(rows);
@@ -136,7 +136,7 @@ describe('dedupLatest', () => {
   });
 
   it('removes its spill folder when the reader stops early', async () => {
-    const rows = randomRows(120_000, 100_000, 5, 200);
+    const rows = randomRows(40_000, 30_000, 5, 1000);
     const dedup = dedupLatest(batches(rows), { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, tempDir });
     let sawFolder = false;
     for await (const batch of dedup) {
@@ -148,11 +148,11 @@ describe('dedupLatest', () => {
   });
 
   it('stops with the signal reason when aborted, spill folder removed', async () => {
-    const rows = randomRows(120_000, 100_000, 6, 200);
+    const rows = randomRows(40_000, 30_000, 6, 1000);
     const controller = new AbortController();
     async function* slow(): AsyncGenerator<Value[][]> {
       for (const [i, batch] of batches(rows).entries()) {
-        if (i === 100) controller.abort(new TerminalError('ABORTED', 'stopped by SIGTERM'));
+        if (i === 30) controller.abort(new TerminalError('ABORTED', 'stopped by SIGTERM'));
         yield batch;
       }
     }

@@ -10,3 +10,5 @@ export { SpillWriter, readSpillFile } from './spill-file.js';
 export { SpillFolder } from './spill-folder.js';
 export { decodeRow, encodeRow } from './row-codec.js';
 export { rowBytes } from './row-size.js';
+export type { HashJoinOptions, JoinCounts, JoinInput, JoinType } from './hash-join.js';
+export { HashJoin, hashJoin } from './hash-join.js';
