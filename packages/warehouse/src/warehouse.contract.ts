@@ -48,6 +48,32 @@ export function warehouseContract(backend: string, target: () => WarehouseTarget
       expect((await warehouse.query('SELECT count(*) FROM public.w_tx')).rows).toEqual([[3]]);
     });
 
+    it('refuses what Redshift refuses (the rulebook in @etl/sql): ALTER COLUMN TYPE but a VARCHAR size or in a transaction, ON CONFLICT, over 40 statements a batch; TEXT is VARCHAR(256)', async () => {
+      const { warehouse } = target();
+      await warehouse.query('CREATE TABLE public.w_rules (id smallint, name varchar(5), note text)');
+      await expect(warehouse.query('ALTER TABLE public.w_rules ALTER COLUMN id TYPE integer')).rejects.toThrow(
+        'ALTER TABLE ALTER COLUMN TYPE changes only the size of a VARCHAR column',
+      );
+      await expect(warehouse.transaction(['ALTER TABLE public.w_rules ALTER COLUMN name TYPE varchar(10)'])).rejects.toThrow(
+        'ALTER TABLE ALTER COLUMN cannot run inside a transaction block',
+      );
+      await warehouse.query('ALTER TABLE public.w_rules ALTER COLUMN name TYPE varchar(10)');
+      await expect(warehouse.query('INSERT INTO public.w_rules (id) VALUES (1) ON CONFLICT DO NOTHING')).rejects.toThrow(
+        'syntax error at or near "ON"',
+      );
+      await expect(warehouse.transaction(Array.from({ length: 41 }, () => 'SELECT 1'))).rejects.toThrow(/40/);
+      expect(
+        (
+          await warehouse.query(
+            "SELECT column_name::text, character_maximum_length FROM information_schema.columns WHERE table_name = 'w_rules' AND column_name IN ('name', 'note') ORDER BY column_name",
+          )
+        ).rows,
+      ).toEqual([
+        ['name', 10],
+        ['note', 256],
+      ]);
+    });
+
     it('names the failing SQL', async () => {
       const { warehouse } = target();
       await expect(warehouse.query('SELECT * FROM public.no_such_table')).rejects.toThrow(

@@ -44,7 +44,7 @@ export class PgliteWarehouse implements Warehouse {
     return new PgliteWarehouse(db, options.objects);
   }
 
-  query(sql: string, parameters: SqlParameters = {}): Promise<QueryResult> {
+  async query(sql: string, parameters: SqlParameters = {}): Promise<QueryResult> {
     refuseWhatRedshiftRefuses([sql], false);
     return run(this.db, sql, parameters);
   }
