@@ -67,14 +67,14 @@ describe('dedupLatest', () => {
   });
 
   it('gives the same rows as the reference when forced to spill and to re-partition (composite key, ties, nulls)', async () => {
-    // About 1.2 kB per held row, ~33 k keys: ~40 MB against a 16 MiB budget, ~20 MB per partition of 2.
-    const rows = randomRows(60_000, 15_000, 2, 1000);
+    // About 1.2 kB per held row, ~55 k keys: ~66 MB against a 16 MiB budget (~14 MB stay held), ~26 MB per partition of 2.
+    const rows = randomRows(100_000, 25_000, 2, 1000);
     const { numbers, counts } = await run(rows, { keyColumns: [0, 1], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 2 });
     const expected = reference(rows, [0, 1], 2);
     expect(numbers).toEqual(expected);
     expect(counts.rowsOut).toBe(expected.length);
-    expect(counts.duplicatesRemoved).toBe(60_000 - expected.length);
-    expect(counts.spilledRows).toBeGreaterThan(expected.length);
+    expect(counts.duplicatesRemoved).toBe(100_000 - expected.length);
+    expect(counts.spilledRows).toBeGreaterThan(expected.length / 2);
     expect(counts.partitions).toBeGreaterThan(2);
     expect(await readdir(tempDir)).toEqual([]);
   });
@@ -84,6 +84,18 @@ describe('dedupLatest', () => {
     const { numbers, counts } = await run(rows, { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 8 });
     expect(numbers).toEqual(reference(rows, [0], 2));
     expect(counts.partitions).toBe(8);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('gives the same rows as the reference when the held keys outgrow the budget after the spill started', async () => {
+    // Small rows fill the budget with ~55 k of their ~86 k keys; then larger rows of the same key space
+    // replace held rows (outgrowing the budget by more than a quarter: all held rows go to disk).
+    const small = randomRows(150_000, 40_000, 8, 0);
+    const large = randomRows(40_000, 40_000, 9, 2000).map((r, i) => [r[0], r[1], r[2], 150_000 + i, r[4]] as Value[]);
+    const rows = [...small, ...large];
+    const { numbers, counts } = await run(rows, { keyColumns: [0, 1], orderColumn: 2, memoryBytes: 16 * MiB, partitions: 4 });
+    expect(numbers).toEqual(reference(rows, [0, 1], 2));
+    expect(counts.spilledRows).toBeGreaterThan(60_000);
     expect(await readdir(tempDir)).toEqual([]);
   });
 

@@ -31,6 +31,8 @@ export interface DedupCounts {
   partitions: number;
 }
 
+/** How far replacements may grow the held rows past the budget before they are written out too. */
+const OVERSHOOT = 1.25;
 /** A partition re-partitioned this many times is deduplicated in memory whatever its size (it cannot happen short of a broken hash). */
 const MAX_LEVEL = 8;
 
@@ -39,10 +41,12 @@ type Rows = AsyncIterable<RecordBatch<Value[]>> | Iterable<RecordBatch<Value[]>>
 /**
  * One row per key, the row with the greatest `orderColumn` value winning, the row read last on a tie:
  * `QUALIFY row_number() OVER (PARTITION BY key ORDER BY order DESC NULLS LAST, arrival DESC) = 1`.
- * Rows are held in a `Map` up to `memoryBytes`; beyond, what is held is hash-partitioned to spill files
- * and the next rows start a new map, and at the end each partition is deduplicated on its own
- * (partitions keep arrival order, so the tie rule holds). Output batch order: a run that fits in memory
- * yields keys in first-seen order; after a spill, the order across and within partitions is unspecified.
+ * Rows are held in a `Map` up to `memoryBytes` (a hybrid hash: once it is full, the keys held stay and
+ * take their later rows in memory, rows of other keys are hash-partitioned to spill files, and the held
+ * keys are final at the end of the input; should the held keys' later rows outgrow the budget by a
+ * quarter, they are written out too); each partition is then deduplicated on its own (a partition keeps
+ * arrival order, so the tie rule holds), re-partitioned when it still does not fit. Output batch order:
+ * the held keys first, in first-seen order, then the partitions' in an unspecified order.
  *
  *   const dedup = dedupLatest(batches, { keyColumns: [0], orderColumn: 3, tempDir });
  *   for await (const batch of dedup) write(batch);
@@ -88,7 +92,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
       yield* this.level(this.rows, 0, folder, spills);
       this.counts.duplicatesRemoved = this.counts.rowsIn - this.counts.rowsOut;
     } finally {
-      await Promise.allSettled([...spills].map((s) => s.discard()));
+      for (const spill of spills) spill.discard();
       await folder.remove();
     }
   }
@@ -98,17 +102,12 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     const { rowBudgetBytes, partitions, signal } = this.resolved;
     const held = new Map<MapKey, Value[]>();
     const composite = this.keyColumns.length > 1;
+    const partitionOf = (key: MapKey) => hashMapKey(key, composite, level) % partitions;
     let heldBytes = 0;
+    // Set when the held rows first fill the budget: from then on the keys held stay in memory (their
+    // later rows replace them there) and rows of any other key go straight to a partition file, so
+    // what is held and what is on disk never share a key.
     let spill: PartitionedSpill | undefined;
-    const spillHeld = async (): Promise<void> => {
-      if (!spill) {
-        spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
-        spills.add(spill);
-      }
-      await spill.appendKeyed(held, (key) => hashMapKey(key, composite, level) % partitions);
-      held.clear();
-      heldBytes = 0;
-    };
     for await (const batch of input) {
       throwIfAborted(signal);
       if (level === 0) this.counts.rowsIn += batch.length;
@@ -116,28 +115,39 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
         const key = mapKeyOf(row, this.keyColumns);
         const current = held.get(key);
         if (current === undefined) {
+          if (spill !== undefined) {
+            spill.append(partitionOf(key), row);
+            continue;
+          }
           held.set(key, row);
           heldBytes += entryBytes(key) + rowBytes(row);
+          // One row alone never spills: a partition of one key would be re-partitioned for ever.
+          if (heldBytes > rowBudgetBytes && held.size > 1 && level < MAX_LEVEL) {
+            spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
+            spills.add(spill);
+          }
         } else if (this.replaces(row, current)) {
           held.set(key, row);
           heldBytes += rowBytes(row) - rowBytes(current);
+          if (spill !== undefined && heldBytes > rowBudgetBytes * OVERSHOOT) {
+            // Later rows of the held keys grew past the budget: write them all out (after any row of
+            // theirs, of which there is none on disk) and send every later row to disk.
+            spill.appendKeyed(held, partitionOf);
+            held.clear();
+            heldBytes = 0;
+          }
         }
-        // One row alone never spills: a partition of one key would be re-partitioned for ever.
-        if (heldBytes > rowBudgetBytes && held.size > 1 && level < MAX_LEVEL) await spillHeld();
       }
     }
-    if (spill === undefined) {
-      yield* this.emit(held);
-      return;
-    }
-    if (held.size > 0) await spillHeld();
-    const files = await spill.finish();
-    spills.delete(spill);
+    const files = spill?.finish() ?? [];
+    if (spill !== undefined) spills.delete(spill);
     for (const file of files) {
       if (file === undefined) continue;
       this.counts.spilledRows += file.rows;
       this.counts.partitions++;
     }
+    // The held keys have no row on disk: they are final.
+    yield* this.emit(held);
     for (const file of files) {
       if (file === undefined) continue;
       yield* this.level(readSpillFile(file.path), level + 1, folder, spills);

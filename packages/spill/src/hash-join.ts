@@ -112,7 +112,7 @@ export class HashJoin implements AsyncIterable<Value[][]> {
       yield* this.join(build, probe, 0, folder, spills);
       if (this.out.length > 0) yield this.take();
     } finally {
-      await Promise.allSettled([...spills].map((s) => s.discard()));
+      for (const spill of spills) spill.discard();
       await folder.remove();
     }
   }
@@ -144,7 +144,7 @@ export class HashJoin implements AsyncIterable<Value[][]> {
         }
         const key = mapKeyOf(row, buildKey);
         if (buildSpill !== undefined) {
-          await buildSpill.append(partitionOf(key), row);
+          buildSpill.append(partitionOf(key), row);
           continue;
         }
         const list = table.get(key);
@@ -156,7 +156,7 @@ export class HashJoin implements AsyncIterable<Value[][]> {
         if (bytes > rowBudgetBytes && table.size > 1 && level < MAX_LEVEL) {
           buildSpill = new PartitionedSpill(folder, partitions, level, `join-l${level}-${build.isLeft ? 'left' : 'right'}`);
           spills.add(buildSpill);
-          for (const [held, rows] of table) for (const r of rows) await buildSpill.append(partitionOf(held), r);
+          for (const [held, rows] of table) for (const r of rows) buildSpill.append(partitionOf(held), r);
           table.clear();
         }
       }
@@ -193,12 +193,12 @@ export class HashJoin implements AsyncIterable<Value[][]> {
       for (const row of batch) {
         if (hasNullKey(row, probeKey)) {
           if (keepProbe && this.push(this.unmatched(probe, row))) yield this.take();
-        } else await probeSpill.append(partitionOf(mapKeyOf(row, probeKey)), row);
+        } else probeSpill.append(partitionOf(mapKeyOf(row, probeKey)), row);
       }
     }
-    const buildFiles = await buildSpill.finish();
+    const buildFiles = buildSpill.finish();
     spills.delete(buildSpill);
-    const probeFiles = await probeSpill.finish();
+    const probeFiles = probeSpill.finish();
     spills.delete(probeSpill);
     for (const file of [...buildFiles, ...probeFiles]) {
       if (file === undefined) continue;

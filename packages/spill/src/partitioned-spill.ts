@@ -35,41 +35,53 @@ export class PartitionedSpill {
     return rows;
   }
 
-  /** Appends one row to `partition`. */
-  async append(partition: number, row: readonly Value[]): Promise<void> {
-    const writer = this.writers[partition] ?? (await this.open(partition));
-    if (writer.append(row)) await writer.flush();
+  /** Appends one row to `partition` (the first row of a partition makes its folder and file). */
+  append(partition: number, row: readonly Value[]): void {
+    const writer = this.writers[partition] ?? this.open(partition);
+    writer.append(row);
   }
 
-  /** Appends rows by their keys (a dedup's map), awaiting only when a buffer fills. */
-  async appendKeyed<K>(entries: Iterable<readonly [K, readonly Value[]]>, partitionOf: (key: K) => number): Promise<void> {
+  /** Appends rows by their keys (a dedup's map). */
+  appendKeyed<K>(entries: Iterable<readonly [K, readonly Value[]]>, partitionOf: (key: K) => number): void {
     for (const [key, row] of entries) {
       const partition = partitionOf(key);
-      const writer = this.writers[partition] ?? (await this.open(partition));
-      if (writer.append(row)) await writer.flush();
+      const writer = this.writers[partition] ?? this.open(partition);
+      writer.append(row);
     }
   }
 
   /** Closes every file; the partitions in index order (undefined where no row went). */
-  async finish(): Promise<Array<SpillPartition | undefined>> {
+  finish(): Array<SpillPartition | undefined> {
     this.closed = true;
     const writers = this.writers.splice(0);
     // Close all even when one fails, so no handle outlives the folder's removal.
-    const results = await Promise.allSettled(writers.map((w) => w?.close()));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    let failure: unknown;
+    for (const writer of writers) {
+      try {
+        writer?.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
     return writers.map((w) => (w === undefined ? undefined : { path: w.path, rows: w.rows, bytes: w.bytes }));
   }
 
   /** Closes every open file after a failure, ignoring errors (the folder is removed next). */
-  async discard(): Promise<void> {
+  discard(): void {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled(this.writers.splice(0).map((w) => w?.close()));
+    for (const writer of this.writers.splice(0)) {
+      try {
+        writer?.close();
+      } catch {
+        // Already failing: the first error is the one reported.
+      }
+    }
   }
 
-  private async open(partition: number): Promise<SpillWriter> {
-    const writer = await SpillWriter.create(await this.folder.newFile(`${this.label}-p${partition}`));
+  private open(partition: number): SpillWriter {
+    const writer = SpillWriter.create(this.folder.newFile(`${this.label}-p${partition}`));
     this.writers[partition] = writer;
     return writer;
   }

@@ -14,7 +14,11 @@ const INT64 = 5;
 /** A bigint beyond 64 bits: its decimal text. */
 const BIGINT_TEXT = 6;
 const STRING = 7;
+/** A bigint of at most 53 bits (timestamps in microseconds): as a double, which holds it exactly and is much quicker to write than a 64-bit integer. */
+const INT53 = 8;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 
@@ -56,7 +60,11 @@ export function encodeRow(row: readonly Value[], buffer: Buffer, offset: number)
         }
         break;
       case 'bigint':
-        if (value >= MIN_INT64 && value <= MAX_INT64) {
+        if (value >= MIN_SAFE && value <= MAX_SAFE) {
+          buffer[at] = INT53;
+          buffer.writeDoubleLE(Number(value), at + 1);
+          at += 9;
+        } else if (value >= MIN_INT64 && value <= MAX_INT64) {
           buffer[at] = INT64;
           buffer.writeBigInt64LE(value, at + 1);
           at += 9;
@@ -106,6 +114,10 @@ export function decodeRow(buffer: Buffer, offset: number): Value[] {
         break;
       case FLOAT64:
         row[i] = buffer.readDoubleLE(at);
+        at += 8;
+        break;
+      case INT53:
+        row[i] = BigInt(buffer.readDoubleLE(at));
         at += 8;
         break;
       case INT64:

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerminalError } from '@etl/core';
 
@@ -15,11 +16,11 @@ export class SpillFolder {
   constructor(private readonly tempDir: string) {}
 
   /** A new file path inside the folder (the folder is made on the first call). */
-  async newFile(label: string): Promise<string> {
+  newFile(label: string): string {
     if (this.path === undefined) {
       try {
-        await mkdir(this.tempDir, { recursive: true });
-        this.path = await mkdtemp(join(this.tempDir, 'etl-spill-'));
+        mkdirSync(this.tempDir, { recursive: true });
+        this.path = mkdtempSync(join(this.tempDir, 'etl-spill-'));
       } catch (error) {
         throw new TerminalError(
           'IO',
