@@ -1,4 +1,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -184,6 +186,25 @@ describe('dedupLatest', () => {
     expect(() =>
       dedupLatest([], { keyColumns: [0, 3], schema: { fields: [{ name: 'id', type: { kind: 'int' }, nullable: false }] } }),
     ).toThrow('dedupLatest: keyColumns 3 is beyond the 1 columns of the schema');
+  });
+
+  it('composes as a stage of a stream pipeline feeding a slow sink', async () => {
+    const rows = randomRows(40_000, 30_000, 10, 1000);
+    const out: number[] = [];
+    await pipeline(
+      Readable.from(batches(rows)),
+      (source: AsyncIterable<Value[][]>) => dedupLatest(source, { keyColumns: [0], orderColumn: 2, memoryBytes: 16 * MiB, tempDir }),
+      new Writable({
+        objectMode: true,
+        highWaterMark: 1,
+        write(batch: Value[][], _encoding, done) {
+          for (const row of batch) out.push(row[3] as number);
+          setTimeout(done, 1);
+        },
+      }),
+    );
+    expect(out.sort((a, b) => a - b)).toEqual(reference(rows, [0], 2));
+    expect(await readdir(tempDir)).toEqual([]);
   });
 
   it('can be read once', async () => {
