@@ -191,9 +191,18 @@ const cases: Record<string, BadInvocation[]> = {
       ],
     },
     {
-      name: 'a method this build does not have',
-      args: ['--table', 'orders', '--output_path', 'out/', '--method', 'export'],
-      says: [/--method: /],
+      name: 'a native export without its S3 folder, a --since that is no time and without the export it applies to',
+      args: ['--table', 'orders', '--output_path', 'out/', '--method', 'export', '--since', 'yesterday'],
+      says: [
+        /--since: "yesterday" is not an ISO time/,
+        /--export_path: required with --method export/,
+        /--base_export: required with --since/,
+      ],
+    },
+    {
+      name: 'export arguments with a scan',
+      args: ['--table', 'orders', '--output_path', 'out/', '--since', '2026-12-06T00:00:00Z'],
+      says: [/--since: only with --method export/],
     },
     {
       name: 'populate: a key column the CSV does not have',

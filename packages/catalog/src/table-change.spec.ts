@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { planTableChange, refusedChange } from './table-change.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createObjectStore } from '@etl/object-store';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileCatalog } from './file/file-catalog.js';
+import { planTableChange, publishTable, refusedChange } from './table-change.js';
 import type { TableDefinition } from './catalog.js';
 
 const table = (columns: Array<[string, string]>, partitionKeys: Array<[string, string]> = [['d_year', 'string']]): TableDefinition => ({
@@ -65,5 +70,38 @@ describe('planTableChange: schema evolution of a catalog table', () => {
     const change = planTableChange(table([['id', 'bigint']]), table([['id', 'bigint']], [['country', 'string']]));
     expect(change.partitionKeysChanged).toBe(true);
     expect(refusedChange(change, table([]), false)).toMatch(/is partitioned otherwise/);
+  });
+});
+
+describe('publishTable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'publish-table-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const part = (y: string, run: string) => ({ values: [y], location: `s3://lake/orders/run_id=${run}/d_year=${y}/` });
+
+  it('a snapshot run moves its partitions to its folder and drops the ones it did not write; a refused change changes nothing', async () => {
+    const catalog = new FileCatalog(createObjectStore(), dir);
+    const created = await publishTable(catalog, table([['id', 'bigint']]), [part('2010', '1'), part('2011', '1'), part('2012', '1')], {
+      replacePartitions: true,
+    });
+    expect(created).toMatchObject({ action: 'create', droppedPartitions: 0 });
+    const second = await publishTable(
+      catalog,
+      {
+        ...table([
+          ['id', 'bigint'],
+          ['extra', 'string'],
+        ]),
+        location: 's3://lake/orders/run_id=2/',
+      },
+      [part('2011', '2'), part('2012', '2')],
+      {
+        replacePartitions: true,
+      },
+    );
+    expect(second).toMatchObject({ action: 'update', added: ['extra'], droppedPartitions: 1 });
+    expect(await catalog.listPartitions('retail', 'orders')).toEqual([part('2011', '2'), part('2012', '2')]);
+    await expect(publishTable(catalog, table([['id', 'string']]), [part('2013', '3')])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await catalog.getTable('retail', 'orders'))?.columns.map((c) => c.type)).toEqual(['bigint', 'string']);
+    expect(await catalog.listPartitions('retail', 'orders')).toHaveLength(2);
   });
 });

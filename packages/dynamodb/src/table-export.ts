@@ -19,6 +19,11 @@ export interface TableExportOptions extends ScanOptions {
   schema?: Schema;
   /** Where the spool goes (default the OS temp folder). Disk: about the table's size as DynamoDB JSON. */
   spoolDir?: string;
+  /**
+   * The table's items from elsewhere than a Scan, e.g. DynamoDB's native export (`exportItems`, or
+   * `applyExportChanges` of an incremental one); the scan options are then unused.
+   */
+  items?: Source<Item>;
 }
 
 /** A table ready to be written: its columns, its items as a source, and the stage that makes them rows. */
@@ -41,7 +46,7 @@ export interface TableExport {
 
 /**
  * A DynamoDB table as rows for a Parquet dataset (seed 004): parallel Scan (`segments`, `consistentRead`,
- * pages retried with backoff), exact values (`itemRows`), and a schema declared or inferred over every
+ * pages retried with backoff) or the given `items` (the native export), exact values (`itemRows`), and a schema declared or inferred over every
  * item. With an inferred schema this function runs the scan (into the spool) before it returns.
  */
 export async function exportTable(
@@ -52,7 +57,7 @@ export async function exportTable(
 ): Promise<TableExport> {
   const key = await tableKey(client, table);
   const keyNames = key.sortKey ? [key.partitionKey, key.sortKey] : [key.partitionKey];
-  const scan = scanSource(client, table, options);
+  const scan = options.items ?? scanSource(client, table, options);
   let columns: ItemColumn[];
   let items: Source<Item> = scan;
   let spool: ItemSpool | undefined;
@@ -61,7 +66,7 @@ export async function exportTable(
     spool = await ItemSpool.create(options.spoolDir);
     try {
       const inference = new ItemSchemaInference();
-      for await (const page of scan.open(ctx) as AsyncIterable<Item[]>) {
+      for await (const page of openBatches(scan, ctx)) {
         for (const item of page) inference.add(item);
         await spool.write(page);
       }
@@ -103,4 +108,9 @@ export async function exportTable(
       await spool?.remove();
     },
   };
+}
+
+/** A source's batches as an async iterable (a source may open to a `Readable` of batches). */
+function openBatches(source: Source<Item>, ctx: RunContext): AsyncIterable<readonly Item[]> {
+  return source.open(ctx) as AsyncIterable<readonly Item[]>;
 }

@@ -16,7 +16,21 @@ export const exportArgs = {
     ),
     '.local/out/dynamodb-to-parquet/online-retail/',
   ),
-  method: arg.enum(['scan'] as const, 'scan', 'How the table is read: scan = parallel Scan of the live table'),
+  method: arg.enum(
+    ['scan', 'export'] as const,
+    'scan',
+    "How the table is read: scan = parallel Scan of the live table (read capacity); export = DynamoDB's native export to S3 (ExportTableToPointInTime: point-in-time recovery on, no read capacity, files in --export_path)",
+  ),
+  export_path: arg.optionalString('--method export: the S3 folder DynamoDB writes its export files to (s3://bucket/prefix)'),
+  since: arg.optionalString(
+    '--method export: an incremental export of the changes since this ISO time (15 min to 24 h before --until), applied to the full export --base_export',
+  ),
+  until: arg.optionalString(
+    '--method export: the table as of this ISO time (full export), or the end of the --since window [default: now]',
+  ),
+  base_export: arg.optionalString(
+    "--method export with --since: a previous full export's manifest-summary.json (s3://…/AWSDynamoDB/<id>/manifest-summary.json) the changes are applied to",
+  ),
   segments: arg.positiveInt(
     'Scan segments read in parallel; 0 = from the table size (one per 256 MiB, 1 to 16). Memory: one page (1 MB) per segment',
     0,

@@ -2,10 +2,11 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { DeleteItemCommand, PutItemCommand, UpdateContinuousBackupsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { GlueCatalog } from '@etl/catalog';
 import { from, runPipeline, sinkWritable } from '@etl/core';
-import { testContext } from '@etl/core/testing';
+import { manualClock, testContext } from '@etl/core/testing';
 import { BATCH_WRITE_LIMIT, createDynamoDbClient, createStringKeyedTable, DynamoDbPutSink, type Item } from '@etl/dynamodb';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, type ObjectStore } from '@etl/object-store';
@@ -16,12 +17,18 @@ import { populateJob } from './populate.js';
 import { csvAsTable, duck, retailFigures, run } from './testing/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynamodb-to-parquet-aws-'));
+// The native-export stand-in's clock: writes and exports are stamped with it, so a 15-minute window takes no time.
+const exportClock = manualClock(new Date(Date.now() - 3 * 3_600_000));
 let stack: LocalAws;
 let objects: ObjectStore;
 beforeAll(async () => {
   // 5% of DynamoDB and S3 requests fail the way the services do (throttling, 5xx, resets, UnprocessedItems).
   // Seed 6 fails the 2nd, 5th and 10th S3 requests: the export's few S3 requests (a dataset of 3 files) meet faults too.
-  stack = await startLocalAws({ services: ['s3', 'dynamodb', 'glue'], faults: { services: ['dynamodb', 's3'], failRate: 0.05, seed: 6 } });
+  stack = await startLocalAws({
+    services: ['s3', 'dynamodb', 'glue'],
+    dynamodbExport: { clock: exportClock, minExportMs: 300 },
+    faults: { services: ['dynamodb', 's3'], failRate: 0.05, seed: 6 },
+  });
   const s3 = createS3Client({ ...stack.env });
   await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
   s3.destroy();
@@ -125,9 +132,13 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
     }));
     const { ctx } = testContext();
     await runPipeline(
-      from({ name: 'items', open: () => [items.slice(0, 5_000), items.slice(5_000)] }).into(
-        sinkWritable(new DynamoDbPutSink(client, 'wide'), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: 8 }),
-      ),
+      from({
+        name: 'items',
+        open: async function* () {
+          yield items.slice(0, 5_000);
+          yield items.slice(5_000);
+        },
+      }).into(sinkWritable(new DynamoDbPutSink(client, 'wide'), ctx, { maxItems: BATCH_WRITE_LIMIT, maxInFlight: 8 })),
       ctx,
     );
     client.destroy();
@@ -177,5 +188,79 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
     expect(declared.figures).toMatchObject({ schema: 'declared', itemsScanned: 10_000, rows: 9_999, rejected: 1 });
     const rejects = readFileSync(join(String(declared.runDir), 'rejects.ndjson'), 'utf8');
     expect(rejects).toContain('"reason":"item pk=k7777: rare is a string (S); column rare is bigint"');
+  });
+
+  it('--method export: the native export gives the same rows as the scan; an incremental window of updates and deletes applied to a full export gives the table as it is', async () => {
+    const client = createDynamoDbClient({ ...stack.env });
+    await client.send(
+      new UpdateContinuousBackupsCommand({ TableName: 'retail', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    );
+    await exportClock.sleep(60_000);
+    const out = join(dir, 'native');
+    const args = (...more: string[]) => [
+      '--table',
+      'retail',
+      '--method',
+      'export',
+      '--export_path',
+      's3://lake/exports/retail',
+      ...more,
+      ...common(),
+    ];
+    const full = await run(exportJob, args('--output_path', out), stack.env);
+    expect(full.code, full.stdout).toBe(0);
+    expect(full.figures).toMatchObject({ method: 'export', exportType: 'FULL_EXPORT', exportedItems: 7846, rows: 7846 });
+    const files = (ran: typeof full) => `read_parquet('${String(ran.figures['generation']).replace('file://', '')}/**/*.parquet')`;
+    const columns = 'pk, invoiceno, stockcode, description, quantity, invoicedate, unitprice, customerid, country, created_at, updated_at';
+    const scanned = await run(exportJob, ['--table', 'retail', '--output_path', join(dir, 'scanned'), ...common()], stack.env);
+    expect(scanned.code, scanned.stdout).toBe(0);
+    const same = async (a: typeof full, b: typeof full) => {
+      expect(await duck(`SELECT ${columns} FROM ${files(a)} EXCEPT ALL SELECT ${columns} FROM ${files(b)}`)).toEqual([]);
+      expect(await duck(`SELECT ${columns} FROM ${files(b)} EXCEPT ALL SELECT ${columns} FROM ${files(a)}`)).toEqual([]);
+    };
+    await same(full, scanned);
+
+    // A window of changes: one item updated, one deleted, one added; then the window's export applied to the full one.
+    await exportClock.sleep(60_000);
+    const since = exportClock.now().toISOString();
+    await exportClock.sleep(60_000);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: 'retail',
+        Key: { pk: { S: '536365#85123A' } },
+        UpdateExpression: 'SET Quantity = :q',
+        ExpressionAttributeValues: { ':q': { N: '600' } },
+      }),
+    );
+    await client.send(new DeleteItemCommand({ TableName: 'retail', Key: { pk: { S: '536365#71053' } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: 'retail',
+        Item: { pk: { S: 'X1#NEW' }, InvoiceNo: { S: 'X1' }, StockCode: { S: 'NEW' }, Quantity: { N: '1' }, UnitPrice: { N: '0.01' } },
+      }),
+    );
+    await exportClock.sleep(16 * 60_000);
+    const until = exportClock.now().toISOString();
+    const incremental = await run(
+      exportJob,
+      args(
+        '--output_path',
+        join(dir, 'current'),
+        '--since',
+        since,
+        '--until',
+        until,
+        '--base_export',
+        String(full.figures['exportManifest']),
+      ),
+      stack.env,
+    );
+    expect(incremental.code, incremental.stdout).toBe(0);
+    expect(incremental.figures).toMatchObject({ exportType: 'INCREMENTAL_EXPORT', exportedItems: 3, rows: 7846 });
+    const now = await run(exportJob, ['--table', 'retail', '--output_path', join(dir, 'scanned-after'), ...common()], stack.env);
+    expect(now.code, now.stdout).toBe(0);
+    await same(incremental, now);
+    expect(await duck(`SELECT quantity FROM ${files(incremental)} WHERE pk = '536365#85123A'`)).toEqual([{ quantity: '600' }]);
+    client.destroy();
   });
 });
