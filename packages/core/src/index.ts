@@ -25,7 +25,7 @@ export { LogSpool } from './logging/log-spool.js';
 export { redact, redactText, isSensitiveKey, REDACTED } from './logging/redact.js';
 export { meter } from './meter.js';
 export type { RejectOutput } from './rejects.js';
-export { ndjsonRejects, countingRejects, limitedRejects } from './rejects.js';
+export { ndjsonRejects, countingRejects, limitedRejects, rejectsUpTo } from './rejects.js';
 export type { ProgressOptions } from './progress.js';
 export { startProgress, formatProgress, formatBytes, formatDuration } from './progress.js';
 export type { RunReport, RunOutcome } from './report.js';

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import type { RecordError } from './errors.js';
+import { TerminalError, type RecordError } from './errors.js';
 
 /**
  * The quarantine output. Every rejected record ends up here, one JSON line each with
@@ -71,4 +71,19 @@ export function limitedRejects(inner: RejectOutput, max: number, onExceeded: (co
     },
     close: () => inner.close(),
   };
+}
+
+/**
+ * `inner`, stopping the run once more than `max` records were rejected (`max` undefined: never):
+ * `stop` aborts with a `TOO_MANY_REJECTS` error whose message `describe(count)` gives — the
+ * `--max_rejects` of the pipelines and of `etl convert`.
+ */
+export function rejectsUpTo(
+  inner: RejectOutput,
+  max: number | undefined,
+  stop: AbortController,
+  describe: (count: number) => string,
+): RejectOutput {
+  if (max === undefined) return inner;
+  return limitedRejects(inner, max, (count) => stop.abort(new TerminalError('TOO_MANY_REJECTS', describe(count))));
 }

@@ -8,7 +8,7 @@ import {
   createRunContext,
   describeError,
   abortCause,
-  limitedRejects,
+  rejectsUpTo,
   newRunId,
   startProgress,
   type Clock,
@@ -100,19 +100,13 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     runId,
   );
   const connections = createConnections({ env: io.env, logger, objects, localDir: config.local_dir });
-  const allRejects = objectRejects(objects, outputs.rejects);
-  const maxRejects = config.max_rejects;
-  const rejects =
-    maxRejects === undefined
-      ? allRejects
-      : limitedRejects(allRejects, maxRejects, (count) =>
-          controller.abort(
-            new TerminalError(
-              'TOO_MANY_REJECTS',
-              `${count} records rejected, more than --max_rejects ${maxRejects}: stopped without publishing; see ${outputs.rejects}`,
-            ),
-          ),
-        );
+  const rejects = rejectsUpTo(
+    objectRejects(objects, outputs.rejects),
+    config.max_rejects,
+    controller,
+    (count) =>
+      `${count} records rejected, more than --max_rejects ${config.max_rejects}: stopped without publishing; see ${outputs.rejects}`,
+  );
   // The bundled samples carry bad rows on purpose (to show rejects): there only a run that rejects
   // everything fails, unless --max_reject_ratio is given.
   const maxRejectRatio = config.max_reject_ratio ?? (resolved.sample ? 1 : 0.1);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { convert as convertFile, FILE_FORMATS, formatOf, type FileFormat } from '@etl/convert';
-import { abortCause, limitedRejects, startProgress, TerminalError } from '@etl/core';
+import { abortCause, rejectsUpTo, startProgress } from '@etl/core';
 import { createObjectStore, objectRejects } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
 import { parseSchemaFile, type Schema } from '@etl/schema';
@@ -81,18 +81,12 @@ peakRssBytes, rejects). Memory: one input batch, one Parquet row group and the u
     const schema = values.schema ? await loadSchema(values.schema) : undefined;
     const rejectsUri = values.rejects ?? `${output}.rejects.ndjson`;
     const abort = new AbortController();
-    const allRejects = objectRejects(store, rejectsUri);
-    const rejects =
-      maxRejects === undefined
-        ? allRejects
-        : limitedRejects(allRejects, maxRejects, (count) =>
-            abort.abort(
-              new TerminalError(
-                'TOO_MANY_REJECTS',
-                `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`,
-              ),
-            ),
-          );
+    const rejects = rejectsUpTo(
+      objectRejects(store, rejectsUri),
+      maxRejects,
+      abort,
+      (count) => `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`,
+    );
     const ctx = runContext('etl-convert', rejects, abort);
     // A live line on a terminal (rows, bytes, rate, time); nothing extra when stderr is piped.
     const stopProgress = process.stderr.isTTY ? startProgress(ctx, process.stderr) : () => undefined;
