@@ -53,18 +53,28 @@ export function detectEncoding(sample: Uint8Array): Detection {
   if (structural) return structural;
   const window = legacyWindow(sample);
   const icu = icuGuess(window);
-  const trustedFrom = icu ? (ICU_TRUSTED_FROM[icu.name] ?? Infinity) : Infinity;
-  // ICU's single-byte language models guess from letter frequencies: a handful of non-ASCII bytes
-  // (one © in csvkit's test_latin1.csv) is no evidence, and it named that file Turkish.
-  const trusted = icu?.encoding !== undefined && icu.confidence >= trustedFrom;
-  if (icu?.encoding !== undefined && trusted && trustedFrom >= 0.9) return icuDetection(icu.encoding, icu.confidence);
+  const trust = icuTrust(icu, window);
+  if (icu?.encoding !== undefined && trust === 'over-any') return icuDetection(icu.encoding, icu.confidence);
   const ranked = rankLegacy(window);
-  // Nor does a single-byte guess beat a multi-byte encoding of ours: in a short CP932 header every
-  // byte pair is valid Shift_JIS, and ICU named one windows-1250.
-  if (icu?.encoding !== undefined && trusted && highBytes(window) >= MIN_SINGLE_BYTE_EVIDENCE && !MULTI_BYTE.has(ranked.encoding))
+  if (icu?.encoding !== undefined && trust === 'over-single-byte' && !MULTI_BYTE.has(ranked.encoding))
     return icuDetection(icu.encoding, icu.confidence);
   // Node's gbk decoder stops at GB18030's four-byte sequences, which the rest of a file may hold; gb18030 reads both.
   return ranked.encoding === 'gbk' ? { ...ranked, encoding: 'gb18030' } : ranked;
+}
+
+/**
+ * The one rule for how far ICU's answer is taken over this package's ranking: not below its
+ * `ICU_TRUSTED_FROM` confidence; from 0.9 (its multi-byte recognisers) over any answer of ours;
+ * below that (its single-byte language models) only with `MIN_SINGLE_BYTE_EVIDENCE` non-ASCII
+ * bytes — a handful is no evidence (one © in csvkit's test_latin1.csv, which it named Turkish) —
+ * and never over a multi-byte encoding of ours (in a short CP932 header every byte pair is valid
+ * Shift_JIS, and ICU named one windows-1250).
+ */
+function icuTrust(icu: ReturnType<typeof icuGuess>, window: Uint8Array): 'over-any' | 'over-single-byte' | 'none' {
+  const from = icu ? (ICU_TRUSTED_FROM[icu.name] ?? Infinity) : Infinity;
+  if (icu?.encoding === undefined || icu.confidence < from) return 'none';
+  if (from >= 0.9) return 'over-any';
+  return highBytes(window) >= MIN_SINGLE_BYTE_EVIDENCE ? 'over-single-byte' : 'none';
 }
 
 const MULTI_BYTE = new Set(['shift_jis', 'euc-jp', 'gbk', 'gb18030', 'big5', 'euc-kr']);
