@@ -5,7 +5,7 @@ import { hashMapKey, mapKeyOf, type MapKey } from './key.js';
 import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
 import { compareOrder } from './order.js';
 import { PartitionedSpill } from './partitioned-spill.js';
-import { entryBytes, rowBytes } from './row-size.js';
+import { entryBytes, MAX_MAP_KEYS, rowBytes } from './row-size.js';
 import { readSpillFile } from './spill-file.js';
 import { SpillFolder } from './spill-folder.js';
 import { throwIfAborted } from './abort.js';
@@ -122,7 +122,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
           held.set(key, row);
           heldBytes += entryBytes(key) + rowBytes(row);
           // One row alone never spills: a partition of one key would be re-partitioned for ever.
-          if (heldBytes > rowBudgetBytes && held.size > 1 && level < MAX_LEVEL) {
+          if ((heldBytes > rowBudgetBytes || held.size >= MAX_MAP_KEYS) && held.size > 1 && level < MAX_LEVEL) {
             spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
             spills.add(spill);
           }
@@ -171,6 +171,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
         this.counts.rowsOut += batch.length;
         yield batch;
         batch = [];
+        throwIfAborted(this.resolved.signal);
       }
     }
     held.clear();

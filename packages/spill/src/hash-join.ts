@@ -5,7 +5,7 @@ import { throwIfAborted } from './abort.js';
 import { hashMapKey, hasNullKey, mapKeyOf, type MapKey } from './key.js';
 import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
 import { PartitionedSpill } from './partitioned-spill.js';
-import { entryBytes, rowBytes } from './row-size.js';
+import { entryBytes, MAX_MAP_KEYS, rowBytes } from './row-size.js';
 import { readSpillFile } from './spill-file.js';
 import { SpillFolder } from './spill-folder.js';
 
@@ -153,7 +153,7 @@ export class HashJoin implements AsyncIterable<Value[][]> {
           bytes += entryBytes(key) + LIST_BYTES + (keepBuild ? 48 : 0);
         } else list.push(row);
         bytes += rowBytes(row) + LIST_SLOT_BYTES;
-        if (bytes > rowBudgetBytes && table.size > 1 && level < MAX_LEVEL) {
+        if ((bytes > rowBudgetBytes || table.size >= MAX_MAP_KEYS) && table.size > 1 && level < MAX_LEVEL) {
           buildSpill = new PartitionedSpill(folder, partitions, level, `join-l${level}-${build.isLeft ? 'left' : 'right'}`);
           spills.add(buildSpill);
           for (const [held, rows] of table) for (const r of rows) buildSpill.append(partitionOf(held), r);

@@ -39,6 +39,9 @@ export function entryBytes(key: Value): number {
   return 48 + (typeof key === 'string' ? 32 + stringBytes(key) : valueBytes(key));
 }
 
+/** A V8 `Map` holds at most 2^24 entries: a larger memory budget of small rows spills at this count instead of failing. */
+export const MAX_MAP_KEYS = 2 ** 24 - 1;
+
 export function stringBytes(text: string): number {
   const perChar = TWO_BYTE.test(text) ? 2 : 1;
   return 16 + ((text.length * perChar + 7) & ~7);
