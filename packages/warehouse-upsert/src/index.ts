@@ -11,3 +11,5 @@ export { sweepStaging } from './sweep-staging.js';
 export type { ArchiveFolder } from './archive-names.js';
 export { archivedName } from './archive-names.js';
 export { checkUpsertSource } from './check-source.js';
+export type { LoadProbe } from './probe-load.js';
+export { probeLoad } from './probe-load.js';

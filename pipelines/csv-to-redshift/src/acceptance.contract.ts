@@ -255,6 +255,21 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       ).toEqual([[90_001, 0]]);
     });
 
+    it('--check_only probes what a load needs and loads nothing: exit 0 when all pass, 2 naming what would fail', async () => {
+      const t = target();
+      const next = await t.put('customers-6.csv', 'Customer ID,Name\n9,Zed\n');
+      const before = await t.query('SELECT count(*)::int FROM public.job_sts');
+      const good = await t.run('--source', next, '--target_table', 'public.customers', '--upsert_keys', 'customer_id', '--check_only');
+      expect(good.code, good.stdout).toBe(0);
+      expect(good.stdout).toContain('public.customers takes SELECT, INSERT and DELETE: ok');
+      expect(good.stdout).toMatch(/check only: all \d+ checks passed; nothing was loaded/);
+      const bad = await t.run('--source', next, '--target_table', 'nowhere.customers', '--upsert_keys', 'customer_id', '--check_only');
+      expect(bad.code).toBe(2);
+      expect(await exists(next)).toBe(true);
+      expect(await t.query('SELECT count(*)::int FROM public.job_sts')).toEqual(before);
+      expect(await t.query('SELECT count(*)::int FROM public.customers WHERE customer_id = 9')).toEqual([[0]]);
+    });
+
     it('drops what a killed run left (its staging table and staged files, past --stale_staging_hours) and nothing else; a dry run only lists it', async () => {
       const t = target();
       // A run killed in 2020 between its COPY and its merge; another started an hour ago (maybe still loading).

@@ -40,6 +40,9 @@ export const csvToRedshiftArgs = {
     "Column types from the file's first MiB, or from every record (Spark's inferSchema: one more pass over the file, so a late text value types its column VARCHAR instead of being rejected)",
   ),
   dry_run: arg.flag('Print the plan (every DDL and DML statement, with its reason) and change nothing'),
+  check_only: arg.flag(
+    "Validate the environment and load nothing: read-only probes of the warehouse (it answers, the schema takes new tables, table and audit privileges), staging (an empty object written and deleted) and, on Redshift, COPY's IAM role (a 0-row COPY into a temporary table); prints what would fail; exit 0 when all pass, 2 otherwise",
+  ),
   archive_prefix: arg.optionalString('Where loaded files go: <archive_prefix>/yyyy/mm/<file> [default: archive/ beside the source folder]'),
   unprocessed_prefix: arg.optionalString(
     'Where failed files go: <unprocessed_prefix>/yyyy/mm/<file> [default: unprocessed/ beside the source folder]',

@@ -28,6 +28,60 @@ function capture(): Writable & { text: string } {
 }
 
 describe('csv-to-redshift against the local AWS stack', () => {
+  it('--check_only probes warehouse, privileges, staging and the COPY role, loads nothing: exit 0, or 2 naming what would fail', async () => {
+    const objects = createObjectStore({ env: stack.env });
+    await objects.put('s3://lake/check/orders.csv', 'Order ID,Amount\n1,2.50\n');
+    const run = async (...extra: string[]) => {
+      const stdout = capture();
+      const stderr = capture();
+      const code = await runJob(csvToRedshiftJob, {
+        argv: [
+          '--source',
+          's3://lake/check/orders.csv',
+          '--upsert_keys',
+          'order_id',
+          '--workgroup',
+          'local',
+          '--iam_role',
+          'arn:aws:iam::000000000000:role/local',
+          '--staging_prefix',
+          's3://lake/check-staging/',
+          '--run_output',
+          's3://lake/runs/',
+          '--check_only',
+          ...extra,
+        ],
+        env: { ...stack.env },
+        stdout,
+        stderr,
+        handleSignals: false,
+      });
+      return { code, out: stdout.text + stderr.text };
+    };
+    const good = await run('--target_table', 'public.checked');
+    expect(good.code, good.out).toBe(0);
+    expect(good.out).toContain('COPY reads the staging prefix with the IAM role (a 0-row COPY into a temporary table): ok');
+    expect(good.out).toMatch(/check only: all \d+ checks passed; nothing was loaded/);
+    const bad = await run('--target_table', 'nowhere.checked');
+    expect(bad.code, bad.out).toBe(2);
+    expect(bad.out).toContain('--check_only: schema nowhere exists and takes new tables');
+    expect(bad.out).toContain('schema nowhere does not exist: create it');
+
+    // Nothing changed: no table, no staged file left, the source where it was.
+    const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
+    try {
+      expect(
+        (await warehouse.query("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('checked', 'job_sts')")).rows,
+      ).toEqual([[0]]);
+    } finally {
+      await warehouse.close();
+    }
+    expect(await objects.head('s3://lake/check/orders.csv')).toBeDefined();
+    const staged: string[] = [];
+    for await (const entry of objects.list('s3://lake/check-staging/')) staged.push(entry.uri);
+    expect(staged).toEqual([]);
+  });
+
   it('loads every file under an S3 prefix in key order through the Data API, archives them and cleans staging', async () => {
     const objects = createObjectStore({ env: stack.env });
     await objects.put('s3://lake/in/2026-11-01.csv', 'Customer ID,Name,Credit Limit\n1,株式会社テスト,100.50\n2,Acme,200\n');

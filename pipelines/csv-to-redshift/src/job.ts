@@ -1,10 +1,40 @@
 import { resolve } from 'node:path';
-import { TerminalError } from '@etl/core';
-import { readText } from '@etl/object-store';
-import { defineJob } from '@etl/runtime';
+import { createLogger, newRunId, TerminalError } from '@etl/core';
+import { readText, type ObjectStore } from '@etl/object-store';
+import { createConnections, defineJob, type Connections, type JobConfig } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
-import { checkUpsertSource, upsertFiles } from '@etl/warehouse-upsert';
+import { checkUpsertSource, probeLoad, upsertFiles, type LoadProbe } from '@etl/warehouse-upsert';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
+
+type Config = JobConfig<typeof csvToRedshiftArgs>;
+
+/** The warehouse the arguments name: Redshift by workgroup or cluster, else the embedded one. */
+function warehouseOf(config: Config, connections: Connections) {
+  return connections.warehouse({
+    ...(config.workgroup ? { workgroupName: config.workgroup } : {}),
+    ...(config.cluster_id ? { clusterIdentifier: config.cluster_id } : {}),
+    ...(config.database ? { database: config.database } : {}),
+    ...(config.secret_arn ? { secretArn: config.secret_arn } : {}),
+    ...(config.db_user ? { dbUser: config.db_user } : {}),
+    ...(config.iam_role ? { iamRole: config.iam_role } : {}),
+  });
+}
+
+/** `--check_only`: the load's probes, each failure one line naming what to do (exit 2 through `check`). */
+async function checkOnlyProblems(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const logger = createLogger({ runId: 'check', jobName: 'csv-to-redshift', level: 'error', destination: { write: () => undefined } });
+  const localDir = (config as Config & { local_dir?: string }).local_dir;
+  const connections = createConnections({ env, logger, objects, ...(localDir ? { localDir } : {}) });
+  try {
+    const probes = await probeLoad(
+      { table: config.target_table, stagingPrefix: config.staging_prefix, runId: newRunId() },
+      { warehouse: await warehouseOf(config, connections), objects },
+    );
+    return probes.filter((p): p is Required<LoadProbe> => p.problem !== undefined).map((p) => `--check_only: ${p.check}: ${p.problem}`);
+  } finally {
+    await connections.close();
+  }
+}
 
 /** The bundled sample however it is named (`pipelines/…/sample/customers.csv` too): it is never moved. */
 const isBundledSample = (source: string) => !source.includes('://') && resolve(source) === bundledSample;
@@ -17,7 +47,7 @@ export const csvToRedshiftJob = defineJob({
   args: csvToRedshiftArgs,
   async check(config, { objects, env }) {
     const redshift = config.workgroup ?? config.cluster_id;
-    return [
+    const problems = [
       ...(redshift && !config.iam_role
         ? ['--iam_role: required with a Redshift workgroup or cluster: the role Redshift assumes to COPY the staged files']
         : []),
@@ -29,17 +59,25 @@ export const csvToRedshiftJob = defineJob({
         : []),
       ...(await checkUpsertSource(objects, config.source, config.upsert_keys, { encoding: config.encoding })),
     ];
+    return problems.length === 0 && config.check_only ? checkOnlyProblems(config, objects, env) : problems;
   },
   async run(config, ctx, { objects, connections }) {
     const redshift = config.workgroup ?? config.cluster_id;
-    const warehouse = await connections.warehouse({
-      ...(config.workgroup ? { workgroupName: config.workgroup } : {}),
-      ...(config.cluster_id ? { clusterIdentifier: config.cluster_id } : {}),
-      ...(config.database ? { database: config.database } : {}),
-      ...(config.secret_arn ? { secretArn: config.secret_arn } : {}),
-      ...(config.db_user ? { dbUser: config.db_user } : {}),
-      ...(config.iam_role ? { iamRole: config.iam_role } : {}),
-    });
+    const warehouse = await warehouseOf(config, connections);
+    if (config.check_only) {
+      // `check` ran the probes and refused the run (exit 2) had one failed: say what passed, load nothing.
+      const probes = await probeLoad(
+        { table: config.target_table, stagingPrefix: config.staging_prefix, runId: ctx.runId },
+        { warehouse, objects },
+        ctx.signal,
+      );
+      for (const p of probes)
+        ctx.logger.info({ check: p.check, ...(p.problem ? { problem: p.problem } : {}) }, `check: ${p.check}: ${p.problem ?? 'ok'}`);
+      const failed = probes.filter((p) => p.problem !== undefined);
+      if (failed.length > 0) throw new TerminalError('CONFIG', failed.map((p) => `${p.check}: ${p.problem}`).join('; '));
+      ctx.logger.info({ checks: probes.length }, `check only: all ${probes.length} checks passed; nothing was loaded`);
+      return { figures: { checks: probes.map((p) => p.check) } };
+    }
     const views = config.view_config ? (JSON.parse(await readText(objects, config.view_config)) as unknown) : [];
     if (!Array.isArray(views))
       throw new TerminalError(
