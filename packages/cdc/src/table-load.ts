@@ -1,4 +1,5 @@
 import type { Catalog, TableDefinition } from '@etl/catalog';
+import { openRows } from '@etl/convert';
 import { checkRejectRatio, type RunContext } from '@etl/core';
 import { readManifest, type DatasetManifest } from '@etl/dataset';
 import { joinUri, type ObjectStore } from '@etl/object-store';
@@ -95,6 +96,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   const files = await tableFiles(store, options.catalog, table, { signal: ctx.signal });
   const rows = tableRows(store, table, files, {
     ctx,
+    openText: openRows,
     ...(plan.from !== undefined ? { window: { column: changeColumn, from: plan.from } } : {}),
   });
   const report: TableLoadReport = {

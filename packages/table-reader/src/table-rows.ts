@@ -1,5 +1,4 @@
 import type { TableDefinition } from '@etl/catalog';
-import { openRows } from '@etl/convert';
 import { RecordError, TerminalError, writeRejects, type RunContext, type Source } from '@etl/core';
 import { objectRandomAccess, type ObjectStore } from '@etl/object-store';
 import { ParquetFile, ParquetReadError, type RowGroupInfo } from '@etl/parquet';
@@ -15,8 +14,26 @@ export interface ReadWindow {
   from: bigint;
 }
 
+/** The text-file reader: `@etl/convert`'s `openRows`, passed in (adapters do not depend on the conversion package). */
+export type OpenTextRows = (
+  store: ObjectStore,
+  uri: string,
+  format: 'csv' | 'ndjson',
+  options: {
+    ctx: RunContext;
+    schema: Schema;
+    header?: boolean;
+    delimiter?: string;
+    skipLines?: number;
+    nullValues?: readonly string[];
+    timeZone?: string;
+  },
+) => Promise<{ batches(): AsyncGenerator<Value[][]> }>;
+
 export interface TableReadOptions {
   ctx: RunContext;
+  /** Reads CSV and JSON-lines files: `openRows` of `@etl/convert`. Only Parquet tables can do without it. */
+  openText?: OpenTextRows;
   /**
    * Only rows whose `column` is at least `from`: others (and nulls) are dropped, and Parquet row
    * groups whose statistics say every row is older are not read at all.
@@ -187,12 +204,15 @@ async function* textBatches(
 ): AsyncGenerator<Value[][]> {
   const schema = { fields };
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
+  const openText = options.openText;
+  if (!openText)
+    throw new TerminalError('BAD_ARGUMENT', `table ${table.name} is ${table.format}: give tableRows openText (openRows of @etl/convert)`);
   if (table.format === 'json') {
-    yield* (await openRows(store, uri, 'ndjson', { ctx: options.ctx, schema, ...zone })).batches();
+    yield* (await openText(store, uri, 'ndjson', { ctx: options.ctx, schema, ...zone })).batches();
     return;
   }
   const layout = textLayout(table);
-  const rows = await openRows(store, uri, 'csv', {
+  const rows = await openText(store, uri, 'csv', {
     ctx: options.ctx,
     schema,
     header: false,

@@ -1,4 +1,3 @@
-import { toJsonValue } from '@etl/convert';
 import { CastFailure, compileCaster, daysFromCivil, formatValue, type Field, type Value } from '@etl/schema';
 
 const utf8 = new TextDecoder();
@@ -14,7 +13,7 @@ export type ValueConverter = (value: unknown) => Value | CastFailure;
  */
 export function valueConverter(from: Field, to: Field): ValueConverter {
   const kind = to.type.kind;
-  if (kind === 'json') return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(toJsonValue(v)));
+  if (kind === 'json') return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : jsonText(v));
   const cast = compileCaster(to);
   if (from.type.kind === kind && kind !== 'bigint' && kind !== 'smallint' && kind !== 'int') return (v) => plain(v);
   if (INTEGER_KINDS.has(from.type.kind) && INTEGER_KINDS.has(kind)) {
@@ -30,6 +29,16 @@ export function valueConverter(from: Field, to: Field): ValueConverter {
     if (value === null) return null;
     return cast(formatValue(value, from, ''));
   };
+}
+
+/** Nested Parquet values (lists, maps, structs) as JSON text: 64-bit integers beyond 2^53 as strings, bytes as base64. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint')
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    return v;
+  });
 }
 
 function plain(v: unknown): Value {

@@ -19,6 +19,11 @@ function capture(): Writable & { text: string } {
   return out;
 }
 
+interface Report {
+  runId?: string;
+  figures: { tables: Array<Record<string, unknown>> };
+}
+
 /** Runs the job as its `main` does, in `cwd`-independent folders under `dir/<local>`; returns the exit code and the run's report. */
 async function run(local: string, ...argv: string[]) {
   const stderr = capture();
@@ -32,7 +37,7 @@ async function run(local: string, ...argv: string[]) {
   });
   const runs = join(dir, local, 'runs', 'catalog-cdc-to-parquet');
   const runId = safeList(runs).find((r) => !before.has(r));
-  const report = runId ? (JSON.parse(readFileSync(join(runs, runId, 'report.json'), 'utf8')) as Record<string, any>) : {};
+  const report = (runId ? JSON.parse(readFileSync(join(runs, runId, 'report.json'), 'utf8')) : {}) as Report;
   return { code, report, stderr: stderr.text };
 }
 
@@ -67,7 +72,7 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
   it('loads the three tables in full, then incrementally with nothing new', async () => {
     const first = await run(local, ...sampleArgs);
     expect(first.code).toBe(0);
-    const tables = first.report['figures'].tables as Array<Record<string, unknown>>;
+    const tables = first.report.figures.tables;
     expect(
       tables.map((t) => [t['table'], t['mode'], t['rowsRead'], t['duplicatesRemoved'], t['rowsInChanges'], t['rowsInCurrent']]),
     ).toEqual([
@@ -94,18 +99,18 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
       table: 'orders',
       column: 'updated_at',
       value: '2026-12-03T14:00:00.000000Z',
-      run_id: first.report['runId'],
+      run_id: first.report.runId,
     });
 
     const second = await run(local, ...sampleArgs);
     expect(second.code).toBe(0);
-    const again = second.report['figures'].tables as Array<Record<string, unknown>>;
+    const again = second.report.figures.tables;
     expect(again.map((t) => [t['table'], t['mode'], t['rowsInChanges'], t['published']])).toEqual([
       ['orders', 'incremental', 0, false],
       ['page_views', 'incremental', 1, true], // no key: the row at the watermark comes again (at-least-once)
       ['products', 'full', 4, true],
     ]);
-    expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report['runId']);
+    expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report.runId);
   });
 
   it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {
