@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { PartialBatchError, TerminalError, TransientError } from './errors.js';
+import { PartialBatchError, RecordError, TerminalError, TransientError } from './errors.js';
 import { sinkWritable } from './sink-writable.js';
 import { MemorySink, testContext } from './testing/index.js';
 
@@ -108,6 +108,24 @@ describe('sinkWritable', () => {
     await new Promise((resolve) => writable.once('close', resolve));
     expect(sink.closed).toBe(true);
     expect(sink.aborted).toBeUndefined();
+  });
+
+  it('counts the rows a record stands for (countOf): a sink of whole batches passes the reject ratio on its rows', async () => {
+    const { ctx, rejects } = testContext();
+    const guarded = { ...ctx, maxRejectRatio: 0.1 };
+    for (let i = 0; i < 5; i++) await rejects.write(new RecordError({ code: 'CAST', reason: 'bad', line: i }));
+    // Two records of 100 rows each, 5 rejects: 2.4% by rows; by records it would be 5 of 7.
+    const columnBatches = [[{ length: 100 }, { length: 100 }]];
+    const sink = new MemorySink<{ length: number }>('batches');
+    await pipeline(Readable.from(columnBatches), sinkWritable(sink, guarded, { maxItems: 1, countOf: (b) => b.length }));
+    expect(sink.closed).toBe(true);
+    expect(ctx.counters.component('batches')).toMatchObject({ rowsIn: 200, rowsOut: 200 });
+
+    const byRecord = new MemorySink<{ length: number }>('by-record');
+    await expect(pipeline(Readable.from(columnBatches), sinkWritable(byRecord, guarded, { maxItems: 1 }))).rejects.toThrow(
+      /5 of 7 records of by-record rejected/,
+    );
+    expect(byRecord.closed).toBe(false);
   });
 
   it('rejects nonsense bounds early', () => {

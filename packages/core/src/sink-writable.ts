@@ -29,6 +29,11 @@ export interface SinkWritableOptions<T> {
   guardRejects?: boolean;
   /** Estimated size of a record in bytes; by default the length of its string and number fields. */
   sizeOf?: (record: T) => number;
+  /**
+   * Rows a record stands for, in the sink's row counts and the reject-ratio guard (default 1): for
+   * sinks whose records are whole batches (`(batch) => batch.length` for column batches).
+   */
+  countOf?: (record: T) => number;
 }
 
 /** A sink's `Writable`, plus a way to wait until what was written so far is durably written. */
@@ -57,6 +62,13 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
   const maxBytes = positive('maxBytes', options.maxBytes ?? sinkDefaults.maxBytes);
   const maxInFlight = positive('maxInFlight', options.maxInFlight ?? sinkDefaults.maxInFlight);
   const sizeOf = options.sizeOf ?? estimateSize;
+  const countOf = options.countOf;
+  const rows = (items: readonly T[]): number => {
+    if (!countOf) return items.length;
+    let n = 0;
+    for (const item of items) n += countOf(item);
+    return n;
+  };
   const metrics = ctx.counters.component(sink.name, 'sink');
 
   let pending: T[] = [];
@@ -73,12 +85,13 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
       async () => {
         try {
           const result = await sink.writeBatch(items, ctx);
-          metrics.rowsOut += items.length;
+          metrics.rowsOut += rows(items);
           metrics.bytesOut += result?.bytes ?? 0;
         } catch (error) {
           if (error instanceof PartialBatchError) {
-            metrics.rowsOut += items.length - error.pending.length;
-            items = error.pending as RecordBatch<T>;
+            const pending = error.pending as RecordBatch<T>;
+            metrics.rowsOut += rows(items) - rows(pending);
+            items = pending;
           }
           throw error;
         }
@@ -104,7 +117,7 @@ export function sinkWritable<T>(sink: Sink<T>, ctx: RunContext, options: SinkWri
         drain().then(() => callback(), callback);
         return;
       }
-      metrics.rowsIn += chunk.length;
+      metrics.rowsIn += rows(chunk);
       accept(chunk).then(() => callback(), callback);
     },
     final(callback) {

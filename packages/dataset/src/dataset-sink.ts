@@ -23,8 +23,9 @@ export function datasetSink(store: ObjectStore, options: DatasetOptions): Datase
 
 /**
  * Column batches (`@etl/schema` `ColumnBatch`es of the schema) into a Parquet dataset, copied into
- * the files as they are. Each record here is a whole batch: give `sinkWritable` `{ maxItems: 1 }`
- * (its default of 500 records would hold 500 batches).
+ * the files as they are. Each record here is a whole batch: give `sinkWritable`
+ * `{ maxItems: 1, countOf: (batch) => batch.length }` (its default of 500 records would hold 500
+ * batches, and the reject-ratio guard would count each batch as one row).
  */
 export function datasetColumnSink(store: ObjectStore, options: DatasetOptions): DatasetSink<ColumnBatch> {
   const dataset = new ParquetDataset(store, options);
