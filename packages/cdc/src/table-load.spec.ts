@@ -95,7 +95,7 @@ describe('loadTable: full, then incremental on changed data', () => {
       [6n, ts(3003), '9.00', 'changed'],
       [7n, ts(3004), '9.00', 'changed'],
       ...first.slice(2998), // ids 998, 999: identical to what current holds
-      [8n, ts(0), '0.00', 'stale'],
+      [500n, ts(0), '0.00', 'stale'], // older than the version current holds: loses (and is below the window anyway)
     ]);
     const incremental = await load('orders');
     // The last row group of part-001 ends at the watermark: read again (its 499 older rows dropped, as are 2 old rows of part-002); the rest skipped unread.
