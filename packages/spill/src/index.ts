@@ -12,3 +12,5 @@ export { decodeRow, encodeRow } from './row-codec.js';
 export { rowBytes } from './row-size.js';
 export type { HashJoinOptions, JoinCounts, JoinInput, JoinType } from './hash-join.js';
 export { HashJoin, hashJoin } from './hash-join.js';
+export type { KeyJoinCounts, KeyJoinInput, KeyJoinInputCounts, KeyJoinOptions } from './key-join.js';
+export { KeyFanoutError, KeyJoin, keyJoin } from './key-join.js';
