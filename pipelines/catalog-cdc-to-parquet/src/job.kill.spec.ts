@@ -90,7 +90,7 @@ async function setUp(root: string): Promise<string[]> {
 /** The second batch of data: changed and new keys, some stamped at the watermark. */
 function addChanges(root: string): void {
   writeParquet(join(root, 'data', 'part-001.parquet'), [
-    ...Array.from({ length: 3000 }, (_, i) => [BigInt(i * 3), ts(ROWS + i), `changed ${i}`]),
+    ...Array.from({ length: 1500 }, (_, i) => [BigInt(i * 3), ts(ROWS + i), `changed ${i}`]),
     ...Array.from({ length: 500 }, (_, i) => [BigInt(ROWS + i), ts(ROWS - 1), `new at the watermark ${i}`]),
   ]);
 }
