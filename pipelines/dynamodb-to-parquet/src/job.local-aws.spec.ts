@@ -115,9 +115,15 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
       );
   });
 
-  it('a table where one item of 10,000 has an extra attribute, exact 38-digit numbers, sets, lists, maps and binary; a declared schema rejects a misfit with its key', async () => {
+  it('an empty table publishes nothing; a table where one item of 10,000 has an extra attribute, exact 38-digit numbers, sets, lists, maps and binary; a declared schema rejects a misfit with its key', async () => {
     const client = createDynamoDbClient({ ...stack.env });
     await createStringKeyedTable(client, 'wide', 'pk');
+    // Still empty: a success with a warning, nothing published.
+    const empty = await run(exportJob, ['--table', 'wide', '--output_path', join(dir, 'wide'), ...common()], stack.env);
+    expect(empty.code, empty.stdout).toBe(0);
+    expect(empty.figures).toMatchObject({ itemsScanned: 0, rows: 0, published: false });
+    expect(empty.stdout).toContain('wide has no items: nothing published');
+    expect(await objects.head(join(dir, 'wide', '_manifest.json'))).toBeUndefined();
     const items: Item[] = Array.from({ length: 10_000 }, (_, i) => ({
       pk: { S: `k${i}` },
       n: { N: String(i) },

@@ -155,6 +155,14 @@ export const exportJob = defineJob({
       ...(config.spool_dir ? { spoolDir: config.spool_dir } : {}),
     });
     try {
+      if (exported.scannedItems === 0) {
+        // As every pipeline's empty input: a success with a warning, nothing published (no schema to write a file or a table with).
+        ctx.logger.warn(
+          { table: config.table },
+          `${config.table} has no items: nothing published; the previous export, if any, stays current`,
+        );
+        return { figures: { table: config.table, method: config.method, itemsScanned: 0, rows: 0, files: 0, published: false } };
+      }
       const partitionBy = partitionSpecs(config.partition_by, exported.columns);
       const datasetOptions = {
         prefix: config.output_path,
