@@ -1,5 +1,5 @@
 import type { Catalog, CatalogColumn, TableDefinition } from '@etl/catalog';
-import type { RunContext } from '@etl/core';
+import type { ComponentMetrics, RunContext } from '@etl/core';
 import { ParquetDataset, type DatasetResult } from '@etl/dataset';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import { formatType, type Field, type Schema, type Value } from '@etl/schema';
@@ -26,6 +26,7 @@ export class TableOutputs {
   readonly changes: ParquetDataset;
   readonly current: ParquetDataset | undefined;
   private connected: ParquetDataset[] = [];
+  private metrics: { changes?: ComponentMetrics; current?: ComponentMetrics } = {};
 
   constructor(
     private readonly store: ObjectStore,
@@ -50,6 +51,11 @@ export class TableOutputs {
   }
 
   async connect(ctx: RunContext): Promise<void> {
+    // Counted as the run's sinks (the report's rowsWritten) once published.
+    this.metrics = {
+      changes: ctx.counters.component(this.changes.options.name, 'sink'),
+      ...(this.current ? { current: ctx.counters.component(this.current.options.name, 'sink') } : {}),
+    };
     for (const dataset of [this.changes, this.current]) {
       if (!dataset) continue;
       await dataset.connect(ctx);
@@ -60,7 +66,9 @@ export class TableOutputs {
   /** The publish: changes' manifest, then current's (with the watermark among its annotations). */
   async publish(ctx: RunContext, annotations: Record<string, string>): Promise<{ changes: DatasetResult; current?: DatasetResult }> {
     const changes = await this.changes.close(ctx, annotations);
+    count(this.metrics.changes, changes);
     const current = this.current ? await this.current.close(ctx, annotations) : undefined;
+    if (current) count(this.metrics.current, current);
     return { changes, ...(current ? { current } : {}) };
   }
 
@@ -77,6 +85,14 @@ export class TableOutputs {
     if (!this.current) throw new Error('a table without a key has no current state');
     return this.current.writeRows(rows);
   }
+}
+
+/** Rows published count as written (rows of a run that publishes nothing do not). */
+function count(metrics: ComponentMetrics | undefined, published: DatasetResult): void {
+  if (!metrics) return;
+  metrics.rowsIn += published.rows;
+  metrics.rowsOut += published.rows;
+  metrics.bytesOut += published.bytes;
 }
 
 /** Glue/Athena type of a column as the datasets store it (JSON as text). */
