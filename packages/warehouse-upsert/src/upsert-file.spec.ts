@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countingRejects, createLogger, createRunContext, limitedRejects, TerminalError } from '@etl/core';
+import { countingRejects, createLogger, createRunContext, limitedRejects, systemClock, TerminalError } from '@etl/core';
 import { testContext } from '@etl/core/testing';
 import { createObjectStore } from '@etl/object-store';
 import { PgliteWarehouse, type Warehouse } from '@etl/warehouse';
@@ -17,7 +17,13 @@ let pglite: PgliteWarehouse;
 /** The real embedded warehouse, with every statement it is sent written down (reads of the catalog left out). */
 function recording(inner: Warehouse): Warehouse & { received: string[] } {
   const received: string[] = [];
-  const reads = new Set([DESCRIBE_TABLE_SQL, VIEW_DEPENDENTS_SQL, VIEW_BACKUP_EXISTS_SQL, AUDIT_EXISTS_SQL, auditLoadedSql('public.job_sts')]);
+  const reads = new Set([
+    DESCRIBE_TABLE_SQL,
+    VIEW_DEPENDENTS_SQL,
+    VIEW_BACKUP_EXISTS_SQL,
+    AUDIT_EXISTS_SQL,
+    auditLoadedSql('public.job_sts'),
+  ]);
   return {
     received,
     name: inner.name,
@@ -70,6 +76,33 @@ describe('upsertFile', () => {
       [1, 'Ann', '10.500000000000000000'],
       [2, 'Bob B.', '8.000000000000000000'],
     ]);
+  });
+
+  it('archives a file a killed run loaded but never moved without loading it again; the file rewritten loads again', async () => {
+    const file = join(dir, 'loaded-once.csv');
+    writeFileSync(file, 'id,name\n1,a\n');
+    // archive: false leaves the file where a run killed after its merge leaves it.
+    const options = resolveUpsertOptions({ table: 'public.loaded_once', keys: ['id'], stagingPrefix: join(dir, 'staging') });
+    const successes = async () =>
+      (await pglite.query(`SELECT count(*)::int FROM public.job_sts WHERE source_filename = '${file}' AND status = 'SUCCESS'`)).rows;
+    expect((await upsertFile(file, 0, options, testContext({ clock: systemClock }).ctx, { objects, warehouse: pglite })).status).toBe(
+      'SUCCESS',
+    );
+    expect(await successes()).toEqual([[1]]);
+
+    const { ctx, logs } = testContext({ clock: systemClock }); // the audit row's start is compared with the file's mtime
+    const again = await upsertFile(file, 0, options, ctx, { objects, warehouse: pglite });
+    expect(again).toMatchObject({ status: 'SUCCESS', read: 0, inserted: 0 });
+    expect(logs.lines.some((l) => String(l['msg']).includes('archived now, not loaded again'))).toBe(true);
+    expect(await successes()).toEqual([[1]]);
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writeFileSync(file, 'id,name\n1,b\n');
+    expect((await upsertFile(file, 0, options, testContext({ clock: systemClock }).ctx, { objects, warehouse: pglite })).status).toBe(
+      'SUCCESS',
+    );
+    expect(await successes()).toEqual([[2]]);
+    expect((await pglite.query('SELECT name FROM public.loaded_once')).rows).toEqual([['b']]);
   });
 
   it('loads nothing from an empty or a header-only file: a success with a warning, no table created', async () => {
