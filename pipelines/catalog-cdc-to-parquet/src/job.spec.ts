@@ -113,6 +113,19 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
     expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report.runId);
   });
 
+  it('keeps --keep_generations of current (products, without updated_at, is republished each run) and loads only --tables', async () => {
+    const third = await run(local, ...sampleArgs, '--tables', 'products,orders', '--keep_generations', '2');
+    expect(third.code).toBe(0);
+    expect(third.report.figures.tables.map((t) => t['table'])).toEqual(['orders', 'products']);
+    const products = await readManifest(store, join(out, 'products', 'current'));
+    expect(products?.generations).toHaveLength(2);
+    // The older generation's files are deleted (an emptied local folder may stay behind).
+    const parquetFiles = readdirSync(join(out, 'products', 'current'), { recursive: true }).filter((f) => String(f).endsWith('.parquet'));
+    expect(parquetFiles.map((f) => String(f).split('/')[0]).sort()).toEqual([...(products?.generations ?? [])].sort());
+    const unknown = await run(local, ...sampleArgs, '--tables', 'orders,invoices');
+    expect(unknown.code).toBe(1);
+  });
+
   it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {
     const { code, stderr } = await run(
       'refused',
