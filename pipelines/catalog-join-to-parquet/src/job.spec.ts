@@ -1,0 +1,206 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duckdb, expectedRows, makeDatabase, publishedRows, rewriteTable, run, tablePath, withArg } from './job.harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'catalog-join-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let duck: DuckDBConnection;
+beforeAll(async () => {
+  duck = await duckdb();
+});
+
+describe('catalog-join-to-parquet on its bundled sample (accounts, orders, tickets in the embedded file catalog)', () => {
+  const local = join(dir, 'sample');
+  const state = join(dir, 'sample-state', 'last_load_timestamp.csv');
+  const out = join(dir, 'sample-out');
+  const args = ['--sample', '--timestamp_s3_path', state, '--output_path', out];
+
+  it('full load: the inner join, shared names prefixed, the null-key ticket in the rejects, every watermark written', async () => {
+    const first = await run(local, ...args);
+    expect(first.code, first.stderr).toBe(0);
+    const { figures } = first.report;
+    expect([figures.mode, figures.rowsOut, figures.keysOut]).toEqual(['full', 4, 1]);
+    expect(figures.columns).toEqual([
+      'account_id',
+      'name',
+      'tier',
+      'accounts__updated_at',
+      'order_id',
+      'amount',
+      'orders__status',
+      'orders__updated_at',
+      'ticket_id',
+      'subject',
+      'tickets__status',
+      'tickets__updated_at',
+    ]);
+    expect(figures.tables.map((t) => [t.table, t.rowsRead, t.rowsRejectedForKey, t.keysRepeated, t.rowsInRepeatedKeys])).toEqual([
+      ['accounts', 4, 0, 0, 0],
+      ['orders', 4, 0, 1, 2],
+      ['tickets', 4, 1, 1, 2],
+    ]);
+    expect(first.rejects).toEqual([
+      expect.objectContaining({
+        code: 'NULL_NOT_ALLOWED',
+        file: 'join_sample.tickets',
+        column: 'account_id',
+        reason: 'table tickets: join key account_id is null; the row joins nothing',
+      }),
+    ]);
+    expect(await publishedRows(duck, figures.manifest as string, ['account_id', 'order_id', 'ticket_id', 'orders__status'])).toEqual([
+      '["1","101","T-1","shipped"]',
+      '["1","101","T-4","shipped"]',
+      '["1","102","T-1","placed"]',
+      '["1","102","T-4","placed"]',
+    ]);
+    expect(figures.manifest).toMatch(new RegExp(`/load_date=\\d{4}-\\d\\d-\\d\\d/run_id=${first.report.runId}/_manifest\\.json$`));
+    expect(readFileSync(state, 'utf8')).toBe(
+      'table_name,last_updated_at\naccounts,2026-12-02T11:00:00.000000Z\norders,2026-12-03T12:00:00.000000Z\ntickets,2026-12-03T14:00:00.000000Z\n',
+    );
+
+    const second = await run(local, ...args);
+    expect(second.code, second.stderr).toBe(0);
+    expect([second.report.figures.mode, second.report.figures.rowsOut, second.report.figures.published]).toEqual(['incremental', 0, false]);
+    expect(second.report.figures.tables.map((t) => t.rowsChanged)).toEqual([0, 0, 0]);
+  });
+
+  it('left and full joins of the sample: every account, then every key of any table', async () => {
+    const left = await run(
+      join(dir, 'sample-left'),
+      '--sample',
+      '--join_type',
+      'left',
+      '--output_path',
+      join(dir, 'left-out'),
+      '--timestamp_s3_path',
+      join(dir, 'left.csv'),
+    );
+    expect(left.code, left.stderr).toBe(0);
+    expect(left.report.figures.rowsOut).toBe(7);
+    const full = await run(
+      join(dir, 'sample-full'),
+      '--sample',
+      '--join_type',
+      'full',
+      '--output_path',
+      join(dir, 'full-out'),
+      '--timestamp_s3_path',
+      join(dir, 'full.csv'),
+    );
+    expect(full.code, full.stderr).toBe(0);
+    expect([full.report.figures.rowsOut, full.report.figures.keysOut]).toEqual([8, 5]);
+  });
+});
+
+describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tables", () => {
+  for (const type of ['inner', 'left', 'full'] as const)
+    it(`${type}: the output equals DuckDB's ${type} join USING (account_id), null keys rejected`, async () => {
+      const root = join(dir, `duck-${type}`);
+      const args = await makeDatabase(duck, root);
+      const result = await run(join(root, 'local'), ...args, '--join_type', type);
+      expect(result.code, result.stderr).toBe(0);
+      const { figures } = result.report;
+      const expected = await expectedRows(duck, root, type);
+      expect(expected.length).toBeGreaterThan(100);
+      expect(await publishedRows(duck, figures.manifest as string, figures.columns)).toEqual(expected);
+      expect(figures.tables.map((t) => t.rowsRejectedForKey)).toEqual([0, 8, 5]);
+      expect(result.rejects).toHaveLength(13);
+    });
+
+  it('incremental: one row changed in one table re-emits exactly the joined rows of its key, equal to a full recompute of that key', async () => {
+    const root = join(dir, 'incremental');
+    const args = await makeDatabase(duck, root);
+    const full = await run(join(root, 'local'), ...args, '--join_type', 'full');
+    expect(full.code, full.stderr).toBe(0);
+    const watermarks = readFileSync(join(root, 'state', 'last_load_timestamp.csv'), 'utf8');
+
+    // Order 13 (account 169, also in accounts and tickets) is amended later than anything before.
+    const [[key]] = (
+      await duck.runAndReadAll(`SELECT account_id FROM read_parquet('${tablePath(root, 'orders')}') WHERE order_id = 13`)
+    ).getRows() as [[bigint]];
+    await rewriteTable(
+      duck,
+      root,
+      'orders',
+      `SELECT order_id, account_id, CASE WHEN order_id = 13 THEN 999.99 ELSE amount END AS amount, status,
+        CASE WHEN order_id = 13 THEN TIMESTAMP '2026-12-09 08:00:00.123456' ELSE updated_at END AS updated_at FROM t`,
+    );
+    const second = await run(join(root, 'local'), ...args, '--join_type', 'full');
+    expect(second.code, second.stderr).toBe(0);
+    const { figures } = second.report;
+    expect(figures.mode).toBe('incremental');
+    expect(figures.keysOut).toBe(1);
+    expect(figures.tables.map((t) => t.rowsChanged)).toEqual([0, 1, 0]);
+    const expected = await expectedRows(duck, root, 'full', `account_id = ${key}`);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await publishedRows(duck, figures.manifest as string, figures.columns)).toEqual(expected);
+    // Only orders' watermark moves.
+    expect(readFileSync(join(root, 'state', 'last_load_timestamp.csv'), 'utf8')).toBe(
+      watermarks.replace(/orders,[^\n]+/, 'orders,2026-12-09T08:00:00.123456Z'),
+    );
+  });
+
+  it('a key over --max_fanout fails the run naming the key and each table: nothing published, the timestamp file unchanged', async () => {
+    const root = join(dir, 'fanout');
+    const args = await makeDatabase(duck, root);
+    const result = await run(join(root, 'local'), ...args, '--max_fanout', '3');
+    expect(result.code).toBe(1);
+    expect(result.report.error?.message).toMatch(
+      /--max_fanout 3: account_id \d+ would produce \d+ joined rows \(accounts: 1 rows, orders: \d rows, tickets: \d rows\); nothing published, watermarks unchanged/,
+    );
+    expect(() => readFileSync(join(root, 'state', 'last_load_timestamp.csv'))).toThrow();
+    expect(() => readFileSync(join(root, 'out'))).toThrow();
+  });
+
+  it('--on_table_error: a corrupt table fails the run (nothing published, no watermark moves), or is left out with its watermark unchanged', async () => {
+    const root = join(dir, 'table-error');
+    const args = await makeDatabase(duck, root);
+    const state = join(root, 'state', 'last_load_timestamp.csv');
+    mkdirSync(join(root, 'state'));
+    writeFileSync(state, '2026-11-30T00:00:00Z\n'); // the seed's one-value form
+    writeFileSync(join(root, 'data', 'tickets', 'part-1.parquet'), 'PAR1 this is not parquet PAR1');
+
+    const failed = await run(join(root, 'local'), ...args);
+    expect(failed.code).toBe(1);
+    expect(failed.report.error?.message).toContain('table tickets failed (--on_table_error fail)');
+    expect(readFileSync(state, 'utf8')).toBe('2026-11-30T00:00:00Z\n');
+
+    const skipped = await run(join(root, 'local'), ...args, '--on_table_error', 'skip');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    const { figures } = skipped.report;
+    expect(figures.tablesSkipped).toEqual(['tickets']);
+    expect(figures.columns).toEqual([
+      'account_id',
+      'name',
+      'tier',
+      'accounts__updated_at',
+      'order_id',
+      'amount',
+      'status',
+      'orders__updated_at',
+    ]);
+    expect(figures.rowsOut).toBeGreaterThan(0);
+    // The one-value form becomes one row per table; the table left out keeps the value it had.
+    expect(readFileSync(state, 'utf8')).toBe(
+      'table_name,last_updated_at\naccounts,2026-12-01T03:20:00.000000Z\norders,2026-12-02T00:06:39.000000Z\ntickets,2026-11-30T00:00:00.000000Z\n',
+    );
+  });
+
+  it('refuses a bad timestamp file and a table without the key before it starts: exit 2, nothing written', async () => {
+    const root = join(dir, 'refused');
+    const args = await makeDatabase(duck, root);
+    writeFileSync(join(root, 'bad.csv'), 'yesterday\n');
+    const bad = await run(join(root, 'local'), ...withArg(args, '--timestamp_s3_path', join(root, 'bad.csv')));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--timestamp_s3_path: ');
+    const nokey = await run(join(root, 'local'), ...args, '--join_key', 'customer_id');
+    expect(nokey.code).toBe(2);
+    expect(nokey.stderr).toContain(
+      'join key: accounts has no column customer_id; orders has no column customer_id; tickets has no column customer_id',
+    );
+    expect(() => readFileSync(join(root, 'out'))).toThrow();
+  });
+});

@@ -1,0 +1,285 @@
+import { join } from 'node:path';
+import { awsConfiguredFor } from '@etl/aws-env';
+import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
+import { checkRejectRatio, describeError, TerminalError, type RunContext } from '@etl/core';
+import { ParquetDataset } from '@etl/dataset';
+import type { ObjectStore } from '@etl/object-store';
+import { isoMicros, type Value } from '@etl/schema';
+import { KeyFanoutError, keyJoin, type KeyJoin } from '@etl/spill';
+import { tableSchema } from '@etl/table-reader';
+import { defineJob, type JobConfig } from '@etl/runtime';
+import { catalogJoinArgs, SAMPLE_DATABASE } from './config.js';
+import { parseJoinKeys, planJoin, type JoinPlan } from './join-plan.js';
+import { registerSampleTables } from './sample-catalog.js';
+import { tableInput, type TableFigures } from './table-input.js';
+import { readWatermarks, watermarkOf, writeWatermarks } from './watermark-file.js';
+
+type Config = JobConfig<typeof catalogJoinArgs> & { local_dir?: string };
+
+/** The catalog holding the database: the embedded file catalog for the sample, else the runtime's choice (Glue when AWS is configured). */
+function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv, chosen?: () => Catalog): Catalog {
+  if (config.database_name === SAMPLE_DATABASE || !awsConfiguredFor(env, 'GLUE'))
+    return new FileCatalog(objects, join(config.local_dir ?? '.local', 'catalog'));
+  return chosen ? chosen() : new GlueCatalog({ env });
+}
+
+/** The database's tables and the ones joined (--tables, else all), in name order; a name it lacks is a `TerminalError`. */
+async function selectTables(catalog: Catalog, config: Config): Promise<{ all: TableDefinition[]; joined: TableDefinition[] }> {
+  const all = await catalog.listTables(config.database_name);
+  if (!config.tables) return { all, joined: all };
+  const missing = config.tables.filter((name) => !all.some((t) => t.name === name));
+  if (missing.length > 0)
+    throw new TerminalError(
+      'NOT_FOUND',
+      `--tables: ${missing.join(', ')} not in database ${config.database_name} (its tables: ${all.map((t) => t.name).join(', ')})`,
+    );
+  return { all, joined: all.filter((t) => config.tables?.includes(t.name)) };
+}
+
+function plan(config: Config, tables: readonly TableDefinition[]): JoinPlan {
+  return planJoin(
+    tables.map((t) => ({ name: t.name, schema: tableSchema(t) })),
+    {
+      joinKey: config.join_key,
+      joinKeys: parseJoinKeys(config.join_keys),
+      type: config.join_type,
+      drivingTable: config.driving_table,
+    },
+  );
+}
+
+/**
+ * Seed 002: every table of a catalog database (or --tables) joined on one key into Parquet, one
+ * `load_date=…/run_id=…/` folder per run, published atomically. With no timestamp file the run is a
+ * full load; with one, the run re-emits the complete joined rows of exactly the keys that changed in
+ * any table since that table's watermark. Watermarks move, every table's at once, only after the
+ * output is published. Memory: the join's (--memory_mb) plus one row group being read and one being written.
+ */
+export const catalogJoinJob = defineJob({
+  name: 'catalog-join-to-parquet',
+  description:
+    'Every table of a Glue database joined on account_id (inner, left or full) into Parquet; full load, or incremental by per-table updated_at watermarks re-emitting complete joined rows of the changed keys (seed 002)',
+  args: catalogJoinArgs,
+  async check(config: Config, { objects, env }) {
+    const problems: string[] = [];
+    try {
+      parseJoinKeys(config.join_keys);
+    } catch (error) {
+      problems.push(describeError(error).message);
+    }
+    await readWatermarks(objects, config.timestamp_s3_path).catch((error: Error) =>
+      problems.push(`--timestamp_s3_path: ${describeError(error).message}`),
+    );
+    if (config.database_name !== SAMPLE_DATABASE && problems.length === 0)
+      try {
+        plan(config, (await selectTables(sourceCatalog(config, objects, env), config)).joined);
+      } catch (error) {
+        problems.push(`--database_name ${config.database_name}: ${describeError(error).message}`);
+      }
+    return problems;
+  },
+  async run(config: Config, ctx, { objects, connections, env }) {
+    const catalog = sourceCatalog(config, objects, env, () => connections.catalog());
+    if (config.database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
+    const { all, joined: tables } = await selectTables(catalog, config);
+    const planned = plan(config, tables);
+    const watermarks = await readWatermarks(objects, config.timestamp_s3_path, ctx.signal);
+    const mode = watermarks ? 'incremental' : 'full';
+    const byName = new Map(tables.map((t) => [t.name, t]));
+    const inputs = planned.tables.map((p) => {
+      const table = byName.get(p.name) as TableDefinition;
+      if (mode === 'incremental' && !tableSchema(table).fields.some((f) => f.name === config.change_column))
+        ctx.logger.warn({ table: p.name }, `${p.name} has no ${config.change_column} column: every key of it counts as changed each run`);
+      return tableInput(
+        {
+          store: objects,
+          catalog,
+          table,
+          planned: p,
+          normalisation: planned.normalisation,
+          changeColumn: config.change_column,
+          watermark: mode === 'full' ? undefined : (watermarkOf(watermarks, p.name) ?? null),
+        },
+        ctx,
+      );
+    });
+    ctx.logger.info(
+      { tables: planned.tables.map((t) => t.name), mode, joinType: config.join_type, prefixed: planned.prefixed },
+      `${mode} load: ${config.join_type} join of ${planned.tables.length} tables of ${config.database_name} on ${config.join_key}`,
+    );
+
+    let failedTable: string | undefined;
+    const joinedRows = keyJoin(
+      inputs.map((i) => i.input),
+      {
+        type: config.join_type,
+        ...(config.max_fanout === undefined ? {} : { maxFanout: config.max_fanout }),
+        memoryBytes: config.memory_mb * 1024 * 1024,
+        ...(config.temp_dir ? { tempDir: config.temp_dir } : {}),
+        signal: ctx.signal,
+        skipFailedInput: (table, error) => {
+          const reason = describeError(error).message;
+          if (config.on_table_error === 'fail') {
+            failedTable = table;
+            return false;
+          }
+          ctx.logger.error(
+            { table, error: describeError(error) },
+            `${table} left out of the join (--on_table_error skip), its watermark unchanged: ${reason}`,
+          );
+          return true;
+        },
+      },
+    );
+    const figures = inputs.map((i) => i.figures);
+    const output = await writeOutput(config, ctx, objects, {
+      joined: joinedRows,
+      planned,
+      tables,
+      figures,
+      failedTable: () => failedTable,
+    });
+
+    // Published (or nothing to publish): every joined table's watermark moves to what it held.
+    const next = new Map(watermarks?.tables ?? []);
+    if (watermarks?.all !== undefined) for (const t of all) if (!next.has(t.name)) next.set(t.name, watermarks.all);
+    for (const f of figures) if (!f.skipped && f.latestChange !== undefined) next.set(f.table, f.latestChange);
+    const changed = [...next].some(([t, v]) => watermarks?.tables.get(t) !== v) || watermarks?.all !== undefined;
+    if (changed && next.size > 0) await writeWatermarks(objects, config.timestamp_s3_path, next);
+
+    const skipped = figures.filter((f) => f.skipped !== undefined).map((f) => f.table);
+    return {
+      outputs: {
+        data: config.output_path,
+        watermarks: config.timestamp_s3_path,
+        ...(output.manifest ? { manifest: output.manifest } : {}),
+      },
+      figures: {
+        database: config.database_name,
+        mode,
+        joinType: config.join_type,
+        joinKey: config.join_key,
+        rowsOut: joinedRows.counts.rowsOut,
+        keysOut: joinedRows.counts.keysOut,
+        maxFanout: joinedRows.counts.maxFanout,
+        spilledRows: joinedRows.counts.spilledRows,
+        published: output.manifest !== undefined,
+        manifest: output.manifest ?? null,
+        tablesSkipped: skipped,
+        columns: output.columns,
+        tables: figures.map((f) => ({
+          ...f,
+          watermarkBefore: f.watermarkBefore === undefined ? null : isoMicros(f.watermarkBefore),
+          latestChange: f.latestChange === undefined ? null : isoMicros(f.latestChange),
+          watermarkAfter: next.has(f.table) ? isoMicros(next.get(f.table) as bigint) : null,
+        })),
+      },
+    };
+  },
+});
+
+/**
+ * The join into `<output_path>/load_date=…/run_id=…/`: the dataset is opened once the join has read
+ * every table (a table left out changes the columns), rows projected to the plan's columns, published
+ * only when every table was read, no key fanned out beyond --max_fanout and the rejects are within
+ * bounds; anything else aborts it (nothing of the run stays) and fails the run.
+ */
+async function writeOutput(
+  config: Config,
+  ctx: RunContext,
+  objects: ObjectStore,
+  job: { joined: KeyJoin; planned: JoinPlan; tables: TableDefinition[]; figures: TableFigures[]; failedTable: () => string | undefined },
+): Promise<{ manifest?: string; columns: string[] }> {
+  const { joined, figures } = job;
+  let dataset: ParquetDataset | undefined;
+  let project: ((row: Value[]) => Value[]) | undefined;
+  let final = job.planned;
+  const open = async () => {
+    const counts = joined.counts.inputs;
+    counts.forEach((c, i) => Object.assign(figures[i] as TableFigures, c.skipped === undefined ? {} : { skipped: c.skipped }));
+    const kept = job.planned.tables.filter((_, i) => counts[i]?.skipped === undefined);
+    if (kept.length < job.planned.tables.length)
+      final = plan(
+        config,
+        job.tables.filter((t) => kept.some((k) => k.name === t.name)),
+      );
+    // Output row of the join: [key, ...each input's whole row]; each input's row starts after the ones before it.
+    const offsets: number[] = [];
+    let offset = 1;
+    for (const t of job.planned.tables) {
+      offsets.push(offset);
+      offset += tableSchema(job.tables.find((d) => d.name === t.name) as TableDefinition).fields.length;
+    }
+    const picks = [0];
+    for (const t of final.tables) {
+      const start = offsets[job.planned.tables.findIndex((p) => p.name === t.name)] as number;
+      for (const c of t.columns) picks.push(start + c.index);
+    }
+    project = (row) => picks.map((i) => row[i] ?? null);
+    dataset = new ParquetDataset(objects, {
+      prefix: config.output_path,
+      schema: final.schema,
+      mode: 'append',
+      generation: `load_date=${ctx.clock.now().toISOString().slice(0, 10)}/run_id={runId}`,
+    });
+    await dataset.connect(ctx);
+  };
+  try {
+    for await (const batch of joined) {
+      if (!dataset) await open();
+      await dataset?.writeRows(batch.map((row) => (project as (row: Value[]) => Value[])(row)));
+    }
+    if (!dataset) await open();
+    joined.counts.inputs.forEach((c, i) =>
+      Object.assign(figures[i] as TableFigures, {
+        keysRepeated: c.keysRepeated,
+        rowsInRepeatedKeys: c.rowsInRepeatedKeys,
+        ...(figures[i]?.rowsChanged === null ? {} : { rowsChanged: c.rowsChanged }),
+      }),
+    );
+    for (const f of figures)
+      if (f.keysRepeated > 0)
+        ctx.logger.info(
+          { table: f.table, keysRepeated: f.keysRepeated, rowsInRepeatedKeys: f.rowsInRepeatedKeys },
+          `${f.table}: ${f.keysRepeated} keys repeat (${f.rowsInRepeatedKeys} rows): they multiply the joined rows`,
+        );
+    const accepted = figures.reduce((n, f) => n + f.rowsRead - f.rowsRejectedForKey, 0);
+    checkRejectRatio(ctx, accepted, `the tables of ${config.database_name}`);
+    const columns = final.schema.fields.map((f) => f.name);
+    if (joined.counts.rowsOut === 0) {
+      await dataset?.abort(new Error('no joined rows'), ctx);
+      ctx.logger.warn(
+        { mode: figures.some((f) => f.rowsChanged !== null) ? 'incremental' : 'full' },
+        figures.some((f) => f.rowsChanged !== null)
+          ? 'no key changed since the watermarks: nothing published'
+          : 'the join has no rows: nothing published',
+      );
+      return { columns };
+    }
+    const annotations = Object.fromEntries(
+      figures.flatMap((f) => (f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]])),
+    );
+    const result = await (dataset as ParquetDataset).close(ctx, annotations);
+    ctx.logger.info(
+      { manifest: result.manifest, rows: result.rows, files: result.files.length },
+      `published ${result.rows} joined rows (${joined.counts.keysOut} keys) to ${result.generation}`,
+    );
+    return { manifest: result.manifest, columns };
+  } catch (error) {
+    await dataset?.abort(error, ctx);
+    if (error instanceof KeyFanoutError)
+      throw new TerminalError(
+        'BAD_INPUT',
+        `--max_fanout ${error.limit}: ${config.join_key} ${String(error.key)} would produce ${error.rowsOut} joined rows (${error.rowsPerInput.map((i) => `${i.name}: ${i.rows} rows`).join(', ')}); nothing published, watermarks unchanged`,
+        { cause: error },
+      );
+    const table = job.failedTable();
+    if (table && !ctx.signal.aborted)
+      throw new TerminalError(
+        'BAD_INPUT',
+        `table ${table} failed (--on_table_error fail): ${describeError(error).message}; nothing published, watermarks unchanged`,
+        { cause: error },
+      );
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import { runMain } from '@etl/runtime';
+import { catalogJoinJob } from './job.js';
+
+runMain(catalogJoinJob);
