@@ -78,6 +78,22 @@ const cases: Record<string, BadInvocation[]> = {
       ],
     },
     {
+      name: '--check_only with a Redshift target missing its IAM role: refused by the same checks, before any probe',
+      files: { 'in/c.csv': customers },
+      args: [
+        '--source',
+        'in/c.csv',
+        '--target_table',
+        'public.c',
+        '--upsert_keys',
+        'customer_id',
+        '--workgroup',
+        'analytics',
+        '--check_only',
+      ],
+      says: [/--iam_role: required with a Redshift workgroup/],
+    },
+    {
       name: 'a Parquet file given as the CSV source (it used to load garbage columns)',
       files: { 'in/data.csv': 'PAR1\u0015\u0004\u0015\u0010\u0015\u0014L\u0015\u0004\u0015\u0000\u0012\u0000\u0000PAR1' },
       args: ['--source', 'in/data.csv', '--target_table', 'public.c', '--upsert_keys', 'id'],
