@@ -2,7 +2,7 @@ import type { Catalog, TableDefinition } from '@etl/catalog';
 import { openRows } from '@etl/convert';
 import { checkRejectRatio, type RunContext } from '@etl/core';
 import { readManifest, type DatasetManifest } from '@etl/dataset';
-import { joinUri, type ObjectStore } from '@etl/object-store';
+import { joinUri, objectsBelow, type ObjectStore } from '@etl/object-store';
 import { isoMicros, type Schema, type Value } from '@etl/schema';
 import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
@@ -125,6 +125,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   });
   const rejectsBefore = ctx.rejects.count;
   const latest = new LatestChange(schema, plan.changeColumn);
+  let unmergedRuns = 0;
   await outputs.connect(ctx);
   try {
     const memoryBytes = options.memoryBytes ?? 256 * MiB;
@@ -132,10 +133,20 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     const load = { rows, outputs, plan, latest, report, schema };
     if (!keyed) await copyRows(load);
     else if (plan.mode === 'full' || !current) await loadFull(load, { ...spill, memoryBytes });
-    else await mergeWithCurrent(load, current, store, { ...spill, memoryBytes: Math.floor(memoryBytes / 2) }, ctx);
+    else {
+      const unmerged = await unmergedChanges(store, joinUri(prefix, 'changes'), current, ctx);
+      if (unmerged.length > 0)
+        ctx.logger.warn(
+          { table: table.name, changes: unmerged.map((m) => m.generation) },
+          `${table.name}: changes published by a run that stopped before its current state: merged into current now, not repeated`,
+        );
+      unmergedRuns = unmerged.length;
+      await mergeWithCurrent(load, current, unmerged, store, { ...spill, memoryBytes: Math.floor(memoryBytes / 2) }, ctx);
+    }
     Object.assign(report, { rowsRead: rows.stats.rowsRead, rowsSkippedByStatistics: rows.stats.rowsSkippedByStatistics });
     report.rowsBeforeWindow = rows.stats.rowsBeforeWindow;
-    const changed = report.rowsInChanges > 0;
+    // Changes of a killed run not yet in current: current must be published even with nothing new.
+    const changed = report.rowsInChanges > 0 || unmergedRuns > 0;
     if (!changed) {
       await outputs.abort(new Error('nothing changed'), ctx);
       if (report.mode === 'full') ctx.logger.warn({ ...report }, `${table.name} has no rows: nothing published`);
@@ -201,6 +212,26 @@ async function catchUpWatermark(
   at.report.watermarkAfter = written.value;
 }
 
+/**
+ * `changes/` runs newer than the current state: published by a run killed before it published
+ * `current` (changes go first). Run ids start with their UTC start time, so they sort by it.
+ */
+async function unmergedChanges(
+  store: ObjectStore,
+  changesPrefix: string,
+  current: DatasetManifest,
+  ctx: RunContext,
+): Promise<DatasetManifest[]> {
+  const found: DatasetManifest[] = [];
+  for await (const { key } of objectsBelow(store, changesPrefix, { signal: ctx.signal })) {
+    const runId = /(?:^|\/)run_id=([^/]+)\/_manifest\.json$/.exec(key)?.[1];
+    if (!runId || runId <= current.runId || runId === ctx.runId) continue;
+    const manifest = await readManifest(store, joinUri(changesPrefix, key.slice(0, -'/_manifest.json'.length)), { signal: ctx.signal });
+    if (manifest) found.push(manifest);
+  }
+  return found;
+}
+
 /** The hidden column an incremental merge tags rows with: 0 the current state, 1 read this run. */
 const ORIGIN = { name: '__origin', type: { kind: 'smallint' as const }, nullable: false };
 const FROM_CURRENT = 0;
@@ -258,6 +289,7 @@ async function loadFull({ rows, outputs, plan, latest, report }: Load, spill: Sp
 async function mergeWithCurrent(
   { rows, outputs, plan, latest, report, schema }: Load,
   current: DatasetManifest,
+  unmerged: readonly DatasetManifest[],
   store: ObjectStore,
   spill: SpillSettings,
   ctx: RunContext,
@@ -271,7 +303,8 @@ async function mergeWithCurrent(
     columns: schema.fields.map((f) => ({ name: f.name, type: hiveTypeText(f.type) })),
     partitionKeys: [],
   };
-  const currentFiles = current.files.map((f) => ({ uri: f.uri, partitionValues: [] }));
+  // Changes a killed run published without its current state count as part of the current state.
+  const currentFiles = [current, ...unmerged].flatMap((m) => m.files.map((f) => ({ uri: f.uri, partitionValues: [] })));
   const currentRows = () => tagged(tableRows(store, currentDefinition, currentFiles, { ctx }).batches(), FROM_CURRENT);
   let readNow = 0;
   const newState = dedupLatest(

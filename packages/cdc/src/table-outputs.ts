@@ -19,8 +19,8 @@ export interface TableOutputOptions {
 /**
  * A table's two Parquet datasets: `changes/load_date=…/run_id=…/` (append) and `current/` (a new
  * generation each run, named by `current/_manifest.json`). Published changes first, then current:
- * a run killed between them leaves current and the watermark as they were, so the rerun redoes the
- * load (its changes then repeat the killed run's).
+ * a run killed between them leaves current and the watermark as they were; the rerun merges those
+ * changes into current (`loadTable`) instead of repeating them.
  */
 export class TableOutputs {
   readonly changes: ParquetDataset;

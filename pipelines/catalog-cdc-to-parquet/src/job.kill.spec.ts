@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,19 +115,38 @@ function runKilled(
   return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, output })));
 }
 
-/** The published current state (rows sorted) and the watermark value. */
-async function state(root: string): Promise<{ rows: string[]; watermark: string | undefined; manifestWatermark: string | undefined }> {
-  const manifest = await readManifest(store, join(root, 'out', 'orders', 'current'));
+async function lines(uris: readonly string[]): Promise<string[]> {
   const rows: string[] = [];
-  for (const file of manifest?.files ?? [])
-    for await (const lines of catLines(store, file.uri, {}, testContext().ctx)) rows.push(...lines.trim().split('\n').filter(Boolean));
+  for (const uri of uris)
+    for await (const text of catLines(store, uri, {}, testContext().ctx)) rows.push(...text.trim().split('\n').filter(Boolean));
+  return rows.sort();
+}
+
+/** Every row of every published `changes` run (a run's files are published with its manifest). */
+async function allChanges(root: string): Promise<string[]> {
+  const changes = join(root, 'out', 'orders', 'changes');
+  const manifests = readdirSync(changes, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('_manifest.json'));
+  const uris = manifests.flatMap((m) =>
+    (JSON.parse(readFileSync(join(changes, m), 'utf8')) as { files: Array<{ uri: string }> }).files.map((f) => f.uri),
+  );
+  return lines(uris);
+}
+
+/** The published current state (rows sorted) and the watermark value. */
+async function state(
+  root: string,
+): Promise<{ rows: string[]; watermark: string | undefined; manifestWatermark: string | undefined; changes: string[] }> {
+  const manifest = await readManifest(store, join(root, 'out', 'orders', 'current'));
+  const rows = await lines((manifest?.files ?? []).map((f) => f.uri));
   let watermark: string | undefined;
   try {
     watermark = (JSON.parse(readFileSync(join(root, 'cdc', 'orders.json'), 'utf8')) as { value: string }).value;
   } catch {
     watermark = undefined;
   }
-  return { rows: rows.sort(), watermark, manifestWatermark: manifest?.annotations?.['watermark'] };
+  return { rows, watermark, manifestWatermark: manifest?.annotations?.['watermark'], changes: await allChanges(root) };
 }
 
 describe('catalog-cdc-to-parquet killed outright (SIGKILL) during an incremental run, then run again', () => {
@@ -151,7 +170,7 @@ describe('catalog-cdc-to-parquet killed outright (SIGKILL) during an incremental
     ['after the manifest, before the watermark', 'put', '/cdc/orders\\.json$'],
   ];
   it.each(points)(
-    '%s: the rerun publishes what an uninterrupted run does, and the watermark is never ahead of published data',
+    '%s: the rerun publishes what an uninterrupted run does (current, changes, watermark); the watermark is never ahead of published data',
     async (name, op, at) => {
       const root = join(work, name.replace(/\W+/g, '-'));
       const args = await setUp(root);
@@ -170,6 +189,8 @@ describe('catalog-cdc-to-parquet killed outright (SIGKILL) during an incremental
       const rerun = await state(root);
       expect(rerun.watermark).toBe(reference.watermark);
       expect(rerun.rows).toEqual(reference.rows);
+      // changes too: a killed run's published changes are merged by the rerun, not repeated.
+      expect(rerun.changes).toEqual(reference.changes);
     },
     60_000,
   );
