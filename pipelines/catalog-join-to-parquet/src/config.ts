@@ -36,9 +36,10 @@ export const catalogJoinArgs = {
     'fail',
     'A table that cannot be read: fail (nothing published, no watermark moves) or skip (left out of the join, its watermark unchanged, as the seed)',
   ),
-  max_fanout: arg
-    .positiveInt('A key that would produce more joined rows than this (its rows in each table multiplied) fails the run, naming it', 1000)
-    .optional(),
+  max_fanout: arg.positiveInt(
+    'A key that would produce more joined rows than this (its rows in each table multiplied) fails the run, naming it',
+    1000,
+  ),
   memory_mb: arg.positiveInt(
     'Memory for the join (MiB): every table is hash-partitioned to --temp_dir and one partition of each is held at a time, at most a quarter of this as spill files; give about half of what the process may use',
     256,

@@ -113,7 +113,7 @@ export const catalogJoinJob = defineJob({
       inputs.map((i) => i.input),
       {
         type: config.join_type,
-        ...(config.max_fanout === undefined ? {} : { maxFanout: config.max_fanout }),
+        maxFanout: config.max_fanout,
         memoryBytes: config.memory_mb * 1024 * 1024,
         ...(config.temp_dir ? { tempDir: config.temp_dir } : {}),
         signal: ctx.signal,
@@ -260,6 +260,8 @@ async function writeOutput(
       figures.flatMap((f) => (f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]])),
     );
     const result = await (dataset as ParquetDataset).close(ctx, annotations);
+    // ParquetDataset is used without the Sink wrapper: the run's rows written are counted here, once published.
+    ctx.counters.component((dataset as ParquetDataset).options.name, 'sink').rowsOut += result.rows;
     ctx.logger.info(
       { manifest: result.manifest, rows: result.rows, files: result.files.length },
       `published ${result.rows} joined rows (${joined.counts.keysOut} keys) to ${result.generation}`,
