@@ -49,7 +49,13 @@ describe('upsertFile through the Redshift Data API', () => {
       const before = (await sentToDataApi()).length;
       const loaded = await upsertFile('s3://lake/in/customers.csv', 0, options, ctx, { objects, warehouse });
       expect(loaded).toMatchObject({ status: 'SUCCESS', inserted: 2 });
-      const reads = new Set([DESCRIBE_TABLE_SQL, VIEW_DEPENDENTS_SQL, VIEW_BACKUP_EXISTS_SQL, AUDIT_EXISTS_SQL, auditLoadedSql('public.job_sts')]);
+      const reads = new Set([
+        DESCRIBE_TABLE_SQL,
+        VIEW_DEPENDENTS_SQL,
+        VIEW_BACKUP_EXISTS_SQL,
+        AUDIT_EXISTS_SQL,
+        auditLoadedSql('public.job_sts'),
+      ]);
       const sent = (await sentToDataApi()).slice(before).filter((sql) => !reads.has(sql));
       expect(sent).toEqual(dry.plan.map((s) => s.sql));
       expect(sent.find((sql) => sql.startsWith('COPY'))).toBe(
