@@ -42,3 +42,5 @@ export type { StageTransformOptions } from './stage-transform.js';
 export { stageTransform } from './stage-transform.js';
 export { writeRejects } from './write-rejects.js';
 export { checkRejectRatio, rejectRatioGuard } from './reject-ratio.js';
+export type { Shard } from './shard.js';
+export { createShard, shardOf, fnv1a, wholeRun } from './shard.js';

@@ -20,6 +20,8 @@ export interface RunReport extends RunTotals {
   outputs: Record<string, string>;
   /** What the job itself counted (tables, items new/changed, files loaded …), as its `run` returned it. */
   figures?: Record<string, unknown>;
+  /** The shard of an array job this run was (`AWS_BATCH_JOB_ARRAY_INDEX` of `…_SIZE`); absent for a whole run. */
+  shard?: { index: number; size: number };
   error?: { name: string; code?: string; message: string };
 }
 
@@ -46,7 +48,14 @@ export function peakRssBytes(): number {
 
 export function buildRunReport(
   ctx: RunContext,
-  run: { startedAt: Date; startedMs: number; error?: unknown; outputs?: Record<string, string>; figures?: Record<string, unknown> },
+  run: {
+    startedAt: Date;
+    startedMs: number;
+    error?: unknown;
+    outputs?: Record<string, string>;
+    figures?: Record<string, unknown>;
+    shard?: { index: number; size: number };
+  },
 ): RunReport {
   const endedMs = ctx.clock.monotonicMs();
   return {
@@ -62,6 +71,7 @@ export function buildRunReport(
     metrics: ctx.counters.snapshotMetrics(),
     outputs: run.outputs ?? {},
     ...(run.figures === undefined ? {} : { figures: run.figures }),
+    ...(run.shard === undefined ? {} : { shard: run.shard }),
     ...(run.error === undefined ? {} : { error: describeError(run.error) }),
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RunContext } from '@etl/core';
+import type { RunContext, Shard } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import type { Connections } from './connections.js';
 import type { ArgsShape } from './job-config.js';
@@ -19,6 +19,12 @@ export interface JobDeps {
   connections: Connections;
   outputs: RunOutputs;
   env: NodeJS.ProcessEnv;
+  /**
+   * This run's share of the work as an AWS Batch array job child (`AWS_BATCH_JOB_ARRAY_INDEX` of
+   * `AWS_BATCH_JOB_ARRAY_SIZE`); the whole run (`owns` always true) otherwise. Jobs load only the
+   * items (files, tables, segments) whose name `shard.owns`.
+   */
+  shard: Shard;
 }
 
 export interface JobResult {

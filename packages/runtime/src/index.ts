@@ -9,3 +9,5 @@ export type { JobIo } from './run-job.js';
 export { runJob, runMain, runOutputs, exitCodes } from './run-job.js';
 export type { Connections, WarehouseTarget } from './connections.js';
 export { createConnections } from './connections.js';
+export { shardFromEnv, ARRAY_INDEX_VAR, ARRAY_SIZE_VAR } from './array-shard.js';
+export type { ShardResult } from './array-shard.js';

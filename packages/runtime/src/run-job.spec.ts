@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RecordError, TerminalError, from, runPipeline, type RunReport, type Stage } from '@etl/core';
+import { RecordError, TerminalError, from, runPipeline, shardOf, type RunReport, type Stage } from '@etl/core';
 import { MemorySink } from '@etl/core/testing';
 import { defineJob, type JobDefinition } from './define-job.js';
 import { arg, type ArgsShape } from './job-config.js';
@@ -49,14 +49,14 @@ const numbersJob = defineJob({
   },
 });
 
-async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], signal?: AbortSignal) {
+async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], signal?: AbortSignal, env: NodeJS.ProcessEnv = {}) {
   const runOutput = join(base, `r${Math.random().toString(36).slice(2)}`);
   const stdout = capture();
   const stderr = capture();
   const code = await runJob(job, {
     // Half the numbers are rejected on purpose: past the default --max_reject_ratio (0.1).
     argv: [...argv, '--run_output', runOutput, ...(argv.includes('--max_reject_ratio') ? [] : ['--max_reject_ratio', '0.6'])],
-    env: {},
+    env,
     stdout,
     stderr,
     handleSignals: false,
@@ -131,6 +131,42 @@ describe('runJob', () => {
     expect(stderr).toContain('--colour: unknown argument');
     expect(stderr).toContain('--count:');
     expect(stderr).not.toMatch(/\n\s+at /);
+    expect(report).toBeUndefined();
+  });
+
+  it('as an AWS Batch array job child: the job gets its shard, the report and the first log line name it', async () => {
+    const owned: string[] = [];
+    const lettersJob = defineJob({
+      name: 'letters',
+      description: 'Keeps the letters its shard owns',
+      args: {},
+      async run(_config, _ctx, { shard }) {
+        owned.push(...['a', 'b', 'c', 'd', 'e', 'f'].filter((name) => shard.owns(name)));
+      },
+    });
+    const env = { AWS_BATCH_JOB_ARRAY_INDEX: '1', AWS_BATCH_JOB_ARRAY_SIZE: '2' };
+    const { code, report, logs } = await run(lettersJob, [], undefined, env);
+    expect(code).toBe(0);
+    expect(report?.shard).toEqual({ index: 1, size: 2 });
+    expect(logs[0]).toMatchObject({ shard: { index: 1, size: 2 } });
+    expect(owned).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].filter((name) => shardOf(name, 2) === 1));
+    expect(owned.length).toBeGreaterThan(0);
+    // Without the variables: the whole run, and the report says nothing of shards.
+    owned.length = 0;
+    const whole = await run(lettersJob, []);
+    expect(whole.report?.shard).toBeUndefined();
+    expect(owned).toHaveLength(6);
+  });
+
+  it('refuses bad array variables with exit 2 naming the variable, nothing run', async () => {
+    const { code, stderr, report } = await run(numbersJob, ['--count', '2'], undefined, {
+      AWS_BATCH_JOB_ARRAY_INDEX: '2',
+      AWS_BATCH_JOB_ARRAY_SIZE: '2',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'numbers: invalid array job environment\n  AWS_BATCH_JOB_ARRAY_INDEX: 2 is not below AWS_BATCH_JOB_ARRAY_SIZE 2',
+    );
     expect(report).toBeUndefined();
   });
 

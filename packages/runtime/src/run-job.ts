@@ -16,6 +16,7 @@ import {
 } from '@etl/core';
 import { createObjectStore, joinUri, objectRejects, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
+import { shardFromEnv } from './array-shard.js';
 import { createConnections } from './connections.js';
 import type { CheckDeps, JobDefinition, JobResult, RunOutputs } from './define-job.js';
 import { formatHelp, resolveJobConfig, type ArgsShape } from './job-config.js';
@@ -54,12 +55,15 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   // sample. Not --JOB_NAME: AWS Glue passes it to every run, and a real run must never become the sample.
   const runArgs = [...Object.keys(commonArgs).filter((name) => name !== 'JOB_NAME'), ...(job.runOutputArg ? [job.runOutputArg] : [])];
   const resolved = resolveJobConfig(shape, io.argv, io.env, { runArgs });
-  if (!resolved.ok) {
+  const sharding = shardFromEnv(io.env);
+  if (!resolved.ok)
     io.stderr.write(
       `${job.name}: invalid arguments\n${resolved.problems.map((p) => `  ${p}`).join('\n')}\nRun with --help to see every argument.\n`,
     );
-    return exitCodes.badArguments;
-  }
+  if (!sharding.ok) io.stderr.write(`${job.name}: invalid array job environment\n${sharding.problems.map((p) => `  ${p}`).join('\n')}\n`);
+  if (!resolved.ok || !sharding.ok) return exitCodes.badArguments;
+  const { shard } = sharding;
+  const shardNamed = sharding.sharded ? { index: shard.index, size: shard.size } : undefined;
   const config = resolved.config as typeof resolved.config & {
     JOB_NAME?: string;
     run_output?: string;
@@ -117,11 +121,12 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   let error: unknown;
   let result: JobResult = {};
   logger.info(
-    { args: config, ignoredGlueArgs: resolved.ignored, sample: resolved.sample, outputs },
-    `run ${runId} of ${jobName} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
+    { args: config, ignoredGlueArgs: resolved.ignored, sample: resolved.sample, outputs, ...(shardNamed ? { shard: shardNamed } : {}) },
+    `run ${runId} of ${jobName}${shardNamed ? ` (shard ${shard.index} of ${shard.size}: indexes 0 to ${shard.size - 1})` : ''} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
   );
   try {
-    result = (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env })) ?? {};
+    result =
+      (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env, shard })) ?? {};
   } catch (caught) {
     error = abortCause(caught, signal); // why the run was aborted: a signal, or too many rejects
   } finally {
@@ -142,6 +147,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     ...started,
     ...(error === undefined ? {} : { error }),
     ...(result.figures ? { figures: result.figures } : {}),
+    ...(shardNamed ? { shard: shardNamed } : {}),
     outputs: { ...result.outputs, report: outputs.report, logs: outputs.logs, ...(rejects.count > 0 ? { rejects: outputs.rejects } : {}) },
   });
   logOutcome(logger, report, error);
