@@ -3,7 +3,7 @@ import { openRows } from '@etl/convert';
 import { checkRejectRatio, type RunContext } from '@etl/core';
 import { readManifest, type DatasetManifest } from '@etl/dataset';
 import { joinUri, objectsBelow, type ObjectStore } from '@etl/object-store';
-import { isoMicros, type Schema, type Value } from '@etl/schema';
+import { formatType, isoMicros, type Schema, type Value } from '@etl/schema';
 import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
 import { planLoad, type LoadPlan, type LoadType } from './load-plan.js';
@@ -399,16 +399,7 @@ class LatestChange {
   }
 }
 
-/** The catalog type text of a schema type (the current state is read back through the catalog-table reader). */
+/** The catalog type text of a schema type, read back to the same type (the current state is read through the catalog-table reader). */
 function hiveTypeText(type: Schema['fields'][number]['type']): string {
-  switch (type.kind) {
-    case 'string':
-      return 'string';
-    case 'decimal':
-      return `decimal(${type.precision},${type.scale})`;
-    case 'timestamp':
-      return type.withZone ? 'timestamptz' : 'timestamp';
-    default:
-      return type.kind;
-  }
+  return type.kind === 'string' ? 'string' : formatType(type);
 }

@@ -1,8 +1,8 @@
 import type { Catalog, CatalogColumn, TableDefinition } from '@etl/catalog';
 import type { ComponentMetrics, RunContext } from '@etl/core';
-import { ParquetDataset, type DatasetResult } from '@etl/dataset';
+import { hiveType, ParquetDataset, type DatasetResult } from '@etl/dataset';
 import { joinUri, type ObjectStore } from '@etl/object-store';
-import { formatType, type Field, type Schema, type Value } from '@etl/schema';
+import type { Schema, Value } from '@etl/schema';
 
 export interface TableOutputOptions {
   /** `<output_path>/<table>`. */
@@ -95,13 +95,6 @@ function count(metrics: ComponentMetrics | undefined, published: DatasetResult):
   metrics.bytesOut += published.bytes;
 }
 
-/** Glue/Athena type of a column as the datasets store it (JSON as text). */
-function hiveType(field: Field): string {
-  const kind = field.type.kind;
-  if (kind === 'string' || kind === 'json') return 'string';
-  return formatType(field.type);
-}
-
 /**
  * Points catalog tables at what was just published: `<table>` at the new current generation (so
  * Athena switches with the publish and never reads half a generation) and `<table>_changes` at the
@@ -116,7 +109,8 @@ export async function registerOutputs(
   published: { changes?: DatasetResult; current?: DatasetResult },
   changesPrefix: string,
 ): Promise<void> {
-  const columns: CatalogColumn[] = schema.fields.map((f) => ({ name: f.name, type: hiveType(f) }));
+  // @etl/dataset's Hive types (a zoned timestamp is `timestamp`: Glue and Athena have no `timestamptz`).
+  const columns: CatalogColumn[] = schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) }));
   const base = { database, columns, format: 'parquet' } satisfies Partial<TableDefinition>;
   if (published.current)
     await catalog.upsertTable({ ...base, name: table, partitionKeys: [], location: `${published.current.generation.replace(/\/$/, '')}/` });
