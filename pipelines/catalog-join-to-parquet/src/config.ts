@@ -45,5 +45,9 @@ export const catalogJoinArgs = {
     256,
     { min: 16, why: "the spill machinery's least" },
   ),
+  catalog_database: arg.optionalString(
+    'Register the output in this catalog database after each publish: a table partitioned by load_date and run_id, the run added as a partition',
+  ),
+  catalog_table: arg.optionalString("The registered table's name [default: <database_name>_joined]"),
   temp_dir: arg.optionalString("Folder for the join's spill files (about the tables' size) [default: the OS temp folder]"),
 };

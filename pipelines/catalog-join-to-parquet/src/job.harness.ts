@@ -55,14 +55,19 @@ function safeList(path: string): string[] {
 
 /** Runs the job as its `main` does with `--local_dir <local>`; the exit code, the run's report, stderr and its rejects' lines. */
 export async function run(local: string, ...argv: string[]) {
+  return runIn({}, local, argv);
+}
+
+/** `run` with the environment given (the local AWS stack's endpoints). */
+export async function runIn(env: NodeJS.ProcessEnv, local: string, argv: readonly string[]) {
   const stderr = capture();
   const stdout = capture();
   const runs = join(local, 'runs', 'catalog-join-to-parquet');
   const before = new Set(safeList(runs));
   const code = await runJob(catalogJoinJob, {
     argv: [...argv, '--local_dir', local],
-    env: {},
-    stdout: capture(),
+    env: { ...env },
+    stdout,
     stderr,
     handleSignals: false,
   });
@@ -192,9 +197,12 @@ export async function expectedRows(
 
 /** The rows a run published, every value as text, as DuckDB reads its Parquet parts. */
 export async function publishedRows(duck: DuckDBConnection, manifest: string, columns: readonly string[]): Promise<string[]> {
-  const files = `read_parquet([${manifestFiles(manifest)
-    .map((f) => `'${f}'`)
-    .join(', ')}])`;
+  return parquetRows(duck, manifestFiles(manifest), columns);
+}
+
+/** Rows of local Parquet files, every value as text, as DuckDB reads them. */
+export async function parquetRows(duck: DuckDBConnection, paths: readonly string[], columns: readonly string[]): Promise<string[]> {
+  const files = `read_parquet([${paths.map((f) => `'${f}'`).join(', ')}])`;
   // The table reader types a catalog `timestamp` as UTC instants (TIMESTAMPTZ in the files): the same values as the sources' TIMESTAMP.
   const types = new Map((await duck.runAndReadAll(`DESCRIBE SELECT * FROM ${files}`)).getRows().map((r) => [String(r[0]), String(r[1])]));
   const text = (c: string) =>

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { awsConfiguredFor } from '@etl/aws-env';
-import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
+import { FileCatalog, GlueCatalog, publishTable, type Catalog, type TableDefinition } from '@etl/catalog';
 import { checkRejectRatio, describeError, TerminalError, type RunContext } from '@etl/core';
-import { ParquetDataset } from '@etl/dataset';
+import { hiveType, ParquetDataset, type DatasetResult } from '@etl/dataset';
 import type { ObjectStore } from '@etl/object-store';
 import { isoMicros, type Value } from '@etl/schema';
 import { KeyFanoutError, keyJoin, type KeyJoin } from '@etl/spill';
@@ -139,6 +139,7 @@ export const catalogJoinJob = defineJob({
       figures,
       failedTable: () => failedTable,
     });
+    if (output.result && config.catalog_database) await registerOutput(catalog, config, output.result, output.schema, ctx);
 
     // Published (or nothing to publish): every joined table's watermark moves to what it held.
     const next = new Map(watermarks?.tables ?? []);
@@ -189,7 +190,7 @@ async function writeOutput(
   ctx: RunContext,
   objects: ObjectStore,
   job: { joined: KeyJoin; planned: JoinPlan; tables: TableDefinition[]; figures: TableFigures[]; failedTable: () => string | undefined },
-): Promise<{ manifest?: string; columns: string[] }> {
+): Promise<{ manifest?: string; result?: DatasetResult; schema: JoinPlan['schema']; columns: string[] }> {
   const { joined, figures } = job;
   let dataset: ParquetDataset | undefined;
   let project: ((row: Value[]) => Value[]) | undefined;
@@ -254,7 +255,7 @@ async function writeOutput(
           ? 'no key changed since the watermarks: nothing published'
           : 'the join has no rows: nothing published',
       );
-      return { columns };
+      return { columns, schema: final.schema };
     }
     const annotations = Object.fromEntries(
       figures.flatMap((f) => (f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]])),
@@ -266,7 +267,7 @@ async function writeOutput(
       { manifest: result.manifest, rows: result.rows, files: result.files.length },
       `published ${result.rows} joined rows (${joined.counts.keysOut} keys) to ${result.generation}`,
     );
-    return { manifest: result.manifest, columns };
+    return { manifest: result.manifest, result, schema: final.schema, columns };
   } catch (error) {
     await dataset?.abort(error, ctx);
     if (error instanceof KeyFanoutError)
@@ -284,4 +285,40 @@ async function writeOutput(
       );
     throw error;
   }
+}
+
+/**
+ * The output as one catalog table (Athena reads every run's folder): `<output_path>/`, partitioned by
+ * `load_date` and `run_id`, this run's folder added as a partition. After the publish and before the
+ * watermarks: a run that fails here moved none, and the rerun registers its own folder.
+ */
+async function registerOutput(
+  catalog: Catalog,
+  config: Config,
+  result: DatasetResult,
+  schema: JoinPlan['schema'],
+  ctx: RunContext,
+): Promise<void> {
+  const [, loadDate = '', runId = ''] = /load_date=([^/]+)\/run_id=([^/]+)\/?$/.exec(result.generation) ?? [];
+  const name = config.catalog_table ?? `${config.database_name}_joined`;
+  await publishTable(
+    catalog,
+    {
+      database: config.catalog_database as string,
+      name,
+      format: 'parquet',
+      location: `${config.output_path.replace(/\/$/, '')}/`,
+      columns: schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) })),
+      partitionKeys: [
+        { name: 'load_date', type: 'string' },
+        { name: 'run_id', type: 'string' },
+      ],
+    },
+    [{ values: [loadDate, runId], location: `${result.generation.replace(/\/$/, '')}/` }],
+    { logger: ctx.logger },
+  );
+  ctx.logger.info(
+    { table: `${config.catalog_database}.${name}`, partition: [loadDate, runId] },
+    `registered the run in ${config.catalog_database}.${name}`,
+  );
 }
