@@ -5,7 +5,7 @@
  * Parquet (same columns, same dataset writer) on the same endpoint, in one run. Each scenario runs in
  * its own Node process, so its peak RSS is its own. The stand-in is Amazon's DynamoDB Local (its own
  * Java process, so the segments' requests really overlap); `--stand-in dynalite` for the in-process
- * one. `scan-only` (the parallel scan alone) is what a second pass over the table would cost, beside
+ * one. One item has an attribute no other has: the inferred export must have its column, with 1 value. `scan-only` (the parallel scan alone) is what a second pass over the table would cost, beside
  * what the spool costs (`export` - `export-declared`). Goals: the export at least 2x the loop's items/s with 4 segments; peak RSS <= 256 MB on 1 M items.
  *
  *   npx nx run bench:dynamodb-export
@@ -29,7 +29,9 @@ import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '@etl/local-aws';
 import { createObjectStore } from '@etl/object-store';
 import type { Schema } from '@etl/schema';
-import { execFileSync } from 'node:child_process';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +46,7 @@ const env = {
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
 };
 const TABLE = 'bench_retail';
+const RARE_ITEM = 777;
 
 /** The columns both scenarios write: the retail item's attributes, as the export infers them. */
 const schema: Schema = {
@@ -70,6 +73,8 @@ const item = (i: number): Item => ({
   UnitPrice: { N: `${i % 100}.${String(i % 100).padStart(2, '0')}` },
   ...(i % 4 === 0 ? {} : { CustomerID: { N: String(12000 + (i % 5000)) } }),
   Country: { S: i % 10 === 0 ? 'France' : 'United Kingdom' },
+  // One item in the whole table has one more attribute: the inferred schema must still have its column.
+  ...(i === RARE_ITEM ? { Rare: { S: 'only here' } } : {}),
 });
 
 function context() {
@@ -117,7 +122,19 @@ async function scenario(name: string, endpoint: string, segments: number): Promi
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(JSON.stringify({ seconds, rows, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+    const maxRssBytes = process.resourceUsage().maxRSS * 1024; // before DuckDB loads, below
+    let rare: number | undefined;
+    if (name === 'export') {
+      const db = await DuckDBInstance.create(':memory:');
+      const connection = await db.connect();
+      const reader = await connection.runAndReadAll(
+        `SELECT count(rare)::INTEGER AS n FROM read_parquet('${out}/**/*.parquet', union_by_name = true)`,
+      );
+      rare = Number(reader.getRowObjectsJson()[0]?.['n']);
+      connection.closeSync();
+      db.closeSync();
+    }
+    console.log(JSON.stringify({ seconds, rows, maxRssBytes, ...(rare === undefined ? {} : { rare }) }));
   } finally {
     client.destroy();
     rmSync(out, { recursive: true, force: true });
@@ -153,16 +170,24 @@ else {
       `DynamoDB -> Parquet export, ${count.toLocaleString('en-US')} items, ${standIn}, ${new Date().toISOString().slice(0, 10)}, node ${process.version} (table loaded in ${((performance.now() - loaded) / 1000).toFixed(0)} s)`,
     );
     const self = fileURLToPath(import.meta.url);
-    const run = (name: string) => {
-      const text = execFileSync(
+    // Asynchronously: the in-process dynalite must keep serving while a scenario runs.
+    const run = async (name: string) => {
+      const child = promisify(execFile)(
         process.execPath,
         [self, '--scenario', name, '--endpoint', server.endpoint, '--segments', String(segments)],
         {
           encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'inherit'],
+          maxBuffer: 16 * 2 ** 20,
         },
       );
-      const result = JSON.parse(text.trim().split('\n').at(-1) as string) as { seconds: number; rows: number; maxRssBytes: number };
+      child.child.stderr?.pipe(process.stderr);
+      const { stdout: text } = await child;
+      const result = JSON.parse(text.trim().split('\n').at(-1) as string) as {
+        seconds: number;
+        rows: number;
+        maxRssBytes: number;
+        rare?: number;
+      };
       if (result.rows !== count) throw new Error(`${name} wrote ${result.rows} rows of ${count}`);
       console.log(
         `${name.padEnd(34)} ${result.seconds.toFixed(1).padStart(7)} s ${Math.round(count / result.seconds)
@@ -171,10 +196,14 @@ else {
       );
       return result;
     };
-    const loop = run('loop');
-    const inferred = run('export');
-    const declared = run('export-declared');
-    const scanOnly = run('scan-only');
+    const loop = await run('loop');
+    const inferred = await run('export');
+    console.log(
+      `the one item of ${count.toLocaleString('en-US')} with an extra attribute: its column has ${inferred.rare} value(s) (goal 1): ${inferred.rare === 1 ? 'ok' : 'MISSED'}`,
+    );
+    if (inferred.rare !== 1) process.exitCode = 1;
+    const declared = await run('export-declared');
+    const scanOnly = await run('scan-only');
     console.log(
       `schema over every item: the spool cost ${(inferred.seconds - declared.seconds).toFixed(1)} s (inferred - declared); a second scan instead would cost ${scanOnly.seconds.toFixed(1)} s`,
     );
