@@ -165,7 +165,7 @@ describe('keyJoin', () => {
 
   it('re-partitions a partition too big for memoryBytes, with the same result', async () => {
     const big = (prefix: string, seed: number) =>
-      randomRows(prefix, 120_000, 50_000, seed).map((r) => [`${String(r[0])}-${'p'.repeat(40)}`, r[1] ?? null]);
+      randomRows(prefix, 80_000, 40_000, seed).map((r) => [`${String(r[0])}-${'p'.repeat(40)}`, r[1] ?? null]);
     const [a, b] = [big('a', 4), big('b', 5)];
     const joined = keyJoin(
       [
