@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createShard, shardOf } from '@etl/core';
 import { createObjectStore } from '@etl/object-store';
 import { checkUpsertSource } from './check-source.js';
 import { filesToLoad } from './upsert-files.js';
@@ -55,5 +56,34 @@ describe('filesToLoad', () => {
     }
     const files = await filesToLoad(objects, `${root}/`, { skip: [join(root, 'done')] });
     expect(files.map((f) => f.slice(f.indexOf('/landing/') + 9))).toEqual(['2026/12/06/a.csv']);
+  });
+
+  it('gives each shard the files it owns by name: every file to exactly one, unmoved when others are archived', async () => {
+    const root = join(dir, 'sharded');
+    const names = ['a.csv', 'b.csv', 'c.csv', 'd.csv', 'e.csv', 'f.csv', '2026/12/07/a.csv'];
+    for (const path of names) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), 'id\n1\n');
+    }
+    const shards = [createShard(0, 2), createShard(1, 2)];
+    const whole = await filesToLoad(objects, `${root}/`);
+    const [first, second] = await Promise.all(shards.map((shard) => filesToLoad(objects, `${root}/`, { shard })));
+    expect(whole).toHaveLength(names.length);
+    expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([...whole].sort());
+    expect(first?.filter((f) => second?.includes(f))).toEqual([]);
+    expect(first?.length).toBeGreaterThan(0);
+    expect(second?.length).toBeGreaterThan(0);
+    // Shard 0 archived its files (moved below archive/): shard 1, listing later, still gets the same ones.
+    for (const file of first ?? []) {
+      const key = file.slice(file.indexOf('/sharded/') + 9);
+      mkdirSync(join(root, 'archive', '2026', '12', key, '..'), { recursive: true });
+      renameSync(join(root, key), join(root, 'archive', '2026', '12', key));
+    }
+    expect(await filesToLoad(objects, `${root}/`, { shard: shards[1] })).toEqual(second);
+    expect(await filesToLoad(objects, `${root}/`, { shard: shards[0] })).toEqual([]);
+    // A single file belongs to the shard that owns its base name.
+    const single = join(root, 'b.csv');
+    expect(await filesToLoad(objects, single, { shard: createShard(shardOf('b.csv', 2), 2) })).toEqual([single]);
+    expect(await filesToLoad(objects, single, { shard: createShard(1 - shardOf('b.csv', 2), 2) })).toEqual([]);
   });
 });

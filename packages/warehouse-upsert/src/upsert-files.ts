@@ -1,4 +1,4 @@
-import type { RunContext } from '@etl/core';
+import type { RunContext, Shard } from '@etl/core';
 import { formatObjectUri, objectsBelow, parseObjectUri, type ObjectStore } from '@etl/object-store';
 import { isUnder } from './archive-names.js';
 import { sweepStaging } from './sweep-staging.js';
@@ -15,31 +15,43 @@ const ARCHIVED = /^(archive|unprocessed)\/|(^|\/)(archive|unprocessed)\/\d{4}\/\
 /**
  * Files a run loads: the source itself, or every file under a prefix (ending in /) in key order —
  * never one under an `archive/` or `unprocessed/` folder below it (where earlier runs put files) or
- * under the `skip` prefixes (`archivePrefix`, `unprocessedPrefix`).
+ * under the `skip` prefixes (`archivePrefix`, `unprocessedPrefix`). With a `shard`, only the files it
+ * owns by name: the key below the prefix (`2026/12/06/a.csv`), or a single file's base name, so a
+ * file's shard never depends on which other files are listed (or already archived).
  */
 export async function filesToLoad(
   objects: ObjectStore,
   source: string,
-  options: { skip?: readonly string[]; signal?: AbortSignal } = {},
+  options: { skip?: readonly string[]; signal?: AbortSignal; shard?: Pick<Shard, 'owns'> } = {},
 ): Promise<string[]> {
-  if (!source.endsWith('/')) return [source];
+  const owns = options.shard ? (name: string) => options.shard?.owns(name) === true : () => true;
+  if (!source.endsWith('/')) return owns(source.slice(source.lastIndexOf('/') + 1)) ? [source] : [];
   const skip = (options.skip ?? []).map((prefix) => formatObjectUri(parseObjectUri(prefix)));
   const files: string[] = [];
   for await (const { uri, key } of objectsBelow(objects, source, options.signal ? { signal: options.signal } : {}))
-    if (!ARCHIVED.test(key) && !isUnder(uri, skip)) files.push(uri);
+    if (!ARCHIVED.test(key) && !isUnder(uri, skip) && owns(key)) files.push(uri);
   return files;
 }
 
 /**
  * The warehouse destination as one call: every file of `source` (a file, or a prefix ending in /)
  * upserted into `options.table`, one transaction per file, in key order, after sweeping staging left
- * by killed runs. Logs each file's outcome (and, in a dry run, its plan, statement by statement);
+ * by killed runs; only the files `options.shard` owns. Logs each file's outcome (and, in a dry run, its plan, statement by statement);
  * stops at the first file that fails (the error carries its `outcome`). Returns one outcome per file.
  */
 export async function upsertFiles(source: string, options: UpsertOptions, ctx: RunContext, deps: UpsertDeps): Promise<FileOutcome[]> {
   const resolved = resolveUpsertOptions(options);
   const skip = [resolved.archivePrefix, resolved.unprocessedPrefix].filter((p): p is string => p !== undefined);
-  const files = await filesToLoad(deps.objects, source, { skip, signal: ctx.signal });
+  const { shard } = resolved;
+  const files = await filesToLoad(deps.objects, source, { skip, signal: ctx.signal, shard });
+  if (files.length === 0 && shard.size > 1) {
+    // Other shards of the array job may own every file: normal, not worth a warning.
+    ctx.logger.info(
+      { source, shard: { index: shard.index, size: shard.size } },
+      `shard ${shard.index} of ${shard.size} owns no file under ${source}: nothing to load`,
+    );
+    return [];
+  }
   if (files.length === 0) {
     ctx.logger.warn({ source }, `nothing to load under ${source}`);
     return [];

@@ -1,4 +1,4 @@
-import { TerminalError } from '@etl/core';
+import { TerminalError, wholeRun, type Shard } from '@etl/core';
 import { cleanColumnNames } from '@etl/schema';
 import type { ViewConfigEntry } from '@etl/table-sync';
 
@@ -35,6 +35,11 @@ export interface UpsertOptions {
   unprocessedPrefix?: string;
   /** Plan every statement and change nothing: the plan is what a load would run, statement for statement. */
   dryRun?: boolean;
+  /**
+   * Load only the files this shard of an array job owns, by file name (`filesToLoad`); default the
+   * whole run. Shards running at once load into the same table: see the package README.
+   */
+  shard?: Shard;
 }
 
 type Optional = 'encoding' | 'archivePrefix' | 'unprocessedPrefix';
@@ -49,6 +54,7 @@ export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOpti
     views: [],
     archive: false,
     dryRun: false,
+    shard: wholeRun,
     ...options,
     keys: cleanColumnNames(options.keys),
   };

@@ -58,14 +58,18 @@ export const catalogCdcJob = defineJob({
       );
     return problems;
   },
-  async run(config: Config, ctx, { objects, connections, outputs, env }) {
+  async run(config: Config, ctx, { objects, connections, outputs, env, shard }) {
     const catalog = sourceCatalog(config, objects, env, () => connections.catalog());
     if (config.athena_database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
-    const tables = await selectTables(catalog, config);
+    // An array job's child loads the tables its shard owns by name; each table's outputs and watermark are its own.
+    const selected = await selectTables(catalog, config);
+    const tables = selected.filter((t) => shard.owns(t.name));
     const primaryKeys = await readPrimaryKeys(objects, config.primary_key_s3_prefix, { signal: ctx.signal });
     ctx.logger.info(
       { tables: tables.map((t) => t.name), primaryKeyFile: primaryKeys.uri },
-      `loading ${tables.length} tables of ${config.athena_database_name}`,
+      shard.size > 1
+        ? `loading ${tables.length} of the ${selected.length} tables of ${config.athena_database_name}: those shard ${shard.index} of ${shard.size} owns`
+        : `loading ${tables.length} tables of ${config.athena_database_name}`,
     );
 
     const results: Array<TableLoadReport | { table: string; failed: string }> = [];

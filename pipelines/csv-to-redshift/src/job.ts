@@ -61,7 +61,7 @@ export const csvToRedshiftJob = defineJob({
     ];
     return problems.length === 0 && config.check_only ? checkOnlyProblems(config, objects, env) : problems;
   },
-  async run(config, ctx, { objects, connections }) {
+  async run(config, ctx, { objects, connections, shard }) {
     const redshift = config.workgroup ?? config.cluster_id;
     const warehouse = await warehouseOf(config, connections);
     if (config.check_only) {
@@ -99,6 +99,7 @@ export const csvToRedshiftJob = defineJob({
         ...(config.archive_prefix ? { archivePrefix: config.archive_prefix } : {}),
         ...(config.unprocessed_prefix ? { unprocessedPrefix: config.unprocessed_prefix } : {}),
         dryRun: config.dry_run,
+        shard, // an array job's child loads the files its shard owns by name
       },
       ctx,
       { objects, warehouse },
