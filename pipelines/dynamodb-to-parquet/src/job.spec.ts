@@ -127,4 +127,28 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
       await duck(`SELECT sum(quantity)::VARCHAR AS q, any_value(typeof(quantity)) AS t FROM read_parquet('${generation}/**/*.parquet')`),
     ).toEqual([{ q: (await duck(retailFigures(csvAsTable(bundledSample))))[0]?.['quantity'] + '.00', t: 'DECIMAL(10,2)' }]);
   });
+
+  it('an identity partition (--partition_by Country) is a folder and a catalog partition key, not also a data column', async () => {
+    const out = join(dir, 'out', 'by-country');
+    const ran = await run(exportJob, [
+      '--sample',
+      '--output_path',
+      out,
+      '--local_dir',
+      local,
+      '--partition_by',
+      'Country',
+      '--catalog_table',
+      'by_country',
+    ]);
+    expect(ran.code, ran.stdout).toBe(0);
+    expect(ran.figures).toMatchObject({ rows: 7846, partitions: 10, catalogPartitions: 10 });
+    const table = await new FileCatalog(createObjectStore(), join(local, 'catalog')).getTable('retail', 'by_country');
+    expect(table?.partitionKeys).toEqual([{ name: 'country', type: 'string' }]);
+    expect(table?.columns.map((c) => c.name)).not.toContain('country');
+    const dataset = `read_parquet('${String(ran.figures['generation']).replace('file://', '')}/**/*.parquet', hive_partitioning = true)`;
+    expect(await duck(`SELECT count(*)::INTEGER AS n, count(DISTINCT country)::INTEGER AS countries FROM ${dataset}`)).toEqual([
+      { n: 7846, countries: 10 },
+    ]);
+  });
 });

@@ -164,10 +164,12 @@ export const exportJob = defineJob({
         return { figures: { table: config.table, method: config.method, itemsScanned: 0, rows: 0, files: 0, published: false } };
       }
       const partitionBy = partitionSpecs(config.partition_by, exported.columns);
+      // Identity partition columns live in the folder names only: Glue and Athena refuse a partition key that is also a data column.
       const datasetOptions = {
         prefix: config.output_path,
         schema: exported.schema,
         partitionBy,
+        dropPartitionColumns: true,
         targetFileBytes: config.target_file_mb * MiB,
       };
       const sink = datasetSink(objects, datasetOptions);
