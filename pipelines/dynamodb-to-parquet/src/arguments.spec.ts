@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { nativeExportProblems } from './native-export.js';
+import { partitionSpecs } from './partition-specs.js';
+import { keyColumns } from './populate.js';
+
+describe('--partition_by names attributes as DynamoDB spells them or as their cleaned columns', () => {
+  const columns = [
+    { attribute: 'InvoiceDate', field: { name: 'invoicedate' } },
+    { attribute: 'Country', field: { name: 'country' } },
+  ];
+  it('maps attributes to columns and keeps the unit; a cleaned name passes as it is', () => {
+    expect(partitionSpecs('InvoiceDate:month, Country', columns)).toEqual(['invoicedate:month', 'country']);
+    expect(partitionSpecs('invoicedate:day', columns)).toEqual(['invoicedate:day']);
+    expect(partitionSpecs(undefined, columns)).toEqual([]);
+  });
+});
+
+describe('--key names header columns as written or cleaned', () => {
+  it('finds each key column, undefined for one not in the header', () => {
+    expect(keyColumns(['InvoiceNo', 'StockCode', 'Customer ID'], ['invoiceno', 'StockCode', 'customer_id', 'nope'])).toEqual([
+      'InvoiceNo',
+      'StockCode',
+      'Customer ID',
+      undefined,
+    ]);
+  });
+});
+
+describe('native-export arguments', () => {
+  const base = { table: 't', method: 'export', export_path: 's3://lake/exports' };
+  it('a full export needs an S3 folder; an incremental one a base export; times must parse', () => {
+    expect(nativeExportProblems(base)).toEqual([]);
+    expect(nativeExportProblems({ ...base, export_path: 'exports/' })).toEqual([
+      '--export_path: required with --method export, an S3 folder (s3://bucket/prefix) DynamoDB can write to',
+    ]);
+    expect(nativeExportProblems({ ...base, since: '2026-12-06T00:00:00Z', until: 'noon' })).toEqual([
+      '--until: "noon" is not an ISO time (2026-12-06T10:00:00Z)',
+      "--base_export: required with --since, the manifest-summary.json of a full export the window's changes are applied to",
+    ]);
+    expect(nativeExportProblems({ ...base, base_export: 's3://lake/exports/m.json' })).toEqual([
+      '--base_export: only with --since (an incremental export)',
+    ]);
+  });
+  it('export arguments are refused with a scan', () => {
+    expect(nativeExportProblems({ table: 't', method: 'scan', export_path: 's3://x/', until: '2026-12-06T00:00:00Z' })).toEqual([
+      '--export_path: only with --method export',
+      '--until: only with --method export',
+    ]);
+  });
+});
