@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { localRedshiftArgs, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, type ObjectStore } from '@etl/object-store';
 import { RedshiftDataWarehouse } from '@etl/warehouse';
 import { runBundled, startBundled } from './run-bundled.js';
@@ -48,22 +48,7 @@ async function killAtThenRerun(table: string, marker: string): Promise<boolean> 
     source,
     `order_id,amount,note\n${Array.from({ length: rows }, (_, i) => `${i + 1},${i % 1000}.25,"n, ${i}"`).join('\n')}\n`,
   );
-  const args = [
-    '--source',
-    source,
-    '--target_table',
-    `public.${table}`,
-    '--upsert_keys',
-    'order_id',
-    '--workgroup',
-    'local',
-    '--iam_role',
-    'arn:aws:iam::000000000000:role/local',
-    '--staging_prefix',
-    's3://lake/staging/',
-    '--run_output',
-    's3://lake/runs/',
-  ];
+  const args = ['--source', source, '--target_table', `public.${table}`, '--upsert_keys', 'order_id', ...localRedshiftArgs('lake')];
   const env = { ...stack.env };
   const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env });
   try {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { localRedshiftArgs, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, type ObjectStore } from '@etl/object-store';
 import { runJob } from '@etl/runtime';
 import { RedshiftDataWarehouse } from '@etl/warehouse';
@@ -39,16 +39,7 @@ csvToRedshiftAcceptance('local AWS stack (S3 on moto, Redshift Data API on Postg
   lateBindingViews: true,
   async run(...argv) {
     const stdout = capture();
-    const aws = [
-      '--workgroup',
-      'local',
-      '--iam_role',
-      'arn:aws:iam::000000000000:role/local',
-      '--staging_prefix',
-      stagingPrefix,
-      '--run_output',
-      's3://lake/runs/',
-    ];
+    const aws = localRedshiftArgs('lake', { stagingPrefix });
     const code = await runJob(csvToRedshiftJob, {
       argv: [...argv, ...aws],
       env: { ...stack.env },

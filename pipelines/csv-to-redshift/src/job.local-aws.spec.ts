@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { localRedshiftArgs, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client } from '@etl/object-store';
 import { runJob } from '@etl/runtime';
 import { RedshiftDataWarehouse } from '@etl/warehouse';
@@ -40,14 +40,7 @@ describe('csv-to-redshift against the local AWS stack', () => {
           's3://lake/check/orders.csv',
           '--upsert_keys',
           'order_id',
-          '--workgroup',
-          'local',
-          '--iam_role',
-          'arn:aws:iam::000000000000:role/local',
-          '--staging_prefix',
-          's3://lake/check-staging/',
-          '--run_output',
-          's3://lake/runs/',
+          ...localRedshiftArgs('lake', { stagingPrefix: 's3://lake/check-staging/' }),
           '--check_only',
           ...extra,
         ],
@@ -98,14 +91,7 @@ describe('csv-to-redshift against the local AWS stack', () => {
         'public.customers',
         '--upsert_keys',
         'customer_id',
-        '--workgroup',
-        'local',
-        '--iam_role',
-        'arn:aws:iam::000000000000:role/local',
-        '--staging_prefix',
-        's3://lake/staging/',
-        '--run_output',
-        's3://lake/runs/',
+        ...localRedshiftArgs('lake'),
       ],
       env: { ...stack.env },
       stdout,
@@ -159,14 +145,7 @@ describe('csv-to-redshift against the local AWS stack', () => {
         'public.customers',
         '--upsert_keys',
         'customer_id',
-        '--workgroup',
-        'local',
-        '--iam_role',
-        'arn:aws:iam::000000000000:role/local',
-        '--staging_prefix',
-        's3://lake/staging/',
-        '--run_output',
-        's3://lake/runs/',
+        ...localRedshiftArgs('lake'),
       ],
       env: { ...stack.env },
       stdout: again,
@@ -181,22 +160,7 @@ describe('csv-to-redshift against the local AWS stack', () => {
     const objects = createObjectStore({ env: stack.env });
     const source = 's3://lake/stop/orders.csv';
     await objects.put(source, `order_id,amount\n${Array.from({ length: 5000 }, (_, i) => `${i + 1},${i}.5`).join('\n')}\n`);
-    const args = [
-      '--source',
-      source,
-      '--target_table',
-      'public.orders',
-      '--upsert_keys',
-      'order_id',
-      '--workgroup',
-      'local',
-      '--iam_role',
-      'arn:aws:iam::000000000000:role/local',
-      '--staging_prefix',
-      's3://lake/staging/',
-      '--run_output',
-      's3://lake/runs/',
-    ];
+    const args = ['--source', source, '--target_table', 'public.orders', '--upsert_keys', 'order_id', ...localRedshiftArgs('lake')];
     // SIGTERM as the runtime turns it into an abort, raised the moment the COPY into staging is logged.
     const stop = new AbortController();
     const stopped = Object.assign(

@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3ClientFor, startLocalAws } from '@etl/local-aws';
+import { localRedshiftArgs, s3ClientFor, startLocalAws } from '@etl/local-aws';
 import { metadataColumns } from '@etl/schema';
 import { bindNamedParameters } from '@etl/sql';
 import { DESCRIBE_TABLE_SQL, planMerge, targetColumns } from '@etl/table-sync';
@@ -84,12 +84,7 @@ try {
       'public.orders',
       '--upsert_keys',
       'order_id',
-      '--workgroup',
-      'local',
-      '--iam_role',
-      'arn:aws:iam::000000000000:role/local',
-      '--staging_prefix',
-      's3://bench/staging/',
+      ...localRedshiftArgs('bench', { runOutput: false }),
       '--archive',
       'no',
       '--log_level',

@@ -9,5 +9,13 @@ export { s3ClientFor } from './aws-clients.js';
 export type { DynamoDbStandIn } from './dynamodb-local.js';
 export { startDynamoDbLocal } from './dynamodb-local.js';
 export { startFaultProxy, type FaultProxy, type FaultOptions } from './faults/fault-proxy.js';
-export { openSqlBackend, startRedshiftData, type RedshiftDataStandIn, type WarehouseEngine } from './redshift-data/index.js';
+export {
+  openSqlBackend,
+  startRedshiftData,
+  localRedshiftArgs,
+  LOCAL_WORKGROUP,
+  LOCAL_COPY_ROLE,
+  type RedshiftDataStandIn,
+  type WarehouseEngine,
+} from './redshift-data/index.js';
 export { startDynamoDbExportFront, type DynamoDbExportFront, type DynamoDbExportFrontOptions } from './dynamodb-export/index.js';

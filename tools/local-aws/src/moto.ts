@@ -29,7 +29,8 @@ export async function startMoto(options: { port?: number; command?: string } = {
     service = await startChildService(command, ['-H', '127.0.0.1', '-p', String(port)], {
       name: 'moto_server',
       ready: () => answersHttp(`${endpoint}/moto-api/`),
-      timeoutMs: 20_000,
+      // Python imports moto's every service first: ~2 s on an idle machine, 11-20+ s seen on a loaded 2-core one.
+      timeoutMs: 60_000,
     });
   } catch (error) {
     if (String(error).includes('ENOENT')) throw new Error(MOTO_MISSING);

@@ -57,3 +57,4 @@ export { StatementRunner } from './statements.js';
 export type { SqlBackend, SqlResult } from './sql-backend.js';
 export { translateStatement, parseCopy, UnsupportedSqlError, type CopyCommand } from './redshift-sql.js';
 export { startPostgresCluster, POSTGRES_MISSING, type PostgresCluster } from './postgres-cluster.js';
+export { localRedshiftArgs, LOCAL_WORKGROUP, LOCAL_COPY_ROLE } from './target-args.js';
