@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { arg } from '@etl/runtime';
+import { arg, type JobConfig } from '@etl/runtime';
 
 /** The bundled sample (found beside the code in the repo, src/, and in the image, dist/). */
 export const sampleDir = fileURLToPath(new URL('../sample/', import.meta.url));
@@ -51,3 +51,6 @@ export const catalogJoinArgs = {
   catalog_table: arg.optionalString("The registered table's name [default: <database_name>_joined]"),
   temp_dir: arg.optionalString("Folder for the join's spill files (about the tables' size) [default: the OS temp folder]"),
 };
+
+/** The job's configuration as `run` sees it. */
+export type CatalogJoinConfig = JobConfig<typeof catalogJoinArgs> & { local_dir?: string };

@@ -1,20 +1,21 @@
 import { join } from 'node:path';
 import { awsConfiguredFor } from '@etl/aws-env';
-import { FileCatalog, GlueCatalog, publishTable, type Catalog, type TableDefinition } from '@etl/catalog';
-import { checkRejectRatio, describeError, TerminalError, type RunContext } from '@etl/core';
-import { hiveType, ParquetDataset, type DatasetResult } from '@etl/dataset';
+import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
+import { describeError, TerminalError } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
-import { isoMicros, type Value } from '@etl/schema';
-import { KeyFanoutError, keyJoin, type KeyJoin } from '@etl/spill';
+import { isoMicros } from '@etl/schema';
+import { keyJoin } from '@etl/spill';
 import { tableSchema } from '@etl/table-reader';
-import { defineJob, type JobConfig } from '@etl/runtime';
-import { catalogJoinArgs, SAMPLE_DATABASE } from './config.js';
+import { defineJob } from '@etl/runtime';
+import { catalogJoinArgs, SAMPLE_DATABASE, type CatalogJoinConfig } from './config.js';
+import { writeOutput } from './join-output.js';
 import { parseJoinKeys, planJoin, type JoinPlan } from './join-plan.js';
+import { registerOutput } from './register-output.js';
 import { registerSampleTables } from './sample-catalog.js';
-import { tableInput, type TableFigures } from './table-input.js';
+import { tableInput } from './table-input.js';
 import { readWatermarks, watermarkOf, writeWatermarks } from './watermark-file.js';
 
-type Config = JobConfig<typeof catalogJoinArgs> & { local_dir?: string };
+type Config = CatalogJoinConfig;
 
 /** The catalog holding the database: the embedded file catalog for the sample, else the runtime's choice (Glue when AWS is configured). */
 function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv, chosen?: () => Catalog): Catalog {
@@ -138,6 +139,7 @@ export const catalogJoinJob = defineJob({
       tables,
       figures,
       failedTable: () => failedTable,
+      replan: (kept) => plan(config, kept),
     });
     if (output.result && config.catalog_database) await registerOutput(catalog, config, output.result, output.schema, ctx);
 
@@ -178,147 +180,3 @@ export const catalogJoinJob = defineJob({
     };
   },
 });
-
-/**
- * The join into `<output_path>/load_date=…/run_id=…/`: the dataset is opened once the join has read
- * every table (a table left out changes the columns), rows projected to the plan's columns, published
- * only when every table was read, no key fanned out beyond --max_fanout and the rejects are within
- * bounds; anything else aborts it (nothing of the run stays) and fails the run.
- */
-async function writeOutput(
-  config: Config,
-  ctx: RunContext,
-  objects: ObjectStore,
-  job: { joined: KeyJoin; planned: JoinPlan; tables: TableDefinition[]; figures: TableFigures[]; failedTable: () => string | undefined },
-): Promise<{ manifest?: string; result?: DatasetResult; schema: JoinPlan['schema']; columns: string[] }> {
-  const { joined, figures } = job;
-  let dataset: ParquetDataset | undefined;
-  let project: ((row: Value[]) => Value[]) | undefined;
-  let final = job.planned;
-  const open = async () => {
-    const counts = joined.counts.inputs;
-    counts.forEach((c, i) => Object.assign(figures[i] as TableFigures, c.skipped === undefined ? {} : { skipped: c.skipped }));
-    const kept = job.planned.tables.filter((_, i) => counts[i]?.skipped === undefined);
-    if (kept.length < job.planned.tables.length)
-      final = plan(
-        config,
-        job.tables.filter((t) => kept.some((k) => k.name === t.name)),
-      );
-    // Output row of the join: [key, ...each input's whole row]; each input's row starts after the ones before it.
-    const offsets: number[] = [];
-    let offset = 1;
-    for (const t of job.planned.tables) {
-      offsets.push(offset);
-      offset += tableSchema(job.tables.find((d) => d.name === t.name) as TableDefinition).fields.length;
-    }
-    const picks = [0];
-    for (const t of final.tables) {
-      const start = offsets[job.planned.tables.findIndex((p) => p.name === t.name)] as number;
-      for (const c of t.columns) picks.push(start + c.index);
-    }
-    project = (row) => picks.map((i) => row[i] ?? null);
-    dataset = new ParquetDataset(objects, {
-      prefix: config.output_path,
-      schema: final.schema,
-      mode: 'append',
-      generation: `load_date=${ctx.clock.now().toISOString().slice(0, 10)}/run_id={runId}`,
-    });
-    await dataset.connect(ctx);
-  };
-  try {
-    for await (const batch of joined) {
-      if (!dataset) await open();
-      await dataset?.writeRows(batch.map((row) => (project as (row: Value[]) => Value[])(row)));
-    }
-    if (!dataset) await open();
-    joined.counts.inputs.forEach((c, i) =>
-      Object.assign(figures[i] as TableFigures, {
-        keysRepeated: c.keysRepeated,
-        rowsInRepeatedKeys: c.rowsInRepeatedKeys,
-        ...(figures[i]?.rowsChanged === null ? {} : { rowsChanged: c.rowsChanged }),
-      }),
-    );
-    for (const f of figures)
-      if (f.keysRepeated > 0)
-        ctx.logger.info(
-          { table: f.table, keysRepeated: f.keysRepeated, rowsInRepeatedKeys: f.rowsInRepeatedKeys },
-          `${f.table}: ${f.keysRepeated} keys repeat (${f.rowsInRepeatedKeys} rows): they multiply the joined rows`,
-        );
-    const accepted = figures.reduce((n, f) => n + f.rowsRead - f.rowsRejectedForKey, 0);
-    checkRejectRatio(ctx, accepted, `the tables of ${config.database_name}`);
-    const columns = final.schema.fields.map((f) => f.name);
-    if (joined.counts.rowsOut === 0) {
-      await dataset?.abort(new Error('no joined rows'), ctx);
-      ctx.logger.warn(
-        { mode: figures.some((f) => f.rowsChanged !== null) ? 'incremental' : 'full' },
-        figures.some((f) => f.rowsChanged !== null)
-          ? 'no key changed since the watermarks: nothing published'
-          : 'the join has no rows: nothing published',
-      );
-      return { columns, schema: final.schema };
-    }
-    const annotations = Object.fromEntries(
-      figures.flatMap((f) => (f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]])),
-    );
-    const result = await (dataset as ParquetDataset).close(ctx, annotations);
-    // ParquetDataset is used without the Sink wrapper: the run's rows written are counted here, once published.
-    ctx.counters.component((dataset as ParquetDataset).options.name, 'sink').rowsOut += result.rows;
-    ctx.logger.info(
-      { manifest: result.manifest, rows: result.rows, files: result.files.length },
-      `published ${result.rows} joined rows (${joined.counts.keysOut} keys) to ${result.generation}`,
-    );
-    return { manifest: result.manifest, result, schema: final.schema, columns };
-  } catch (error) {
-    await dataset?.abort(error, ctx);
-    if (error instanceof KeyFanoutError)
-      throw new TerminalError(
-        'BAD_INPUT',
-        `--max_fanout ${error.limit}: ${config.join_key} ${String(error.key)} would produce ${error.rowsOut} joined rows (${error.rowsPerInput.map((i) => `${i.name}: ${i.rows} rows`).join(', ')}); nothing published, watermarks unchanged`,
-        { cause: error },
-      );
-    const table = job.failedTable();
-    if (table && !ctx.signal.aborted)
-      throw new TerminalError(
-        'BAD_INPUT',
-        `table ${table} failed (--on_table_error fail): ${describeError(error).message}; nothing published, watermarks unchanged`,
-        { cause: error },
-      );
-    throw error;
-  }
-}
-
-/**
- * The output as one catalog table (Athena reads every run's folder): `<output_path>/`, partitioned by
- * `load_date` and `run_id`, this run's folder added as a partition. After the publish and before the
- * watermarks: a run that fails here moved none, and the rerun registers its own folder.
- */
-async function registerOutput(
-  catalog: Catalog,
-  config: Config,
-  result: DatasetResult,
-  schema: JoinPlan['schema'],
-  ctx: RunContext,
-): Promise<void> {
-  const [, loadDate = '', runId = ''] = /load_date=([^/]+)\/run_id=([^/]+)\/?$/.exec(result.generation) ?? [];
-  const name = config.catalog_table ?? `${config.database_name}_joined`;
-  await publishTable(
-    catalog,
-    {
-      database: config.catalog_database as string,
-      name,
-      format: 'parquet',
-      location: `${config.output_path.replace(/\/$/, '')}/`,
-      columns: schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) })),
-      partitionKeys: [
-        { name: 'load_date', type: 'string' },
-        { name: 'run_id', type: 'string' },
-      ],
-    },
-    [{ values: [loadDate, runId], location: `${result.generation.replace(/\/$/, '')}/` }],
-    { logger: ctx.logger },
-  );
-  ctx.logger.info(
-    { table: `${config.catalog_database}.${name}`, partition: [loadDate, runId] },
-    `registered the run in ${config.catalog_database}.${name}`,
-  );
-}
