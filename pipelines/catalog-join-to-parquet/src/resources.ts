@@ -5,6 +5,8 @@
 export const resources = {
   vcpu: 1,
   memoryMiB: 4096,
+  // Spill files are about the tables' size.
+  tmpGiB: 100,
   timeoutMinutes: 180,
   attempts: 2,
   // config.ts: "give about half of what the process may use".

@@ -5,6 +5,8 @@
 export const resources = {
   vcpu: 1,
   memoryMiB: 2048,
+  // The inferred-schema spool is about the table's size as DynamoDB JSON.
+  tmpGiB: 50,
   timeoutMinutes: 120,
   attempts: 2,
   runOutput: 's3://etl-lake/runs/dynamodb-to-parquet/',

@@ -19,6 +19,9 @@ export function checkResources(pipeline: string, resources: PipelineResources): 
       `${at}: memoryMiB ${resources.memoryMiB} does not run on ${resources.vcpu} vCPU on Fargate: use one of ${memory.join(', ')}`,
     );
   }
+  if (resources.tmpGiB !== undefined && !(Number.isInteger(resources.tmpGiB) && resources.tmpGiB >= 21 && resources.tmpGiB <= 200)) {
+    problems.push(`${at}: tmpGiB must be a whole number from 21 to 200 (Fargate's ephemeral storage)`);
+  }
   if (!(resources.timeoutMinutes >= 1)) problems.push(`${at}: timeoutMinutes must be at least 1 (Batch's least is 60 s)`);
   const attempts = resources.attempts ?? 1;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > maxAttempts) problems.push(`${at}: attempts must be 1 to ${maxAttempts}`);

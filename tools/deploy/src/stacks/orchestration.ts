@@ -21,6 +21,9 @@ function submitJobStatement(target: DeployTarget, pipelines: readonly string[]):
   });
 }
 
+const submitAnyRevision = (pipeline: string) =>
+  `any revision of the ${jobDefinitionName(pipeline)} job definition: SubmitJob without a revision runs the latest`;
+
 /**
  * The pipeline's schedule (EventBridge Scheduler): a direct SubmitJob with its Glue-style command, or, when
  * jobs read its output, a Step Functions chain that runs them one after another.
@@ -47,6 +50,11 @@ export function addSchedule(
     });
     return;
   }
+  const role = new iam.Role(scope, 'ScheduleRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': target.account } },
+    }),
+  });
   new scheduler.Schedule(scope, 'Schedule', {
     description: `${pipeline} on its schedule`,
     schedule: expression,
@@ -60,8 +68,15 @@ export function addSchedule(
         ContainerOverrides: { Command: glueArgs(pipeline, schedule.args, target) },
       }),
       policyStatements: [submitJobStatement(target, [pipeline])],
+      role,
     }),
   });
+  // After the schedule: the target adds its statements to the role's default policy when bound.
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [{ id: 'AwsSolutions-IAM5', reason: submitAnyRevision(pipeline), appliesTo: [`Resource::${jobDefinitionArn(target, pipeline)}:*`] }],
+    true,
+  );
 }
 
 /**
@@ -179,7 +194,7 @@ function jobChain(
       },
       ...runs.map((run) => ({
         id: 'AwsSolutions-IAM5',
-        reason: `any revision of the ${jobDefinitionName(run.pipeline)} job definition: SubmitJob without a revision runs the latest`,
+        reason: submitAnyRevision(run.pipeline),
         appliesTo: [`Resource::${jobDefinitionArn(target, run.pipeline)}:*`],
       })),
     ],

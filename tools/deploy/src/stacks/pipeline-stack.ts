@@ -99,7 +99,7 @@ export class PipelineStack extends Stack {
       user: imageUser,
       // The only writable path: spill files, spools and .local/ defaults go to /tmp (the image's home).
       volumes: [batch.EcsVolume.host({ name: 'tmp', containerPath: '/tmp' })],
-      ephemeralStorageSize: Size.gibibytes(50),
+      ...(resources.tmpGiB ? { ephemeralStorageSize: Size.gibibytes(resources.tmpGiB) } : {}),
       assignPublicIp: false,
       fargatePlatformVersion: ecs.FargatePlatformVersion.LATEST,
     });
