@@ -1,6 +1,6 @@
 // @ts-check
 // The workspace's Nx plugin (registered in nx.json as `@etl/tools/plugin`): every pipeline gets the same
-// bundle, run and container targets, so a pipeline's package.json holds only its name and tags.
+// bundle, run, container and image targets, so a pipeline's package.json holds only its name and tags.
 import { dirname, posix } from 'node:path';
 
 /** Where the plugin looks: one Nx project per pipeline folder. */
@@ -38,6 +38,14 @@ export function pipelineTargets(projectRoot) {
       cache: true,
       metadata: {
         description: `Assembles dist/container/: the bundle, its npm runtime closure and sample/ (the build context of tools/nx-plugin/Dockerfile)`,
+      },
+    },
+    image: {
+      command: `node tools/nx-plugin/src/image.mjs ${projectRoot}`,
+      dependsOn: ['container'],
+      metadata: {
+        description:
+          'docker build of dist/container/ tagged etl/<name>:<git SHA>; exits 1 with the command to run elsewhere when no Docker daemon answers',
       },
     },
   };

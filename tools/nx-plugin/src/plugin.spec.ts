@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodes } from './plugin.mjs';
 
 describe('createNodes', () => {
-  it('infers bundle, run and container for every pipelines/*/package.json', async () => {
+  it('infers bundle, run, container and image for every pipelines/*/package.json', async () => {
     const [pattern, infer] = createNodes;
     expect(pattern).toBe('pipelines/*/package.json');
     const results = await infer(['pipelines/orders/package.json'], undefined, { workspaceRoot: '/repo', nxJsonConfiguration: {} });
@@ -10,7 +10,7 @@ describe('createNodes', () => {
       ['pipelines/orders/package.json', ['pipelines/orders']],
     ]);
     const targets = results[0]?.[1].projects?.['pipelines/orders']?.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['bundle', 'run', 'container']);
+    expect(Object.keys(targets)).toEqual(['bundle', 'run', 'container', 'image']);
     expect(targets.bundle).toMatchObject({
       command: 'node ../../tools/bundle.mjs src/main.ts dist/main.mjs --external-packages',
       options: { cwd: '{projectRoot}' },
@@ -23,5 +23,6 @@ describe('createNodes', () => {
       outputs: ['{projectRoot}/dist/container'],
       cache: true,
     });
+    expect(targets.image).toMatchObject({ command: 'node tools/nx-plugin/src/image.mjs pipelines/orders', dependsOn: ['container'] });
   });
 });

@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatFiles, generateFiles, getProjects, joinPathFragments, logger, names, readJson, updateJson, writeJson } from '@nx/devkit';
+import { addDeployEntry } from './deploy-entry.mjs';
 import { withWorkspacePackage } from './package-lock.mjs';
 import { pipelineNameProblem } from './pipeline-name.mjs';
 
@@ -63,6 +64,7 @@ export default async function pipelineGenerator(tree, options) {
       : { ...root, references: [...references, { path }] };
   });
   if (tree.exists('package-lock.json')) updateJson(tree, 'package-lock.json', (lock) => withWorkspacePackage(lock, projectRoot, manifest));
+  addDeployEntry(tree, name, names(name).propertyName);
   await formatFiles(tree);
   return () => logger.info(`${projectRoot}: run it with \`npx nx run ${name}:run\`, test it with \`npx nx run ${name}:test\``);
 }
