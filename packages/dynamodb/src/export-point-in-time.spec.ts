@@ -12,6 +12,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { from, runPipeline, sinkWritable, systemClock, type Source } from '@etl/core';
 import { manualClock, MemorySink, testContext } from '@etl/core/testing';
+import { startEmbeddedDynamoDb } from '@etl/dynamodb-embedded';
 import { startLocalAws, s3ClientFor, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, type ObjectStore } from '@etl/object-store';
 import { createDynamoDbClient } from './client.js';
@@ -135,6 +136,26 @@ describe('DynamoDB native export on the local stack', () => {
       code: 'CONFIG',
       message: expect.stringContaining('point-in-time recovery is not enabled on DynamoDB table no_pitr'),
     });
+  });
+
+  it('refuses a DynamoDB without the export API (the embedded dynalite) in one line saying what to use', async () => {
+    const embedded = await startEmbeddedDynamoDb();
+    const bare = createDynamoDbClient({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_ENDPOINT_URL_DYNAMODB: embedded.endpoint,
+    });
+    try {
+      const table = 'arn:aws:dynamodb:us-east-1:000000000000:table/embedded';
+      await expect(exportTableToPointInTime(bare, realContext(), { table, s3Bucket: 'exports' })).rejects.toMatchObject({
+        code: 'CONFIG',
+        message: expect.stringContaining('has no native export (ExportTableToPointInTime)'),
+      });
+    } finally {
+      bare.destroy();
+      await embedded.stop();
+    }
   });
 
   it('an incremental window of puts, updates and deletes brings the previous full export to the table state', async () => {

@@ -164,6 +164,11 @@ function terminal(error: unknown, table: string, token: string): unknown {
       `DynamoDB export of ${table}: client token ${token} was used for a different export request; give a new token`,
     ],
     ExportConflictException: ['CONFLICT', `DynamoDB export of ${table}: ${message}`],
+    // dynalite and DynamoDB Local (the embedded default and its stand-ins) do not implement the export API.
+    UnknownOperationException: [
+      'CONFIG',
+      `DynamoDB at this endpoint has no native export (ExportTableToPointInTime) for ${table}: use AWS, or the local stack (npx nx run local-aws:serve), or export by scan`,
+    ],
     TableNotFoundException: ['NOT_FOUND', `DynamoDB table ${table} does not exist`],
     ResourceNotFoundException: ['NOT_FOUND', `DynamoDB table ${table} does not exist`],
     ValidationException: ['BAD_ARGUMENT', `DynamoDB export of ${table} refused: ${message}`],
