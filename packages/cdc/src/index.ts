@@ -6,4 +6,7 @@ export type { LoadPlan, LoadType, PlanInput } from './load-plan.js';
 export { planLoad } from './load-plan.js';
 export type { TableLoadOptions, TableLoadReport } from './table-load.js';
 export { loadTable } from './table-load.js';
-export { registerOutputs } from './table-outputs.js';
+export type { PublishedOutputs } from './register-outputs.js';
+export { registerOutputs, registerPublished } from './register-outputs.js';
+export type { ChangesRun } from './published-changes.js';
+export { publishedChanges } from './published-changes.js';

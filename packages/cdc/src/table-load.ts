@@ -7,7 +7,8 @@ import { formatType, isoMicros, type Schema, type Value } from '@etl/schema';
 import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
 import { planLoad, type LoadPlan, type LoadType } from './load-plan.js';
-import { registerOutputs, TableOutputs } from './table-outputs.js';
+import { registerPublished } from './register-outputs.js';
+import { TableOutputs } from './table-outputs.js';
 import { readWatermark, watermarkMicros, watermarkUri, writeWatermark } from './watermark.js';
 
 const MiB = 1024 * 1024;
@@ -151,6 +152,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       await outputs.abort(new Error('nothing changed'), ctx);
       if (report.mode === 'full') ctx.logger.warn({ ...report }, `${table.name} has no rows: nothing published`);
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
+      // What a killed run published is registered by the next run, even one with nothing new.
+      if (options.register) await registerPublished(store, options.register, table.name, schema, prefix, { signal: ctx.signal });
       await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark, report });
       return report;
     }
@@ -163,8 +166,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       report.current = published.current.manifest;
       report.rowsInCurrent = published.current.rows;
     }
-    if (options.register)
-      await registerOutputs(options.register.catalog, options.register.database, table.name, schema, published, joinUri(prefix, 'changes'));
+    if (options.register) await registerPublished(store, options.register, table.name, schema, prefix, { signal: ctx.signal });
     if (after !== undefined) {
       const written = await writeWatermark(store, markUri, {
         table: table.name,

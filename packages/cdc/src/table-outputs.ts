@@ -1,6 +1,5 @@
-import type { Catalog, CatalogColumn, TableDefinition } from '@etl/catalog';
 import type { ComponentMetrics, RunContext } from '@etl/core';
-import { hiveType, ParquetDataset, type DatasetResult } from '@etl/dataset';
+import { ParquetDataset, type DatasetResult } from '@etl/dataset';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import type { Schema, Value } from '@etl/schema';
 
@@ -93,37 +92,4 @@ function count(metrics: ComponentMetrics | undefined, published: DatasetResult):
   metrics.rowsIn += published.rows;
   metrics.rowsOut += published.rows;
   metrics.bytesOut += published.bytes;
-}
-
-/**
- * Points catalog tables at what was just published: `<table>` at the new current generation (so
- * Athena switches with the publish and never reads half a generation) and `<table>_changes` at the
- * changes folder with this run's `load_date`/`run_id` partition added. A table without a key has only
- * `<table>_changes`.
- */
-export async function registerOutputs(
-  catalog: Catalog,
-  database: string,
-  table: string,
-  schema: Schema,
-  published: { changes?: DatasetResult; current?: DatasetResult },
-  changesPrefix: string,
-): Promise<void> {
-  // @etl/dataset's Hive types (a zoned timestamp is `timestamp`: Glue and Athena have no `timestamptz`).
-  const columns: CatalogColumn[] = schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) }));
-  const base = { database, columns, format: 'parquet' } satisfies Partial<TableDefinition>;
-  if (published.current)
-    await catalog.upsertTable({ ...base, name: table, partitionKeys: [], location: `${published.current.generation.replace(/\/$/, '')}/` });
-  if (published.changes && published.changes.files.length > 0) {
-    const name = `${table}_changes`;
-    const partitionKeys = [
-      { name: 'load_date', type: 'string' },
-      { name: 'run_id', type: 'string' },
-    ];
-    await catalog.upsertTable({ ...base, name, partitionKeys, location: `${changesPrefix.replace(/\/$/, '')}/` });
-    const [, loadDate = '', runId = ''] = /load_date=([^/]+)\/run_id=([^/]+)\/?$/.exec(published.changes.generation) ?? [];
-    await catalog.addPartitions(database, name, [
-      { values: [loadDate, runId], location: `${published.changes.generation.replace(/\/$/, '')}/` },
-    ]);
-  }
 }

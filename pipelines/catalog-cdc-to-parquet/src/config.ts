@@ -40,7 +40,7 @@ export const catalogCdcArgs = {
   temp_dir: arg.optionalString('Folder for dedup spill files [default: the OS temp folder]'),
   catalog_database: arg.optionalString('Register <table> (current state) and <table>_changes in this catalog database after each publish'),
   keep_generations: arg.positiveInt(
-    'Generations of <table>/current/ kept, the new one included (the one before stays for readers still on it)',
+    'Generations of <table>/current/ kept, the new one included (the one before stays for readers still on it); at least 2 with --catalog_database',
     2,
   ),
 };

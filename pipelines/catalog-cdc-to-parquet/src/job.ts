@@ -44,6 +44,11 @@ export const catalogCdcJob = defineJob({
   args: catalogCdcArgs,
   async check(config: Config, { objects, env }) {
     const problems: string[] = [];
+    // The publish deletes the generation the catalog still points at before the catalog is switched.
+    if (config.catalog_database && config.keep_generations < 2)
+      problems.push(
+        '--keep_generations 1 with --catalog_database: Athena would read a deleted generation until <table> is switched; keep 2 or more',
+      );
     const keyFile = await latestPrimaryKeyFile(objects, config.primary_key_s3_prefix).catch((error: Error) => error);
     if (keyFile instanceof Error) problems.push(`--primary_key_s3_prefix: ${keyFile.message}`);
     else if (!keyFile)

@@ -7,7 +7,7 @@ import { FileCatalog } from '@etl/catalog';
 import type { DatasetResult } from '@etl/dataset';
 import { LocalObjectStore } from '@etl/object-store';
 import { parseType } from '@etl/schema';
-import { registerOutputs } from './table-outputs.js';
+import { registerOutputs } from './register-outputs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cdc-register-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +44,7 @@ describe('registerOutputs', () => {
       'lake',
       'orders',
       schema,
-      { current: published(`${out}/orders/current/run_id=r1`) },
+      { current: published(`${out}/orders/current/run_id=r1`), changes: [] },
       `${out}/orders/changes`,
     );
     const table = await catalog.getTable('lake', 'orders');
