@@ -45,5 +45,9 @@ describe('the timestamp file', () => {
     const big = join(dir, 'big.csv');
     writeFileSync(big, 'x'.repeat(1024 * 1024 + 1));
     await expect(readWatermarks(createObjectStore(), big)).rejects.toThrow('not a timestamp file');
+    await expect(readWatermarks(createObjectStore(), `${join(dir, 'state')}/`)).rejects.toThrow(
+      `${join(dir, 'state')}/ names a folder; give the timestamp file itself (${join(dir, 'state')}/last_load_timestamp.csv)`,
+    );
+    await expect(readWatermarks(createObjectStore(), 's3://b/state/')).rejects.toThrow('s3://b/state/ names a folder');
   });
 });

@@ -66,6 +66,9 @@ export function formatWatermarks(tables: ReadonlyMap<string, bigint>): string {
 
 /** The file at `uri`, or undefined when there is none (a full load). */
 export async function readWatermarks(store: ObjectStore, uri: string, signal?: AbortSignal): Promise<Watermarks | undefined> {
+  // Checked before the run: a folder would read as "no file" (a full load) and fail only at the end, when the file is written.
+  if (uri.endsWith('/'))
+    throw new TerminalError('CONFIG', `${uri} names a folder; give the timestamp file itself (${uri}last_load_timestamp.csv)`);
   const head = await store.head(uri);
   if (!head) return undefined;
   if (head.size > MAX_BYTES)
