@@ -62,7 +62,7 @@ export const exportArgs = {
     ),
     'retail',
   ),
-  catalog_table: arg.optionalString("Catalog table [default: the DynamoDB table's name, cleaned: online_retail]"),
+  catalog_table: arg.optionalString("Catalog table [default: the DynamoDB table's name, cleaned: online_retail_sample for the sample]"),
   allow_type_change: arg.flag('Let a run change the type of a catalog column (refused otherwise: older files keep the old type)'),
 };
 
