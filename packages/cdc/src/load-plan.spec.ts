@@ -34,13 +34,26 @@ describe('planLoad', () => {
   });
 
   it('is full, saying why, without a watermark, with --load_type full, without a current state, or without updated_at', () => {
-    expect(planLoad({ ...input, watermark: undefined })).toMatchObject({ mode: 'full', warnings: ['t has no watermark yet: a full load'] });
+    expect(planLoad({ ...input, watermark: undefined, hasCurrent: false })).toMatchObject({
+      mode: 'full',
+      warnings: ['t has no watermark yet: a full load'],
+    });
     expect(planLoad({ ...input, loadType: 'full' })).toMatchObject({ mode: 'full', warnings: [] });
     expect(planLoad({ ...input, hasCurrent: false }).warnings).toEqual(['t has a watermark but no published current state: a full load']);
     expect(planLoad({ ...input, changeColumn: 'modified' })).toMatchObject({
       mode: 'full',
       changeColumn: undefined,
       warnings: ['t has no modified column: loaded in full every run'],
+    });
+  });
+
+  it('compares every row with a published state that has no watermark yet (a first run killed after publishing changes), not a full load again', () => {
+    expect(planLoad({ ...input, watermark: undefined })).toEqual({
+      mode: 'incremental',
+      keyColumns: [0, 1],
+      changeColumn: 2,
+      from: undefined,
+      warnings: ['t has published changes but no watermark: every row read and compared with them'],
     });
   });
 

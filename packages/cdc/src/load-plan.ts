@@ -11,7 +11,7 @@ export interface LoadPlan {
   keyColumns: number[];
   /** Index of the change column (`updated_at`); undefined: the table has none (a full load every run, no watermark). */
   changeColumn: number | undefined;
-  /** Incremental: rows changed at or after this (watermark less the lag, microseconds) are read. */
+  /** Incremental: rows changed at or after this (watermark less the lag, microseconds) are read; undefined: every row. */
   from: bigint | undefined;
   warnings: string[];
 }
@@ -24,7 +24,10 @@ export interface PlanInput {
   loadType: LoadType;
   watermark: Watermark | undefined;
   lagSeconds: number;
-  /** Whether the table's current state has been published (a keyed incremental load compares against it). */
+  /**
+   * Whether the table's state has been published: current's manifest, or changes runs a killed run
+   * published before it (a keyed incremental load compares against it).
+   */
   hasCurrent: boolean;
 }
 
@@ -52,6 +55,11 @@ export function planLoad(input: PlanInput): LoadPlan {
     return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
   }
   if (input.loadType === 'full') return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };
+  if (!input.watermark && keyColumns.length > 0 && input.hasCurrent) {
+    // A first run killed after publishing changes: repeating them as a full load would duplicate them.
+    warnings.push(`${input.table} has published changes but no watermark: every row read and compared with them`);
+    return { mode: 'incremental', keyColumns, changeColumn, from: undefined, warnings };
+  }
   if (!input.watermark) {
     warnings.push(`${input.table} has no watermark yet: a full load`);
     return { mode: 'full', keyColumns, changeColumn, from: undefined, warnings };

@@ -2,14 +2,15 @@ import type { Catalog, TableDefinition } from '@etl/catalog';
 import { openRows } from '@etl/convert';
 import { checkRejectRatio, type RunContext } from '@etl/core';
 import { readManifest, type DatasetManifest } from '@etl/dataset';
-import { joinUri, objectsBelow, type ObjectStore } from '@etl/object-store';
+import { joinUri, type ObjectStore } from '@etl/object-store';
 import { formatType, isoMicros, type Schema, type Value } from '@etl/schema';
 import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
 import { planLoad, type LoadPlan, type LoadType } from './load-plan.js';
+import { publishedChanges, type ChangesRun } from './published-changes.js';
 import { registerPublished } from './register-outputs.js';
 import { TableOutputs } from './table-outputs.js';
-import { readWatermark, watermarkMicros, watermarkUri, writeWatermark } from './watermark.js';
+import { readWatermark, watermarkMicros, watermarkUri, writeWatermark, type Watermark } from './watermark.js';
 
 const MiB = 1024 * 1024;
 
@@ -80,9 +81,17 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   const prefix = joinUri(options.outputPath, table.name);
   const markUri = watermarkUri(options.cdcPath, table.name);
   const hasChangeColumn = schema.fields.some((f) => f.name === changeColumn);
-  const watermark = hasChangeColumn ? await readWatermark(store, markUri, { signal: ctx.signal }) : undefined;
+  const markFile = hasChangeColumn ? await readWatermark(store, markUri, { signal: ctx.signal }) : undefined;
   const keyed = (options.primaryKey ?? []).length > 0;
   const current = keyed ? await readManifest(store, joinUri(prefix, 'current'), { signal: ctx.signal }) : undefined;
+  // A run killed after publishing current but before its watermark file: current's manifest holds it.
+  const watermark = markFile ?? (hasChangeColumn ? manifestWatermark(current, table.name, changeColumn) : undefined);
+  // Changes published by a run killed before its current state (a first run's too): they are part of the state.
+  const unmergedRuns = keyed
+    ? (await publishedChanges(store, joinUri(prefix, 'changes'), { signal: ctx.signal })).filter(
+        (run) => (!current || run.runId > current.runId) && run.runId !== ctx.runId,
+      )
+    : [];
   const plan = planLoad({
     table: table.name,
     schema,
@@ -91,7 +100,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     loadType: options.loadType,
     watermark,
     lagSeconds: options.lagSeconds ?? 0,
-    hasCurrent: current !== undefined,
+    hasCurrent: current !== undefined || unmergedRuns.length > 0,
   });
   for (const warning of plan.warnings) ctx.logger.warn({ table: table.name }, warning);
   const files = await tableFiles(store, options.catalog, table, { signal: ctx.signal });
@@ -111,8 +120,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     duplicatesRemoved: 0,
     rowsInChanges: 0,
     rowsInCurrent: keyed ? (current?.rows ?? null) : null,
-    watermarkBefore: watermark?.value ?? null,
-    watermarkAfter: watermark?.value ?? null,
+    watermarkBefore: markFile?.value ?? null,
+    watermarkAfter: markFile?.value ?? null,
     published: false,
     warnings: plan.warnings,
   };
@@ -126,35 +135,33 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   });
   const rejectsBefore = ctx.rejects.count;
   const latest = new LatestChange(schema, plan.changeColumn);
-  let unmergedRuns = 0;
   await outputs.connect(ctx);
   try {
     const memoryBytes = options.memoryBytes ?? 256 * MiB;
     const spill = { tempDir: options.tempDir, signal: ctx.signal, schema: { fields: [...schema.fields, ORIGIN] } };
     const load = { rows, outputs, plan, latest, report, schema };
     if (!keyed) await copyRows(load);
-    else if (plan.mode === 'full' || !current) await loadFull(load, { ...spill, memoryBytes });
+    else if (plan.mode === 'full') await loadFull(load, { ...spill, memoryBytes });
     else {
-      const unmerged = await unmergedChanges(store, joinUri(prefix, 'changes'), current, ctx);
+      const unmerged = await manifestsOf(store, unmergedRuns, ctx);
       if (unmerged.length > 0)
         ctx.logger.warn(
           { table: table.name, changes: unmerged.map((m) => m.generation) },
           `${table.name}: changes published by a run that stopped before its current state: merged into current now, not repeated`,
         );
-      unmergedRuns = unmerged.length;
       await mergeWithCurrent(load, current, unmerged, store, { ...spill, memoryBytes: Math.floor(memoryBytes / 2) }, ctx);
     }
     Object.assign(report, { rowsRead: rows.stats.rowsRead, rowsSkippedByStatistics: rows.stats.rowsSkippedByStatistics });
     report.rowsBeforeWindow = rows.stats.rowsBeforeWindow;
     // Changes of a killed run not yet in current: current must be published even with nothing new.
-    const changed = report.rowsInChanges > 0 || unmergedRuns > 0;
+    const changed = report.rowsInChanges > 0 || (plan.mode === 'incremental' && unmergedRuns.length > 0);
     if (!changed) {
       await outputs.abort(new Error('nothing changed'), ctx);
       if (report.mode === 'full') ctx.logger.warn({ ...report }, `${table.name} has no rows: nothing published`);
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
       // What a killed run published is registered by the next run, even one with nothing new.
       if (options.register) await registerPublished(store, options.register, table.name, schema, prefix, { signal: ctx.signal });
-      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark, report });
+      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark: markFile, report });
       return report;
     }
     checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, ctx.rejects.count - rejectsBefore);
@@ -201,9 +208,9 @@ async function catchUpWatermark(
   },
 ): Promise<void> {
   const published = at.current?.annotations?.['watermark'];
-  if (!at.current || !published || !at.watermark) return;
+  if (!at.current || !published) return;
   const micros = watermarkMicros({ value: published });
-  if (micros <= watermarkMicros(at.watermark)) return;
+  if (at.watermark && micros <= watermarkMicros(at.watermark)) return;
   const written = await writeWatermark(store, uri, {
     table: at.table,
     column: at.column,
@@ -214,24 +221,20 @@ async function catchUpWatermark(
   at.report.watermarkAfter = written.value;
 }
 
-/**
- * `changes/` runs newer than the current state: published by a run killed before it published
- * `current` (changes go first). Run ids start with their UTC start time, so they sort by it.
- */
-async function unmergedChanges(
-  store: ObjectStore,
-  changesPrefix: string,
-  current: DatasetManifest,
-  ctx: RunContext,
-): Promise<DatasetManifest[]> {
+/** The manifests of the changes runs a killed run published before its current state. */
+async function manifestsOf(store: ObjectStore, runs: readonly ChangesRun[], ctx: RunContext): Promise<DatasetManifest[]> {
   const found: DatasetManifest[] = [];
-  for await (const { key } of objectsBelow(store, changesPrefix, { signal: ctx.signal })) {
-    const runId = /(?:^|\/)run_id=([^/]+)\/_manifest\.json$/.exec(key)?.[1];
-    if (!runId || runId <= current.runId || runId === ctx.runId) continue;
-    const manifest = await readManifest(store, joinUri(changesPrefix, key.slice(0, -'/_manifest.json'.length)), { signal: ctx.signal });
+  for (const run of runs) {
+    const manifest = await readManifest(store, run.folder, { signal: ctx.signal });
     if (manifest) found.push(manifest);
   }
   return found;
+}
+
+/** The watermark current's manifest carries (published with it), for a table whose watermark file was never written. */
+function manifestWatermark(current: DatasetManifest | undefined, table: string, column: string): Watermark | undefined {
+  const value = current?.annotations?.['watermark'];
+  return current && value ? { table, column, value, run_id: current.runId, committed_at: current.committedAt } : undefined;
 }
 
 /** The hidden column an incremental merge tags rows with: 0 the current state, 1 read this run. */
@@ -290,7 +293,7 @@ async function loadFull({ rows, outputs, plan, latest, report }: Load, spill: Sp
  */
 async function mergeWithCurrent(
   { rows, outputs, plan, latest, report, schema }: Load,
-  current: DatasetManifest,
+  current: DatasetManifest | undefined,
   unmerged: readonly DatasetManifest[],
   store: ObjectStore,
   spill: SpillSettings,
@@ -301,12 +304,14 @@ async function mergeWithCurrent(
     database: '',
     name: `${rows.name} (current)`,
     format: 'parquet',
-    location: current.generation,
+    location: (current ?? unmerged[0])?.generation ?? '',
     columns: schema.fields.map((f) => ({ name: f.name, type: hiveTypeText(f.type) })),
     partitionKeys: [],
   };
   // Changes a killed run published without its current state count as part of the current state.
-  const currentFiles = [current, ...unmerged].flatMap((m) => m.files.map((f) => ({ uri: f.uri, partitionValues: [] })));
+  const currentFiles = [...(current ? [current] : []), ...unmerged].flatMap((m) =>
+    m.files.map((f) => ({ uri: f.uri, partitionValues: [] })),
+  );
   const currentRows = () => tagged(tableRows(store, currentDefinition, currentFiles, { ctx }).batches(), FROM_CURRENT);
   let readNow = 0;
   const newState = dedupLatest(

@@ -195,3 +195,36 @@ describe('catalog-cdc-to-parquet killed outright (SIGKILL) during an incremental
     60_000,
   );
 });
+
+describe('catalog-cdc-to-parquet killed outright (SIGKILL) during its first run (a full load), then run again', () => {
+  let reference: Awaited<ReturnType<typeof state>>;
+
+  beforeAll(async () => {
+    const root = join(work, 'first-reference');
+    expect(await runInProcess(await setUp(root))).toBe(0);
+    reference = await state(root);
+    expect(reference.changes).toHaveLength(ROWS / 2);
+  }, 120_000);
+
+  const points: Array<[string, 'get' | 'put', string]> = [
+    ['after the changes, before current', 'put', '/current/_manifest\\.json$'],
+    ['after current, before the watermark', 'put', '/cdc/orders\\.json$'],
+  ];
+  it.each(points)(
+    '%s: the rerun takes the published state instead of loading in full again, so changes holds each row once',
+    async (name, op, at) => {
+      const root = join(work, `first-${name.replace(/\W+/g, '-')}`);
+      const args = await setUp(root);
+      const killed = await runKilled(args, op, at);
+      expect(killed.signal, killed.output).toBe('SIGKILL');
+      expect((await state(root)).watermark).toBeUndefined();
+
+      expect(await runInProcess(args)).toBe(0);
+      const rerun = await state(root);
+      expect(rerun.watermark).toBe(reference.watermark);
+      expect(rerun.rows).toEqual(reference.rows);
+      expect(rerun.changes).toEqual(reference.changes);
+    },
+    60_000,
+  );
+});
