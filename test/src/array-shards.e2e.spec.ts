@@ -50,13 +50,14 @@ describe('AWS Batch array jobs: shards of one run, each its own process', () => 
       '--local_dir',
       localDir,
     ];
-    const names = landFiles(join(work, 'sharded'));
-    landFiles(join(work, 'whole'));
+    // Each landing folder archives to its own sibling archive/ (sharded/archive/, whole/archive/).
+    const names = landFiles(join(work, 'sharded', 'landing'));
+    landFiles(join(work, 'whole', 'landing'));
 
     // One after the other, as Batch may run them: shard 0 archives its files before shard 1 lists the prefix.
-    const first = reportOf(await runBundled('csv-to-redshift', load('sharded', 'orders'), { cwd: work, env: shardEnv(0) }));
-    const second = reportOf(await runBundled('csv-to-redshift', load('sharded', 'orders'), { cwd: work, env: shardEnv(1) }));
-    const unsharded = reportOf(await runBundled('csv-to-redshift', load('whole', 'orders_whole'), { cwd: work }));
+    const first = reportOf(await runBundled('csv-to-redshift', load('sharded/landing', 'orders'), { cwd: work, env: shardEnv(0) }));
+    const second = reportOf(await runBundled('csv-to-redshift', load('sharded/landing', 'orders'), { cwd: work, env: shardEnv(1) }));
+    const unsharded = reportOf(await runBundled('csv-to-redshift', load('whole/landing', 'orders_whole'), { cwd: work }));
     expect(first.shard).toEqual({ index: 0, size: 2 });
     expect(second.shard).toEqual({ index: 1, size: 2 });
     expect(unsharded.shard).toBeUndefined();
@@ -66,7 +67,7 @@ describe('AWS Batch array jobs: shards of one run, each its own process', () => 
     expect(loadedBy(second).length).toBeGreaterThan(0);
     expect([...loadedBy(first), ...loadedBy(second)].sort()).toEqual(names);
     expect(loadedBy(unsharded).sort()).toEqual(names);
-    expect(readdirSync(join(work, 'sharded'))).toEqual([]); // every file archived, by one shard or the other
+    expect(readdirSync(join(work, 'sharded', 'landing'))).toEqual([]); // every file archived, by one shard or the other
 
     const warehouse = await PgliteWarehouse.open({ dataDir: join(localDir, 'warehouse'), objects: createObjectStore() });
     try {
