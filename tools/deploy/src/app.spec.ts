@@ -55,6 +55,12 @@ const definitionOf = (machine: Resource) => {
   };
 };
 
+/** The value, or a failed test naming what was missing. */
+function must<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} is missing`);
+  return value;
+}
+
 /** Every ARN the declaration names, built here from its fields: what a task role may name. */
 function declaredArns(resources: PipelineResources): Set<string> {
   const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:123456789012:${resource}`;
@@ -134,7 +140,7 @@ describe('deploy:synth', () => {
       const template = stackOf(pipeline);
       const roles = ofType(template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('TaskRole'));
       expect(roles).toHaveLength(1);
-      const [roleId, role] = roles[0]!;
+      const [roleId, role] = must(roles[0], 'the task role');
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
       const policies = ofType(template, 'AWS::IAM::Policy').filter(
@@ -144,7 +150,9 @@ describe('deploy:synth', () => {
       const declared = declaredArns(resources);
       const named = new Set<string>();
       for (const statement of (
-        policies[0]![1].Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
+        must(policies[0], 'the task policy')[1].Properties.PolicyDocument as {
+          Statement: { Action: string | string[]; Resource: unknown }[];
+        }
       ).Statement) {
         const actions = [statement.Action].flat();
         for (const resource of [statement.Resource].flat()) {
@@ -208,36 +216,36 @@ describe('deploy:synth', () => {
 
   it('dynamodb-to-parquet: daily at 08:00 UTC, the export then catalog-cdc-to-parquet, retried, failures to the topic', () => {
     const template = stackOf('dynamodb-to-parquet');
-    const schedule = pipelines['dynamodb-to-parquet']!.schedule!;
+    const schedule = must(pipelines['dynamodb-to-parquet']?.schedule, "dynamodb-to-parquet's schedule");
     const [[, rule]] = ofType(template, 'AWS::Scheduler::Schedule') as [[string, Resource]];
     expect(rule.Properties).toMatchObject({ ScheduleExpression: 'cron(0 8 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
     const [[machineId, machine]] = ofType(template, 'AWS::StepFunctions::StateMachine') as [[string, Resource]];
     expect((rule.Properties.Target as { Arn: unknown }).Arn).toEqual({ Ref: machineId });
 
     const definition = definitionOf(machine);
-    const first = definition.States[definition.StartAt]!;
+    const first = must(definition.States[definition.StartAt], 'the first step');
     expect(first.Parameters).toEqual({
       JobName: 'dynamodb-to-parquet',
       JobQueue: 'arn:aws:batch:eu-west-1:123456789012:job-queue/etl-pipelines',
       JobDefinition: 'arn:aws:batch:eu-west-1:123456789012:job-definition/etl-dynamodb-to-parquet',
       ContainerOverrides: { Command: expectedCommand('dynamodb-to-parquet', schedule.args) },
     });
-    const second = definition.States[first.Next!]!;
+    const second = must(definition.States[first.Next ?? ''], 'the second step');
     expect(second.Parameters).toMatchObject({
       JobDefinition: 'arn:aws:batch:eu-west-1:123456789012:job-definition/etl-catalog-cdc-to-parquet',
-      ContainerOverrides: { Command: expectedCommand('catalog-cdc-to-parquet', schedule.then![0]!.args) },
+      ContainerOverrides: { Command: expectedCommand('catalog-cdc-to-parquet', must(schedule.then?.[0], 'the chained run').args) },
     });
     expect(second.Next).toBeUndefined();
     for (const step of [first, second]) {
       expect(step.Retry?.length).toBeGreaterThan(0);
-      const notify = definition.States[step.Catch![0]!.Next]!;
+      const notify = must(definition.States[must(step.Catch?.[0], 'a catch').Next], 'the notify step');
       expect(notify.Parameters?.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:etl-pipeline-failures');
     }
   });
 
   it('csv-to-redshift: an object created under the landing prefix starts a run on that object with the declared arguments', () => {
     const template = stackOf('csv-to-redshift');
-    const trigger = pipelines['csv-to-redshift']!.trigger!;
+    const trigger = must(pipelines['csv-to-redshift']?.trigger, "csv-to-redshift's trigger");
     const [[, rule]] = ofType(template, 'AWS::Events::Rule') as [[string, Resource]];
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.s3'],
@@ -245,25 +253,32 @@ describe('deploy:synth', () => {
       detail: { bucket: { name: ['etl-landing'] }, object: { key: [{ prefix: 'customers/in/' }] } },
     });
     const [[machineId, machine]] = ofType(template, 'AWS::StepFunctions::StateMachine') as [[string, Resource]];
-    const [ruleTarget] = rule.Properties.Targets as {
+    const [firstTarget] = rule.Properties.Targets as {
       Arn: unknown;
       InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string };
     }[];
-    expect(ruleTarget!.Arn).toEqual({ Ref: machineId });
-    const paths = ruleTarget!.InputTransformer.InputPathsMap;
-    const template_ = ruleTarget!.InputTransformer.InputTemplate;
-    const [bucketField] = Object.entries(paths).find(([, path]) => path === '$.detail.bucket.name')!;
-    const [keyField] = Object.entries(paths).find(([, path]) => path === '$.detail.object.key')!;
+    const ruleTarget = must(firstTarget, "the rule's target");
+    expect(ruleTarget.Arn).toEqual({ Ref: machineId });
+    const paths = ruleTarget.InputTransformer.InputPathsMap;
+    const template_ = ruleTarget.InputTransformer.InputTemplate;
+    const [bucketField] = must(
+      Object.entries(paths).find(([, path]) => path === '$.detail.bucket.name'),
+      'the bucket field',
+    );
+    const [keyField] = must(
+      Object.entries(paths).find(([, path]) => path === '$.detail.object.key'),
+      'the key field',
+    );
     expect(JSON.parse(template_.replace(`<${bucketField}>`, 'etl-landing').replace(`<${keyField}>`, 'customers/in/a.csv'))).toEqual({
       source: 's3://etl-landing/customers/in/a.csv',
     });
 
     const definition = definitionOf(machine);
-    const step = definition.States[definition.StartAt]!;
+    const step = must(definition.States[definition.StartAt], 'the step');
     expect(step.Parameters?.JobDefinition).toBe('arn:aws:batch:eu-west-1:123456789012:job-definition/etl-csv-to-redshift');
-    const command = (step.Parameters?.ContainerOverrides as Record<string, string>)['Command.$']!;
+    const command = must((step.Parameters?.ContainerOverrides as Record<string, string>)['Command.$'], 'Command.$');
     expect(command).toMatch(/^States\.Array\(.*, \$\.source\)$/);
-    const literals = [...command.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+    const literals = [...command.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => (m[1] ?? '').replace(/\\(.)/g, '$1'));
     expect(literals).toEqual([...expectedCommand('csv-to-redshift', trigger.args), '--source']);
   });
 });

@@ -30,7 +30,8 @@ describe('a schedule without a chain', () => {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     const resources = Object.values(template.Resources);
-    const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule')!;
+    const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule');
+    if (!schedule) throw new Error('no schedule');
     expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'cron(30 2 * * ? *)', ScheduleExpressionTimezone: 'Asia/Tokyo' });
     const scheduleTarget = schedule.Properties.Target as { Arn: unknown; Input: string };
     expect(JSON.stringify(scheduleTarget.Arn)).toContain(':scheduler:::aws-sdk:batch:submitJob');
@@ -43,7 +44,8 @@ describe('a schedule without a chain', () => {
     expect(resources.filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toEqual([]);
     const schedulerPolicy = resources.find(
       (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('batch:SubmitJob'),
-    )!;
+    );
+    if (!schedulerPolicy) throw new Error('no policy grants batch:SubmitJob');
     expect((schedulerPolicy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
       {
         Action: 'batch:SubmitJob',
