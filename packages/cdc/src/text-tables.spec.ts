@@ -62,6 +62,41 @@ describe('Hive text tables', () => {
     ]);
   });
 
+  it('reads quotes as Athena does: none for LazySimpleSerDe (a leading or unbalanced " is data), OpenCSVSerde\'s quoteChar', async () => {
+    const columns = [
+      { name: 'id', type: 'int' },
+      { name: 'note', type: 'string' },
+    ];
+    const lazy: TableDefinition = {
+      database: 'shop',
+      name: 'notes',
+      format: 'csv',
+      location: pathToFileURL(join(dir, 'notes')).href,
+      columns,
+      partitionKeys: [],
+      serde: { library: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': '|' } },
+    };
+    // An unbalanced quote would swallow the following lines if it were read as CSV.
+    write('notes/a.txt', '1|"quoted"\n2|"unbalanced\n3|a "b" c\n4|"\n');
+    expect((await read(lazy)).rows).toEqual([
+      [1, '"quoted"'],
+      [2, '"unbalanced'],
+      [3, 'a "b" c'],
+      [4, '"'],
+    ]);
+    const open: TableDefinition = {
+      ...lazy,
+      name: 'quoted',
+      location: pathToFileURL(join(dir, 'quoted')).href,
+      serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters: { quoteChar: "'" } },
+    };
+    write('quoted/a.csv', '1,\'a,b\'\n2,"c"\n');
+    expect((await read(open)).rows).toEqual([
+      [1, 'a,b'],
+      [2, '"c"'],
+    ]);
+  });
+
   it('reads JSON lines by name and sends a value that does not cast to the rejects with its file and line', async () => {
     const clicks: TableDefinition = {
       database: 'shop',

@@ -9,7 +9,7 @@ import { constants, gunzipSync } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
 import { binaryKind } from './binary-input.js';
 import { inferCsvFile } from './sources/infer-csv-file.js';
-import type { SourceOptions } from './sources/row-source.js';
+import { parserQuote, type SourceOptions } from './sources/row-source.js';
 
 export interface SniffResult {
   /** Present when the file is compressed (it was inflated for the look). */
@@ -47,6 +47,7 @@ export interface SniffOptions extends Pick<
   SourceOptions,
   | 'encoding'
   | 'delimiter'
+  | 'quote'
   | 'header'
   | 'skipLines'
   | 'joinShortRows'
@@ -107,6 +108,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const dialect = {
     ...sniffed,
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    ...(options.quote === undefined ? {} : { quote: parserQuote(options.quote) }),
     ...(options.header === undefined ? {} : { header: options.header }),
   };
   const records: string[][] = [];

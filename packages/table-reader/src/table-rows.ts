@@ -24,6 +24,8 @@ export type OpenTextRows = (
     schema: Schema;
     header?: boolean;
     delimiter?: string;
+    /** null: no quoting. */
+    quote?: string | null;
     skipLines?: number;
     nullValues?: readonly string[];
     timeZone?: string;
@@ -217,6 +219,7 @@ async function* textBatches(
     schema,
     header: false,
     delimiter: layout.delimiter,
+    quote: layout.quote,
     ...(layout.headerLines > 0 ? { skipLines: layout.headerLines } : {}),
     ...(layout.nullValues.length > 0 ? { nullValues: layout.nullValues } : {}),
     ...zone,

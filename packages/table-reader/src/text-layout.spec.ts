@@ -3,19 +3,21 @@ import { tableSchema } from './table-schema.js';
 import { textLayout } from './text-layout.js';
 
 describe('textLayout', () => {
-  it("reads OpenCSVSerde's separatorChar and the table's skip.header.line.count", () => {
+  it("reads OpenCSVSerde's separatorChar, quoteChar (\" by default) and the table's skip.header.line.count", () => {
     expect(
       textLayout({
-        serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters: { separatorChar: ';' } },
+        serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters: { separatorChar: ';', quoteChar: "'" } },
         parameters: { 'skip.header.line.count': '1' },
       }),
-    ).toEqual({ delimiter: ';', headerLines: 1, nullValues: [] });
+    ).toEqual({ delimiter: ';', quote: "'", headerLines: 1, nullValues: [] });
+    expect(textLayout({ serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde' } }).quote).toBe('"');
   });
 
-  it("reads LazySimpleSerDe's field.delim, its byte-code form, Ctrl-A by default and \\N as null", () => {
+  it("reads LazySimpleSerDe's field.delim, its byte-code form, Ctrl-A by default, \\N as null and no quote character", () => {
     const lazy = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
     expect(textLayout({ serde: { library: lazy, parameters: { 'field.delim': '|' } } })).toEqual({
       delimiter: '|',
+      quote: null,
       headerLines: 0,
       nullValues: ['\\N'],
     });
@@ -24,7 +26,12 @@ describe('textLayout', () => {
   });
 
   it('is a comma without a SerDe, and ignores a header count that is not a positive integer', () => {
-    expect(textLayout({ parameters: { 'skip.header.line.count': 'x' } })).toEqual({ delimiter: ',', headerLines: 0, nullValues: [] });
+    expect(textLayout({ parameters: { 'skip.header.line.count': 'x' } })).toEqual({
+      delimiter: ',',
+      quote: '"',
+      headerLines: 0,
+      nullValues: [],
+    });
   });
 });
 

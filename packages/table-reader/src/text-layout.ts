@@ -3,6 +3,8 @@ import type { TableDefinition } from '@etl/catalog';
 /** How a text table's files are split into fields, as its SerDe and table parameters declare. */
 export interface TextLayout {
   delimiter: string;
+  /** The quote character; null: none (every character is data). */
+  quote: string | null;
   /** Physical lines skipped at the top of every file (`skip.header.line.count`). */
   headerLines: number;
   /** Texts read as null besides the empty field (LazySimpleSerDe's `\N`). */
@@ -12,9 +14,9 @@ export interface TextLayout {
 const LAZY_SIMPLE_DEFAULT_DELIMITER = '\u0001';
 
 /**
- * OpenCSVSerde: `separatorChar` (default `,`). LazySimpleSerDe (Hive's default text SerDe):
- * `field.delim`, else `serialization.format`, else Ctrl-A; `serialization.null.format` (default `\N`)
- * reads as null. `skip.header.line.count` is a table parameter (a SerDe parameter counts too).
+ * OpenCSVSerde: `separatorChar` (default `,`), `quoteChar` (default `"`). LazySimpleSerDe (Hive's
+ * default text SerDe): `field.delim`, else `serialization.format`, else Ctrl-A; no quoting at all (a
+ * `"` is data, as Athena reads it); `serialization.null.format` (default `\N`) reads as null. `skip.header.line.count` is a table parameter (a SerDe parameter counts too).
  */
 export function textLayout(table: Pick<TableDefinition, 'serde' | 'parameters'>): TextLayout {
   const serde = table.serde?.parameters ?? {};
@@ -23,9 +25,9 @@ export function textLayout(table: Pick<TableDefinition, 'serde' | 'parameters'>)
   const headerLines = Number.isInteger(header) && header > 0 ? header : 0;
   if (/LazySimpleSerDe/i.test(library)) {
     const delimiter = hiveByte(serde['field.delim'] ?? serde['serialization.format'] ?? LAZY_SIMPLE_DEFAULT_DELIMITER);
-    return { delimiter, headerLines, nullValues: [serde['serialization.null.format'] ?? '\\N'] };
+    return { delimiter, quote: null, headerLines, nullValues: [serde['serialization.null.format'] ?? '\\N'] };
   }
-  return { delimiter: serde['separatorChar'] || ',', headerLines, nullValues: [] };
+  return { delimiter: serde['separatorChar'] || ',', quote: serde['quoteChar'] || '"', headerLines, nullValues: [] };
 }
 
 /** LazySimpleSerDe reads a delimiter given as a number as its byte code (`serialization.format` `1` is Ctrl-A, `9` a tab). */

@@ -31,6 +31,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   const sniffed = await sniffFile(store, uri, {
     ...(options.encoding ? { encoding: options.encoding } : {}),
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    ...(options.quote === undefined ? {} : { quote: options.quote }),
     ...(options.skipLines ? { skipLines: options.skipLines } : {}),
     ...(options.joinShortRows ? { joinShortRows: true } : {}),
     ...(options.header === undefined ? {} : { header: options.header }),

@@ -30,6 +30,8 @@ export interface SourceOptions {
   encoding?: string;
   /** CSV delimiter; sniffed when absent. */
   delimiter?: string;
+  /** CSV quote character (default `"`); null: nothing quotes, every character is data (Hive's LazySimpleSerDe). */
+  quote?: string | null;
   /** IANA zone for timestamps without an offset (default UTC). */
   timeZone?: string;
   /** CSV: whether the first record is a header (default: sniffed). Loads of named columns say true. */
@@ -56,6 +58,17 @@ export interface SourceOptions {
   inferFrom?: 'sample' | 'file';
   /** CSV: columns of the file (named after `renameColumns`) not read at all, e.g. ones the caller fills itself. */
   omitColumns?: readonly string[];
+}
+
+/**
+ * What the CSV parser is given for `quote: null`: U+FFFF, a Unicode noncharacter that text never
+ * holds (bad bytes decode to U+FFFD), so no field starts a quoted one.
+ */
+export const NO_QUOTE = '\uffff';
+
+/** The CSV parser's quote character for a `quote` option. */
+export function parserQuote(quote: string | null): string {
+  return quote === null ? NO_QUOTE : quote;
 }
 
 /** The casting options a source passes to `@etl/schema`. */
