@@ -11,7 +11,7 @@ export interface PipelineResources {
   readonly vcpu: FargateVcpu;
   /** Container memory (MiB): a combination Fargate accepts for `vcpu` (`checkResources` names the valid ones). */
   readonly memoryMiB: number;
-  /** Disk for /tmp, the only writable path (spill files, spools), in GiB: 21 (Fargate's default) to 200. */
+  /** Disk for /tmp, the only writable path (spill files, spools), in GiB: 21 to 200 [default: Fargate's 20]. */
   readonly tmpGiB?: number;
   /** A run still going after this long is stopped by Batch (its report says aborted). */
   readonly timeoutMinutes: number;
