@@ -86,14 +86,9 @@ export function createConnections(options: {
     },
     catalog() {
       if (!catalog) {
-        if (awsConfiguredFor(env, 'GLUE')) {
-          catalog = new GlueCatalog({ env });
-          options.logger.info('catalog: Glue Data Catalog');
-        } else {
-          const root = join(localDir, 'catalog');
-          catalog = new FileCatalog(objects, root);
-          options.logger.info({ root }, 'catalog: JSON files (no AWS configuration)');
-        }
+        catalog = openCatalog({ env, objects, localDir });
+        if (catalog instanceof GlueCatalog) options.logger.info('catalog: Glue Data Catalog');
+        else options.logger.info({ root: join(localDir, 'catalog') }, 'catalog: JSON files (no AWS configuration)');
       }
       return catalog;
     },
@@ -110,4 +105,15 @@ export function createConnections(options: {
       for (const connection of opened.reverse()) await connection.close();
     },
   };
+}
+
+/**
+ * The catalog a run reads and registers in: the Glue Data Catalog when AWS is configured for Glue,
+ * else JSON files under `<localDir>/catalog` — always those when `embedded` (a pipeline's bundled
+ * sample database). Usable in a job's `check`, which has no connections.
+ */
+export function openCatalog(options: { env: NodeJS.ProcessEnv; objects: ObjectStore; localDir?: string; embedded?: boolean }): Catalog {
+  if (options.embedded || !awsConfiguredFor(options.env, 'GLUE'))
+    return new FileCatalog(options.objects, join(options.localDir ?? '.local', 'catalog'));
+  return new GlueCatalog({ env: options.env });
 }

@@ -8,6 +8,6 @@ export { handleShutdownSignals } from './shutdown-signals.js';
 export type { JobIo } from './run-job.js';
 export { runJob, runMain, runOutputs, exitCodes } from './run-job.js';
 export type { Connections, WarehouseTarget } from './connections.js';
-export { createConnections } from './connections.js';
+export { createConnections, openCatalog } from './connections.js';
 export { shardFromEnv, ARRAY_INDEX_VAR, ARRAY_SIZE_VAR } from './array-shard.js';
 export type { ShardResult } from './array-shard.js';

@@ -1,33 +1,15 @@
-import { join } from 'node:path';
-import { awsConfiguredFor } from '@etl/aws-env';
-import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
+import { registerTablesFile, selectTables, type Catalog } from '@etl/catalog';
 import { latestPrimaryKeyFile, loadTable, readPrimaryKeys, type TableLoadReport } from '@etl/cdc';
 import { describeError, TerminalError } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
-import { defineJob, type JobConfig } from '@etl/runtime';
-import { catalogCdcArgs, SAMPLE_DATABASE } from './config.js';
-import { registerSampleTables } from './sample-catalog.js';
+import { defineJob, openCatalog, type JobConfig } from '@etl/runtime';
+import { catalogCdcArgs, SAMPLE_DATABASE, sampleDir } from './config.js';
 
 type Config = JobConfig<typeof catalogCdcArgs> & { local_dir?: string };
 
-/** The catalog holding the database: the embedded file catalog for the sample, else the runtime's choice (Glue when AWS is configured). */
-function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv, chosen?: () => Catalog): Catalog {
-  if (config.athena_database_name === SAMPLE_DATABASE || !awsConfiguredFor(env, 'GLUE'))
-    return new FileCatalog(objects, join(config.local_dir ?? '.local', 'catalog'));
-  return chosen ? chosen() : new GlueCatalog({ env });
-}
-
-/** The tables to load, in name order; a name given in --tables that the database lacks is a `TerminalError`. */
-async function selectTables(catalog: Catalog, config: Config): Promise<TableDefinition[]> {
-  const tables = await catalog.listTables(config.athena_database_name);
-  if (!config.tables) return tables;
-  const missing = config.tables.filter((name) => !tables.some((t) => t.name === name));
-  if (missing.length > 0)
-    throw new TerminalError(
-      'NOT_FOUND',
-      `--tables: ${missing.join(', ')} not in database ${config.athena_database_name} (its tables: ${tables.map((t) => t.name).join(', ')})`,
-    );
-  return tables.filter((t) => config.tables?.includes(t.name));
+/** The catalog holding the database: the embedded file catalog for the sample, else Glue when AWS is configured. */
+function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv): Catalog {
+  return openCatalog({ env, objects, localDir: config.local_dir, embedded: config.athena_database_name === SAMPLE_DATABASE });
 }
 
 /**
@@ -58,16 +40,16 @@ export const catalogCdcJob = defineJob({
         problems.push(`--primary_key_s3_prefix: ${error.message}`),
       );
     if (config.athena_database_name !== SAMPLE_DATABASE)
-      await selectTables(sourceCatalog(config, objects, env), config).catch((error: Error) =>
+      await selectTables(sourceCatalog(config, objects, env), config.athena_database_name, config.tables).catch((error: Error) =>
         problems.push(`--athena_database_name: ${describeError(error).message}`),
       );
     return problems;
   },
-  async run(config: Config, ctx, { objects, connections, outputs, env, shard }) {
-    const catalog = sourceCatalog(config, objects, env, () => connections.catalog());
-    if (config.athena_database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
+  async run(config: Config, ctx, { objects, outputs, env, shard }) {
+    const catalog = sourceCatalog(config, objects, env);
+    if (config.athena_database_name === SAMPLE_DATABASE) await registerTablesFile(catalog, SAMPLE_DATABASE, sampleDir);
     // An array job's child loads the tables its shard owns by name; each table's outputs and watermark are its own.
-    const selected = await selectTables(catalog, config);
+    const { selected } = await selectTables(catalog, config.athena_database_name, config.tables);
     const tables = selected.filter((t) => shard.owns(t.name));
     const primaryKeys = await readPrimaryKeys(objects, config.primary_key_s3_prefix, { signal: ctx.signal });
     ctx.logger.info(

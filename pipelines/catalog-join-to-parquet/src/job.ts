@@ -1,40 +1,22 @@
-import { join } from 'node:path';
-import { awsConfiguredFor } from '@etl/aws-env';
-import { FileCatalog, GlueCatalog, type Catalog, type TableDefinition } from '@etl/catalog';
-import { describeError, TerminalError } from '@etl/core';
+import { registerTablesFile, selectTables, type Catalog, type TableDefinition } from '@etl/catalog';
+import { describeError } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import { isoMicros } from '@etl/schema';
 import { keyJoin } from '@etl/spill';
 import { tableSchema } from '@etl/table-reader';
-import { defineJob } from '@etl/runtime';
-import { catalogJoinArgs, SAMPLE_DATABASE, type CatalogJoinConfig } from './config.js';
+import { defineJob, openCatalog } from '@etl/runtime';
+import { catalogJoinArgs, SAMPLE_DATABASE, sampleDir, type CatalogJoinConfig } from './config.js';
 import { writeOutput } from './join-output.js';
 import { parseJoinKeys, planJoin, type JoinPlan } from './join-plan.js';
 import { registerOutput } from './register-output.js';
-import { registerSampleTables } from './sample-catalog.js';
 import { tableInput } from './table-input.js';
 import { readWatermarks, watermarkOf, writeWatermarks } from './watermark-file.js';
 
 type Config = CatalogJoinConfig;
 
-/** The catalog holding the database: the embedded file catalog for the sample, else the runtime's choice (Glue when AWS is configured). */
-function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv, chosen?: () => Catalog): Catalog {
-  if (config.database_name === SAMPLE_DATABASE || !awsConfiguredFor(env, 'GLUE'))
-    return new FileCatalog(objects, join(config.local_dir ?? '.local', 'catalog'));
-  return chosen ? chosen() : new GlueCatalog({ env });
-}
-
-/** The database's tables and the ones joined (--tables, else all), in name order; a name it lacks is a `TerminalError`. */
-async function selectTables(catalog: Catalog, config: Config): Promise<{ all: TableDefinition[]; joined: TableDefinition[] }> {
-  const all = await catalog.listTables(config.database_name);
-  if (!config.tables) return { all, joined: all };
-  const missing = config.tables.filter((name) => !all.some((t) => t.name === name));
-  if (missing.length > 0)
-    throw new TerminalError(
-      'NOT_FOUND',
-      `--tables: ${missing.join(', ')} not in database ${config.database_name} (its tables: ${all.map((t) => t.name).join(', ')})`,
-    );
-  return { all, joined: all.filter((t) => config.tables?.includes(t.name)) };
+/** The catalog holding the database: the embedded file catalog for the sample, else Glue when AWS is configured. */
+function sourceCatalog(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv): Catalog {
+  return openCatalog({ env, objects, localDir: config.local_dir, embedded: config.database_name === SAMPLE_DATABASE });
 }
 
 function plan(config: Config, tables: readonly TableDefinition[]): JoinPlan {
@@ -73,16 +55,16 @@ export const catalogJoinJob = defineJob({
     );
     if (config.database_name !== SAMPLE_DATABASE && problems.length === 0)
       try {
-        plan(config, (await selectTables(sourceCatalog(config, objects, env), config)).joined);
+        plan(config, (await selectTables(sourceCatalog(config, objects, env), config.database_name, config.tables)).selected);
       } catch (error) {
         problems.push(`--database_name ${config.database_name}: ${describeError(error).message}`);
       }
     return problems;
   },
-  async run(config: Config, ctx, { objects, connections, env }) {
-    const catalog = sourceCatalog(config, objects, env, () => connections.catalog());
-    if (config.database_name === SAMPLE_DATABASE) await registerSampleTables(catalog);
-    const { all, joined: tables } = await selectTables(catalog, config);
+  async run(config: Config, ctx, { objects, env }) {
+    const catalog = sourceCatalog(config, objects, env);
+    if (config.database_name === SAMPLE_DATABASE) await registerTablesFile(catalog, SAMPLE_DATABASE, sampleDir);
+    const { all, selected: tables } = await selectTables(catalog, config.database_name, config.tables);
     const planned = plan(config, tables);
     const watermarks = await readWatermarks(objects, config.timestamp_s3_path, ctx.signal);
     const mode = watermarks ? 'incremental' : 'full';

@@ -1,0 +1,1 @@
+export { runJobKilledAt } from './kill-at.js';
