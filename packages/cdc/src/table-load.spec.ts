@@ -180,3 +180,33 @@ describe('loadTable: full, then incremental on changed data', () => {
     expect(watermarkOf('orders').value).toBe('2026-12-01T00:50:04.000000Z');
   });
 });
+
+describe('loadTable: rows with a null updated_at', () => {
+  it('are loaded by a full run; an incremental run counts them apart, warns once for the table and does not load them', async () => {
+    const data = join(dir, 'data', 'undated');
+    writeParquet(join(data, 'part-000.parquet'), [
+      [1n, ts(1), '1.00', 'dated'],
+      [2n, null, '2.00', 'undated'],
+    ]);
+    const full = await load('undated');
+    expect(full).toMatchObject({ mode: 'full', rowsInCurrent: 2, rowsWithoutChangeTime: 0 });
+
+    writeParquet(join(data, 'part-001.parquet'), [
+      [3n, null, '3.00', 'undated later'],
+      [4n, null, '4.00', 'undated later'],
+      [5n, ts(5), '5.00', 'dated later'],
+    ]);
+    const incremental = await load('undated');
+    expect(incremental).toMatchObject({
+      mode: 'incremental',
+      rowsInChanges: 1,
+      rowsInCurrent: 3,
+      rowsWithoutChangeTime: 3,
+      rowsBeforeWindow: 0,
+    });
+    expect(incremental.warnings.filter((w) => w.includes('null updated_at'))).toEqual([
+      'undated: 3 rows with a null updated_at not loaded (an incremental load reads by updated_at; --load_type full loads them)',
+    ]);
+    expect(await changesOf(incremental.changes)).toEqual([[5n, 'dated later']]);
+  });
+});

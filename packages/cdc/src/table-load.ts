@@ -54,6 +54,8 @@ export interface TableLoadReport {
   rowsRead: number;
   rowsSkippedByStatistics: number;
   rowsBeforeWindow: number;
+  /** Rows with a null change time an incremental load read and did not load (a full load loads them). */
+  rowsWithoutChangeTime: number;
   duplicatesRemoved: number;
   rowsInChanges: number;
   /** Rows of the current state published; null for a table without a key. */
@@ -117,6 +119,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     rowsRead: 0,
     rowsSkippedByStatistics: 0,
     rowsBeforeWindow: 0,
+    rowsWithoutChangeTime: 0,
     duplicatesRemoved: 0,
     rowsInChanges: 0,
     rowsInCurrent: keyed ? (current?.rows ?? null) : null,
@@ -153,6 +156,13 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     }
     Object.assign(report, { rowsRead: rows.stats.rowsRead, rowsSkippedByStatistics: rows.stats.rowsSkippedByStatistics });
     report.rowsBeforeWindow = rows.stats.rowsBeforeWindow;
+    report.rowsWithoutChangeTime = rows.stats.rowsWithoutChangeTime;
+    if (report.rowsWithoutChangeTime > 0) {
+      // No change time, so no run can tell when they changed: said once per table rather than loaded silently or dropped silently.
+      const warning = `${table.name}: ${report.rowsWithoutChangeTime} rows with a null ${changeColumn} not loaded (an incremental load reads by ${changeColumn}; --load_type full loads them)`;
+      report.warnings.push(warning);
+      ctx.logger.warn({ table: table.name, rowsWithoutChangeTime: report.rowsWithoutChangeTime }, warning);
+    }
     // Changes of a killed run not yet in current: current must be published even with nothing new.
     const changed = report.rowsInChanges > 0 || (plan.mode === 'incremental' && unmergedRuns.length > 0);
     if (!changed) {

@@ -37,8 +37,8 @@ export interface TableReadOptions {
   /** Reads CSV and JSON-lines files: `openRows` of `@etl/convert`. Only Parquet tables can do without it. */
   openText?: OpenTextRows;
   /**
-   * Only rows whose `column` is at least `from`: others (and nulls) are dropped, and Parquet row
-   * groups whose statistics say every row is older are not read at all.
+   * Only rows whose `column` is at least `from`: older ones and ones with no time there are dropped
+   * (counted apart), and Parquet row groups whose statistics say every row is older are not read at all.
    */
   window?: ReadWindow;
   /** IANA zone of text timestamps without an offset (default UTC). */
@@ -53,8 +53,10 @@ export interface TableReadStats {
   /** Rows of Parquet row groups not read because their statistics put them before the window. */
   rowsSkippedByStatistics: number;
   rowGroupsSkipped: number;
-  /** Rows read and dropped as older than the window (or with no change time). */
+  /** Rows read and dropped as older than the window. */
   rowsBeforeWindow: number;
+  /** Rows read and dropped by a window because their change time is null (or not a time): in no window. */
+  rowsWithoutChangeTime: number;
 }
 
 /** A table's rows as a core `Source`: values in `schema` order, files in key order, rows in file order. */
@@ -79,7 +81,14 @@ export function tableRows(store: ObjectStore, table: TableDefinition, files: rea
   if (options.window && windowIndex < 0)
     throw new TerminalError('BAD_ARGUMENT', `table ${table.name} has no column ${options.window.column} to read changes by`);
   const windowField = schema.fields[windowIndex];
-  const stats: TableReadStats = { files: 0, rowsRead: 0, rowsSkippedByStatistics: 0, rowGroupsSkipped: 0, rowsBeforeWindow: 0 };
+  const stats: TableReadStats = {
+    files: 0,
+    rowsRead: 0,
+    rowsSkippedByStatistics: 0,
+    rowGroupsSkipped: 0,
+    rowsBeforeWindow: 0,
+    rowsWithoutChangeTime: 0,
+  };
   const { ctx } = options;
   const metrics = ctx.counters.component(`table:${table.name}`, 'reader');
 
@@ -100,7 +109,11 @@ export function tableRows(store: ObjectStore, table: TableDefinition, files: rea
         if (partition.length > 0) row.push(...partition);
         if (windowField && options.window) {
           const at = instantOf(row[windowIndex] ?? null, windowField);
-          if (at === undefined || at < options.window.from) {
+          if (at === undefined) {
+            stats.rowsWithoutChangeTime++;
+            continue;
+          }
+          if (at < options.window.from) {
             stats.rowsBeforeWindow++;
             continue;
           }
