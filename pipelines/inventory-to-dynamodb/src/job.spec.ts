@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ListTablesCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -85,7 +85,7 @@ async function run(source: string, ...argv: string[]) {
   const closing = stdout.text.split('\n').find((l) => l.includes('"outcome"'));
   const reportFile = closing ? (JSON.parse(closing) as { report: string }).report : undefined;
   const report = reportFile ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { figures?: Record<string, unknown> }) : undefined;
-  return { code, stdout: stdout.text, stderr: stderr.text, report: report?.figures };
+  return { code, stdout: stdout.text, stderr: stderr.text, report: report?.figures, reportFile };
 }
 
 async function items(): Promise<Map<string, Record<string, AttributeValue>>> {
@@ -242,10 +242,8 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     }
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
     // Their rejects were recorded once, by the screening pass.
-    const runs = join(dir, 'runs');
-    const latest = readdirSync(runs).sort().at(-1) as string;
     expect(
-      readFileSync(join(runs, latest, 'rejects.ndjson'), 'utf8')
+      readFileSync(join(dirname(bad.reportFile as string), 'rejects.ndjson'), 'utf8')
         .trim()
         .split('\n'),
     ).toHaveLength(2);
