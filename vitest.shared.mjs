@@ -15,7 +15,8 @@ const conditions = ['@etl/source', 'node'];
 /**
  * One vitest config for every project: specs beside the code, talking to real components.
  * @param {string} projectDir the project's folder (`import.meta.dirname` of its vitest.config.mjs)
- * @param {{ testTimeout?: number, include?: string[] }} [options]
+ * @param {{ testTimeout?: number, include?: string[], maxWorkers?: number }} [options] `maxWorkers`: spec files run
+ *   at once (vitest's default on 2 cores is 1); for specs that mostly wait on child processes
  */
 export function projectTestConfig(projectDir, options = {}) {
   const project = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')).name.replace(/^@etl\//, '');
@@ -26,6 +27,7 @@ export function projectTestConfig(projectDir, options = {}) {
       include: options.include ?? ['src/**/*.spec.ts'],
       environment: 'node',
       testTimeout: options.testTimeout ?? 30_000,
+      ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
       hookTimeout: 60_000,
       // JSON results per project let .ci/run print one "N passed, N failed" line for the whole suite.
       reporters: ['default', ['json', { outputFile: `${workspaceRoot}.local/test-results/${project}.json` }]],
