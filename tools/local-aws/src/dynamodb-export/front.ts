@@ -7,6 +7,7 @@ import { recordedWrite, WRITE_OPERATIONS } from './record-writes.js';
 import { KeyLocks, TableGate } from './table-gate.js';
 import { Tables } from './tables.js';
 import { DynamoDbError, Upstream, type UpstreamAnswer } from './upstream.js';
+import { readBody, reply } from '../http-body.js';
 
 export interface DynamoDbExportFrontOptions {
   /** The DynamoDB stand-in to put the front before (dynalite or DynamoDB Local). */
@@ -123,19 +124,4 @@ function send(res: ServerResponse, status: number, json: Json): void {
     { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'local-export-front' },
     Buffer.from(JSON.stringify(json)),
   );
-}
-
-function reply(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-  res.end(body);
-}
-
-function readBody(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }

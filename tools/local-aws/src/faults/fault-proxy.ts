@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { seededRandom } from '@etl/core';
 import { faultResponse, type FaultService } from './service-errors.js';
 import { mergeUnprocessed, withholdItems } from './unprocessed-items.js';
+import { readBody, reply } from '../http-body.js';
 
 export interface FaultOptions {
   /** Fraction of requests that fail, 0..1. */
@@ -102,19 +103,4 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
       await closed;
     },
   };
-}
-
-function reply(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-  res.end(body);
-}
-
-function readBody(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }
