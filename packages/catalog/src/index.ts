@@ -3,5 +3,5 @@ export { GlueCatalog } from './glue/glue-catalog.js';
 export { FileCatalog } from './file/file-catalog.js';
 export type { TableChange } from './table-change.js';
 export { planTableChange, refusedChange, publishTable } from './table-change.js';
-export { selectTables } from './select-tables.js';
-export { registerTablesFile } from './tables-file.js';
+export { pickTables, selectTables } from './select-tables.js';
+export { readTablesFile, registerTablesFile } from './tables-file.js';

@@ -10,7 +10,15 @@ export async function selectTables(
   database: string,
   names?: readonly string[],
 ): Promise<{ all: TableDefinition[]; selected: TableDefinition[] }> {
-  const all = await catalog.listTables(database);
+  return pickTables(database, await catalog.listTables(database), names);
+}
+
+/** `selectTables` over tables already listed (pure): for a job's `check` of a bundled sample (`readTablesFile`). */
+export function pickTables(
+  database: string,
+  all: TableDefinition[],
+  names?: readonly string[],
+): { all: TableDefinition[]; selected: TableDefinition[] } {
   if (!names) return { all, selected: all };
   const missing = names.filter((name) => !all.some((t) => t.name === name));
   if (missing.length > 0)

@@ -123,7 +123,8 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
     const parquetFiles = readdirSync(join(out, 'products', 'current'), { recursive: true }).filter((f) => String(f).endsWith('.parquet'));
     expect(parquetFiles.map((f) => String(f).split('/')[0]).sort()).toEqual([...(products?.generations ?? [])].sort());
     const unknown = await run(local, ...sampleArgs, '--tables', 'orders,invoices');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('  --tables: invoices not in database cdc_sample (its tables: orders, page_views, products)\n');
   });
 
   it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {

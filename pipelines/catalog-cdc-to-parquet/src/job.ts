@@ -1,4 +1,4 @@
-import { registerTablesFile, selectTables, type Catalog } from '@etl/catalog';
+import { pickTables, readTablesFile, registerTablesFile, selectTables, type Catalog } from '@etl/catalog';
 import { latestPrimaryKeyFile, loadTable, readPrimaryKeys, type TableLoadReport } from '@etl/cdc';
 import { describeError, TerminalError } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
@@ -39,7 +39,12 @@ export const catalogCdcJob = defineJob({
       await readPrimaryKeys(objects, config.primary_key_s3_prefix).catch((error: Error) =>
         problems.push(`--primary_key_s3_prefix: ${error.message}`),
       );
-    if (config.athena_database_name !== SAMPLE_DATABASE)
+    // The sample's tables are registered by the run: its tables file says which exist, so a mistyped --tables is refused here too.
+    if (config.athena_database_name === SAMPLE_DATABASE)
+      await readTablesFile(sampleDir, SAMPLE_DATABASE)
+        .then((all) => pickTables(SAMPLE_DATABASE, all, config.tables))
+        .catch((error: Error) => problems.push(describeError(error).message));
+    else
       await selectTables(sourceCatalog(config, objects, env), config.athena_database_name, config.tables).catch((error: Error) =>
         problems.push(`--athena_database_name: ${describeError(error).message}`),
       );
