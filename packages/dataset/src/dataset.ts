@@ -84,6 +84,7 @@ export class ParquetDataset {
     const swept = await sweepStaleGenerations(this.store, o.folder, {
       template: o.generation,
       currentRunId: ctx.runId,
+      retained: o.retained,
       now: ctx.clock.now(),
       staleAfterHours: o.staleAfterHours,
       signal: ctx.signal,
@@ -147,7 +148,7 @@ export class ParquetDataset {
     let older: string[] = [];
     if (o.mode === 'overwrite') {
       const previous = await readManifest(this.store, o.prefix, { signal: ctx.signal });
-      const { kept, dropped } = keptGenerations(run.generation, previous?.generations ?? [], o.keepGenerations);
+      const { kept, dropped } = keptGenerations(run.generation, previous?.generations ?? [], o.keepGenerations, o.retained);
       manifest.generations = kept;
       older = dropped;
       manifestUri = uriBelow(o.folder, MANIFEST_NAME);

@@ -73,4 +73,15 @@ describe('generations', () => {
     expect(keptGenerations('run_id=a', [], 2)).toEqual({ kept: ['run_id=a'], dropped: [] });
     expect(keptGenerations('run_id=c', ['run_id=b', 'run_id=a'], 1)).toEqual({ kept: ['run_id=c'], dropped: ['run_id=b', 'run_id=a'] });
   });
+
+  it('never drops a retained generation (the one the catalog points at), and names it even once it fell off the list', () => {
+    expect(keptGenerations('run_id=d', ['run_id=c', 'run_id=b', 'run_id=a'], 2, ['run_id=b'])).toEqual({
+      kept: ['run_id=d', 'run_id=c', 'run_id=b'],
+      dropped: ['run_id=a'],
+    });
+    expect(keptGenerations('run_id=d', ['run_id=c'], 2, ['run_id=a', 'run_id=c', 'run_id=a'])).toEqual({
+      kept: ['run_id=d', 'run_id=c', 'run_id=a'],
+      dropped: [],
+    });
+  });
 });

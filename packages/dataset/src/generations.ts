@@ -57,9 +57,18 @@ export function staleGenerations(input: {
 
 /**
  * The generations an overwrite dataset's new manifest names: this run's first, then the previous
- * manifest's, `keep` in all; the ones that fall off are deleted once the new manifest is written.
+ * manifest's, `keep` in all, then every `retained` one (a generation the catalog still points at:
+ * named so that neither this run nor a later sweep deletes it); the ones that fall off are deleted
+ * once the new manifest is written.
  */
-export function keptGenerations(current: string, previous: readonly string[], keep: number): { kept: string[]; dropped: string[] } {
+export function keptGenerations(
+  current: string,
+  previous: readonly string[],
+  keep: number,
+  retained: readonly string[] = [],
+): { kept: string[]; dropped: string[] } {
   const all = [current, ...previous.filter((g) => g !== current)];
-  return { kept: all.slice(0, keep), dropped: all.slice(keep) };
+  const newest = all.slice(0, keep);
+  const kept = [...newest, ...retained.filter((g, i) => !newest.includes(g) && retained.indexOf(g) === i)];
+  return { kept, dropped: all.filter((g) => !kept.includes(g)) };
 }

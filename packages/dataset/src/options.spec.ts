@@ -38,6 +38,7 @@ describe('dataset options', () => {
       targetFileBytes: 128 * 1024 * 1024,
       maxOpenPartitions: 16,
       keepGenerations: 2,
+      retained: [],
       staleAfterHours: 24,
       fileColumns: undefined,
       partitionBy: [
@@ -55,6 +56,16 @@ describe('dataset options', () => {
     const o = resolveOptions({ prefix: '/tmp/x', schema, partitionBy: ['invoice_date:month', 'country'], dropPartitionColumns: true });
     expect(o.fileColumns).toEqual([0, 1, 3]);
     expect(o.fileSchema.fields.map((f) => f.name)).toEqual(['invoice_no', 'invoice_date', 'quantity']);
+  });
+
+  it('retainGenerations: generation folders of this dataset as paths below it; other URIs are ignored', () => {
+    const o = resolveOptions({
+      prefix: 's3://lake/invoices',
+      schema,
+      retainGenerations: ['s3://lake/invoices/run_id=20261201T000000Z-0badc0de/', 's3://lake/other/run_id=x/', 's3://lake/invoices/'],
+    });
+    expect(o.retained).toEqual(['run_id=20261201T000000Z-0badc0de']);
+    expect(resolveOptions({ prefix: '/tmp/x', schema, retainGenerations: ['file:///tmp/x/run_id=a'] }).retained).toEqual(['run_id=a']);
   });
 
   it('rejects a target file size under 1 MiB, naming the option', () => {

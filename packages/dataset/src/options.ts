@@ -1,7 +1,7 @@
 import { TerminalError } from '@etl/core';
 import { formatObjectUri, type ObjectLocation } from '@etl/object-store';
 import { formatType, type Schema } from '@etl/schema';
-import { DEFAULT_GENERATION, folderLocation, RUN_ID_KEY, RUN_ID_PLACEHOLDER } from './layout.js';
+import { DEFAULT_GENERATION, folderLocation, generationOf, keyBelow, RUN_ID_KEY, RUN_ID_PLACEHOLDER } from './layout.js';
 import { partitionKeys, type PartitionLevel, type PartitionSpec, type PartitionTransform } from './partition-path.js';
 
 const MiB = 1024 * 1024;
@@ -61,6 +61,13 @@ export interface DatasetOptions {
   /** Overwrite datasets: generations kept after a publish, the new one included (default 2: current + previous). */
   keepGenerations?: number;
   /**
+   * Overwrite datasets: generation folders (URIs below the prefix, e.g. where the catalog table points
+   * now) this run never deletes, however many runs ago they were published: kept in the new manifest's
+   * `generations` (so no later sweep takes them) until a run no longer names them. URIs that are not a
+   * generation folder of this dataset are ignored.
+   */
+  retainGenerations?: readonly string[];
+  /**
    * Uncommitted generation folders (of runs killed outright) are deleted by the next run's `connect`
    * once their run id says they started more than this many hours ago (default 24; 0 sweeps every
    * uncommitted folder but the current run's: only when no other run writes the prefix).
@@ -102,6 +109,8 @@ export interface ResolvedOptions {
   rowGroupRows: number;
   uploadPartSize: number;
   keepGenerations: number;
+  /** `retainGenerations` as paths below the prefix (`run_id=…`). */
+  retained: string[];
   staleAfterHours: number;
 }
 
@@ -191,6 +200,14 @@ export function resolveOptions(options: DatasetOptions): ResolvedOptions {
   if (fields.length > 0 && fileFields.length === 0)
     problems.push('dropPartitionColumns would leave the files without columns; keep at least one column out of partitionBy');
 
+  if (mode === 'append' && options.retainGenerations !== undefined)
+    problems.push("retainGenerations applies to mode 'overwrite' (an append dataset deletes no run's folder); leave it out");
+  const retained = (options.retainGenerations ?? []).flatMap((uri) => {
+    const key = keyBelow(folder, `${uri.replace(/\/+$/, '')}/x`);
+    const found = key === undefined ? undefined : generationOf(key, generation);
+    return found ? [found.generation] : [];
+  });
+
   const prefix = folder.scheme === 's3' ? `s3://${folder.bucket}/${folder.key}`.replace(/\/$/, '') : formatObjectUri(folder);
   if (problems.length > 0) throw new TerminalError('BAD_ARGUMENT', `dataset ${options.prefix}: ${problems.join('; ')}`);
   return {
@@ -210,6 +227,7 @@ export function resolveOptions(options: DatasetOptions): ResolvedOptions {
     rowGroupRows,
     uploadPartSize,
     keepGenerations,
+    retained,
     staleAfterHours,
   };
 }

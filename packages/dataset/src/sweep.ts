@@ -18,7 +18,15 @@ export interface SweepResult {
 export async function sweepStaleGenerations(
   store: ObjectStore,
   folder: ObjectLocation,
-  input: { template: string; currentRunId: string; now: Date; staleAfterHours: number; signal?: AbortSignal },
+  input: {
+    template: string;
+    currentRunId: string;
+    /** Generations never swept (`retainGenerations`), as paths below the prefix. */
+    retained?: readonly string[];
+    now: Date;
+    staleAfterHours: number;
+    signal?: AbortSignal;
+  },
 ): Promise<SweepResult> {
   const signal = input.signal ? { signal: input.signal } : {};
   const uris = new Map<string, string>();
@@ -30,7 +38,7 @@ export async function sweepStaleGenerations(
   const stale = staleGenerations({
     keys: [...uris.keys()],
     template: input.template,
-    published: manifest?.generations ?? [],
+    published: [...(manifest?.generations ?? []), ...(input.retained ?? [])],
     currentRunId: input.currentRunId,
     now: input.now,
     staleAfterHours: input.staleAfterHours,

@@ -69,6 +69,10 @@ export const exportJob = defineJob({
         return { figures: { table: config.table, method: config.method, itemsScanned: 0, rows: 0, files: 0, published: false } };
       }
       const partitionBy = partitionSpecs(config.partition_by, exported.columns);
+      // The catalog's table before anything is written: its answer to this schema, and the generation it points at now.
+      const catalog = config.catalog_database ? connections.catalog() : undefined;
+      const tableName = config.catalog_table ?? (cleanColumnNames([config.table])[0] as string);
+      const existing = catalog ? await catalog.getTable(config.catalog_database as string, tableName) : undefined;
       // Identity partition columns live in the folder names only: Glue and Athena refuse a partition key that is also a data column.
       const datasetOptions = {
         prefix: config.output_path,
@@ -76,12 +80,12 @@ export const exportJob = defineJob({
         partitionBy,
         dropPartitionColumns: true,
         targetFileBytes: config.target_file_mb * MiB,
+        // Never delete the generation the catalog table reads, even when an earlier run's catalog step failed or was
+        // killed after its publish: it is kept (and named in the manifest, so no sweep takes it) until the catalog moves on.
+        ...(existing?.location ? { retainGenerations: [existing.location] } : {}),
       };
       const sink = datasetSink(objects, datasetOptions);
 
-      // The catalog's answer to this schema, before anything is written: a refused type change is exit 1 with nothing published.
-      const catalog = config.catalog_database ? connections.catalog() : undefined;
-      const tableName = config.catalog_table ?? (cleanColumnNames([config.table])[0] as string);
       const wanted = (generation: string, partitions: string[]): TableDefinition => ({
         database: config.catalog_database as string,
         name: tableName,
@@ -90,7 +94,8 @@ export const exportJob = defineJob({
         ...datasetTable({ generation, partitions }, datasetOptions),
       });
       if (catalog) {
-        const plan = planTableChange(await catalog.getTable(config.catalog_database as string, tableName), wanted(config.output_path, []));
+        // A refused type change is exit 1 with nothing published.
+        const plan = planTableChange(existing, wanted(config.output_path, []));
         const refused = refusedChange(plan, wanted(config.output_path, []), config.allow_type_change);
         if (refused) throw new TerminalError('CONFLICT', refused);
       }
