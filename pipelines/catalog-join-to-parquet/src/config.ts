@@ -21,6 +21,11 @@ export const catalogJoinArgs = {
     ),
     '.local/out/catalog-join-to-parquet',
   ),
+  load_type: arg.enum(
+    ['full', 'incremental'] as const,
+    'incremental',
+    "full: the whole join, whatever the timestamp file says (needed once after the join changes); incremental: the keys changed since each table's watermark (no timestamp file: a full load)",
+  ),
   join_key: arg.string('The join key column, and its name in the output').default('account_id'),
   join_keys: arg.list('Per-table key columns where they differ: orders=acct_id,tickets=account (comma-separated)').optional(),
   join_type: arg.enum(

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -65,6 +65,41 @@ describe('catalog-join-to-parquet on its bundled sample (accounts, orders, ticke
     expect(second.code, second.stderr).toBe(0);
     expect([second.report.figures.mode, second.report.figures.rowsOut, second.report.figures.published]).toEqual(['incremental', 0, false]);
     expect(second.report.figures.tables.map((t) => t.rowsChanged)).toEqual([0, 0, 0]);
+  });
+
+  it('a changed join is refused for an incremental run (exit 2, one line, nothing written); --load_type full re-emits every key under it', async () => {
+    const local = join(dir, 'definition');
+    const state = join(dir, 'definition-state', 'last_load_timestamp.csv');
+    const out = join(dir, 'definition-out');
+    const args = ['--sample', '--timestamp_s3_path', state, '--output_path', out];
+    const manifests = () => readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith('_manifest.json'));
+    const first = await run(local, ...args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(`${state}.join.json`, 'utf8'))).toMatchObject({
+      readable: 'inner join on account_id of accounts, orders, tickets',
+      run_id: first.report.runId,
+    });
+    const watermarks = readFileSync(state, 'utf8');
+
+    const refused = await run(local, ...args, '--join_type', 'left');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '  the join changed since the last run (was: inner join on account_id of accounts, orders, tickets; now: left join on account_id of accounts (driving), orders, tickets): an incremental run would leave unchanged keys under the old join; run once with --load_type full to re-emit every key\n',
+    );
+    expect(manifests()).toHaveLength(1);
+    expect(readFileSync(state, 'utf8')).toBe(watermarks);
+
+    const full = await run(local, ...args, '--join_type', 'left', '--load_type', 'full');
+    expect(full.code, full.stderr).toBe(0);
+    expect([full.report.figures.mode, full.report.figures.rowsOut]).toEqual(['full', 7]);
+    expect(JSON.parse(readFileSync(new URL(full.report.figures.manifest as string), 'utf8'))).toMatchObject({
+      annotations: { join_definition: 'left join on account_id of accounts (driving), orders, tickets' },
+    });
+    expect(JSON.parse(readFileSync(`${state}.join.json`, 'utf8'))).toMatchObject({ run_id: full.report.runId });
+    const next = await run(local, ...args, '--join_type', 'left');
+    expect(next.code, next.stderr).toBe(0);
+    expect([next.report.figures.mode, next.report.figures.rowsOut]).toEqual(['incremental', 0]);
+    expect(manifests()).toHaveLength(2);
   });
 
   it('left and full joins of the sample: every account, then every key of any table', async () => {

@@ -1,11 +1,12 @@
-import { registerTablesFile, selectTables, type Catalog, type TableDefinition } from '@etl/catalog';
-import { describeError } from '@etl/core';
+import { pickTables, readTablesFile, registerTablesFile, selectTables, type Catalog, type TableDefinition } from '@etl/catalog';
+import { describeError, TerminalError } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import { isoMicros } from '@etl/schema';
 import { keyJoin } from '@etl/spill';
 import { tableSchema } from '@etl/table-reader';
 import { defineJob, openCatalog } from '@etl/runtime';
 import { catalogJoinArgs, SAMPLE_DATABASE, sampleDir, type CatalogJoinConfig } from './config.js';
+import { changedDefinition, joinDefinition, readDefinition, writeDefinition } from './join-definition.js';
 import { writeOutput } from './join-output.js';
 import { parseJoinKeys, planJoin, type JoinPlan } from './join-plan.js';
 import { registerOutput } from './register-output.js';
@@ -50,15 +51,25 @@ export const catalogJoinJob = defineJob({
     } catch (error) {
       problems.push(describeError(error).message);
     }
-    await readWatermarks(objects, config.timestamp_s3_path).catch((error: Error) =>
-      problems.push(`--timestamp_s3_path: ${describeError(error).message}`),
-    );
-    if (config.database_name !== SAMPLE_DATABASE && problems.length === 0)
-      try {
-        plan(config, (await selectTables(sourceCatalog(config, objects, env), config.database_name, config.tables)).selected);
-      } catch (error) {
-        problems.push(`--database_name ${config.database_name}: ${describeError(error).message}`);
-      }
+    const watermarks = await readWatermarks(objects, config.timestamp_s3_path).catch((error: Error) => {
+      problems.push(`--timestamp_s3_path: ${describeError(error).message}`);
+    });
+    if (problems.length > 0) return problems;
+    let planned: JoinPlan;
+    try {
+      // The sample's tables are registered by the run: its tables file says what they are.
+      const tables =
+        config.database_name === SAMPLE_DATABASE
+          ? pickTables(SAMPLE_DATABASE, await readTablesFile(sampleDir, SAMPLE_DATABASE), config.tables).selected
+          : (await selectTables(sourceCatalog(config, objects, env), config.database_name, config.tables)).selected;
+      planned = plan(config, tables);
+    } catch (error) {
+      return [`--database_name ${config.database_name}: ${describeError(error).message}`];
+    }
+    if (watermarks && config.load_type === 'incremental') {
+      const changed = changedDefinition(await readDefinition(objects, config.timestamp_s3_path), joinDefinition(planned, config.join_key));
+      if (changed) problems.push(changed);
+    }
     return problems;
   },
   async run(config: Config, ctx, { objects, env }) {
@@ -67,7 +78,20 @@ export const catalogJoinJob = defineJob({
     const { all, selected: tables } = await selectTables(catalog, config.database_name, config.tables);
     const planned = plan(config, tables);
     const watermarks = await readWatermarks(objects, config.timestamp_s3_path, ctx.signal);
-    const mode = watermarks ? 'incremental' : 'full';
+    const mode = watermarks && config.load_type === 'incremental' ? 'incremental' : 'full';
+    // The join the published runs were made with: an incremental run of another join would mix the two (check refuses it).
+    const definition = joinDefinition(planned, config.join_key);
+    const recorded = await readDefinition(objects, config.timestamp_s3_path, ctx.signal);
+    if (mode === 'incremental') {
+      const changed = changedDefinition(recorded, definition);
+      if (changed) throw new TerminalError('CONFIG', changed);
+      if (!recorded)
+        ctx.logger.info({ definition: definition.readable }, `no join definition recorded yet: this run records ${definition.readable}`);
+    } else if (recorded && recorded.fingerprint !== definition.fingerprint)
+      ctx.logger.info(
+        { was: recorded.readable, now: definition.readable },
+        `the join changed (was: ${recorded.readable}): this full load re-emits every key under ${definition.readable}`,
+      );
     const byName = new Map(tables.map((t) => [t.name, t]));
     const inputs = planned.tables.map((p) => {
       const table = byName.get(p.name) as TableDefinition;
@@ -122,6 +146,7 @@ export const catalogJoinJob = defineJob({
       figures,
       failedTable: () => failedTable,
       replan: (kept) => plan(config, kept),
+      annotations: { join_definition: definition.readable, join_fingerprint: definition.fingerprint },
     });
     if (output.result && config.catalog_database) await registerOutput(catalog, config, output.result, output.schema, ctx);
 
@@ -130,6 +155,9 @@ export const catalogJoinJob = defineJob({
     if (watermarks?.all !== undefined) for (const t of all) if (!next.has(t.name)) next.set(t.name, watermarks.all);
     for (const f of figures) if (!f.skipped && f.latestChange !== undefined) next.set(f.table, f.latestChange);
     const changed = [...next].some(([t, v]) => watermarks?.tables.get(t) !== v) || watermarks?.all !== undefined;
+    // The definition before the watermarks: killed between the two, the rerun finds the join it publishes
+    // recorded and re-emits the keys changed since the older watermarks (the same rows again), never a mix.
+    if (recorded?.fingerprint !== definition.fingerprint) await writeDefinition(objects, config.timestamp_s3_path, definition, ctx.runId);
     if (changed && next.size > 0) await writeWatermarks(objects, config.timestamp_s3_path, next);
 
     const skipped = figures.filter((f) => f.skipped !== undefined).map((f) => f.table);
@@ -144,6 +172,8 @@ export const catalogJoinJob = defineJob({
         mode,
         joinType: config.join_type,
         joinKey: config.join_key,
+        joinDefinition: definition.readable,
+        joinFingerprint: definition.fingerprint,
         rowsOut: joinedRows.counts.rowsOut,
         keysOut: joinedRows.counts.keysOut,
         maxFanout: joinedRows.counts.maxFanout,

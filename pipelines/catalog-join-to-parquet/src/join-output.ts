@@ -26,6 +26,8 @@ export async function writeOutput(
     figures: TableFigures[];
     failedTable: () => string | undefined;
     replan: (tables: readonly TableDefinition[]) => JoinPlan;
+    /** Written into the run's manifest besides each table's latest change. */
+    annotations: Record<string, string>;
   },
 ): Promise<{ manifest?: string; result?: DatasetResult; schema: JoinPlan['schema']; columns: string[] }> {
   const { joined, figures } = job;
@@ -90,9 +92,14 @@ export async function writeOutput(
       );
       return { columns, schema: final.schema };
     }
-    const annotations = Object.fromEntries(
-      figures.flatMap((f) => (f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]])),
-    );
+    const annotations = {
+      ...job.annotations,
+      ...Object.fromEntries(
+        figures.flatMap((f) =>
+          f.skipped || f.latestChange === undefined ? [] : [[`latest_change:${f.table}`, isoMicros(f.latestChange)]],
+        ),
+      ),
+    };
     const result = await (dataset as ParquetDataset).close(ctx, annotations);
     // ParquetDataset is used without the Sink wrapper: the run's rows written are counted here, once published.
     ctx.counters.component((dataset as ParquetDataset).options.name, 'sink').rowsOut += result.rows;
