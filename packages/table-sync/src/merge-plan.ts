@@ -47,7 +47,8 @@ function constantSql({ field, value }: ConstantColumn): string {
  * are known to be distinct: `duplicatesPossible: false`), delete the target rows whose keys are
  * staged, insert the staged rows (target columns the source lacks get seed 003's typed defaults in
  * the same INSERT, not an UPDATE pass over staging; so do `constants`, the file's run metadata, which
- * are never staged per row), drop the staging table. Delete + insert rather
+ * are never staged per row), drop the staging table; all after locking the target (and the audit
+ * table), so that concurrent loads of one table run one after the other. Delete + insert rather
  * than MERGE, and EXISTS rather than NOT IN: they run the same on Redshift and PostgreSQL, and NOT IN
  * over a grouped subquery cost PostgreSQL 1.7x the correlated EXISTS on 1 M staged rows.
  */
@@ -96,19 +97,26 @@ export function planMerge(input: {
         },
       ]
     : [];
-  const merge: PlanStep[] = [
-    ...dedupe,
-    ...audit,
-    {
-      sql: `DELETE FROM ${target} USING ${staging} WHERE ${keys.map((k) => `${target}.${k} = ${staging}.${k}`).join(' AND ')}`,
-      reason: 'upsert: remove the rows whose keys are staged',
-    },
-    {
-      sql: `INSERT INTO ${target} (${all}) SELECT ${selected} FROM ${staging}`,
-      reason: `upsert: insert every staged row${constants.size > 0 ? ` (the same for every row: ${[...constants.keys()].join(', ')})` : ''}${filled.length > 0 ? ` (not in the source, typed defaults: ${filled.join(', ')})` : ''}`,
-    },
-    { sql: `DROP TABLE ${staging}`, reason: 'staging is done' },
-  ];
+  // Loads of one table at once (array-job shards, two triggers) take turns here. Without it, on
+  // PostgreSQL (READ COMMITTED) a delete blocked by another load's uncommitted merge skips the rows
+  // that load inserts, and both keep their rows: a key twice. On Redshift the second of two
+  // overlapping merges fails with "ERROR: 1023 Serializable isolation violation"; its remedy is to
+  // lock every table the transaction writes, first ("Troubleshooting serializable isolation errors",
+  // Amazon Redshift Database Developer Guide; LOCK takes ACCESS EXCLUSIVE until the transaction ends:
+  // the "LOCK" page of its SQL reference). One statement, tables in one order: two loads cannot deadlock.
+  const lock: PlanStep = {
+    sql: `LOCK ${[target, ...(input.audit ? [quoteQualified(input.audit.table)] : [])].join(', ')}`,
+    reason: 'concurrent loads of the table wait for this one to commit (no key twice, no serializable isolation error)',
+  };
+  const remove: PlanStep = {
+    sql: `DELETE FROM ${target} USING ${staging} WHERE ${keys.map((k) => `${target}.${k} = ${staging}.${k}`).join(' AND ')}`,
+    reason: 'upsert: remove the rows whose keys are staged',
+  };
+  const insert: PlanStep = {
+    sql: `INSERT INTO ${target} (${all}) SELECT ${selected} FROM ${staging}`,
+    reason: `upsert: insert every staged row${constants.size > 0 ? ` (the same for every row: ${[...constants.keys()].join(', ')})` : ''}${filled.length > 0 ? ` (not in the source, typed defaults: ${filled.join(', ')})` : ''}`,
+  };
+  const merge: PlanStep[] = [lock, ...dedupe, ...audit, remove, insert, { sql: `DROP TABLE ${staging}`, reason: 'staging is done' }];
   return {
     prepare: [
       { sql: `DROP TABLE IF EXISTS ${staging}`, reason: 'a staging table left by a killed run' },
@@ -116,6 +124,6 @@ export function planMerge(input: {
       { sql: `ALTER TABLE ${staging} ADD COLUMN ${line} BIGINT`, reason: 'source line of each row, to resolve duplicate keys' },
     ],
     merge,
-    counts: { duplicates: dedupe.length > 0 ? 0 : -1, replaced: dedupe.length + audit.length, inserted: dedupe.length + audit.length + 1 },
+    counts: { duplicates: dedupe[0] ? merge.indexOf(dedupe[0]) : -1, replaced: merge.indexOf(remove), inserted: merge.indexOf(insert) },
   };
 }

@@ -163,12 +163,13 @@ describe('planMerge', () => {
   it('dedupes by last line, deletes and inserts with typed defaults for missing columns, in one list', () => {
     const plan = planMerge({ table: 'public.t', staging: 'public.stg_1', keys: ['id'], sourceColumns: ['id', 'name'], target });
     expect(plan.merge.map((s) => s.sql)).toEqual([
+      'LOCK "public"."t"',
       'DELETE FROM "public"."stg_1" WHERE EXISTS (SELECT 1 FROM "public"."stg_1" AS later WHERE later."id" = "public"."stg_1"."id" AND later."__etl_line" > "public"."stg_1"."__etl_line")',
       'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id"',
       'INSERT INTO "public"."t" ("id", "name", "amount") SELECT "id", "name", 0 FROM "public"."stg_1"',
       'DROP TABLE "public"."stg_1"',
     ]);
-    expect(plan.counts).toEqual({ duplicates: 0, replaced: 1, inserted: 2 });
+    expect(plan.counts).toEqual({ duplicates: 1, replaced: 2, inserted: 3 });
   });
 
   it('skips the dedupe when the keys are known distinct, and leaves columns without a default NULL', () => {
@@ -182,11 +183,12 @@ describe('planMerge', () => {
       duplicatesPossible: false,
     });
     expect(plan.merge.map((s) => s.sql)).toEqual([
+      'LOCK "public"."t"',
       'DELETE FROM "public"."t" USING "public"."stg_1" WHERE "public"."t"."id" = "public"."stg_1"."id" AND "public"."t"."name" = "public"."stg_1"."name"',
       'INSERT INTO "public"."t" ("id", "name", "amount", "shipped") SELECT "id", "name", "amount", NULL FROM "public"."stg_1"',
       'DROP TABLE "public"."stg_1"',
     ]);
-    expect(plan.counts).toEqual({ duplicates: -1, replaced: 0, inserted: 1 });
+    expect(plan.counts).toEqual({ duplicates: -1, replaced: 1, inserted: 2 });
   });
 
   it('writes constant columns (run metadata) as typed literals in the INSERT, never spliced raw', () => {
@@ -208,7 +210,7 @@ describe('planMerge', () => {
       duplicatesPossible: false,
       constants,
     });
-    expect(plan.merge[1]?.sql).toBe(
+    expect(plan.merge[plan.counts.inserted]?.sql).toBe(
       `INSERT INTO "public"."t" ("id", "name", "amount", "run_date", "file_name") SELECT "id", "name", "amount", CAST('2025-11-22 10:00:00.000000' AS TIMESTAMP), 's3://b/x''; DROP TABLE t; --' || CHR(92) || '.csv' FROM "public"."stg_1"`,
     );
     // The profile sizes the constant columns from their one value.
@@ -242,7 +244,8 @@ describe('audit and views', () => {
       },
     });
     const sql = plan.merge.map((s) => s.sql);
-    expect(sql[1]).toBe(
+    expect(sql[0]).toBe('LOCK "public"."t", "public"."job_sts"');
+    expect(sql[2]).toBe(
       `INSERT INTO "public"."job_sts" (run_id, job_id, run_start_ts, run_end_ts, source_filename, target_table_name, records_read, records_updated, records_inserted, records_rejected, status, error_message) SELECT 'r1', 'j', CAST('2026-12-07 00:00:00.000' AS TIMESTAMP), GETDATE(), 's3://b/o''x' || CHR(92) || 'y.csv', 'public.t', CAST(5 AS BIGINT), COUNT(t."id"), COUNT(*) - COUNT(t."id"), CAST(1 AS BIGINT), 'SUCCESS', NULL FROM "public"."stg" s LEFT JOIN "public"."t" t ON t."id" = s."id"`,
     );
     expect(sql[plan.counts.replaced]).toMatch(/^DELETE FROM "public"."t" USING/);
