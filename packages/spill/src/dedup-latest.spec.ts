@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom, TerminalError } from '@etl/core';
 import type { Value } from '@etl/schema';
 import { dedupLatest, type DedupLatestOptions } from './dedup-latest.js';
+import { encodeKey } from './key.js';
+import { compareOrder } from './order.js';
 
 const MiB = 1024 * 1024;
 let tempDir: string;
@@ -99,6 +101,44 @@ describe('dedupLatest', () => {
     expect(numbers).toEqual(reference(rows, [0, 1], 2));
     expect(counts.spilledRows).toBeGreaterThan(60_000);
     expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('matches a naive Map dedup on random rows of every value type, held and spilled', async () => {
+    // Keys and order values of every type (type-aware keys, -0 and NaN, long and non-Latin text,
+    // unpaired surrogates, bigints beyond 64 bits); 300 k rows of ~100 bytes spill from 16 MiB.
+    const random = seededRandom(21);
+    const keys: Value[] = [0, -0, 1, '1', 1n, null, Number.NaN, 'é', '\uD800', '\uDC00', 2n ** 70n, true, 2.5];
+    const orders: Value[] = [null, 1, 2, 1n, 3n, 2n ** 65n, 'a', 'b', 1.5, Number.NaN, false, true];
+    const rows: Value[][] = Array.from({ length: 300_000 }, (_, i) => [
+      random() < 0.5 ? (keys[Math.floor(random() * keys.length)] as Value) : Math.floor(random() * 120_000),
+      keys[Math.floor(random() * keys.length)] as Value,
+      orders[Math.floor(random() * orders.length)] as Value,
+      i,
+      'x'.repeat(Math.floor(random() * 120)),
+    ]);
+    const naive = (input: Value[][], keyColumns: number[], orderColumn: number | undefined) => {
+      const best = new Map<Value, Value[]>();
+      for (const row of input) {
+        const key = keyColumns.length === 1 ? (row[0] as Value) : encodeKey(row, keyColumns);
+        const old = best.get(key);
+        if (old === undefined || orderColumn === undefined || compareOrder(row[orderColumn] ?? null, old[orderColumn] ?? null) >= 0)
+          best.set(key, row);
+      }
+      return [...best.values()].map((r) => r[3] as number).sort((a, b) => a - b);
+    };
+    for (const [keyColumns, orderColumn] of [
+      [[0], 2],
+      [[0, 1], 2],
+      [[0], undefined],
+    ] as const) {
+      const few = rows.slice(0, 20_000);
+      const held = await run(few, { keyColumns: [...keyColumns], orderColumn });
+      expect(held.counts.spilledRows).toBe(0);
+      expect(held.numbers).toEqual(naive(few, [...keyColumns], orderColumn));
+      const spilled = await run(rows, { keyColumns: [...keyColumns], orderColumn, memoryBytes: 16 * MiB, partitions: 4 });
+      expect(spilled.counts.spilledRows).toBeGreaterThan(0);
+      expect(spilled.numbers).toEqual(naive(rows, [...keyColumns], orderColumn));
+    }
   });
 
   it('lets a null order value lose to any value, and the later of two nulls win', async () => {

@@ -1,12 +1,21 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { RecordBatch } from '@etl/core';
 import type { Value } from '@etl/schema';
-import { hashMapKey, mapKeyOf, type MapKey } from './key.js';
 import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
-import { compareOrder } from './order.js';
-import { PartitionedSpill } from './partitioned-spill.js';
-import { entryBytes, MAX_MAP_KEYS, rowBytes } from './row-size.js';
-import { readSpillFile } from './spill-file.js';
+import { HeldRecords } from './held-records.js';
+import { PartitionedSpill, type SpillPartition } from './partitioned-spill.js';
+import {
+  compareRecordOrder,
+  hashRecordKey,
+  maxRecordBytes,
+  readRecordRow,
+  recordLength,
+  writeRecord,
+  type RecordLayout,
+} from './record-codec.js';
+import { RecordTable, SLOT_BYTES } from './record-table.js';
+import { readFrames } from './spill-file.js';
 import { SpillFolder } from './spill-folder.js';
 import { throwIfAborted } from './abort.js';
 
@@ -31,8 +40,6 @@ export interface DedupCounts {
   partitions: number;
 }
 
-/** How far replacements may grow the held rows past the budget before they are written out too. */
-const OVERSHOOT = 1.25;
 /** A partition re-partitioned this many times is deduplicated in memory whatever its size (it cannot happen short of a broken hash). */
 const MAX_LEVEL = 8;
 
@@ -61,8 +68,7 @@ export function dedupLatest(rows: Rows, options: DedupLatestOptions): DedupLates
 
 export class DedupLatest implements AsyncIterable<Value[][]> {
   readonly counts: DedupCounts = { rowsIn: 0, rowsOut: 0, duplicatesRemoved: 0, spilledRows: 0, partitions: 0 };
-  private readonly keyColumns: readonly number[];
-  private readonly orderColumn: number | undefined;
+  private readonly layout: RecordLayout;
   private readonly resolved: ResolvedSpillOptions;
   private started = false;
 
@@ -79,8 +85,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     }
     if (options.orderColumn !== undefined) checkColumn(options.orderColumn, 'orderColumn', options.schema, problems);
     failOnProblems('dedupLatest', problems);
-    this.keyColumns = [...options.keyColumns];
-    this.orderColumn = options.orderColumn;
+    this.layout = { keyColumns: [...options.keyColumns], orderColumn: options.orderColumn };
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Value[][]> {
@@ -89,7 +94,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     const folder = new SpillFolder(this.resolved.tempDir);
     const spills = new Set<PartitionedSpill>();
     try {
-      yield* this.level(this.rows, 0, folder, spills);
+      yield* this.level(this.rows, folder, spills);
       this.counts.duplicatesRemoved = this.counts.rowsIn - this.counts.rowsOut;
     } finally {
       for (const spill of spills) spill.discard();
@@ -97,76 +102,145 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     }
   }
 
-  /** Deduplicates `input` (level 0: the caller's rows; level n: one partition of level n - 1). */
-  private async *level(input: Rows, level: number, folder: SpillFolder, spills: Set<PartitionedSpill>): AsyncGenerator<Value[][]> {
+  /** Level 0: the caller's rows, held as records up to the budget, the rest hash-partitioned to spill files. */
+  private async *level(input: Rows, folder: SpillFolder, spills: Set<PartitionedSpill>): AsyncGenerator<Value[][]> {
     const { rowBudgetBytes, partitions, signal } = this.resolved;
-    const held = new Map<MapKey, Value[]>();
-    const composite = this.keyColumns.length > 1;
-    const partitionOf = (key: MapKey) => hashMapKey(key, composite, level) % partitions;
-    let heldBytes = 0;
-    // Set when the held rows first fill the budget: from then on the keys held stay in memory (their
-    // later rows replace them there) and rows of any other key go straight to a partition file, so
-    // what is held and what is on disk never share a key.
+    const layout = this.layout;
+    const held = new HeldRecords(rowBudgetBytes);
+    let scratch = Buffer.allocUnsafe(64 * 1024);
+    // Set when the held keys are full: from then on the keys held stay in memory (their later rows
+    // replace them there) and rows of any other key go straight to a partition file, so what is held
+    // and what is on disk never share a key.
     let spill: PartitionedSpill | undefined;
+    const startSpill = () => {
+      const started = new PartitionedSpill(folder, partitions, 0, 'dedup-l0');
+      spills.add(started);
+      return started;
+    };
     for await (const batch of input) {
       throwIfAborted(signal);
-      if (level === 0) this.counts.rowsIn += batch.length;
+      this.counts.rowsIn += batch.length;
       for (const row of batch) {
-        const key = mapKeyOf(row, this.keyColumns);
-        const current = held.get(key);
-        if (current === undefined) {
-          if (spill !== undefined) {
-            spill.append(partitionOf(key), row);
-            continue;
+        // Written where it would be held when there is room, so a held row is not copied again.
+        let buffer = held.buffer;
+        let at = held.tail;
+        let end = writeRecord(row, layout, buffer, at, buffer.length);
+        if (end < 0) {
+          const needed = maxRecordBytes(row, layout);
+          if (needed > scratch.length) scratch = Buffer.allocUnsafe(needed);
+          buffer = scratch;
+          at = 0;
+          end = writeRecord(row, layout, buffer, 0, buffer.length);
+        }
+        const hash = hashRecordKey(buffer, at, 0);
+        const found = held.table.find(hash, buffer, at, held.buffer);
+        if (found >= 0) {
+          if (compareRecordOrder(buffer, at, held.buffer, held.table.offsets[found] as number) < 0) continue;
+          if (held.replace(found, buffer, at, end - at)) continue;
+          // Later rows of the held keys filled the memory: write them all out (after any row of
+          // theirs, of which there is none on disk) and send every later row to disk.
+          spill ??= startSpill();
+          if (buffer === held.buffer) {
+            // The row sits past the held records, where writing them out cannot reach it; keep it safe anyway.
+            if (end - at > scratch.length) scratch = Buffer.allocUnsafe(end - at);
+            buffer.copy(scratch, 0, at, end);
+            buffer = scratch;
+            end -= at;
+            at = 0;
           }
-          held.set(key, row);
-          heldBytes += entryBytes(key) + rowBytes(row);
-          // One row alone never spills: a partition of one key would be re-partitioned for ever.
-          if ((heldBytes > rowBudgetBytes || held.size >= MAX_MAP_KEYS) && held.size > 1 && level < MAX_LEVEL) {
-            spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
-            spills.add(spill);
-          }
-        } else if (this.replaces(row, current)) {
-          held.set(key, row);
-          heldBytes += rowBytes(row) - rowBytes(current);
-          if (spill !== undefined && heldBytes > rowBudgetBytes * OVERSHOOT) {
-            // Later rows of the held keys grew past the budget: write them all out (after any row of
-            // theirs, of which there is none on disk) and send every later row to disk.
-            spill.appendKeyed(held, partitionOf);
-            held.clear();
-            heldBytes = 0;
-          }
+          this.writeHeldOut(held, spill);
+          spill.appendRecord(hash % partitions, buffer, at, end);
+        } else if (spill !== undefined || !held.addNew(found, hash, buffer, at, end - at)) {
+          spill ??= startSpill();
+          spill.appendRecord(hash % partitions, buffer, at, end);
         }
       }
     }
     const files = spill?.finish() ?? [];
     if (spill !== undefined) spills.delete(spill);
+    this.countFiles(files);
+    // The held keys have no row on disk: they are final.
+    yield* this.emit(held.buffer, held.table.offsetsInFirstSeenOrder());
+    held.clear();
+    for (const file of files) {
+      if (file === undefined) continue;
+      yield* this.partition(file, 1, held.buffer, folder, spills);
+    }
+  }
+
+  /** One partition file of level `level - 1`, deduplicated in memory, or re-partitioned when it does not fit. */
+  private async *partition(
+    file: SpillPartition,
+    level: number,
+    reuse: Buffer,
+    folder: SpillFolder,
+    spills: Set<PartitionedSpill>,
+  ): AsyncGenerator<Value[][]> {
+    const { rowBudgetBytes, partitions } = this.resolved;
+    throwIfAborted(this.resolved.signal);
+    const tableBytes = RecordTable.capacityFor(file.rows) * SLOT_BYTES;
+    if (file.bytes + tableBytes > rowBudgetBytes && level < MAX_LEVEL) {
+      const spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
+      spills.add(spill);
+      for (const { buffer, start, end } of readFrames(file.path))
+        for (let at = start; at < end;) {
+          const next = at + recordLength(buffer, at);
+          spill.appendRecord(hashRecordKey(buffer, at, level) % partitions, buffer, at, next);
+          at = next;
+        }
+      const files = spill.finish();
+      spills.delete(spill);
+      await rm(file.path, { force: true });
+      this.countFiles(files);
+      for (const part of files) if (part !== undefined) yield* this.partition(part, level + 1, reuse, folder, spills);
+      return;
+    }
+    // The whole file in one buffer (the held rows' buffer when it is large enough), the winners found
+    // from the records' bytes; only they are decoded.
+    const buffer = file.bytes <= reuse.length ? reuse : Buffer.allocUnsafe(file.bytes);
+    readWhole(file.path, buffer, file.bytes);
+    await rm(file.path, { force: true });
+    const table = new RecordTable(RecordTable.capacityFor(file.rows), false);
+    for (let at = 0; at < file.bytes;) {
+      const hash = hashRecordKey(buffer, at, level);
+      const found = table.find(hash, buffer, at, buffer);
+      if (found < 0) table.insert(found, hash, at, buffer);
+      // Rows keep their order in a partition: on a tie the later one wins.
+      else if (compareRecordOrder(buffer, at, buffer, table.offsets[found] as number) >= 0) table.replace(found, at, buffer);
+      at += recordLength(buffer, at);
+    }
+    yield* this.emit(buffer, table.offsetsInFirstSeenOrder());
+  }
+
+  private countFiles(files: ReadonlyArray<SpillPartition | undefined>): void {
     for (const file of files) {
       if (file === undefined) continue;
       this.counts.spilledRows += file.rows;
       this.counts.partitions++;
     }
-    // The held keys have no row on disk: they are final.
-    yield* this.emit(held);
-    for (const file of files) {
-      if (file === undefined) continue;
-      yield* this.level(readSpillFile(file.path), level + 1, folder, spills);
-      // Each partition's file goes once merged: the disk holds at most one spill's worth at a time.
-      await rm(file.path, { force: true });
+  }
+
+  /** Writes every held record to its partition and forgets them. */
+  private writeHeldOut(held: HeldRecords, spill: PartitionedSpill): void {
+    const { partitions } = this.resolved;
+    const offsets = held.table.offsetsInFirstSeenOrder();
+    for (const offset of offsets) {
+      spill.appendRecord(
+        hashRecordKey(held.buffer, offset, 0) % partitions,
+        held.buffer,
+        offset,
+        offset + recordLength(held.buffer, offset),
+      );
     }
+    held.clear();
   }
 
-  /** Whether `row`, read after `current`, replaces it. */
-  private replaces(row: readonly Value[], current: readonly Value[]): boolean {
-    if (this.orderColumn === undefined) return true;
-    return compareOrder(row[this.orderColumn] ?? null, current[this.orderColumn] ?? null) >= 0;
-  }
-
-  private *emit(held: Map<MapKey, Value[]>): Generator<Value[][]> {
+  /** The rows of the records at `offsets`, in batches of `batchRows`. */
+  private *emit(buffer: Buffer, offsets: Int32Array): Generator<Value[][]> {
     const { batchRows } = this.resolved;
     let batch: Value[][] = [];
-    for (const row of held.values()) {
-      batch.push(row);
+    for (const offset of offsets) {
+      batch.push(readRecordRow(buffer, offset));
       if (batch.length === batchRows) {
         this.counts.rowsOut += batch.length;
         yield batch;
@@ -174,10 +248,24 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
         throwIfAborted(this.resolved.signal);
       }
     }
-    held.clear();
     if (batch.length > 0) {
       this.counts.rowsOut += batch.length;
       yield batch;
     }
+  }
+}
+
+/** Reads the first `bytes` of the file at `path` into `buffer`. */
+function readWhole(path: string, buffer: Buffer, bytes: number): void {
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < bytes) {
+      const n = readSync(fd, buffer, read, bytes - read, null);
+      if (n === 0) throw new Error(`spill file ${path} ends at byte ${read}, before its ${bytes} bytes`);
+      read += n;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -41,6 +41,12 @@ export class PartitionedSpill {
     writer.append(row);
   }
 
+  /** Appends one frame already encoded (a record moved without decoding it). */
+  appendRecord(partition: number, source: Buffer, start: number, end: number): void {
+    const writer = this.writers[partition] ?? this.open(partition);
+    writer.appendBytes(source, start, end);
+  }
+
   /** Appends rows by their keys (a dedup's map). */
   appendKeyed<K>(entries: Iterable<readonly [K, readonly Value[]]>, partitionOf: (key: K) => number): void {
     for (const [key, row] of entries) {

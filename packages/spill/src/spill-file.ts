@@ -46,6 +46,23 @@ export class SpillWriter {
     this.rows++;
   }
 
+  /** Adds one frame already encoded (`source` from `start` to `end`): a record moved without decoding it. */
+  appendBytes(source: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.used + length > this.buffer.length) {
+      this.flush();
+      if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
+    }
+    const buffer = this.buffer;
+    const used = this.used;
+    // Short frames are copied by a loop: quicker than a call into C++ for a few dozen bytes.
+    if (length <= 128) for (let i = 0; i < length; i++) buffer[used + i] = source[start + i] as number;
+    else source.copy(buffer, used, start, end);
+    this.used = used + length;
+    this.bytes += length;
+    this.rows++;
+  }
+
   flush(): void {
     let written = 0;
     while (written < this.used) written += writeSync(this.fd, this.buffer, written, this.used - written);
@@ -69,6 +86,21 @@ export class SpillWriter {
  * a time. Reads are synchronous, as the writes are (a 1 MiB read from the page cache or a local disk).
  */
 export function* readSpillFile(path: string): Generator<Value[][]> {
+  for (const { buffer, start, end } of readFrames(path)) {
+    let batch: Value[][] = [];
+    for (let at = start; at < end; at += buffer.readUInt32LE(at)) {
+      batch.push(decodeRow(buffer, at));
+      if (batch.length === READ_BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** Whole frames of a spill file (each starts with its u32 length), a chunk at a time: `buffer` from `start` to `end`, reused by the next chunk. */
+export function* readFrames(path: string): Generator<{ buffer: Buffer; start: number; end: number }> {
   const fd = openSync(path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
@@ -77,17 +109,14 @@ export function* readSpillFile(path: string): Generator<Value[][]> {
     for (;;) {
       const bytesRead = readSync(fd, buffer, end, buffer.length - end, null);
       end += bytesRead;
-      const batch: Value[][] = [];
+      let whole = start;
       for (;;) {
-        const length = frameLength(buffer, start, end);
-        if (length === undefined || start + length > end) break;
-        batch.push(decodeRow(buffer, start));
-        start += length;
-        if (batch.length === READ_BATCH_ROWS) {
-          yield batch.splice(0);
-        }
+        const length = frameLength(buffer, whole, end);
+        if (length === undefined || whole + length > end) break;
+        whole += length;
       }
-      if (batch.length > 0) yield batch;
+      if (whole > start) yield { buffer, start, end: whole };
+      start = whole;
       if (bytesRead === 0) {
         if (start !== end) throw new Error(`spill file ${path} ends inside a row (${end - start} bytes left)`);
         return;
