@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duckdb, expectedRows, makeDatabase, publishedRows, rewriteTable, run, tablePath, withArg } from './job.harness.js';
+import { FileCatalog } from '@etl/catalog';
+import { duckdb, expectedRows, makeDatabase, publishedRows, rewriteTable, run, store, tablePath, withArg } from './job.harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'catalog-join-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,6 +101,34 @@ describe('catalog-join-to-parquet on its bundled sample (accounts, orders, ticke
     expect(next.code, next.stderr).toBe(0);
     expect([next.report.figures.mode, next.report.figures.rowsOut]).toEqual(['incremental', 0]);
     expect(manifests()).toHaveLength(2);
+  });
+
+  it('a catalog table whose column types differ from the output is refused before anything is written: exit 2, one line', async () => {
+    const local = join(dir, 'conflict');
+    const state = join(dir, 'conflict-state', 'last_load_timestamp.csv');
+    const out = join(dir, 'conflict-out');
+    // Registered by an earlier join whose amount was text.
+    await new FileCatalog(store, join(local, 'catalog')).upsertTable({
+      database: 'reports',
+      name: 'join_sample_joined',
+      format: 'parquet',
+      location: `${out}/`,
+      columns: [
+        { name: 'account_id', type: 'bigint' },
+        { name: 'amount', type: 'string' },
+      ],
+      partitionKeys: [
+        { name: 'load_date', type: 'string' },
+        { name: 'run_id', type: 'string' },
+      ],
+    });
+    const refused = await run(local, '--sample', '--timestamp_s3_path', state, '--output_path', out, '--catalog_database', 'reports');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '  --catalog_database: catalog table reports.join_sample_joined holds other column types than this join writes (amount string -> decimal(12,2)); register under another --catalog_table, or drop that table and run with --load_type full\n',
+    );
+    expect(() => readdirSync(out)).toThrow();
+    expect(() => readFileSync(state)).toThrow();
   });
 
   it('left and full joins of the sample: every account, then every key of any table', async () => {

@@ -9,7 +9,7 @@ import { catalogJoinArgs, SAMPLE_DATABASE, sampleDir, type CatalogJoinConfig } f
 import { changedDefinition, joinDefinition, readDefinition, writeDefinition } from './join-definition.js';
 import { writeOutput } from './join-output.js';
 import { parseJoinKeys, planJoin, type JoinPlan } from './join-plan.js';
-import { registerOutput } from './register-output.js';
+import { refusedRegistration, registerOutput } from './register-output.js';
 import { tableInput } from './table-input.js';
 import { readWatermarks, watermarkOf, writeWatermarks } from './watermark-file.js';
 
@@ -65,6 +65,11 @@ export const catalogJoinJob = defineJob({
       planned = plan(config, tables);
     } catch (error) {
       return [`--database_name ${config.database_name}: ${describeError(error).message}`];
+    }
+    // The catalog's answer to the output's columns, before anything is written (a type conflict found after the publish would recur every rerun).
+    if (config.catalog_database) {
+      const refused = await refusedRegistration(sourceCatalog(config, objects, env), config, planned.schema);
+      if (refused) problems.push(refused);
     }
     if (watermarks && config.load_type === 'incremental') {
       const changed = changedDefinition(await readDefinition(objects, config.timestamp_s3_path), joinDefinition(planned, config.join_key));
@@ -146,6 +151,10 @@ export const catalogJoinJob = defineJob({
       figures,
       failedTable: () => failedTable,
       replan: (kept) => plan(config, kept),
+      checkOutput: async (schema) => {
+        const refused = config.catalog_database ? await refusedRegistration(catalog, config, schema) : undefined;
+        if (refused) throw new TerminalError('CONFLICT', `${refused}; nothing published, watermarks unchanged`);
+      },
       annotations: { join_definition: definition.readable, join_fingerprint: definition.fingerprint },
     });
     if (output.result && config.catalog_database) await registerOutput(catalog, config, output.result, output.schema, ctx);

@@ -26,6 +26,8 @@ export async function writeOutput(
     figures: TableFigures[];
     failedTable: () => string | undefined;
     replan: (tables: readonly TableDefinition[]) => JoinPlan;
+    /** Refuses the output's columns before any is written (the catalog's answer to them): a table left out changes them. */
+    checkOutput: (schema: JoinPlan['schema']) => Promise<void>;
     /** Written into the run's manifest besides each table's latest change. */
     annotations: Record<string, string>;
   },
@@ -52,6 +54,7 @@ export async function writeOutput(
       for (const c of t.columns) picks.push(start + c.index);
     }
     project = (row) => picks.map((i) => row[i] ?? null);
+    await job.checkOutput(final.schema);
     dataset = new ParquetDataset(objects, {
       prefix: config.output_path,
       schema: final.schema,

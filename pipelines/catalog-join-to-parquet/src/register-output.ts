@@ -1,8 +1,43 @@
-import { publishTable, type Catalog } from '@etl/catalog';
+import { planTableChange, publishTable, refusedChange, type Catalog, type TableDefinition } from '@etl/catalog';
 import type { RunContext } from '@etl/core';
 import { hiveType, type DatasetResult } from '@etl/dataset';
 import type { CatalogJoinConfig } from './config.js';
 import type { JoinPlan } from './join-plan.js';
+
+const PARTITION_KEYS = [
+  { name: 'load_date', type: 'string' },
+  { name: 'run_id', type: 'string' },
+];
+
+/** The output as one catalog table: `<output_path>/`, partitioned by `load_date` and `run_id`. */
+function outputTable(config: CatalogJoinConfig, schema: JoinPlan['schema']): TableDefinition {
+  return {
+    database: config.catalog_database as string,
+    name: config.catalog_table ?? `${config.database_name}_joined`,
+    format: 'parquet',
+    location: `${config.output_path.replace(/\/$/, '')}/`,
+    columns: schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) })),
+    partitionKeys: PARTITION_KEYS,
+  };
+}
+
+/**
+ * Why the catalog would refuse this output (one line), or undefined: asked before any data is written,
+ * so a type conflict refuses the run instead of failing it after the publish, every rerun again.
+ */
+export async function refusedRegistration(
+  catalog: Catalog,
+  config: CatalogJoinConfig,
+  schema: JoinPlan['schema'],
+): Promise<string | undefined> {
+  const wanted = outputTable(config, schema);
+  const change = planTableChange(await catalog.getTable(wanted.database, wanted.name), wanted);
+  if (!refusedChange(change, wanted, false)) return undefined;
+  const what = change.partitionKeysChanged
+    ? 'is partitioned otherwise than load_date, run_id'
+    : `holds other column types than this join writes (${change.typeChanges.map((t) => `${t.column} ${t.from} -> ${t.to}`).join(', ')})`;
+  return `--catalog_database: catalog table ${wanted.database}.${wanted.name} ${what}; register under another --catalog_table, or drop that table and run with --load_type full`;
+}
 
 /**
  * The output as one catalog table (Athena reads every run's folder): `<output_path>/`, partitioned by
@@ -17,25 +52,12 @@ export async function registerOutput(
   ctx: RunContext,
 ): Promise<void> {
   const [, loadDate = '', runId = ''] = /load_date=([^/]+)\/run_id=([^/]+)\/?$/.exec(result.generation) ?? [];
-  const name = config.catalog_table ?? `${config.database_name}_joined`;
-  await publishTable(
-    catalog,
-    {
-      database: config.catalog_database as string,
-      name,
-      format: 'parquet',
-      location: `${config.output_path.replace(/\/$/, '')}/`,
-      columns: schema.fields.map((f) => ({ name: f.name, type: hiveType(f.type) })),
-      partitionKeys: [
-        { name: 'load_date', type: 'string' },
-        { name: 'run_id', type: 'string' },
-      ],
-    },
-    [{ values: [loadDate, runId], location: `${result.generation.replace(/\/$/, '')}/` }],
-    { logger: ctx.logger },
-  );
+  const table = outputTable(config, schema);
+  await publishTable(catalog, table, [{ values: [loadDate, runId], location: `${result.generation.replace(/\/$/, '')}/` }], {
+    logger: ctx.logger,
+  });
   ctx.logger.info(
-    { table: `${config.catalog_database}.${name}`, partition: [loadDate, runId] },
-    `registered the run in ${config.catalog_database}.${name}`,
+    { table: `${table.database}.${table.name}`, partition: [loadDate, runId] },
+    `registered the run in ${table.database}.${table.name}`,
   );
 }
