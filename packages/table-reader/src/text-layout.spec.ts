@@ -13,6 +13,18 @@ describe('textLayout', () => {
     expect(textLayout({ serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde' } }).quote).toBe('"');
   });
 
+  it("refuses OpenCSVSerde's escapeChar, naming the table, unless it is the quote character (a doubled quote)", () => {
+    const serde = (parameters: Record<string, string>) => ({
+      name: 'notes',
+      serde: { library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters },
+    });
+    expect(() => textLayout(serde({ escapeChar: '\\' }))).toThrow(
+      'table notes: OpenCSVSerde escapeChar "\\\\" is not supported (escaped quotes and delimiters would be misread); rewrite its files with doubled quotes ("") and drop escapeChar, or leave the table out',
+    );
+    expect(textLayout(serde({ escapeChar: '"' })).quote).toBe('"');
+    expect(textLayout(serde({ quoteChar: "'", escapeChar: "'" })).quote).toBe("'");
+  });
+
   it("reads LazySimpleSerDe's field.delim, its byte-code form, Ctrl-A by default, \\N as null and no quote character", () => {
     const lazy = 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe';
     expect(textLayout({ serde: { library: lazy, parameters: { 'field.delim': '|' } } })).toEqual({
