@@ -32,6 +32,12 @@ export interface JobResult {
   outputs?: Record<string, string>;
   /** The job's own figures (items new/changed, files loaded …): written to the run report as `figures`. */
   figures?: Record<string, unknown>;
+  /**
+   * The run failed after all, with its figures and outputs standing (some tables loaded, others
+   * failed, each with its reason in the figures): outcome `failed`, exit 1, this error in the report.
+   * A job that throws instead has no figures in its report.
+   */
+  error?: Error;
 }
 
 /** What a job's `check` may use: reading, never writing. */

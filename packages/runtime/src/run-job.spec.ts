@@ -124,6 +124,43 @@ describe('runJob', () => {
     expect(JSON.stringify(failure)).not.toContain('at ');
   });
 
+  it('a run that returns an error failed (exit 1, the error in the report) and keeps the figures it returned', async () => {
+    const partly = defineJob({
+      name: 'partly',
+      description: 'Loads two items, one of which fails',
+      args: {},
+      async run() {
+        await Promise.resolve();
+        return {
+          outputs: { items: 'memory://items.json' },
+          figures: {
+            items: [
+              { item: 'a', rows: 3 },
+              { item: 'b', failed: 'unreadable' },
+            ],
+          },
+          error: new TerminalError('IO', '1 of 2 items failed (b: unreadable)'),
+        };
+      },
+    });
+    const { code, report, logs } = await run(partly, []);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'IO', message: '1 of 2 items failed (b: unreadable)' },
+      figures: {
+        items: [
+          { item: 'a', rows: 3 },
+          { item: 'b', failed: 'unreadable' },
+        ],
+      },
+      outputs: { items: 'memory://items.json' },
+    });
+    expect(logs.find((l) => l['level'] === 'error')?.['msg']).toBe('run failed: 1 of 2 items failed (b: unreadable)');
+    // A job that throws keeps no figures, as before.
+    expect((await run(numbersJob, ['--count', '4', '--fail'])).report?.figures).toBeUndefined();
+  });
+
   it('bad arguments: every problem on stderr, exit 2, nothing run', async () => {
     const { code, stderr, report } = await run(numbersJob, ['--count', 'many', '--colour', 'red']);
     expect(code).toBe(2);

@@ -127,6 +127,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   try {
     result =
       (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env, shard })) ?? {};
+    error = result.error; // failed with its figures (per-item isolation)
   } catch (caught) {
     error = abortCause(caught, signal); // why the run was aborted: a signal, or too many rejects
   } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -21,7 +21,9 @@ function capture(): Writable & { text: string } {
 
 interface Report {
   runId?: string;
-  figures: { tables: Array<Record<string, unknown>> };
+  outcome?: string;
+  error?: { message: string };
+  figures: { tablesFailed?: number; tables: Array<Record<string, unknown>> };
 }
 
 /** Runs the job as its `main` does, in `cwd`-independent folders under `dir/<local>`; returns the exit code and the run's report. */
@@ -125,6 +127,32 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
     const unknown = await run(local, ...sampleArgs, '--tables', 'orders,invoices');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('  --tables: invoices not in database cdc_sample (its tables: orders, page_views, products)\n');
+  });
+
+  it('a table that fails: exit 1, and the run report names it with its reason beside the tables that loaded', async () => {
+    const keys = join(dir, 'bad-keys');
+    mkdirSync(keys, { recursive: true });
+    writeFileSync(join(keys, 'primary_keys.csv'), 'table_name,primary_key\norders,"order_id,line_no"\nproducts,sku_code\n');
+    const result = await run(
+      'failing',
+      '--sample',
+      '--output_path',
+      join(dir, 'failing-out'),
+      '--cdc_path',
+      join(dir, 'failing-cdc'),
+      '--primary_key_s3_prefix',
+      `${keys}/`,
+    );
+    expect(result.code).toBe(1);
+    expect(result.report.outcome).toBe('failed');
+    expect(result.report.error?.message).toMatch(/^1 of 3 tables failed \(products: .*sku_code/);
+    expect(result.report.figures.tablesFailed).toBe(1);
+    expect(result.report.figures.tables.map((t) => [t['table'], t['failed'] === undefined ? t['mode'] : 'failed'])).toEqual([
+      ['orders', 'full'],
+      ['page_views', 'full'],
+      ['products', 'failed'],
+    ]);
+    expect(result.report.figures.tables[2]?.['failed']).toMatch(/sku_code/);
   });
 
   it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {

@@ -104,14 +104,20 @@ export const catalogCdcJob = defineJob({
       tablesFailed: failed.length,
       tables: results,
     };
-    // The run report keeps figures of successful runs only: the tables' lines are also written beside it.
+    // The tables' lines are in the run report (a failed run's too: returned with its error) and beside it.
     const tablesReport = joinUri(outputs.runDir, 'tables.json');
     await objects.put(tablesReport, `${JSON.stringify(figures, null, 1)}\n`, { contentType: 'application/json' });
-    if (failed.length > 0)
-      throw new TerminalError(
-        'IO',
-        `${failed.length} of ${tables.length} tables failed (${failed.map((f) => `${f.table}: ${f.failed}`).join('; ')}); the others were loaded, see ${tablesReport}`,
-      );
-    return { outputs: { data: config.output_path, watermarks: config.cdc_path, tables: tablesReport }, figures };
+    return {
+      outputs: { data: config.output_path, watermarks: config.cdc_path, tables: tablesReport },
+      figures,
+      ...(failed.length > 0
+        ? {
+            error: new TerminalError(
+              'IO',
+              `${failed.length} of ${tables.length} tables failed (${failed.map((f) => `${f.table}: ${f.failed}`).join('; ')}); the others were loaded, see ${tablesReport}`,
+            ),
+          }
+        : {}),
+    };
   },
 });
