@@ -127,6 +127,7 @@ export class ParquetDataset {
   async close(ctx: RunContext, annotations?: Record<string, string>): Promise<DatasetResult> {
     const run = this.connected();
     const o = this.options;
+    annotations ??= o.annotations;
     await this.queue;
     if (this.failure !== undefined) throw this.failure;
     const files = await run.parts.finishAll();

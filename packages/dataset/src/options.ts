@@ -75,6 +75,8 @@ export interface DatasetOptions {
   staleAfterHours?: number;
   /** The sink's name in counters and logs (default `dataset:<prefix>`). */
   name?: string;
+  /** Written into the manifest's `annotations` when they are known before the run (`close(ctx, annotations)` overrides them). */
+  annotations?: Record<string, string>;
 }
 
 export const datasetDefaults = {
@@ -109,6 +111,7 @@ export interface ResolvedOptions {
   rowGroupRows: number;
   uploadPartSize: number;
   keepGenerations: number;
+  annotations: Record<string, string> | undefined;
   /** `retainGenerations` as paths below the prefix (`run_id=…`). */
   retained: string[];
   staleAfterHours: number;
@@ -227,6 +230,7 @@ export function resolveOptions(options: DatasetOptions): ResolvedOptions {
     rowGroupRows,
     uploadPartSize,
     keepGenerations,
+    annotations: options.annotations,
     retained,
     staleAfterHours,
   };

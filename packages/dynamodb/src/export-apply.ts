@@ -1,20 +1,31 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { RecordBatch, RunContext, Source } from '@etl/core';
+import { TerminalError, type RecordBatch, type RunContext, type Source } from '@etl/core';
 import type { ExportChange } from './export-records.js';
 import type { TableKey } from './tables.js';
 import type { Item } from './write-sink.js';
+
+/** Changes of one incremental export held at once by default (`maxChanges`). */
+export const DEFAULT_MAX_CHANGES = 1_000_000;
 
 /**
  * The current state with an incremental export applied: `current` (the items of the previous full
  * export or of the last state written) with each changed item replaced, each deleted item left
  * out, and new items added at the end. Apply several incremental exports one after the other, in
- * time order. Memory: every change of the export (one entry per changed item), read before
- * `current` is streamed through.
+ * time order. Memory: every change of the export (one entry per changed item: its key and new
+ * image), read before `current` is streamed through; more than `maxChanges` distinct changed items
+ * (default 1,000,000) fail the read with a `TerminalError('BAD_INPUT')` saying to export a shorter
+ * window or the full table, rather than growing past the memory they were given.
  */
-export function applyExportChanges(current: Source<Item>, changes: Source<ExportChange>, key: TableKey): Source<Item> {
+export function applyExportChanges(
+  current: Source<Item>,
+  changes: Source<ExportChange>,
+  key: TableKey,
+  options: { maxChanges?: number } = {},
+): Source<Item> {
+  const maxChanges = options.maxChanges ?? DEFAULT_MAX_CHANGES;
   return {
     name: `${current.name}+${changes.name}`,
-    open: (ctx: RunContext) => apply(current, changes, key, ctx),
+    open: (ctx: RunContext) => apply(current, changes, key, maxChanges, ctx),
   };
 }
 
@@ -22,6 +33,7 @@ async function* apply(
   current: Source<Item>,
   changes: Source<ExportChange>,
   key: TableKey,
+  maxChanges: number,
   ctx: RunContext,
 ): AsyncGenerator<RecordBatch<Item>> {
   const pending = new Map<string, ExportChange>();
@@ -31,6 +43,11 @@ async function* apply(
       const seen = pending.get(id);
       // An export lists each item once; should one repeat, its latest write wins.
       if (!seen || (change.writtenAtMicros ?? 0) >= (seen.writtenAtMicros ?? 0)) pending.set(id, change);
+      if (pending.size > maxChanges)
+        throw new TerminalError(
+          'BAD_INPUT',
+          `${changes.name}: more than ${maxChanges} changed items, the most one incremental export may hold in memory (maxChanges); export a shorter window, or the full table`,
+        );
     }
   }
   for await (const batch of current.open(ctx) as AsyncIterable<RecordBatch<Item>>) {

@@ -8,6 +8,13 @@ export interface ExportManifest {
   /** NEW_AND_OLD_IMAGES or NEW_IMAGE, for incremental exports. */
   view: string | undefined;
   itemCount: number;
+  /**
+   * The point in time the export reflects (ISO): a full export's `exportTime`, an incremental one's
+   * `exportToTime` (the end of its window). Undefined when the summary does not say.
+   */
+  exportTime: string | undefined;
+  /** An incremental export's window start (`exportFromTime`). */
+  exportFromTime: string | undefined;
   /** Data files in manifest order, with the items each holds. */
   dataFiles: Array<{ uri: string; itemCount: number }>;
 }
@@ -47,6 +54,12 @@ export async function readExportManifest(store: ObjectStore, location: string): 
     type: summary['exportType'] === 'INCREMENTAL_EXPORT' ? 'INCREMENTAL_EXPORT' : 'FULL_EXPORT',
     view: summary['outputView'] as string | undefined,
     itemCount: Number(summary['itemCount'] ?? Number.NaN),
+    exportTime: text(summary[summary['exportType'] === 'INCREMENTAL_EXPORT' ? 'exportToTime' : 'exportTime']),
+    exportFromTime: text(summary['exportFromTime']),
     dataFiles,
   };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -178,7 +178,12 @@ describe('reading DynamoDB export files (AWS documented format)', () => {
 
   it('takes the export folder as well as its manifest-summary.json', async () => {
     const manifest = await readExportManifest(store, fullUri.replace('manifest-summary.json', ''));
-    expect(manifest).toMatchObject({ type: 'FULL_EXPORT', itemCount: 3 });
+    expect(manifest).toMatchObject({
+      type: 'FULL_EXPORT',
+      itemCount: 3,
+      exportTime: '2026-12-06T00:00:00.000Z',
+      exportFromTime: undefined,
+    });
     expect(manifest.dataFiles.map((f) => f.uri)).toEqual([
       `file://${root}/${dataKey('bafybeiczss3yxay3o4abnabbb')}`,
       `file://${root}/${dataKey('gkes5o3lnrhoznhnkyax3hxvya')}`,
@@ -206,6 +211,27 @@ describe('reading DynamoDB export files (AWS documented format)', () => {
     expect(await collect(exportChanges(store, newImageUri))).toEqual([
       { kind: 'delete', key: { InvoiceNo: { S: '536365' } }, writtenAtMicros: 1764979300000004 },
     ]);
+  });
+
+  it('gives the point in time an export reflects: a full export its exportTime, an incremental one the end of its window', async () => {
+    expect(await readExportManifest(store, incrementalUri)).toMatchObject({
+      type: 'INCREMENTAL_EXPORT',
+      exportFromTime: '2026-12-06T00:00:00.000Z',
+      exportTime: '2026-12-06T00:15:00.000Z',
+    });
+  });
+
+  it('holds at most maxChanges changed items of a window, and fails with what to do past it', async () => {
+    const key = { partitionKey: 'InvoiceNo' };
+    const apply = (maxChanges: number) =>
+      collect(applyExportChanges(exportItems(store, fullUri), exportChanges(store, incrementalUri), key, { maxChanges }));
+    await expect(apply(3)).resolves.toHaveLength(3);
+    await expect(apply(2)).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining(
+        'more than 2 changed items, the most one incremental export may hold in memory (maxChanges); export a shorter window',
+      ),
+    });
   });
 
   it('applies incremental exports in turn to the full export: the current state', async () => {

@@ -30,4 +30,4 @@ export type { ExportManifest } from './export-manifest.js';
 export { readExportManifest } from './export-manifest.js';
 export type { ExportSourceOptions } from './export-source.js';
 export { exportItems, exportChanges } from './export-source.js';
-export { applyExportChanges, itemKeyText } from './export-apply.js';
+export { applyExportChanges, itemKeyText, DEFAULT_MAX_CHANGES } from './export-apply.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nativeExportProblems } from './native-export.js';
+import { nativeExportProblems, windowProblem } from './native-export.js';
 import { partitionSpecs } from './partition-specs.js';
 import { keyColumns } from './populate.js';
 
@@ -46,5 +46,22 @@ describe('native-export arguments', () => {
       '--export_path: only with --method export',
       '--until: only with --method export',
     ]);
+  });
+});
+
+describe('an incremental window is applied only to a full export it leaves no gap after', () => {
+  const base = { type: 'FULL_EXPORT' as const, exportTime: '2026-12-06T00:00:00.000Z' };
+  const uri = 's3://lake/exports/AWSDynamoDB/1/manifest-summary.json';
+  it('takes a window starting at or before the base export time', () => {
+    expect(windowProblem('2026-12-06T00:00:00Z', base, uri)).toBeUndefined();
+    expect(windowProblem('2026-12-05T23:00:00Z', base, uri)).toBeUndefined();
+  });
+  it('refuses a window starting after it, saying which --since to use; and a base that is not a full export', () => {
+    expect(windowProblem('2026-12-06T00:00:01Z', base, uri)).toBe(
+      '--since: 2026-12-06T00:00:01Z is after 2026-12-06T00:00:00.000Z, the point in time --base_export reflects (the changes between them would be lost); use --since 2026-12-06T00:00:00.000Z',
+    );
+    expect(windowProblem('2026-12-06T00:00:00Z', { type: 'INCREMENTAL_EXPORT', exportTime: base.exportTime }, uri)).toBe(
+      `--base_export: ${uri} is an incremental export (changes, not items); give a full export's manifest-summary.json`,
+    );
   });
 });

@@ -28,8 +28,12 @@ export const exportArgs = {
   until: arg.optionalString(
     '--method export: the table as of this ISO time (full export), or the end of the --since window [default: now]',
   ),
+  max_changes: arg.positiveInt(
+    '--since: changed items of the window held in memory at once (each its key and new image); more fails the run before anything is written: export a shorter window, or the full table',
+    1_000_000,
+  ),
   base_export: arg.optionalString(
-    "--method export with --since: a previous full export's manifest-summary.json (s3://…/AWSDynamoDB/<id>/manifest-summary.json) the changes are applied to",
+    "--method export with --since: a previous full export's manifest-summary.json (s3://…/AWSDynamoDB/<id>/manifest-summary.json) the changes are applied to; --since must be at or before its exportTime (checked)",
   ),
   segments: arg.positiveInt(
     'Scan segments read in parallel; 0 = from the table size (one per 256 MiB, 1 to 16). Memory: one page (1 MB) per segment',

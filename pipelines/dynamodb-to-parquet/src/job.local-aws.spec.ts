@@ -226,10 +226,15 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
     };
     await same(full, scanned);
 
+    // The output records the point in time it reflects: the window applied to it must start there (or before).
+    const since = String(full.figures['exportTime']);
+    expect(Date.parse(since)).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(out, '_manifest.json'), 'utf8'))).toMatchObject({
+      annotations: { exportTime: since, exportManifest: full.figures['exportManifest'] },
+    });
+
     // A window of changes: one item updated, one deleted, one added; then the window's export applied to the full one.
-    await exportClock.sleep(60_000);
-    const since = exportClock.now().toISOString();
-    await exportClock.sleep(60_000);
+    await exportClock.sleep(120_000);
     await client.send(
       new UpdateItemCommand({
         TableName: 'retail',
@@ -247,6 +252,27 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
     );
     await exportClock.sleep(16 * 60_000);
     const until = exportClock.now().toISOString();
+    // A window starting after the base export's time would lose the changes between them: refused before any export.
+    const late = new Date(Date.parse(since) + 60_000).toISOString();
+    const gap = await run(
+      exportJob,
+      args(
+        '--output_path',
+        join(dir, 'current'),
+        '--since',
+        late,
+        '--until',
+        until,
+        '--base_export',
+        String(full.figures['exportManifest']),
+      ),
+      stack.env,
+    );
+    expect(gap.code, gap.stdout).toBe(2);
+    expect(gap.stdout + gap.stderr).toContain(`--since: ${late} is after ${since}, the point in time --base_export reflects`);
+    expect((gap.stdout + gap.stderr).split('\n').filter((l) => l.includes('--since'))).toHaveLength(1);
+    expect(await objects.head(join(dir, 'current', '_manifest.json'))).toBeUndefined();
+
     const incremental = await run(
       exportJob,
       args(
@@ -262,6 +288,7 @@ describe('dynamodb-to-parquet against the local AWS stack (DynamoDB on dynalite,
       stack.env,
     );
     expect(incremental.code, incremental.stdout).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'current', '_manifest.json'), 'utf8'))).toMatchObject({ annotations: { exportTime: until } });
     expect(incremental.figures).toMatchObject({ exportType: 'INCREMENTAL_EXPORT', exportedItems: 3, rows: 7846 });
     const now = await run(exportJob, ['--table', 'retail', '--output_path', join(dir, 'scanned-after'), ...common()], stack.env);
     expect(now.code, now.stdout).toBe(0);

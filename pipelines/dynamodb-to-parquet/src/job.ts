@@ -6,7 +6,7 @@ import { readText } from '@etl/object-store';
 import { defineJob } from '@etl/runtime';
 import { cleanColumnNames, parseSchemaFile } from '@etl/schema';
 import { bundledSample, exportArgs, SAMPLE_KEY, SAMPLE_TABLE } from './config.js';
-import { nativeExportItems, nativeExportProblems } from './native-export.js';
+import { baseExportProblems, exportAnnotations, nativeExportItems, nativeExportProblems } from './native-export.js';
 import { partitionSpecs } from './partition-specs.js';
 import { populate } from './populate.js';
 
@@ -38,7 +38,8 @@ export const exportJob = defineJob({
         problems.push(`--partition_by: ${spec.trim()}: the unit must be year, month or day`);
     }
     if (config.catalog_table && !config.catalog_database) problems.push('--catalog_table: give --catalog_database too');
-    return [...problems, ...nativeExportProblems(config)];
+    const native = nativeExportProblems(config);
+    return [...problems, ...native, ...(native.length === 0 ? await baseExportProblems(config, objects) : [])];
   },
   async run(config, ctx, { objects, connections }) {
     const client = await connections.dynamodb();
@@ -83,6 +84,8 @@ export const exportJob = defineJob({
         // Never delete the generation the catalog table reads, even when an earlier run's catalog step failed or was
         // killed after its publish: it is kept (and named in the manifest, so no sweep takes it) until the catalog moves on.
         ...(existing?.location ? { retainGenerations: [existing.location] } : {}),
+        // The point in time a native export's output reflects, for readers and for choosing the next window's --since.
+        ...(native ? { annotations: exportAnnotations(native.figures) } : {}),
       };
       const sink = datasetSink(objects, datasetOptions);
 

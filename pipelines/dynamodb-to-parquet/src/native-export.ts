@@ -1,11 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TerminalError, type RunContext, type Source } from '@etl/core';
-import { applyExportChanges, exportChanges, exportItems, exportTableToPointInTime, tableKey, type Item } from '@etl/dynamodb';
+import {
+  applyExportChanges,
+  exportChanges,
+  exportItems,
+  exportTableToPointInTime,
+  readExportManifest,
+  tableKey,
+  type ExportManifest,
+  type Item,
+} from '@etl/dynamodb';
 import { parseObjectUri, type ObjectStore } from '@etl/object-store';
 import type { JobConfig } from '@etl/runtime';
 import type { exportArgs } from './config.js';
 
-type ExportConfig = Pick<JobConfig<typeof exportArgs>, 'table' | 'export_path' | 'since' | 'until' | 'base_export'>;
+type ExportConfig = Pick<JobConfig<typeof exportArgs>, 'table' | 'export_path' | 'since' | 'until' | 'base_export'> & {
+  max_changes?: number;
+};
 
 /** Problems of the native-export arguments (`--method export`), each one line; [] when they fit. */
 export function nativeExportProblems(config: ExportConfig & { method: string }): string[] {
@@ -29,6 +40,31 @@ export function nativeExportProblems(config: ExportConfig & { method: string }):
   if (config.base_export !== undefined && config.since === undefined)
     problems.push('--base_export: only with --since (an incremental export)');
   return problems;
+}
+
+/**
+ * Why `--since` cannot be applied to the base export (one line), or undefined: the base must be a full
+ * export, and the window must start at or before the point in time it reflects, else the changes
+ * between the two are in neither and would be lost without a word.
+ */
+export function windowProblem(since: string, base: Pick<ExportManifest, 'type' | 'exportTime'>, baseUri: string): string | undefined {
+  if (base.type !== 'FULL_EXPORT')
+    return `--base_export: ${baseUri} is an incremental export (changes, not items); give a full export's manifest-summary.json`;
+  if (base.exportTime === undefined)
+    return `--base_export: ${baseUri} does not say its exportTime; give the manifest-summary.json DynamoDB wrote`;
+  if (Date.parse(since) > Date.parse(base.exportTime))
+    return `--since: ${since} is after ${base.exportTime}, the point in time --base_export reflects (the changes between them would be lost); use --since ${base.exportTime}`;
+  return undefined;
+}
+
+/** `windowProblem` with the base export's manifest read (a base that cannot be read is a problem too); [] when it fits. */
+export async function baseExportProblems(config: ExportConfig & { method: string }, objects: ObjectStore): Promise<string[]> {
+  if (config.method !== 'export' || config.since === undefined || config.base_export === undefined) return [];
+  if (Number.isNaN(Date.parse(config.since))) return []; // said by nativeExportProblems
+  const base = await readExportManifest(objects, config.base_export).catch((error: Error) => error);
+  if (base instanceof Error) return [`--base_export: ${config.base_export}: ${base.message}`];
+  const problem = windowProblem(config.since, base, config.base_export);
+  return problem ? [problem] : [];
 }
 
 /**
@@ -59,6 +95,7 @@ export async function nativeExportItems(
       exportItems(objects, config.base_export as string),
       exportChanges(objects, window.manifestUri),
       await tableKey(client, config.table),
+      config.max_changes !== undefined ? { maxChanges: config.max_changes } : {},
     );
     return {
       items: current,
@@ -67,12 +104,24 @@ export async function nativeExportItems(
         exportManifest: window.manifestUri,
         exportedItems: window.itemCount,
         baseExport: config.base_export,
+        exportTime: (await readExportManifest(objects, window.manifestUri)).exportTime,
       },
     };
   }
   const full = await exportTableToPointInTime(client, ctx, { table: config.table, ...target, ...(until ? { exportTime: until } : {}) });
   return {
     items: exportItems(objects, full.manifestUri),
-    figures: { exportType: full.type, exportManifest: full.manifestUri, exportedItems: full.itemCount },
+    figures: {
+      exportType: full.type,
+      exportManifest: full.manifestUri,
+      exportedItems: full.itemCount,
+      exportTime: (await readExportManifest(objects, full.manifestUri)).exportTime,
+    },
   };
+}
+
+/** What the dataset's manifest records of a native export: the point in time the output reflects and the export(s) it came from. */
+export function exportAnnotations(figures: Record<string, unknown>): Record<string, string> {
+  const names = ['exportTime', 'exportManifest', 'baseExport'] as const;
+  return Object.fromEntries(names.flatMap((name) => (typeof figures[name] === 'string' ? [[name, figures[name]]] : [])));
 }
