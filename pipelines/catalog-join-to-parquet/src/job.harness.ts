@@ -36,6 +36,7 @@ export interface Report {
     mode: string;
     rowsOut: number;
     keysOut: number;
+    maxFanout?: number;
     published: boolean;
     manifest: string | null;
     columns: string[];
@@ -200,9 +201,20 @@ export async function publishedRows(duck: DuckDBConnection, manifest: string, co
   return parquetRows(duck, manifestFiles(manifest), columns);
 }
 
-/** Rows of local Parquet files, every value as text, as DuckDB reads them. */
-export async function parquetRows(duck: DuckDBConnection, paths: readonly string[], columns: readonly string[]): Promise<string[]> {
-  const files = `read_parquet([${paths.map((f) => `'${f}'`).join(', ')}])`;
+/**
+ * Rows of local Parquet files, every value as text, as DuckDB reads them. `latestPerKey`: only each
+ * key's rows of the latest run holding it, by the README's Athena query (`run_id` from the folder names).
+ */
+export async function parquetRows(
+  duck: DuckDBConnection,
+  paths: readonly string[],
+  columns: readonly string[],
+  latestPerKey = false,
+): Promise<string[]> {
+  const read = `read_parquet([${paths.map((f) => `'${f}'`).join(', ')}]${latestPerKey ? ', hive_partitioning = true' : ''})`;
+  const files = latestPerKey
+    ? `(SELECT * FROM (SELECT j.*, rank() OVER (PARTITION BY account_id ORDER BY run_id DESC) AS run_rank FROM ${read} j) WHERE run_rank = 1)`
+    : read;
   // The table reader types a catalog `timestamp` as UTC instants (TIMESTAMPTZ in the files): the same values as the sources' TIMESTAMP.
   const types = new Map((await duck.runAndReadAll(`DESCRIBE SELECT * FROM ${files}`)).getRows().map((r) => [String(r[0]), String(r[1])]));
   const text = (c: string) =>

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileCatalog } from '@etl/catalog';
-import { duckdb, expectedRows, makeDatabase, publishedRows, rewriteTable, run, store, tablePath, withArg } from './job.harness.js';
+import {
+  duckdb,
+  expectedRows,
+  makeDatabase,
+  manifestFiles,
+  parquetRows,
+  publishedRows,
+  rewriteTable,
+  run,
+  store,
+  tablePath,
+  withArg,
+} from './job.harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'catalog-join-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,6 +143,34 @@ describe('catalog-join-to-parquet on its bundled sample (accounts, orders, ticke
     expect(() => readFileSync(state)).toThrow();
   });
 
+  it('fan-out across tables: a key repeated in two tables multiplies (2 orders x 2 tickets), counted per table; one more than --max_fanout fails naming key and tables', async () => {
+    const args = (name: string, fanout: string) => [
+      '--sample',
+      '--timestamp_s3_path',
+      join(dir, `${name}.csv`),
+      '--output_path',
+      join(dir, `${name}-out`),
+      '--max_fanout',
+      fanout,
+    ];
+    const within = await run(join(dir, 'fanout-4'), ...args('fanout-4', '4'));
+    expect(within.code, within.stderr).toBe(0);
+    const { figures } = within.report;
+    expect([figures.rowsOut, figures.keysOut, figures.maxFanout]).toEqual([4, 1, 4]);
+    expect(figures.tables.map((t) => [t.table, t.keysRepeated, t.rowsInRepeatedKeys])).toEqual([
+      ['accounts', 0, 0],
+      ['orders', 1, 2],
+      ['tickets', 1, 2],
+    ]);
+    const over = await run(join(dir, 'fanout-3'), ...args('fanout-3', '3'));
+    expect(over.code).toBe(1);
+    expect(over.report.error?.message).toBe(
+      '--max_fanout 3: account_id 1 would produce 4 joined rows (accounts: 1 rows, orders: 2 rows, tickets: 2 rows); nothing published, watermarks unchanged',
+    );
+    expect(() => readdirSync(join(dir, 'fanout-3-out'))).toThrow();
+    expect(() => readFileSync(join(dir, 'fanout-3.csv'))).toThrow();
+  });
+
   it('left and full joins of the sample: every account, then every key of any table', async () => {
     const left = await run(
       join(dir, 'sample-left'),
@@ -205,6 +245,9 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
     expect(readFileSync(join(root, 'state', 'last_load_timestamp.csv'), 'utf8')).toBe(
       watermarks.replace(/orders,[^\n]+/, 'orders,2026-12-09T08:00:00.123456Z'),
     );
+    // The README's Athena query over both runs: each key's rows of its latest run are the full recompute.
+    const runs = [...manifestFiles(full.report.figures.manifest as string), ...manifestFiles(figures.manifest as string)];
+    expect(await parquetRows(duck, runs, figures.columns, true)).toEqual(await expectedRows(duck, root, 'full'));
   });
 
   it('a key over --max_fanout fails the run naming the key and each table: nothing published, the timestamp file unchanged', async () => {
