@@ -1,26 +1,44 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.js';
-import { pipelines } from './pipelines.js';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { readEnvironment, renameResources, targetOf } from './environment.js';
+import { pipelines as declared } from './pipelines.js';
 
-// `nx run deploy:synth [-- --account 123456789012 --region eu-west-1 --image_tag <sha>]`: every stack into
-// cdk.out/, offline. The default account is a placeholder no one owns, so a synth without --account cannot deploy.
+// `nx run deploy:synth [-- --environment prod] [-- --account 123456789012 --region eu-west-1 --image_tag <sha>]`:
+// every stack into cdk.out/, offline. `--environment <name>` reads environments/<name>.json (account, region, and
+// the environment's names for what the pipelines declare); --account/--region given as well win over it. Without
+// either, the account is a placeholder no one owns, so the synth cannot deploy.
 const { values } = parseArgs({
   options: {
-    account: { type: 'string', default: '000000000000' },
-    region: { type: 'string', default: 'eu-west-1' },
-    partition: { type: 'string', default: 'aws' },
+    environment: { type: 'string' },
+    account: { type: 'string' },
+    region: { type: 'string' },
+    partition: { type: 'string' },
     image_tag: { type: 'string' },
     outdir: { type: 'string', default: 'cdk.out' },
   },
 });
-const imageTag = values.image_tag ?? execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-const assembly = buildApp({
-  target: { account: values.account, region: values.region, partition: values.partition },
-  imageTag,
-  pipelines,
-  outdir: values.outdir,
-}).synth();
+let assembly: CloudAssembly;
+let environmentName = 'no environment';
+try {
+  const environment = values.environment === undefined ? undefined : readEnvironment('environments', values.environment);
+  if (values.environment !== undefined) environmentName = `environment ${values.environment}`;
+  const base = environment ? targetOf(environment) : { account: '000000000000', region: 'eu-west-1', partition: 'aws' };
+  const target = {
+    account: values.account ?? base.account,
+    region: values.region ?? base.region,
+    partition: values.partition ?? base.partition,
+  };
+  const imageTag = values.image_tag ?? execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const pipelines = environment?.names ? renameResources(declared, environment.names) : declared;
+  // CDK loads only once the arguments are good: a refusal is quick.
+  const { buildApp } = await import('./app.js');
+  assembly = buildApp({ target, imageTag, pipelines, outdir: values.outdir }).synth();
+  console.log(`${environmentName}: account ${target.account}, region ${target.region}, image ${imageTag}`);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 const findings = assembly.stacks.flatMap((stack) =>
   stack.messages.filter((m) => m.level === 'error').map((m) => `${stack.stackName} ${m.id}: ${String(m.entry.data)}`),
@@ -30,5 +48,5 @@ if (findings.length > 0) {
   console.error(`${findings.length} cdk-nag finding(s) unsuppressed: fix them, or suppress each with its reason`);
   process.exitCode = 1;
 } else {
-  console.log(`${assembly.stacks.length} stacks (image ${imageTag}) in ${assembly.directory}`);
+  console.log(`${assembly.stacks.length} stacks in ${assembly.directory}`);
 }
