@@ -161,7 +161,7 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     this.countFiles(files);
     // The held keys have no row on disk: they are final.
     yield* this.emit(held.buffer, held.table.offsetsInFirstSeenOrder());
-    held.clear();
+    held.release();
     for (const file of files) {
       if (file === undefined) continue;
       yield* this.partition(file, 1, held.buffer, folder, spills);
@@ -178,8 +178,9 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
   ): AsyncGenerator<Value[][]> {
     const { rowBudgetBytes, partitions } = this.resolved;
     throwIfAborted(this.resolved.signal);
+    // In memory: the file in the held rows' buffer, its table in the rest of the budget.
     const tableBytes = RecordTable.capacityFor(file.rows) * SLOT_BYTES;
-    if (file.bytes + tableBytes > rowBudgetBytes && level < MAX_LEVEL) {
+    if ((file.bytes > reuse.length || tableBytes > rowBudgetBytes - reuse.length) && level < MAX_LEVEL) {
       const spill = new PartitionedSpill(folder, partitions, level, `dedup-l${level}`);
       spills.add(spill);
       for (const { buffer, start, end } of readFrames(file.path))
@@ -195,8 +196,8 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
       for (const part of files) if (part !== undefined) yield* this.partition(part, level + 1, reuse, folder, spills);
       return;
     }
-    // The whole file in one buffer (the held rows' buffer when it is large enough), the winners found
-    // from the records' bytes; only they are decoded.
+    // The whole file in one buffer (the held rows' buffer; a larger one only past the last level), the
+    // winners found from the records' bytes; only they are decoded.
     const buffer = file.bytes <= reuse.length ? reuse : Buffer.allocUnsafe(file.bytes);
     readWhole(file.path, buffer, file.bytes);
     await rm(file.path, { force: true });

@@ -17,7 +17,7 @@ const COMPACT_SHARE = 0.125;
  */
 export class HeldRecords {
   readonly buffer: Buffer;
-  readonly table: RecordTable;
+  table: RecordTable;
   /** End of the records. */
   tail = 0;
   /** Bytes of replaced records. */
@@ -68,6 +68,12 @@ export class HeldRecords {
     this.table.replace(slot, this.tail, this.buffer);
     this.tail += length;
     return true;
+  }
+
+  /** Frees the table (the held rows were emitted); the buffer stays, for the partitions to be read into. */
+  release(): void {
+    this.table = new RecordTable(16, true);
+    this.clear();
   }
 
   /** Forgets every record (they were written out). */

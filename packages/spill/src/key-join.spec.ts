@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '@etl/core';
 import type { Value } from '@etl/schema';
-import type { JoinType } from './hash-join.js';
-import { KeyFanoutError, keyJoin, type KeyJoinInput } from './key-join.js';
+import { KeyFanoutError, keyJoin, type JoinType, type KeyJoinInput } from './key-join.js';
 
 const MiB = 1024 * 1024;
 let tempDir: string;
@@ -164,8 +163,9 @@ describe('keyJoin', () => {
   });
 
   it('re-partitions a partition too big for memoryBytes, with the same result', async () => {
+    // ~35 MB of rows in 2 partitions against 16 MiB: each partition is split again.
     const big = (prefix: string, seed: number) =>
-      randomRows(prefix, 80_000, 40_000, seed).map((r) => [`${String(r[0])}-${'p'.repeat(40)}`, r[1] ?? null]);
+      randomRows(prefix, 80_000, 40_000, seed).map((r) => [`${String(r[0])}-${'p'.repeat(200)}`, r[1] ?? null]);
     const [a, b] = [big('a', 4), big('b', 5)];
     const joined = keyJoin(
       [

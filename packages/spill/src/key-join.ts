@@ -1,13 +1,24 @@
-import { rm } from 'node:fs/promises';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { TerminalError, type RecordBatch } from '@etl/core';
 import type { Value } from '@etl/schema';
 import { throwIfAborted } from './abort.js';
-import { hashMapKey, type MapKey } from './key.js';
 import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
 import { PartitionedSpill, type SpillPartition } from './partitioned-spill.js';
-import { readSpillFile } from './spill-file.js';
+import {
+  hashRecordKey,
+  maxRecordBytes,
+  pushRecordRow,
+  readRecordKey,
+  readRecordOrder,
+  recordLength,
+  writeRecordWith,
+} from './record-codec.js';
+import { RecordTable, SLOT_BYTES } from './record-table.js';
+import { readFrames } from './spill-file.js';
 import { SpillFolder } from './spill-folder.js';
-import type { JoinType } from './hash-join.js';
+
+/** `inner`: keys in every input; `left`: every key of the first input; `full`: every key of any input. */
+export type JoinType = 'inner' | 'left' | 'full';
 
 type Rows = AsyncIterable<RecordBatch<Value[]>> | Iterable<RecordBatch<Value[]>>;
 
@@ -82,13 +93,10 @@ export class KeyFanoutError extends TerminalError {
 }
 
 const MAX_LEVEL = 8;
-/** Rows in memory take a few times their encoded size on disk (V8 arrays, boxed values, the maps). */
-const MEMORY_PER_SPILLED_BYTE = 4;
 
 /**
  * An equi-join of any number of inputs on one key column, in bounded memory: every input is
- * hash-partitioned by its key to spill files (`PartitionedSpill`, shared with `dedupLatest` and
- * `hashJoin`), then each partition is joined in memory, all inputs' rows of a key side by side, and
+ * hash-partitioned by its key to spill files (`PartitionedSpill`, shared with `dedupLatest`), then each partition is joined in memory, all inputs' rows of a key side by side, and
  * re-partitioned when its files are too big for `memoryBytes`. Because every input's rows of a key
  * meet in one place, a key's fan-out (the product of its inputs' row counts) is known before its rows
  * are made, and `maxFanout` fails the join there.
@@ -179,22 +187,29 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
     const counts = this.counts.inputs[index] as KeyJoinInputCounts;
     const spill = new PartitionedSpill(folder, partitions, 0, `join-${index}`);
     spills.add(spill);
+    const keyColumns = [input.keyColumn];
+    let scratch = Buffer.allocUnsafe(64 * 1024);
     try {
       for await (const batch of input.rows) {
         throwIfAborted(signal);
         for (const row of batch) {
           counts.rows++;
-          const key = row[input.keyColumn] ?? null;
-          if (key === null) {
+          if ((row[input.keyColumn] ?? null) === null) {
             counts.nullKeys++;
             continue;
           }
+          // The changed flag rides in the record's order value: the row itself is left as it came.
+          let flag: Value = null;
           if (this.restricted) {
-            const changed = input.changed?.(row) === true;
-            if (changed) counts.rowsChanged++;
-            row.push(changed);
+            flag = input.changed?.(row) === true;
+            if (flag) counts.rowsChanged++;
           }
-          spill.append(hashMapKey(key, false, 0) % partitions, row);
+          let end = writeRecordWith(row, keyColumns, flag, scratch, 0, scratch.length);
+          if (end < 0) {
+            scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, maxRecordBytes(row, { keyColumns, orderColumn: undefined })));
+            end = writeRecordWith(row, keyColumns, flag, scratch, 0, scratch.length);
+          }
+          spill.appendRecord(hashRecordKey(scratch, 0, 0) % partitions, scratch, 0, end);
         }
       }
     } catch (error) {
@@ -221,13 +236,14 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
     folder: SpillFolder,
     spills: Set<PartitionedSpill>,
   ): AsyncGenerator<Value[][]> {
-    const { partitions, memoryBytes } = this.resolved;
+    const { partitions, rowBudgetBytes } = this.resolved;
     for (let p = 0; p < partitions; p++) {
       throwIfAborted(this.resolved.signal);
       const these = files.map((f) => f?.[p]);
       const bytes = these.reduce((sum, f) => sum + (f?.bytes ?? 0), 0);
       if (bytes === 0) continue;
-      if (bytes * MEMORY_PER_SPILLED_BYTE > memoryBytes && level < MAX_LEVEL) {
+      const rows = these.reduce((sum, f) => sum + (f?.rows ?? 0), 0);
+      if (bytes + rows * this.bytesPerRecord() > rowBudgetBytes && level < MAX_LEVEL) {
         const split: Array<Array<SpillPartition | undefined> | undefined> = [];
         for (const [index, file] of these.entries()) {
           if (files[index] === undefined) {
@@ -236,10 +252,14 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
           }
           const spill = new PartitionedSpill(folder, partitions, level + 1, `join-l${level + 1}-${index}`);
           spills.add(spill);
-          const keyColumn = (this.inputs[index] as KeyJoinInput).keyColumn;
+          // Records move to their new partition as bytes: nothing is decoded.
           if (file)
-            for (const batch of readSpillFile(file.path))
-              for (const row of batch) spill.append(hashMapKey(row[keyColumn] ?? null, false, level + 1) % partitions, row);
+            for (const { buffer, start, end } of readFrames(file.path))
+              for (let at = start; at < end;) {
+                const next = at + recordLength(buffer, at);
+                spill.appendRecord(hashRecordKey(buffer, at, level + 1) % partitions, buffer, at, next);
+                at = next;
+              }
           const parts = spill.finish();
           spills.delete(spill);
           for (const part of parts) {
@@ -248,92 +268,129 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
             this.counts.partitions++;
           }
           split.push(parts);
-          if (file) await rm(file.path, { force: true });
+          if (file) rmSync(file.path, { force: true });
         }
         yield* this.joinPartitions(split, level + 1, folder, spills);
         continue;
       }
-      yield* this.joinInMemory(these, files);
-      await Promise.all(these.map((f) => (f === undefined ? undefined : rm(f.path, { force: true }))));
+      yield* this.joinInMemory(these, files, bytes, rows);
+      for (const f of these) if (f !== undefined) rmSync(f.path, { force: true });
     }
   }
 
-  /** One partition: every input's rows grouped by key, then each key's cross product. */
-  private *joinInMemory(these: ReadonlyArray<SpillPartition | undefined>, files: ReadonlyArray<unknown>): Generator<Value[][]> {
-    const groups: Array<Map<MapKey, Value[][]> | undefined> = [];
-    const inScope = new Set<MapKey>();
-    for (const [index, file] of these.entries()) {
-      if (files[index] === undefined) {
-        groups.push(undefined);
-        continue;
-      }
-      const input = this.inputs[index] as KeyJoinInput;
-      const group = new Map<MapKey, Value[][]>();
-      if (file)
-        for (const batch of readSpillFile(file.path))
-          for (const row of batch) {
-            if (this.restricted && row.pop() === true) inScope.add(row[input.keyColumn] ?? null);
-            const key = row[input.keyColumn] ?? null;
-            const list = group.get(key);
-            if (list === undefined) group.set(key, [row]);
-            else list.push(row);
-          }
-      const counts = this.counts.inputs[index] as KeyJoinInputCounts;
-      for (const rows of group.values())
-        if (rows.length > 1) {
-          counts.keysRepeated++;
-          counts.rowsInRepeatedKeys += rows.length;
-        }
-      groups.push(group);
+  /** Memory per record held while a partition is joined, beyond its bytes: its offset and link, its key's share of the table and groups. */
+  private bytesPerRecord(): number {
+    return 8 + 2 * SLOT_BYTES + 12 * this.inputs.length + 4;
+  }
+
+  /**
+   * One partition: every input's file read whole into one buffer, the records grouped by key (a
+   * `RecordTable` of keys, per key and input a chain of records), then each key's cross product,
+   * decoded straight into the joined rows.
+   */
+  private *joinInMemory(
+    these: ReadonlyArray<SpillPartition | undefined>,
+    files: ReadonlyArray<unknown>,
+    bytes: number,
+    rows: number,
+  ): Generator<Value[][]> {
+    const n = these.length;
+    const buffer = Buffer.allocUnsafe(bytes);
+    const ends: number[] = [];
+    let loaded = 0;
+    for (const file of these) {
+      if (file) loaded += readWhole(file.path, buffer, loaded, file.bytes);
+      ends.push(loaded);
     }
-    for (const key of this.keysOf(groups, inScope)) {
-      if (this.type === 'left' && !groups[0]?.has(key)) continue;
-      const lists: Value[][][] = [];
+    const table = new RecordTable(RecordTable.capacityFor(rows), false);
+    // Per group (a key, numbered in first-seen order) and input: first record, last record, count.
+    const heads = new Int32Array(rows * n).fill(-1);
+    const tails = new Int32Array(rows * n);
+    const sizes = new Int32Array(rows * n);
+    const inScope = new Uint8Array(rows);
+    const offsets = new Int32Array(rows);
+    const next = new Int32Array(rows).fill(-1);
+    const firstOffset: number[] = [];
+    let groups = 0;
+    let record = 0;
+    for (let input = 0, at = 0; input < n; input++) {
+      for (const end = ends[input] as number; at < end; record++) {
+        const hash = hashRecordKey(buffer, at, 0x5bd1e995);
+        const found = table.find(hash, buffer, at, buffer);
+        let group: number;
+        if (found < 0) {
+          group = groups++;
+          table.insert(found, hash, at, buffer);
+          firstOffset.push(at);
+        } else group = table.seqAt(found);
+        offsets[record] = at;
+        const cell = group * n + input;
+        if ((heads[cell] as number) < 0) heads[cell] = record;
+        else next[tails[cell] as number] = record;
+        tails[cell] = record;
+        sizes[cell] = (sizes[cell] as number) + 1;
+        if (this.restricted && readRecordOrder(buffer, at) === true) inScope[group] = 1;
+        at += recordLength(buffer, at);
+      }
+    }
+    for (let input = 0; input < n; input++) {
+      const counts = this.counts.inputs[input] as KeyJoinInputCounts;
+      for (let group = 0; group < groups; group++) {
+        const size = sizes[group * n + input] as number;
+        if (size > 1) {
+          counts.keysRepeated++;
+          counts.rowsInRepeatedKeys += size;
+        }
+      }
+    }
+    const lists: number[][] = Array.from({ length: n }, () => []);
+    for (let group = 0; group < groups; group++) {
+      if (this.restricted && inScope[group] !== 1) continue;
+      if (this.type === 'left' && (sizes[group * n] as number) === 0) continue;
       let fanout = 1;
       let missing = false;
-      for (const [index, group] of groups.entries()) {
-        const rows = group?.get(key);
-        if (rows === undefined) {
-          if (this.type === 'inner' && group !== undefined) missing = true;
-          lists.push([new Array<Value>((this.inputs[index] as KeyJoinInput).columns).fill(null)]);
-        } else {
-          lists.push(rows);
-          fanout *= rows.length;
-        }
+      for (let input = 0; input < n; input++) {
+        const size = sizes[group * n + input] as number;
+        if (size === 0) {
+          if (this.type === 'inner' && files[input] !== undefined) missing = true;
+        } else fanout *= size;
       }
       if (missing) continue;
+      const key = readRecordKey(buffer, firstOffset[group] as number);
       if (this.options.maxFanout !== undefined && fanout > this.options.maxFanout)
         throw new KeyFanoutError(
           key,
           fanout,
-          groups.flatMap((g, i) =>
-            g === undefined ? [] : [{ name: (this.inputs[i] as KeyJoinInput).name, rows: g.get(key)?.length ?? 0 }],
-          ),
+          this.inputs.flatMap((input, i) => (files[i] === undefined ? [] : [{ name: input.name, rows: sizes[group * n + i] as number }])),
           this.options.maxFanout,
         );
       if (fanout > this.counts.maxFanout) this.counts.maxFanout = fanout;
       this.counts.keysOut++;
-      for (const row of crossProduct(key, lists)) if (this.push(row)) yield this.take();
+      for (let input = 0; input < n; input++) {
+        const list = lists[input] as number[];
+        list.length = 0;
+        for (let r = heads[group * n + input] as number; r >= 0; r = next[r] as number) list.push(offsets[r] as number);
+      }
+      for (const row of this.crossProduct(key, buffer, lists)) if (this.push(row)) yield this.take();
     }
   }
 
-  /** The keys a partition outputs: every key of any input (full), of the first (left), of all (inner, checked per key), in scope when restricted. */
-  private *keysOf(groups: ReadonlyArray<Map<MapKey, Value[][]> | undefined>, inScope: ReadonlySet<MapKey>): Generator<MapKey> {
-    if (this.restricted) {
-      yield* inScope;
-      return;
-    }
-    if (this.type === 'left') {
-      yield* groups[0]?.keys() ?? [];
-      return;
-    }
-    const seen = new Set<MapKey>();
-    for (const group of groups)
-      for (const key of group?.keys() ?? []) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        yield key;
+  /** `[key, ...a, ...b, …]` for every combination of one record from each list (an empty list: the input's nulls). */
+  private *crossProduct(key: Value, buffer: Buffer, lists: readonly number[][]): Generator<Value[]> {
+    const at = new Array<number>(lists.length).fill(0);
+    for (;;) {
+      const row: Value[] = [key];
+      for (let i = 0; i < lists.length; i++) {
+        const list = lists[i] as number[];
+        if (list.length === 0) for (let c = 0; c < (this.inputs[i] as KeyJoinInput).columns; c++) row.push(null);
+        else pushRecordRow(buffer, list[at[i] as number] as number, row);
       }
+      yield row;
+      let i = lists.length - 1;
+      while (i >= 0 && (at[i] as number) + 1 >= Math.max(1, (lists[i] as number[]).length)) at[i--] = 0;
+      if (i < 0) return;
+      at[i] = (at[i] as number) + 1;
+    }
   }
 
   private push(row: Value[]): boolean {
@@ -349,16 +406,18 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
   }
 }
 
-/** `[key, ...a, ...b, …]` for every combination of one row from each list. */
-function* crossProduct(key: Value, lists: readonly Value[][][]): Generator<Value[]> {
-  const at = new Array<number>(lists.length).fill(0);
-  for (;;) {
-    const row: Value[] = [key];
-    for (const [i, list] of lists.entries()) for (const v of list[at[i] as number] as Value[]) row.push(v);
-    yield row;
-    let i = lists.length - 1;
-    while (i >= 0 && (at[i] as number) + 1 >= (lists[i] as Value[][]).length) at[i--] = 0;
-    if (i < 0) return;
-    at[i] = (at[i] as number) + 1;
+/** Reads `bytes` bytes of the file at `path` into `buffer` at `offset`; returns `bytes`. */
+function readWhole(path: string, buffer: Buffer, offset: number, bytes: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < bytes) {
+      const n = readSync(fd, buffer, offset + read, bytes - read, null);
+      if (n === 0) throw new Error(`spill file ${path} ends at byte ${read}, before its ${bytes} bytes`);
+      read += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
   }
 }

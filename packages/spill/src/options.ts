@@ -11,12 +11,12 @@ const READ_RESERVE_BYTES = 2 * MiB;
 /** How much memory an operation may hold and where it spills beyond that. */
 export interface SpillOptions {
   /**
-   * Memory bound (default 256 MiB, at least 16 MiB). Rows are held in memory up to this estimate of
-   * their heap size (`row-size.ts`: V8's object layouts, counted per value), less the spill buffers
-   * (`partitions` x 64 KiB) and a 1 MiB read chunk; beyond it they are hash-partitioned to files in
-   * `tempDir` and handled one partition at a time, re-partitioned when one still does not fit. The
-   * process's RSS is this plus Node's own (~50 MiB) plus the garbage collector's headroom: give about
-   * half of what the process may use.
+   * Memory bound (default 256 MiB, at least 16 MiB), counted to the byte: rows are held encoded in
+   * one buffer with a typed-array hash table (`record-codec.ts`, `RecordTable`), after setting aside
+   * the spill buffers (`partitions` x 64 KiB) and 2 MiB of read chunks; beyond it they are
+   * hash-partitioned to files in `tempDir` and handled one partition at a time, re-partitioned when one
+   * still does not fit. The process's RSS is this plus Node itself and the batches in flight (about
+   * 100 MiB more in the benches: README's Bounds).
    */
   memoryBytes?: number;
   /** Where spill files go (default the OS temp folder): one `etl-spill-*` folder per operation, removed when it ends. */

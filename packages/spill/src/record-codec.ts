@@ -22,15 +22,28 @@ export interface RecordLayout {
 
 /** Writes `row` as a record at `at`; returns the offset after it, or -1 when it might not fit before `limit`. */
 export function writeRecord(row: readonly Value[], layout: RecordLayout, buffer: Buffer, at: number, limit: number): number {
+  const order = layout.orderColumn === undefined ? null : (row[layout.orderColumn] ?? null);
+  return writeRecordWith(row, layout.keyColumns, order, buffer, at, limit);
+}
+
+/** `writeRecord` with the order value given (a join's "changed" flag), not read from the row. */
+export function writeRecordWith(
+  row: readonly Value[],
+  keyColumns: readonly number[],
+  order: Value,
+  buffer: Buffer,
+  at: number,
+  limit: number,
+): number {
   if (row.length > 0xffff) throw new RangeError(`a spilled row has at most 65535 values, not ${row.length}`);
   let end = at + RECORD_HEADER_BYTES;
-  for (const column of layout.keyColumns) {
+  for (const column of keyColumns) {
     end = writeValue(row[column] ?? null, buffer, end, limit, true);
     if (end < 0) return -1;
   }
   const keyLength = end - at - RECORD_HEADER_BYTES;
   if (keyLength > 0xffff) throw new RangeError(`a key of a dedup is at most 65535 bytes encoded, not ${keyLength}`);
-  end = writeValue(layout.orderColumn === undefined ? null : (row[layout.orderColumn] ?? null), buffer, end, limit, false);
+  end = writeValue(order, buffer, end, limit, false);
   if (end < 0 || end + 2 > limit) return -1;
   buffer[end] = row.length & 0xff;
   buffer[end + 1] = row.length >>> 8;
@@ -131,4 +144,26 @@ export function readRecordRow(buffer: Buffer, at: number): Value[] {
     p += valueLength(buffer, p);
   }
   return row;
+}
+
+/** Appends the record's row to `out` (a joined row made of several records, without an array per record). */
+export function pushRecordRow(buffer: Buffer, at: number, out: Value[]): void {
+  const orderStart = orderAt(buffer, at);
+  let p = orderStart + valueLength(buffer, orderStart);
+  const count = buffer.readUInt16LE(p);
+  p += 2;
+  for (let i = 0; i < count; i++) {
+    out.push(readValue(buffer, p));
+    p += valueLength(buffer, p);
+  }
+}
+
+/** The record's first key value. */
+export function readRecordKey(buffer: Buffer, at: number): Value {
+  return readValue(buffer, at + RECORD_HEADER_BYTES);
+}
+
+/** The record's order value (a join's "changed" flag). */
+export function readRecordOrder(buffer: Buffer, at: number): Value {
+  return readValue(buffer, orderAt(buffer, at));
 }

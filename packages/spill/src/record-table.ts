@@ -78,6 +78,11 @@ export class RecordTable {
     if (this.trackSlots) held.writeUInt32LE(slot, offset + 4);
   }
 
+  /** The number of the slot's key in first-seen order (0, 1, …). */
+  seqAt(slot: number): number {
+    return this.seqs[slot] as number;
+  }
+
   hashAt(slot: number): number {
     return (this.hashes[slot] as number) >>> 0;
   }
