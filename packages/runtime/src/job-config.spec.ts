@@ -121,6 +121,10 @@ describe('sample mode (issue: sample defaults leaked into real runs)', () => {
 
   it('says in --help which arguments have a sample value', () => {
     expect(formatHelp('j', 'd', job)).toContain('CSV to load [required; sample: sample.csv; env ETL_SOURCE]');
+    // An optional argument the sample sets (partitions, a catalog database) stays optional in a real run.
+    const partitioned = { ...job, partition_by: arg.data(arg.optionalString('Partitions'), 'day') };
+    expect(formatHelp('j', 'd', partitioned)).toContain('Partitions [optional; sample: day; env ETL_PARTITION_BY]');
+    expect(resolveJobConfig(partitioned, ['--source', 'real.csv', '--upsert_keys', 'id'], {})).toMatchObject({ ok: true });
   });
 });
 

@@ -147,7 +147,7 @@ export function formatHelp(jobName: string, description: string, shape: ArgsShap
   const rows = describeArgs(shape).map((arg) => {
     const tail =
       arg.sample !== undefined
-        ? `required; sample: ${arg.sample}`
+        ? `${arg.required ? 'required' : 'optional'}; sample: ${arg.sample}`
         : arg.required
           ? 'required'
           : arg.defaultValue === undefined
