@@ -1,6 +1,4 @@
 export { catalogJoinJob } from './job.js';
 export { catalogJoinArgs, SAMPLE_DATABASE, sampleDir } from './config.js';
-export type { JoinPlan, JoinSettings, JoinType, KeyNormalisation, PlannedTable } from './join-plan.js';
-export { normaliseKey, parseJoinKeys, planJoin } from './join-plan.js';
 export type { Watermarks } from './watermark-file.js';
 export { formatWatermarks, parseWatermarks, readWatermarks, watermarkOf, writeWatermarks, WATERMARK_HEADER } from './watermark-file.js';

@@ -6,7 +6,7 @@ import { isoMicros, type Value } from '@etl/schema';
 import { KeyFanoutError, type KeyJoin } from '@etl/spill';
 import { tableSchema } from '@etl/table-reader';
 import type { CatalogJoinConfig } from './config.js';
-import type { JoinPlan } from './join-plan.js';
+import type { JoinPlan } from '@etl/join';
 import type { TableFigures } from './table-input.js';
 
 /**

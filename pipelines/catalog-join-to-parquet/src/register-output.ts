@@ -2,7 +2,7 @@ import { planTableChange, publishTable, refusedChange, type Catalog, type TableD
 import type { RunContext } from '@etl/core';
 import { hiveType, type DatasetResult } from '@etl/dataset';
 import type { CatalogJoinConfig } from './config.js';
-import type { JoinPlan } from './join-plan.js';
+import type { JoinPlan } from '@etl/join';
 
 const PARTITION_KEYS = [
   { name: 'load_date', type: 'string' },

@@ -5,7 +5,7 @@ import type { ObjectStore } from '@etl/object-store';
 import type { Field, Value } from '@etl/schema';
 import type { KeyJoinInput } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema } from '@etl/table-reader';
-import { normaliseKey, type KeyNormalisation, type PlannedTable } from './join-plan.js';
+import { normaliseKey, type KeyNormalisation, type PlannedTable } from '@etl/join';
 
 /** One table's line of the run report, filled as its rows are read. */
 export interface TableFigures {
