@@ -296,6 +296,31 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
     );
   });
 
+  it('a table left out changes the columns: checked against the catalog again before the first row is written (exit 1, nothing published)', async () => {
+    const root = join(dir, 'skip-conflict');
+    const args = await makeDatabase(duck, root);
+    // Without tickets, orders' status is no longer prefixed: an earlier table holds a status of another type.
+    await new FileCatalog(store, join(root, 'local', 'catalog')).upsertTable({
+      database: 'reports',
+      name: 'crm_joined',
+      format: 'parquet',
+      location: `${join(root, 'out')}/`,
+      columns: [{ name: 'status', type: 'int' }],
+      partitionKeys: [
+        { name: 'load_date', type: 'string' },
+        { name: 'run_id', type: 'string' },
+      ],
+    });
+    writeFileSync(join(root, 'data', 'tickets', 'part-1.parquet'), 'PAR1 this is not parquet PAR1');
+    const result = await run(join(root, 'local'), ...args, '--on_table_error', 'skip', '--catalog_database', 'reports');
+    expect(result.code).toBe(1);
+    expect(result.report.error?.message).toBe(
+      '--catalog_database: catalog table reports.crm_joined holds other column types than this join writes (status int -> string); register under another --catalog_table, or drop that table and run with --load_type full; nothing published, watermarks unchanged',
+    );
+    expect(() => readdirSync(join(root, 'out'))).toThrow();
+    expect(() => readFileSync(join(root, 'state', 'last_load_timestamp.csv'))).toThrow();
+  });
+
   it('refuses a bad timestamp file and a table without the key before it starts: exit 2, nothing written', async () => {
     const root = join(dir, 'refused');
     const args = await makeDatabase(duck, root);
