@@ -1,6 +1,7 @@
+import { parseType } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { nativeExportProblems, windowProblem } from './native-export.js';
-import { partitionSpecs } from './partition-specs.js';
+import { partitionProblems, partitionSpecs } from './partition-specs.js';
 import { keyColumns } from './populate.js';
 
 describe('--partition_by names attributes as DynamoDB spells them or as their cleaned columns', () => {
@@ -63,5 +64,22 @@ describe('an incremental window is applied only to a full export it leaves no ga
     expect(windowProblem('2026-12-06T00:00:00Z', { type: 'INCREMENTAL_EXPORT', exportTime: base.exportTime }, uri)).toBe(
       `--base_export: ${uri} is an incremental export (changes, not items); give a full export's manifest-summary.json`,
     );
+  });
+});
+
+describe('--partition_by is checked against the columns (declared before the scan, inferred before any write)', () => {
+  const columns = [
+    { attribute: 'InvoiceDate', field: { name: 'invoicedate', type: parseType('timestamp') } },
+    { attribute: 'Country', field: { name: 'country', type: parseType('varchar') } },
+  ];
+  it('takes attributes and cleaned names, a unit on a date or timestamp', () => {
+    expect(partitionProblems('InvoiceDate:month, country', columns)).toEqual([]);
+    expect(partitionProblems(undefined, columns)).toEqual([]);
+  });
+  it('names a misspelt attribute and a unit on another type, one line each', () => {
+    expect(partitionProblems('Invoicedate:month,Country:year', columns)).toEqual([
+      '--partition_by: Invoicedate:month: no attribute Invoicedate (attributes: InvoiceDate, Country); names are case-sensitive',
+      '--partition_by: Country:year: year needs a date or timestamp attribute, Country is string',
+    ]);
   });
 });

@@ -151,4 +151,43 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
       { n: 7846, countries: 10 },
     ]);
   });
+
+  it('a misspelt --partition_by is refused before the scan with --schema (exit 2), before anything is written without; a 2-character --table in one line', async () => {
+    const out = join(dir, 'out', 'typo');
+    const schema = join(dir, 'typo-schema.csv');
+    writeFileSync(schema, 'column_name,data_type,nullable\npk,varchar,false\nInvoiceDate,timestamp,false\nQuantity,int,false\n');
+    const declared = await run(exportJob, [
+      '--sample',
+      '--output_path',
+      out,
+      '--local_dir',
+      local,
+      '--schema',
+      schema,
+      '--partition_by',
+      'Invoicedate:month',
+    ]);
+    expect(declared.code, declared.stdout + declared.stderr).toBe(2);
+    expect(declared.stderr).toContain(
+      '--partition_by: Invoicedate:month: no attribute Invoicedate (attributes: pk, InvoiceDate, Quantity); names are case-sensitive',
+    );
+    expect(declared.stdout).toBe(''); // refused before the run started: nothing scanned
+
+    const inferred = await run(exportJob, ['--sample', '--output_path', out, '--local_dir', local, '--partition_by', 'Invoicedate:month']);
+    expect(inferred.code).toBe(1);
+    const lines = inferred.stdout.split('\n').filter((l) => l.includes('--partition_by: Invoicedate:month: no attribute Invoicedate ('));
+    expect(lines.length, inferred.stdout).toBeGreaterThan(0);
+    expect(await createObjectStore().head(join(out, '_manifest.json'))).toBeUndefined();
+
+    const twoCharacters = [
+      await run(exportJob, ['--table', 'ab', '--output_path', out, '--local_dir', local]),
+      await run(populateJob, ['--table', 'ab', '--source', bundledSample, '--key', 'InvoiceNo', '--local_dir', local]),
+    ];
+    for (const short of twoCharacters) {
+      expect(short.code, short.stdout + short.stderr).toBe(2);
+      expect(short.stderr.split('\n').filter((l) => l.includes('--table'))).toEqual([
+        '  --table: "ab" is not a DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, _ - . (DynamoDB\'s naming rules: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html)',
+      ]);
+    }
+  });
 });

@@ -1,13 +1,13 @@
 import { from, runPipeline, sinkWritable, TerminalError } from '@etl/core';
 import { planTableChange, publishTable, refusedChange, type TableDefinition } from '@etl/catalog';
 import { datasetSink, datasetTable } from '@etl/dataset';
-import { exportTable, segmentsForSize, tableSize } from '@etl/dynamodb';
+import { declaredColumns, exportTable, segmentsForSize, tableNameProblem, tableSize } from '@etl/dynamodb';
 import { readText } from '@etl/object-store';
 import { defineJob } from '@etl/runtime';
-import { cleanColumnNames, parseSchemaFile } from '@etl/schema';
+import { cleanColumnNames, parseSchemaFile, type Schema } from '@etl/schema';
 import { bundledSample, exportArgs, SAMPLE_KEY, SAMPLE_TABLE } from './config.js';
 import { baseExportProblems, exportAnnotations, nativeExportItems, nativeExportProblems } from './native-export.js';
-import { partitionSpecs } from './partition-specs.js';
+import { partitionProblems, partitionSpecs } from './partition-specs.js';
 import { populate } from './populate.js';
 
 const MiB = 1024 * 1024;
@@ -25,18 +25,26 @@ export const exportJob = defineJob({
   args: exportArgs,
   async check(config, { objects }) {
     const problems: string[] = [];
+    const tableName = tableNameProblem(config.table);
+    if (tableName) problems.push(`--table: ${tableName}`);
+    let schema: Schema | undefined;
     if (config.schema) {
-      const schema = await readText(objects, config.schema).then(
+      const parsed = await readText(objects, config.schema).then(
         (text) => parseSchemaFile(text, config.schema as string),
         (error: Error) => error,
       );
-      if (schema instanceof Error) problems.push(`--schema: ${schema.message}`);
+      if (parsed instanceof Error) problems.push(`--schema: ${parsed.message}`);
+      else schema = parsed;
     }
+    const units: string[] = [];
     for (const spec of (config.partition_by ?? '').split(',').filter((s) => s.trim() !== '')) {
       const unit = spec.split(':')[1];
       if (unit !== undefined && !['year', 'month', 'day'].includes(unit.trim()))
-        problems.push(`--partition_by: ${spec.trim()}: the unit must be year, month or day`);
+        units.push(`--partition_by: ${spec.trim()}: the unit must be year, month or day`);
     }
+    problems.push(...units);
+    // A declared schema names every column: a misspelt partition attribute is found before the scan, not after it.
+    if (schema && units.length === 0) problems.push(...partitionProblems(config.partition_by, declaredColumns(schema.fields)));
     if (config.catalog_table && !config.catalog_database) problems.push('--catalog_table: give --catalog_database too');
     const native = nativeExportProblems(config);
     return [...problems, ...native, ...(native.length === 0 ? await baseExportProblems(config, objects) : [])];
@@ -69,6 +77,9 @@ export const exportJob = defineJob({
         );
         return { figures: { table: config.table, method: config.method, itemsScanned: 0, rows: 0, files: 0, published: false } };
       }
+      // The inferred schema is known once every item is read: still before anything is written or published.
+      const partitionProblem = partitionProblems(config.partition_by, exported.columns);
+      if (partitionProblem.length > 0) throw new TerminalError('BAD_ARGUMENT', partitionProblem.join('; '));
       const partitionBy = partitionSpecs(config.partition_by, exported.columns);
       // The catalog's table before anything is written: its answer to this schema, and the generation it points at now.
       const catalog = config.catalog_database ? connections.catalog() : undefined;

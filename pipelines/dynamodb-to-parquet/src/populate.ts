@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
 import { openRows, sniffFile } from '@etl/convert';
-import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey } from '@etl/dynamodb';
+import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { cleanColumnNames, isoMicros, trimFraction, type Schema, type Value } from '@etl/schema';
@@ -133,6 +133,8 @@ export const populateJob = defineJob({
     "Loads a CSV into a DynamoDB table (seed 004's dynamo_populate.py): typed attributes, composite keys joined with #, reruns write only changes",
   args: populateArgs,
   async check(config, { objects }) {
+    const tableName = tableNameProblem(config.table);
+    if (tableName) return [`--table: ${tableName}`];
     if ((await objects.head(config.source)) === undefined) return [`--source: ${config.source} does not exist`];
     const sniffed = await sniffFile(objects, config.source, { header: true }).catch((error: Error) => error);
     if (sniffed instanceof Error) return [`--source: ${sniffed.message}`];
