@@ -190,4 +190,36 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
       ]);
     }
   });
+
+  it('populate screens the file for rejects before creating the table or writing an item: --max_reject_ratio and --max_rejects fail with nothing written', async () => {
+    const csv = join(dir, 'ragged.csv');
+    // One row of five has a field too many: 20% rejected, past the default --max_reject_ratio 0.1.
+    writeFileSync(csv, 'InvoiceNo,StockCode,Quantity\n1,A,1\n2,B,2\n3,C,3,extra\n4,D,4\n5,E,5\n');
+    const args = (table: string, ...more: string[]) => [
+      '--table',
+      table,
+      '--source',
+      csv,
+      '--key',
+      'InvoiceNo',
+      '--create_table',
+      'yes',
+      '--local_dir',
+      local,
+      ...more,
+    ];
+    for (const [table, limit] of [
+      ['screened-ratio', []],
+      ['screened-max', ['--max_rejects', '0', '--max_reject_ratio', '1']],
+    ] as const) {
+      const refused = await run(populateJob, args(table, ...limit));
+      expect(refused.code, refused.stdout).toBe(1);
+      expect(refused.stdout).not.toContain(`creating DynamoDB table ${table}`);
+      // Allowed now: the table is created and every good row is new, so the refused run wrote nothing.
+      const allowed = await run(populateJob, args(table, '--max_reject_ratio', '0.5'));
+      expect(allowed.code, allowed.stdout).toBe(0);
+      expect(allowed.stdout).toContain(`creating DynamoDB table ${table}`);
+      expect(allowed.figures).toMatchObject({ rowsRead: 5, new: 4, unchanged: 0, written: 4, rejected: 1 });
+    }
+  });
 });

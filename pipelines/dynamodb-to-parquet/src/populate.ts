@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
-import { openRows, sniffFile } from '@etl/convert';
+import { openRows, screenRejects, sniffFile } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
@@ -74,6 +74,10 @@ export async function populate(
   };
   const keyPositions = keys.map((k) => header.indexOf(k as string));
   const keyOf = (row: readonly Value[]) => keyPositions.map((p) => String(row[p])).join('\u0000');
+  // DynamoDB cannot take items back: a file that fails --max_rejects or --max_reject_ratio fails here,
+  // before a table is created or an item written (as inventory-to-dynamodb does).
+  const open = (c: RunContext) => openRows(objects, config.source, 'csv', { ctx: c, header: true, schema: rows.schema });
+  const { writingCtx } = await screenRejects(open, ctx, config.source);
   const last = await lastRowOfKeys(objects, config.source, rows.schema, keyOf, ctx);
   let index = 0;
   let repeated = 0;
@@ -90,7 +94,7 @@ export async function populate(
   const items = rowItems(schema, key, { table: config.table });
   const decimals = schema.fields.flatMap((f, i) => (f.type.kind === 'decimal' ? [i] : []));
   const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
-  const sync = dynamoDbSync<Value[]>(client, config.table, ctx, {
+  const sync = dynamoDbSync<Value[]>(client, config.table, writingCtx, {
     // Decimals as DynamoDB stores them (`2.55`, not the column's `2.550000`): an unchanged row is an unchanged item.
     toItem: (row) => {
       const item = items.toItem(row);
@@ -108,13 +112,15 @@ export async function populate(
     attributes: header,
     maxInFlight: config.max_concurrency,
   });
-  await runPipeline(from(rows).through(lastRows).into(sync), ctx);
+  // The rejects were recorded by the screening: this pass counts them without writing them twice.
+  const writing = await open(writingCtx);
+  await runPipeline(from(writing).through(lastRows).into(sync), writingCtx);
   // Repeats within the file were dropped before the sync (its own duplicateKeys is then 0).
   const { written, duplicateKeys: _none, ...counts } = sync.counts;
   const figures = {
     table: config.table,
     key: items.keyNames.join('+'),
-    rowsRead: rows.rowsRead,
+    rowsRead: writing.rowsRead,
     ...counts,
     repeatedKeys: repeated,
     written,
@@ -122,7 +128,7 @@ export async function populate(
   };
   ctx.logger.info(
     figures,
-    `${config.table}: ${rows.rowsRead} rows read, ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged items, ${repeated} rows of repeated keys (the last row wins), ${written} written`,
+    `${config.table}: ${writing.rowsRead} rows read, ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged items, ${repeated} rows of repeated keys (the last row wins), ${written} written`,
   );
   return figures;
 }
