@@ -43,6 +43,16 @@ export interface DedupCounts {
 /** A partition re-partitioned this many times is deduplicated in memory whatever its size (it cannot happen short of a broken hash). */
 const MAX_LEVEL = 8;
 
+/** What the level-0 loop carries from batch to batch. */
+interface HoldState {
+  held: HeldRecords;
+  /** Where a row is written when the held buffer has no room left for it. */
+  scratch: Buffer;
+  spill: PartitionedSpill | undefined;
+  folder: SpillFolder;
+  spills: Set<PartitionedSpill>;
+}
+
 type Rows = AsyncIterable<RecordBatch<Value[]>> | Iterable<RecordBatch<Value[]>>;
 
 /**
@@ -107,55 +117,16 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     const { rowBudgetBytes, partitions, signal } = this.resolved;
     const layout = this.layout;
     const held = new HeldRecords(rowBudgetBytes);
-    let scratch = Buffer.allocUnsafe(64 * 1024);
     // Set when the held keys are full: from then on the keys held stay in memory (their later rows
     // replace them there) and rows of any other key go straight to a partition file, so what is held
     // and what is on disk never share a key.
-    let spill: PartitionedSpill | undefined;
-    const startSpill = () => {
-      const started = new PartitionedSpill(folder, partitions, 0, 'dedup-l0');
-      spills.add(started);
-      return started;
-    };
+    const state: HoldState = { held, scratch: Buffer.allocUnsafe(64 * 1024), spill: undefined, folder, spills };
     for await (const batch of input) {
       throwIfAborted(signal);
       this.counts.rowsIn += batch.length;
-      for (const row of batch) {
-        // Written where it would be held when there is room, so a held row is not copied again.
-        let buffer = held.buffer;
-        let at = held.tail;
-        let end = writeRecord(row, layout, buffer, at, buffer.length);
-        if (end < 0) {
-          const needed = maxRecordBytes(row, layout);
-          if (needed > scratch.length) scratch = Buffer.allocUnsafe(needed);
-          buffer = scratch;
-          at = 0;
-          end = writeRecord(row, layout, buffer, 0, buffer.length);
-        }
-        const hash = hashRecordKey(buffer, at, 0);
-        const found = held.table.find(hash, buffer, at, held.buffer);
-        if (found >= 0) {
-          if (compareRecordOrder(buffer, at, held.buffer, held.table.offsets[found] as number) < 0) continue;
-          if (held.replace(found, buffer, at, end - at)) continue;
-          // Later rows of the held keys filled the memory: write them all out (after any row of
-          // theirs, of which there is none on disk) and send every later row to disk.
-          spill ??= startSpill();
-          if (buffer === held.buffer) {
-            // The row sits past the held records, where writing them out cannot reach it; keep it safe anyway.
-            if (end - at > scratch.length) scratch = Buffer.allocUnsafe(end - at);
-            buffer.copy(scratch, 0, at, end);
-            buffer = scratch;
-            end -= at;
-            at = 0;
-          }
-          this.writeHeldOut(held, spill);
-          spill.appendRecord(hash % partitions, buffer, at, end);
-        } else if (spill !== undefined || !held.addNew(found, hash, buffer, at, end - at)) {
-          spill ??= startSpill();
-          spill.appendRecord(hash % partitions, buffer, at, end);
-        }
-      }
+      this.hold(batch, layout, partitions, state);
     }
+    const spill = state.spill;
     const files = spill?.finish() ?? [];
     if (spill !== undefined) spills.delete(spill);
     this.countFiles(files);
@@ -166,6 +137,52 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
       if (file === undefined) continue;
       yield* this.partition(file, 1, held.buffer, folder, spills);
     }
+  }
+
+  /** One batch into the held records or the spill (a plain function, not the async generator: the hot loop optimises as one). */
+  private hold(batch: RecordBatch<Value[]>, layout: RecordLayout, partitions: number, state: HoldState): void {
+    const held = state.held;
+    for (const row of batch) {
+      // Written where it would be held when there is room, so a held row is not copied again.
+      let buffer = held.buffer;
+      let at = held.tail;
+      let end = writeRecord(row, layout, buffer, at, buffer.length);
+      if (end < 0) {
+        const needed = maxRecordBytes(row, layout);
+        if (needed > state.scratch.length) state.scratch = Buffer.allocUnsafe(needed);
+        buffer = state.scratch;
+        at = 0;
+        end = writeRecord(row, layout, buffer, 0, buffer.length);
+      }
+      const hash = hashRecordKey(buffer, at, 0);
+      const found = held.table.find(hash, buffer, at, held.buffer);
+      if (found >= 0) {
+        if (compareRecordOrder(buffer, at, held.buffer, held.table.offsets[found] as number) < 0) continue;
+        if (held.replace(found, buffer, at, end - at)) continue;
+        // Later rows of the held keys filled the memory: write them all out (after any row of
+        // theirs, of which there is none on disk) and send every later row to disk.
+        const spill = (state.spill ??= this.startSpill(state));
+        if (buffer === held.buffer) {
+          // The row sits past the held records, where writing them out cannot reach it; keep it safe anyway.
+          if (end - at > state.scratch.length) state.scratch = Buffer.allocUnsafe(end - at);
+          buffer.copy(state.scratch, 0, at, end);
+          buffer = state.scratch;
+          end -= at;
+          at = 0;
+        }
+        this.writeHeldOut(held, spill);
+        spill.appendRecord(hash % partitions, buffer, at, end);
+      } else if (state.spill !== undefined || !held.addNew(found, hash, buffer, at, end - at)) {
+        const spill = (state.spill ??= this.startSpill(state));
+        spill.appendRecord(hash % partitions, buffer, at, end);
+      }
+    }
+  }
+
+  private startSpill(state: HoldState): PartitionedSpill {
+    const spill = new PartitionedSpill(state.folder, this.resolved.partitions, 0, 'dedup-l0');
+    state.spills.add(spill);
+    return spill;
   }
 
   /** One partition file of level `level - 1`, deduplicated in memory, or re-partitioned when it does not fit. */

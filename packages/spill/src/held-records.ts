@@ -95,7 +95,7 @@ export class HeldRecords {
     let to = 0;
     for (let at = 0; at < this.tail;) {
       const length = recordLength(buffer, at);
-      const slot = buffer.readUInt32LE(at + 4);
+      const slot = recordLength(buffer, at + 4);
       if (table.offsets[slot] === at) {
         if (to !== at) buffer.copyWithin(to, at, at + length);
         table.offsets[slot] = to;

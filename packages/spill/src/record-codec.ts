@@ -74,7 +74,10 @@ function maxRecordValueBytes(value: Value): number {
 }
 
 export function recordLength(buffer: Buffer, at: number): number {
-  return buffer.readUInt32LE(at);
+  return (
+    ((buffer[at] as number) | ((buffer[at + 1] as number) << 8) | ((buffer[at + 2] as number) << 16)) +
+    (buffer[at + 3] as number) * 0x1000000
+  );
 }
 
 /**

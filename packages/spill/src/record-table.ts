@@ -1,4 +1,5 @@
 import { sameRecordKey } from './record-codec.js';
+import { putInt32 } from './value-codec.js';
 
 /** Bytes a slot takes: its record's offset, its key's hash and its key's first-seen number, 4 bytes each. */
 export const SLOT_BYTES = 12;
@@ -69,13 +70,13 @@ export class RecordTable {
     this.offsets[slot] = offset;
     this.hashes[slot] = hash | 0;
     this.seqs[slot] = this.size++;
-    if (this.trackSlots) held.writeUInt32LE(slot, offset + 4);
+    if (this.trackSlots) putInt32(held, offset + 4, slot);
   }
 
   /** Points `slot` at its key's new record. */
   replace(slot: number, offset: number, held: Buffer): void {
     this.offsets[slot] = offset;
-    if (this.trackSlots) held.writeUInt32LE(slot, offset + 4);
+    if (this.trackSlots) putInt32(held, offset + 4, slot);
   }
 
   /** The number of the slot's key in first-seen order (0, 1, …). */
@@ -108,7 +109,7 @@ export class RecordTable {
       this.offsets[slot] = offset;
       this.hashes[slot] = hash | 0;
       this.seqs[slot] = seqs[from] as number;
-      if (this.trackSlots) held.writeUInt32LE(slot, offset + 4);
+      if (this.trackSlots) putInt32(held, offset + 4, slot);
     }
   }
 
