@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
+import { spoolPrefix } from './spool-sweep.js';
 import type { Item } from './write-sink.js';
 
 /**
@@ -24,9 +25,13 @@ export class ItemSpool {
     readonly file: string,
   ) {}
 
-  /** A spool in a new folder below `parent` (default the OS temp folder). */
+  /**
+   * A spool in a new folder below `parent` (default the OS temp folder), named for this host and
+   * process (`item-spool-<host>-<pid>-XXXXXX`), so a later run can tell a killed run's spool from a
+   * live one and sweep it (`sweepStaleSpools`).
+   */
   static async create(parent: string = tmpdir()): Promise<ItemSpool> {
-    const dir = await mkdtemp(join(parent, 'item-spool-'));
+    const dir = await mkdtemp(join(parent, spoolPrefix()));
     const spool = new ItemSpool(dir, join(dir, 'items.ndjson'));
     spool.out = createWriteStream(spool.file);
     return spool;

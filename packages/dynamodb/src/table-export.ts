@@ -1,9 +1,11 @@
+import { tmpdir } from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunContext, Source, Stage } from '@etl/core';
 import type { Schema, Value } from '@etl/schema';
 import { ItemSchemaInference, type ItemColumn } from './item-schema.js';
 import { declaredColumns, itemRows } from './item-rows.js';
 import { ItemSpool } from './item-spool.js';
+import { sweepStaleSpools } from './spool-sweep.js';
 import { scanSource, type ScanOptions } from './scan-source.js';
 import { tableKey } from './tables.js';
 import type { Item } from './write-sink.js';
@@ -63,7 +65,11 @@ export async function exportTable(
   let spool: ItemSpool | undefined;
   if (options.schema) columns = declaredColumns(options.schema.fields);
   else {
-    spool = await ItemSpool.create(options.spoolDir);
+    // Spools of runs killed outright (no cleanup ran) would fill the disk run after run.
+    const parent = options.spoolDir ?? tmpdir();
+    const swept = await sweepStaleSpools(parent);
+    if (swept.length > 0) ctx.logger.warn({ swept }, `deleted ${swept.length} item spools of killed runs below ${parent}`);
+    spool = await ItemSpool.create(parent);
     try {
       const inference = new ItemSchemaInference();
       for await (const page of openBatches(scan, ctx)) {
