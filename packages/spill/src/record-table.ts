@@ -123,6 +123,18 @@ export class RecordTable {
     return ordered;
   }
 
+  /** Empties the table for `capacity` slots (a power of two), keeping its arrays when they are large enough. */
+  reset(capacity: number): void {
+    if (this.offsets.length < capacity) {
+      this.offsets = new Int32Array(capacity);
+      this.hashes = new Int32Array(capacity);
+      this.seqs = new Int32Array(capacity);
+    }
+    this.capacity = capacity;
+    this.offsets.fill(-1, 0, capacity);
+    this.size = 0;
+  }
+
   /** Forgets every key (the records were written out). */
   clear(): void {
     this.offsets.fill(-1);
