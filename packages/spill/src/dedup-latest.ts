@@ -79,6 +79,7 @@ export function dedupLatest(rows: Rows, options: DedupLatestOptions): DedupLates
 export class DedupLatest implements AsyncIterable<Value[][]> {
   readonly counts: DedupCounts = { rowsIn: 0, rowsOut: 0, duplicatesRemoved: 0, spilledRows: 0, partitions: 0 };
   private readonly layout: RecordLayout;
+  private partitionTable: RecordTable | undefined;
   private readonly resolved: ResolvedSpillOptions;
   private started = false;
 
@@ -218,7 +219,9 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     const buffer = file.bytes <= reuse.length ? reuse : Buffer.allocUnsafe(file.bytes);
     readWhole(file.path, buffer, file.bytes);
     await rm(file.path, { force: true });
-    const table = new RecordTable(RecordTable.capacityFor(file.rows), false);
+    // One table for every partition (made per partition, its arrays churned the garbage collector).
+    const table = (this.partitionTable ??= new RecordTable(16, false));
+    table.reset(RecordTable.capacityFor(file.rows));
     for (let at = 0; at < file.bytes;) {
       const hash = hashRecordKey(buffer, at, level);
       const found = table.find(hash, buffer, at, buffer);

@@ -15,8 +15,8 @@ export interface SpillOptions {
    * one buffer with a typed-array hash table (`record-codec.ts`, `RecordTable`), after setting aside
    * the spill buffers (`partitions` x 64 KiB) and 2 MiB of read chunks; beyond it they are
    * hash-partitioned to files in `tempDir` and handled one partition at a time, re-partitioned when one
-   * still does not fit. The process's RSS is this plus Node itself and the batches in flight (about
-   * 100 MiB more in the benches: README's Bounds).
+   * still does not fit. The process's RSS is this plus Node itself and the batches in flight (60-75 MiB
+   * more in the 10 M-row dedup bench: README's Bounds).
    */
   memoryBytes?: number;
   /** Where spill files go (default the OS temp folder): one `etl-spill-*` folder per operation, removed when it ends. */
