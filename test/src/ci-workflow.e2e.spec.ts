@@ -53,9 +53,9 @@ describe('.github/workflows/ci.yml', () => {
     expect(running('openjdk')).toHaveLength(1);
   });
 
-  it('assembles the affected pipelines’ containers on main only', () => {
-    const container = running('npx nx affected -t container');
-    expect(container).toHaveLength(1);
-    expect(container[0]?.if).toBe("github.ref == 'refs/heads/main'");
+  it('builds the affected pipelines’ images (container folder, then docker build) on main only', () => {
+    const image = running('npx nx affected -t image');
+    expect(image).toHaveLength(1);
+    expect(image[0]?.if).toBe("github.ref == 'refs/heads/main'");
   });
 });

@@ -8,9 +8,10 @@ export type ShardResult = { ok: true; shard: Shard; sharded: boolean } | { ok: f
 const INTEGER = /^\d+$/;
 
 /**
- * This run's shard from AWS Batch's array variables. Batch sets the index on each child of an array
- * job; the size is not set by Batch and comes from the job's environment (the job definition or the
- * submit's overrides). Neither set: the whole run. One line per problem, naming the variable.
+ * This run's shard from AWS Batch's array variables: Batch sets both on each child of an array job
+ * ("AWS Batch job environment variables", AWS Batch User Guide; the `AWS_BATCH_` prefix is reserved, so
+ * neither can come from a job definition or an override). Neither set: the whole run. One set without
+ * the other is not a Batch child: one line per problem, naming the variable.
  */
 export function shardFromEnv(env: NodeJS.ProcessEnv): ShardResult {
   const rawIndex = env[ARRAY_INDEX_VAR]?.trim() || undefined;
@@ -18,7 +19,7 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): ShardResult {
   if (rawIndex === undefined && rawSize === undefined) return { ok: true, shard: wholeRun, sharded: false };
   const problems: string[] = [];
   if (rawSize === undefined)
-    problems.push(`${ARRAY_SIZE_VAR}: not set, but ${ARRAY_INDEX_VAR} is (${rawIndex}): set it to the array job's size`);
+    problems.push(`${ARRAY_SIZE_VAR}: not set, but ${ARRAY_INDEX_VAR} is (${rawIndex}): AWS Batch sets both on an array job's children; set both, or neither`);
   else if (!INTEGER.test(rawSize) || Number(rawSize) < 1) problems.push(`${ARRAY_SIZE_VAR}: must be a positive integer, got "${rawSize}"`);
   if (rawIndex === undefined)
     problems.push(`${ARRAY_INDEX_VAR}: not set, but ${ARRAY_SIZE_VAR} is (${rawSize}): run this as an AWS Batch array job child`);

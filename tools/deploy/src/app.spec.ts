@@ -186,9 +186,10 @@ describe('deploy:synth', () => {
         ReadonlyRootFilesystem: true,
         User: '10001',
         MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp' }],
-        Volumes: [{ Name: 'tmp', Host: {} }],
         NetworkConfiguration: { AssignPublicIp: 'DISABLED' },
       });
+      // A name only: Batch refuses `host` on Fargate ("Volume", AWS Batch API reference).
+      expect(container.Volumes).toEqual([{ Name: 'tmp' }]);
       expect(container.ResourceRequirements).toEqual(
         expect.arrayContaining([
           { Type: 'VCPU', Value: String(resources.vcpu) },
@@ -236,11 +237,27 @@ describe('deploy:synth', () => {
       ContainerOverrides: { Command: expectedCommand('catalog-cdc-to-parquet', must(schedule.then?.[0], 'the chained run').args) },
     });
     expect(second.Next).toBeUndefined();
-    for (const step of [first, second]) {
+    for (const [step, pipeline] of [
+      [first, 'dynamodb-to-parquet'],
+      [second, 'catalog-cdc-to-parquet'],
+    ] as const) {
       expect(step.Retry?.length).toBeGreaterThan(0);
       const notify = must(definition.States[must(step.Catch?.[0], 'a catch').Next], 'the notify step');
-      expect(notify.Parameters?.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:etl-pipeline-failures');
+      // The notification names the job that failed, not the chain's first.
+      expect(notify.Parameters).toMatchObject({
+        TopicArn: 'arn:aws:sns:eu-west-1:123456789012:etl-pipeline-failures',
+        Subject: `${pipeline} failed`,
+      });
     }
+    // .sync follows the job (DescribeJobs) and stops it when the execution is stopped (TerminateJob).
+    const statements = ofType(template, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['batch:SubmitJob', 'batch:DescribeJobs', 'batch:TerminateJob']));
+    expect(statements.find((statement) => statement.Action === 'batch:TerminateJob')?.Resource).toBe(
+      'arn:aws:batch:eu-west-1:123456789012:job/*',
+    );
   });
 
   it('csv-to-redshift: an object created under the landing prefix starts a run on that object with the declared arguments', () => {

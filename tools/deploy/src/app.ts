@@ -27,9 +27,10 @@ export function buildApp(options: DeployOptions): App {
 
   const app = new App({ outdir: options.outdir, analyticsReporting: false });
   const env = { account: options.target.account, region: options.target.region };
-  const shared = new BatchStack(app, 'Batch', { stackName: sharedStackName, env });
+  // Construct ids are the stack names, so `cdk deploy <stack name>` selects them (the CLI matches ids).
+  const shared = new BatchStack(app, sharedStackName, { stackName: sharedStackName, env });
   for (const [pipeline, resources] of Object.entries(options.pipelines)) {
-    const stack = new PipelineStack(app, `Pipeline-${pipeline}`, {
+    const stack = new PipelineStack(app, stackName(pipeline), {
       stackName: stackName(pipeline),
       env,
       pipeline,

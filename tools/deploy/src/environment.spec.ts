@@ -49,11 +49,14 @@ describe('deployment environments', () => {
     expect(() => readEnvironment(scratch, 'bad')).toThrow(
       [
         `${join(scratch, 'bad.json')}: unknown field "name" (fields: account, region, partition, names)`,
-        `${join(scratch, 'bad.json')}: account must be a 12-digit AWS account id`,
-        `${join(scratch, 'bad.json')}: region must be an AWS region such as eu-west-1`,
+        `${join(scratch, 'bad.json')}: account: "1234" is not a 12-digit AWS account id`,
+        `${join(scratch, 'bad.json')}: region: "Frankfurt" is not an AWS region name such as eu-west-1`,
       ].join('\n'),
     );
     expect(() => readEnvironment(scratch, 'staging')).toThrow(/--environment staging: no .*staging\.json; environments: bad, prod/);
+    expect(() => readEnvironment(scratch, '../prod')).toThrow(
+      `--environment ../prod: give the name of a file in ${scratch}/ without .json`,
+    );
   });
 
   it("the shipped example's task policies and trigger name only the environment's resources", () => {
@@ -72,24 +75,36 @@ describe('deployment environments', () => {
 
   it('deploy:synth --environment with a missing environment exits 2 with one line and writes nothing', () => {
     const outdir = join(scratch, 'none.out');
-    let result: { status: number | null; stderr: string } = { status: 0, stderr: '' };
     // The synth target's own command: bundle main.ts (beside the project's node_modules), then run it.
     execFileSync(process.execPath, ['../../tools/bundle.mjs', 'src/main.ts', 'dist/main-spec.mjs', '--external-packages', '--if-stale'], {
       cwd: projectRoot,
     });
-    try {
-      execFileSync(process.execPath, ['dist/main-spec.mjs', '--environment', 'prdo', '--outdir', outdir], {
-        cwd: projectRoot,
-        encoding: 'utf8',
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      result = error as { status: number; stderr: string };
-    }
+    const synth = (args: readonly string[]): { status: number | null; stderr: string } => {
+      try {
+        execFileSync(process.execPath, ['dist/main-spec.mjs', ...args], { cwd: projectRoot, encoding: 'utf8', stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (error) {
+        return error as { status: number; stderr: string };
+      }
+    };
+    const result = synth(['--environment', 'prdo', '--outdir', outdir]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^--environment prdo: no .*prdo\.json; environments: example/),
     ]);
     expect(existsSync(outdir)).toBe(false);
+    // A mistyped option and bad --account/--region flags: exit 2, one line each, nothing written.
+    for (const [args, lines] of [
+      [['--environmnt', 'example'], [/^Unknown option '--environmnt'.*; usage: deploy:synth \[--environment <name>\]/]],
+      [
+        ['--account', '12', '--region', 'EU_WEST_1'],
+        [/^--account: "12" is not a 12-digit AWS account id$/, /^--region: "EU_WEST_1" is not an AWS region name such as eu-west-1$/],
+      ],
+    ] as const) {
+      const failed = synth([...args, '--outdir', outdir]);
+      expect(failed.status).toBe(2);
+      expect(failed.stderr.trim().split('\n')).toEqual(lines.map((line) => expect.stringMatching(line)));
+      expect(existsSync(outdir)).toBe(false);
+    }
   });
 });

@@ -26,7 +26,10 @@ export interface Environment {
 /** Reads and checks `<dir>/<name>.json`; every problem is one line naming the file and what to change. */
 export function readEnvironment(dir: string, name: string): Environment {
   const file = join(dir, `${name}.json`);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(file)) {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    throw new Error(`--environment ${name}: give the name of a file in ${dir}/ without .json (letters, digits, -), such as example`);
+  }
+  if (!existsSync(file)) {
     const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
     throw new Error(
       `--environment ${name}: no ${file}; environments: ${known.map((f) => f.slice(0, -'.json'.length)).join(', ') || 'none'} (copy environments/example.json)`,
@@ -49,11 +52,7 @@ function environmentProblems(value: unknown): string[] {
   const problems: string[] = [];
   const known = new Set(['account', 'region', 'partition', 'names']);
   for (const key of Object.keys(env)) if (!known.has(key)) problems.push(`unknown field "${key}" (fields: ${[...known].join(', ')})`);
-  if (typeof env['account'] !== 'string' || !/^\d{12}$/.test(env['account'])) problems.push('account must be a 12-digit AWS account id');
-  if (typeof env['region'] !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(env['region']))
-    problems.push('region must be an AWS region such as eu-west-1');
-  if (env['partition'] !== undefined && !['aws', 'aws-cn', 'aws-us-gov'].includes(env['partition'] as string))
-    problems.push('partition must be aws, aws-cn or aws-us-gov');
+  problems.push(...targetProblems({ account: env['account'], region: env['region'], partition: env['partition'] ?? 'aws' }));
   const names = env['names'];
   if (names !== undefined) {
     if (typeof names !== 'object' || names === null || Array.isArray(names)) problems.push('names must map declared names to names');
@@ -61,6 +60,20 @@ function environmentProblems(value: unknown): string[] {
       for (const [from, to] of Object.entries(names))
         if (typeof to !== 'string' || to.length === 0) problems.push(`names."${from}" must be a non-empty string`);
   }
+  return problems;
+}
+
+/** What is wrong with an account, region and partition, one line each starting with the field's name. */
+export function targetProblems(target: { account: unknown; region: unknown; partition: unknown }): string[] {
+  const problems: string[] = [];
+  const { account, region, partition } = target;
+  if (typeof account !== 'string' || !/^\d{12}$/.test(account))
+    problems.push(`account: ${JSON.stringify(account ?? null)} is not a 12-digit AWS account id`);
+  // The shape of a region name (eu-west-1, us-gov-west-1, ap-southeast-5); which ones exist, AWS says at deploy.
+  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region))
+    problems.push(`region: ${JSON.stringify(region ?? null)} is not an AWS region name such as eu-west-1`);
+  if (typeof partition !== 'string' || !['aws', 'aws-cn', 'aws-us-gov'].includes(partition))
+    problems.push(`partition: ${JSON.stringify(partition)} must be aws, aws-cn or aws-us-gov`);
   return problems;
 }
 

@@ -119,18 +119,21 @@ function jobChain(
   target: DeployTarget,
   sourceArg?: string,
 ): sfn.StateMachine {
-  const notify = new sfn.CustomState(scope, `${id}Failed`, {
-    stateJson: {
-      Type: 'Task',
-      Resource: `arn:${target.partition}:states:::sns:publish`,
-      Parameters: {
-        TopicArn: failureTopicArn(target),
-        Subject: `${pipeline} failed`,
-        'Message.$': "States.Format('{} failed: {}', $$.StateMachine.Name, $.failure.Cause)",
+  const failed = new sfn.Fail(scope, `${id}Fail`, { error: 'JobFailed', cause: `a job of ${pipeline}'s chain failed` });
+  // One notification per step, so the message names the job that failed (and its place in the chain).
+  const notifyFailure = (run: ChainedRun, index: number) =>
+    new sfn.CustomState(scope, `${id}Failed${index}-${run.pipeline}`, {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${target.partition}:states:::sns:publish`,
+        Parameters: {
+          TopicArn: failureTopicArn(target),
+          // SNS subjects: at most 100 characters.
+          Subject: `${run.pipeline} failed`.slice(0, 100),
+          'Message.$': `States.Format('${intrinsicEscape(run.pipeline)} failed (step ${index + 1} of ${runs.length} of {}): {}: {}', $$.StateMachine.Name, $.failure.Error, $.failure.Cause)`,
+        },
       },
-    },
-  });
-  const failed = notify.next(new sfn.Fail(scope, `${id}Fail`, { error: 'JobFailed', cause: `a job of ${pipeline}'s chain failed` }));
+    }).next(failed);
   const steps = runs.map((run, index) => {
     const command = glueArgs(run.pipeline, run.args, target);
     const parameters: Record<string, unknown> = {
@@ -152,7 +155,7 @@ function jobChain(
     })
       .addRetry(submitRetry)
       .addRetry(runRetry)
-      .addCatch(failed, { resultPath: '$.failure' });
+      .addCatch(notifyFailure(run, index), { resultPath: '$.failure' });
   });
   const [first, ...rest] = steps;
   if (!first) throw new Error(`${pipeline}: a chain needs a job`);
@@ -182,6 +185,15 @@ function jobChain(
       ],
     }),
   );
+  // .sync also reads the job's state, and stops the job when the execution is stopped (the Step Functions
+  // developer guide, "IAM policies for AWS Batch": SubmitJob, DescribeJobs, TerminateJob and the events rule).
+  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
+  machine.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['batch:TerminateJob'],
+      resources: [`arn:${target.partition}:batch:${target.region}:${target.account}:job/*`],
+    }),
+  );
   machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [failureTopicArn(target)] }));
   NagSuppressions.addResourceSuppressions(
     machine,
@@ -191,6 +203,12 @@ function jobChain(
         reason:
           'CDK grants log delivery and X-Ray on *: CloudWatch Logs vended-log delivery and X-Ray trace actions have no resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html, list_awsx-ray.html)',
         appliesTo: ['Resource::*'],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "batch:TerminateJob on this account's jobs: a job ARN holds its id, known only once submitted (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html); batch:DescribeJobs has no resource type (same page)",
+        appliesTo: [`Resource::arn:${target.partition}:batch:${target.region}:${target.account}:job/*`],
       },
       ...runs.map((run) => ({
         id: 'AwsSolutions-IAM5',
@@ -205,5 +223,9 @@ function jobChain(
 
 /** A string literal inside an intrinsic function: quotes, braces and backslashes escaped. */
 function intrinsicString(value: string): string {
-  return `'${value.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+  return `'${intrinsicEscape(value)}'`;
+}
+
+function intrinsicEscape(value: string): string {
+  return value.replace(/[\\'{}]/g, (c) => `\\${c}`);
 }

@@ -103,13 +103,17 @@ export class PipelineStack extends Stack {
       assignPublicIp: false,
       fargatePlatformVersion: ecs.FargatePlatformVersion.LATEST,
     });
-    new batch.EcsJobDefinition(this, 'Job', {
+    const job = new batch.EcsJobDefinition(this, 'Job', {
       jobDefinitionName: jobDefinitionName(pipeline),
       container,
       retryAttempts: resources.attempts ?? 1,
       timeout: Duration.minutes(resources.timeoutMinutes),
       propagateTags: true,
     });
+    // /tmp as a bind mount of the task's ephemeral storage: a volume with a name only. CDK writes `Host: {}`,
+    // which Batch says "isn't applicable to jobs that are running on Fargate resources and shouldn't be
+    // provided" (AWS Batch API reference, "Volume").
+    (job.node.defaultChild as batch.CfnJobDefinition).addPropertyDeletionOverride('ContainerProperties.Volumes.0.Host');
     // The execution role pulls the image and writes logs: CDK grants exactly that, but ECR's login token has no resource type.
     NagSuppressions.addResourceSuppressions(
       container.executionRole,
