@@ -19,7 +19,9 @@ describe('shardFromEnv', () => {
     });
     expect(shardFromEnv({ AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toEqual({
       ok: false,
-      problems: ["AWS_BATCH_JOB_ARRAY_SIZE: not set, but AWS_BATCH_JOB_ARRAY_INDEX is (0): AWS Batch sets both on an array job's children; set both, or neither"],
+      problems: [
+        "AWS_BATCH_JOB_ARRAY_SIZE: not set, but AWS_BATCH_JOB_ARRAY_INDEX is (0): AWS Batch sets both on an array job's children; set both, or neither",
+      ],
     });
     expect(shardFromEnv({ AWS_BATCH_JOB_ARRAY_INDEX: '1.5', AWS_BATCH_JOB_ARRAY_SIZE: 'two' })).toEqual({
       ok: false,

@@ -19,7 +19,9 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): ShardResult {
   if (rawIndex === undefined && rawSize === undefined) return { ok: true, shard: wholeRun, sharded: false };
   const problems: string[] = [];
   if (rawSize === undefined)
-    problems.push(`${ARRAY_SIZE_VAR}: not set, but ${ARRAY_INDEX_VAR} is (${rawIndex}): AWS Batch sets both on an array job's children; set both, or neither`);
+    problems.push(
+      `${ARRAY_SIZE_VAR}: not set, but ${ARRAY_INDEX_VAR} is (${rawIndex}): AWS Batch sets both on an array job's children; set both, or neither`,
+    );
   else if (!INTEGER.test(rawSize) || Number(rawSize) < 1) problems.push(`${ARRAY_SIZE_VAR}: must be a positive integer, got "${rawSize}"`);
   if (rawIndex === undefined)
     problems.push(`${ARRAY_INDEX_VAR}: not set, but ${ARRAY_SIZE_VAR} is (${rawSize}): run this as an AWS Batch array job child`);
