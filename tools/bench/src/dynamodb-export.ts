@@ -34,7 +34,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -214,12 +214,6 @@ else {
       return { ...result, busy };
     };
     const loop = await run('loop');
-    // Parallel segments can only overlap work while cores are idle: a loop that already keeps the machine
-    // busy a share u of the time (client, stand-in and all) cannot be sped up more than 1/u here. On
-    // DynamoDB itself the server's share runs on its partitions, not on this machine.
-    console.log(
-      `the loop kept ${(loop.busy * 100).toFixed(0)}% of this machine's ${availableParallelism()} cores busy: no parallel scan can beat ${(1 / loop.busy).toFixed(2)}x it here`,
-    );
     const inferred = await run('export');
     console.log(
       `the one item of ${count.toLocaleString('en-US')} with an extra attribute: its column has ${inferred.rare} value(s) (goal 1): ${inferred.rare === 1 ? 'ok' : 'MISSED'}`,
