@@ -3,7 +3,8 @@
  * it) upserting 1 M rows through the local stack — S3 (moto) and the Redshift Data API stand-in on a
  * PostgreSQL 15 cluster — against a raw PostgreSQL `COPY … FROM STDIN` of the same CSV into the same
  * server, in one run. Two upserts: into an empty table (all inserts) and the same file again (every key
- * replaced). Rows in the table are checked after each. Goal: at least 0.5x raw COPY's rows/s.
+ * replaced). Rows in the table are checked after each. Goals (issue 22): at least 0.6x the plan's own SQL
+ * run by hand (below), and at least 0.2x raw COPY's rows/s.
  *
  * Also timed: the merge plan's own SQL (`planMerge`: a staging table LIKE the target, COPY, then
  * delete + insert + drop in one transaction) sent straight to PostgreSQL from the local file — the warehouse's share
@@ -101,8 +102,20 @@ try {
     return { seconds, steps: stepsOf(stdout) };
   };
 
+  const putSource = async () => {
+    const s3 = s3ClientFor(stack.endpoints['S3'] as string);
+    await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'in/orders.csv', Body: createReadStream(csvPath), ContentLength: bytes }));
+    s3.destroy();
+  };
   const inserting = await upsert();
+  // The same file again would be archived, not loaded: its SUCCESS audit row is newer than the object
+  // (a killed run's file is not loaded twice). Upload it again, as a new day's file with every key, a
+  // second after that row (S3 times have whole seconds).
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await putSource();
   const replacing = await upsert();
+  if (!replacing.steps.some(([step]) => step.startsWith('merged')))
+    throw new Error('the second upsert merged nothing: it did not load the file');
 
   // Raw COPY of the same file into a table of the same source columns and types.
   await client.query(`CREATE TABLE public.orders_raw AS SELECT ${SOURCE_COLUMNS.join(', ')} FROM public.orders WHERE false`);
@@ -160,15 +173,21 @@ try {
   console.log(line('raw PostgreSQL COPY FROM STDIN (reference)', rawSeconds));
   console.log(line("the plan's SQL by hand, into an empty table", planInsertSeconds));
   console.log(line("the plan's SQL by hand, every key replaced", planReplaceSeconds));
-  const ratio = Math.min(rawSeconds / inserting.seconds, rawSeconds / replacing.seconds);
+  const toCeiling = Math.min(planInsertSeconds / inserting.seconds, planReplaceSeconds / replacing.seconds);
+  const toRaw = Math.min(rawSeconds / inserting.seconds, rawSeconds / replacing.seconds);
   console.log(
     `ratio pipeline / raw COPY: ${(rawSeconds / inserting.seconds).toFixed(2)}x inserting, ${(rawSeconds / replacing.seconds).toFixed(2)}x replacing`,
   );
   console.log(
     `best any client of this plan can reach (its SQL by hand / raw COPY): ${(rawSeconds / planInsertSeconds).toFixed(2)}x inserting, ${(rawSeconds / planReplaceSeconds).toFixed(2)}x replacing`,
   );
-  console.log(`goal >= 0.5x raw COPY: ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
-  if (ratio < 0.5) process.exitCode = 1;
+  console.log(
+    `ratio pipeline / its plan's SQL by hand (the ceiling): ${(planInsertSeconds / inserting.seconds).toFixed(2)}x inserting, ${(planReplaceSeconds / replacing.seconds).toFixed(2)}x replacing`,
+  );
+  // Issue 22: 0.5x raw COPY was out of reach for a plan that writes every row twice; the goals are now
+  // >= 0.6x the plan's own SQL, and >= 0.2x raw COPY.
+  console.log(`goal >= 0.6x the ceiling: ${toCeiling >= 0.6 ? 'ok' : 'MISSED'}; goal >= 0.2x raw COPY: ${toRaw >= 0.2 ? 'ok' : 'MISSED'}`);
+  if (toCeiling < 0.6 || toRaw < 0.2) process.exitCode = 1;
 } finally {
   await client.end().catch(() => undefined);
   await stack.stop();
