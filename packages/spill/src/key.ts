@@ -70,7 +70,7 @@ export function hashKey(key: string, level: number): number {
 }
 
 /** murmur3's final avalanche: FNV's low bits alone spread sequential keys poorly. */
-function mix32(value: number): number {
+export function mix32(value: number): number {
   let hash = value;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);

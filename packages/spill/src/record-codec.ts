@@ -1,4 +1,5 @@
 import type { Value } from '@etl/schema';
+import { mix32 } from './key.js';
 import { compareOrder } from './order.js';
 import { FLOAT64, getDouble, INT32, INT53, NULL, putInt32, readValue, valueLength, writeValue } from './value-codec.js';
 
@@ -92,12 +93,7 @@ export function hashRecordKey(buffer: Buffer, at: number, level: number): number
     hash ^= buffer[i] as number;
     hash = Math.imul(hash, 0x01000193);
   }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
+  return mix32(hash);
 }
 
 /** Whether the records at `a` (in `bufferA`) and `b` (in `bufferB`) have the same key. */
