@@ -62,20 +62,24 @@ async function* pages(
   } while (start);
 }
 
-/** Yields from several async iterators as their values come, one request in flight per iterator. */
+/**
+ * Yields from several async iterators as their values come. An iterator whose value was just yielded
+ * asks for its next one only when the consumer comes back for more: per iterator one value in flight or
+ * held, never both (asking at once held up to two pages per segment, which the bound above did not say).
+ */
 async function* merge<T>(iterators: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const next = new Map(iterators.map((it, i) => [i, it.next().then((result) => ({ i, result }))]));
+  const request = (i: number) => (iterators[i] as AsyncGenerator<T>).next().then((result) => ({ i, result }));
+  const next = new Map(iterators.map((_, i) => [i, request(i)]));
+  let taken: number | undefined;
   try {
-    while (next.size > 0) {
+    for (;;) {
+      if (taken !== undefined) next.set(taken, request(taken));
+      taken = undefined;
+      if (next.size === 0) break;
       const { i, result } = await Promise.race(next.values());
-      if (result.done) {
-        next.delete(i);
-        continue;
-      }
-      next.set(
-        i,
-        (iterators[i] as AsyncGenerator<T>).next().then((r) => ({ i, result: r })),
-      );
+      next.delete(i);
+      if (result.done) continue;
+      taken = i;
       yield result.value;
     }
   } finally {
