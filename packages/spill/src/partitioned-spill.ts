@@ -1,4 +1,3 @@
-import type { Value } from '@etl/schema';
 import { SpillWriter } from './spill-file.js';
 import type { SpillFolder } from './spill-folder.js';
 
@@ -10,7 +9,7 @@ export interface SpillPartition {
 }
 
 /**
- * Rows partitioned into `count` spill files of one folder (by a hash of their key seeded by `level`,
+ * Records partitioned into `count` spill files of one folder (by a hash of their key seeded by `level`,
  * so that a partition spilled again spreads over new partitions: `hashMapKey`). Files are opened on their first row,
  * so an empty partition costs nothing; rows keep their order within a partition, which is what lets
  * "the row read last wins" survive a spill. Memory: one `SPILL_BUFFER_BYTES` buffer per open file.
@@ -35,25 +34,10 @@ export class PartitionedSpill {
     return rows;
   }
 
-  /** Appends one row to `partition` (the first row of a partition makes its folder and file). */
-  append(partition: number, row: readonly Value[]): void {
-    const writer = this.writers[partition] ?? this.open(partition);
-    writer.append(row);
-  }
-
   /** Appends one frame already encoded (a record moved without decoding it). */
   appendRecord(partition: number, source: Buffer, start: number, end: number): void {
     const writer = this.writers[partition] ?? this.open(partition);
     writer.appendBytes(source, start, end);
-  }
-
-  /** Appends rows by their keys (a dedup's map). */
-  appendKeyed<K>(entries: Iterable<readonly [K, readonly Value[]]>, partitionOf: (key: K) => number): void {
-    for (const [key, row] of entries) {
-      const partition = partitionOf(key);
-      const writer = this.writers[partition] ?? this.open(partition);
-      writer.append(row);
-    }
   }
 
   /** Closes every file; the partitions in index order (undefined where no row went). */

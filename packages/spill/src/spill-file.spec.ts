@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Value } from '@etl/schema';
-import { readSpillFile, SpillWriter } from './spill-file.js';
+import { maxRecordBytes, readRecordRow, recordLength, writeRecord, type RecordLayout } from './record-codec.js';
+import { readFrames, SpillWriter } from './spill-file.js';
 import { SpillFolder } from './spill-folder.js';
 
 let dir: string;
@@ -14,44 +15,55 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function readAll(path: string): Promise<Value[][]> {
+const layout: RecordLayout = { keyColumns: [0], orderColumn: undefined };
+
+/** Writes each row as a record, as a dedup or a join spills them. */
+function writeRows(path: string, rows: readonly Value[][]): SpillWriter {
+  const writer = SpillWriter.create(path);
+  for (const row of rows) {
+    const record = Buffer.alloc(maxRecordBytes(row, layout));
+    const end = writeRecord(row, layout, record, 0, record.length);
+    writer.appendBytes(record, 0, end);
+  }
+  writer.close();
+  return writer;
+}
+
+function readRows(path: string): Value[][] {
   const rows: Value[][] = [];
-  for await (const batch of readSpillFile(path)) rows.push(...batch);
+  for (const { buffer, start, end } of readFrames(path))
+    for (let at = start; at < end; at += recordLength(buffer, at)) rows.push(readRecordRow(buffer, at));
   return rows;
 }
 
 describe('spill files', () => {
-  it('read back every row in the order written, across buffer flushes and read chunks', async () => {
-    const writer = SpillWriter.create(join(dir, 'a.spill'));
+  it('read back every record in the order written, across buffer flushes and read chunks', async () => {
     const rows: Value[][] = Array.from({ length: 50_000 }, (_, i) => [i, `row ${i}`, BigInt(i) * 1_000_000n, i % 3 === 0 ? null : i / 7]);
-    for (const row of rows) writer.append(row);
-    writer.close();
+    const writer = writeRows(join(dir, 'a.spill'), rows);
     expect(writer.rows).toBe(50_000);
     expect((await stat(writer.path)).size).toBe(writer.bytes);
-    expect(await readAll(writer.path)).toEqual(rows);
+    expect(readRows(writer.path)).toEqual(rows);
   });
 
-  it('hold rows larger than the write buffer and the read chunk', async () => {
-    const writer = SpillWriter.create(join(dir, 'big.spill'));
-    const rows: Value[][] = [['small'], ['x'.repeat(200_000), 1], ['é'.repeat(1_500_000)], ['after']];
-    for (const row of rows) writer.append(row);
-    writer.close();
-    expect(await readAll(writer.path)).toEqual(rows);
+  it('hold records larger than the write buffer and the read chunk', () => {
+    const rows: Value[][] = [
+      [1, 'small'],
+      [2, 'x'.repeat(200_000), 1],
+      [3, 'é'.repeat(1_500_000)],
+      [4, 'after'],
+    ];
+    expect(readRows(writeRows(join(dir, 'big.spill'), rows).path)).toEqual(rows);
   });
 
   it('refuse a truncated file, naming it', async () => {
-    const writer = SpillWriter.create(join(dir, 'cut.spill'));
-    writer.append(['a', 'b']);
-    writer.close();
+    const writer = writeRows(join(dir, 'cut.spill'), [['a', 'b']]);
     const { truncate } = await import('node:fs/promises');
     await truncate(writer.path, writer.bytes - 1);
-    await expect(readAll(writer.path)).rejects.toThrow(/cut\.spill ends inside a row/);
+    expect(() => readRows(writer.path)).toThrow(/cut\.spill ends inside a record/);
   });
 
-  it('an empty file reads as no rows', async () => {
-    const writer = SpillWriter.create(join(dir, 'empty.spill'));
-    writer.close();
-    expect(await readAll(writer.path)).toEqual([]);
+  it('an empty file reads as no records', () => {
+    expect(readRows(writeRows(join(dir, 'empty.spill'), []).path)).toEqual([]);
   });
 });
 

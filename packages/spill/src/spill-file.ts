@@ -1,17 +1,13 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { Value } from '@etl/schema';
-import { decodeRow, encodeRow, frameLength, maxEncodedBytes } from './row-codec.js';
 
 /** Write buffer of one spill file (each partition has one while a spill is written). */
 export const SPILL_BUFFER_BYTES = 64 * 1024;
 /** Read chunk of a spill file being read back (one at a time). */
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** Rows per batch read back. */
-const READ_BATCH_ROWS = 4096;
 
 /**
- * One spill file being written: rows are encoded into a buffer of `SPILL_BUFFER_BYTES`, written out
- * when the next row does not fit. Writes are synchronous: a 64 KiB write to a local temp file lands in
+ * One spill file being written: frames (records of `record-codec.ts`, each starting with its u32
+ * length) are copied into a buffer of `SPILL_BUFFER_BYTES`, written out when the next one does not fit. Writes are synchronous: a 64 KiB write to a local temp file lands in
  * the page cache in microseconds, while awaiting each through libuv's thread pool left the CPU idle for
  * a fifth of the dedup bench's run (its CPU profile), and the work around it is CPU-bound anyway.
  */
@@ -30,20 +26,6 @@ export class SpillWriter {
 
   static create(path: string): SpillWriter {
     return new SpillWriter(path, openSync(path, 'wx'));
-  }
-
-  /** Adds `row`, writing the buffer out first when the row does not fit in what is left of it. */
-  append(row: readonly Value[]): void {
-    const room = maxEncodedBytes(row);
-    if (this.used + room > this.buffer.length) {
-      this.flush();
-      // A row larger than the whole buffer gets a buffer of its own size, until the next flush.
-      if (room > this.buffer.length) this.buffer = Buffer.allocUnsafe(room);
-    }
-    const end = encodeRow(row, this.buffer, this.used);
-    this.bytes += end - this.used;
-    this.used = end;
-    this.rows++;
   }
 
   /** Adds one frame already encoded (`source` from `start` to `end`): a record moved without decoding it. */
@@ -67,7 +49,7 @@ export class SpillWriter {
     let written = 0;
     while (written < this.used) written += writeSync(this.fd, this.buffer, written, this.used - written);
     this.used = 0;
-    // A row that grew the buffer does not keep the large one alive.
+    // A frame that grew the buffer does not keep the large one alive.
     if (this.buffer.length > SPILL_BUFFER_BYTES) this.buffer = Buffer.allocUnsafe(SPILL_BUFFER_BYTES);
   }
 
@@ -78,24 +60,6 @@ export class SpillWriter {
     } finally {
       closeSync(this.fd);
     }
-  }
-}
-
-/**
- * Reads a spill file back in batches of rows, in the order they were written, one chunk in memory at
- * a time. Reads are synchronous, as the writes are (a 1 MiB read from the page cache or a local disk).
- */
-export function* readSpillFile(path: string): Generator<Value[][]> {
-  for (const { buffer, start, end } of readFrames(path)) {
-    let batch: Value[][] = [];
-    for (let at = start; at < end; at += buffer.readUInt32LE(at)) {
-      batch.push(decodeRow(buffer, at));
-      if (batch.length === READ_BATCH_ROWS) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
   }
 }
 
@@ -118,7 +82,7 @@ export function* readFrames(path: string): Generator<{ buffer: Buffer; start: nu
       if (whole > start) yield { buffer, start, end: whole };
       start = whole;
       if (bytesRead === 0) {
-        if (start !== end) throw new Error(`spill file ${path} ends inside a row (${end - start} bytes left)`);
+        if (start !== end) throw new Error(`spill file ${path} ends inside a record (${end - start} bytes left)`);
         return;
       }
       // Keep the partial frame: at the front of the chunk, or in a larger one when it does not fit.
@@ -133,4 +97,9 @@ export function* readFrames(path: string): Generator<{ buffer: Buffer; start: nu
   } finally {
     closeSync(fd);
   }
+}
+
+/** A frame's length (its first u32), or undefined while fewer than its 4 length bytes are in `buffer` before `end`. */
+function frameLength(buffer: Buffer, at: number, end: number): number | undefined {
+  return end - at < 4 ? undefined : buffer.readUInt32LE(at);
 }
