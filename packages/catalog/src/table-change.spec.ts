@@ -71,6 +71,16 @@ describe('planTableChange: schema evolution of a catalog table', () => {
     expect(change.partitionKeysChanged).toBe(true);
     expect(refusedChange(change, table([]), false)).toMatch(/is partitioned otherwise/);
   });
+
+  it("a refusal ends with the caller's remedies when it gives them", () => {
+    const typed = planTableChange(table([['id', 'bigint']]), table([['id', 'string']]));
+    const remedies = { partitioning: 'register elsewhere', types: 'rebuild the table' };
+    expect(refusedChange(typed, table([]), false, remedies)).toBe('catalog table retail.orders: id bigint -> string; rebuild the table');
+    const partitioned = planTableChange(table([['id', 'bigint']]), table([['id', 'bigint']], [['country', 'string']]));
+    expect(refusedChange(partitioned, table([]), false, remedies)).toBe(
+      'catalog table retail.orders is partitioned otherwise than this run writes it; register elsewhere',
+    );
+  });
 });
 
 describe('publishTable', () => {

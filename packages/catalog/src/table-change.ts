@@ -62,13 +62,34 @@ export function planTableChange(existing: TableDefinition | undefined, wanted: T
   return { action: same ? 'unchanged' : 'update', added: added.map((c) => c.name), kept, typeChanges, partitionKeysChanged, table };
 }
 
-/** Why a change is refused (one line), or undefined when it may be applied. */
-export function refusedChange(change: TableChange, wanted: TableDefinition, allowTypeChange: boolean): string | undefined {
+/** What a user can do about a refused change, per kind of conflict: the rest of the one-line message. */
+export interface ChangeRemedies {
+  partitioning: string;
+  types: string;
+}
+
+/** The remedies of a pipeline with `--allow_type_change`, `--schema` and `--catalog_table`. */
+const OPTION_REMEDIES: ChangeRemedies = {
+  partitioning: 'pass --allow_type_change to redefine it, or choose another --catalog_table',
+  types: 'pass --allow_type_change to change the types (queries of older files may fail), or declare the types with --schema',
+};
+
+/**
+ * Why a change is refused (one line), or undefined when it may be applied. `remedies` end the line;
+ * a pipeline without the options the default ones name gives its own.
+ */
+export function refusedChange(
+  change: TableChange,
+  wanted: TableDefinition,
+  allowTypeChange: boolean,
+  remedies: ChangeRemedies = OPTION_REMEDIES,
+): string | undefined {
+  if (allowTypeChange) return undefined;
   const name = `${wanted.database}.${wanted.name}`;
-  if (change.partitionKeysChanged && !allowTypeChange)
-    return `catalog table ${name} is partitioned otherwise than this run writes it; pass --allow_type_change to redefine it, or choose another --catalog_table`;
-  if (change.typeChanges.length > 0 && !allowTypeChange)
-    return `catalog table ${name}: ${change.typeChanges.map((t) => `${t.column} ${t.from} -> ${t.to}`).join(', ')}; pass --allow_type_change to change the types (queries of older files may fail), or declare the types with --schema`;
+  if (change.partitionKeysChanged)
+    return `catalog table ${name} is partitioned otherwise than this run writes it; ${remedies.partitioning}`;
+  if (change.typeChanges.length > 0)
+    return `catalog table ${name}: ${change.typeChanges.map((t) => `${t.column} ${t.from} -> ${t.to}`).join(', ')}; ${remedies.types}`;
   return undefined;
 }
 

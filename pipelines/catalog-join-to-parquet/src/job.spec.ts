@@ -137,7 +137,7 @@ describe('catalog-join-to-parquet on its bundled sample (accounts, orders, ticke
     const refused = await run(local, '--sample', '--timestamp_s3_path', state, '--output_path', out, '--catalog_database', 'reports');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      '  --catalog_database: catalog table reports.join_sample_joined holds other column types than this join writes (amount string -> decimal(12,2)); register under another --catalog_table, or drop that table and run with --load_type full\n',
+      '  --catalog_database: catalog table reports.join_sample_joined: amount string -> decimal(12,2); register under another --catalog_table, or drop that table and run with --load_type full\n',
     );
     expect(() => readdirSync(out)).toThrow();
     expect(() => readFileSync(state)).toThrow();
@@ -315,7 +315,7 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
     const result = await run(join(root, 'local'), ...args, '--on_table_error', 'skip', '--catalog_database', 'reports');
     expect(result.code).toBe(1);
     expect(result.report.error?.message).toBe(
-      '--catalog_database: catalog table reports.crm_joined holds other column types than this join writes (status int -> string); register under another --catalog_table, or drop that table and run with --load_type full; nothing published, watermarks unchanged',
+      '--catalog_database: catalog table reports.crm_joined: status int -> string; register under another --catalog_table, or drop that table and run with --load_type full; nothing published, watermarks unchanged',
     );
     expect(() => readdirSync(join(root, 'out'))).toThrow();
     expect(() => readFileSync(join(root, 'state', 'last_load_timestamp.csv'))).toThrow();

@@ -32,12 +32,13 @@ export async function refusedRegistration(
 ): Promise<string | undefined> {
   const wanted = outputTable(config, schema);
   const change = planTableChange(await catalog.getTable(wanted.database, wanted.name), wanted);
-  if (!refusedChange(change, wanted, false)) return undefined;
-  const what = change.partitionKeysChanged
-    ? 'is partitioned otherwise than load_date, run_id'
-    : `holds other column types than this join writes (${change.typeChanges.map((t) => `${t.column} ${t.from} -> ${t.to}`).join(', ')})`;
-  return `--catalog_database: catalog table ${wanted.database}.${wanted.name} ${what}; register under another --catalog_table, or drop that table and run with --load_type full`;
+  const refused = refusedChange(change, wanted, false, JOIN_REMEDIES);
+  return refused && `--catalog_database: ${refused}`;
 }
+
+/** This pipeline has neither --allow_type_change nor --schema: a table of other types is registered elsewhere or rebuilt. */
+const JOIN_REMEDY = 'register under another --catalog_table, or drop that table and run with --load_type full';
+const JOIN_REMEDIES = { partitioning: JOIN_REMEDY, types: JOIN_REMEDY };
 
 /**
  * The output as one catalog table (Athena reads every run's folder): `<output_path>/`, partitioned by
