@@ -18,11 +18,3 @@ product_name_ja,varchar(64)
 
 /** The same, loaded (shared by every scenario). */
 export const BENCH_SCHEMA = parseSchemaCsv(BENCH_SCHEMA_CSV);
-
-/** The same types in DuckDB's read_csv `columns` form. */
-export const DUCKDB_COLUMNS = `{'invoice_no': 'VARCHAR', 'stock_code': 'VARCHAR', 'description': 'VARCHAR', 'quantity': 'INTEGER', 'invoice_date': 'TIMESTAMP', 'unit_price': 'DECIMAL(12,4)', 'customer_id': 'INTEGER', 'country': 'VARCHAR', 'updated_at': 'TIMESTAMP', 'is_gift': 'BOOLEAN', 'discount_rate': 'DOUBLE', 'product_name_ja': 'VARCHAR'}`;
-
-/** Per-column checksum expressions that compare equal across both writers' type choices. */
-export const CHECKSUM_COLUMNS = BENCH_SCHEMA.fields.map((f) =>
-  f.type.kind === 'timestamp' ? `sum(hash(epoch_us(${f.name})))` : `sum(hash(${f.name}::varchar))`,
-);

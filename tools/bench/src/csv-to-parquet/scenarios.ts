@@ -1,10 +1,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { createLogger, createRunContext, newRunId, peakRssBytes, type RunContext } from '@etl/core';
-import { convert, openRows } from '@etl/convert';
+import { convert, openRows, type ConvertOptions } from '@etl/convert';
 import { createObjectStore } from '@etl/object-store';
 import { benchCsv } from '../bench-csv.js';
-import { BENCH_SCHEMA, DUCKDB_COLUMNS } from './bench-schema.js';
+import { duckdbColumns, schemaOf, type Shape } from './shapes.js';
 import { streamToParquetSink } from './stream-mode.js';
 
 export interface ScenarioResult {
@@ -28,8 +28,19 @@ function context(): RunContext {
   });
 }
 
-/** Runs one scenario in this (child) process and returns its figures. */
-export async function runScenario(scenario: Scenario, input: string, output: string, streamBytes: number): Promise<ScenarioResult> {
+/**
+ * Runs one scenario in this (child) process and returns its figures: ours and DuckDB on `threads`
+ * threads, the input read with `shape`'s types.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  input: string,
+  output: string,
+  streamBytes: number,
+  threads: number,
+  shape: Shape,
+): Promise<ScenarioResult> {
+  const schema = schemaOf(shape);
   const started = performance.now();
   const done = (rows: number, inputBytes: number, outputBytes: number): ScenarioResult => ({
     scenario,
@@ -43,7 +54,7 @@ export async function runScenario(scenario: Scenario, input: string, output: str
   switch (scenario) {
     case 'parse-cast': {
       const ctx = context();
-      const source = await openRows(createObjectStore(), input, 'csv', { ctx, schema: BENCH_SCHEMA });
+      const source = await openRows(createObjectStore(), input, 'csv', { ctx, schema });
       let rows = 0;
       // The cast the Parquet path uses: straight into typed column batches.
       if (!source.columnBatches) throw new Error('the CSV source offers no column batches');
@@ -53,16 +64,17 @@ export async function runScenario(scenario: Scenario, input: string, output: str
     }
     case 'ours': {
       const ctx = context();
-      const report = await convert(createObjectStore(), { input, output, schema: BENCH_SCHEMA, compression: 'snappy' }, ctx);
+      const options: ConvertOptions & { threads?: number } = { input, output, schema, compression: 'snappy', threads };
+      const report = await convert(createObjectStore(), options, ctx);
       if (report.rowsRejected > 0) throw new Error(`${report.rowsRejected} bench rows were rejected`);
       return done(report.rowsWritten, inputBytes, report.bytesWritten);
     }
     case 'duckdb': {
       const { DuckDBInstance } = await import('@duckdb/node-api');
-      const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+      const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
       const connection = await db.connect();
       await connection.run(
-        `COPY (SELECT * FROM read_csv('${input}', header = true, quote = '"', escape = '"', columns = ${DUCKDB_COLUMNS})) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`,
+        `COPY (SELECT * FROM read_csv('${input}', header = true, quote = '"', escape = '"', columns = ${duckdbColumns(shape)})) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`,
       );
       const count = await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet('${output}')`);
       connection.closeSync();
