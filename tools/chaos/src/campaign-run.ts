@@ -1,0 +1,57 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CampaignKit, CampaignScale, CampaignSpec, Digest } from './campaign.js';
+import { withoutNames } from './digest-diff.js';
+import { openKit, type StackClients } from './kit.js';
+import { bundledMain, startBundled, type Finished, type Started } from './run-bundled.js';
+
+/** One campaign's shared state: the stack's clients, a work folder, and a counter that names each run's bucket. */
+export interface CampaignContext {
+  clients: StackClients;
+  workRoot: string;
+  /** The environment a pipeline runs with (the stack's, possibly through fault proxies). */
+  env: Readonly<Record<string, string>>;
+  runs: number;
+}
+
+/** A run's kit with its inputs seeded. */
+export type PreparedRun = CampaignKit & { suffix: string };
+
+export async function prepareRun(context: CampaignContext, spec: CampaignSpec, scale: CampaignScale): Promise<PreparedRun> {
+  const run = ++context.runs;
+  const workDir = join(context.workRoot, `run-${run}`);
+  mkdirSync(workDir, { recursive: true });
+  const kit = await openKit(context.clients, { pipeline: spec.pipeline, run, workDir });
+  await spec.seed(kit, scale);
+  return kit;
+}
+
+export function startPipeline(context: CampaignContext, spec: CampaignSpec, kit: CampaignKit, args = spec.args(kit)): Started {
+  return startBundled(bundledMain(spec.pipeline), args, { cwd: kit.workDir, env: context.env });
+}
+
+/** The run's digest with its own names taken out. */
+export async function digestOf(spec: CampaignSpec, kit: PreparedRun): Promise<Digest> {
+  return withoutNames(await spec.digest(kit), { bucket: kit.bucket, suffix: kit.suffix });
+}
+
+/** The last lines a failed run printed, for a one-paragraph report. */
+export function tail(finished: Finished, lines = 5): string {
+  return `${finished.stdout}\n${finished.stderr}`.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** An uninterrupted run: its digest (the reference) and how long it took. */
+export async function cleanRun(
+  context: CampaignContext,
+  spec: CampaignSpec,
+  scale: CampaignScale,
+): Promise<{ digest: Digest; durationMs: number; finished: Finished }> {
+  const kit = await prepareRun(context, spec, scale);
+  const started = Date.now();
+  const finished = await startPipeline(context, spec, kit).done;
+  const durationMs = Date.now() - started;
+  if (finished.code !== 0) throw new Error(`${spec.pipeline}: the uninterrupted run exited ${finished.code}:\n${tail(finished)}`);
+  const digest = await digestOf(spec, kit);
+  rmSync(kit.workDir, { recursive: true, force: true });
+  return { digest, durationMs, finished };
+}
