@@ -1,0 +1,120 @@
+import { rmSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { seededRandom } from '@etl/core';
+import type { CampaignScale, CampaignSpec } from './campaign.js';
+import { cleanRun, digestOf, prepareRun, startPipeline, tail, type CampaignContext } from './campaign-run.js';
+import { diffDigests } from './digest-diff.js';
+import { pendingUploads } from './kit.js';
+import { phaseAt } from './phase.js';
+
+/** A crash campaign's figures for one pipeline: every count but `runs` and `kills` must be 0. */
+export interface CrashFigures {
+  pipeline: string;
+  runs: number;
+  /** Kills by the phase the log says the run was in; `ended` when the run finished before its moment came. */
+  kills: Record<string, number>;
+  lost: number;
+  duplicated: number;
+  /** Rows the uninterrupted run does not have (a changed value). */
+  unexpected: number;
+  /** Multipart uploads left pending in the run's bucket after the rerun. */
+  orphans: number;
+  /** Staging the rerun added and left (tables, staged files), beyond what the killed run left. */
+  leftovers: number;
+  /** Staging the killed run left and the rerun did not sweep (informational: swept once stale, see the pipeline's README). */
+  killedStaging: number;
+  /** Watermarks ahead of the published data, after the kill or after the rerun. */
+  watermarkAhead: number;
+  /** Reruns that did not exit 0. */
+  failedReruns: number;
+  /** What went wrong, one line each. */
+  problems: string[];
+  /** The uninterrupted run's duration the kill moments were spread over. */
+  cleanMs: number;
+}
+
+export interface CrashOptions {
+  runs: number;
+  seed: number;
+  scale: CampaignScale;
+  /** Progress lines (one per run). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Kills a pipeline outright (SIGKILL) at seeded moments spread uniformly over an uninterrupted run's
+ * duration, reruns it to completion and compares its final state with the uninterrupted run's.
+ */
+export async function crashCampaign(context: CampaignContext, spec: CampaignSpec, options: CrashOptions): Promise<CrashFigures> {
+  const random = seededRandom(options.seed);
+  const clean = await cleanRun(context, spec, options.scale);
+  const figures: CrashFigures = {
+    pipeline: spec.pipeline,
+    runs: 0,
+    kills: {},
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    orphans: 0,
+    leftovers: 0,
+    killedStaging: 0,
+    watermarkAhead: 0,
+    failedReruns: 0,
+    problems: [],
+    cleanMs: clean.durationMs,
+  };
+  for (let i = 0; i < options.runs; i++) {
+    const moment = Math.round(random() * clean.durationMs);
+    const kit = await prepareRun(context, spec, options.scale);
+    const killed = startPipeline(context, spec, kit);
+    await Promise.race([delay(moment), killed.done]);
+    const phase = killed.child.exitCode === null && killed.child.signalCode === null ? phaseAt(killed.stdout(), spec.phases) : 'ended';
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    figures.runs++;
+    figures.kills[phase] = (figures.kills[phase] ?? 0) + 1;
+
+    const stagingAfterKill = (await spec.staging?.(kit)) ?? [];
+    const aheadAfterKill = (await spec.watermarkAhead?.(kit)) ?? [];
+    const rerun = await startPipeline(context, spec, kit).done;
+    if (rerun.code !== 0) figures.failedReruns++;
+    if (rerun.code !== 0)
+      figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): the rerun exited ${rerun.code}: ${tail(rerun, 3)}`);
+    const diff = diffDigests(clean.digest, await digestOf(spec, kit));
+    figures.lost += diff.lost;
+    figures.duplicated += diff.duplicated;
+    figures.unexpected += diff.unexpected;
+    if (diff.examples.length > 0) figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): ${diff.examples.join('; ')}`);
+    const orphans = await pendingUploads(context.clients.s3, kit.bucket);
+    figures.orphans += orphans.length;
+    if (orphans.length > 0)
+      figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): uploads pending: ${orphans.join(', ')}`);
+    const stagingAfterRerun = (await spec.staging?.(kit)) ?? [];
+    const leftovers = stagingAfterRerun.filter((s) => !stagingAfterKill.includes(s));
+    figures.leftovers += leftovers.length;
+    figures.killedStaging += stagingAfterRerun.length - leftovers.length;
+    if (leftovers.length > 0) figures.problems.push(`run ${i + 1}: the rerun left staging: ${leftovers.join(', ')}`);
+    const ahead = [...aheadAfterKill, ...((await spec.watermarkAhead?.(kit)) ?? [])];
+    figures.watermarkAhead += ahead.length;
+    for (const line of ahead) figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): watermark ahead: ${line}`);
+    options.log?.(
+      `${spec.pipeline} run ${i + 1}/${options.runs}: killed at ${moment}/${clean.durationMs} ms (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
+    );
+    rmSync(kit.workDir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+/** Whether a campaign found anything: any count that must be 0 is not. Pure. */
+export function crashFailed(figures: CrashFigures): boolean {
+  return (
+    figures.lost +
+      figures.duplicated +
+      figures.unexpected +
+      figures.orphans +
+      figures.leftovers +
+      figures.watermarkAhead +
+      figures.failedReruns >
+    0
+  );
+}
