@@ -5,8 +5,9 @@
 // tools whose dependencies ship WASM or native files next to their code (PGlite, LevelDB).
 // --if-stale does nothing when the bundle is newer than every file it was built from (for scripts
 // run without nx, which would otherwise measure or run an old bundle).
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { bundleIsStale, inputsFile } from './bundle-freshness.mjs';
 
 const [entry, outfile, ...flags] = process.argv.slice(2);
@@ -27,9 +28,7 @@ const npmPackagesExternal = {
 };
 
 const { build } = await import('esbuild');
-const result = await build({
-  entryPoints: [entry],
-  outfile,
+const options = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -43,12 +42,31 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   ...(flags.includes('--external-packages') ? { plugins: [npmPackagesExternal] } : {}),
-});
-writeFileSync(inputsFile(outfile), JSON.stringify(Object.keys(result.metafile.inputs)));
+};
+const result = await build({ ...options, entryPoints: [entry], outfile });
+// Worker threads: a module that starts one (`new Worker(new URL('./x.worker.mjs', import.meta.url))`)
+// needs its script beside the bundle, since import.meta.url is then the bundle's. Every `*.worker.ts`
+// in a folder the bundle was built from is bundled there; its inputs count for the freshness check.
+const inputs = new Set(Object.keys(result.metafile.inputs));
+const outputs = [...Object.values(result.metafile.outputs)];
+const folders = new Set([...inputs].filter((i) => !i.includes('node_modules')).map((i) => dirname(i)));
+for (const folder of folders) {
+  if (!existsSync(folder)) continue;
+  for (const name of readdirSync(folder).filter((n) => n.endsWith('.worker.ts'))) {
+    const worker = await build({
+      ...options,
+      entryPoints: [join(folder, name)],
+      outfile: join(dirname(outfile), basename(name, '.ts') + '.mjs'),
+    });
+    for (const input of Object.keys(worker.metafile.inputs)) inputs.add(input);
+    outputs.push(...Object.values(worker.metafile.outputs));
+  }
+}
+writeFileSync(inputsFile(outfile), JSON.stringify([...inputs]));
 // The npm packages the bundle imports at run time: where a container's node_modules closure starts
 // (tools/nx-plugin/src/container.mjs reads `<out>.packages.json`).
 const packageOf = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
-const externalPackages = Object.values(result.metafile.outputs)
+const externalPackages = outputs
   .flatMap((output) => output.imports)
   .filter((i) => i.external && !isBuiltin(i.path))
   .map((i) => packageOf(i.path));

@@ -1,9 +1,11 @@
 import { peakRssBytes, TerminalError, type RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
-import type { CompressionName, ParquetWriterOptions } from '@etl/parquet';
+import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
+import { parallelCsvRowGroups } from './parallel/parallel-csv.js';
+import { DEFAULT_CHUNK_CHARS, defaultThreads } from './parallel/threads.js';
 import { openRows } from './sources/open-rows.js';
 import { writeParts } from './write-parts.js';
 import type { SourceOptions } from './sources/row-source.js';
@@ -46,6 +48,30 @@ export interface ConvertOptions extends ReadOptions {
    * values for the n-th row written (1-based).
    */
   appendColumns?: (schema: Schema) => { fields: Field[]; values: (rowNumber: number) => Value[] };
+  /**
+   * CSV -> Parquet on this many threads (default: every core, `os.availableParallelism()`, capped so
+   * the threads' memory stays within a quarter of what the process may use; 1: the single-thread
+   * path, unchanged). The main thread reads, decodes and cuts the file into chunks at record ends
+   * (a quote-aware scan); worker threads parse, cast, encode and compress them into row groups, which
+   * are written in file order; rejects keep their exact lines. Memory bound: per thread about
+   * `4 × chunkChars` plus 24 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
+   * character) and compressed row groups on the main thread, on top of the single thread's.
+   * Other conversions, and CSV input read with `joinShortRows`, `appendColumns` or `observe`, take
+   * one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
+   * where the chunks are (same rows, same order, other boundaries than at 1 thread).
+   */
+  threads?: number;
+  /**
+   * Characters per chunk at `threads` > 1 (default 8 Mi): a chunk ends at the first record end past
+   * it, a record longer than it by more than the parser's 16 Mi bound is read as a stream on one
+   * worker. Smaller chunks cut more and smaller row groups.
+   */
+  chunkChars?: number;
+  /**
+   * Chunks handed to worker threads and not yet written (default `2 × threads`): the main thread
+   * reads no further ahead than this, so it bounds the memory of text waiting and row groups done.
+   */
+  chunksInFlight?: number;
   /** Sees the output schema once, before the first row. */
   onSchema?: (schema: Schema) => void;
   /** Sees every output batch, added columns included (profiling); must not keep it. */
@@ -98,9 +124,15 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     observe,
     counted,
     partBytes,
+    threads: _threads,
+    chunkChars: _chunkChars,
+    chunksInFlight: _chunksInFlight,
     ...read
   } = options;
   if (partBytes !== undefined) checkParts(output, format, writeHeader, partBytes);
+  const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
+  const threads = options.threads ?? defaultThreads(chunkChars);
+  checkParallel(threads, chunkChars, options.chunksInFlight);
   const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
   if (source.schema.fields.length === 0)
     throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
@@ -125,7 +157,23 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       writing.rowsIn = writing.rowsOut = rowsWritten;
     }
   };
+  const csv = source.csvReading;
+  const parallel = threads > 1 && csv !== undefined && encoder instanceof ParquetWriter && !csv.joinShortRows && !extra && !observe;
   async function* encoded(): AsyncGenerator<Uint8Array> {
+    if (parallel) {
+      const chunks = parallelCsvRowGroups(store, csv, ctx, {
+        threads,
+        chunkChars,
+        chunksInFlight: options.chunksInFlight ?? 2 * threads,
+        parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
+      });
+      for await (const { groups, rows } of chunks) {
+        wrote(rows);
+        for (const group of groups) yield* encoder.appendRowGroup(group);
+      }
+      yield* encoder.finish();
+      return;
+    }
     // Column batches go straight into a columnar encoder: no row form on the way.
     if (source.columnBatches && encoder.appendColumns) {
       for await (const batch of source.columnBatches()) {
@@ -191,6 +239,18 @@ function checkParts(output: string, format: FileFormat, writeHeader: boolean | u
             ? `partBytes must be a positive whole number, got ${partBytes}`
             : undefined;
   if (problem) throw new TerminalError('BAD_ARGUMENT', `output in parts: ${problem}`);
+}
+
+function checkParallel(threads: number, chunkChars: number, chunksInFlight: number | undefined): void {
+  const whole = (n: number) => Number.isSafeInteger(n) && n >= 1;
+  const problem = !whole(threads)
+    ? `threads must be a whole number of at least 1, got ${threads}`
+    : !whole(chunkChars)
+      ? `chunkChars must be a whole number of at least 1, got ${chunkChars}`
+      : chunksInFlight !== undefined && !whole(chunksInFlight)
+        ? `chunksInFlight must be a whole number of at least 1, got ${chunksInFlight}`
+        : undefined;
+  if (problem) throw new TerminalError('BAD_ARGUMENT', `convert: ${problem}`);
 }
 
 /** The batch with the added columns after its own, their values by row number from `first`. */

@@ -15,6 +15,12 @@ export interface CsvParserOptions {
   file?: string;
   /** Physical lines dropped before anything is parsed (a title or notes above the header). */
   skipLines?: number;
+  /**
+   * The line break: `\n` (LF and CRLF files) or `\r` (lone CR). Detected from the first text when
+   * absent; a piece of a file cut at a record boundary (`recordEnd`) is given its file's, since a
+   * piece can hold a lone CR inside a quoted field before its first real line break.
+   */
+  newline?: '\n' | '\r';
 }
 
 /** Called per record with its fields and the physical line it starts on (1-based). */
@@ -75,6 +81,7 @@ export class CsvParser {
     this.maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
     this.file = options.file;
     this.linesToSkip = options.skipLines ?? 0;
+    this.newline = options.newline;
   }
 
   /** The physical line the parser has reached (for progress and errors). */
@@ -411,8 +418,11 @@ function single(name: string, value: string): string {
   return value;
 }
 
-/** LF (also for CRLF files) unless the text breaks lines with a lone CR. */
-function detectNewline(text: string): '\n' | '\r' | undefined {
+/**
+ * The line break of a file from its first text: LF (also for CRLF files) unless the text breaks lines
+ * with a lone CR; undefined while the text holds no line break (or ends in a CR whose successor decides).
+ */
+export function detectNewline(text: string): '\n' | '\r' | undefined {
   const lf = text.indexOf('\n');
   const cr = text.indexOf('\r');
   if (cr === -1) return lf === -1 ? undefined : '\n';

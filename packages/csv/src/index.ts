@@ -1,9 +1,13 @@
 export type { CsvParserOptions, OnBatchRecord, OnRecord, OnReject } from './csv-parser.js';
-export { CsvParser } from './csv-parser.js';
+export { CsvParser, detectNewline } from './csv-parser.js';
 export type { CsvRecord } from './csv-batch.js';
 export { CsvBatch } from './csv-batch.js';
 export type { CsvReaderOptions } from './csv-reader.js';
 export { csvReader } from './csv-reader.js';
+export type { CsvChunkRecords, CsvRecordReaderOptions } from './csv-record-reader.js';
+export { CsvRecordReader } from './csv-record-reader.js';
+export type { RecordEndOptions } from './record-end.js';
+export { RecordEnds } from './record-end.js';
 export type { CsvDialect } from './sniff.js';
 export { sniffCsv } from './sniff.js';
 export { uniqueHeader } from './header.js';

@@ -1,4 +1,4 @@
-export type { ParquetWriterOptions } from './write/parquet-writer.js';
+export type { EncodedRowGroup, ParquetWriterOptions } from './write/parquet-writer.js';
 export { ParquetWriter, parquetColumns, SCHEMA_METADATA_KEY } from './write/parquet-writer.js';
 export type { CompressionName, ColumnSpec } from './write/format.js';
 export type { RandomAccessFile } from './read/random-access.js';

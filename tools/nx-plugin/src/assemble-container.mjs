@@ -32,8 +32,9 @@ export function assembleContainer({ projectRoot, workspaceRoot: root }) {
   const out = join(project, 'dist', 'container');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'dist'), { recursive: true });
-  // The bundle keeps its place under dist/: it finds its sample as new URL('../sample/…', import.meta.url).
-  for (const file of readdirSync(join(project, 'dist')).filter((f) => /^main\.mjs(\.map|\.LEGAL\.txt)?$/.test(f)))
+  // The bundle keeps its place under dist/: it finds its sample as new URL('../sample/…', import.meta.url),
+  // and its worker threads' scripts (`*.worker.mjs`, tools/bundle.mjs) beside it.
+  for (const file of readdirSync(join(project, 'dist')).filter((f) => /^(main|[\w-]+\.worker)\.mjs(\.map|\.LEGAL\.txt)?$/.test(f)))
     cpSync(join(project, 'dist', file), join(out, 'dist', file));
   if (existsSync(join(project, 'sample'))) cpSync(join(project, 'sample'), join(out, 'sample'), { recursive: true });
   writeFileSync(join(out, 'main.mjs'), "import './dist/main.mjs';\n");

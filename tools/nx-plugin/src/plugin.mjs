@@ -20,7 +20,7 @@ export function pipelineTargets(projectRoot) {
       options: { cwd: '{projectRoot}' },
       inputs,
       // The sidecars (.map, .inputs.json, .packages.json) come back from the cache with the bundle: `container` reads them.
-      outputs: ['{projectRoot}/dist/main.mjs', '{projectRoot}/dist/main.mjs.*'],
+      outputs: ['{projectRoot}/dist/main.mjs', '{projectRoot}/dist/main.mjs.*', '{projectRoot}/dist/*.worker.mjs*'],
       cache: true,
       metadata: { description: 'Bundles src/main.ts into dist/main.mjs (workspace code inlined, npm packages external)' },
     },

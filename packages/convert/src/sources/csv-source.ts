@@ -97,6 +97,17 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     schema,
     rowsRead: 0,
     bytesRead: 0,
+    csvReading: {
+      uri,
+      ...reading,
+      columns: named.fields.length === sniffedNames.length ? named.fields.map((f) => f.name) : sniffedNames,
+      ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
+      schema,
+      cast,
+      inferred: !(options.schema || wholeFile),
+      counted: (n) => (source.bytesRead += n),
+      setRowsRead: (n) => (source.rowsRead = n),
+    },
     async *batches() {
       for await (const { records: batch, plan } of records()) {
         const rows: Value[][] = [];
@@ -124,7 +135,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
 }
 
 /** A value that does not fit an inferred type: say where the type came from and how to set it. */
-function withInferenceHint(reject: RecordError): RecordError {
+export function withInferenceHint(reject: RecordError): RecordError {
   if (reject.code !== 'CAST') return reject;
   const { code, file, line, column, offset, raw, stage } = reject;
   const reason = `${reject.reason} (types were inferred from the start of the file; give a schema to set them, or infer from the whole file)`;

@@ -1,5 +1,6 @@
 import type { RunContext, Source } from '@etl/core';
 import type { CastOptions, ColumnBatch, InferOptions, Schema, Value } from '@etl/schema';
+import type { SniffResult } from '../sniff-file.js';
 
 /**
  * Typed rows from a file, in batches, with the schema they follow. It is a core `Source` (named by
@@ -17,6 +18,32 @@ export interface RowSource extends Source<Value[]> {
   /** Records read from the file (good and rejected), known once `batches` is done. */
   readonly rowsRead: number;
   readonly bytesRead: number;
+  /**
+   * A CSV source's reading, as plain settings: what `convert` needs to read the same file in pieces
+   * on worker threads (`parallel/`) with the same dialect, columns, types and casts. Not for pipelines.
+   */
+  readonly csvReading?: CsvReading;
+}
+
+/** How a CSV source reads its file (see `RowSource.csvReading`). */
+export interface CsvReading {
+  uri: string;
+  sniffed: SniffResult;
+  delimiter: string;
+  skipLines?: number;
+  joinShortRows?: boolean;
+  /** The column names of a file without a header. */
+  columns: readonly string[];
+  renameColumns?: (names: readonly string[]) => string[];
+  /** The fields cast, by name (omitted columns left out). */
+  schema: Schema;
+  cast: CastOptions;
+  /** Types were inferred from the sample: a cast reject says so (`withInferenceHint`). */
+  inferred: boolean;
+  /** Raw bytes as they are read (the source's `bytesRead`). */
+  counted: (bytes: number) => void;
+  /** Records read, when another reader read them (the source's `rowsRead`). */
+  setRowsRead: (rows: number) => void;
 }
 
 /** What a source builds and updates as it reads: its counters are plain fields. */

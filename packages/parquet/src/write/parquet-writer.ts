@@ -23,6 +23,17 @@ export interface ParquetWriterOptions {
   metadata?: Record<string, string>;
 }
 
+/**
+ * A row group encoded on its own (`ParquetWriter.encodeColumns`, e.g. on a worker thread): its column
+ * chunks' bytes, pages compressed, and their metadata with offsets from the group's first byte.
+ * Plain data and one buffer, so it can cross threads (transfer `bytes.buffer`); a writer places it
+ * with `appendRowGroup`.
+ */
+export interface EncodedRowGroup {
+  bytes: Uint8Array;
+  meta: RowGroupMeta;
+}
+
 const MAGIC = Buffer.from('PAR1', 'ascii');
 /** `appendColumns` takes a batch in slices of at most this many rows, checking the row-group bounds after each. */
 const SLICE_ROWS = 1024;
@@ -122,6 +133,65 @@ export class ParquetWriter {
    * row groups it closed. A row group may pass `rowGroupBytes` by up to one slice (1,024 rows).
    */
   appendColumns(batch: ColumnBatch): readonly Uint8Array[] {
+    let out: Uint8Array[] | undefined;
+    this.fill(batch, () => (out ??= []).push(...this.flushRowGroup()));
+    return out ?? NOTHING;
+  }
+
+  /**
+   * `appendColumns` for a writer that makes row groups, not a file (a worker thread's): the row
+   * groups this batch closed, each encoded on its own (`EncodedRowGroup`). `encodeOpenRowGroup`
+   * closes the last one.
+   */
+  encodeColumns(batch: ColumnBatch): EncodedRowGroup[] {
+    const groups: EncodedRowGroup[] = [];
+    this.fill(batch, () => groups.push(this.encodeOpenRowGroup() as EncodedRowGroup));
+    return groups;
+  }
+
+  /** The open row group encoded on its own (see `encodeColumns`), or undefined when it has no rows. */
+  encodeOpenRowGroup(): EncodedRowGroup | undefined {
+    const parts: Uint8Array[] = [];
+    const meta = this.closeRowGroup(0, (part) => parts.push(part));
+    if (!meta) return undefined;
+    // One fresh buffer (not a pooled Buffer's slab), so it can be transferred.
+    const bytes = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    return { bytes, meta };
+  }
+
+  /**
+   * Places a row group encoded elsewhere (`encodeColumns` of a writer of the same schema) after the
+   * ones written so far: its offsets moved to where it lands. Returns its file bytes. Row groups
+   * come out in the order they are appended; this writer's own must hold no rows.
+   */
+  appendRowGroup(group: EncodedRowGroup): Uint8Array[] {
+    if (this.finished) throw new Error('appendRowGroup after finish');
+    if ((this.buffers[0]?.rows ?? 0) > 0) throw new Error('appendRowGroup while rows appended here are not flushed');
+    const out: Uint8Array[] = [];
+    if (this.offset === 0) this.push(out, MAGIC);
+    const base = this.offset;
+    const { meta } = group;
+    this.rowGroups.push({
+      numRows: meta.numRows,
+      fileOffset: base + meta.fileOffset,
+      chunks: meta.chunks.map((c) => ({
+        ...c,
+        dataPageOffset: base + c.dataPageOffset,
+        ...(c.dictionaryPageOffset === undefined ? {} : { dictionaryPageOffset: base + c.dictionaryPageOffset }),
+      })),
+    });
+    this.rowsFlushed += meta.numRows;
+    this.push(out, group.bytes);
+    return out;
+  }
+
+  /** Appends `batch` in slices, calling `full` whenever the open row group reaches a bound. */
+  private fill(batch: ColumnBatch, full: () => void): void {
     if (this.finished) throw new Error('appendColumns after finish');
     const buffers = this.buffers;
     if (batch.columns.length !== buffers.length)
@@ -133,7 +203,6 @@ export class ParquetWriter {
         throw new TypeError(`batch column ${c.field.name} (${formatType(c.field.type)}) does not match column ${spec.name} of the file`);
       this.matchedFields[i] = c.field;
     });
-    let out: Uint8Array[] | undefined;
     for (let from = 0; from < batch.length;) {
       const to = Math.min(batch.length, from + SLICE_ROWS, from + this.rowGroupRows - (buffers[0] as ColumnBuffer).rows);
       let bytes = 0;
@@ -143,24 +212,37 @@ export class ParquetWriter {
         bytes += buffer.bytes;
       }
       from = to;
-      if ((buffers[0] as ColumnBuffer).rows >= this.rowGroupRows || bytes >= this.rowGroupBytes) (out ??= []).push(...this.flushRowGroup());
+      if ((buffers[0] as ColumnBuffer).rows >= this.rowGroupRows || bytes >= this.rowGroupBytes) full();
     }
-    return out ?? NOTHING;
   }
 
   /** Closes the open row group (if it has rows) and returns its bytes. */
   flushRowGroup(): Uint8Array[] {
-    const rows = this.buffers[0]?.rows ?? 0;
     const out: Uint8Array[] = [];
     if (this.offset === 0) this.push(out, MAGIC);
-    if (rows === 0) return out;
-    const group: RowGroupMeta = { chunks: [], numRows: rows, fileOffset: this.offset };
+    const group = this.closeRowGroup(this.offset, (part) => this.push(out, part));
+    if (group) this.rowGroups.push(group);
+    return out;
+  }
+
+  /**
+   * Encodes the open row group as if its first byte were at `start`, handing its parts to `emit` in
+   * file order, and empties the buffers; undefined (nothing emitted) when it has no rows.
+   */
+  private closeRowGroup(start: number, emit: (part: Uint8Array) => void): RowGroupMeta | undefined {
+    const rows = this.buffers[0]?.rows ?? 0;
+    if (rows === 0) return undefined;
+    const group: RowGroupMeta = { chunks: [], numRows: rows, fileOffset: start };
+    let offset = start;
     for (const [c, buffer] of this.buffers.entries()) {
       const tryDictionary = (this.dictionaryBackoff[c] as number) === 0;
       const chunk = encodeChunk(buffer, { ...this.encoding, tryDictionary });
       this.dictionaryBackoff[c] = tryDictionary ? (chunk.dictionary ? 0 : 8) : (this.dictionaryBackoff[c] as number) - 1;
-      const start = this.offset;
-      for (const part of chunk.parts) this.push(out, part);
+      const chunkStart = offset;
+      for (const part of chunk.parts) {
+        emit(part);
+        offset += part.length;
+      }
       group.chunks.push({
         column: buffer.column,
         encodings: chunk.encodings,
@@ -168,15 +250,14 @@ export class ParquetWriter {
         numValues: chunk.numValues,
         uncompressedSize: chunk.uncompressedSize,
         compressedSize: chunk.compressedSize,
-        dataPageOffset: start + chunk.dictionaryBytes,
-        ...(chunk.dictionaryBytes > 0 ? { dictionaryPageOffset: start } : {}),
+        dataPageOffset: chunkStart + chunk.dictionaryBytes,
+        ...(chunk.dictionaryBytes > 0 ? { dictionaryPageOffset: chunkStart } : {}),
         statistics: chunk.statistics,
       });
       buffer.reset((this.dictionaryBackoff[c] as number) === 0);
     }
-    this.rowGroups.push(group);
     this.rowsFlushed += rows;
-    return out;
+    return group;
   }
 
   /** Flushes the last row group and returns it with the footer. The writer is done afterwards. */

@@ -1,0 +1,160 @@
+import { writeRejects, type RecordError, type RunContext } from '@etl/core';
+import type { ObjectStore } from '@etl/object-store';
+import type { EncodedRowGroup, ParquetWriterOptions } from '@etl/parquet';
+import { planColumns } from '@etl/schema';
+import { withInferenceHint } from '../sources/csv-source.js';
+import type { CsvReading } from '../sources/row-source.js';
+import { textOf } from '../sources/text-bytes.js';
+import type { ChunkReply, ChunkSettings } from './chunk-protocol.js';
+import { ChunkWorkers } from './chunk-workers.js';
+import { CsvChunker, movedReason, recordError } from './csv-chunker.js';
+import { chunkWorkerUrl } from './worker-url.js';
+
+export interface ParallelCsvOptions {
+  threads: number;
+  /** Characters per chunk (cut at the first record end past it). */
+  chunkChars: number;
+  /** Chunks handed to workers and not yet written: the main thread reads ahead no further. */
+  chunksInFlight: number;
+  parquet: ParquetWriterOptions;
+}
+
+/** The rows of one chunk, as row groups ready to place in the file. */
+export interface ConvertedChunk {
+  groups: EncodedRowGroup[];
+  rows: number;
+}
+
+/** The parser's bound on one record (`CsvParserOptions.maxRecordChars`' default). */
+const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+/**
+ * A CSV file as Parquet row groups made on `threads` worker threads, in file order: the main thread
+ * reads and decodes the file, cuts it into chunks at record ends (`CsvChunker`), and hands them
+ * round-robin to workers that parse, cast, encode and compress them (`ChunkConverter`); the row
+ * groups come back in the order the chunks were cut. Rejects go to `ctx.rejects` as each chunk's
+ * turn comes, their lines moved by the lines of the chunks before (only known then), and everything
+ * is counted on the same components as the single-thread reading (`csv-parse`, `cast`).
+ *
+ * Memory: `chunksInFlight` chunks' text on the main thread (and their replies: compressed row
+ * groups) plus, per worker, its isolate and one chunk being converted (see `ConvertOptions.threads`).
+ */
+export async function* parallelCsvRowGroups(
+  store: ObjectStore,
+  reading: CsvReading,
+  ctx: RunContext,
+  options: ParallelCsvOptions,
+): AsyncGenerator<ConvertedChunk> {
+  const { sniffed, uri } = reading;
+  const { text, decoder } = await textOf(store, uri, ctx, {
+    encoding: sniffed.encoding,
+    compression: sniffed.compression ?? 'none',
+    counted: reading.counted,
+  });
+  const parseMetrics = ctx.counters.component('csv-parse', 'reader');
+  const castMetrics = ctx.counters.component('cast', 'stage');
+  // The run's counters add up over every file it reads: count this file from here.
+  const readBefore = parseMetrics.rowsIn;
+  const rename = (names: readonly string[]) => (reading.renameColumns ? reading.renameColumns(names) : [...names]);
+  let columns: string[] | undefined = sniffed.header ? undefined : rename(reading.columns);
+  const chunker = new CsvChunker({
+    delimiter: reading.delimiter,
+    quote: sniffed.quote,
+    header: sniffed.header,
+    ...(reading.skipLines ? { skipLines: reading.skipLines } : {}),
+    chunkChars: options.chunkChars,
+    maxRecordChars: MAX_RECORD_CHARS,
+    file: uri,
+    decoded: decoder,
+  });
+  let workers: ChunkWorkers | undefined;
+  const queue: Array<Promise<ChunkReply>> = [];
+  let seq = 0;
+  let turn = 0;
+  let streamWorker = 0;
+  /** Lines before the next reply's chunk; set once the header is read. */
+  let lineBase: number | undefined;
+  let bytesCounted = 0;
+
+  const start = async (): Promise<ChunkWorkers> => {
+    const names = columns ?? [];
+    // Columns the schema names but the file lacks fail here, on the main thread, as they would at 1 thread.
+    planColumns(reading.schema, names, uri, reading.cast);
+    const settings: ChunkSettings = {
+      uri,
+      delimiter: reading.delimiter,
+      quote: sniffed.quote,
+      newline: chunker.newline ?? '\n',
+      columns: names,
+      schema: reading.schema,
+      cast: reading.cast,
+      encoding: decoder.encoding,
+      parquet: options.parquet,
+    };
+    return new ChunkWorkers(await chunkWorkerUrl(), options.threads, settings);
+  };
+
+  async function* handOn(events: ReturnType<CsvChunker['push']>): AsyncGenerator<ConvertedChunk> {
+    for (const event of events) {
+      if (event.kind === 'columns') columns = rename(event.names);
+      else if (event.kind === 'rejects') {
+        parseMetrics.rowsIn += event.rejects.length;
+        await writeRejects(ctx, parseMetrics, 'csv-parse', event.rejects);
+      } else {
+        workers ??= await start();
+        // Whole chunks take turns; the pieces of one long record all go to the worker of its first.
+        const worker = event.first ? turn++ % workers.size : streamWorker;
+        if (event.first && !event.last) streamWorker = worker;
+        const reply = workers.convert(worker, {
+          seq: seq++,
+          text: event.text,
+          invalidOffsets: event.invalidOffsets,
+          first: event.first,
+          last: event.last,
+        });
+        reply.catch(() => undefined); // awaited in turn below; a worker's failure must not go unhandled meanwhile
+        queue.push(reply);
+        while (queue.length >= options.chunksInFlight) yield await written(queue.shift() as Promise<ChunkReply>);
+      }
+    }
+  }
+
+  /** A reply in its turn: rejects rebased and written, counted; its row groups handed on. */
+  async function written(pending: Promise<ChunkReply>): Promise<ConvertedChunk> {
+    const reply = await pending;
+    lineBase ??= chunker.linesBeforeData;
+    const base = lineBase;
+    const parseRejects: RecordError[] = [];
+    const castRejects: RecordError[] = [];
+    for (const { line, stage, ...rest } of reply.rejects) {
+      const reason = movedReason(rest.code, rest.reason, line, base);
+      const error = recordError({ ...rest, reason, line: line === undefined ? undefined : line + base });
+      if (stage === 'cast') castRejects.push(reading.inferred ? withInferenceHint(error) : error);
+      else parseRejects.push(error);
+    }
+    if (reply.lines !== undefined) lineBase += reply.lines;
+    parseMetrics.rowsIn += reply.records;
+    parseMetrics.rowsOut += reply.parsed;
+    if (parseRejects.length > 0) await writeRejects(ctx, parseMetrics, 'csv-parse', parseRejects);
+    castMetrics.rowsIn += reply.parsed;
+    castMetrics.rowsOut += reply.rows;
+    if (castRejects.length > 0) await writeRejects(ctx, castMetrics, 'cast', castRejects);
+    reading.setRowsRead(parseMetrics.rowsIn - readBefore);
+    return { groups: reply.groups, rows: reply.rows };
+  }
+
+  try {
+    for await (const piece of text as AsyncIterable<string>) {
+      const total = decoder.bytesDecoded;
+      parseMetrics.bytesIn += total - bytesCounted;
+      bytesCounted = total;
+      yield* handOn(chunker.push(piece));
+    }
+    yield* handOn(chunker.end());
+    while (queue.length > 0) yield await written(queue.shift() as Promise<ChunkReply>);
+    reading.setRowsRead(parseMetrics.rowsIn - readBefore);
+  } finally {
+    text.destroy();
+    await workers?.close();
+  }
+}
