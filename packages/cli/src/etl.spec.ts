@@ -141,6 +141,47 @@ describe('etl convert and etl cat', () => {
     });
   });
 
+  it('--threads 2 converts CSV to Parquet on worker threads from the bundle: the report and rejects of --threads 1', async () => {
+    const input = join(dir, 'threads.csv');
+    const rows = Array.from({ length: 100_000 }, (_, i) => (i === 77_777 ? `${i},"not a number` : `${i},"name, ${i}\nline 2"`));
+    writeFileSync(input, `id,name\n${rows.join('\n')}\n${'"'}unclosed\n`);
+    const schema = join(dir, 'threads.schema.csv');
+    writeFileSync(schema, 'column_name,data_type\nid,int\nname,varchar(40)\n');
+    const convertOn = async (threads: string) => {
+      const out = join(dir, `threads-${threads}.parquet`);
+      const { stdout } = await run(process.execPath, [etl, 'convert', input, out, '--schema', schema, '--threads', threads]);
+      const report = JSON.parse(stdout) as { rowsRead: number; rowsWritten: number; rowsRejected: number; rejects: string };
+      const rejects = readFileSync(report.rejects, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { code: string; line: number });
+      return {
+        read: report.rowsRead,
+        written: report.rowsWritten,
+        rejected: report.rowsRejected,
+        rejects: rejects.map((r) => [r.code, r.line]),
+      };
+    };
+    const one = await convertOn('1');
+    // The stray quote opens a field that the next record's quote closes: two ragged records, and the last quote never closes.
+    expect(one).toEqual({
+      read: 100_001,
+      written: 99_998,
+      rejected: 3,
+      rejects: [
+        ['RAGGED_ROW', 2 + 2 * 77_777],
+        ['RAGGED_ROW', 4 + 2 * 77_777],
+        ['UNTERMINATED_QUOTE', 200_001],
+      ],
+    });
+    expect(existsSync(fileURLToPath(new URL('../dist/csv-chunk.worker.mjs', import.meta.url)))).toBe(true);
+    expect(await convertOn('2')).toEqual(one);
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 't.parquet'), '--threads', '0'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--threads must be a whole number of at least 1, got 0'),
+    });
+  });
+
   it('--part-mb writes numbered gzip parts with --no-output-header, and says what is missing otherwise', async () => {
     const input = join(dir, 'parts.csv');
     writeFileSync(input, `id,name\n${Array.from({ length: 200_000 }, (_, i) => `${i},name ${i}`).join('\n')}\n`);

@@ -64,7 +64,7 @@ export async function runScenario(
     }
     case 'ours': {
       const ctx = context();
-      const options: ConvertOptions & { threads?: number } = { input, output, schema, compression: 'snappy', threads };
+      const options: ConvertOptions = { input, output, schema, compression: 'snappy', threads };
       const report = await convert(createObjectStore(), options, ctx);
       if (report.rowsRejected > 0) throw new Error(`${report.rowsRejected} bench rows were rejected`);
       return done(report.rowsWritten, inputBytes, report.bytesWritten);
