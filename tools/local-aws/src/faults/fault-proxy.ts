@@ -68,6 +68,7 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
       );
     }
     const answer = await forward(req, body);
+    if (req.method === 'HEAD') return replyHead(res, answer.status, answer.headers);
     reply(res, answer.status, answer.headers, answer.body);
   }
 
@@ -82,8 +83,10 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
         (upstreamResponse) => {
           readBody(upstreamResponse).then((answer) => {
             const responseHeaders: Record<string, string | string[]> = {};
+            // A HEAD answer's content-length is the object's size (its body is empty): kept; any other is the body's, set again.
+            const keep = (key: string) => key !== 'transfer-encoding' && (key !== 'content-length' || req.method === 'HEAD');
             for (const [key, value] of Object.entries(upstreamResponse.headers))
-              if (value !== undefined && key !== 'content-length' && key !== 'transfer-encoding') responseHeaders[key] = value;
+              if (value !== undefined && keep(key)) responseHeaders[key] = value;
             resolve({ status: upstreamResponse.statusCode ?? 502, headers: responseHeaders, body: answer });
           }, reject);
         },
@@ -103,4 +106,11 @@ export async function startFaultProxy(service: FaultService, upstream: string, o
       await closed;
     },
   };
+}
+
+/** A HEAD answer as the upstream gave it: its headers (content-length included) and no body. */
+function replyHead(res: ServerResponse, status: number, headers: Record<string, string | string[]>): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, headers);
+  res.end();
 }
