@@ -4,8 +4,10 @@ import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, ty
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
+import { ChunkWorkers } from './parallel/chunk-workers.js';
 import { parallelCsvRowGroups } from './parallel/parallel-csv.js';
 import { DEFAULT_CHUNK_CHARS, defaultThreads } from './parallel/threads.js';
+import { chunkWorkerUrl } from './parallel/worker-url.js';
 import { openRows } from './sources/open-rows.js';
 import { writeParts } from './write-parts.js';
 import type { SourceOptions } from './sources/row-source.js';
@@ -133,98 +135,109 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
   const threads = options.threads ?? defaultThreads(chunkChars);
   checkParallel(threads, chunkChars, options.chunksInFlight);
-  const source = await openRows(store, input, formatOf(input, inputFormat), { ...read, ctx });
-  if (source.schema.fields.length === 0)
-    throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
-  const extra = appendColumns?.(source.schema);
-  const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
-  onSchema?.(schema);
-  const encoder = rowEncoder(format, schema, {
-    ...(writeHeader === undefined ? {} : { header: writeHeader }),
-    ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
-    ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
-    ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
-    ...(options.parquet ? { parquet: options.parquet } : {}),
-  });
-  let rowsWritten = 0;
-  const reading = counted ? ctx.counters.component(input, 'source') : undefined;
-  const writing = counted ? ctx.counters.component(output, 'sink') : undefined;
-  /** Rows handed to the encoder so far; the source's running byte count with them. */
-  const wrote = (rows: number) => {
-    rowsWritten += rows;
+  const inputAs = formatOf(input, inputFormat);
+  // Worker threads start before the file is sniffed: an isolate takes a while to load its modules.
+  const eligible = threads > 1 && inputAs === 'csv' && format === 'parquet' && !read.joinShortRows && !appendColumns && !observe;
+  const workers = eligible ? new ChunkWorkers(await chunkWorkerUrl(), threads) : undefined;
+  try {
+    return await convertWith(workers);
+  } finally {
+    await workers?.close();
+  }
+
+  async function convertWith(workers: ChunkWorkers | undefined): Promise<ConvertReport> {
+    const source = await openRows(store, input, inputAs, { ...read, ctx });
+    if (source.schema.fields.length === 0)
+      throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
+    const extra = appendColumns?.(source.schema);
+    const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
+    onSchema?.(schema);
+    const encoder = rowEncoder(format, schema, {
+      ...(writeHeader === undefined ? {} : { header: writeHeader }),
+      ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
+      ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
+      ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
+      ...(options.parquet ? { parquet: options.parquet } : {}),
+    });
+    let rowsWritten = 0;
+    const reading = counted ? ctx.counters.component(input, 'source') : undefined;
+    const writing = counted ? ctx.counters.component(output, 'sink') : undefined;
+    /** Rows handed to the encoder so far; the source's running byte count with them. */
+    const wrote = (rows: number) => {
+      rowsWritten += rows;
+      if (reading && writing) {
+        reading.bytesIn = source.bytesRead;
+        writing.rowsIn = writing.rowsOut = rowsWritten;
+      }
+    };
+    const csv = source.csvReading;
+    async function* encoded(): AsyncGenerator<Uint8Array> {
+      if (workers && csv && encoder instanceof ParquetWriter) {
+        const chunks = parallelCsvRowGroups(store, csv, ctx, {
+          workers,
+          chunkChars,
+          chunksInFlight: options.chunksInFlight ?? 2 * threads,
+          parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
+        });
+        for await (const { groups, rows } of chunks) {
+          wrote(rows);
+          for (const group of groups) yield* encoder.appendRowGroup(group);
+        }
+        yield* encoder.finish();
+        return;
+      }
+      // Column batches go straight into a columnar encoder: no row form on the way.
+      if (source.columnBatches && encoder.appendColumns) {
+        for await (const batch of source.columnBatches()) {
+          const out = extra ? withColumns(batch, extra, rowsWritten + 1) : batch;
+          wrote(batch.length);
+          observe?.(out);
+          yield* encoder.appendColumns(out);
+        }
+        yield* encoder.finish();
+        return;
+      }
+      for await (const batch of source.batches()) {
+        const first = rowsWritten + 1;
+        const rows = extra ? batch.map((row, i) => [...row, ...extra.values(first + i)]) : batch;
+        wrote(rows.length);
+        observe?.(columnsOf(schema.fields, rows));
+        const parts: Uint8Array[] = [];
+        for (const row of rows) for (const part of encoder.appendRow(row)) parts.push(part);
+        yield* parts;
+      }
+      yield* encoder.finish();
+    }
+    const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
+    // One output is one part that never fills.
+    const parts =
+      partBytes === undefined
+        ? { partBytes: Infinity, uriOf: () => output }
+        : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
+    const stored = await writeParts(store, encoded(), {
+      ...parts,
+      signal: ctx.signal,
+      ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
+    });
+    const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
     if (reading && writing) {
       reading.bytesIn = source.bytesRead;
-      writing.rowsIn = writing.rowsOut = rowsWritten;
+      writing.bytesOut = bytesWritten;
     }
-  };
-  const csv = source.csvReading;
-  const parallel = threads > 1 && csv !== undefined && encoder instanceof ParquetWriter && !csv.joinShortRows && !extra && !observe;
-  async function* encoded(): AsyncGenerator<Uint8Array> {
-    if (parallel) {
-      const chunks = parallelCsvRowGroups(store, csv, ctx, {
-        threads,
-        chunkChars,
-        chunksInFlight: options.chunksInFlight ?? 2 * threads,
-        parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
-      });
-      for await (const { groups, rows } of chunks) {
-        wrote(rows);
-        for (const group of groups) yield* encoder.appendRowGroup(group);
-      }
-      yield* encoder.finish();
-      return;
-    }
-    // Column batches go straight into a columnar encoder: no row form on the way.
-    if (source.columnBatches && encoder.appendColumns) {
-      for await (const batch of source.columnBatches()) {
-        const out = extra ? withColumns(batch, extra, rowsWritten + 1) : batch;
-        wrote(batch.length);
-        observe?.(out);
-        yield* encoder.appendColumns(out);
-      }
-      yield* encoder.finish();
-      return;
-    }
-    for await (const batch of source.batches()) {
-      const first = rowsWritten + 1;
-      const rows = extra ? batch.map((row, i) => [...row, ...extra.values(first + i)]) : batch;
-      wrote(rows.length);
-      observe?.(columnsOf(schema.fields, rows));
-      const parts: Uint8Array[] = [];
-      for (const row of rows) for (const part of encoder.appendRow(row)) parts.push(part);
-      yield* parts;
-    }
-    yield* encoder.finish();
+    return {
+      input,
+      output: stored[0]?.uri ?? output,
+      outputs: stored.map((part) => part.uri),
+      format,
+      rowsRead: source.rowsRead,
+      rowsWritten,
+      rowsRejected: ctx.rejects.count,
+      bytesRead: source.bytesRead,
+      bytesWritten,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      peakRssBytes: peakRssBytes(),
+    };
   }
-  const gzip = format !== 'parquet' && (options.compression === 'gzip' || isGzipped(output));
-  // One output is one part that never fills.
-  const parts =
-    partBytes === undefined
-      ? { partBytes: Infinity, uriOf: () => output }
-      : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
-  const stored = await writeParts(store, encoded(), {
-    ...parts,
-    signal: ctx.signal,
-    ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
-  });
-  const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
-  if (reading && writing) {
-    reading.bytesIn = source.bytesRead;
-    writing.bytesOut = bytesWritten;
-  }
-  return {
-    input,
-    output: stored[0]?.uri ?? output,
-    outputs: stored.map((part) => part.uri),
-    format,
-    rowsRead: source.rowsRead,
-    rowsWritten,
-    rowsRejected: ctx.rejects.count,
-    bytesRead: source.bytesRead,
-    bytesWritten,
-    seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
-    peakRssBytes: peakRssBytes(),
-  };
 }
 
 function checkParts(output: string, format: FileFormat, writeHeader: boolean | undefined, partBytes: number): void {

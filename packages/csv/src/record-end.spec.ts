@@ -82,7 +82,53 @@ function randomCsv(seed: number, rows: number): string {
   return text;
 }
 
+/** The same over the text's UTF-8 bytes (`nextInBytes`): each chunk decoded on its own, then parsed. */
+function parseByteChunks(text: string, every: number, piece: number): Parsed {
+  const bytes = Buffer.from(text, 'utf8');
+  const newline = detectNewline(text) ?? '\n';
+  const ends = new RecordEnds({ delimiter: ',', quote: '"', newline });
+  const chunks: Buffer[] = [];
+  let open: Buffer[] = [];
+  let openBytes = 0;
+  for (let p = 0; p < bytes.length; p += piece) {
+    const part = bytes.subarray(p, p + piece);
+    let at = 0;
+    for (;;) {
+      const end = ends.nextInBytes(part, at, Math.max(at, at + every - openBytes));
+      if (end === -1) break;
+      chunks.push(Buffer.concat([...open, part.subarray(at, end)]));
+      open = [];
+      openBytes = 0;
+      at = end;
+    }
+    open.push(part.subarray(at));
+    openBytes += part.length - at;
+  }
+  if (openBytes > 0) chunks.push(Buffer.concat(open));
+  const out: Parsed = { records: [], rejects: [] };
+  let line = 1;
+  for (const chunk of chunks) {
+    const parsed = parse(chunk.toString('utf8'), newline, ',', line);
+    out.records.push(...parsed.records);
+    out.rejects.push(...parsed.rejects);
+    line += parsed.lines;
+  }
+  return out;
+}
+
 describe('RecordEnds: cutting CSV where records end, as the parser reads it', () => {
+  it('cuts UTF-8 bytes where it cuts their text: each chunk decodes and parses to the records of the whole', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const text = randomCsv(seed, 60);
+      const whole = parse(text, detectNewline(text), ',');
+      for (const [every, piece] of [
+        [1, 5],
+        [50, 17],
+      ] as const)
+        expect(parseByteChunks(text, every, piece), `seed ${seed}`).toEqual({ records: whole.records, rejects: whole.rejects });
+    }
+  });
+
   it('pieces cut at its ends parse to the records, lines and rejects of the whole text (random CSV, stray quotes, quoted breaks, CRLF)', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const text = randomCsv(seed, 60);

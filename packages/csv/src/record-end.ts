@@ -51,17 +51,51 @@ export class RecordEnds {
    * record; -1 when none does in this piece (the state then carries on to the next piece).
    */
   next(text: string, start: number, target: number): number {
-    const length = text.length;
+    const { quote, newline } = this;
+    return this.scan(
+      text.length,
+      (quoteNotBreak, from) => text.indexOf(quoteNotBreak ? quote : newline, from),
+      (i) => text.charCodeAt(i),
+      start,
+      target,
+    );
+  }
+
+  /**
+   * `next` over UTF-8 bytes (or any ASCII-compatible encoding whose multibyte characters never hold
+   * an ASCII byte): the delimiter, quote and line break must be ASCII. Lets a reader cut a file
+   * before decoding it, so each piece is decoded where it is parsed.
+   */
+  nextInBytes(bytes: Uint8Array, start: number, target: number): number {
+    const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { quoteCode, newlineCode } = this;
+    return this.scan(
+      view.length,
+      (quoteNotBreak, from) => view.indexOf(quoteNotBreak ? quoteCode : newlineCode, from),
+      (i) => view[i] as number,
+      start,
+      target,
+    );
+  }
+
+  /** The scan over text or bytes: `find` jumps to the next quote (true) or line break (false). */
+  private scan(
+    length: number,
+    find: (quoteNotBreak: boolean, from: number) => number,
+    codeAt: (i: number) => number,
+    start: number,
+    target: number,
+  ): number {
     let i = start;
     if (this.quoteAtEnd && i < length) {
       this.quoteAtEnd = false;
-      if (text.charCodeAt(i) === this.quoteCode) i++;
+      if (codeAt(i) === this.quoteCode) i++;
       else this.quoted = false;
     }
     let lineBreak = -2;
     while (i < length) {
       if (this.quoted) {
-        const close = text.indexOf(this.quote, i);
+        const close = find(true, i);
         if (close === -1) {
           i = length;
           break;
@@ -71,18 +105,18 @@ export class RecordEnds {
           i = length;
           break;
         }
-        if (text.charCodeAt(close + 1) === this.quoteCode) i = close + 2;
+        if (codeAt(close + 1) === this.quoteCode) i = close + 2;
         else {
           this.quoted = false;
           i = close + 1;
         }
         continue;
       }
-      let open = text.indexOf(this.quote, i);
-      while (open !== -1 && !this.opensField(text, open)) open = text.indexOf(this.quote, open + 1);
+      let open = find(true, i);
+      while (open !== -1 && !this.opensField(codeAt, open)) open = find(true, open + 1);
       const from = i > target ? i : target;
       if (open === -1 || open > from) {
-        if (lineBreak !== -1 && lineBreak < from) lineBreak = from < length ? text.indexOf(this.newline, from) : -1;
+        if (lineBreak !== -1 && lineBreak < from) lineBreak = from < length ? find(false, from) : -1;
         if (lineBreak !== -1 && (open === -1 || lineBreak < open)) {
           this.previousCode = this.newlineCode;
           return lineBreak + 1;
@@ -95,12 +129,12 @@ export class RecordEnds {
       this.quoted = true;
       i = open + 1;
     }
-    if (length > 0) this.previousCode = text.charCodeAt(length - 1);
+    if (length > 0) this.previousCode = codeAt(length - 1);
     return -1;
   }
 
-  private opensField(text: string, at: number): boolean {
-    const before = at === 0 ? this.previousCode : text.charCodeAt(at - 1);
+  private opensField(codeAt: (i: number) => number, at: number): boolean {
+    const before = at === 0 ? this.previousCode : codeAt(at - 1);
     return before === this.delimiterCode || before === this.newlineCode;
   }
 }

@@ -3,6 +3,7 @@ import { CsvRecordReader, type CsvChunkRecords } from '@etl/csv';
 import { ParquetWriter, type EncodedRowGroup } from '@etl/parquet';
 import { castColumns, columnCastPlan, planColumns, type ColumnCastPlan } from '@etl/schema';
 import type { ChunkReject, ChunkReply, ChunkRequest, ChunkSettings } from './chunk-protocol.js';
+import { PIECE_BYTES, PieceDecoder } from './piece-decoder.js';
 
 /**
  * A worker thread's whole job, stream-free: pieces of a CSV file -> parsed (`CsvRecordReader`), cast
@@ -15,8 +16,10 @@ export class ChunkConverter {
   private readonly plan: ColumnCastPlan;
   private readonly writer: ParquetWriter;
   private reader: CsvRecordReader | undefined;
-  /** The decoder's queue of bad-byte offsets for the chunk being read. */
-  private readonly invalidOffsets: number[] = [];
+  /** A chunk given as bytes: their decoder, whose queue of bad-byte offsets the reader claims from. */
+  private decoder: PieceDecoder | undefined;
+  /** A chunk given as text: the main thread's decoder's offsets for it. */
+  private invalidOffsets: number[] = [];
 
   constructor(private readonly settings: ChunkSettings) {
     this.plan = columnCastPlan(planColumns(settings.schema, settings.columns, settings.uri, settings.cast), settings.cast);
@@ -26,7 +29,8 @@ export class ChunkConverter {
   convert(request: ChunkRequest): ChunkReply {
     const { settings } = this;
     if (request.first) {
-      this.invalidOffsets.length = 0;
+      this.decoder = request.pieces ? new PieceDecoder(request.offset ?? 0, request.offset === 0) : undefined;
+      this.invalidOffsets = this.decoder ? this.decoder.invalidOffsets : [];
       this.reader = new CsvRecordReader({
         delimiter: settings.delimiter,
         quote: settings.quote,
@@ -52,9 +56,15 @@ export class ChunkConverter {
       reply.rows += cast.batch.length;
       if (cast.batch.length > 0) reply.groups.push(...this.writer.encodeColumns(cast.batch));
     };
-    take(reader.push(request.text));
+    const decoder = this.decoder;
+    if (request.pieces && decoder) {
+      // Decoded in pieces, as the single thread's decodeStream does: short-lived strings, batches of its size.
+      for (const bytes of request.pieces)
+        for (let from = 0; from < bytes.length; from += PIECE_BYTES)
+          take(reader.push(decoder.write(bytes.subarray(from, from + PIECE_BYTES))));
+    } else take(reader.push(request.text ?? ''));
     if (request.last) {
-      take(reader.end());
+      take(reader.end(decoder ? decoder.end() : ''));
       const group: EncodedRowGroup | undefined = this.writer.encodeOpenRowGroup();
       if (group) reply.groups.push(group);
       reply.lines = reader.currentLine - 1;

@@ -25,8 +25,13 @@ export interface ChunkSettings {
  */
 export interface ChunkRequest {
   seq: number;
-  text: string;
-  /** Byte offsets of the bad bytes behind the U+FFFD in `text`, in order (the decoder's queue). */
+  /** The piece as text (files in other encodings than UTF-8: decoded on the main thread)… */
+  text?: string;
+  /** …or as UTF-8 bytes, in pieces that each own their buffer (transferred), decoded here. */
+  pieces?: Uint8Array[];
+  /** Where `pieces` start in the file (byte offsets of bad bytes count from the file's start). */
+  offset?: number;
+  /** With `text`: byte offsets of the bad bytes behind its U+FFFD, in order (the decoder's queue). */
   invalidOffsets: number[];
   first: boolean;
   last: boolean;

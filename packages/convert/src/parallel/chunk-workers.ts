@@ -7,20 +7,21 @@ interface Pending {
 }
 
 /**
- * `threads` worker threads running `csv-chunk.worker` on the same settings. A request goes to the
- * worker named (each serves its requests in order, so the pieces of one long record go to one), and
- * its reply comes back as a promise. A worker that fails fails every request it holds; `close`
- * terminates them all.
+ * `threads` worker threads running `csv-chunk.worker`. They start at once (an isolate takes a while
+ * to load its modules: better while the main thread sniffs the file), and are given the file's
+ * settings with `start` once its header is read. A request goes to the worker named (each serves
+ * its requests in order, so the pieces of one long record go to one), and its reply comes back as
+ * a promise. A worker that fails fails every request it holds; `close` terminates them all.
  */
 export class ChunkWorkers {
   private readonly workers: Worker[];
   private readonly pending: Array<Map<number, Pending>>;
   private failure: Error | undefined;
 
-  constructor(script: URL, threads: number, settings: ChunkSettings) {
+  constructor(script: URL, threads: number) {
     this.pending = Array.from({ length: threads }, () => new Map<number, Pending>());
     this.workers = Array.from({ length: threads }, (_, w) => {
-      const worker = new Worker(script, { workerData: settings });
+      const worker = new Worker(script);
       const pending = this.pending[w] as Map<number, Pending>;
       worker.on('message', (reply: ChunkReply) => {
         const waiting = pending.get(reply.seq);
@@ -45,6 +46,11 @@ export class ChunkWorkers {
     });
   }
 
+  /** Every worker is given the file's settings; requests follow. */
+  start(settings: ChunkSettings): void {
+    for (const worker of this.workers) worker.postMessage({ settings });
+  }
+
   get size(): number {
     return this.workers.length;
   }
@@ -53,7 +59,7 @@ export class ChunkWorkers {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       (this.pending[worker] as Map<number, Pending>).set(request.seq, { resolve, reject });
-      (this.workers[worker] as Worker).postMessage(request);
+      (this.workers[worker] as Worker).postMessage(request, request.pieces ? request.pieces.map((p) => p.buffer as ArrayBuffer) : []);
     });
   }
 

@@ -1,18 +1,30 @@
 /**
- * The worker thread of a parallel CSV -> Parquet conversion: `ChunkConverter` on the settings in
- * `workerData`, one reply per request, the row groups' buffers transferred (not copied). Bundled to
+ * The worker thread of a parallel CSV -> Parquet conversion: `ChunkConverter` on the settings of
+ * the first message, one reply per request (requests' byte buffers come transferred; the replies' row
+ * groups go back transferred). Bundled to
  * `csv-chunk.worker.mjs` beside a bundle that uses it (tools/bundle.mjs); see `worker-url.ts`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { ChunkConverter } from './chunk-converter.js';
 import type { ChunkReply, ChunkRequest, ChunkSettings } from './chunk-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('csv-chunk.worker runs as a worker thread');
-const converter = new ChunkConverter(workerData as ChunkSettings);
-port.on('message', (request: ChunkRequest) => {
+let converter: ChunkConverter | undefined;
+let failed: Error | undefined;
+port.on('message', (message: ChunkRequest | { settings: ChunkSettings }) => {
+  if ('settings' in message) {
+    try {
+      converter = new ChunkConverter(message.settings);
+    } catch (error) {
+      failed = error as Error;
+    }
+    return;
+  }
+  const request = message;
   let reply: ChunkReply;
   try {
+    if (!converter) throw failed ?? new Error('a chunk before the settings');
     reply = converter.convert(request);
   } catch (error) {
     const { message, stack } = error as Error;

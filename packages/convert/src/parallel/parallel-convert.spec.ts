@@ -7,7 +7,9 @@ import { bytesFile, ParquetFile } from '@etl/parquet';
 import { parseSchemaCsv } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { convert, openRows, type ConvertOptions } from '../index.js';
+import { ChunkWorkers } from './chunk-workers.js';
 import { parallelCsvRowGroups } from './parallel-csv.js';
+import { chunkWorkerUrl } from './worker-url.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
 id,bigint,false
@@ -29,6 +31,10 @@ interface Dialect {
   bom: boolean;
   header: boolean;
   skipLines: number;
+  /** Read as (default utf-8, cut as bytes); another encoding is decoded on the main thread and cut as text. */
+  encoding?: string;
+  /** null: no quoting (cut as text). */
+  quote?: null;
 }
 
 /** Bad values now and then, so casts reject; otherwise values of each type, nulls as empty fields. */
@@ -141,6 +147,9 @@ const DIALECTS: Dialect[] = [
   { delimiter: ';', newline: '\r', bom: false, header: true, skipLines: 2 },
   { delimiter: '\t', newline: '\n', bom: true, header: false, skipLines: 0 },
   { delimiter: '|', newline: '\r\n', bom: false, header: false, skipLines: 1 },
+  // UTF-8 bytes read as Shift_JIS: decoded on the main thread, many bad bytes.
+  { delimiter: ',', newline: '\n', bom: false, header: true, skipLines: 0, encoding: 'shift_jis' },
+  { delimiter: ';', newline: '\r\n', bom: false, header: true, skipLines: 0, quote: null },
 ];
 
 describe('convert on worker threads (threads > 1)', () => {
@@ -154,7 +163,8 @@ describe('convert on worker threads (threads > 1)', () => {
           delimiter: d.delimiter,
           header: d.header,
           ...(d.skipLines ? { skipLines: d.skipLines } : {}),
-          encoding: 'utf-8',
+          encoding: d.encoding ?? 'utf-8',
+          ...(d.quote === null ? { quote: null } : {}),
         };
         const one = await outcome(input, { ...read, threads: 1 });
         expect(one).toMatchObject({ rowGroups: true });
@@ -216,7 +226,7 @@ describe('convert on worker threads (threads > 1)', () => {
     const reading = source.csvReading;
     if (!reading) throw new Error('a CSV source has its reading');
     const chunks = parallelCsvRowGroups(createObjectStore(), reading, ctx, {
-      threads: 2,
+      workers: new ChunkWorkers(await chunkWorkerUrl(), 2),
       chunkChars: 16 * 1024,
       chunksInFlight: 2,
       parquet: {},

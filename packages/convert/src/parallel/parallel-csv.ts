@@ -4,14 +4,15 @@ import type { EncodedRowGroup, ParquetWriterOptions } from '@etl/parquet';
 import { planColumns } from '@etl/schema';
 import { withInferenceHint } from '../sources/csv-source.js';
 import type { CsvReading } from '../sources/row-source.js';
-import { textOf } from '../sources/text-bytes.js';
+import { bytesOf, textOf } from '../sources/text-bytes.js';
 import type { ChunkReply, ChunkSettings } from './chunk-protocol.js';
 import { ChunkWorkers } from './chunk-workers.js';
-import { CsvChunker, movedReason, recordError } from './csv-chunker.js';
-import { chunkWorkerUrl } from './worker-url.js';
+import { CsvByteChunker, type ByteChunkEvent } from './csv-byte-chunker.js';
+import { CsvChunker, movedReason, recordError, type ChunkEvent } from './csv-chunker.js';
 
 export interface ParallelCsvOptions {
-  threads: number;
+  /** The worker threads (started early by the caller); closed when the generator ends. */
+  workers: ChunkWorkers;
   /** Characters per chunk (cut at the first record end past it). */
   chunkChars: number;
   /** Chunks handed to workers and not yet written: the main thread reads ahead no further. */
@@ -46,28 +47,59 @@ export async function* parallelCsvRowGroups(
   options: ParallelCsvOptions,
 ): AsyncGenerator<ConvertedChunk> {
   const { sniffed, uri } = reading;
-  const { text, decoder } = await textOf(store, uri, ctx, {
-    encoding: sniffed.encoding,
-    compression: sniffed.compression ?? 'none',
-    counted: reading.counted,
-  });
+  // UTF-8 (and ASCII) with an ASCII dialect is cut as bytes and decoded on the workers; other
+  // encodings are decoded here and cut as text.
+  const asBytes =
+    /^(utf-?8|(us-)?ascii)$/i.test(sniffed.encoding) && reading.delimiter.charCodeAt(0) < 0x80 && sniffed.quote.charCodeAt(0) < 0x80;
   const parseMetrics = ctx.counters.component('csv-parse', 'reader');
   const castMetrics = ctx.counters.component('cast', 'stage');
   // The run's counters add up over every file it reads: count this file from here.
   const readBefore = parseMetrics.rowsIn;
   const rename = (names: readonly string[]) => (reading.renameColumns ? reading.renameColumns(names) : [...names]);
   let columns: string[] | undefined = sniffed.header ? undefined : rename(reading.columns);
-  const chunker = new CsvChunker({
+  const common = {
     delimiter: reading.delimiter,
     quote: sniffed.quote,
     header: sniffed.header,
     ...(reading.skipLines ? { skipLines: reading.skipLines } : {}),
-    chunkChars: options.chunkChars,
-    maxRecordChars: MAX_RECORD_CHARS,
     file: uri,
-    decoded: decoder,
-  });
+  };
+  const compression = sniffed.compression ?? 'none';
+  let input: AsyncIterable<Buffer | string>;
+  let chunker: { readonly newline: '\n' | '\r' | undefined; readonly linesBeforeData: number };
+  let take: (piece: Buffer | string) => Array<ChunkEvent | ByteChunkEvent>;
+  let finish: () => Array<ChunkEvent | ByteChunkEvent>;
+  /** Named in `ENCODING` rejects. */
+  let encodingOf = (): string | undefined => 'utf-8';
+  /** Input bytes taken so far: the decoder's count of them, or the bytes themselves. */
+  let bytesIn: () => number;
+  let close: () => void;
+  if (asBytes) {
+    const bytes = await bytesOf(store, uri, ctx, { compression, counted: reading.counted });
+    const byteChunker = new CsvByteChunker({ ...common, chunkBytes: options.chunkChars, maxRecordBytes: MAX_RECORD_CHARS });
+    let taken = 0;
+    input = bytes as AsyncIterable<Buffer>;
+    chunker = byteChunker;
+    take = (piece) => {
+      taken += piece.length;
+      return byteChunker.push(piece as Buffer);
+    };
+    finish = () => byteChunker.end();
+    bytesIn = () => taken;
+    close = () => bytes.destroy();
+  } else {
+    const { text, decoder } = await textOf(store, uri, ctx, { encoding: sniffed.encoding, compression, counted: reading.counted });
+    const textChunker = new CsvChunker({ ...common, chunkChars: options.chunkChars, maxRecordChars: MAX_RECORD_CHARS, decoded: decoder });
+    input = text as AsyncIterable<string>;
+    chunker = textChunker;
+    take = (piece) => textChunker.push(piece as string);
+    finish = () => textChunker.end();
+    bytesIn = () => decoder.bytesDecoded;
+    close = () => text.destroy();
+    encodingOf = () => decoder.encoding; // known once the decoder starts: read when the workers do
+  }
   let workers: ChunkWorkers | undefined;
+  const { workers: pool } = options;
   const queue: Array<Promise<ChunkReply>> = [];
   let seq = 0;
   let turn = 0;
@@ -76,7 +108,7 @@ export async function* parallelCsvRowGroups(
   let lineBase: number | undefined;
   let bytesCounted = 0;
 
-  const start = async (): Promise<ChunkWorkers> => {
+  const start = (): ChunkWorkers => {
     const names = columns ?? [];
     // Columns the schema names but the file lacks fail here, on the main thread, as they would at 1 thread.
     planColumns(reading.schema, names, uri, reading.cast);
@@ -88,30 +120,29 @@ export async function* parallelCsvRowGroups(
       columns: names,
       schema: reading.schema,
       cast: reading.cast,
-      encoding: decoder.encoding,
+      encoding: encodingOf(),
       parquet: options.parquet,
     };
-    return new ChunkWorkers(await chunkWorkerUrl(), options.threads, settings);
+    pool.start(settings);
+    return pool;
   };
 
-  async function* handOn(events: ReturnType<CsvChunker['push']>): AsyncGenerator<ConvertedChunk> {
+  async function* handOn(events: Array<ChunkEvent | ByteChunkEvent>): AsyncGenerator<ConvertedChunk> {
     for (const event of events) {
       if (event.kind === 'columns') columns = rename(event.names);
       else if (event.kind === 'rejects') {
         parseMetrics.rowsIn += event.rejects.length;
         await writeRejects(ctx, parseMetrics, 'csv-parse', event.rejects);
       } else {
-        workers ??= await start();
+        workers ??= start();
         // Whole chunks take turns; the pieces of one long record all go to the worker of its first.
         const worker = event.first ? turn++ % workers.size : streamWorker;
         if (event.first && !event.last) streamWorker = worker;
-        const reply = workers.convert(worker, {
-          seq: seq++,
-          text: event.text,
-          invalidOffsets: event.invalidOffsets,
-          first: event.first,
-          last: event.last,
-        });
+        const piece =
+          'pieces' in event
+            ? { pieces: event.pieces, offset: event.offset, invalidOffsets: [] }
+            : { text: event.text, invalidOffsets: event.invalidOffsets };
+        const reply = workers.convert(worker, { seq: seq++, ...piece, first: event.first, last: event.last });
         reply.catch(() => undefined); // awaited in turn below; a worker's failure must not go unhandled meanwhile
         queue.push(reply);
         while (queue.length >= options.chunksInFlight) yield await written(queue.shift() as Promise<ChunkReply>);
@@ -144,17 +175,18 @@ export async function* parallelCsvRowGroups(
   }
 
   try {
-    for await (const piece of text as AsyncIterable<string>) {
-      const total = decoder.bytesDecoded;
+    for await (const piece of input) {
+      const events = take(piece);
+      const total = bytesIn();
       parseMetrics.bytesIn += total - bytesCounted;
       bytesCounted = total;
-      yield* handOn(chunker.push(piece));
+      yield* handOn(events);
     }
-    yield* handOn(chunker.end());
+    yield* handOn(finish());
     while (queue.length > 0) yield await written(queue.shift() as Promise<ChunkReply>);
     reading.setRowsRead(parseMetrics.rowsIn - readBefore);
   } finally {
-    text.destroy();
-    await workers?.close();
+    close();
+    await pool.close();
   }
 }

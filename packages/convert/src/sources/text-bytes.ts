@@ -24,24 +24,31 @@ export async function textOf(
     counted: (bytes: number) => void;
   },
 ): Promise<{ text: Readable; decoder: DecodeTransform }> {
-  const compression = options.compression ?? (await compressionOf(store, uri));
-  const gzip = compression === 'gzip';
-  const bzip2 = compression === 'bzip2';
-  const body = await store.get(uri, { signal: ctx.signal });
-  // Attached in the same tick as pipe() below: a 'data' listener starts the flow.
-  body.on('data', (chunk: Buffer) => options.counted(chunk.length));
+  const bytes = await bytesOf(store, uri, ctx, options);
   const decoder = decodeStream(ctx, {
     file: uri,
     invalid: options.invalid ?? 'reject',
     ...(options.encoding ? { encoding: options.encoding } : {}),
   });
-  const stages: Array<NodeJS.ReadWriteStream> = [...(gzip ? [createGunzip()] : bzip2 ? [unbzip2()] : []), decoder];
-  let upstream: Readable = body;
-  for (const stage of stages) {
-    upstream.on('error', (error: Error) => (stage as unknown as Readable).destroy(error));
-    upstream = upstream.pipe(stage) as unknown as Readable;
-  }
-  return { text: upstream, decoder };
+  bytes.on('error', (error: Error) => decoder.destroy(error));
+  return { text: bytes.pipe(decoder) as unknown as Readable, decoder };
+}
+
+/** The object's bytes, inflated when it is gzip or bzip2 (see `textOf`); `counted` reports raw bytes as they are read. */
+export async function bytesOf(
+  store: ObjectStore,
+  uri: string,
+  ctx: RunContext,
+  options: { compression?: 'gzip' | 'bzip2' | 'none'; counted: (bytes: number) => void },
+): Promise<Readable> {
+  const compression = options.compression ?? (await compressionOf(store, uri));
+  const body = await store.get(uri, { signal: ctx.signal });
+  // Attached in the same tick as pipe() below: a 'data' listener starts the flow.
+  body.on('data', (chunk: Buffer) => options.counted(chunk.length));
+  const inflate = compression === 'gzip' ? createGunzip() : compression === 'bzip2' ? unbzip2() : undefined;
+  if (!inflate) return body;
+  body.on('error', (error: Error) => (inflate as unknown as Readable).destroy(error));
+  return body.pipe(inflate) as unknown as Readable;
 }
 
 /** By the name (`.gz`, `.bz2`) or the first bytes (gzip 1f 8b, bzip2 "BZh"). */
