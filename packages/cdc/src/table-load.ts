@@ -166,7 +166,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     // Changes of a killed run not yet in current: current must be published even with nothing new.
     const changed = report.rowsInChanges > 0 || (plan.mode === 'incremental' && unmergedRuns.length > 0);
     if (!changed) {
-      await outputs.abort(new Error('nothing changed'), ctx);
+      await outputs.discard('nothing changed', ctx);
       if (report.mode === 'full') ctx.logger.warn({ ...report }, `${table.name} has no rows: nothing published`);
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
       // What a killed run published is registered by the next run, even one with nothing new.

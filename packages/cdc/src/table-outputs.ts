@@ -76,6 +76,11 @@ export class TableOutputs {
     await Promise.allSettled(this.connected.map((d) => d.abort(reason, ctx)));
   }
 
+  /** `abort` when there is nothing to publish (not a failure: logged at debug level). */
+  async discard(why: string, ctx: RunContext): Promise<void> {
+    await Promise.allSettled(this.connected.map((d) => d.discard(why, ctx)));
+  }
+
   writeChanges(rows: Value[][]): Promise<number> {
     return this.changes.writeRows(rows);
   }

@@ -185,18 +185,34 @@ export class ParquetDataset {
    * below the run's folder (the finished parts, and any upload that completed as it was aborted).
    */
   async abort(reason: unknown, ctx: RunContext): Promise<void> {
+    const deleted = await this.undo(reason);
+    if (deleted === undefined) return;
+    ctx.logger.warn(
+      { sink: this.options.name, generation: deleted.generation, deleted: deleted.objects, reason: describeError(reason) },
+      'dataset run aborted: nothing published, its files deleted',
+    );
+  }
+
+  /**
+   * `abort` for a run that has nothing to publish (`why`: an incremental run that found no change):
+   * the same undo, logged at debug level, since nothing went wrong.
+   */
+  async discard(why: string, ctx: RunContext): Promise<void> {
+    const deleted = await this.undo(new Error(why));
+    if (deleted === undefined) return;
+    ctx.logger.debug({ sink: this.options.name, generation: deleted.generation, deleted: deleted.objects, why }, 'dataset run discarded');
+  }
+
+  private async undo(reason: unknown): Promise<{ generation: string; objects: number } | undefined> {
     const run = this.run;
-    if (!run || this.published) return;
+    if (!run || this.published) return undefined;
     this.failure ??= reason;
     await run.parts.abort(reason);
     await this.queue;
     // No signal: this runs because the run's signal fired, and the deletes must still happen.
     const leftovers = await objectsUnder(this.store, listingUri(run.folder));
     if (leftovers.length > 0) await this.store.deleteMany(leftovers);
-    ctx.logger.warn(
-      { sink: this.options.name, generation: uriBelow(run.folder, ''), deleted: leftovers.length, reason: describeError(reason) },
-      'dataset run aborted: nothing published, its files deleted',
-    );
+    return { generation: uriBelow(run.folder, ''), objects: leftovers.length };
   }
 
   /** Runs writes one at a time; a failed one fails every later one (its rows may be half in a part). */

@@ -29,18 +29,19 @@ interface Report {
 /** Runs the job as its `main` does, in `cwd`-independent folders under `dir/<local>`; returns the exit code and the run's report. */
 async function run(local: string, ...argv: string[]) {
   const stderr = capture();
+  const stdout = capture();
   const before = new Set(safeList(join(dir, local, 'runs', 'catalog-cdc-to-parquet')));
   const code = await runJob(catalogCdcJob, {
     argv: [...argv, '--local_dir', join(dir, local)],
     env: {},
-    stdout: capture(),
+    stdout,
     stderr,
     handleSignals: false,
   });
   const runs = join(dir, local, 'runs', 'catalog-cdc-to-parquet');
   const runId = safeList(runs).find((r) => !before.has(r));
   const report = (runId ? JSON.parse(readFileSync(join(runs, runId, 'report.json'), 'utf8')) : {}) as Report;
-  return { code, report, stderr: stderr.text };
+  return { code, report, stderr: stderr.text, stdout: stdout.text };
 }
 
 function safeList(path: string): string[] {
@@ -113,6 +114,9 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
       ['products', 'full', 4, true],
     ]);
     expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report.runId);
+    // Nothing new is a normal outcome: no warning that a dataset run was aborted.
+    expect(second.stdout).toMatch(/orders: nothing new since/);
+    expect(second.stdout).not.toMatch(/dataset run aborted/);
   });
 
   it('keeps --keep_generations of current (products, without updated_at, is republished each run) and loads only --tables', async () => {
