@@ -149,7 +149,19 @@ describe('etl convert and etl cat', () => {
     writeFileSync(schema, 'column_name,data_type\nid,int\nname,varchar(40)\n');
     const convertOn = async (threads: string) => {
       const out = join(dir, `threads-${threads}.parquet`);
-      const { stdout } = await run(process.execPath, [etl, 'convert', input, out, '--schema', schema, '--threads', threads]);
+      // Chunks of about 0.5 MB: the 3 MB file is cut into several, shared by the workers.
+      const { stdout } = await run(process.execPath, [
+        etl,
+        'convert',
+        input,
+        out,
+        '--schema',
+        schema,
+        '--threads',
+        threads,
+        '--chunk-mb',
+        '0.5',
+      ]);
       const report = JSON.parse(stdout) as { rowsRead: number; rowsWritten: number; rowsRejected: number; rejects: string };
       const rejects = readFileSync(report.rejects, 'utf8')
         .trim()
@@ -179,6 +191,10 @@ describe('etl convert and etl cat', () => {
     await expect(run(process.execPath, [etl, 'convert', input, join(dir, 't.parquet'), '--threads', '0'])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--threads must be a whole number of at least 1, got 0'),
+    });
+    await expect(run(process.execPath, [etl, 'convert', input, join(dir, 't.parquet'), '--chunk-mb', '-1'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--chunk-mb must be a positive number of MB, got -1'),
     });
   });
 

@@ -58,8 +58,8 @@ export interface ConvertOptions extends ReadOptions {
    * are written in file order; rejects keep their exact lines. Memory bound: per thread about
    * `4 × chunkChars` plus 24 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
    * character) and compressed row groups on the main thread, on top of the single thread's.
-   * Other conversions, and CSV input read with `joinShortRows`, `appendColumns` or `observe`, take
-   * one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
+   * Other conversions, CSV input read with `joinShortRows`, `appendColumns` or `observe`, and a file
+   * of at most `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
    * where the chunks are (same rows, same order, other boundaries than at 1 thread).
    */
   threads?: number;
@@ -137,7 +137,15 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   checkParallel(threads, chunkChars, options.chunksInFlight);
   const inputAs = formatOf(input, inputFormat);
   // Worker threads start before the file is sniffed: an isolate takes a while to load its modules.
-  const eligible = threads > 1 && inputAs === 'csv' && format === 'parquet' && !read.joinShortRows && !appendColumns && !observe;
+  // A file of one chunk or less has nothing to share out: it would only pay the threads' start.
+  const eligible =
+    threads > 1 &&
+    inputAs === 'csv' &&
+    format === 'parquet' &&
+    !read.joinShortRows &&
+    !appendColumns &&
+    !observe &&
+    ((await store.head(input))?.size ?? 0) > chunkChars;
   const workers = eligible ? new ChunkWorkers(await chunkWorkerUrl(), threads) : undefined;
   try {
     return await convertWith(workers);

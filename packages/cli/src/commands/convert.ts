@@ -36,6 +36,11 @@ const OPTIONS = {
     value: 'N',
     help: 'CSV -> Parquet on N threads: chunks cut at record ends, parsed, cast and encoded on worker threads, written in order (default: every core, as many as a quarter of the memory allows; 1: one thread). Memory: about 56 MiB a thread',
   },
+  'chunk-mb': {
+    type: 'string',
+    value: 'N',
+    help: 'with --threads above 1: the file is cut into chunks of about N MB (default 8), one per worker at a time; a thread holds about 4 chunks, so this bounds its memory',
+  },
   'part-mb': {
     type: 'string',
     value: 'N',
@@ -67,6 +72,7 @@ Parquet on more than one thread (--threads) adds about 56 MiB a thread.`,
     const partMb = values['part-mb'] === undefined ? undefined : Number(values['part-mb']);
     const withoutHeader = values['output-header'] === false;
     const threads = values.threads === undefined ? undefined : Number(values.threads);
+    const chunkMb = values['chunk-mb'] === undefined ? undefined : Number(values['chunk-mb']);
     const problems = [
       values.format !== undefined && !(FILE_FORMATS as readonly string[]).includes(values.format)
         ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`
@@ -78,6 +84,7 @@ Parquet on more than one thread (--threads) adds about 56 MiB a thread.`,
         ? `--compression must be one of ${COMPRESSIONS.join(', ')}, got ${values.compression}`
         : undefined,
       partMb !== undefined && !(partMb > 0) ? `--part-mb must be a positive number of MB, got ${values['part-mb']}` : undefined,
+      chunkMb !== undefined && !(chunkMb > 0) ? `--chunk-mb must be a positive number of MB, got ${values['chunk-mb']}` : undefined,
       threads !== undefined && !(Number.isInteger(threads) && threads >= 1)
         ? `--threads must be a whole number of at least 1, got ${values.threads}`
         : undefined,
@@ -114,6 +121,7 @@ Parquet on more than one thread (--threads) adds about 56 MiB a thread.`,
           ...(withoutHeader ? { writeHeader: false } : {}),
           ...(partMb === undefined ? {} : { partBytes: Math.ceil(partMb * 1024 * 1024) }),
           ...(threads === undefined ? {} : { threads }),
+          ...(chunkMb === undefined ? {} : { chunkChars: Math.ceil(chunkMb * 1024 * 1024) }),
           counted: true,
         },
         ctx,
