@@ -27,6 +27,26 @@ const npmPackagesExternal = {
   },
 };
 
+/**
+ * For worker scripts: workspace modules are taken as free of side effects, so what a worker does not
+ * use of a package's index (a logger, an encoding detector, a Parquet reader) is left out with its
+ * npm imports, which every worker would otherwise load at start (~130 ms of CPU each for pino,
+ * chardet and hyparquet).
+ */
+const workspaceSideEffectFree = {
+  name: 'workspace-side-effect-free',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined;
+      const { resolveDir, importer, kind } = args;
+      const result = await pluginBuild.resolve(args.path, { resolveDir, importer, kind, pluginData: { resolving: true } });
+      if (result.errors.length > 0 || result.external || !/[\\/]packages[\\/]/.test(result.path) || result.path.includes('node_modules'))
+        return undefined;
+      return { path: result.path, namespace: result.namespace, sideEffects: false };
+    });
+  },
+};
+
 const { build } = await import('esbuild');
 const options = {
   bundle: true,
@@ -55,6 +75,7 @@ for (const folder of folders) {
   for (const name of readdirSync(folder).filter((n) => n.endsWith('.worker.ts'))) {
     const worker = await build({
       ...options,
+      plugins: [...(options.plugins ?? []), workspaceSideEffectFree],
       entryPoints: [join(folder, name)],
       outfile: join(dirname(outfile), basename(name, '.ts') + '.mjs'),
     });

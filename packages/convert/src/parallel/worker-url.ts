@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TerminalError } from '@etl/core';
 
@@ -44,7 +44,8 @@ async function resolve(): Promise<URL> {
     format: 'esm',
     conditions: ['@etl/source'],
     logLevel: 'warning',
-    // npm packages load from node_modules at run time; workspace packages are bundled from source.
+    // npm packages load from node_modules at run time; workspace packages are bundled from source,
+    // taken as free of side effects, as tools/bundle.mjs builds worker scripts.
     plugins: [
       {
         name: 'npm-packages-external',
@@ -54,14 +55,45 @@ async function resolve(): Promise<URL> {
           );
         },
       },
+      {
+        name: 'workspace-side-effect-free',
+        setup(pluginBuild: EsbuildPluginBuild) {
+          pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined;
+            const { resolveDir, importer, kind } = args;
+            const result = await pluginBuild.resolve(args.path, { resolveDir, importer, kind, pluginData: { resolving: true } });
+            if (
+              result.errors.length > 0 ||
+              result.external ||
+              !/[\\/]packages[\\/]/.test(result.path) ||
+              result.path.includes('node_modules')
+            )
+              return undefined;
+            return { path: result.path, namespace: result.namespace, sideEffects: false };
+          });
+        },
+      },
     ],
   });
+  process.once('exit', () => rmSync(outfile, { force: true }));
   return pathToFileURL(outfile);
 }
 
 /** The little of esbuild's API used here (it is a workspace dev dependency, not one of this package). */
+interface ResolveArgs {
+  path: string;
+  kind: string;
+  resolveDir: string;
+  importer: string;
+  pluginData?: { resolving?: boolean };
+}
+type ResolveResult = { path: string; external?: boolean; namespace?: string; sideEffects?: boolean } | undefined;
 interface EsbuildPluginBuild {
-  onResolve(options: { filter: RegExp }, resolve: (args: { path: string }) => { path: string; external: boolean } | undefined): void;
+  onResolve(options: { filter: RegExp }, resolve: (args: ResolveArgs) => ResolveResult | Promise<ResolveResult>): void;
+  resolve(
+    path: string,
+    options: { resolveDir: string; importer: string; kind: string; pluginData: { resolving: boolean } },
+  ): Promise<{ path: string; namespace: string; external: boolean; errors: unknown[] }>;
 }
 interface EsbuildApi {
   build(options: Record<string, unknown>): Promise<unknown>;
