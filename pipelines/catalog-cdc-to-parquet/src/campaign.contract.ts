@@ -1,4 +1,5 @@
 import type { CampaignKit, CampaignSpec } from '@etl/chaos';
+import { resources } from './resources.js';
 
 const database = (kit: CampaignKit) => kit.name('shop');
 const registered = (kit: CampaignKit) => kit.name('shop_cdc');
@@ -16,6 +17,7 @@ const stamp = (i: number) => new Date(Date.parse('2026-12-01T00:00:00Z') + i * 1
 export const campaign: CampaignSpec = {
   pipeline: 'catalog-cdc-to-parquet',
   services: ['s3', 'glue'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     // Table by table: read and dedup, publish changes/ then current/, then its watermark.
     { phase: 'reading', when: /^loading \d+ tables/ },
@@ -32,6 +34,20 @@ export const campaign: CampaignSpec = {
         COLUMNS,
         Array.from({ length: rows }, (_, i) => [String(i % half), stamp(i), `${table} ${i}`]),
       );
+    }
+    await kit.put(`${root(kit)}/keys/keys.csv`, `table_name,primary_key\n${TABLES.map((t) => `${t},id`).join('\n')}\n`);
+  },
+  /** chaos:load: orders' files all under its table's prefix; customers one file. */
+  async manyFiles(kit, { files, rowsPerFile }) {
+    for (const table of TABLES) {
+      const location = `${root(kit)}/data/${table}/`;
+      await kit.upsertTable({ database: database(kit), name: table, format: 'parquet', location, columns: COLUMNS, partitionKeys: [] });
+      for (let f = 0; f < (table === 'orders' ? files : 1); f++)
+        await kit.putParquet(
+          `${location}part-${String(f).padStart(5, '0')}.parquet`,
+          COLUMNS,
+          Array.from({ length: rowsPerFile }, (_, i) => [String(f * rowsPerFile + i), stamp(i), `${table} ${f}`]),
+        );
     }
     await kit.put(`${root(kit)}/keys/keys.csv`, `table_name,primary_key\n${TABLES.map((t) => `${t},id`).join('\n')}\n`);
   },

@@ -1,4 +1,5 @@
 import type { CampaignKit, CampaignSpec } from '@etl/chaos';
+import { resources } from './resources.js';
 
 const database = (kit: CampaignKit) => kit.name('crm');
 const registered = (kit: CampaignKit) => kit.name('crm_joined');
@@ -23,6 +24,7 @@ const withoutRun = (text: string) => text.replace(/run_id=[^/",]+/g, 'run_id=<ru
 export const campaign: CampaignSpec = {
   pipeline: 'catalog-join-to-parquet',
   services: ['s3', 'glue'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     // Reading, joining and writing the run's files are one pass; then its manifest, the watermarks, the catalog.
     { phase: 'joining', when: /load: \w+ join of/ },

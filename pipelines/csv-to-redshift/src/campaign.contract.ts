@@ -1,5 +1,6 @@
 import type { CampaignKit, CampaignSpec } from '@etl/chaos';
 import { localRedshiftArgs } from '@etl/local-aws';
+import { resources } from './resources.js';
 
 /** Each run its own schema (the target, its audit table and its staging tables live there). */
 const schema = (kit: CampaignKit) => kit.name('chaos');
@@ -9,6 +10,7 @@ const folder = (kit: CampaignKit) => `s3://${kit.bucket}/in/`;
 export const campaign: CampaignSpec = {
   pipeline: 'csv-to-redshift',
   services: ['s3', 'redshift-data'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     // Reading and staging are one pass; then the plan's DDL and the COPY, the merge, the audit row and the archive.
     { phase: 'reading', when: /^reading / },
@@ -34,6 +36,13 @@ export const campaign: CampaignSpec = {
     'order_id',
     ...localRedshiftArgs(kit.bucket),
   ],
+  async manyFiles(kit, { files, rowsPerFile }) {
+    await kit.sql(`CREATE SCHEMA ${schema(kit)}`);
+    for (let f = 0; f < files; f++) {
+      const lines = Array.from({ length: rowsPerFile }, (_, i) => `${f * rowsPerFile + i + 1},${i}.25,"file ${f}",2026-11-01`);
+      await kit.put(`${folder(kit)}orders-${String(f).padStart(5, '0')}.csv`, `order_id,amount,note,ordered_on\n${lines.join('\n')}\n`);
+    }
+  },
   async digest(kit) {
     const rows = await kit.sql(`SELECT order_id, amount, note, ordered_on FROM ${schema(kit)}.orders ORDER BY order_id`).catch(() => []);
     const audit = await kit
@@ -64,9 +73,9 @@ export const campaign: CampaignSpec = {
       '--source',
       uri,
       '--target_table',
-      `${schema(kit)}.orders`,
+      `${schema(kit)}.hostile`,
       '--upsert_keys',
-      'order_id',
+      'id',
       ...localRedshiftArgs(kit.bucket),
     ],
   },

@@ -1,4 +1,5 @@
 import type { CampaignKit, CampaignSpec } from '@etl/chaos';
+import { resources } from './resources.js';
 
 const table = (kit: CampaignKit) => kit.name('invoices');
 const registered = (kit: CampaignKit) => kit.name('retail');
@@ -9,6 +10,7 @@ const withoutRun = (text: string) => text.replace(/run_id=[^/",]+/g, 'run_id=<ru
 export const campaign: CampaignSpec = {
   pipeline: 'dynamodb-to-parquet',
   services: ['s3', 'dynamodb', 'glue'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     { phase: 'scanning', when: / started$/ },
     { phase: 'writing', when: /items scanned/ },

@@ -1,4 +1,5 @@
 import type { CampaignKit, CampaignSpec } from '@etl/chaos';
+import { resources } from './resources.js';
 
 const table = (kit: CampaignKit) => kit.name('inventory');
 const output = (kit: CampaignKit) => `s3://${kit.bucket}/out/`;
@@ -9,6 +10,7 @@ const SCHEMA =
 export const campaign: CampaignSpec = {
   pipeline: 'inventory-to-dynamodb',
   services: ['s3', 'dynamodb'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     // The file is screened for rejects in one pass before the first write, then written to DynamoDB and Parquet together.
     { phase: 'screening', when: /^reading / },
@@ -20,6 +22,11 @@ export const campaign: CampaignSpec = {
       i % 50 === 49 ? `W${i % 3},SKU-${i},bad row,not a number,1.00` : `W${i % 3},SKU-${i},item ${i % 101},${i % 500},${(i % 9000) / 100}`,
     );
     await kit.put(`s3://${kit.bucket}/in/schema.csv`, SCHEMA);
+    // chaos:inputs' hostile files: an id, then a name.
+    await kit.put(
+      `s3://${kit.bucket}/in/hostile-schema.csv`,
+      'column_name,data_type,nullable,key_order\nid,varchar(64),false,1\nname,varchar(256),true,\n',
+    );
     await kit.put(`s3://${kit.bucket}/in/inventory.csv`, `warehouse,sku,name,quantity,price\n${lines.join('\n')}\n`);
   },
   args: (kit) => [
@@ -50,7 +57,7 @@ export const campaign: CampaignSpec = {
       '--source',
       uri,
       '--schema',
-      `s3://${kit.bucket}/in/schema.csv`,
+      `s3://${kit.bucket}/in/hostile-schema.csv`,
       '--table_prefix',
       table(kit),
       '--create_table',

@@ -1,9 +1,11 @@
 import type { CampaignSpec } from '@etl/chaos';
+import { resources } from './resources.js';
 
 /** chaos campaigns (tools/chaos): NDJSON orders in the run's bucket, every tenth line bad, to one NDJSON object. */
 export const campaign: CampaignSpec = {
   pipeline: 'sample-orders',
   services: ['s3'],
+  memoryMiB: resources.memoryMiB,
   phases: [
     // One pass: read, validate and upload; the object exists once the upload completes.
     { phase: 'reading', when: / started$/ },

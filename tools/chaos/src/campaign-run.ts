@@ -17,17 +17,30 @@ export interface CampaignContext {
 /** A run's kit with its inputs seeded. */
 export type PreparedRun = CampaignKit & { suffix: string };
 
-export async function prepareRun(context: CampaignContext, spec: CampaignSpec, scale: CampaignScale): Promise<PreparedRun> {
+/** A new run's kit, its inputs written by `seed` (the spec's own by default). */
+export async function prepareRun(
+  context: CampaignContext,
+  spec: CampaignSpec,
+  scale: CampaignScale,
+  seed: (kit: CampaignKit) => Promise<void> = (kit) => spec.seed(kit, scale),
+): Promise<PreparedRun> {
   const run = ++context.runs;
   const workDir = join(context.workRoot, `run-${run}`);
   mkdirSync(workDir, { recursive: true });
   const kit = await openKit(context.clients, { pipeline: spec.pipeline, run, workDir });
-  await spec.seed(kit, scale);
+  await seed(kit);
   return kit;
 }
 
-export function startPipeline(context: CampaignContext, spec: CampaignSpec, kit: CampaignKit, args = spec.args(kit)): Started {
-  return startBundled(bundledMain(spec.pipeline), args, { cwd: kit.workDir, env: context.env });
+/** Starts the bundled pipeline in the run's folder; `env` replaces the campaign's (a faulty stack's endpoints). */
+export function startPipeline(
+  context: CampaignContext,
+  spec: CampaignSpec,
+  kit: CampaignKit,
+  args = spec.args(kit),
+  env = context.env,
+): Started {
+  return startBundled(bundledMain(spec.pipeline), args, { cwd: kit.workDir, env });
 }
 
 /** The run's digest with its own names taken out. */
@@ -40,12 +53,13 @@ export function tail(finished: Finished, lines = 5): string {
   return `${finished.stdout}\n${finished.stderr}`.trim().split('\n').slice(-lines).join('\n');
 }
 
-/** An uninterrupted run: its digest (the reference) and how long it took. */
-export async function cleanRun(
-  context: CampaignContext,
-  spec: CampaignSpec,
-  scale: CampaignScale,
-): Promise<{ digest: Digest; durationMs: number; finished: Finished }> {
+/** An uninterrupted run on the stand-ins directly: the reference final state, and how long it took. */
+export interface CleanRun {
+  digest: Digest;
+  durationMs: number;
+}
+
+export async function cleanRun(context: CampaignContext, spec: CampaignSpec, scale: CampaignScale): Promise<CleanRun> {
   const kit = await prepareRun(context, spec, scale);
   const started = Date.now();
   const finished = await startPipeline(context, spec, kit).done;
@@ -53,5 +67,5 @@ export async function cleanRun(
   if (finished.code !== 0) throw new Error(`${spec.pipeline}: the uninterrupted run exited ${finished.code}:\n${tail(finished)}`);
   const digest = await digestOf(spec, kit);
   rmSync(kit.workDir, { recursive: true, force: true });
-  return { digest, durationMs, finished };
+  return { digest, durationMs };
 }

@@ -57,9 +57,13 @@ export interface PhaseMark {
   when: RegExp;
 }
 
-/** How a CSV-reading pipeline is given one file (chaos:inputs, chaos:load). */
+/** How a CSV-reading pipeline is given one file (chaos:inputs). */
 export interface CsvInput {
-  /** The pipeline's arguments to load the CSV file at `uri` (in the run's bucket). */
+  /**
+   * The pipeline's arguments to load the CSV file at `uri` (a local path; a folder ending in `/` with `prefix`).
+   * The generated hostile files have an `id` column first, then `name`: name them as the key (and, for a
+   * pipeline that takes a schema, seed one of `id varchar` and `name varchar` in `seed`).
+   */
   args(kit: CampaignKit, uri: string): string[];
   /** Reads every file under a prefix ending in `/` (chaos:load's many small files). */
   prefix?: boolean;
@@ -83,6 +87,10 @@ export interface CampaignSpec {
   watermarkAhead?(kit: CampaignKit): Promise<string[]>;
   /** Staging a run leaves while it works (warehouse `stg%` tables, staged files): what the rerun adds and leaves is a leftover. */
   staging?(kit: CampaignKit): Promise<string[]>;
-  /** For a pipeline that reads CSV files: how it is given one (chaos:inputs, chaos:load). */
+  /** For a pipeline that reads CSV files: how it is given one (chaos:inputs). */
   csv?: CsvInput;
+  /** The memory its job declares (`resources.ts` `memoryMiB`): chaos:load's bound on the run's peak RSS. */
+  memoryMiB: number;
+  /** chaos:load: writes many small input files under one prefix instead of `seed`'s, for the same arguments. */
+  manyFiles?(kit: CampaignKit, load: { files: number; rowsPerFile: number }): Promise<void>;
 }

@@ -3,38 +3,74 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
-import type { CampaignContext } from './campaign-run.js';
+import type { CampaignSpec } from './campaign.js';
+import { cleanRun, type CampaignContext } from './campaign-run.js';
 import { campaignPipelines, loadCampaign } from './campaigns.js';
 import { crashCampaign, crashFailed } from './crash.js';
+import { faultsCampaign, faultsFailed } from './faults.js';
+import { hostileCases } from './hostile-cases.js';
+import { corpusFiles, inputsCampaign, writeHostileCases } from './inputs.js';
 import { stackClients } from './kit.js';
+import { startFaultProxies, type FaultProxies } from './stack.js';
 
 /**
- * The short campaigns `npm test` runs, so a regression fails CI: every pipeline with a campaign spec,
- * on one local AWS stack (its start is most of the CPU). The long ones are the chaos:* targets.
+ * The short campaigns `npm test` runs, so a regression fails CI: every pipeline with a campaign spec, on
+ * one local AWS stack (its start is a good part of the CPU). The long ones are the chaos:* targets.
  */
 let stack: LocalAws;
 let context: CampaignContext;
+let proxies: FaultProxies;
+const specs = new Map<string, CampaignSpec>();
 
 beforeAll(async () => {
   stack = await startLocalAws();
   context = { clients: stackClients(stack.env), workRoot: mkdtempSync(join(tmpdir(), 'chaos-short-')), env: stack.env, runs: 0 };
+  proxies = await startFaultProxies(stack, { failRate: 0.05, seed: 5, services: ['s3', 'dynamodb', 'redshift-data', 'glue'] });
+  for (const pipeline of campaignPipelines()) specs.set(pipeline, await loadCampaign(pipeline));
 }, 120_000);
 
 afterAll(async () => {
+  await proxies?.stop();
   await context?.clients.close();
   await stack?.stop();
   if (context) rmSync(context.workRoot, { recursive: true, force: true });
 });
 
-describe('chaos:crash, short: killed outright at a seeded moment and rerun', () => {
+const spec = (pipeline: string) => specs.get(pipeline) as CampaignSpec;
+
+describe('chaos:crash and chaos:faults, short: one uninterrupted run per pipeline is the reference', () => {
+  const scale = { rows: 1000 };
   it.each(campaignPipelines())(
-    '%s: nothing lost, duplicated, orphaned or left staged, no watermark ahead',
+    '%s: killed outright and rerun, or run with 5% of its requests failed as AWS fails them: nothing lost or duplicated',
     async (pipeline) => {
-      const figures = await crashCampaign(context, await loadCampaign(pipeline), { runs: 1, seed: 11, scale: { rows: 1000 } });
-      expect(figures.runs).toBe(1);
-      expect(figures.problems).toEqual([]);
-      expect(crashFailed(figures)).toBe(false);
+      const clean = await cleanRun(context, spec(pipeline), scale);
+      const crash = await crashCampaign(context, spec(pipeline), { runs: 1, seed: 11, scale, clean });
+      expect(crash.runs).toBe(1);
+      expect(crash.problems.join('\n')).toBe('');
+      expect(crashFailed(crash)).toBe(false);
+      const faults = await faultsCampaign(context, spec(pipeline), proxies, { runs: 1, scale, clean });
+      expect(faults.problems.join('\n')).toBe('');
+      expect(faultsFailed(faults)).toBe(false);
+      expect(Object.keys(faults.services).sort()).toEqual([...spec(pipeline).services].sort());
     },
     120_000,
   );
+});
+
+describe('chaos:inputs, short: hostile files through etl convert and every CSV-reading pipeline', () => {
+  it('never crashes; every failure names its file; completed runs read = written + rejected', async () => {
+    const generated = await writeHostileCases(join(context.workRoot, 'generated'), hostileCases({ lineBytes: 256 * 1024 }));
+    // Three corpus files (a fuzzer's crasher, UTF-16, a corrupt Parquet) and every generated case through etl convert;
+    // two cases through each pipeline (the long campaign gives every pipeline every file).
+    const sampled = corpusFiles().filter((file) => /fuzzing\/13\.csv$|encodings\/utf16\.csv$|bad_data\/PARQUET-1481\.parquet$/.test(file));
+    expect(sampled).toHaveLength(3);
+    const figures = await inputsCampaign(context, {
+      convertFiles: [...sampled, ...generated],
+      pipelineFiles: generated.filter((file) => /unclosed-quote|ragged-rows/.test(file)),
+      specs: [...specs.values()],
+    });
+    expect(figures.map((f) => f.target)).toEqual(['etl convert', ...[...specs.values()].filter((s) => s.csv).map((s) => s.pipeline)]);
+    expect(figures.flatMap((f) => f.problems).join('\n')).toBe('');
+    expect(figures.every((f) => f.outcomes.crashed === 0)).toBe(true);
+  }, 180_000);
 });

@@ -45,6 +45,7 @@ export function crashTable(figures: readonly CrashFigures[]): string {
       f.pipeline,
       f.runs,
       Object.entries(f.kills)
+        .filter(([, n]) => n > 0)
         .map(([phase, n]) => `${phase} ${n}`)
         .join(', '),
       f.lost,

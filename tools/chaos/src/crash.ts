@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { seededRandom } from '@etl/core';
 import type { CampaignScale, CampaignSpec } from './campaign.js';
-import { cleanRun, digestOf, prepareRun, startPipeline, tail, type CampaignContext } from './campaign-run.js';
+import { cleanRun, digestOf, prepareRun, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
 import { diffDigests } from './digest-diff.js';
 import { pendingUploads } from './kit.js';
 import { phaseAt } from './phase.js';
@@ -37,6 +37,8 @@ export interface CrashOptions {
   runs: number;
   seed: number;
   scale: CampaignScale;
+  /** The reference run, when the caller has one for the same scale (else one is made). */
+  clean?: CleanRun;
   /** Progress lines (one per run). */
   log?: (line: string) => void;
 }
@@ -47,11 +49,12 @@ export interface CrashOptions {
  */
 export async function crashCampaign(context: CampaignContext, spec: CampaignSpec, options: CrashOptions): Promise<CrashFigures> {
   const random = seededRandom(options.seed);
-  const clean = await cleanRun(context, spec, options.scale);
+  const clean = options.clean ?? (await cleanRun(context, spec, options.scale));
   const figures: CrashFigures = {
     pipeline: spec.pipeline,
     runs: 0,
-    kills: {},
+    // In run order, so the table reads as the run went.
+    kills: Object.fromEntries(['starting', ...spec.phases.map((p) => p.phase), 'ended'].map((phase) => [phase, 0])),
     lost: 0,
     duplicated: 0,
     unexpected: 0,
