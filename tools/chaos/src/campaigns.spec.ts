@@ -11,6 +11,7 @@ import { faultsCampaign, faultsFailed } from './faults.js';
 import { hostileCases } from './hostile-cases.js';
 import { corpusFiles, inputsCampaign, writeHostileCases } from './inputs.js';
 import { stackClients } from './kit.js';
+import { bigFileConvert, manyFilesLoad } from './load.js';
 import { startFaultProxies, type FaultProxies } from './stack.js';
 
 /**
@@ -72,5 +73,17 @@ describe('chaos:inputs, short: hostile files through etl convert and every CSV-r
     expect(figures.map((f) => f.target)).toEqual(['etl convert', ...[...specs.values()].filter((s) => s.csv).map((s) => s.pipeline)]);
     expect(figures.flatMap((f) => f.problems).join('\n')).toBe('');
     expect(figures.every((f) => f.outcomes.crashed === 0)).toBe(true);
+  }, 180_000);
+});
+
+describe('chaos:load, short: many small files under one prefix, one bigger file through etl convert', () => {
+  it('every pipeline that declares manyFiles loads them all within its declared memory; etl convert within its bound', async () => {
+    const loaders = [...specs.values()].filter((s) => s.manyFiles);
+    expect(loaders.map((s) => s.pipeline).sort()).toEqual(['catalog-cdc-to-parquet', 'csv-to-redshift']);
+    const figures = [];
+    for (const loader of loaders) figures.push(await manyFilesLoad(context, loader, { files: 10, rowsPerFile: 10 }));
+    figures.push(await bigFileConvert(context, { mib: 2, boundMiB: 512 }));
+    expect(figures.flatMap((f) => f.problems).join('\n')).toBe('');
+    for (const f of figures) expect(f.peakRssMiB, f.target).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -2,12 +2,14 @@ import { TerminalError } from '@etl/core';
 import { crashCommand } from './crash-command.js';
 import { faultsCommand } from './faults-command.js';
 import { inputsCommand } from './inputs-command.js';
+import { loadCommand } from './load-command.js';
 
 /** `node tools/chaos/dist/chaos.mjs <campaign> [options]` (the `chaos:<campaign>` targets). Exit 0 clean, 1 found something, 2 bad arguments. */
 const commands: Record<string, (argv: readonly string[], out: (line: string) => void) => Promise<number>> = {
   crash: crashCommand,
   inputs: inputsCommand,
   faults: faultsCommand,
+  load: loadCommand,
 };
 
 const [name = '', ...argv] = process.argv.slice(2);
