@@ -10,8 +10,8 @@ import { pipelineNameProblem } from './pipeline-name.mjs';
 
 /** What the generated code imports: exactly its dependencies, as lint's @nx/dependency-checks wants. */
 const dependencies = { '@etl/convert': '*', '@etl/core': '*', '@etl/runtime': '*' };
-/** What only its spec imports. */
-const devDependencies = { '@etl/object-store': '*' };
+/** What only its spec and its chaos campaign spec (src/campaign.contract.ts) import. */
+const devDependencies = { '@etl/chaos': '*', '@etl/object-store': '*' };
 
 /**
  * @param {import('@nx/devkit').Tree} tree
@@ -50,7 +50,8 @@ export default async function pipelineGenerator(tree, options) {
     extends: '../../tsconfig.base.json',
     compilerOptions: { rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' },
     include: ['src/**/*.ts'],
-    exclude: ['src/**/*.spec.ts'],
+    // The campaign spec is test code (tools/chaos loads it), typechecked with the specs.
+    exclude: ['src/**/*.spec.ts', 'src/**/*.contract.ts'],
     // What @nx/js:typescript-sync expects (one per project the code or spec imports): typecheck fails on any difference.
     references: Object.keys({ ...dependencies, ...devDependencies }).map((dependency) => ({
       path: posix.relative(projectRoot, joinPathFragments(rootOf(packageRoots, dependency), 'tsconfig.lib.json')),

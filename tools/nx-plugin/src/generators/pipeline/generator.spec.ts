@@ -6,6 +6,8 @@ import pipelineGenerator from './generator.mjs';
 /** A workspace with the packages a generated pipeline uses, a root tsconfig.json and an npm lock, in memory. */
 let tree: Tree;
 const packages = ['convert', 'core', 'object-store', 'runtime'];
+/** Tools a generated pipeline's test code imports: the chaos campaigns. */
+const tools = ['chaos'];
 
 beforeEach(() => {
   tree = createTreeWithEmptyWorkspace();
@@ -18,6 +20,11 @@ beforeEach(() => {
     writeJson(tree, `packages/${name}/package.json`, { name: `@etl/${name}`, version: '0.0.0', nx: { name } });
     lock[`node_modules/@etl/${name}`] = { resolved: `packages/${name}`, link: true };
     lock[`packages/${name}`] = { name: `@etl/${name}`, version: '0.0.0' };
+  }
+  for (const name of tools) {
+    writeJson(tree, `tools/${name}/package.json`, { name: `@etl/${name}`, version: '0.0.0', nx: { name } });
+    lock[`node_modules/@etl/${name}`] = { resolved: `tools/${name}`, link: true };
+    lock[`tools/${name}`] = { name: `@etl/${name}`, version: '0.0.0' };
   }
   lock['node_modules/zod'] = { version: '4.0.0' };
   writeJson(tree, 'package-lock.json', { name: '@etl/workspace', lockfileVersion: 3, requires: true, packages: lock });
@@ -40,7 +47,7 @@ describe('pipeline generator', () => {
       readJson<{ references: { path: string }[] }>(tree, `${root}/tsconfig.lib.json`)
         .references.map((r) => r.path)
         .sort(),
-    ).toEqual(packages.map((p) => `../../packages/${p}/tsconfig.lib.json`));
+    ).toEqual([...packages.map((p) => `../../packages/${p}/tsconfig.lib.json`), ...tools.map((t) => `../../tools/${t}/tsconfig.lib.json`)]);
     const job = tree.read(`${root}/src/job.ts`, 'utf8') ?? '';
     expect(job).toContain('export const ordersToParquetJob = defineJob({');
     expect(job).toContain('await runPipeline(from(rows).into(sink), ctx);');
@@ -60,11 +67,23 @@ describe('pipeline generator', () => {
       name: '@etl/orders-to-parquet',
       version: '0.0.0',
       dependencies: { '@etl/convert': '*', '@etl/core': '*', '@etl/runtime': '*' },
-      devDependencies: { '@etl/object-store': '*' },
+      devDependencies: { '@etl/chaos': '*', '@etl/object-store': '*' },
     });
     const keys = Object.keys(lock);
     expect(keys).toEqual([...keys].sort((a, b) => a.localeCompare(b, 'en')));
     expect(keys.indexOf('node_modules/@etl/orders-to-parquet')).toBeLessThan(keys.indexOf('node_modules/zod'));
+  });
+
+  it('writes its chaos campaign spec where tools/chaos finds it (src/campaign.contract.ts), typechecked with the specs', async () => {
+    await pipelineGenerator(tree, { name: 'orders-to-parquet' });
+    const root = 'pipelines/orders-to-parquet';
+    const campaign = tree.read(`${root}/src/campaign.contract.ts`, 'utf8') ?? '';
+    expect(campaign).toContain("import type { CampaignSpec } from '@etl/chaos';");
+    expect(campaign).toContain("pipeline: 'orders-to-parquet',");
+    expect(campaign).toContain('memoryMiB: resources.memoryMiB,');
+    expect(readJson(tree, `${root}/package.json`).devDependencies).toHaveProperty('@etl/chaos', '*');
+    expect(readJson(tree, `${root}/tsconfig.lib.json`).exclude).toContain('src/**/*.contract.ts');
+    expect(readJson(tree, `${root}/tsconfig.spec.json`).include).toContain('src/**/*.contract.ts');
   });
 
   it('refuses, in one line and writing nothing, a name that is not kebab-case or is taken', async () => {
