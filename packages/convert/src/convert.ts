@@ -56,7 +56,7 @@ export interface ConvertOptions extends ReadOptions {
    * path, unchanged). The main thread reads, decodes and cuts the file into chunks at record ends
    * (a quote-aware scan); worker threads parse, cast, encode and compress them into row groups, which
    * are written in file order; rejects keep their exact lines. Memory bound: per thread about
-   * `4 × chunkChars` plus 24 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
+   * `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
    * character) and compressed row groups on the main thread, on top of the single thread's.
    * Other conversions, CSV input read with `joinShortRows`, `appendColumns` or `observe`, and a file
    * of at most `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
@@ -137,7 +137,8 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   checkParallel(threads, chunkChars, options.chunksInFlight);
   const inputAs = formatOf(input, inputFormat);
   // Worker threads start before the file is sniffed: an isolate takes a while to load its modules.
-  // A file of one chunk or less has nothing to share out: it would only pay the threads' start.
+  // A file of one chunk or less has nothing to share out: it would only pay the threads' start
+  // (its size unknown, say a HEAD not allowed: one thread too).
   const eligible =
     threads > 1 &&
     inputAs === 'csv' &&
@@ -145,7 +146,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     !read.joinShortRows &&
     !appendColumns &&
     !observe &&
-    ((await store.head(input))?.size ?? 0) > chunkChars;
+    ((await store.head(input).catch(() => undefined))?.size ?? 0) > chunkChars;
   const workers = eligible ? new ChunkWorkers(await chunkWorkerUrl(), threads) : undefined;
   try {
     return await convertWith(workers);
