@@ -25,6 +25,17 @@ describe('checkUpsertSource', () => {
     ]);
   });
 
+  it('refuses a file with more columns than a Redshift table holds (its staging table adds one), naming it', async () => {
+    const wide = join(dir, 'wide.csv');
+    const header = (n: number) => ['id', ...Array.from({ length: n - 1 }, (_, i) => `c${i + 1}`)].join(',');
+    writeFileSync(wide, `${header(1600)}\n`);
+    expect(await checkUpsertSource(objects, wide, ['id'])).toEqual([
+      `--source: ${wide} has 1600 columns; a Redshift table holds at most 1600, and the load's staging table adds one (the line number): 1599 at most`,
+    ]);
+    writeFileSync(wide, `${header(1599)}\n`);
+    expect(await checkUpsertSource(objects, wide, ['id'])).toEqual([]);
+  });
+
   it('names a source that does not exist; an empty folder is not a mistake', async () => {
     expect(await checkUpsertSource(objects, join(dir, 'nope.csv'), ['id'])).toEqual([
       `--source: ${join(dir, 'nope.csv')} does not exist (a folder of files is given with a trailing /)`,
