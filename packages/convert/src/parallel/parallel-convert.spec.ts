@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingRejects, createLogger, createRunContext, seededRandom, type RunContext } from '@etl/core';
@@ -202,6 +203,15 @@ describe('convert on worker threads (threads > 1)', () => {
     expect(one.rejects).toEqual([['TOO_LARGE', 3]]);
     expect(await run(2)).toEqual(one);
   }, 60_000);
+
+  it('a gzipped file: inflated on the main thread, cut as bytes, the same outcome at 1 and 2 threads', { timeout: 60_000 }, async () => {
+    const input = join(dir, 'zipped.csv.gz');
+    writeFileSync(input, gzipSync(randomCsv(7, 400, DIALECTS[1] as Dialect)));
+    const run = (threads: number) => outcome(input, { threads, chunkChars: 3000, encoding: 'utf-8' });
+    const one = await run(1);
+    expect(one).toMatchObject({ rowGroups: true });
+    expect(await run(2)).toEqual(one);
+  });
 
   it('empty input and a header alone: the same outcome at 1 and 2 threads', { timeout: 60_000 }, async () => {
     for (const [name, text] of [
