@@ -1,7 +1,20 @@
+// What a pipeline's campaign spec imports (types only), and the campaigns for scripts that run them in-process.
 export type { CampaignKit, CampaignScale, CampaignSpec, CsvInput, Digest, PhaseMark } from './campaign.js';
 export type { DigestDiff } from './digest-diff.js';
 export { diffDigests, withoutNames } from './digest-diff.js';
 export { phaseAt } from './phase.js';
 export { campaignPipelines, loadCampaign, selectPipelines, CAMPAIGN_FILE } from './campaigns.js';
+export type { CampaignContext, CleanRun } from './campaign-run.js';
+export { cleanRun } from './campaign-run.js';
+export type { FaultCounts, FaultProxies } from './stack.js';
+export { startFaultProxies, withCampaignStack } from './stack.js';
 export type { CrashFigures, CrashOptions } from './crash.js';
 export { crashCampaign, crashFailed } from './crash.js';
+export type { FaultsFigures } from './faults.js';
+export { faultsCampaign, faultsFailed } from './faults.js';
+export type { HostileCase } from './hostile-cases.js';
+export { hostileCases } from './hostile-cases.js';
+export type { InputsFigures, InputsOptions } from './inputs.js';
+export { corpusFiles, inputsCampaign, writeHostileCases } from './inputs.js';
+export type { LoadFigures } from './load.js';
+export { bigFileConvert, manyFilesLoad } from './load.js';
