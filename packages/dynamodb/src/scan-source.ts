@@ -50,37 +50,73 @@ async function* pages(
       ...(options.consistentRead ? { ConsistentRead: true } : {}),
       ...(start ? { ExclusiveStartKey: start } : {}),
     });
-    const page = await retry(() => client.send(command, { abortSignal: ctx.signal }), {
-      signal: ctx.signal,
-      clock: ctx.clock,
-      ...(options.retry ? { policy: options.retry } : {}),
-      onRetry: ({ attempt, delayMs, error }) =>
-        ctx.logger.debug({ table, segment, attempt, delayMs, error: (error as Error).name }, 'scan page retried'),
-    });
-    if (page.Items?.length) yield page.Items as Item[];
-    start = page.LastEvaluatedKey as typeof start;
+    let items: Item[] | undefined;
+    ({ items, start } = await scanPage(client, command, table, segment, options, ctx));
+    if (items.length > 0) yield items;
+    // A generator's locals live as long as it does: without this, the page just handed over stayed
+    // reachable while the next one was fetched (two pages per segment).
+    items = undefined;
   } while (start);
+}
+
+/** One page's items and where the next starts; the response itself is not kept. */
+async function scanPage(
+  client: DynamoDBClient,
+  command: ScanCommand,
+  table: string,
+  segment: number,
+  options: ScanOptions,
+  ctx: RunContext,
+): Promise<{ items: Item[]; start: Record<string, never> | undefined }> {
+  const page = await retry(() => client.send(command, { abortSignal: ctx.signal }), {
+    signal: ctx.signal,
+    clock: ctx.clock,
+    ...(options.retry ? { policy: options.retry } : {}),
+    onRetry: ({ attempt, delayMs, error }) =>
+      ctx.logger.debug({ table, segment, attempt, delayMs, error: (error as Error).name }, 'scan page retried'),
+  });
+  return { items: (page.Items ?? []) as Item[], start: page.LastEvaluatedKey as Record<string, never> | undefined };
 }
 
 /**
  * Yields from several async iterators as their values come. An iterator whose value was just yielded
  * asks for its next one only when the consumer comes back for more: per iterator one value in flight or
  * held, never both (asking at once held up to two pages per segment, which the bound above did not say).
+ * Once handed over, a value is referenced from nowhere here: settled values wait in a queue, not in
+ * `Promise.race` (a race's result stays reachable from the other iterators' pending promises until they
+ * settle, and a generator's locals outlive each `yield`): a page kept past its turn is memory per segment
+ * that no bound counts.
  */
 async function* merge<T>(iterators: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const request = (i: number) => (iterators[i] as AsyncGenerator<T>).next().then((result) => ({ i, result }));
-  const next = new Map(iterators.map((_, i) => [i, request(i)]));
-  let taken: number | undefined;
+  type Settled = { i: number; result: IteratorResult<T> } | { i: number; error: unknown };
+  const ready: Settled[] = [];
+  let wake: (() => void) | undefined;
+  const arrived = (settled: Settled) => {
+    ready.push(settled);
+    wake?.();
+  };
+  const request = (i: number) =>
+    void (iterators[i] as AsyncGenerator<T>).next().then(
+      (result) => arrived({ i, result }),
+      (error: unknown) => arrived({ i, error }),
+    );
+  let pending = iterators.length;
+  for (let i = 0; i < iterators.length; i++) request(i);
   try {
-    for (;;) {
-      if (taken !== undefined) next.set(taken, request(taken));
-      taken = undefined;
-      if (next.size === 0) break;
-      const { i, result } = await Promise.race(next.values());
-      next.delete(i);
-      if (result.done) continue;
-      taken = i;
-      yield result.value;
+    while (pending > 0) {
+      if (ready.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      let settled: Settled | undefined = ready.shift() as Settled;
+      pending--;
+      if ('error' in settled) throw settled.error;
+      if (settled.result.done) continue;
+      const i = settled.i;
+      let value: T | undefined = settled.result.value;
+      settled = undefined;
+      yield value;
+      value = undefined;
+      pending++;
+      request(i);
     }
   } finally {
     await Promise.allSettled(iterators.map((it) => it.return(undefined)));
