@@ -11,6 +11,7 @@ describe('awsClientConfig', () => {
       AWS_SECRET_ACCESS_KEY: 's',
     };
     expect(awsClientConfig(env, 'S3')).toEqual({
+      maxAttempts: 8,
       region: 'ap-northeast-1',
       endpoint: 'http://s3',
       credentials: { accessKeyId: 'k', secretAccessKey: 's' },
@@ -19,7 +20,13 @@ describe('awsClientConfig', () => {
   });
 
   it('leaves what is not set to the SDK default chain', () => {
-    expect(awsClientConfig({}, 'DYNAMODB')).toEqual({});
+    expect(awsClientConfig({}, 'DYNAMODB')).toEqual({ maxAttempts: 8 });
+  });
+
+  it('tries a request 8 times unless AWS_MAX_ATTEMPTS says otherwise (a bad value is ignored)', () => {
+    expect(awsClientConfig({ AWS_MAX_ATTEMPTS: '3' }, 'S3').maxAttempts).toBe(3);
+    expect(awsClientConfig({ AWS_MAX_ATTEMPTS: 'many' }, 'S3').maxAttempts).toBe(8);
+    expect(awsClientConfig({ AWS_MAX_ATTEMPTS: '0' }, 'S3').maxAttempts).toBe(8);
   });
 });
 

@@ -1,2 +1,2 @@
 export type { AwsService, AwsClientConfig } from './aws-env.js';
-export { awsClientConfig, serviceEndpoint, awsConfiguredFor } from './aws-env.js';
+export { awsClientConfig, serviceEndpoint, awsConfiguredFor, DEFAULT_MAX_ATTEMPTS } from './aws-env.js';

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '@etl/local-aws';
+import { startFaultProxy, startLocalAws, type LocalAws } from '@etl/local-aws';
 import { objectStoreContract } from '../object-store.contract.js';
 import { parseObjectUri } from '../uri.js';
 import { createS3Client } from './s3-client.js';
@@ -62,4 +63,22 @@ describe('S3ObjectStore', () => {
       message: 'bucket no-such-bucket-here does not exist (s3://no-such-bucket-here/x.csv): check the bucket name',
     });
   });
+
+  it('rides out a burst of S3 errors: half the requests failing, every put and get succeeds (8 attempts a request; 3 lost some)', async () => {
+    const proxy = await startFaultProxy('s3', stack.env['AWS_ENDPOINT_URL_S3'] as string, { failRate: 0.5, seed: 11 });
+    const flaky = createS3Client({ ...stack.env, AWS_ENDPOINT_URL_S3: proxy.endpoint });
+    try {
+      const through = new S3ObjectStore(flaky);
+      const root = `s3://${bucket}/flaky/`;
+      for (let i = 0; i < 20; i++) await through.put(`${root}${i}.txt`, `object ${i}`);
+      // One request at a time: the proxy's faults follow the request order, so the run is the same every time.
+      const texts: string[] = [];
+      for (let i = 0; i < 20; i++) texts.push(await text(await through.get(`${root}${i}.txt`)));
+      expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `object ${i}`));
+      expect(proxy.stats.errors + proxy.stats.resets).toBeGreaterThan(5);
+    } finally {
+      flaky.destroy();
+      await proxy.stop();
+    }
+  }, 120_000);
 });
