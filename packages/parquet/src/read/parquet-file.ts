@@ -72,9 +72,13 @@ export class ParquetFile {
       throw new ParquetReadError(`${file.name}: the file is encrypted (Parquet modular encryption); decrypt it before reading`);
     if (tail !== 'PAR1') throw new ParquetReadError(`${file.name}: not a Parquet file (it does not end with "PAR1")`);
     let metadata: FileMetaData;
+    const reads = failedReads(file);
     try {
-      metadata = await parquetMetadataAsync(asyncBuffer(file), { parsers, geoparquet: false });
+      metadata = await parquetMetadataAsync(asyncBuffer(reads.file), { parsers, geoparquet: false });
     } catch (error) {
+      // A read that failed (S3 answering 500 after the SDK's attempts, a lost connection) is the store's
+      // error, transient as such; only bytes that do not parse make the file unreadable.
+      if (reads.failure !== undefined) throw reads.failure;
       throw new ParquetReadError(`${file.name}: unreadable footer: ${failure(error)}`, { cause: error });
     }
     padOldParquetMrChunks(metadata, file.size);
@@ -214,6 +218,26 @@ function padOldParquetMrChunks(metadata: FileMetaData, fileSize: number): void {
     const room = next - start - meta.total_compressed_size;
     if (room > 0n) meta.total_compressed_size += room < 100n ? room : 100n;
   }
+}
+
+/** `file`, remembering the first error its reads threw. */
+function failedReads(file: RandomAccessFile): { file: RandomAccessFile; failure: unknown } {
+  const seen: { file: RandomAccessFile; failure: unknown } = {
+    failure: undefined,
+    file: {
+      name: file.name,
+      size: file.size,
+      read: async (start, end) => {
+        try {
+          return await file.read(start, end);
+        } catch (error) {
+          seen.failure ??= error;
+          throw error;
+        }
+      },
+    },
+  };
+  return seen;
 }
 
 function asyncBuffer(file: RandomAccessFile): AsyncBuffer {
