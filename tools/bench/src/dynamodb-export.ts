@@ -8,8 +8,13 @@
  * one. One item has an attribute no other has: the inferred export must have its column, with 1 value. `scan-only` (the parallel scan alone) is what a second pass over the table would cost, beside
  * what the spool costs (`export` - `export-declared`). Goals: the export at least 2x the loop's items/s with 4 segments; peak RSS <= 256 MB on 1 M items.
  *
+ * The export scenarios run with the Node options of the deployed job (`--node-options`, default
+ * `DEPLOYED_NODE_OPTIONS`); `--node-options ''` for Node's defaults. `--skip-loop` leaves the loop out (at
+ * 1 M items it runs for over 9 minutes on DynamoDB Local, whose Scan slows the further it reads): no ratio then.
+ *
  *   npx nx run bench:dynamodb-export
  *   npx nx run bench:dynamodb-export -- --items 20000 --segments 4
+ *   npx nx run bench:dynamodb-export -- --items 1000000 --skip-loop
  */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createLogger, createRunContext, from, runPipeline, sinkWritable } from '@etl/core';
@@ -157,6 +162,12 @@ async function populate(endpoint: string, count: number): Promise<void> {
   }
 }
 
+/**
+ * What tools/deploy sets for dynamodb-to-parquet's job (`boundedMemory` of its resources.ts: 3/4 of a 2048 MiB
+ * container as the old-space limit, its declared `semiSpaceMiB`): the process the goal is about.
+ */
+const DEPLOYED_NODE_OPTIONS = '--max-old-space-size=1536 --max-semi-space-size=4';
+
 const role = option('scenario');
 /** Jiffies the machine spent busy and in all since boot (/proc/stat's cpu line; Linux). */
 function machineCpu(): { busy: number; total: number } {
@@ -185,6 +196,10 @@ else {
     );
     const self = fileURLToPath(import.meta.url);
     // Asynchronously: the in-process dynalite must keep serving while a scenario runs.
+    const nodeOptions = option('node-options', DEPLOYED_NODE_OPTIONS);
+    console.log(
+      `export scenarios with NODE_OPTIONS='${nodeOptions}'${nodeOptions === DEPLOYED_NODE_OPTIONS ? " (the deployed job's)" : ''}`,
+    );
     const run = async (name: string) => {
       const cpuBefore = machineCpu();
       const child = promisify(execFile)(
@@ -193,6 +208,8 @@ else {
         {
           encoding: 'utf8',
           maxBuffer: 16 * 2 ** 20,
+          // The loop is the reference, run as a plain script would be; the export as the job runs.
+          env: { ...process.env, NODE_OPTIONS: name === 'loop' ? '' : nodeOptions },
         },
       );
       child.child.stderr?.pipe(process.stderr);
@@ -214,7 +231,7 @@ else {
       );
       return { ...result, busy };
     };
-    const loop = await run('loop');
+    const loop = process.argv.includes('--skip-loop') ? undefined : await run('loop');
     const inferred = await run('export');
     console.log(
       `the one item of ${count.toLocaleString('en-US')} with an extra attribute: its column has ${inferred.rare} value(s) (goal 1): ${inferred.rare === 1 ? 'ok' : 'MISSED'}`,
@@ -229,12 +246,11 @@ else {
       [`export, ${segments} segments, schema inferred (spool)`, inferred],
       [`export, ${segments} segments, schema declared`, declared],
     ] as const) {
-      const ratio = loop.seconds / r.seconds;
+      const ratio = loop ? loop.seconds / r.seconds : undefined;
       const rssOk = r.maxRssBytes <= 256 * 2 ** 20;
-      console.log(
-        `${name}: ${ratio.toFixed(2)}x the loop (goal >= 2x): ${ratio >= 2 ? 'ok' : 'MISSED'}; peak RSS ${rssOk ? 'ok' : 'OVER'} (goal <= 256 MiB)`,
-      );
-      if (ratio < 2 || !rssOk) process.exitCode = 1;
+      const speed = ratio === undefined ? 'loop skipped' : `${ratio.toFixed(2)}x the loop (goal >= 2x): ${ratio >= 2 ? 'ok' : 'MISSED'}`;
+      console.log(`${name}: ${speed}; peak RSS ${rssOk ? 'ok' : 'OVER'} (goal <= 256 MiB)`);
+      if ((ratio !== undefined && ratio < 2) || !rssOk) process.exitCode = 1;
     }
   } finally {
     await server.stop();

@@ -30,6 +30,7 @@ describe('checkResources', () => {
       ...valid,
       timeoutMinutes: 0,
       attempts: 11,
+      semiSpaceMiB: 0.5,
       memoryArgs: { memory_mb: 0.4, cache_mb: 0.2 },
       runOutput: 's3://lake/runs' as `s3://${string}`,
       dynamodb: [{ access: 'read' }],
@@ -40,6 +41,7 @@ describe('checkResources', () => {
     expect(problems.map((p) => p.replace('pipelines/x/src/resources.ts: ', '').split(' ').slice(0, 2).join(' '))).toEqual([
       'timeoutMinutes must',
       'attempts must',
+      'semiSpaceMiB must',
       'memoryArgs shares',
       's3://lake/runs must',
       'a dynamodb',

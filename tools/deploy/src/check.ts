@@ -25,6 +25,9 @@ export function checkResources(pipeline: string, resources: PipelineResources): 
   if (!(resources.timeoutMinutes >= 1)) problems.push(`${at}: timeoutMinutes must be at least 1 (Batch's least is 60 s)`);
   const attempts = resources.attempts ?? 1;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > maxAttempts) problems.push(`${at}: attempts must be 1 to ${maxAttempts}`);
+  const semi = resources.semiSpaceMiB;
+  if (semi !== undefined && !(Number.isInteger(semi) && semi >= 1 && semi <= 256))
+    problems.push(`${at}: semiSpaceMiB must be a whole number from 1 to 256 (V8's --max-semi-space-size, MiB)`);
   const shares = Object.values(resources.memoryArgs ?? {});
   if (shares.some((share) => !(share > 0)) || shares.reduce((sum, share) => sum + share, 0) > 0.5) {
     problems.push(`${at}: memoryArgs shares must be above 0 and add up to at most 0.5 (the heap, objects and buffers need the rest)`);

@@ -22,6 +22,12 @@ export interface PipelineResources {
    * `memoryMiB`); set as `ETL_<NAME>` in the job's environment. The V8 heap limit is set from `memoryMiB` too.
    */
   readonly memoryArgs?: Readonly<Record<string, number>>;
+  /**
+   * V8's young-generation semi-space limit in MiB (`--max-semi-space-size`, 1 to 256) [default: V8's, up to 16 on
+   * 64-bit]. Small keeps a job that streams items through short-lived objects near its live heap (dynamodb-to-parquet:
+   * 4); large lets a job that holds batches of rows for a while collect them young instead of promoting them.
+   */
+  readonly semiSpaceMiB?: number;
   /** Where each run's report, logs and rejects go (`--run_output`, set as `ETL_RUN_OUTPUT`); granted read and write. */
   readonly runOutput: S3Uri;
   readonly s3?: readonly S3Grant[];

@@ -20,6 +20,12 @@ describe('boundedMemory', () => {
     });
   });
 
+  it('adds the young generation limit a pipeline declares', () => {
+    expect(
+      boundedMemory({ vcpu: 1, memoryMiB: 2048, timeoutMinutes: 1, runOutput: 's3://runs/', semiSpaceMiB: 4 }).environment['NODE_OPTIONS'],
+    ).toBe('--max-old-space-size=1536 --max-semi-space-size=4');
+  });
+
   it("names the runtime's environment stand-in of an argument", () => {
     expect(envName('memory_mb')).toBe('ETL_MEMORY_MB');
     expect(envName('run-output')).toBe('ETL_RUN_OUTPUT');

@@ -9,7 +9,8 @@ export const heapShare = 0.75;
 /** A pipeline's bounded-memory settings from its container size: the heap limit and its memory arguments. */
 export function boundedMemory(resources: PipelineResources): { heapMiB: number; environment: Record<string, string> } {
   const heapMiB = Math.floor(resources.memoryMiB * heapShare);
-  const environment: Record<string, string> = { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
+  const semiSpace = resources.semiSpaceMiB === undefined ? '' : ` --max-semi-space-size=${resources.semiSpaceMiB}`;
+  const environment: Record<string, string> = { NODE_OPTIONS: `--max-old-space-size=${heapMiB}${semiSpace}` };
   for (const [arg, share] of Object.entries(resources.memoryArgs ?? {})) {
     environment[envName(arg)] = String(Math.floor(resources.memoryMiB * share));
   }
