@@ -197,7 +197,8 @@ describe('deploy:synth', () => {
         ]),
       );
       const environment = Object.fromEntries((container.Environment as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]));
-      expect(environment.NODE_OPTIONS).toBe(`--max-old-space-size=${Math.floor(resources.memoryMiB * 0.75)}`);
+      const semiSpace = resources.semiSpaceMiB === undefined ? '' : ` --max-semi-space-size=${resources.semiSpaceMiB}`;
+      expect(environment.NODE_OPTIONS).toBe(`--max-old-space-size=${Math.floor(resources.memoryMiB * 0.75)}${semiSpace}`);
       expect(environment.ETL_RUN_OUTPUT).toBe(resources.runOutput);
       for (const [arg, share] of Object.entries(resources.memoryArgs ?? {})) {
         expect(environment[`ETL_${arg.toUpperCase()}`]).toBe(String(Math.floor(resources.memoryMiB * share)));
