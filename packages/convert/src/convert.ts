@@ -58,7 +58,7 @@ export interface ConvertOptions extends ReadOptions {
    * are written in file order; rejects keep their exact lines. Memory bound: per thread about
    * `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
    * character) and compressed row groups on the main thread, on top of the single thread's.
-   * Other conversions, CSV input read with `joinShortRows`, `appendColumns` or `observe`, and a file
+   * Other conversions, CSV input read with `joinShortRows` or `textLimits`, `appendColumns` or `observe`, and a file
    * of at most `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
    * where the chunks are (same rows, same order, other boundaries than at 1 thread).
    */
@@ -144,6 +144,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     inputAs === 'csv' &&
     format === 'parquet' &&
     !read.joinShortRows &&
+    !read.textLimits && // screened by the one-thread reader only
     !appendColumns &&
     !observe &&
     ((await store.head(input).catch(() => undefined))?.size ?? 0) > chunkChars;

@@ -4,6 +4,7 @@ export { toJsonValue } from './json-value.js';
 export type { RowEncoder, EncoderOptions } from './row-encoders.js';
 export { rowEncoder } from './row-encoders.js';
 export type { RowSource, SourceOptions } from './sources/row-source.js';
+export type { TextLimits } from './sources/text-limits.js';
 export { openRows } from './sources/open-rows.js';
 export type { ConvertOptions, ConvertReport, ReadOptions } from './convert.js';
 export { convert } from './convert.js';

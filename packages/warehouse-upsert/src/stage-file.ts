@@ -3,6 +3,7 @@ import { convert, type ConvertReport } from '@etl/convert';
 import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
 import { DuplicateKeyFilter, LINE_COLUMN, SourceProfile } from '@etl/table-sync';
 import type { ObjectStore } from '@etl/object-store';
+import { REDSHIFT_TEXT_LIMITS } from './redshift-text.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
 /** A file staged for COPY: its typed schema, what its values need of the table, whether its keys repeat. */
@@ -20,7 +21,8 @@ export interface StagedFile {
 /**
  * Reads one source file (encoding detected, names cleaned, types inferred with DECIMAL(38,18) for
  * fractions except keys) and writes it as typed, gzipped CSV parts for COPY (`output` names parts by
- * `{part}`), profiling it on the way: value widths, integer ranges, key repeats.
+ * `{part}`), profiling it on the way: value widths, integer ranges, key repeats. A record with text
+ * Redshift cannot hold (`REDSHIFT_TEXT_LIMITS`) is a reject, as a bad value is.
  */
 export async function stageFile(
   file: string,
@@ -62,6 +64,8 @@ export async function stageFile(
       // A file that has them already (an export of the table) gets this run's: seed 003's withColumn.
       omitColumns: constants.map((c) => c.field.name),
       infer: { decimalForFractions: true, keyColumns: [...keys], widenIntegers: true },
+      // A value no Redshift column holds is a reject with its source line, not a failed COPY of a staged part.
+      textLimits: REDSHIFT_TEXT_LIMITS,
       appendColumns: () => ({ fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [BigInt(n)] }),
       onSchema: (s) => {
         schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };

@@ -152,6 +152,38 @@ describe('upsertFile', () => {
     expect(audit.rows).toEqual([[failed?.read, 'FAILED']]);
   });
 
+  it('rejects a value no Redshift column holds (over 65,535 bytes in UTF-8, or holding NUL) naming the source line; the rest loads', async () => {
+    const file = join(dir, 'hostile-text.csv');
+    const lines = ['id,name,note', ...Array.from({ length: 40 }, (_, i) => `${i + 1},n${i + 1},fine`)];
+    lines[3] = `3,n3,${'x'.repeat(70_000)}`;
+    lines[6] = '6,n\0six,fine';
+    lines[9] = `9,n9,${'あ'.repeat(22_000)}`; // 66,000 bytes in 22,000 characters: PostgreSQL's VARCHAR(65535) would take it
+    lines[12] = `12,n12,${'y'.repeat(65_535)}`; // at the limit: loads whole
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const options = resolveUpsertOptions({ table: 'public.hostile_text', keys: ['id'], stagingPrefix: join(dir, 'staging') });
+    const { ctx, rejects } = testContext();
+
+    const outcome = await upsertFile(file, 0, options, ctx, { objects, warehouse: pglite });
+    expect(outcome).toMatchObject({ status: 'SUCCESS', read: 40, rejected: 3, inserted: 37 });
+    expect(rejects.samples.map((r) => [r.file, r.line, r.column, r.code])).toEqual([
+      [file, 4, 'note', 'TOO_LARGE'],
+      [file, 7, 'name', 'REJECTED_BY_TARGET'],
+      [file, 10, 'note', 'TOO_LARGE'],
+    ]);
+    expect(rejects.samples[0]?.reason).toBe(
+      'note: 70000 bytes in UTF-8, over the 65535 Redshift holds in a text column: shorten it in the source (values are never truncated)',
+    );
+    expect(rejects.samples[1]?.reason).toMatch(/^name: holds a NUL character \(U\+0000\), which Redshift refuses in text: remove it/);
+    const loaded = await pglite.query(
+      'SELECT count(*)::int, max(octet_length(note)), sum(CASE WHEN id IN (3, 6, 9) THEN 1 ELSE 0 END)::int FROM public.hostile_text',
+    );
+    expect(loaded.rows).toEqual([[37, 65_535, 0]]);
+    const audit = await pglite.query(
+      "SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%hostile-text.csv'",
+    );
+    expect(audit.rows).toEqual([[40, 3]]);
+  });
+
   it('refuses bad options before reading anything, naming each', () => {
     expect(() => resolveUpsertOptions({ table: 't', keys: [], stagingPrefix: 's/', stagingPartBytes: 0 })).toThrow(
       /keys must name at least one column; stagingPartBytes must be at least 1/,

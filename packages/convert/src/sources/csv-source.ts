@@ -15,12 +15,14 @@ import {
 import { sniffFile } from '../sniff-file.js';
 import { csvRecords } from './csv-records.js';
 import { castOptionsOf, type CountingRowSource, type RowSource, type SourceOptions } from './row-source.js';
+import { screenTextLimits } from './text-limits.js';
 
 /**
  * CSV rows: encoding, dialect and header sniffed from the first MiB (explicit options win; types too,
  * or from every record with `inferFrom: 'file'`), parsed by `csvReader` (ragged rows, unclosed
- * quotes, over-long records become rejects with their line), cast by the schema (bad values become
- * rejects naming line and column). Without a schema the inferred one is
+ * quotes, over-long records become rejects with their line), screened for text the destination
+ * cannot hold (`textLimits`), cast by the schema (bad values become rejects naming line and column).
+ * Without a schema the inferred one is
  * used with every column nullable and integers as BIGINT, so a later empty value is a null and a
  * later big id a value rather than a reject.
  */
@@ -64,8 +66,12 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   let columns: string[] | undefined;
   let plan: CastPlan | undefined;
 
-  /** The file's records in batches, as parsed; counts what was read. */
-  async function* records(): AsyncGenerator<{ records: CsvBatch; plan: CastPlan }> {
+  /**
+   * The file's records in batches, as parsed; counts what was read. `read` is the batch's records,
+   * `screened` the rejects of those with text the destination cannot hold (`textLimits`), which
+   * `records` no longer holds.
+   */
+  async function* records(): AsyncGenerator<{ records: CsvBatch; plan: CastPlan; read: number; screened: RecordError[] }> {
     const batches = await csvRecords(store, uri, ctx, {
       ...reading,
       columns: named.fields.length === sniffedNames.length ? named.fields.map((f) => f.name) : sniffedNames,
@@ -77,18 +83,24 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     const readBefore = readerMetrics.rowsIn;
     for await (const batch of batches) {
       plan ??= planColumns(schema, columns ?? [], uri, cast);
-      yield { records: batch, plan };
+      const limits = options.textLimits;
+      if (!limits) yield { records: batch, plan, read: batch.length, screened: NONE };
+      else {
+        const screened = screenTextLimits(batch, plan, limits, { file: uri, ...(cast.nullValues ? { nullValues: cast.nullValues } : {}) });
+        yield { records: screened.records, plan, read: batch.length, screened: screened.rejects };
+      }
       source.rowsRead = readerMetrics.rowsIn - readBefore;
     }
     source.rowsRead = readerMetrics.rowsIn - readBefore;
   }
 
-  /** Counts a cast batch and routes its rejects. */
-  async function counted(read: number, kept: number, rejects: RecordError[]): Promise<void> {
+  /** Counts a cast batch and routes its rejects (those screened before the cast first, then in line order). */
+  async function counted(read: number, kept: number, screened: RecordError[], rejects: RecordError[]): Promise<void> {
     metrics.rowsIn += read;
     metrics.rowsOut += kept;
-    if (rejects.length > 0)
-      await writeRejects(ctx, metrics, 'cast', options.schema || wholeFile ? rejects : rejects.map(withInferenceHint));
+    const hinted = options.schema || wholeFile ? rejects : rejects.map(withInferenceHint);
+    const all = screened.length === 0 ? hinted : [...screened, ...hinted].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (all.length > 0) await writeRejects(ctx, metrics, 'cast', all);
   }
 
   const source: CountingRowSource = {
@@ -109,7 +121,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
       setRowsRead: (n) => (source.rowsRead = n),
     },
     async *batches() {
-      for await (const { records: batch, plan } of records()) {
+      for await (const { records: batch, plan, read, screened } of records()) {
         const rows: Value[][] = [];
         const rejects: RecordError[] = [];
         for (let r = 0; r < batch.length; r++) {
@@ -117,22 +129,24 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
           if (values instanceof RecordError) rejects.push(values);
           else rows.push(values);
         }
-        await counted(batch.length, rows.length, rejects);
+        await counted(read, rows.length, screened, rejects);
         if (rows.length > 0) yield rows;
       }
     },
     async *columnBatches() {
       let columnPlan: ColumnCastPlan | undefined;
-      for await (const { records: batch, plan } of records()) {
+      for await (const { records: batch, plan, read, screened } of records()) {
         columnPlan ??= columnCastPlan(plan, cast);
         const { batch: columns, rejects } = castColumns(columnPlan, batch, uri);
-        await counted(batch.length, columns.length, rejects);
+        await counted(read, columns.length, screened, rejects);
         if (columns.length > 0) yield columns;
       }
     },
   };
   return source;
 }
+
+const NONE: RecordError[] = [];
 
 /** A value that does not fit an inferred type: say where the type came from and how to set it. */
 export function withInferenceHint(reject: RecordError): RecordError {

@@ -1,6 +1,7 @@
 import type { RunContext, Source } from '@etl/core';
 import type { CastOptions, ColumnBatch, InferOptions, Schema, Value } from '@etl/schema';
 import type { SniffResult } from '../sniff-file.js';
+import type { TextLimits } from './text-limits.js';
 
 /**
  * Typed rows from a file, in batches, with the schema they follow. It is a core `Source` (named by
@@ -85,6 +86,12 @@ export interface SourceOptions {
   inferFrom?: 'sample' | 'file';
   /** CSV: columns of the file (named after `renameColumns`) not read at all, e.g. ones the caller fills itself. */
   omitColumns?: readonly string[];
+  /**
+   * CSV: text the destination cannot hold (longer than its limit in UTF-8 bytes, or holding NUL): the
+   * record is a reject naming its line and column, the rest of the file is read. Checked on the raw
+   * text of `string` columns before the cast; nothing is truncated or stripped.
+   */
+  textLimits?: TextLimits;
 }
 
 /**
