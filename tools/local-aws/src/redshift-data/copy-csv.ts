@@ -5,6 +5,7 @@ import { copyErrorContext, quoteIdent, quoteLiteral } from '@etl/sql';
 import { CopyLoadError, insertBatch, MAX_PARAMS, type CopyColumn } from './copy-rows.js';
 import type { CopyCommand } from './redshift-sql.js';
 import type { SqlSession } from './sql-backend.js';
+import { holdsOverlongText, textRefusal, varcharBytes, watchAscii } from './copy-text-rules.js';
 
 const TEXT_OIDS = new Set([19, 25, 1042, 1043]);
 
@@ -18,7 +19,8 @@ interface CopyRecord {
  * Loads one CSV object with Redshift's COPY semantics (IGNOREHEADER, DELIMITER, QUOTE, NULL AS,
  * EMPTYASNULL, BLANKSASNULL; empty non-text fields are NULL). On a PostgreSQL server the rows stream
  * through `COPY … FROM STDIN` (bulk, as Redshift's COPY is); on PGlite, multi-row INSERTs. Either way a
- * bad value fails the COPY naming the object and the record's source line.
+ * bad value fails the COPY naming the object and the record's source line, a VARCHAR(n) value over n
+ * bytes in UTF-8 and NUL included (`copy-text-rules.ts`: Redshift counts bytes, PostgreSQL characters).
  */
 export async function loadCsv(
   copy: CopyCommand,
@@ -29,20 +31,25 @@ export async function loadCsv(
 ): Promise<number> {
   const names = columns.map((c) => quoteIdent(c.name)).join(', ');
   const direct = directCopySql(copy, names, columns.length);
+  const bytes = await varcharBytes(session, copy.table, columns);
   if (session.copyIn && direct) {
     // PostgreSQL's own CSV reader (C, ~3x the record path below) for files it reads exactly as
     // Redshift's rules would; anything it refuses is rolled back and read again record by record,
-    // so what loads and which line an error names do not depend on this path.
+    // so what loads and which line an error names do not depend on this path. It checks VARCHAR
+    // lengths in characters: a file with non-ASCII text that left a value too long in bytes is read
+    // again too.
     await session.query('SAVEPOINT stand_in_copy');
     try {
-      const loaded = await session.copyIn(direct, withoutBom(await open()));
+      const seen = { ascii: true };
+      const loaded = await session.copyIn(direct, watchAscii(withoutBom(await open()), seen));
+      if (!seen.ascii && (await holdsOverlongText(session, copy.table, columns, bytes))) throw new Error('a value too long in bytes');
       await session.query('RELEASE SAVEPOINT stand_in_copy');
       return loaded;
     } catch {
       await session.query('ROLLBACK TO SAVEPOINT stand_in_copy');
     }
   }
-  const records = csvRecords(copy, await open(), uri, columns);
+  const records = csvRecords(copy, await open(), uri, columns, bytes);
   if (session.copyIn) return copyIn(session.copyIn, `COPY ${copy.table} (${names}) FROM STDIN`, records, uri);
 
   const head = `INSERT INTO ${copy.table} (${names}) VALUES `;
@@ -121,7 +128,13 @@ function copyText(value: string | null): string {
     : value;
 }
 
-async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, columns: readonly CopyColumn[]): AsyncGenerator<CopyRecord> {
+async function* csvRecords(
+  copy: CopyCommand,
+  body: Readable,
+  uri: string,
+  columns: readonly CopyColumn[],
+  bytes: ReadonlyArray<number | undefined>,
+): AsyncGenerator<CopyRecord> {
   const parser = new CsvParser({ delimiter: copy.delimiter, quote: copy.quote, skipLines: copy.ignoreHeader, file: uri });
   const decoder = new StringDecoder('utf8');
   let pending: CopyRecord[] = [];
@@ -136,7 +149,12 @@ async function* csvRecords(copy: CopyCommand, body: Readable, uri: string, colum
       );
       return;
     }
-    pending.push({ values: fields.map((value, i) => sqlValue(value, columns[i]?.typeOid ?? 25, copy)), line });
+    const values = fields.map((value, i) => sqlValue(value, columns[i]?.typeOid ?? 25, copy));
+    for (const [i, value] of values.entries()) {
+      const refusal = textRefusal(value, bytes[i]);
+      if (refusal) return void (failure = new CopyLoadError(uri, line, refusal, columns[i]?.name));
+    }
+    pending.push({ values, line });
   };
   const onReject = (error: Error) => {
     // A parser's RecordError names file and line in its message: take its bare reason.

@@ -197,6 +197,39 @@ for (const engine of ['pglite', 'postgres'] as WarehouseEngine[]) {
       ]);
     });
 
+    it('rulebook: COPY refuses text Redshift cannot hold: a VARCHAR(n) value over n bytes in UTF-8 (fewer characters), a NUL', async () => {
+      await sql('CREATE TABLE public.stg_text (id int, name varchar(60))');
+      const load = async (key: string, csv: string) => {
+        await s3.send(new PutObjectCommand({ Bucket: 'staging', Key: `${engine}/${key}/part-0.csv.gz`, Body: gzipSync(csv) }));
+        return sql(
+          `COPY public.stg_text (id, name) FROM 's3://staging/${engine}/${key}/' IAM_ROLE 'arn:aws:iam::0:role/r' FORMAT AS CSV GZIP NULL AS '\\\\N'`,
+        );
+      };
+      const detail = async () => {
+        const result = await sql(
+          'SELECT TRIM(file_name), line_number, TRIM(column_name), TRIM(error_message) FROM sys_load_error_detail ORDER BY query_id DESC LIMIT 1',
+        );
+        return (await client.send(new GetStatementResultCommand({ Id: result.Id }))).Records?.[0]?.map((f) => f.stringValue ?? f.longValue);
+      };
+      // 20 three-byte characters are 60 bytes: they fit; 21 (63 bytes) do not, though PostgreSQL's VARCHAR(60) would take 60 characters.
+      expect(await load('text-fits', `1,${'あ'.repeat(20)}\n2,${'x'.repeat(60)}\n`)).toMatchObject({ Status: 'FINISHED', ResultRows: 2 });
+      const long = await load('text-long', `3,ok\n4,${'あ'.repeat(21)}\n`);
+      expect(long.Status).toBe('FAILED');
+      expect(await detail()).toEqual([
+        `s3://staging/${engine}/text-long/part-0.csv.gz`,
+        2,
+        'name',
+        expect.stringMatching(
+          /^value too long for type character varying\(60\): 63 bytes in UTF-8 \(a Redshift VARCHAR length counts bytes\)/,
+        ),
+      ]);
+      const nul = await load('text-nul', '5,ok\n6,a\0b\n');
+      expect(nul.Status).toBe('FAILED');
+      expect(await detail()).toEqual([`s3://staging/${engine}/text-nul/part-0.csv.gz`, 2, 'name', expect.stringMatching(/0x00/)]);
+      const rows = await client.send(new GetStatementResultCommand({ Id: (await sql('SELECT id FROM public.stg_text ORDER BY id')).Id }));
+      expect(rows.Records).toEqual([[{ longValue: 1 }], [{ longValue: 2 }]]);
+    });
+
     it('COPYs Parquet from S3 by column position, values exact (decimals, timestamps, dates, Japanese)', async () => {
       await sql(
         'CREATE TABLE public.stg_pq (id bigint, name varchar(40), price numeric(12,4), at timestamp, day date, gift boolean, rate double precision)',
