@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRunId, systemClock } from '@etl/core';
-import { joinUri, objectsUnder, type ObjectStore } from '@etl/object-store';
+import { joinUri, objectsUnder, readText, type ObjectStore } from '@etl/object-store';
 import { stagingTableName } from '@etl/table-sync';
 import type { SqlValue } from '@etl/warehouse';
 
@@ -253,6 +253,49 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       expect(
         await t.query("SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%late-text.csv'"),
       ).toEqual([[90_001, 0]]);
+    });
+
+    it('a value no Redshift column holds (over 65,535 bytes in UTF-8, or holding NUL) is a reject naming the source file, line and column; the rest loads; --max_rejects counts it', async () => {
+      const t = target();
+      const lines = ['id,name,note', ...Array.from({ length: 40 }, (_, i) => `${i + 1},n${i + 1},fine`)];
+      lines[3] = `3,n3,${'x'.repeat(70_000)}`;
+      lines[6] = '6,n\0six,fine';
+      lines[9] = `9,n9,${'あ'.repeat(22_000)}`; // 66,000 bytes in 22,000 characters
+      lines[12] = `12,n12,${'y'.repeat(65_535)}`; // at the limit: loads whole
+      const content = `${lines.join('\n')}\n`;
+      const path = await t.put('hostile-text.csv', content);
+      const result = await t.run('--source', path, '--target_table', 'public.hostile_text', '--upsert_keys', 'id');
+      expect(result.code, result.stdout.slice(-2000)).toBe(0);
+      expect(
+        await t.query(
+          'SELECT count(*)::int, max(octet_length(note)), count(CASE WHEN id IN (3, 6, 9) THEN 1 END)::int FROM public.hostile_text',
+        ),
+      ).toEqual([[37, 65_535, 0]]);
+      const started = JSON.parse(result.stdout.split('\n')[0] ?? '{}') as { outputs: { rejects: string } };
+      const rejects = (await readText(t.objects, started.outputs.rejects))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { file: string; line: number; column: string; reason: string });
+      expect(rejects.map((r) => [r.file, r.line, r.column])).toEqual([
+        [path, 4, 'note'],
+        [path, 7, 'name'],
+        [path, 10, 'note'],
+      ]);
+      expect(rejects[0]?.reason).toContain(
+        '70000 bytes in UTF-8, over the 65535 Redshift holds in a text column: shorten it in the source',
+      );
+      expect(rejects[1]?.reason).toContain('holds a NUL character (U+0000), which Redshift refuses in text: remove it in the source');
+      expect(
+        await t.query("SELECT records_read, records_rejected, status FROM public.job_sts WHERE source_filename LIKE '%hostile-text.csv'"),
+      ).toEqual([[40, 3, 'SUCCESS']]);
+
+      // Counted against --max_rejects like any reject: 3 of at most 2 stops the run before anything is loaded.
+      const again = await t.put('hostile-text-2.csv', content.replace(/,fine\n/g, ',again\n'));
+      const stopped = await t.run('--source', again, '--target_table', 'public.hostile_text', '--upsert_keys', 'id', '--max_rejects', '2');
+      expect(stopped.code).toBe(1);
+      // (Through S3 the stop reads as the aborted read's own error, "aborted", rather than the --max_rejects line.)
+      expect(stopped.stdout).toMatch(/more than --max_rejects 2|"msg":"run failed: aborted"/);
+      expect(await t.query("SELECT count(*)::int FROM public.hostile_text WHERE note = 'again'")).toEqual([[0]]);
     });
 
     it('--check_only probes what a load needs and loads nothing: exit 0 when all pass, 2 naming what would fail', async () => {
