@@ -40,11 +40,12 @@ export function screenTextLimits(
   const rejects: RecordError[] = [];
   const dropped = new Set<number>();
   for (let r = 0; r < records.length; r++) {
-    const problems: Array<{ column: string; code: 'TOO_LARGE' | 'REJECTED_BY_TARGET'; reason: string; raw: string }> = [];
+    let problems: Array<{ column: string; code: 'TOO_LARGE' | 'REJECTED_BY_TARGET'; reason: string; raw: string }> | undefined;
     for (const i of text) {
       const k = plan.indexes[i] as number;
       if (k >= records.fieldCount(r)) continue;
-      // The field's span, read in place: this runs for every text value staged.
+      // The field's span, read in place (this runs for every text value staged): in the chunk, or
+      // the string the parser made of it (a quoted field with doubled quotes).
       const at = 2 * ((records.first[r] as number) + k);
       const quoted = (records.bounds[at] as number) === -1;
       const value = quoted ? (records.strings[records.bounds[at + 1] as number] as string) : records.text;
@@ -59,7 +60,7 @@ export function screenTextLimits(
               code: 'TOO_LARGE',
               reason: `${bytes} bytes in UTF-8, over the ${limits.maxBytes} ${limits.destination} holds in a text column: shorten it in the source (values are never truncated)`,
             } as const)
-          : nuls && holdsNul(value, start, end, records.text, nuls)
+          : nuls && (quoted ? value.includes('\0') : chunkHolds(nuls, start, end))
             ? ({
                 code: 'REJECTED_BY_TARGET',
                 reason: `holds a NUL character (U+0000), which ${limits.destination} refuses in text: remove it in the source (values are never stripped)`,
@@ -67,10 +68,10 @@ export function screenTextLimits(
             : undefined;
       if (!problem || nulls?.has(value.slice(start, end).trim())) continue;
       const column = (plan.fields[i] as { name: string }).name;
-      problems.push({ column, ...problem, raw: value.slice(start, Math.min(end, start + RAW_SHOWN)) });
+      (problems ??= []).push({ column, ...problem, raw: value.slice(start, Math.min(end, start + RAW_SHOWN)) });
     }
-    const [first] = problems;
-    if (!first) continue;
+    const first = problems?.[0];
+    if (!problems || !first) continue;
     dropped.add(r);
     rejects.push(
       new RecordError({
@@ -94,17 +95,16 @@ function nulsOf(records: CsvBatch): number[] | undefined {
   return at.length > 0 || records.strings.some((s) => s.includes('\0')) ? at : undefined;
 }
 
-/** Whether `value[start, end)` holds NUL: a quoted field's own string is searched, the chunk's positions looked up. */
-function holdsNul(value: string, start: number, end: number, chunk: string, chunkNuls: readonly number[]): boolean {
-  if (value !== chunk) return value.includes('\0'); // a quoted field's string is the whole field
+/** Whether a NUL of the chunk (at `nuls`, ascending) is within `[start, end)`. */
+function chunkHolds(nuls: readonly number[], start: number, end: number): boolean {
   let lo = 0;
-  let hi = chunkNuls.length;
+  let hi = nuls.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((chunkNuls[mid] as number) < start) lo = mid + 1;
+    if ((nuls[mid] as number) < start) lo = mid + 1;
     else hi = mid;
   }
-  return lo < chunkNuls.length && (chunkNuls[lo] as number) < end;
+  return lo < nuls.length && (nuls[lo] as number) < end;
 }
 
 /** UTF-8 length of `value[start, end)` without copying it; a lone surrogate counts as U+FFFD (3 bytes), as encoding writes it. */
