@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PartialBatchError, RecordError, TerminalError, TransientError, describeError, isTransient } from './errors.js';
+import { PartialBatchError, RecordError, TerminalError, TransientError, abortCause, describeError, isTransient } from './errors.js';
 
 describe('isTransient', () => {
   it('follows our own classes', () => {
@@ -58,5 +58,17 @@ describe('describeError', () => {
       code: 'CONFIG',
       message: 'Region is missing in the config file',
     });
+  });
+});
+
+describe('abortCause', () => {
+  it("is the signal's reason once it was aborted with one, whatever the abort made the work throw", () => {
+    const controller = new AbortController();
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    expect(abortCause(reset, controller.signal)).toBe(reset);
+    const tooMany = new TerminalError('TOO_MANY_REJECTS', '3 records rejected, more than --max_rejects 2');
+    controller.abort(tooMany);
+    expect(abortCause(reset, controller.signal)).toBe(tooMany);
+    expect(abortCause(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }), controller.signal)).toBe(tooMany);
   });
 });

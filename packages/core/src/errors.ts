@@ -216,11 +216,12 @@ export function isAbortError(error: unknown): boolean {
 }
 
 /**
- * The error to report for `error` thrown under `signal`: streams report an abort as a bare "The
- * operation was aborted"; when the signal was aborted with a reason (a signal, too many rejects), that.
+ * The error to report for `error` thrown under `signal`: once the signal was aborted with a reason (a
+ * signal, too many rejects), that reason, whatever the abort made the work throw — streams say a bare
+ * "The operation was aborted", and an S3 read cut by it fails as its socket's `aborted` (ECONNRESET).
  */
 export function abortCause(error: unknown, signal: AbortSignal): unknown {
-  return signal.aborted && isAbortError(error) && signal.reason instanceof Error ? signal.reason : error;
+  return signal.aborted && signal.reason instanceof Error ? signal.reason : error;
 }
 
 /** The AWS SDK's setup errors say what is missing, not where it comes from: what to set. */

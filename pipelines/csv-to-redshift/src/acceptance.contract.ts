@@ -293,8 +293,8 @@ export function csvToRedshiftAcceptance(name: string, target: () => AcceptanceTa
       const again = await t.put('hostile-text-2.csv', content.replace(/,fine\n/g, ',again\n'));
       const stopped = await t.run('--source', again, '--target_table', 'public.hostile_text', '--upsert_keys', 'id', '--max_rejects', '2');
       expect(stopped.code).toBe(1);
-      // (Through S3 the stop reads as the aborted read's own error, "aborted", rather than the --max_rejects line.)
-      expect(stopped.stdout).toMatch(/more than --max_rejects 2|"msg":"run failed: aborted"/);
+      // Through S3 too: the read the stop cut short fails as "aborted" (ECONNRESET), and the run says why it stopped.
+      expect(stopped.stdout).toMatch(/more than --max_rejects 2/);
       expect(await t.query("SELECT count(*)::int FROM public.hostile_text WHERE note = 'again'")).toEqual([[0]]);
     });
 
