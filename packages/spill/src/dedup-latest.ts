@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { RecordBatch } from '@etl/core';
 import type { Value } from '@etl/schema';
-import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
+import { BATCH_VALUES, checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
 import { HeldRecords } from './held-records.js';
 import { PartitionedSpill, type SpillPartition } from './partitioned-spill.js';
 import {
@@ -256,16 +256,20 @@ export class DedupLatest implements AsyncIterable<Value[][]> {
     held.clear();
   }
 
-  /** The rows of the records at `offsets`, in batches of `batchRows`. */
+  /** The rows of the records at `offsets`, in batches of `batchRows` rows or `BATCH_VALUES` values. */
   private *emit(buffer: Buffer, offsets: Int32Array): Generator<Value[][]> {
     const { batchRows } = this.resolved;
     let batch: Value[][] = [];
+    let values = 0;
     for (const offset of offsets) {
-      batch.push(readRecordRow(buffer, offset));
-      if (batch.length === batchRows) {
+      const row = readRecordRow(buffer, offset);
+      batch.push(row);
+      values += row.length;
+      if (batch.length === batchRows || values >= BATCH_VALUES) {
         this.counts.rowsOut += batch.length;
         yield batch;
         batch = [];
+        values = 0;
         throwIfAborted(this.resolved.signal);
       }
     }

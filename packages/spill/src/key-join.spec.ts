@@ -69,6 +69,27 @@ describe('keyJoin', () => {
       expect(await readdir(tempDir)).toEqual([]);
     });
 
+  it('hands on wide rows in batches of at most BATCH_VALUES values (and batchRows rows)', async () => {
+    const wide = (name: string): KeyJoinInput => ({
+      name,
+      rows: [Array.from({ length: 1000 }, (_, i) => [i, ...Array.from({ length: 99 }, (_, c) => `${name}${c}`)])],
+      keyColumn: 0,
+      columns: 100,
+    });
+    const sizes: number[] = [];
+    for await (const batch of keyJoin([wide('a'), wide('b')], { tempDir })) sizes.push(batch.length);
+    // 201 values a joined row: 41 rows make 8,241, the first batch past 8,192.
+    expect(sizes.slice(0, -1).every((n) => n === 41)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+    const narrow = keyJoin([{ name: 'n', rows: [Array.from({ length: 100 }, (_, i) => [i])], keyColumn: 0, columns: 1 }], {
+      tempDir,
+      batchRows: 30,
+    });
+    const narrowSizes: number[] = [];
+    for await (const batch of narrow) narrowSizes.push(batch.length);
+    expect(narrowSizes).toEqual([30, 30, 30, 10]);
+  });
+
   it('counts repeated keys per input', async () => {
     const joined = keyJoin(
       inputs([

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { TerminalError, type RecordBatch } from '@etl/core';
 import type { Value } from '@etl/schema';
 import { throwIfAborted } from './abort.js';
-import { checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
+import { BATCH_VALUES, checkColumn, failOnProblems, resolveSpillOptions, type ResolvedSpillOptions, type SpillOptions } from './options.js';
 import { PartitionedSpill, type SpillPartition } from './partitioned-spill.js';
 import {
   hashRecordKey,
@@ -125,6 +125,7 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
   private readonly restricted: boolean;
   private started = false;
   private out: Value[][] = [];
+  private outValues = 0;
   private work: JoinWorkspace | undefined;
 
   constructor(
@@ -421,12 +422,14 @@ export class KeyJoin implements AsyncIterable<Value[][]> {
 
   private push(row: Value[]): boolean {
     this.out.push(row);
-    return this.out.length >= this.resolved.batchRows;
+    this.outValues += row.length;
+    return this.out.length >= this.resolved.batchRows || this.outValues >= BATCH_VALUES;
   }
 
   private take(): Value[][] {
     const batch = this.out;
     this.out = [];
+    this.outValues = 0;
     this.counts.rowsOut += batch.length;
     return batch;
   }

@@ -143,6 +143,7 @@ async function runScenario(scenario: Scenario, type: JoinType, rows: number): Pr
         type,
         memoryBytes: Number(option('memory-mb', '192')) * MiB,
         partitions: Number(option('partitions', '64')),
+        batchRows: Number(option('batch-rows', '4096')),
         tempDir: option('temp-dir') ?? tmpdir(),
       });
       for await (const batch of joined) {
@@ -169,7 +170,9 @@ async function runScenario(scenario: Scenario, type: JoinType, rows: number): Pr
 }
 
 async function child(scenario: Scenario, type: JoinType, rows: number, tempDir: string): Promise<Result> {
-  const passOn = ['memory-mb', 'partitions'].flatMap((name) => (option(name) === undefined ? [] : [`--${name}`, option(name) as string]));
+  const passOn = ['memory-mb', 'partitions', 'batch-rows'].flatMap((name) =>
+    option(name) === undefined ? [] : [`--${name}`, option(name) as string],
+  );
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [process.argv[1] as string, '--child', scenario, type, String(rows), '--temp-dir', tempDir, ...passOn],
@@ -187,7 +190,9 @@ if (process.argv[2] === '--child') {
 const rows = Number(option('rows', '2000000'));
 const types = option('types', TYPES.join(',')).split(',') as JoinType[];
 if (!(rows >= 2) || types.some((t) => !TYPES.includes(t))) {
-  console.error(`usage: catalog-join [--rows N per table] [--types ${TYPES.join(',')}] [--memory-mb M] [--partitions P] [--temp-dir D]`);
+  console.error(
+    `usage: catalog-join [--rows N per table] [--types ${TYPES.join(',')}] [--memory-mb M] [--partitions P] [--batch-rows R] [--temp-dir D]`,
+  );
   process.exit(2);
 }
 const tempDir = mkdtempSync(join(option('temp-dir') ?? tmpdir(), 'bench-catalog-join-'));
