@@ -232,6 +232,8 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
       `SELECT order_id, account_id, CASE WHEN order_id = 13 THEN 999.99 ELSE amount END AS amount, status,
         CASE WHEN order_id = 13 THEN TIMESTAMP '2026-12-09 08:00:00.123456' ELSE updated_at END AS updated_at FROM t`,
     );
+    // Run ids order runs to the second (README): the Athena query below needs the second run in a later second.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
     const second = await run(join(root, 'local'), ...args, '--join_type', 'full');
     expect(second.code, second.stderr).toBe(0);
     const { figures } = second.report;
@@ -248,6 +250,12 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
     // The README's Athena query over both runs: each key's rows of its latest run are the full recompute.
     const runs = [...manifestFiles(full.report.figures.manifest as string), ...manifestFiles(figures.manifest as string)];
     expect(await parquetRows(duck, runs, figures.columns, true)).toEqual(await expectedRows(duck, root, 'full'));
+
+    // Nothing changed since: nothing published, and said without a warning (a normal outcome).
+    const third = await run(join(root, 'local'), ...args, '--join_type', 'full');
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.output).toMatch(/no key changed since the watermarks: nothing published/);
+    expect(third.output).not.toMatch(/"level":"warn"/);
   });
 
   it('a key over --max_fanout fails the run naming the key and each table: nothing published, the timestamp file unchanged', async () => {

@@ -86,13 +86,11 @@ export async function writeOutput(
     checkRejectRatio(ctx, accepted, `the tables of ${config.database_name}`);
     const columns = final.schema.fields.map((f) => f.name);
     if (joined.counts.rowsOut === 0) {
-      await dataset?.abort(new Error('no joined rows'), ctx);
-      ctx.logger.warn(
-        { mode: figures.some((f) => f.rowsChanged !== null) ? 'incremental' : 'full' },
-        figures.some((f) => f.rowsChanged !== null)
-          ? 'no key changed since the watermarks: nothing published'
-          : 'the join has no rows: nothing published',
-      );
+      await dataset?.discard('no joined rows', ctx);
+      // Nothing new is an incremental run's normal outcome; a full join with no rows is worth a warning.
+      if (figures.some((f) => f.rowsChanged !== null))
+        ctx.logger.info({ mode: 'incremental' }, 'no key changed since the watermarks: nothing published');
+      else ctx.logger.warn({ mode: 'full' }, 'the join has no rows: nothing published');
       return { columns, schema: final.schema };
     }
     const annotations = {
