@@ -91,12 +91,17 @@ export function benchDir(): string {
 }
 
 /** The bench CSV of `sizeMb` MiB in `benchDir()`, generated once and reused: the same size gives the same bytes. */
-export async function benchCsvFile(sizeMb: number): Promise<string> {
-  const path = join(benchDir(), `bench-${sizeMb}mb.csv`);
+export function benchCsvFile(sizeMb: number): Promise<string> {
+  return generatedCsvFile(`bench-${sizeMb}mb.csv`, sizeMb, benchCsv);
+}
+
+/** The CSV `generate` makes of `sizeMb` MiB, as `name` in `benchDir()`: generated once (through a temp file) and reused. */
+export async function generatedCsvFile(name: string, sizeMb: number, generate: (bytes: number) => Iterable<string>): Promise<string> {
+  const path = join(benchDir(), name);
   if (existsSync(path) && statSync(path).size >= sizeMb * 1024 * 1024) return path;
   process.stderr.write(`generating ${path} …\n`);
   const out = createWriteStream(`${path}.tmp`);
-  for (const chunk of benchCsv(sizeMb * 1024 * 1024)) if (!out.write(chunk)) await once(out, 'drain');
+  for (const chunk of generate(sizeMb * 1024 * 1024)) if (!out.write(chunk)) await once(out, 'drain');
   out.end();
   await once(out, 'finish');
   renameSync(`${path}.tmp`, path);

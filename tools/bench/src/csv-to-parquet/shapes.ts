@@ -1,8 +1,5 @@
-import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { parseSchemaCsv, type Schema } from '@etl/schema';
-import { benchCsvFile, benchDir } from '../bench-csv.js';
+import { benchCsvFile, generatedCsvFile } from '../bench-csv.js';
 import { BENCH_SCHEMA_CSV } from './bench-schema.js';
 import { variedCsv } from './varied-csv.js';
 
@@ -77,14 +74,6 @@ export function checksumColumns(shape: Shape): string[] {
   );
 }
 
-async function variedCsvFile(sizeMb: number): Promise<string> {
-  const path = join(benchDir(), `bench-varied-${sizeMb}mb.csv`);
-  if (existsSync(path) && statSync(path).size >= sizeMb * 1024 * 1024) return path;
-  process.stderr.write(`generating ${path} …\n`);
-  const out = createWriteStream(`${path}.tmp`);
-  for (const chunk of variedCsv(sizeMb * 1024 * 1024)) if (!out.write(chunk)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-  renameSync(`${path}.tmp`, path);
-  return path;
+function variedCsvFile(sizeMb: number): Promise<string> {
+  return generatedCsvFile(`bench-varied-${sizeMb}mb.csv`, sizeMb, variedCsv);
 }
