@@ -53,19 +53,32 @@ export function tail(finished: Finished, lines = 5): string {
   return `${finished.stdout}\n${finished.stderr}`.trim().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * The runtime's first log line, `run <id> of <job> started`: logged once modules are loaded and the
+ * arguments checked, before the job's first read or write. Kill moments are measured from it, so
+ * they spread over the work and not over Node's start (about half of a short run).
+ */
+export const RUN_STARTED = /"msg":"run \S+ of \S+ .*started/;
+
 /** An uninterrupted run on the stand-ins directly: the reference final state, and how long it took. */
 export interface CleanRun {
   digest: Digest;
   durationMs: number;
+  /** From its `RUN_STARTED` line to its end: the span kill moments are drawn from. */
+  workMs: number;
 }
 
 export async function cleanRun(context: CampaignContext, spec: CampaignSpec, scale: CampaignScale): Promise<CleanRun> {
   const kit = await prepareRun(context, spec, scale);
   const started = Date.now();
-  const finished = await startPipeline(context, spec, kit).done;
-  const durationMs = Date.now() - started;
+  const run = startPipeline(context, spec, kit);
+  const anchored = await run.logged(RUN_STARTED);
+  const workStarted = Date.now();
+  const finished = await run.done;
+  const ended = Date.now();
   if (finished.code !== 0) throw new Error(`${spec.pipeline}: the uninterrupted run exited ${finished.code}:\n${tail(finished)}`);
   const digest = await digestOf(spec, kit);
   rmSync(kit.workDir, { recursive: true, force: true });
-  return { digest, durationMs };
+  if (!anchored) throw new Error(`${spec.pipeline}: the uninterrupted run never logged the runtime's start line (run … started)`);
+  return { digest, durationMs: ended - started, workMs: ended - workStarted };
 }

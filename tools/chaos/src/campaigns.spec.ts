@@ -45,6 +45,9 @@ describe('chaos:crash and chaos:faults, short: one uninterrupted run per pipelin
     '%s: killed outright and rerun, or run with 5% of its requests failed as AWS fails them: nothing lost or duplicated',
     async (pipeline) => {
       const clean = await cleanRun(context, spec(pipeline), scale);
+      // Kill moments are drawn from the work after the runtime's start line, not from Node's start.
+      expect(clean.workMs).toBeGreaterThan(0);
+      expect(clean.workMs).toBeLessThan(clean.durationMs);
       const crash = await crashCampaign(context, spec(pipeline), { runs: 1, seed: 11, scale, clean });
       expect(crash.runs).toBe(1);
       expect(crash.problems.join('\n')).toBe('');

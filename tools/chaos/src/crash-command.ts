@@ -39,7 +39,7 @@ export function crashTable(figures: readonly CrashFigures[]): string {
       'leftovers',
       'watermark ahead',
       'reruns failed',
-      'clean run ms',
+      'clean run ms (work)',
     ],
     figures.map((f) => [
       f.pipeline,
@@ -55,7 +55,7 @@ export function crashTable(figures: readonly CrashFigures[]): string {
       f.leftovers,
       f.watermarkAhead,
       f.failedReruns,
-      f.cleanMs,
+      `${f.cleanMs} (${f.workMs})`,
     ]),
   );
 }

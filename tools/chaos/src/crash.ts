@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { seededRandom } from '@etl/core';
 import type { CampaignScale, CampaignSpec } from './campaign.js';
-import { cleanRun, digestOf, prepareRun, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
+import { cleanRun, digestOf, prepareRun, RUN_STARTED, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
 import { diffDigests } from './digest-diff.js';
 import { pendingUploads } from './kit.js';
 import { phaseAt } from './phase.js';
@@ -29,8 +29,10 @@ export interface CrashFigures {
   failedReruns: number;
   /** What went wrong, one line each. */
   problems: string[];
-  /** The uninterrupted run's duration the kill moments were spread over. */
+  /** The uninterrupted run's duration. */
   cleanMs: number;
+  /** Its work (from the runtime's start line to its end): the span the kill moments were spread over. */
+  workMs: number;
 }
 
 export interface CrashOptions {
@@ -45,7 +47,8 @@ export interface CrashOptions {
 
 /**
  * Kills a pipeline outright (SIGKILL) at seeded moments spread uniformly over an uninterrupted run's
- * duration, reruns it to completion and compares its final state with the uninterrupted run's.
+ * work (from the runtime's start line, `RUN_STARTED`, to its end: Node's own start is left out),
+ * reruns it to completion and compares its final state with the uninterrupted run's.
  */
 export async function crashCampaign(context: CampaignContext, spec: CampaignSpec, options: CrashOptions): Promise<CrashFigures> {
   const random = seededRandom(options.seed);
@@ -65,12 +68,13 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     failedReruns: 0,
     problems: [],
     cleanMs: clean.durationMs,
+    workMs: clean.workMs,
   };
   for (let i = 0; i < options.runs; i++) {
-    const moment = Math.round(random() * clean.durationMs);
+    const moment = Math.round(random() * clean.workMs);
     const kit = await prepareRun(context, spec, options.scale);
     const killed = startPipeline(context, spec, kit);
-    await Promise.race([delay(moment), killed.done]);
+    if (await killed.logged(RUN_STARTED)) await Promise.race([delay(moment), killed.done]);
     const phase = killed.child.exitCode === null && killed.child.signalCode === null ? phaseAt(killed.stdout(), spec.phases) : 'ended';
     killed.child.kill('SIGKILL');
     await killed.done;
@@ -82,16 +86,19 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     const rerun = await startPipeline(context, spec, kit).done;
     if (rerun.code !== 0) figures.failedReruns++;
     if (rerun.code !== 0)
-      figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): the rerun exited ${rerun.code}: ${tail(rerun, 3)}`);
+      figures.problems.push(
+        `run ${i + 1} (killed ${moment} ms into its work, ${phase}): the rerun exited ${rerun.code}: ${tail(rerun, 3)}`,
+      );
     const diff = diffDigests(clean.digest, await digestOf(spec, kit));
     figures.lost += diff.lost;
     figures.duplicated += diff.duplicated;
     figures.unexpected += diff.unexpected;
-    if (diff.examples.length > 0) figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): ${diff.examples.join('; ')}`);
+    if (diff.examples.length > 0)
+      figures.problems.push(`run ${i + 1} (killed ${moment} ms into its work, ${phase}): ${diff.examples.join('; ')}`);
     const orphans = await pendingUploads(context.clients.s3, kit.bucket);
     figures.orphans += orphans.length;
     if (orphans.length > 0)
-      figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): uploads pending: ${orphans.join(', ')}`);
+      figures.problems.push(`run ${i + 1} (killed ${moment} ms into its work, ${phase}): uploads pending: ${orphans.join(', ')}`);
     const stagingAfterRerun = (await spec.staging?.(kit)) ?? [];
     const leftovers = stagingAfterRerun.filter((s) => !stagingAfterKill.includes(s));
     figures.leftovers += leftovers.length;
@@ -99,9 +106,9 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     if (leftovers.length > 0) figures.problems.push(`run ${i + 1}: the rerun left staging: ${leftovers.join(', ')}`);
     const ahead = [...aheadAfterKill, ...((await spec.watermarkAhead?.(kit)) ?? [])];
     figures.watermarkAhead += ahead.length;
-    for (const line of ahead) figures.problems.push(`run ${i + 1} (killed at ${moment} ms, ${phase}): watermark ahead: ${line}`);
+    for (const line of ahead) figures.problems.push(`run ${i + 1} (killed ${moment} ms into its work, ${phase}): watermark ahead: ${line}`);
     options.log?.(
-      `${spec.pipeline} run ${i + 1}/${options.runs}: killed at ${moment}/${clean.durationMs} ms (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
+      `${spec.pipeline} run ${i + 1}/${options.runs}: killed ${moment}/${clean.workMs} ms into its work (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
     );
     rmSync(kit.workDir, { recursive: true, force: true });
   }

@@ -16,6 +16,8 @@ export interface Started {
   child: ChildProcess;
   done: Promise<Finished>;
   stdout(): string;
+  /** Resolves true once a line of its stdout matches `pattern`, false if the process ends first. */
+  logged(pattern: RegExp): Promise<boolean>;
 }
 
 /** The command a pipeline's image runs: `node pipelines/<pipeline>/dist/main.mjs` (built by its `bundle` target). */
@@ -46,7 +48,11 @@ export function startBundled(
   let stdout = '';
   let stderr = '';
   let peakRss = 0;
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  const waiting = new Set<() => void>();
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const check of waiting) check();
+  });
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const sample = () => (peakRss = Math.max(peakRss, highWaterMark(child.pid)));
   const sampler = setInterval(sample, 50);
@@ -57,7 +63,21 @@ export function startBundled(
     }),
   );
   child.once('exit', sample);
-  return { child, done, stdout: () => stdout };
+  const logged = (pattern: RegExp) =>
+    new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (!stdout.split('\n').some((line) => pattern.test(line))) return;
+        waiting.delete(check);
+        resolve(true);
+      };
+      waiting.add(check);
+      check();
+      void done.then(() => {
+        waiting.delete(check);
+        resolve(false);
+      });
+    });
+  return { child, done, stdout: () => stdout, logged };
 }
 
 /** VmHWM of a process in bytes (0 once it is gone or without /proc). */
