@@ -35,27 +35,28 @@ export interface RunContextInit {
   maxRejectRatio?: number;
 }
 
-/** A sortable run id: UTC time first (runs list in order), then randomness. */
+/**
+ * A sortable run id, `20261207T094812345Z-1a2b3c4d`: UTC time to the millisecond first (runs list in
+ * the order they started: to the second only, two runs started in one second sorted by their random
+ * part, and a "latest run" query could pick the older), then randomness.
+ */
 export function newRunId(clock: Clock = systemClock): string {
-  const stamp = clock
-    .now()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  const stamp = clock.now().toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${randomUUID().slice(0, 8)}`;
 }
 
-const RUN_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{8}$/i;
+/** With milliseconds (`newRunId` since 2026-12-07) or without (ids made before, still read). */
+const RUN_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z-[0-9a-f]{8}$/i;
 
 /** When a run started, read back from an id `newRunId` made (any case); undefined for any other id. */
 export function runStartedAt(runId: string): Date | undefined {
   const m = RUN_ID.exec(runId);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  const at = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
+  const [y, mo, d, h, mi, s, ms = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const at = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s, ms));
   // Date.UTC rolls a 13th month or a 99th day over into a real date: such an id is not a stamp.
   const digits = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return digits === m.slice(1).join('') ? at : undefined;
+  return digits === m.slice(1, 7).join('') ? at : undefined;
 }
 
 export function createRunContext(init: RunContextInit): RunContext {

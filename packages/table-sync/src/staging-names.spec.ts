@@ -18,6 +18,21 @@ describe('staging names', () => {
     expect(leftover('2026-12-03T10:49:37Z')).toEqual({ tables: [], runFolders: [] });
   });
 
+  it('reads run ids to the millisecond (newRunId today) as well as to the second (ids made before)', () => {
+    const runId = '20261203T094938123Z-db8f5ed8';
+    expect(stagingTableName(runId, 0)).toBe('stg_20261203t094938123z_db8f5ed8_0');
+    const leftovers = (now: string) =>
+      stagingLeftovers({
+        tables: [stagingTableName(runId, 0)],
+        runFolders: [runId],
+        currentRunId: 'x',
+        now: new Date(now),
+        maxAgeHours: 1,
+      });
+    expect(leftovers('2026-12-03T10:49:38.124Z')).toEqual({ tables: ['stg_20261203t094938123z_db8f5ed8_0'], runFolders: [runId] });
+    expect(leftovers('2026-12-03T10:49:38.122Z')).toEqual({ tables: [], runFolders: [] });
+  });
+
   it('picks the tables and run folders older than the limit, never the current run or a name a load does not make', () => {
     const now = new Date('2026-12-03T12:00:00Z');
     const leftovers = stagingLeftovers({

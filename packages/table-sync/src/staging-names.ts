@@ -5,11 +5,11 @@ import { runStartedAt } from '@etl/core';
  * `stg_<run id>_<file index>` in the target's schema and its files sit under `<staging prefix>/<run
  * id>/<file index>/`; a run that ends (well or badly) drops and deletes its own, but one killed
  * outright (SIGKILL, an instance gone) cannot. The run id carries its start time
- * (`20261203T094938Z-db8f5ed8`), so later runs can tell such leftovers by age alone, without a
+ * (`20261203T094938123Z-db8f5ed8`), so later runs can tell such leftovers by age alone, without a
  * registry of runs. Pure.
  */
 
-const STAGING_TABLE = /^stg_(\d{8}t\d{6}z_[0-9a-f]{8})_\d+$/;
+const STAGING_TABLE = /^stg_(\d{8}t\d{6}(?:\d{3})?z_[0-9a-f]{8})_\d+$/;
 
 /** Lists the staging-shaped tables of a schema (parameter `schema`); `stagingLeftovers` picks the old ones. */
 export const STAGING_TABLES_SQL =

@@ -18,7 +18,8 @@ const TABLES = {
     { name: 'updated_at', type: 'timestamp' },
   ],
 };
-const withoutRun = (text: string) => text.replace(/run_id=[^/",]+/g, 'run_id=<run>').replace(/\d{8}T\d{6}Z-[0-9a-f]{8}/g, '<run>');
+const withoutRun = (text: string) =>
+  text.replace(/run_id=[^/",]+/g, 'run_id=<run>').replace(/\d{8}T\d{6}(?:\d{3})?Z-[0-9a-f]{8}/g, '<run>');
 
 /** chaos campaigns (tools/chaos): accounts and their orders (two each) in Glue, joined on account_id into a registered dataset. */
 export const campaign: CampaignSpec = {
