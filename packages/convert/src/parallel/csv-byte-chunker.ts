@@ -10,8 +10,9 @@ export interface CsvByteChunkerOptions {
   quote: string;
   header: boolean;
   skipLines?: number;
-  /** A chunk is cut at the first record end past this many bytes. */
+  /** A chunk (one worker's turn, one row group) is cut at the first record end past this many bytes. */
   chunkBytes: number;
+
   /** A record still open this many bytes past a chunk's size goes as a stream of pieces (see `CsvChunker`). */
   maxRecordBytes: number;
   file?: string;
@@ -26,6 +27,15 @@ export type ByteChunkEvent =
    * where they start in the file.
    */
   | { kind: 'chunk'; pieces: Uint8Array[]; offset: number; first: boolean; last: boolean };
+
+/**
+ * A chunk goes to its worker in slices, each cut at the first record end past an eighth of the chunk
+ * (at most `SLICE_BYTES`) and sent as soon as it is read: the worker parses while the rest of its
+ * chunk is read, and a slice's buffers go once parsed, not with the whole chunk. Measured 2026-12-07
+ * (200 MB varied CSV, 2 threads, 8 MiB chunks, busy machine, CPU seconds): sent whole 7.0-7.4 CPU-s,
+ * in slices 6.6-6.7 (one thread: 5.0-6.5).
+ */
+export const SLICE_BYTES = 1024 * 1024;
 
 /**
  * `CsvChunker` for UTF-8 files, over their bytes: the file is cut before it is decoded, so the main
@@ -54,9 +64,13 @@ export class CsvByteChunker {
   private headerPending: boolean;
   private open: Buffer[] = [];
   private openBytes = 0;
-  /** File offset of the open chunk's first byte. */
+  /** File offset of the open slice's first byte. */
   private openOffset = 0;
   private streaming = false;
+  /** The current chunk's first slice has gone: the next slice continues it. */
+  private chunkOpen = false;
+  /** Bytes of the current chunk handed on in slices. */
+  private chunkSent = 0;
 
   constructor(private readonly options: CsvByteChunkerOptions) {
     this.toSkip = options.skipLines ?? 0;
@@ -99,8 +113,7 @@ export class CsvByteChunker {
       this.headerRejects(this.headerReader.end(rest).rejects, events);
       return events;
     }
-    if (this.streaming) this.chunk([], false, true, events);
-    else if (this.openBytes > 0) this.chunk(this.takeOpen(), true, true, events);
+    if (this.streaming || this.chunkOpen || this.openBytes > 0) this.slice(this.takeOpen(), true, events);
     return events;
   }
 
@@ -152,29 +165,31 @@ export class CsvByteChunker {
       at = stop;
     }
     const { chunkBytes, maxRecordBytes } = this.options;
+    const sliceBytes = Math.min(SLICE_BYTES, Math.ceil(chunkBytes / 8));
     while (at < bytes.length) {
       if (this.openBytes === 0 && !this.streaming) this.openOffset = base + at;
       if (this.streaming) {
         const end = ends.nextInBytes(bytes, at, at);
-        this.chunk([bytes.subarray(at, end === -1 ? bytes.length : end)], false, end !== -1, events);
+        this.slice([bytes.subarray(at, end === -1 ? bytes.length : end)], end !== -1, events);
         if (end === -1) return;
         this.streaming = false;
         at = end;
         continue;
       }
-      const end = ends.nextInBytes(bytes, at, at + Math.max(0, chunkBytes - this.openBytes));
+      const toChunkEnd = chunkBytes - this.chunkSent - this.openBytes;
+      const end = ends.nextInBytes(bytes, at, at + Math.max(0, Math.min(toChunkEnd, sliceBytes - this.openBytes)));
       if (end === -1) {
         this.open.push(bytes.subarray(at));
         this.openBytes += bytes.length - at;
-        if (this.openBytes > chunkBytes + maxRecordBytes) {
+        if (this.openBytes > sliceBytes + maxRecordBytes) {
           this.streaming = true;
-          this.chunk(this.takeOpen(), true, false, events);
+          this.slice(this.takeOpen(), false, events);
         }
         return;
       }
       this.open.push(bytes.subarray(at, end));
       this.openBytes += end - at;
-      this.chunk(this.takeOpen(), true, true, events);
+      this.slice(this.takeOpen(), this.chunkSent + this.openBytes >= chunkBytes, events);
       at = end;
     }
   }
@@ -184,6 +199,14 @@ export class CsvByteChunker {
     this.open = [];
     this.openBytes = 0;
     return open;
+  }
+
+  /** The next slice of the current chunk (its first opens it); `last` ends the chunk. */
+  private slice(pieces: Buffer[], last: boolean, events: ByteChunkEvent[]): void {
+    const first = !this.chunkOpen;
+    const bytes = this.chunk(pieces, first, last, events);
+    this.chunkOpen = !last;
+    this.chunkSent = last ? 0 : this.chunkSent + bytes;
   }
 
   private headerRejects(rejects: RecordError[], events: ByteChunkEvent[]): void {
@@ -202,7 +225,7 @@ export class CsvByteChunker {
    * copied (`allocUnsafeSlow`: never a slice of Node's pool). Copying every chunk cost the main
    * thread a page fault per 4 KiB of fresh memory, about a tenth of the conversion's whole time.
    */
-  private chunk(pieces: Buffer[], first: boolean, last: boolean, events: ByteChunkEvent[]): void {
+  private chunk(pieces: Buffer[], first: boolean, last: boolean, events: ByteChunkEvent[]): number {
     const owned = pieces.map((piece) => {
       if (piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength) return piece;
       const copy = Buffer.allocUnsafeSlow(piece.length);
@@ -210,7 +233,9 @@ export class CsvByteChunker {
       return copy;
     });
     const offset = this.openOffset;
-    this.openOffset += owned.reduce((sum, p) => sum + p.length, 0);
+    const bytes = owned.reduce((sum, p) => sum + p.length, 0);
+    this.openOffset += bytes;
     events.push({ kind: 'chunk', pieces: owned, offset, first, last });
+    return bytes;
   }
 }

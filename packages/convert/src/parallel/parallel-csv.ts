@@ -100,7 +100,10 @@ export async function* parallelCsvRowGroups(
   }
   let workers: ChunkWorkers | undefined;
   const { workers: pool } = options;
-  const queue: Array<Promise<ChunkReply>> = [];
+  /** Replies awaited, in file order; `last` on a chunk's last slice. */
+  const queue: Array<{ reply: Promise<ChunkReply>; last: boolean }> = [];
+  /** Chunks with a slice in `queue` (the one being read included): at most `chunksInFlight`. */
+  let chunksQueued = 0;
   let seq = 0;
   let turn = 0;
   let streamWorker = 0;
@@ -144,10 +147,18 @@ export async function* parallelCsvRowGroups(
             : { text: event.text, invalidOffsets: event.invalidOffsets };
         const reply = workers.convert(worker, { seq: seq++, ...piece, first: event.first, last: event.last });
         reply.catch(() => undefined); // awaited in turn below; a worker's failure must not go unhandled meanwhile
-        queue.push(reply);
-        while (queue.length >= options.chunksInFlight) yield await written(queue.shift() as Promise<ChunkReply>);
+        queue.push({ reply, last: event.last });
+        if (event.first) chunksQueued++;
+        while (chunksQueued >= options.chunksInFlight && queue.length > 0) yield await next();
       }
     }
+  }
+
+  /** The oldest reply awaited, written. */
+  function next(): Promise<ConvertedChunk> {
+    const { reply, last } = queue.shift() as { reply: Promise<ChunkReply>; last: boolean };
+    if (last) chunksQueued--;
+    return written(reply);
   }
 
   /** A reply in its turn: rejects rebased and written, counted; its row groups handed on. */
@@ -183,7 +194,7 @@ export async function* parallelCsvRowGroups(
       yield* handOn(events);
     }
     yield* handOn(finish());
-    while (queue.length > 0) yield await written(queue.shift() as Promise<ChunkReply>);
+    while (queue.length > 0) yield await next();
     reading.setRowsRead(parseMetrics.rowsIn - readBefore);
   } finally {
     close();
