@@ -36,6 +36,10 @@ export interface CrashFigures {
 }
 
 export interface CrashOptions {
+  /**
+   * Kills to make: runs that were killed while still going. A run that finishes before its moment
+   * comes (`ended`) is run and compared all the same but does not count; at most `3 × runs` runs.
+   */
   runs: number;
   seed: number;
   scale: CampaignScale;
@@ -70,7 +74,8 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     cleanMs: clean.durationMs,
     workMs: clean.workMs,
   };
-  for (let i = 0; i < options.runs; i++) {
+  let killedRuns = 0;
+  for (let i = 0; killedRuns < options.runs && i < 3 * options.runs; i++) {
     const moment = Math.round(random() * clean.workMs);
     const kit = await prepareRun(context, spec, options.scale);
     const killed = startPipeline(context, spec, kit);
@@ -80,6 +85,7 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     await killed.done;
     figures.runs++;
     figures.kills[phase] = (figures.kills[phase] ?? 0) + 1;
+    if (phase !== 'ended') killedRuns++;
 
     const stagingAfterKill = (await spec.staging?.(kit)) ?? [];
     const aheadAfterKill = (await spec.watermarkAhead?.(kit)) ?? [];
@@ -108,7 +114,7 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     figures.watermarkAhead += ahead.length;
     for (const line of ahead) figures.problems.push(`run ${i + 1} (killed ${moment} ms into its work, ${phase}): watermark ahead: ${line}`);
     options.log?.(
-      `${spec.pipeline} run ${i + 1}/${options.runs}: killed ${moment}/${clean.workMs} ms into its work (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
+      `${spec.pipeline} run ${i + 1} (kill ${killedRuns}/${options.runs}): killed ${moment}/${clean.workMs} ms into its work (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
     );
     rmSync(kit.workDir, { recursive: true, force: true });
   }
