@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -283,6 +283,31 @@ describe('convert and cat on local files', () => {
       expect(widths).toEqual(new Set([schema.fields.length]));
       expect(Buffer.byteLength(text)).toBeLessThanOrEqual(600 * 1024);
     }
+  });
+
+  it('reports each part to onPart as soon as it is stored, in order, while later parts are still being written', async () => {
+    const big = join(dir, 'big-onpart.csv');
+    writeFileSync(big, sampleCsv(20_000));
+    const partsDir = mkdtempSync(join(dir, 'onpart-'));
+    const seen: Array<{ index: number; uri: string; size: number; storedThen: number }> = [];
+    const report = await convert(
+      store,
+      {
+        input: big,
+        output: join(partsDir, 'part-{part}.csv.gz'),
+        schema,
+        writeHeader: false,
+        partBytes: 600 * 1024,
+        onPart: (part, index) =>
+          seen.push({ index, uri: part.uri, size: part.size, storedThen: readdirSync(partsDir).filter((f) => f.endsWith('.gz')).length }),
+      },
+      context(),
+    );
+    expect(seen.map((p) => p.index)).toEqual(report.outputs.map((_uri, i) => i));
+    expect(seen.map((p) => p.uri)).toEqual(report.outputs);
+    expect(seen.map((p) => p.size)).toEqual(report.outputs.map((uri) => statSync(new URL(uri)).size));
+    // Part n is complete when reported, and part n+1 is not yet stored.
+    expect(seen.map((p) => p.storedThen)).toEqual(report.outputs.map((_uri, i) => i + 1));
   });
 
   it('refuses parts it cannot write, saying why', async () => {

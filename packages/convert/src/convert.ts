@@ -1,5 +1,5 @@
 import { peakRssBytes, TerminalError, type RunContext } from '@etl/core';
-import type { ObjectStore } from '@etl/object-store';
+import type { ObjectStore, PutResult } from '@etl/object-store';
 import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
@@ -44,6 +44,11 @@ export interface ConvertOptions extends ReadOptions {
    * a header, so CSV needs `writeHeader: false`.
    */
   partBytes?: number;
+  /**
+   * Called as each output object (each part, with `partBytes`) is complete and stored, with its
+   * 0-based number: a loader can start on part n while part n+1 is written.
+   */
+  onPart?: (part: PutResult, index: number) => void;
   parquet?: ParquetWriterOptions;
   /**
    * Columns added after the source's (run metadata, row numbers), given the source schema: their
@@ -126,6 +131,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     observe,
     counted,
     partBytes,
+    onPart: _onPart,
     threads: _threads,
     chunkChars: _chunkChars,
     chunksInFlight: _chunksInFlight,
@@ -228,6 +234,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       ...parts,
       signal: ctx.signal,
       ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
+      ...(options.onPart ? { onPart: options.onPart } : {}),
     });
     const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
     if (reading && writing) {

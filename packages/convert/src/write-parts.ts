@@ -10,6 +10,8 @@ export interface PartsOptions {
   uriOf: (part: number) => string;
   /** Each part its own gzip stream at this zlib level; uncompressed when absent. */
   gzipLevel?: number;
+  /** Called as each part is complete and stored (its upload ended), with its 0-based number. */
+  onPart?: (part: PutResult, index: number) => void;
   signal?: AbortSignal;
 }
 
@@ -38,6 +40,7 @@ export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8
         const part = current;
         current = undefined;
         written.push(await part.close());
+        options.onPart?.(written[written.length - 1] as PutResult, written.length - 1);
       }
       current ??= openPart(store, options.uriOf(written.length), options);
       current.bytes += chunk.length;
@@ -48,6 +51,7 @@ export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8
     const last = current;
     current = undefined;
     written.push(await last.close());
+    options.onPart?.(written[written.length - 1] as PutResult, written.length - 1);
     return written;
   } catch (error) {
     await current?.abort(error as Error);

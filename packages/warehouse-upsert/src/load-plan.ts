@@ -28,10 +28,10 @@ export interface LoadPlan {
   harmonizePhases: PlanPhase[];
   /** Recreates the dependent views when a harmonize phase fails after they were dropped. */
   compensation: PlanStep[];
-  /** The audit table if missing, the staging table: one transaction. */
+  /** The audit table if missing, the staging table (`stagingTableSteps`): one transaction, before staging ends. */
   prepare: PlanStep[];
-  /** The staged parts into the staging table; `sql` is the warehouse's own COPY statement for it. */
-  copy: PlanStep & { load: CsvLoad };
+  /** One COPY per staged part into the staging table, each run as its part is stored; `sql` is the warehouse's own COPY statement. */
+  copies: Array<PlanStep & { load: CsvLoad }>;
   /** Dedupe, the SUCCESS audit row, delete replaced keys, insert, drop staging: one transaction; `counts` index its affected rows. */
   merge: PlanStep[];
   counts: { duplicates: number; replaced: number; inserted: number };
@@ -49,7 +49,10 @@ export interface LoadPlanInput {
   keys: readonly string[];
   staged: StagedFile;
   stagingTable: string;
-  stagingUri: string;
+  /** The staging table's statements (`stagingTableSteps`), as they ran or will run. */
+  stagingSteps: readonly PlanStep[];
+  /** The staged parts' URIs, in order: one COPY each. */
+  parts: readonly string[];
   /** The target's columns as the warehouse describes them; undefined: no such table. */
   target: TargetColumn[] | undefined;
   dependentViews: ViewDefinition[];
@@ -82,20 +85,20 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
     constants: staged.constants,
     audit: { table: auditTable(table), row: { ...input.audit, sourceFile: input.file, targetTable: table } },
   });
-  const load: CsvLoad = {
-    table: input.stagingTable,
-    columns: [...sourceColumns, LINE_COLUMN],
-    stagingUri: input.stagingUri,
-    gzip: true,
-    header: false,
-    nullAs: '\\N',
-  };
   return {
     harmonize: sync.steps,
     harmonizePhases: sync.phases,
     compensation: sync.compensation,
-    prepare: [{ sql: auditTableDdl(auditTable(table)), reason: 'the audit table, if missing' }, ...merge.prepare],
-    copy: { sql: input.copyStatement(load), reason: `load the ${staged.report.rowsWritten} typed rows staged from ${input.file}`, load },
+    prepare: stagingPrepare(table, input.stagingSteps),
+    copies: input.parts.map((uri, n) =>
+      copyStep(
+        input.stagingTable,
+        sourceColumns,
+        uri,
+        input.copyStatement,
+        `part ${n + 1} of ${input.parts.length} staged from ${input.file}`,
+      ),
+    ),
     merge: merge.merge,
     counts: merge.counts,
     views: packTransactions(viewConfigSteps(input.views).map((step) => [step])),
@@ -104,8 +107,35 @@ export function planLoad(input: LoadPlanInput): LoadPlan {
   };
 }
 
-/** The plan's statements in the order they run. */
+/** The transaction run before staging ends: the audit table if missing, then the staging table. */
+export function stagingPrepare(table: string, stagingSteps: readonly PlanStep[]): PlanStep[] {
+  return [{ sql: auditTableDdl(auditTable(table)), reason: 'the audit table, if missing' }, ...stagingSteps];
+}
+
+/** The COPY of one staged part (a part's full URI is a prefix only it has: parts are numbered in five digits). */
+export function copyStep(
+  stagingTable: string,
+  sourceColumns: readonly string[],
+  partUri: string,
+  copyStatement: (load: CsvLoad) => string,
+  what: string,
+): PlanStep & { load: CsvLoad } {
+  const load: CsvLoad = {
+    table: stagingTable,
+    columns: [...sourceColumns, LINE_COLUMN],
+    stagingUri: partUri,
+    gzip: true,
+    header: false,
+    nullAs: '\\N',
+  };
+  return { sql: copyStatement(load), reason: `load ${what}`, load };
+}
+
+/**
+ * The plan's statements in the order they run: the staging table and each part's COPY while the file
+ * is staged, then the table created or evolved, the merge, the views.
+ */
 export function planSteps(plan: LoadPlan): PlanStep[] {
-  const { load: _load, ...copy } = plan.copy;
-  return [...plan.harmonize, ...plan.prepare, copy, ...plan.merge, ...plan.views.flatMap((p) => p.steps)];
+  const copies = plan.copies.map(({ load: _load, ...copy }) => copy);
+  return [...plan.prepare, ...copies, ...plan.harmonize, ...plan.merge, ...plan.views.flatMap((p) => p.steps)];
 }

@@ -2,7 +2,7 @@ import { TerminalError, type RunContext } from '@etl/core';
 import { convert, type ConvertReport } from '@etl/convert';
 import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
 import { DuplicateKeyFilter, LINE_COLUMN, SourceProfile } from '@etl/table-sync';
-import type { ObjectStore } from '@etl/object-store';
+import type { ObjectStore, PutResult } from '@etl/object-store';
 import { REDSHIFT_TEXT_LIMITS } from './redshift-text.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
@@ -21,7 +21,8 @@ export interface StagedFile {
 /**
  * Reads one source file (encoding detected, names cleaned, types inferred with DECIMAL(38,18) for
  * fractions except keys) and writes it as typed, gzipped CSV parts for COPY (`output` names parts by
- * `{part}`), profiling it on the way: value widths, integer ranges, key repeats. A record with text
+ * `{part}`), profiling it on the way: value widths, integer ranges, key repeats. `onSchema` and
+ * `onPart` let a caller create the staging table and COPY part n while part n+1 is written. A record with text
  * Redshift cannot hold (`REDSHIFT_TEXT_LIMITS`) is a reject, as a bad value is.
  */
 export async function stageFile(
@@ -33,6 +34,10 @@ export async function stageFile(
     parts: boolean;
     /** Rows staged so far, kept up to date as they are written: what a stopped load had read. */
     progress?: { rows: number };
+    /** The file's schema (cleaned names, inferred types, no line column), as soon as it is known: before any row is staged. */
+    onSchema?: (schema: Schema) => void;
+    /** Each staged part as soon as it is stored, with its 0-based number (see `convert`'s `onPart`). */
+    onPart?: (uri: string, index: number) => void;
   },
   ctx: RunContext,
   objects: ObjectStore,
@@ -73,7 +78,9 @@ export async function stageFile(
         const keyColumns = keys.map((k) => schema.fields.findIndex((f) => f.name === k));
         // A missing key column fails the plan, naming it.
         if (!keyColumns.includes(-1)) keyFilter = new DuplicateKeyFilter(keyColumns);
+        options.onSchema?.(schema);
       },
+      ...(options.onPart ? { onPart: (part: PutResult, index: number) => options.onPart?.(part.uri, index) } : {}),
       observe: (batch) => {
         if (options.progress) options.progress.rows += batch.length;
         profile?.observe(batch);

@@ -59,7 +59,7 @@ describe('upsertFile through the Redshift Data API', () => {
       const sent = (await sentToDataApi()).slice(before).filter((sql) => !reads.has(sql));
       expect(sent).toEqual(dry.plan.map((s) => s.sql));
       expect(sent.find((sql) => sql.startsWith('COPY'))).toBe(
-        `COPY "public"."stg_run_test_0" ("customer_id", "name", "__etl_line") FROM 's3://lake/staging/run-test/0/' IAM_ROLE 'arn:aws:iam::000000000000:role/load' FORMAT AS CSV GZIP NULL AS '\\\\N' TIMEFORMAT 'auto'`,
+        `COPY "public"."stg_run_test_0" ("customer_id", "name", "__etl_line") FROM 's3://lake/staging/run-test/0/part-00000.csv.gz' IAM_ROLE 'arn:aws:iam::000000000000:role/load' FORMAT AS CSV GZIP NULL AS '\\\\N' TIMEFORMAT 'auto'`,
       );
     } finally {
       await warehouse.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingRejects, createLogger, createRunContext, limitedRejects, systemClock, TerminalError } from '@etl/core';
 import { testContext } from '@etl/core/testing';
-import { createObjectStore } from '@etl/object-store';
+import { createObjectStore, objectsUnder } from '@etl/object-store';
 import { PgliteWarehouse, type Warehouse } from '@etl/warehouse';
 import { AUDIT_EXISTS_SQL, auditLoadedSql, DESCRIBE_TABLE_SQL, VIEW_BACKUP_EXISTS_SQL, VIEW_DEPENDENTS_SQL } from '@etl/table-sync';
 import { resolveUpsertOptions } from './upsert-options.js';
@@ -182,6 +182,54 @@ describe('upsertFile', () => {
       "SELECT records_read, records_rejected FROM public.job_sts WHERE source_filename LIKE '%hostile-text.csv'",
     );
     expect(audit.rows).toEqual([[40, 3]]);
+  });
+
+  it('COPYs each staged part while the next is staged, into a staging table of the widest types; the table is widened after, then merged', async () => {
+    const table = 'public.parted';
+    const options = resolveUpsertOptions({ table, keys: ['id'], stagingPrefix: join(dir, 'staging'), stagingPartBytes: 1 }); // every chunk a part
+    const first = join(dir, 'parted-1.csv');
+    writeFileSync(first, 'id,qty,name\n1,5,a\n2,6,b\n');
+    expect((await upsertFile(first, 0, options, testContext().ctx, { objects, warehouse: pglite })).status).toBe('SUCCESS');
+
+    // 40,000 rows in several parts; quantities past SMALLINT and names past VARCHAR(256) need the table widened.
+    const file = join(dir, 'parted-2.csv');
+    const rows = Array.from(
+      { length: 40_000 },
+      (_, i) => `${i + 2},${i === 39_999 ? 40_000 : i},${i === 15_000 ? 'n'.repeat(300) : `n${i}`}`,
+    );
+    writeFileSync(file, `id,qty,name\n${rows.join('\n')}\n`);
+    const { ctx } = testContext();
+    const stored: number[] = [];
+    const warehouse = recording(pglite);
+    const loadCsv = warehouse.loadCsv.bind(warehouse);
+    // How many parts were stored when each COPY started: the first COPY runs before staging ends.
+    warehouse.loadCsv = async (load, callOptions) => {
+      stored.push((await objectsUnder(objects, load.stagingUri.slice(0, load.stagingUri.lastIndexOf('/') + 1))).length);
+      return loadCsv(load, callOptions);
+    };
+    const outcome = await upsertFile(file, 1, options, ctx, { objects, warehouse });
+    expect(outcome).toMatchObject({ status: 'SUCCESS', read: 40_000, inserted: 39_999, updated: 1 });
+    const copies = outcome.plan.filter((s) => s.sql.startsWith('COPY'));
+    expect(copies.length).toBeGreaterThan(2);
+    expect(stored).toHaveLength(copies.length);
+    expect(stored[0]).toBeLessThan(copies.length);
+    // Staging table and COPYs first, then the table's changes, then the merge: as the plan says.
+    expect(warehouse.received).toEqual(outcome.plan.map((s) => s.sql));
+    const firstAlter = outcome.plan.findIndex((s) => s.sql.startsWith('ALTER TABLE "public"."parted"'));
+    expect(firstAlter).toBeGreaterThan(outcome.plan.lastIndexOf(copies[copies.length - 1] as (typeof copies)[number]));
+    expect(outcome.plan[1]?.sql).toMatch(/^DROP TABLE IF EXISTS "public"."stg_/);
+    expect(outcome.plan[2]?.sql).toMatch(
+      /^CREATE TABLE "public"."stg_\S+ \("id" BIGINT NOT NULL, "qty" BIGINT, "name" VARCHAR\(65535\), "__etl_line" BIGINT\)$/,
+    );
+    const loaded = await pglite.query('SELECT count(*)::int, max(qty)::int, max(octet_length(name))::int FROM public.parted');
+    expect(loaded.rows).toEqual([[40_001, 40_000, 300]]);
+    const columns = await pglite.query(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'parted' AND column_name IN ('qty', 'name') ORDER BY 1",
+    );
+    expect(columns.rows).toEqual([
+      ['name', 'character varying'],
+      ['qty', 'integer'],
+    ]);
   });
 
   it('refuses bad options before reading anything, naming each', () => {

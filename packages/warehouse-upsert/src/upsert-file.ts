@@ -8,10 +8,12 @@ import type { Warehouse } from '@etl/warehouse';
 import { findDependentViews } from './dependent-views.js';
 import { finishFile } from './finish-file.js';
 import { runHarmonize } from './harmonize.js';
-import { planLoad, planSteps } from './load-plan.js';
+import { copyStep, planLoad, planSteps, stagingPrepare } from './load-plan.js';
+import { PartLoader } from './part-loader.js';
 import { loadedBefore } from './loaded-before.js';
 import { restoreBackedUpViews } from './restore-views.js';
 import { stageFile } from './stage-file.js';
+import { stagingTableSteps } from './staging-table.js';
 import type { ResolvedUpsertOptions } from './upsert-options.js';
 
 export interface FileOutcome {
@@ -35,10 +37,13 @@ export interface UpsertDeps {
 }
 
 /**
- * One source file into the target table (seed 003), in this order: stage it as typed CSV parts while
- * profiling it; read the target and plan every statement (`planLoad`); then run the plan: the table
- * created or evolved (`runHarmonize`: views dropped and recreated), staging table, COPY, merge with
- * its SUCCESS audit row (one transaction), configured views; staging cleaned up, source archived. A
+ * One source file into the target table (seed 003), in this order: read the table as it is; stage the
+ * file as typed CSV parts while profiling it, the staging table created as soon as its schema is
+ * known and each part COPYed into it while the next is staged (`PartLoader`); read the target again
+ * and plan every statement (`planLoad`); then run the rest of the plan: the table created or evolved
+ * (`runHarmonize`: views dropped and recreated), merge with its SUCCESS audit row (one transaction),
+ * configured views; staging cleaned up, source archived. The table itself changes only from the
+ * harmonize step on, after the whole file is staged and counted. A
  * file a killed run loaded but never archived is archived without a second load (`loadedBefore`). On failure: a FAILED audit row,
  * staging cleaned up, the source moved to unprocessed/, the error rethrown with the outcome.
  * `index` is the file's position in the run (it names the staging table and folder).
@@ -55,13 +60,19 @@ export async function upsertFile(
   const table = options.table;
   const stagingTable = `${tableParameters(table).schema}.${stagingTableName(ctx.runId, index)}`;
   const stagingUri = `${joinUri(options.stagingPrefix, ctx.runId, String(index))}/`;
-  // A dry run stages one local file (profiled, then removed); a load stages numbered parts for one COPY.
-  const stagingFile = options.dryRun
-    ? join(tmpdir(), `warehouse-upsert-${stagingTableName(ctx.runId, index)}.csv.gz`)
-    : joinUri(stagingUri, 'part-{part}.csv.gz');
+  const partName = 'part-{part}.csv.gz';
+  // A dry run stages numbered parts into a local folder (profiled, then removed); a load stages them
+  // under stagingUri and COPYs each as soon as it is stored.
+  const dryRunDir = options.dryRun ? join(tmpdir(), `warehouse-upsert-${stagingTableName(ctx.runId, index)}`) : undefined;
+  const stagingFile = dryRunDir ? join(dryRunDir, partName) : joinUri(stagingUri, partName);
+  /** Where part n of this file is staged for the warehouse (a dry run's plan names these too). */
+  const partUri = (n: number) => joinUri(stagingUri, partName.replace('{part}', String(n).padStart(5, '0')));
   const rejectedBefore = ctx.rejects.count;
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
+  const loader = options.dryRun ? undefined : new PartLoader(warehouse, ctx.signal);
+  let stagingSteps: PlanStep[] = [];
+  let sourceColumns: string[] = [];
   /** The SUCCESS audit row is in (the merge wrote it, or an earlier run had): finishing writes none. */
   let audited = false;
   const progress = { rows: 0 };
@@ -95,10 +106,40 @@ export async function upsertFile(
       audited = true;
       return outcome;
     }
+    if (!options.dryRun) await restoreBackedUpViews(warehouse, table, ctx);
+    const parameters = tableParameters(table);
+    const describe = async () => {
+      const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
+      return described.rows.length > 0 ? targetColumns(described.rows) : undefined;
+    };
+    // The table as it is before the load types the staging table, created as soon as the file's
+    // schema is known, so that each part's COPY runs while the next part is staged.
+    const before = await describe();
     const staged = await stageFile(
       file,
       stagingFile,
-      { ...options, maxIdentifierBytes: warehouse.maxIdentifierBytes, start, parts: !options.dryRun, progress },
+      {
+        ...options,
+        maxIdentifierBytes: warehouse.maxIdentifierBytes,
+        start,
+        parts: true,
+        progress,
+        onSchema: (schema) => {
+          sourceColumns = schema.fields.map((f) => f.name);
+          stagingSteps = stagingTableSteps({ stagingTable, schema, keys: options.keys, target: before });
+          if (!loader) return;
+          stagingCreated = true; // from here on, finishing drops it (DROP TABLE IF EXISTS)
+          loader.prepare(stagingPrepare(table, stagingSteps));
+        },
+        ...(loader
+          ? {
+              onPart: (uri: string, n: number) =>
+                loader.copy(
+                  copyStep(stagingTable, sourceColumns, uri, (load) => warehouse.copyStatement(load), `part ${n + 1} staged from ${file}`),
+                ),
+            }
+          : {}),
+      },
       ctx,
       objects,
     );
@@ -110,7 +151,8 @@ export async function upsertFile(
     });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;
-    checkRejectRatio(ctx, report.rowsWritten, file, outcome.rejected); // before anything reaches the warehouse
+    // Before the table changes (only the staging table holds rows so far).
+    checkRejectRatio(ctx, report.rowsWritten, file, outcome.rejected);
     if (report.rowsRead === 0) {
       // Header only: like an empty file, a success with nothing loaded; no table is created or changed.
       ctx.logger.warn({ file }, `${file} has a header but no rows: nothing to load, the table is left as it is`);
@@ -118,10 +160,14 @@ export async function upsertFile(
       return outcome;
     }
 
-    if (!options.dryRun) await restoreBackedUpViews(warehouse, table, ctx);
-    const parameters = tableParameters(table);
-    const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
-    const target = described.rows.length > 0 ? targetColumns(described.rows) : undefined;
+    // Every part's COPY done (a failed one is reported after the plan, whose refusal says more).
+    const copied = loader?.settled().then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const copyFailure = await copied;
+    if (loader) stepDone(`COPY into ${stagingTable} done (${report.outputs.length} part(s), the last after staging)`);
+    const target = await describe();
     const views = target ? await findDependentViews(warehouse, table, ctx.signal) : [];
     const plan = planLoad({
       file,
@@ -129,7 +175,8 @@ export async function upsertFile(
       keys: options.keys,
       staged,
       stagingTable,
-      stagingUri,
+      stagingSteps,
+      parts: report.outputs.map((_, n) => partUri(n)),
       target,
       dependentViews: views,
       views: options.views,
@@ -138,6 +185,7 @@ export async function upsertFile(
     });
     if (plan.problems.length > 0)
       throw new TerminalError('CONFLICT', `${file} cannot be loaded into ${table}: ${plan.problems.join('; ')}`);
+    if (copyFailure) throw copyFailure.error;
     outcome.plan = planSteps(plan);
     if (options.dryRun) {
       outcome.status = 'PLANNED';
@@ -149,10 +197,6 @@ export async function upsertFile(
       await runHarmonize(warehouse, { table, phases: plan.harmonizePhases, compensation: plan.compensation }, ctx);
       stepDone(`${plan.create ? 'created' : 'altered'} ${table}`, { statements: plan.harmonize.length });
     }
-    await run(plan.prepare);
-    stagingCreated = true;
-    await warehouse.loadCsv(plan.copy.load, { signal: ctx.signal });
-    stepDone(`COPY into ${stagingTable} done`);
     const affected = await run(plan.merge);
     stagingCreated = false; // the merge dropped it
     audited = true; // and wrote the SUCCESS audit row
@@ -174,7 +218,9 @@ export async function upsertFile(
     }
     throw Object.assign(error as Error, { outcome });
   } finally {
-    if (options.dryRun) await rm(stagingFile, { force: true });
+    // A COPY still running (staging failed under it) ends before its table is dropped.
+    await loader?.settled().catch(() => undefined);
+    if (dryRunDir) await rm(dryRunDir, { recursive: true, force: true });
     else await finishFile(file, options, ctx, deps, { outcome, start, stagingCreated, audited, stagingTable, stagingUri });
   }
   return outcome;

@@ -11,9 +11,11 @@ export interface UpsertOptions {
   /** Where typed staging CSV parts go for COPY (`s3://…` for Redshift): `<stagingPrefix>/<run id>/<file index>/`. */
   stagingPrefix: string;
   /**
-   * Staged parts are cut at this many bytes before gzip, at record boundaries. Redshift COPY loads a
-   * prefix's files in parallel, one per slice, but a gzip file only whole; PGlite holds one part in
-   * memory at a time, so this bounds its memory too. Default 128 MiB.
+   * Staged parts are cut at this many bytes before gzip, at record boundaries, and each part is
+   * COPYed into the staging table as soon as it is stored, while the next is staged: smaller parts
+   * overlap more of the COPY with staging, but each COPY is a statement (on Redshift, a commit) of its
+   * own, loading its one gzip file on one slice. PGlite holds one part in memory at a time, so this
+   * bounds its memory too. Default 16 MiB (a 72 MB file: 5 parts).
    */
   stagingPartBytes?: number;
   /** Staging tables and files of runs started more than this many hours ago are swept before a load. Default 24. */
@@ -48,7 +50,7 @@ export type ResolvedUpsertOptions = Required<Omit<UpsertOptions, Optional>> & Pi
 /** Defaults filled in and bounds checked once, before anything is read or written. */
 export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOptions {
   const resolved = {
-    stagingPartBytes: 128 * 1024 * 1024,
+    stagingPartBytes: 16 * 1024 * 1024,
     staleStagingHours: 24,
     inferFrom: 'sample' as const,
     views: [],

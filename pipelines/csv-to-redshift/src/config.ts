@@ -26,8 +26,8 @@ export const csvToRedshiftArgs = {
     .string('Where typed staging CSV files are written for COPY (s3://… on AWS)')
     .default('.local/staging/csv-to-redshift/'),
   staging_part_mb: arg.positiveInt(
-    "Staged files are cut into parts of at most this many MB before gzip, at record boundaries: Redshift's COPY loads a prefix's files in parallel, one per slice, but a gzip file only whole on one slice",
-    128,
+    'Staged files are cut into parts of at most this many MB before gzip, at record boundaries; each part is COPYed into the staging table while the next is staged (smaller parts: more overlap, but one COPY statement, a commit on Redshift, per part)',
+    16,
   ),
   stale_staging_hours: arg.positiveInt(
     'Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts',

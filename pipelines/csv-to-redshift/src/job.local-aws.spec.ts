@@ -187,11 +187,11 @@ describe('csv-to-redshift against the local AWS stack', () => {
 
     const warehouse = new RedshiftDataWarehouse({ workgroupName: 'local', database: 'dev', env: { ...stack.env } });
     try {
+      // The table is created only after the last part's COPY: stopped there, no table and no staging table.
       expect(
         (await warehouse.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders' OR table_name LIKE 'stg%'"))
           .rows,
-      ).toEqual([[1]]);
-      expect((await warehouse.query('SELECT count(*) FROM public.orders')).rows).toEqual([[0]]);
+      ).toEqual([[0]]);
       const again = capture();
       expect(
         await runJob(csvToRedshiftJob, { argv: args, env: { ...stack.env }, stdout: again, stderr: capture(), handleSignals: false }),
