@@ -96,7 +96,21 @@ export async function upsertFile(
       outcome.status = options.dryRun ? 'PLANNED' : 'SUCCESS';
       return outcome;
     }
-    const loadedBy = head ? await loadedBefore(warehouse, table, file, head.lastModified, ctx.signal) : undefined;
+    const parameters = tableParameters(table);
+    const describe = async () => {
+      const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
+      return described.rows.length > 0 ? targetColumns(described.rows) : undefined;
+    };
+    // Two independent reads at once (fewer round trips in a row): was this file loaded already, and
+    // the table as it is before the load (after views a stopped run dropped are recreated), which
+    // types the staging table.
+    const [loadedBy, before] = await together(
+      head ? loadedBefore(warehouse, table, file, head.lastModified, ctx.signal) : Promise.resolve(undefined),
+      (async () => {
+        if (!options.dryRun) await restoreBackedUpViews(warehouse, table, ctx);
+        return describe();
+      })(),
+    );
     if (loadedBy) {
       ctx.logger.warn(
         { file, runId: loadedBy },
@@ -106,15 +120,8 @@ export async function upsertFile(
       audited = true;
       return outcome;
     }
-    if (!options.dryRun) await restoreBackedUpViews(warehouse, table, ctx);
-    const parameters = tableParameters(table);
-    const describe = async () => {
-      const described = await warehouse.query(DESCRIBE_TABLE_SQL, parameters, { signal: ctx.signal });
-      return described.rows.length > 0 ? targetColumns(described.rows) : undefined;
-    };
-    // The table as it is before the load types the staging table, created as soon as the file's
-    // schema is known, so that each part's COPY runs while the next part is staged.
-    const before = await describe();
+    // The staging table is created as soon as the file's schema is known, so that each part's COPY
+    // runs while the next part is staged.
     const staged = await stageFile(
       file,
       stagingFile,
@@ -160,15 +167,21 @@ export async function upsertFile(
       return outcome;
     }
 
-    // Every part's COPY done (a failed one is reported after the plan, whose refusal says more).
-    const copied = loader?.settled().then(
-      () => undefined,
-      (error: unknown) => ({ error }),
+    // The table read again (another load may have changed it) while the last COPY runs; every
+    // part's COPY done (a failed one is reported after the plan, whose refusal says more).
+    const [copyFailure, { target, views }] = await together(
+      loader
+        ? loader.settled().then(
+            () => undefined,
+            (error: unknown) => ({ error }),
+          )
+        : Promise.resolve(undefined),
+      (async () => {
+        const target = await describe();
+        return { target, views: target ? await findDependentViews(warehouse, table, ctx.signal) : [] };
+      })(),
     );
-    const copyFailure = await copied;
     if (loader) stepDone(`COPY into ${stagingTable} done (${report.outputs.length} part(s), the last after staging)`);
-    const target = await describe();
-    const views = target ? await findDependentViews(warehouse, table, ctx.signal) : [];
     const plan = planLoad({
       file,
       table,
@@ -224,4 +237,12 @@ export async function upsertFile(
     else await finishFile(file, options, ctx, deps, { outcome, start, stagingCreated, audited, stagingTable, stagingUri });
   }
   return outcome;
+}
+
+/** Both at once, waiting for both, then the first failure: no call is left running behind an error. */
+async function together<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }

@@ -35,8 +35,8 @@ export async function filesToLoad(
 
 /**
  * The warehouse destination as one call: every file of `source` (a file, or a prefix ending in /)
- * upserted into `options.table`, one transaction per file, in key order, after sweeping staging left
- * by killed runs; only the files `options.shard` owns. Logs each file's outcome (and, in a dry run, its plan, statement by statement);
+ * upserted into `options.table`, one transaction per file, in key order, while staging left by killed
+ * runs is swept; only the files `options.shard` owns. Logs each file's outcome (and, in a dry run, its plan, statement by statement);
  * stops at the first file that fails (the error carries its `outcome`). Returns one outcome per file.
  */
 export async function upsertFiles(source: string, options: UpsertOptions, ctx: RunContext, deps: UpsertDeps): Promise<FileOutcome[]> {
@@ -56,20 +56,31 @@ export async function upsertFiles(source: string, options: UpsertOptions, ctx: R
     ctx.logger.warn({ source }, `nothing to load under ${source}`);
     return [];
   }
-  await sweepStaging(resolved, ctx, deps);
+  // The sweep touches only older runs' staging: a load runs beside it (a dry run logs it first).
+  // It logs its own failures; a stopped run's abort is the loop's to report (handled now: it may
+  // settle while a file loads).
+  const sweeping = sweepStaging(resolved, ctx, deps).then(
+    () => undefined,
+    () => undefined,
+  );
+  if (resolved.dryRun) await sweeping;
   const outcomes: FileOutcome[] = [];
-  for (const [index, file] of files.entries()) {
-    const outcome = await upsertFile(file, index, resolved, ctx, deps);
-    outcomes.push(outcome);
-    const { plan, ...counts } = outcome;
-    if (resolved.dryRun) {
-      ctx.logger.info({ file, steps: plan.length }, `dry run: the plan for ${file} follows; nothing was changed`);
-      for (const [n, step] of plan.entries()) ctx.logger.info({ file, step: n + 1, sql: step.sql }, `plan ${n + 1}: ${step.reason}`);
+  try {
+    for (const [index, file] of files.entries()) {
+      const outcome = await upsertFile(file, index, resolved, ctx, deps);
+      outcomes.push(outcome);
+      const { plan, ...counts } = outcome;
+      if (resolved.dryRun) {
+        ctx.logger.info({ file, steps: plan.length }, `dry run: the plan for ${file} follows; nothing was changed`);
+        for (const [n, step] of plan.entries()) ctx.logger.info({ file, step: n + 1, sql: step.sql }, `plan ${n + 1}: ${step.reason}`);
+      }
+      ctx.logger.info(
+        counts,
+        `${file}: ${outcome.status} — ${outcome.read} read, ${outcome.inserted} inserted, ${outcome.updated} updated, ${outcome.duplicates} duplicate keys, ${outcome.rejected} rejected`,
+      );
     }
-    ctx.logger.info(
-      counts,
-      `${file}: ${outcome.status} — ${outcome.read} read, ${outcome.inserted} inserted, ${outcome.updated} updated, ${outcome.duplicates} duplicate keys, ${outcome.rejected} rejected`,
-    );
+  } finally {
+    await sweeping;
   }
   return outcomes;
 }
