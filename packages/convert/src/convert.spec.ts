@@ -8,7 +8,7 @@ import { countingRejects, createLogger, createRunContext, RecordError, type RunC
 import { CsvParser } from '@etl/csv';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
-import { castRecord, parseSchemaCsv, planColumns, rowsOf, type ColumnBatch, type Value } from '@etl/schema';
+import { castRecord, parseSchemaCsv, planColumns, rowsOf, setInt64, type ColumnBatch, type Value } from '@etl/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catLines, convert, openRows, toJsonValue } from './index.js';
 
@@ -200,6 +200,45 @@ describe('convert and cat on local files', () => {
       expect(batches.reduce((n, b) => n + b.length, 0)).toBe(3000);
       expect(batches.flatMap((b) => rowsOf(b).map((row) => row.at(-1)))).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i + 1)));
     }
+  });
+
+  it('fills added columns batch by batch when given `fill`: the same text as `values` row by row, numbered across batches', async () => {
+    const big = join(dir, 'big-fill.csv');
+    writeFileSync(big, sampleCsv(20_000));
+    const staged = async (to: string, fill: boolean) => {
+      let batches = 0;
+      await convert(
+        store,
+        {
+          input: big,
+          output: join(dir, to),
+          schema,
+          format: 'csv',
+          writeHeader: false,
+          appendColumns: () => ({
+            fields: [{ name: 'n', type: { kind: 'bigint' }, nullable: false }],
+            values: (n) => [BigInt(n)],
+            ...(fill
+              ? {
+                  fill: ([n], first: number, length: number) => {
+                    if (n?.data.layout !== 'int64') throw new Error('n is int64');
+                    for (let r = 0; r < length; r++) setInt64(n.data.halves, r, first + r);
+                    n.valid.fill(1, 0, length);
+                  },
+                }
+              : {}),
+          }),
+          observe: () => void batches++,
+        },
+        context(),
+      );
+      return { text: readFileSync(join(dir, to), 'utf8'), batches };
+    };
+    const byRows = await staged('filled-by-values.csv', false);
+    const byFill = await staged('filled-by-fill.csv', true);
+    expect(byFill.batches).toBeGreaterThan(1);
+    expect(byFill.text).toBe(byRows.text);
+    expect(byFill.text.trimEnd().split('\n').at(-1)).toMatch(/,20000$/);
   });
 
   it('leaves out the columns asked, inferred or given, with a header or without', async () => {

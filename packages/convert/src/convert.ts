@@ -15,6 +15,19 @@ import type { SourceOptions } from './sources/row-source.js';
 /** How the input is read: encoding, CSV dialect, null markers, number format, schema. */
 export type ReadOptions = Omit<SourceOptions, 'ctx'>;
 
+/** Columns `convert` adds after the source's (`appendColumns`). */
+export interface AppendedColumns {
+  fields: Field[];
+  /** Their values for the n-th row written (1-based). */
+  values: (rowNumber: number) => Value[];
+  /**
+   * Optional, for column batches: writes rows `first` .. `first + length - 1` (1-based) straight into
+   * the added columns (row 0 of each is row `first`), instead of `values` per row (an array and its
+   * values per row: a line number is a BigInt each).
+   */
+  fill?: (columns: Column[], first: number, length: number) => void;
+}
+
 export interface ConvertOptions extends ReadOptions {
   input: string;
   output: string;
@@ -54,7 +67,7 @@ export interface ConvertOptions extends ReadOptions {
    * Columns added after the source's (run metadata, row numbers), given the source schema: their
    * values for the n-th row written (1-based).
    */
-  appendColumns?: (schema: Schema) => { fields: Field[]; values: (rowNumber: number) => Value[] };
+  appendColumns?: (schema: Schema) => AppendedColumns;
   /**
    * CSV -> Parquet on this many threads (default: every core, `os.availableParallelism()`, capped so
    * the threads' memory stays within a quarter of what the process may use; 1: the single-thread
@@ -284,11 +297,13 @@ function checkParallel(threads: number, chunkChars: number, chunksInFlight: numb
 }
 
 /** The batch with the added columns after its own, their values by row number from `first`. */
-function withColumns(batch: ColumnBatch, extra: { fields: Field[]; values: (rowNumber: number) => Value[] }, first: number): ColumnBatch {
+function withColumns(batch: ColumnBatch, extra: AppendedColumns, first: number): ColumnBatch {
   const added = allocateColumns(extra.fields, batch.length);
-  for (let r = 0; r < batch.length; r++) {
-    const values = extra.values(first + r);
-    for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
-  }
+  if (extra.fill) extra.fill(added, first, batch.length);
+  else
+    for (let r = 0; r < batch.length; r++) {
+      const values = extra.values(first + r);
+      for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
+    }
   return { length: batch.length, columns: [...batch.columns, ...added] };
 }

@@ -1,6 +1,6 @@
 import { TerminalError, type RunContext } from '@etl/core';
 import { convert, type ConvertReport } from '@etl/convert';
-import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
+import { cleanColumnNames, metadataColumns, setInt64, type Schema } from '@etl/schema';
 import { DuplicateKeyFilter, LINE_COLUMN, SourceProfile } from '@etl/table-sync';
 import type { ObjectStore, PutResult } from '@etl/object-store';
 import { AscendingKeys } from './ascending-keys.js';
@@ -73,7 +73,16 @@ export async function stageFile(
       infer: { decimalForFractions: true, keyColumns: [...keys], widenIntegers: true },
       // A value no Redshift column holds is a reject with its source line, not a failed COPY of a staged part.
       textLimits: REDSHIFT_TEXT_LIMITS,
-      appendColumns: () => ({ fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }], values: (n) => [BigInt(n)] }),
+      appendColumns: () => ({
+        fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }],
+        values: (n) => [BigInt(n)],
+        // Each batch's line numbers written in place: no array and no BigInt per row.
+        fill: ([line], first, length) => {
+          if (line?.data.layout !== 'int64') return;
+          for (let r = 0; r < length; r++) setInt64(line.data.halves, r, first + r);
+          line.valid.fill(1, 0, length);
+        },
+      }),
       onSchema: (s) => {
         schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
         profile = new SourceProfile(schema, constants);
