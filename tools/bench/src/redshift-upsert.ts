@@ -200,7 +200,11 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-/** The pipeline's timed steps, from its JSON log lines that carry `seconds` ("<file>: staged …" -> "staged"; "COPY into" covers the staging table's creation too). */
+/**
+ * The pipeline's timed steps, from its JSON log lines that carry `seconds` ("<file>: staged …" -> "staged").
+ * Parts are COPYed while later ones are staged, so "staged" includes all but the last part's COPY
+ * and "COPY" is the wait for the last one after staging.
+ */
 function stepsOf(log: string): Array<[string, number]> {
   const steps: Array<[string, number]> = [];
   for (const text of log.split('\n')) {
@@ -208,7 +212,7 @@ function stepsOf(log: string): Array<[string, number]> {
     const entry = JSON.parse(text) as { seconds?: number; msg?: string; file?: string };
     if (typeof entry.seconds !== 'number' || !entry.msg) continue;
     const what = entry.file && entry.msg.startsWith(`${entry.file}: `) ? entry.msg.slice(entry.file.length + 2) : entry.msg;
-    steps.push([what.split(/[ :]/)[0] === 'COPY' ? 'COPY into staging' : (what.split(/[ :]/)[0] ?? what), entry.seconds]);
+    steps.push([what.split(/[ :]/)[0] === 'COPY' ? 'last COPY after staging' : (what.split(/[ :]/)[0] ?? what), entry.seconds]);
   }
   return steps;
 }
