@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignKit, CampaignScale, CampaignSpec, Digest } from './campaign.js';
 import { withoutNames } from './digest-diff.js';
-import { openKit, type StackClients } from './kit.js';
+import { closeKit, openKit, type StackClients } from './kit.js';
 import { bundledMain, startBundled, type Finished, type Started } from './run-bundled.js';
 
 /** One campaign's shared state: the stack's clients, a work folder, and a counter that names each run's bucket. */
@@ -30,6 +30,12 @@ export async function prepareRun(
   const kit = await openKit(context.clients, { pipeline: spec.pipeline, run, workDir });
   await seed(kit);
   return kit;
+}
+
+/** A run compared: its folder and what it made on the shared stack go (`closeKit`). */
+export async function finishRun(context: CampaignContext, spec: CampaignSpec, kit: PreparedRun): Promise<void> {
+  rmSync(kit.workDir, { recursive: true, force: true });
+  await closeKit(context.clients, kit, spec.services);
 }
 
 /** Starts the bundled pipeline in the run's folder; `env` replaces the campaign's (a faulty stack's endpoints). */
@@ -78,7 +84,7 @@ export async function cleanRun(context: CampaignContext, spec: CampaignSpec, sca
   const ended = Date.now();
   if (finished.code !== 0) throw new Error(`${spec.pipeline}: the uninterrupted run exited ${finished.code}:\n${tail(finished)}`);
   const digest = await digestOf(spec, kit);
-  rmSync(kit.workDir, { recursive: true, force: true });
+  await finishRun(context, spec, kit);
   if (!anchored) throw new Error(`${spec.pipeline}: the uninterrupted run never logged the runtime's start line (run … started)`);
   return { digest, durationMs: ended - started, workMs: ended - workStarted };
 }

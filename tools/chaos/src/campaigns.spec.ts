@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import type { CampaignSpec } from './campaign.js';
 import { cleanRun, type CampaignContext } from './campaign-run.js';
@@ -61,6 +63,16 @@ describe('chaos:crash and chaos:faults, short: one uninterrupted run per pipelin
     },
     120_000,
   );
+
+  it("leaves nothing of a finished run on the shared stack: buckets, DynamoDB tables and warehouse schemas named with a run's suffix", async () => {
+    expect(context.runs).toBeGreaterThan(0);
+    const buckets = (await context.clients.s3.send(new ListBucketsCommand({}))).Buckets ?? [];
+    expect(buckets.map((b) => b.Name).filter((name) => name?.startsWith('chaos-'))).toEqual([]);
+    const tables = (await context.clients.dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
+    expect(tables.filter((name) => /_k\d+$/.test(name))).toEqual([]);
+    const schemas = await context.clients.warehouse.query('SELECT schema_name FROM information_schema.schemata');
+    expect((schemas.rows as string[][]).map(([name]) => name).filter((name) => /_k\d+$/.test(name as string))).toEqual([]);
+  });
 });
 
 describe('chaos:inputs, short: hostile files through etl convert and every CSV-reading pipeline', () => {

@@ -1,8 +1,17 @@
-import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { seededRandom } from '@etl/core';
 import type { CampaignScale, CampaignSpec } from './campaign.js';
-import { cleanRun, digestOf, prepareRun, RUN_STARTED, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
+import {
+  cleanRun,
+  digestOf,
+  finishRun,
+  prepareRun,
+  RUN_STARTED,
+  startPipeline,
+  tail,
+  type CampaignContext,
+  type CleanRun,
+} from './campaign-run.js';
 import { diffDigests } from './digest-diff.js';
 import { pendingUploads } from './kit.js';
 import { phaseAt } from './phase.js';
@@ -116,7 +125,7 @@ export async function crashCampaign(context: CampaignContext, spec: CampaignSpec
     options.log?.(
       `${spec.pipeline} run ${i + 1} (kill ${killedRuns}/${options.runs}): killed ${moment}/${clean.workMs} ms into its work (${phase}); lost ${diff.lost}, duplicated ${diff.duplicated}`,
     );
-    rmSync(kit.workDir, { recursive: true, force: true });
+    await finishRun(context, spec, kit);
   }
   return figures;
 }

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import type { LocalService } from '@etl/local-aws';
 import type { CampaignScale, CampaignSpec } from './campaign.js';
-import { cleanRun, digestOf, prepareRun, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
+import { cleanRun, digestOf, finishRun, prepareRun, startPipeline, tail, type CampaignContext, type CleanRun } from './campaign-run.js';
 import { diffDigests } from './digest-diff.js';
 import type { FaultProxies } from './stack.js';
 
@@ -55,7 +54,7 @@ export async function faultsCampaign(
     figures.unexpected += diff.unexpected;
     if (run.code === 0 && diff.examples.length > 0) figures.problems.push(`run ${i + 1}: ${diff.examples.join('; ')}`);
     options.log?.(`${spec.pipeline} run ${i + 1}/${options.runs}: exit ${run.code}; lost ${diff.lost}, duplicated ${diff.duplicated}`);
-    rmSync(kit.workDir, { recursive: true, force: true });
+    await finishRun(context, spec, kit);
   }
   const after = proxies.counts();
   for (const [service, counts] of Object.entries(after) as Array<[LocalService, { requests: number; injected: number }]>) {

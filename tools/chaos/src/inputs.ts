@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CampaignSpec } from './campaign.js';
-import { prepareRun, startPipeline, type CampaignContext } from './campaign-run.js';
+import { finishRun, prepareRun, startPipeline, type CampaignContext } from './campaign-run.js';
 import { repoRoot } from './campaigns.js';
 import type { HostileCase } from './hostile-cases.js';
 import { judgeInputRun, type InputOutcome, type RowCounts } from './input-verdict.js';
@@ -77,6 +77,7 @@ export async function inputsCampaign(context: CampaignContext, options: InputsOp
         run.code === 0 ? pipelineCounts(run.stdout) : undefined,
         options.log,
       );
+      await finishRun(context, spec, kit); // the copied file too (a 1 GiB line, per pipeline)
     }
     all.push(figures);
   }

@@ -1,5 +1,21 @@
-import { BatchWriteItemCommand, CreateTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  ListTablesCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { GlueCatalog } from '@etl/catalog';
 import { catLines } from '@etl/convert';
 import { TerminalError } from '@etl/core';
@@ -10,6 +26,7 @@ import { ParquetWriter } from '@etl/parquet';
 import { castValue, formatType, parseType, type Field, type Value } from '@etl/schema';
 import { createObjectStore, createS3Client, type ObjectStore } from '@etl/object-store';
 import { RedshiftDataWarehouse } from '@etl/warehouse';
+import type { LocalService } from '@etl/local-aws';
 import type { CampaignKit } from './campaign.js';
 
 /** The clients one campaign shares between its runs (one local stack). */
@@ -162,14 +179,58 @@ function sortedItem(item: Record<string, AttributeValue>): Record<string, Attrib
   return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * Takes a finished run off the shared stack: its bucket (objects and pending uploads), and the
+ * DynamoDB tables and warehouse schemas named with its suffix. A long campaign's stack then holds
+ * one run's data at a time (kept, 300 runs grew the in-process stand-ins past 3 GB). Glue databases
+ * (metadata only, in moto's process) stay.
+ */
+export async function closeKit(
+  clients: StackClients,
+  kit: { bucket: string; suffix: string },
+  services: readonly LocalService[],
+): Promise<void> {
+  const ours = (name: string) => new RegExp(`${kit.suffix}(?![0-9])`).test(name);
+  for (const upload of await pendingUploadIds(clients.s3, kit.bucket))
+    await clients.s3.send(new AbortMultipartUploadCommand({ Bucket: kit.bucket, ...upload }));
+  let token: string | undefined;
+  do {
+    const page = await clients.s3.send(new ListObjectsV2Command({ Bucket: kit.bucket, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key as string }));
+    if (keys.length > 0) await clients.s3.send(new DeleteObjectsCommand({ Bucket: kit.bucket, Delete: { Objects: keys, Quiet: true } }));
+    token = page.NextContinuationToken;
+  } while (token);
+  await clients.s3.send(new DeleteBucketCommand({ Bucket: kit.bucket }));
+  if (services.includes('dynamodb')) await deleteTables(clients.dynamodb, ours);
+  if (!services.includes('redshift-data')) return;
+  const schemas = await clients.warehouse.query('SELECT schema_name FROM information_schema.schemata');
+  for (const [schema] of schemas.rows as string[][])
+    if (ours(schema as string)) await clients.warehouse.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+async function deleteTables(dynamodb: DynamoDBClient, ours: (name: string) => boolean): Promise<void> {
+  let start: string | undefined;
+  const tables: string[] = [];
+  do {
+    const page = await dynamodb.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    tables.push(...(page.TableNames ?? []).filter(ours));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  for (const table of tables) await dynamodb.send(new DeleteTableCommand({ TableName: table }));
+}
+
 /** Multipart uploads started and never completed nor aborted in a bucket (a killed run's), as `key`. */
 export async function pendingUploads(s3: S3Client, bucket: string): Promise<string[]> {
-  const found: string[] = [];
+  return (await pendingUploadIds(s3, bucket)).map((upload) => upload.Key);
+}
+
+async function pendingUploadIds(s3: S3Client, bucket: string): Promise<Array<{ Key: string; UploadId: string }>> {
+  const found: Array<{ Key: string; UploadId: string }> = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {
     const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
-    for (const upload of page.Uploads ?? []) found.push(upload.Key ?? '');
+    for (const upload of page.Uploads ?? []) found.push({ Key: upload.Key ?? '', UploadId: upload.UploadId ?? '' });
     if (!page.IsTruncated) return found;
     keyMarker = page.NextKeyMarker;
     uploadIdMarker = page.NextUploadIdMarker;

@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { CampaignSpec } from './campaign.js';
-import { prepareRun, startPipeline, tail, type CampaignContext } from './campaign-run.js';
+import { finishRun, prepareRun, startPipeline, tail, type CampaignContext } from './campaign-run.js';
 import { etlBundle } from './inputs.js';
 import { startBundled } from './run-bundled.js';
 
@@ -33,7 +33,7 @@ export async function manyFilesLoad(
   const started = Date.now();
   const run = await startPipeline(context, spec, kit).done;
   const seconds = (Date.now() - started) / 1000;
-  rmSync(kit.workDir, { recursive: true, force: true });
+  await finishRun(context, spec, kit);
   const rows = options.files * options.rowsPerFile;
   return judged({
     target: spec.pipeline,
