@@ -10,6 +10,11 @@ export type RecordBatch<T> = readonly T[];
 /** Produces the records (or bytes) of a run. Reading is pull-based: nothing is read ahead of demand. */
 export interface Source<T> {
   readonly name: string;
+  /**
+   * Its rows were counted as read by the reader that parsed them (a file's `csv-parse`,
+   * `parquet-read` …): `runPipeline` then meters them as a stage, not as rows read a second time.
+   */
+  readonly readByReader?: boolean;
   open(ctx: RunContext): Readable | AsyncIterable<RecordBatch<T>>;
 }
 

@@ -102,6 +102,19 @@ describe('runPipeline', () => {
     expect(ctx.counters.component('evens-twice')).toMatchObject({ rowsIn: 6, rowsOut: 6, dropped: 3 });
   });
 
+  it('counts rows read once when the source hands on rows its reader already counted (a parsed file)', async () => {
+    const { ctx } = testContext();
+    const parsed = Object.assign(countingSource(2, 3), { readByReader: true });
+    ctx.counters.component('csv-parse', 'reader').rowsIn += 6; // what the file's parser counted
+    await runPipeline(from(parsed).into(new MemorySink<Row>()), ctx);
+    expect(ctx.counters.component('numbers')).toMatchObject({ role: 'stage', rowsOut: 6 });
+    expect(ctx.counters.totals()).toMatchObject({ rowsRead: 6, rowsWritten: 6 });
+    // A source of its own (no reader before it) is what is read.
+    const { ctx: own } = testContext();
+    await runPipeline(from(countingSource(2, 3)).into(new MemorySink<Row>()), own);
+    expect(own.counters.totals()).toMatchObject({ rowsRead: 6, rowsWritten: 6 });
+  });
+
   it('fails with the stage name when a stage throws a bug, and aborts the sink', async () => {
     const { ctx } = testContext();
     const buggy: Stage<Row, Row> = {

@@ -35,7 +35,7 @@ async function sync(table: string, batches: Row[][], now: string, via = client) 
   const { ctx } = testContext();
   const sink = dynamoDbSync<Row>(via, table, ctx, { toItem, keyNames: ['pk'], now, attributes: ['pk', 'qty'] });
   await pipeline(Readable.from(batches, { objectMode: true }), sink);
-  return sink.counts;
+  return { ...sink.counts, component: ctx.counters.snapshotComponents()[`dynamodb:${table}`] };
 }
 
 async function stored(table: string): Promise<Map<string, Item>> {
@@ -74,6 +74,8 @@ describe('dynamoDbSync', () => {
     );
     // b: once repeated within a batch, once in a later batch; counted once as changed.
     expect(second).toMatchObject({ new: 1, changed: 1, unchanged: 1, duplicateKeys: 2, written: 3 });
+    // 5 records: 3 written, 2 dropped (a unchanged, b's first of two in one batch), so the run's figures add up.
+    expect(second.component).toMatchObject({ role: 'sink', rowsIn: 3, rowsOut: 3, dropped: 2 });
     const items = await stored('sync-a');
     expect(items.get('b')).toMatchObject({
       qty: { N: '22' },

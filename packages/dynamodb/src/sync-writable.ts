@@ -72,7 +72,11 @@ export function dynamoDbSync<T>(
   const onlyInTable = new Set<string>();
   const seen = new Set<string>();
   // The puts take only the new and changed items: the reject ratio is judged here, on every record.
-  const puts = sinkWritable(new DynamoDbPutSink(client, table), ctx, {
+  const putSink = new DynamoDbPutSink(client, table);
+  // Records not written, counted on the puts' component so read = written + rejected + dropped: a key
+  // repeated within a batch (its last item is the one written) and an item equal to the stored one.
+  const putMetrics = ctx.counters.component(putSink.name, 'sink');
+  const puts = sinkWritable(putSink, ctx, {
     maxItems: BATCH_WRITE_LIMIT,
     maxInFlight: options.maxInFlight ?? 4,
     guardRejects: false,
@@ -90,6 +94,7 @@ export function dynamoDbSync<T>(
       if (incoming.has(key)) counts.duplicateKeys++;
       incoming.set(key, item);
     }
+    putMetrics.dropped += batch.length - incoming.size;
     let repeats = 0;
     for (const key of incoming.keys()) if (seen.has(key)) repeats++;
     if (repeats > 0) {
@@ -107,7 +112,10 @@ export function dynamoDbSync<T>(
         for (const name of Object.keys(item)) if (!(name in before) && !keyNames.includes(name)) onlyInFile.add(name);
         for (const name of Object.keys(before)) if (!(name in item) && !known.has(name)) onlyInTable.add(name);
       }
-      if (change === 'unchanged') continue;
+      if (change === 'unchanged') {
+        putMetrics.dropped++;
+        continue;
+      }
       item[CREATED_AT] = before?.[CREATED_AT] ?? item[CREATED_AT] ?? { S: options.now };
       item[UPDATED_AT] ??= { S: options.now };
       writes.push(item);

@@ -189,19 +189,21 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
     else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
   }
   logger.debug({ report }, 'run report');
-  const { outcome, rowsRead, rowsWritten, rowsRejected, durationMs, peakRssBytes, outputs } = report;
+  const { outcome, rowsRead, rowsWritten, rowsRejected, rowsDropped, durationMs, peakRssBytes, outputs } = report;
   logger.info(
     {
       outcome,
       rowsRead,
       rowsWritten,
       rowsRejected,
+      rowsDropped,
       durationMs,
       peakRssBytes,
       report: outputs['report'],
       ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}),
     },
-    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected in ${(durationMs / 1000).toFixed(1)} s`,
+    // Dropped: rows a stage or sink chose not to pass on (a repeated key, an unchanged item), so the figures add up.
+    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} dropped` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
   );
 }
 

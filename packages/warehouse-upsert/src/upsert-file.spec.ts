@@ -67,6 +67,8 @@ describe('upsertFile', () => {
 
     const loaded = await upsertFile(file, 0, options, ctx, { objects, warehouse });
     expect(loaded).toMatchObject({ status: 'SUCCESS', read: 3, inserted: 2, duplicates: 1 });
+    // The repeated key's first row is dropped on purpose: counted, so the run's figures add up (3 = 2 + 1).
+    expect(ctx.counters.snapshotComponents()['warehouse-merge']).toMatchObject({ rowsIn: 3, rowsOut: 2, dropped: 1 });
     expect(loaded.plan.map((s) => s.sql)).toEqual(dry.plan.map((s) => s.sql));
     // What the warehouse received is the plan, statement for statement.
     expect(warehouse.received).toEqual(dry.plan.map((s) => s.sql));

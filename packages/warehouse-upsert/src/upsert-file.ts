@@ -220,6 +220,7 @@ export async function upsertFile(
     const sink = ctx.counters.component('warehouse-merge', 'sink');
     sink.rowsIn += report.rowsWritten;
     sink.rowsOut += outcome.inserted + outcome.updated;
+    sink.dropped += outcome.duplicates; // a key repeated in the file: its last row is the one merged
     for (const phase of plan.views) await run(phase.steps);
     outcome.status = 'SUCCESS';
   } catch (error) {

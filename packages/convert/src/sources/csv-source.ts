@@ -105,6 +105,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
 
   const source: CountingRowSource = {
     name: uri,
+    readByReader: true,
     open: () => source.batches(),
     schema,
     rowsRead: 0,

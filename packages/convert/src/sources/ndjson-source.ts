@@ -21,6 +21,7 @@ export async function ndjsonSource(store: ObjectStore, uri: string, options: Sou
   const metrics = ctx.counters.component('cast', 'stage');
   const source: CountingRowSource = {
     name: uri,
+    readByReader: true,
     open: () => source.batches(),
     schema,
     rowsRead: 0,

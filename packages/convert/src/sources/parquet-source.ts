@@ -31,6 +31,7 @@ export async function parquetSource(
   const metrics = options.ctx.counters.component('parquet-read', 'reader');
   const source: CountingRowSource = {
     name: uri,
+    readByReader: true,
     open: () => source.batches(),
     schema: { fields },
     rowsRead: 0,
