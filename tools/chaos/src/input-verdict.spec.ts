@@ -16,7 +16,27 @@ describe('judgeInputRun', () => {
 
   it('finds rows that do not add up', () => {
     expect(judgeInputRun('/c/a.csv', run(0), quiet, { read: 5, written: 3, rejected: 1 }).problems).toEqual([
-      'rows read 5 != written 3 + rejected 1',
+      'rows read 5 != written 3 + rejected 1 + dropped 0',
+    ]);
+  });
+
+  it('counts rows a run dropped on purpose (a repeated key merged into its last row): 12 read, 8 written, 4 dropped', () => {
+    expect(judgeInputRun('/c/a.csv', run(0), quiet, { read: 12, written: 8, rejected: 0, dropped: 4 }).problems).toEqual([]);
+    expect(judgeInputRun('/c/a.csv', run(0), quiet, { read: 12, written: 8, rejected: 0, dropped: 0 }).problems).toEqual([
+      'rows read 12 != written 8 + rejected 0 + dropped 0',
+    ]);
+  });
+
+  it('judges each sink on its own when a run writes to several (DynamoDB and Parquet both get every row)', () => {
+    const sinks = [
+      { name: 'dynamodb:inv', rowsOut: 7, rejected: 1, dropped: 3 },
+      { name: 'out/part-0.parquet', rowsOut: 11, rejected: 0, dropped: 0 },
+    ];
+    // 12 read, 1 rejected by the cast before the fan-out, 1 by DynamoDB: written 18 counts both sinks.
+    expect(judgeInputRun('/c/a.csv', run(0), quiet, { read: 12, written: 18, rejected: 2, dropped: 3, sinks }).problems).toEqual([]);
+    const short = [sinks[0] as (typeof sinks)[number], { name: 'out/part-0.parquet', rowsOut: 10, rejected: 0, dropped: 0 }];
+    expect(judgeInputRun('/c/a.csv', run(0), quiet, { read: 12, written: 17, rejected: 2, dropped: 3, sinks: short }).problems).toEqual([
+      'out/part-0.parquet: rows read 12 != rejected 1 + written 10 + its rejected 0 + dropped 0',
     ]);
   });
 

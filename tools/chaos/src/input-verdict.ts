@@ -44,16 +44,39 @@ export function judgeInputRun(
     problems.push(`the failure takes ${failureLines.length} lines: ${failureLines.join(' | ')}`);
   if (outcome === 'completed') {
     if (!counts) problems.push('completed without row counts');
-    else if (counts.read !== counts.written + counts.rejected)
-      problems.push(`rows read ${counts.read} != written ${counts.written} + rejected ${counts.rejected}`);
+    else problems.push(...unbalanced(counts));
   }
   return { outcome, problems };
 }
 
+/**
+ * A completed run's rows, from its report: read = written + rejected + dropped (a repeated key, an
+ * unchanged item: counted, never silent). With sinks given, each sink on its own: a run writing to
+ * DynamoDB and to Parquet writes every row twice, and each sink drops its own.
+ */
 export interface RowCounts {
   read: number;
   written: number;
   rejected: number;
+  dropped?: number;
+  sinks?: ReadonlyArray<{ name: string; rowsOut: number; rejected: number; dropped: number }>;
+}
+
+function unbalanced(counts: RowCounts): string[] {
+  const { read, written, rejected, dropped = 0, sinks = [] } = counts;
+  if (sinks.length <= 1) {
+    return read === written + rejected + dropped
+      ? []
+      : [`rows read ${read} != written ${written} + rejected ${rejected} + dropped ${dropped}`];
+  }
+  // Rejected before the rows fan out to the sinks: every sink saw the rest.
+  const before = rejected - sinks.reduce((sum, s) => sum + s.rejected, 0);
+  return sinks
+    .filter((s) => read !== before + s.rowsOut + s.rejected + s.dropped)
+    .map(
+      (s) =>
+        `${s.name}: rows read ${read} != rejected ${before} + written ${s.rowsOut} + its rejected ${s.rejected} + dropped ${s.dropped}`,
+    );
 }
 
 function firstLine(text: string, pattern: RegExp): string | undefined {

@@ -1,5 +1,6 @@
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { readText, type ObjectStore } from '@etl/object-store';
 import type { CampaignSpec } from './campaign.js';
 import { finishRun, prepareRun, startPipeline, type CampaignContext } from './campaign-run.js';
 import { repoRoot } from './campaigns.js';
@@ -74,7 +75,7 @@ export async function inputsCampaign(context: CampaignContext, options: InputsOp
         file,
         run,
         { lines: pipelineFailure(run), oneLine: false },
-        run.code === 0 ? pipelineCounts(run.stdout) : undefined,
+        run.code === 0 ? await pipelineCounts(run.stdout, kit.workDir, context.clients.objects) : undefined,
         options.log,
       );
       await finishRun(context, spec, kit); // the copied file too (a 1 GiB line, per pipeline)
@@ -149,12 +150,29 @@ function pipelineFailure(run: Finished): string[] {
   return [...errors, ...nonEmpty(run.stderr)];
 }
 
-/** The run's closing line (`run succeeded: …`) carries rowsRead, rowsWritten, rowsRejected. */
-function pipelineCounts(stdout: string): RowCounts | undefined {
+/**
+ * The run's closing line (`run succeeded: …`) carries rowsRead, rowsWritten, rowsRejected and
+ * rowsDropped, and names its report, whose components give each sink's figures.
+ */
+async function pipelineCounts(stdout: string, cwd: string, objects: ObjectStore): Promise<RowCounts | undefined> {
   const last = logLines(stdout)
     .reverse()
     .find((l) => typeof l['rowsRead'] === 'number');
-  return last
-    ? { read: Number(last['rowsRead']), written: Number(last['rowsWritten']), rejected: Number(last['rowsRejected']) }
-    : undefined;
+  if (!last) return undefined;
+  const counts = {
+    read: Number(last['rowsRead']),
+    written: Number(last['rowsWritten']),
+    rejected: Number(last['rowsRejected']),
+    dropped: Number(last['rowsDropped'] ?? 0),
+  };
+  const uri = String(last['report'] ?? '');
+  if (!uri) return counts;
+  const text = uri.startsWith('s3://') ? await readText(objects, uri) : readFileSync(isAbsolute(uri) ? uri : join(cwd, uri), 'utf8');
+  const components = (
+    JSON.parse(text) as { components?: Record<string, { role: string; rowsOut: number; rejected: number; dropped: number }> }
+  ).components;
+  const sinks = Object.entries(components ?? {})
+    .filter(([, c]) => c.role === 'sink')
+    .map(([name, c]) => ({ name, rowsOut: c.rowsOut, rejected: c.rejected, dropped: c.dropped }));
+  return { ...counts, sinks };
 }
