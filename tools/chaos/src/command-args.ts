@@ -19,7 +19,8 @@ export function commandOptions<T extends Record<string, string | number>>(argv: 
   } catch (error) {
     throw new TerminalError(
       'BAD_ARGUMENT',
-      `${(error as Error).message}; options: ${Object.keys(defaults)
+      // Node's parseArgs explains over several lines: one line here.
+      `${(error as Error).message.replace(/\s*\n\s*/g, ' ')}; options: ${Object.keys(defaults)
         .map((n) => `--${n}`)
         .join(', ')}`,
     );
