@@ -27,7 +27,7 @@ export interface PipelineSpec {
 export async function runPipeline(spec: PipelineSpec, ctx: RunContext): Promise<void> {
   const sourceMetrics = ctx.counters.component(
     spec.source.name,
-    'readByReader' in spec.source && spec.source.readByReader ? 'stage' : 'source',
+    (spec.source as Partial<Source<unknown>>).readByReader ? 'stage' : 'source',
   );
   const opened = spec.source.open(ctx);
   const source = opened instanceof Readable ? opened : Readable.from(opened, { objectMode: true, highWaterMark: 1 });

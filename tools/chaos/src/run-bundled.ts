@@ -16,7 +16,7 @@ export interface Started {
   child: ChildProcess;
   done: Promise<Finished>;
   stdout(): string;
-  /** Resolves true once a line of its stdout matches `pattern`, false if the process ends first. */
+  /** Resolves true once a complete line of its stdout matches `pattern`, false if the process ends first. */
   logged(pattern: RegExp): Promise<boolean>;
 }
 
@@ -65,8 +65,17 @@ export function startBundled(
   child.once('exit', sample);
   const logged = (pattern: RegExp) =>
     new Promise<boolean>((resolve) => {
+      /** Complete lines before this offset did not match: each line is tested once. */
+      let scanned = 0;
       const check = () => {
-        if (!stdout.split('\n').some((line) => pattern.test(line))) return;
+        const end = stdout.lastIndexOf('\n') + 1;
+        if (end <= scanned) return;
+        const matched = stdout
+          .slice(scanned, end)
+          .split('\n')
+          .some((line) => pattern.test(line));
+        scanned = end;
+        if (!matched) return;
         waiting.delete(check);
         resolve(true);
       };
