@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundled } from './run-bundled.js';
 
@@ -285,6 +286,7 @@ const cases: Record<string, BadInvocation[]> = {
 };
 
 const work = mkdtempSync(join(tmpdir(), 'bad-invocations-'));
+const loadedModulesHook = fileURLToPath(new URL('./loaded-modules.cjs', import.meta.url));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Every file under a folder, relative to it. */
@@ -310,12 +312,22 @@ describe('bad invocations, every pipeline: exit 2, a line naming the argument, n
           writeFileSync(join(cwd, path), content);
         }
         const before = filesUnder(cwd);
-        const result = await runBundled(pipeline, invocation.args, { cwd });
+        const loaded = join(work, `${pipeline}-${basename(cwd)}.loaded`);
+        const result = await runBundled(pipeline, invocation.args, {
+          cwd,
+          env: { NODE_OPTIONS: `--require ${loadedModulesHook}`, LOADED_MODULES_FILE: loaded },
+        });
         expect(result.code, result.stderr + result.stdout).toBe(2);
         for (const line of invocation.says) expect(result.stderr).toMatch(line);
         expect(result.stderr).not.toMatch(/\bat .*\.m?js:\d+/); // no stack trace
         expect(result.stdout).toBe(''); // refused before the run started: no log lines
         expect(filesUnder(cwd)).toEqual(before);
+        // Nor did it pay for loading what it never used: the AWS SDK is loaded on first use.
+        expect(
+          readFileSync(loaded, 'utf8')
+            .split('\n')
+            .filter((path) => /node_modules[\\/](@aws-sdk|pino-pretty)[\\/]/.test(path)),
+        ).toEqual([]);
       });
     }
   }

@@ -1,5 +1,6 @@
-import { BatchGetItemCommand, type DynamoDBClient, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { retry, TransientError, type RetryPolicy } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 import type { Item } from './write-sink.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -15,6 +16,7 @@ export async function batchGetItems(
   keyOf: (item: Item) => string,
   options: { retry?: Partial<RetryPolicy>; signal?: AbortSignal } = {},
 ): Promise<Map<string, Item>> {
+  const { BatchGetItemCommand } = dynamoDbSdk();
   const found = new Map<string, Item>();
   for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
     let pending: KeysAndAttributes | undefined = { Keys: keys.slice(i, i + BATCH_GET_LIMIT) };

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig } from '@etl/aws-env';
+import { dynamoDbSdk } from './sdk.js';
 
 /**
  * A DynamoDB client configured from `env` the standard AWS way; `endpoint` (the embedded DynamoDB's,
@@ -7,6 +8,7 @@ import { awsClientConfig } from '@etl/aws-env';
  */
 export function createDynamoDbClient(env: NodeJS.ProcessEnv = process.env, endpoint?: string): DynamoDBClient {
   const config = awsClientConfig(env, 'DYNAMODB');
+  const { DynamoDBClient } = dynamoDbSdk();
   return new DynamoDBClient({
     ...config,
     ...(endpoint

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  DescribeExportCommand,
-  DescribeTableCommand,
-  ExportTableToPointInTimeCommand,
-  type DynamoDBClient,
-  type ExportDescription,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, ExportDescription } from '@aws-sdk/client-dynamodb';
 import { isTransient, retry, TerminalError, type RunContext } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 
 export interface NativeExportRequest {
   /** Table name or ARN. Point-in-time recovery must be enabled on it. */
@@ -51,6 +46,7 @@ export async function exportTableToPointInTime(
   ctx: RunContext,
   request: NativeExportRequest,
 ): Promise<NativeExport> {
+  const { DescribeExportCommand, ExportTableToPointInTimeCommand } = dynamoDbSdk();
   const tableArn = request.table.startsWith('arn:') ? request.table : await describeArn(client, ctx, request.table);
   const type = request.incremental ? 'INCREMENTAL_EXPORT' : 'FULL_EXPORT';
   const clientToken = request.clientToken ?? derivedToken(ctx, tableArn, request);
@@ -123,6 +119,7 @@ export async function exportTableToPointInTime(
 }
 
 async function describeArn(client: DynamoDBClient, ctx: RunContext, table: string): Promise<string> {
+  const { DescribeTableCommand } = dynamoDbSdk();
   try {
     const { Table } = await retry(() => client.send(new DescribeTableCommand({ TableName: table }), { abortSignal: ctx.signal }), {
       clock: ctx.clock,

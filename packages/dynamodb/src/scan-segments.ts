@@ -1,5 +1,6 @@
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TerminalError } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 
 const MiB = 1024 * 1024;
 /** Bytes of table per segment: AWS suggests segments of a few hundred MB to a few GB; smaller keeps 2-core workers busy sooner. */
@@ -16,6 +17,7 @@ export function segmentsForSize(tableBytes: number): number {
 
 /** What DescribeTable says about a table's size. */
 export async function tableSize(client: DynamoDBClient, table: string, signal?: AbortSignal): Promise<{ bytes: number; items: number }> {
+  const { DescribeTableCommand } = dynamoDbSdk();
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }), signal ? { abortSignal: signal } : {});
     return { bytes: Table?.TableSizeBytes ?? 0, items: Table?.ItemCount ?? 0 };

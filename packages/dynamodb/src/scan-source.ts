@@ -1,5 +1,6 @@
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { retry, type RecordBatch, type RetryPolicy, type RunContext, type Source } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 import type { Item } from './write-sink.js';
 
 export interface ScanOptions {
@@ -40,6 +41,7 @@ async function* pages(
   options: ScanOptions,
   ctx: RunContext,
 ): AsyncGenerator<RecordBatch<Item>> {
+  const { ScanCommand } = dynamoDbSdk();
   let start: Record<string, never> | undefined;
   do {
     const command = new ScanCommand({

@@ -1,6 +1,7 @@
-import { CreateTableCommand, DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TerminalError, type Logger } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 
 export interface TableKey {
   partitionKey: string;
@@ -16,7 +17,7 @@ export type TableChoice = 'latest' | 'only';
  */
 export async function findTableByPrefix(client: DynamoDBClient, prefix: string, choice: TableChoice, logger?: Logger): Promise<string> {
   const matches: string[] = [];
-  for await (const page of paginateListTables({ client }, {}))
+  for await (const page of dynamoDbSdk().paginateListTables({ client }, {}))
     for (const name of page.TableNames ?? []) if (name.startsWith(prefix)) matches.push(name);
   matches.sort();
   if (matches.length === 0) throw new TerminalError('NOT_FOUND', `no DynamoDB table name starts with "${prefix}"`);
@@ -36,6 +37,7 @@ export async function findTableByPrefix(client: DynamoDBClient, prefix: string, 
 }
 
 export async function tableKey(client: DynamoDBClient, table: string): Promise<TableKey> {
+  const { DescribeTableCommand } = dynamoDbSdk();
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
   const key = Table?.KeySchema ?? [];
   const partitionKey = key.find((k) => k.KeyType === 'HASH')?.AttributeName;
@@ -54,6 +56,7 @@ export async function createStringKeyedTable(
   partitionKey: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
+  const { CreateTableCommand, DescribeTableCommand } = dynamoDbSdk();
   await client.send(
     new CreateTableCommand({
       TableName: table,

@@ -1,5 +1,6 @@
-import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { PartialBatchError, type RecordBatch, type Sink } from '@etl/core';
+import { dynamoDbSdk } from './sdk.js';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -29,6 +30,7 @@ export class DynamoDbPutSink implements Sink<Item> {
   async writeBatch(batch: RecordBatch<Item>): Promise<void> {
     if (batch.length > BATCH_WRITE_LIMIT)
       throw new RangeError(`BatchWriteItem takes at most ${BATCH_WRITE_LIMIT} items; set maxItems to ${BATCH_WRITE_LIMIT}`);
+    const { BatchWriteItemCommand } = dynamoDbSdk();
     const response = await this.client.send(
       new BatchWriteItemCommand({ RequestItems: { [this.table]: batch.map((Item): WriteRequest => ({ PutRequest: { Item } })) } }),
     );

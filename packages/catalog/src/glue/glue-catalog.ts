@@ -1,19 +1,8 @@
-import {
-  BatchCreatePartitionCommand,
-  BatchDeletePartitionCommand,
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  GetPartitionsCommand,
-  GetTableCommand,
-  GetTablesCommand,
-  GlueClient,
-  UpdatePartitionCommand,
-  UpdateTableCommand,
-  type TableInput,
-} from '@aws-sdk/client-glue';
+import type { GlueClient, TableInput } from '@aws-sdk/client-glue';
 import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, TransientError, isTransient } from '@etl/core';
 import type { Catalog, Partition, TableDefinition } from '../catalog.js';
+import { glueSdk } from './glue-sdk.js';
 import { fromGlueTable, storageDescriptor } from './glue-storage.js';
 
 const PARTITION_BATCH = 100; // BatchCreatePartition's limit
@@ -23,10 +12,12 @@ const DELETE_BATCH = 25; // BatchDeletePartition's limit
 export class GlueCatalog implements Catalog {
   readonly name = 'glue';
   private readonly client: GlueClient;
+  /** The SDK's commands: loaded with the first Glue catalog (see `glueSdk`). */
+  private readonly sdk = glueSdk();
 
   /** `env` (default `process.env`) configures the client the standard AWS way, unless one is given. */
   constructor(options: { client?: GlueClient; env?: NodeJS.ProcessEnv } = {}) {
-    this.client = options.client ?? new GlueClient(awsClientConfig(options.env ?? process.env, 'GLUE'));
+    this.client = options.client ?? new this.sdk.GlueClient(awsClientConfig(options.env ?? process.env, 'GLUE'));
   }
 
   async listTables(database: string): Promise<TableDefinition[]> {
@@ -34,7 +25,9 @@ export class GlueCatalog implements Catalog {
     let token: string | undefined;
     try {
       do {
-        const page = await this.client.send(new GetTablesCommand({ DatabaseName: database, ...(token ? { NextToken: token } : {}) }));
+        const page = await this.client.send(
+          new this.sdk.GetTablesCommand({ DatabaseName: database, ...(token ? { NextToken: token } : {}) }),
+        );
         for (const table of page.TableList ?? []) tables.push(fromGlueTable(database, table));
         token = page.NextToken;
       } while (token);
@@ -46,7 +39,7 @@ export class GlueCatalog implements Catalog {
 
   async getTable(database: string, table: string): Promise<TableDefinition | undefined> {
     try {
-      const response = await this.client.send(new GetTableCommand({ DatabaseName: database, Name: table }));
+      const response = await this.client.send(new this.sdk.GetTableCommand({ DatabaseName: database, Name: table }));
       return response.Table ? fromGlueTable(database, response.Table) : undefined;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -63,18 +56,18 @@ export class GlueCatalog implements Catalog {
       Parameters: { classification: table.format, ...table.parameters },
     };
     try {
-      await this.client.send(new UpdateTableCommand({ DatabaseName: table.database, TableInput: input }));
+      await this.client.send(new this.sdk.UpdateTableCommand({ DatabaseName: table.database, TableInput: input }));
       return;
     } catch (error) {
       if (!isNotFound(error)) throw glueError(error, `${table.database}.${table.name}`);
     }
     try {
-      await this.client.send(new CreateDatabaseCommand({ DatabaseInput: { Name: table.database } }));
+      await this.client.send(new this.sdk.CreateDatabaseCommand({ DatabaseInput: { Name: table.database } }));
     } catch (error) {
       if (!isAlreadyExists(error)) throw glueError(error, `database ${table.database}`);
     }
     try {
-      await this.client.send(new CreateTableCommand({ DatabaseName: table.database, TableInput: input }));
+      await this.client.send(new this.sdk.CreateTableCommand({ DatabaseName: table.database, TableInput: input }));
     } catch (error) {
       throw glueError(error, `${table.database}.${table.name}`);
     }
@@ -91,13 +84,13 @@ export class GlueCatalog implements Catalog {
       });
       try {
         const response = await this.client.send(
-          new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: chunk.map(input) }),
+          new this.sdk.BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: chunk.map(input) }),
         );
         for (const failure of response.Errors ?? []) {
           const existing = chunk.find((p) => JSON.stringify(p.values) === JSON.stringify(failure.PartitionValues));
           if (failure.ErrorDetail?.ErrorCode === 'AlreadyExistsException' && existing) {
             await this.client.send(
-              new UpdatePartitionCommand({
+              new this.sdk.UpdatePartitionCommand({
                 DatabaseName: database,
                 TableName: table,
                 PartitionValueList: existing.values,
@@ -121,7 +114,7 @@ export class GlueCatalog implements Catalog {
       const chunk = values.slice(i, i + DELETE_BATCH);
       try {
         const response = await this.client.send(
-          new BatchDeletePartitionCommand({
+          new this.sdk.BatchDeletePartitionCommand({
             DatabaseName: database,
             TableName: table,
             PartitionsToDelete: chunk.map((v) => ({ Values: [...v] })),
@@ -145,7 +138,7 @@ export class GlueCatalog implements Catalog {
     try {
       do {
         const page = await this.client.send(
-          new GetPartitionsCommand({ DatabaseName: database, TableName: table, ...(token ? { NextToken: token } : {}) }),
+          new this.sdk.GetPartitionsCommand({ DatabaseName: database, TableName: table, ...(token ? { NextToken: token } : {}) }),
         );
         for (const p of page.Partitions ?? []) partitions.push({ values: p.Values ?? [], location: p.StorageDescriptor?.Location ?? '' });
         token = page.NextToken;

@@ -1,7 +1,10 @@
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import { pino, type DestinationStream, type Level, type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 import { redact, redactText } from './redact.js';
+
+const require = createRequire(import.meta.url);
 
 export type { Logger } from 'pino';
 export type LogLevel = Level;
@@ -25,7 +28,13 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? 'info';
   const main: DestinationStream = options.pretty
-    ? pretty({ colorize: true, sync: true, destination: options.destination ?? 1, ignore: 'pid,hostname' })
+    ? // Loaded only for a terminal: JSON lines (containers, CI, tests) never need it.
+      (require('pino-pretty') as typeof Pretty)({
+        colorize: true,
+        sync: true,
+        destination: options.destination ?? 1,
+        ignore: 'pid,hostname',
+      })
     : ((options.destination as DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: true }));
   const streams: StreamEntry[] = [{ level, stream: main }, ...(options.copies ?? []).map((stream) => ({ level, stream }))];
   return pino(

@@ -1,5 +1,6 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { awsClientConfig } from '@etl/aws-env';
+import { s3Sdk } from './s3-sdk.js';
 
 /**
  * An S3 client configured from `env` the standard AWS way (see `awsClientConfig`). An explicitly
@@ -8,5 +9,5 @@ import { awsClientConfig } from '@etl/aws-env';
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env, overrides: S3ClientConfig = {}): S3Client {
   const config = awsClientConfig(env, 'S3');
-  return new S3Client({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}), ...overrides });
+  return new (s3Sdk().S3Client)({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}), ...overrides });
 }

@@ -1,23 +1,11 @@
-import {
-  HeadBucketCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  AbortMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  UploadPartCopyCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { TerminalError } from '@etl/core';
 import { countBytes, toReadable } from '../body.js';
 import type { Body, ByteRange, GetOptions, ListOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from '../object-store.js';
 import { parseObjectUri } from '../uri.js';
 import { mapS3Error } from './s3-errors.js';
+import { s3Sdk, s3Storage } from './s3-sdk.js';
 
 const MiB = 1024 * 1024;
 const MIN_PART_SIZE = 5 * MiB;
@@ -40,6 +28,8 @@ export class S3ObjectStore implements ObjectStore {
   private readonly queueSize: number;
   private readonly multipartCopyThreshold: number;
   private readonly copyPartSize: number;
+  /** The SDK's commands: loaded with the first store (see `s3Sdk`). */
+  private readonly sdk = s3Sdk();
 
   constructor(
     private readonly client: S3Client,
@@ -55,7 +45,7 @@ export class S3ObjectStore implements ObjectStore {
     const { bucket, key } = s3Location(uri);
     try {
       const response = await this.client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, ...(options.range ? { Range: rangeHeader(options.range) } : {}) }),
+        new this.sdk.GetObjectCommand({ Bucket: bucket, Key: key, ...(options.range ? { Range: rangeHeader(options.range) } : {}) }),
         { ...(options.signal ? { abortSignal: options.signal } : {}) },
       );
       return response.Body as Readable;
@@ -67,7 +57,7 @@ export class S3ObjectStore implements ObjectStore {
   async head(uri: string): Promise<ObjectInfo | undefined> {
     const { bucket, key } = s3Location(uri);
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return {
         uri,
         size: response.ContentLength ?? 0,
@@ -92,7 +82,7 @@ export class S3ObjectStore implements ObjectStore {
   private bucketExists(bucket: string): Promise<boolean> {
     let known = this.buckets.get(bucket);
     if (!known) {
-      known = this.client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+      known = this.client.send(new this.sdk.HeadBucketCommand({ Bucket: bucket })).then(
         () => true,
         (error: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
           !(error.name === 'NotFound' || error.name === 'NoSuchBucket' || error.$metadata?.httpStatusCode === 404),
@@ -104,7 +94,10 @@ export class S3ObjectStore implements ObjectStore {
 
   async *list(prefixUri: string, options: ListOptions = {}): AsyncIterable<ObjectInfo> {
     const { bucket, key: prefix } = s3Location(prefixUri);
-    const pages = paginateListObjectsV2({ client: this.client, pageSize: options.pageSize ?? 1000 }, { Bucket: bucket, Prefix: prefix });
+    const pages = this.sdk.paginateListObjectsV2(
+      { client: this.client, pageSize: options.pageSize ?? 1000 },
+      { Bucket: bucket, Prefix: prefix },
+    );
     try {
       for await (const page of pages) {
         options.signal?.throwIfAborted();
@@ -132,6 +125,7 @@ export class S3ObjectStore implements ObjectStore {
     const { bucket, key } = s3Location(uri);
     const counter = { bytes: 0 };
     const data = countedBody(body, counter);
+    const { Upload } = s3Storage();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: data, ...(options.contentType ? { ContentType: options.contentType } : {}) },
@@ -158,7 +152,9 @@ export class S3ObjectStore implements ObjectStore {
   /** Belt and braces: a multipart upload left pending costs money and hides nowhere in listings. */
   private async abandonMultipartUpload(bucket: string, key: string, uploadId: string | undefined): Promise<void> {
     if (!uploadId) return;
-    await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await this.client
+      .send(new this.sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
   }
 
   async copy(fromUri: string, toUri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -170,7 +166,7 @@ export class S3ObjectStore implements ObjectStore {
     const sendOptions = options.signal ? { abortSignal: options.signal } : {};
     try {
       if (source.size <= this.multipartCopyThreshold) {
-        await this.client.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: copySource }), sendOptions);
+        await this.client.send(new this.sdk.CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: copySource }), sendOptions);
         return;
       }
       await this.multipartCopy(copySource, source.size, to, sendOptions);
@@ -196,7 +192,7 @@ export class S3ObjectStore implements ObjectStore {
         const chunk = keys.slice(i, i + 1000);
         try {
           const response = await this.client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }),
+            new this.sdk.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }),
             options.signal ? { abortSignal: options.signal } : {},
           );
           if (response.Errors?.length) {
@@ -221,13 +217,13 @@ export class S3ObjectStore implements ObjectStore {
     to: { bucket: string; key: string },
     sendOptions: { abortSignal?: AbortSignal },
   ) {
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key }), sendOptions);
+    const { UploadId } = await this.client.send(new this.sdk.CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key }), sendOptions);
     try {
       const parts = [];
       for (let start = 0, part = 1; start < size; start += this.copyPartSize, part++) {
         const end = Math.min(start + this.copyPartSize, size) - 1;
         const response = await this.client.send(
-          new UploadPartCopyCommand({
+          new this.sdk.UploadPartCopyCommand({
             Bucket: to.bucket,
             Key: to.key,
             UploadId,
@@ -240,11 +236,11 @@ export class S3ObjectStore implements ObjectStore {
         parts.push({ PartNumber: part, ETag: response.CopyPartResult?.ETag });
       }
       await this.client.send(
-        new CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId, MultipartUpload: { Parts: parts } }),
+        new this.sdk.CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId, MultipartUpload: { Parts: parts } }),
         sendOptions,
       );
     } catch (error) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId })).catch(() => undefined);
+      await this.client.send(new this.sdk.AbortMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId })).catch(() => undefined);
       throw error;
     }
   }

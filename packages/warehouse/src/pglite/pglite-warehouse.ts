@@ -1,4 +1,4 @@
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import { TerminalError } from '@etl/core';
 import { objectsUnder, type ObjectStore } from '@etl/object-store';
 import {
@@ -38,6 +38,8 @@ export class PgliteWarehouse implements Warehouse {
 
   static async open(options: { dataDir?: string; objects: ObjectStore }): Promise<PgliteWarehouse> {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    // Imported here, not at the top: a run that never opens the embedded warehouse does not load PGlite.
+    const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
     // Redshift's GETDATE(), which plans use for the time a statement ran (the audit row's end).
     await db.exec("CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS 'SELECT now()::timestamp'");

@@ -1,16 +1,8 @@
-import {
-  BatchExecuteStatementCommand,
-  CancelStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-  RedshiftDataClient,
-  type DescribeStatementResponse,
-  type Field,
-} from '@aws-sdk/client-redshift-data';
+import type { DescribeStatementResponse, Field, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { awsClientConfig } from '@etl/aws-env';
 import { TerminalError, isTransient, retry, systemClock, type Clock, type RetryPolicy } from '@etl/core';
 import { DATA_API_MAX_BATCH_STATEMENTS, quoteIdent, quoteQualified, redshiftLiteral } from '@etl/sql';
+import { redshiftDataSdk } from './redshift-data-sdk.js';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse, WarehouseCallOptions } from '../warehouse.js';
 
 export interface RedshiftDataOptions {
@@ -55,11 +47,13 @@ export class RedshiftDataWarehouse implements Warehouse {
   private readonly client: RedshiftDataClient;
   private readonly target: Record<string, string>;
   private readonly clock: Clock;
+  /** The SDK's commands: loaded with the first Redshift warehouse (see `redshiftDataSdk`). */
+  private readonly sdk = redshiftDataSdk();
 
   constructor(private readonly options: RedshiftDataOptions) {
     if (!options.workgroupName === !options.clusterIdentifier)
       throw new TerminalError('CONFIG', 'give exactly one of workgroupName (Serverless) or clusterIdentifier (provisioned)');
-    this.client = options.client ?? new RedshiftDataClient(awsClientConfig(options.env ?? process.env, 'REDSHIFT_DATA'));
+    this.client = options.client ?? new this.sdk.RedshiftDataClient(awsClientConfig(options.env ?? process.env, 'REDSHIFT_DATA'));
     this.clock = options.clock ?? systemClock;
     this.target = Object.fromEntries(
       Object.entries({
@@ -75,7 +69,8 @@ export class RedshiftDataWarehouse implements Warehouse {
   async query(sql: string, parameters: SqlParameters = {}, options: WarehouseCallOptions = {}): Promise<QueryResult> {
     const Parameters = Object.entries(parameters).map(([name, value]) => ({ name, value }));
     const { Id } = await this.call(
-      () => this.client.send(new ExecuteStatementCommand({ ...this.target, Sql: sql, ...(Parameters.length ? { Parameters } : {}) })),
+      () =>
+        this.client.send(new this.sdk.ExecuteStatementCommand({ ...this.target, Sql: sql, ...(Parameters.length ? { Parameters } : {}) })),
       options,
     );
     const done = await this.wait(String(Id), sql, options);
@@ -92,7 +87,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         `a Redshift Data API batch (one transaction) takes at most ${DATA_API_MAX_BATCH_STATEMENTS} statements, got ${statements.length}: split the plan\n  in: ${excerpt(statements.join(';\n'))}`,
       );
     const { Id } = await this.call(
-      () => this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })),
+      () => this.client.send(new this.sdk.BatchExecuteStatementCommand({ ...this.target, Sqls: [...statements] })),
       options,
     );
     const done = await this.wait(String(Id), statements.join(';\n'), options);
@@ -163,10 +158,10 @@ export class RedshiftDataWarehouse implements Warehouse {
     let delay = this.options.pollMs ?? 50;
     for (;;) {
       if (options.signal?.aborted) {
-        await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+        await this.client.send(new this.sdk.CancelStatementCommand({ Id: id })).catch(() => undefined);
         options.signal.throwIfAborted();
       }
-      const status = await this.call(() => this.client.send(new DescribeStatementCommand({ Id: id })), options);
+      const status = await this.call(() => this.client.send(new this.sdk.DescribeStatementCommand({ Id: id })), options);
       if (FINAL.has(String(status.Status))) {
         if (status.Status === 'FINISHED') return status;
         throw new TerminalError(
@@ -188,7 +183,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     let token: string | undefined;
     do {
       const page = await this.call(
-        () => this.client.send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })),
+        () => this.client.send(new this.sdk.GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) })),
         options,
       );
       if (columns.length === 0) columns = (page.ColumnMetadata ?? []).map((c) => ({ name: String(c.name), type: String(c.typeName) }));
