@@ -8,9 +8,7 @@ import type { TargetColumn } from './target-columns.js';
 export const LINE_COLUMN = '__etl_line';
 
 export interface MergePlan {
-  /** Run before the COPY into staging. */
-  prepare: PlanStep[];
-  /** Run after it, in ONE transaction. The rows affected by `dedupe`, `delete` and `insert` are the counts. */
+  /** Run after the COPY into staging, in ONE transaction. The rows affected by `dedupe`, `delete` and `insert` are the counts. */
   merge: PlanStep[];
   /** Positions in `merge` whose affected rows are: duplicates removed (-1: no such step), target rows replaced, rows inserted. */
   counts: { duplicates: number; replaced: number; inserted: number };
@@ -42,8 +40,8 @@ function constantSql({ field, value }: ConstantColumn): string {
 }
 
 /**
- * Staging and merge (seed 003 sections 7-8): a staging table LIKE the target plus the line column; after
- * the COPY, in one transaction: drop duplicate keys but the last line (skipped when the file's keys
+ * The merge of a staged file (seed 003 section 8), after its COPY into a staging table that holds the
+ * file's columns and the line column (`LINE_COLUMN`), in one transaction: drop duplicate keys but the last line (skipped when the file's keys
  * are known to be distinct: `duplicatesPossible: false`), delete the target rows whose keys are
  * staged, insert the staged rows (target columns the source lacks get seed 003's typed defaults in
  * the same INSERT, not an UPDATE pass over staging; so do `constants`, the file's run metadata, which
@@ -118,11 +116,6 @@ export function planMerge(input: {
   };
   const merge: PlanStep[] = [lock, ...dedupe, ...audit, remove, insert, { sql: `DROP TABLE ${staging}`, reason: 'staging is done' }];
   return {
-    prepare: [
-      { sql: `DROP TABLE IF EXISTS ${staging}`, reason: 'a staging table left by a killed run' },
-      { sql: `CREATE TABLE ${staging} (LIKE ${target})`, reason: "staging with the target's columns and types" },
-      { sql: `ALTER TABLE ${staging} ADD COLUMN ${line} BIGINT`, reason: 'source line of each row, to resolve duplicate keys' },
-    ],
     merge,
     counts: { duplicates: dedupe[0] ? merge.indexOf(dedupe[0]) : -1, replaced: merge.indexOf(remove), inserted: merge.indexOf(insert) },
   };
