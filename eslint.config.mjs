@@ -62,17 +62,6 @@ export default [
     },
   },
   {
-    // Type-aware promise rules: a forgotten `await` on a stream or an upload is a data-loss bug.
-    // The project service finds each file's program through its project's tsconfig.json, whose
-    // references (tsconfig.lib.json, tsconfig.spec.json) hold the sources and the specs.
-    files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': 'error',
-    },
-  },
-  {
     files: testFiles,
     rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
   },

@@ -23,8 +23,6 @@ function project(dir: string, name: string, tag: string, source: string) {
   );
   writeFileSync(join(scratch, dir, 'src/index.ts'), source);
   writeFileSync(join(scratch, dir, 'eslint.config.mjs'), "import base from '../../eslint.config.mjs';\nexport default [...base];\n");
-  // Lint is type-aware (promise rules): the project service finds each file's program by its tsconfig.json.
-  writeFileSync(join(scratch, dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] }));
   // npm workspaces would link it; do the same so imports resolve.
   mkdirSync(join(scratch, 'node_modules/@etl'), { recursive: true });
   symlinkSync(join(scratch, dir), join(scratch, 'node_modules', name));
