@@ -25,10 +25,8 @@ export interface PipelineSpec {
  * It settles only after every stream has closed, so a sink's cleanup is done when it rejects.
  */
 export async function runPipeline(spec: PipelineSpec, ctx: RunContext): Promise<void> {
-  const sourceMetrics = ctx.counters.component(
-    spec.source.name,
-    (spec.source as Partial<Source<unknown>>).readByReader ? 'stage' : 'source',
-  );
+  const readByReader = 'readByReader' in spec.source && spec.source.readByReader === true;
+  const sourceMetrics = ctx.counters.component(spec.source.name, readByReader ? 'stage' : 'source');
   const opened = spec.source.open(ctx);
   const source = opened instanceof Readable ? opened : Readable.from(opened, { objectMode: true, highWaterMark: 1 });
   const steps = spec.steps.map((step) => (isStage(step) ? stageTransform(step, ctx, spec.stageOptions) : step));

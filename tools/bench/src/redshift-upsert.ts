@@ -187,18 +187,14 @@ try {
   };
 
   // Rounds alternate which goes first, so neither always runs on a warmer (or busier) machine.
-  const rounds: Array<{
-    pipeline: Awaited<ReturnType<typeof pipelineRound>>;
-    ceiling: Awaited<ReturnType<typeof ceilingRound>>;
-    raw: number;
-  }> = [];
-  for (let round = 0; round < runs; round++) {
-    let ceiling: Awaited<ReturnType<typeof ceilingRound>> | undefined;
-    if (round % 2 === 1) ceiling = await ceilingRound();
-    const piped = await pipelineRound();
-    ceiling ??= await ceilingRound();
-    rounds.push({ pipeline: piped, ceiling, raw: await rawCopy() });
-  }
+  const measureRound = async (ceilingFirst: boolean) => {
+    const early = ceilingFirst ? await ceilingRound() : undefined;
+    const pipeline = await pipelineRound();
+    const ceiling = early ?? (await ceilingRound());
+    return { pipeline, ceiling, raw: await rawCopy() };
+  };
+  const rounds: Array<Awaited<ReturnType<typeof measureRound>>> = [];
+  for (let round = 0; round < runs; round++) rounds.push(await measureRound(round % 2 === 1));
 
   const line = (name: string, seconds: number) =>
     `${name.padEnd(48)} ${seconds.toFixed(2).padStart(7)}  ${Math.round(rows / seconds)

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { readText, type ObjectStore } from '@etl/object-store';
 import type { CampaignSpec } from './campaign.js';
@@ -167,7 +167,8 @@ async function pipelineCounts(stdout: string, cwd: string, objects: ObjectStore)
   };
   const uri = String(last['report'] ?? '');
   if (!uri) return counts;
-  const text = uri.startsWith('s3://') ? await readText(objects, uri) : readFileSync(isAbsolute(uri) ? uri : join(cwd, uri), 'utf8');
+  // The store reads S3 and local paths alike; a relative one is the run's, under its working folder.
+  const text = await readText(objects, uri.includes('://') || isAbsolute(uri) ? uri : join(cwd, uri));
   const components = (
     JSON.parse(text) as { components?: Record<string, { role: string; rowsOut: number; rejected: number; dropped: number }> }
   ).components;

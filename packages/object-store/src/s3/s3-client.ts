@@ -9,5 +9,6 @@ import { s3Sdk } from './s3-sdk.js';
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env, overrides: S3ClientConfig = {}): S3Client {
   const config = awsClientConfig(env, 'S3');
-  return new (s3Sdk().S3Client)({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}), ...overrides });
+  const { S3Client } = s3Sdk();
+  return new S3Client({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}), ...overrides });
 }
