@@ -1,11 +1,26 @@
 import { peakRssBytes, TerminalError, type RunContext } from '@etl/core';
 import type { ObjectStore, PutResult } from '@etl/object-store';
-import { allocateColumns, columnsOf, setValue, type Column, type ColumnBatch, type Field, type Schema, type Value } from '@etl/schema';
+import {
+  allocateColumns,
+  columnsOf,
+  emptyFacts,
+  mergeFacts,
+  observeFacts,
+  setInt64,
+  setValue,
+  unpackColumns,
+  type Column,
+  type ColumnBatch,
+  type ColumnFacts,
+  type Field,
+  type Schema,
+  type Value,
+} from '@etl/schema';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
 import { rowEncoder } from './row-encoders.js';
 import { ChunkWorkers } from './parallel/chunk-workers.js';
-import { parallelCsvRowGroups } from './parallel/parallel-csv.js';
+import { parallelCsvChunks } from './parallel/parallel-csv.js';
 import { DEFAULT_CHUNK_CHARS, defaultThreads } from './parallel/threads.js';
 import { chunkWorkerUrl } from './parallel/worker-url.js';
 import { openRows } from './sources/open-rows.js';
@@ -69,16 +84,19 @@ export interface ConvertOptions extends ReadOptions {
    */
   appendColumns?: (schema: Schema) => AppendedColumns;
   /**
-   * CSV -> Parquet on this many threads (default: every core, `os.availableParallelism()`, capped so
-   * the threads' memory stays within a quarter of what the process may use; 1: the single-thread
-   * path, unchanged). The main thread reads, decodes and cuts the file into chunks at record ends
-   * (a quote-aware scan); worker threads parse, cast, encode and compress them into row groups, which
-   * are written in file order; rejects keep their exact lines. Memory bound: per thread about
-   * `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text (1-2 bytes a
-   * character) and compressed row groups on the main thread, on top of the single thread's.
-   * Other conversions, CSV input read with `joinShortRows` or `textLimits`, `appendColumns` or `observe`, and a file
-   * of at most `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
-   * where the chunks are (same rows, same order, other boundaries than at 1 thread).
+   * CSV input on this many threads (default: every core, `os.availableParallelism()`, but no more
+   * than the file has 64 MiB for, as stored, nor than a quarter of the memory the process may use
+   * holds; 1: the single-thread path, unchanged). The main thread reads the file and cuts it into chunks at record ends (a quote-aware
+   * scan); worker threads parse, screen (`textLimits`), cast and encode them: compressed Parquet row
+   * groups, or CSV records (with `rowNumberColumn`, `facts` and the `keys` gathered there), which
+   * come back as bytes and are written in file order; rejects keep their exact lines. Memory bound:
+   * per thread about `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text
+   * (1-2 bytes a character) and their output on the main thread, on top of the single thread's.
+   * NDJSON output, NDJSON and Parquet input, `joinShortRows`, `appendColumns` or `observe` (functions
+   * of this thread), Parquet output with `rowNumberColumn`, `facts` or `keys`, and a file of at most
+   * `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the
+   * file's row groups are cut where the chunks are (same rows, same order, other boundaries than at
+   * 1 thread).
    */
   threads?: number;
   /**
@@ -92,9 +110,31 @@ export interface ConvertOptions extends ReadOptions {
    * reads no further ahead than this, so it bounds the memory of text waiting and row groups done.
    */
   chunksInFlight?: number;
+  /**
+   * A BIGINT column after the source's (and `appendColumns`'), numbering the rows written in file
+   * order: 1, 2, 3 … on one thread; on threads the chunk's number × 2^32 + the row's number in its
+   * chunk (increasing, not consecutive). An order to keep, as COPY staging's line column.
+   */
+  rowNumberColumn?: string;
+  /**
+   * Gather `ColumnFacts` of the source's columns (longest text in UTF-8 bytes, integer ranges) as the
+   * rows are written, on whichever thread writes them: the report's `facts`.
+   */
+  facts?: boolean;
+  /**
+   * Key columns to see (positions in the output schema, source columns only): `onKeys` gets each
+   * written batch's key columns alone, in file order, on this thread whichever thread wrote it.
+   * Undefined: none (say, a key the file lacks).
+   */
+  keys?: (schema: Schema) => { columns: readonly number[]; onKeys: (keys: ColumnBatch) => void } | undefined;
+  /** Rows handed to the output so far, each time more are (progress). */
+  onRows?: (rows: number) => void;
   /** Sees the output schema once, before the first row. */
   onSchema?: (schema: Schema) => void;
-  /** Sees every output batch, added columns included (profiling); must not keep it. */
+  /**
+   * Sees every output batch, added columns included; must not keep it. It runs on this thread, so the
+   * output is encoded here too (one thread for all but the parsing): `facts` and `keys` do not.
+   */
   observe?: (batch: ColumnBatch) => void;
   /**
    * Counts the conversion in `ctx.counters` as it goes (bytes read as a source, rows and bytes
@@ -118,6 +158,8 @@ export interface ConvertReport {
   bytesWritten: number;
   seconds: number;
   peakRssBytes: number;
+  /** With `facts`: the source columns' facts over the rows written. */
+  facts?: ColumnFacts;
 }
 
 /**
@@ -142,6 +184,10 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     appendColumns,
     onSchema,
     observe,
+    rowNumberColumn,
+    facts: wantFacts,
+    keys: keysOf,
+    onRows,
     counted,
     partBytes,
     onPart: _onPart,
@@ -152,21 +198,22 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   } = options;
   if (partBytes !== undefined) checkParts(output, format, writeHeader, partBytes);
   const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
-  const threads = options.threads ?? defaultThreads(chunkChars);
-  checkParallel(threads, chunkChars, options.chunksInFlight);
+  checkParallel(options.threads ?? 1, chunkChars, options.chunksInFlight);
   const inputAs = formatOf(input, inputFormat);
-  // Worker threads start before the file is sniffed: an isolate takes a while to load its modules.
-  // A file of one chunk or less has nothing to share out: it would only pay the threads' start
-  // (its size unknown, say a HEAD not allowed: one thread too).
-  const eligible =
-    threads > 1 &&
+  // Workers encode the output: Parquet row groups, or CSV records; functions of this thread keep it here.
+  const onWorkers =
+    options.threads !== 1 &&
     inputAs === 'csv' &&
-    format === 'parquet' &&
     !read.joinShortRows &&
-    !read.textLimits && // screened by the one-thread reader only
     !appendColumns &&
     !observe &&
-    ((await store.head(input).catch(() => undefined))?.size ?? 0) > chunkChars;
+    (format === 'csv' || (format === 'parquet' && !rowNumberColumn && !wantFacts && !keysOf));
+  // A file of one chunk or less has nothing to share out: it would only pay the threads' start (its
+  // size unknown, say a HEAD not allowed: one thread too). Worker threads start before the file is
+  // sniffed: an isolate takes a while to load its modules.
+  const size = onWorkers ? ((await store.head(input).catch(() => undefined))?.size ?? 0) : 0;
+  const threads = options.threads ?? defaultThreads(chunkChars, size);
+  const eligible = onWorkers && threads > 1 && size > chunkChars;
   const workers = eligible ? new ChunkWorkers(await chunkWorkerUrl(), threads) : undefined;
   try {
     return await convertWith(workers);
@@ -178,9 +225,20 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     const source = await openRows(store, input, inputAs, { ...read, ctx });
     if (source.schema.fields.length === 0)
       throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
-    const extra = appendColumns?.(source.schema);
-    const schema: Schema = extra ? { fields: [...source.schema.fields, ...extra.fields] } : source.schema;
+    const extras = [...(appendColumns ? [appendColumns(source.schema)] : []), ...(rowNumberColumn ? [rowNumbers(rowNumberColumn)] : [])];
+    const extra = extras.length > 0 ? extras : undefined;
+    const schema: Schema = extra ? { fields: [...source.schema.fields, ...extras.flatMap((e) => e.fields)] } : source.schema;
     onSchema?.(schema);
+    const facts = wantFacts ? emptyFacts(source.schema.fields) : undefined;
+    const keys = keysOf?.(schema);
+    if (keys?.columns.some((k) => !Number.isSafeInteger(k) || k < 0 || k >= source.schema.fields.length))
+      throw new TerminalError('BAD_ARGUMENT', `convert: keys must be positions of the source's columns, got ${keys.columns.join(', ')}`);
+    const keyFields = keys?.columns.map((k) => schema.fields[k] as Field) ?? [];
+    /** A written batch seen by `facts` and `keys` (its source columns). */
+    const gather = (batch: ColumnBatch) => {
+      if (facts) observeFacts(facts, batch);
+      if (keys) keys.onKeys({ length: batch.length, columns: keys.columns.map((k) => batch.columns[k] as Column) });
+    };
     const encoder = rowEncoder(format, schema, {
       ...(writeHeader === undefined ? {} : { header: writeHeader }),
       ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
@@ -194,6 +252,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     /** Rows handed to the encoder so far; the source's running byte count with them. */
     const wrote = (rows: number) => {
       rowsWritten += rows;
+      onRows?.(rowsWritten);
       if (reading && writing) {
         reading.bytesIn = source.bytesRead;
         writing.rowsIn = writing.rowsOut = rowsWritten;
@@ -201,18 +260,40 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     };
     const csv = source.csvReading;
     async function* encoded(): AsyncGenerator<Uint8Array> {
-      if (workers && csv && encoder instanceof ParquetWriter) {
-        const chunks = parallelCsvRowGroups(store, csv, ctx, {
+      if (workers && csv) {
+        const output =
+          encoder instanceof ParquetWriter
+            ? {
+                kind: 'rowGroups' as const,
+                parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
+              }
+            : {
+                kind: 'csv' as const,
+                encoder: {
+                  ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
+                  ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
+                },
+                rowNumber: rowNumberColumn !== undefined,
+                facts: facts !== undefined,
+                keyColumns: keys?.columns ?? [],
+              };
+        const chunks = parallelCsvChunks(store, csv, ctx, {
           workers,
           chunkChars,
           chunksInFlight: options.chunksInFlight ?? 2 * threads,
-          parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
+          output,
+          ...(read.textLimits ? { textLimits: read.textLimits } : {}),
         });
-        for await (const { groups, rows } of chunks) {
-          wrote(rows);
-          for (const group of groups) yield* encoder.appendRowGroup(group);
+        // CSV: the header first, if any (the encoder's finish hands over what it holds; the records are the workers').
+        if (!(encoder instanceof ParquetWriter)) yield* encoder.finish();
+        for await (const chunk of chunks) {
+          wrote(chunk.rows);
+          if (encoder instanceof ParquetWriter) for (const group of chunk.groups) yield* encoder.appendRowGroup(group);
+          if (facts && chunk.facts) mergeFacts(facts, chunk.facts);
+          if (keys) for (const packed of chunk.keys) keys.onKeys(unpackColumns(keyFields, packed));
+          if (chunk.csv && chunk.csv.length > 0) yield chunk.csv;
         }
-        yield* encoder.finish();
+        if (encoder instanceof ParquetWriter) yield* encoder.finish();
         return;
       }
       // Column batches go straight into a columnar encoder: no row form on the way.
@@ -221,6 +302,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
           const out = extra ? withColumns(batch, extra, rowsWritten + 1) : batch;
           wrote(batch.length);
           observe?.(out);
+          gather(out);
           yield* encoder.appendColumns(out);
         }
         yield* encoder.finish();
@@ -228,9 +310,13 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       }
       for await (const batch of source.batches()) {
         const first = rowsWritten + 1;
-        const rows = extra ? batch.map((row, i) => [...row, ...extra.values(first + i)]) : batch;
+        const rows = extra ? batch.map((row, i) => [...row, ...extra.flatMap((e) => e.values(first + i))]) : batch;
         wrote(rows.length);
-        observe?.(columnsOf(schema.fields, rows));
+        if (observe || facts || keys) {
+          const columns = columnsOf(schema.fields, rows);
+          observe?.(columns);
+          gather(columns);
+        }
         const parts: Uint8Array[] = [];
         for (const row of rows) for (const part of encoder.appendRow(row)) parts.push(part);
         yield* parts;
@@ -266,6 +352,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       bytesWritten,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       peakRssBytes: peakRssBytes(),
+      ...(facts ? { facts } : {}),
     };
   }
 }
@@ -297,13 +384,30 @@ function checkParallel(threads: number, chunkChars: number, chunksInFlight: numb
 }
 
 /** The batch with the added columns after its own, their values by row number from `first`. */
-function withColumns(batch: ColumnBatch, extra: AppendedColumns, first: number): ColumnBatch {
-  const added = allocateColumns(extra.fields, batch.length);
-  if (extra.fill) extra.fill(added, first, batch.length);
-  else
-    for (let r = 0; r < batch.length; r++) {
-      const values = extra.values(first + r);
-      for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
-    }
-  return { length: batch.length, columns: [...batch.columns, ...added] };
+function withColumns(batch: ColumnBatch, extras: readonly AppendedColumns[], first: number): ColumnBatch {
+  const columns = [...batch.columns];
+  for (const extra of extras) {
+    const added = allocateColumns(extra.fields, batch.length);
+    if (extra.fill) extra.fill(added, first, batch.length);
+    else
+      for (let r = 0; r < batch.length; r++) {
+        const values = extra.values(first + r);
+        for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
+      }
+    columns.push(...added);
+  }
+  return { length: batch.length, columns };
+}
+
+/** `rowNumberColumn` on one thread: the row's number, written in place per batch (no BigInt per row). */
+function rowNumbers(name: string): AppendedColumns {
+  return {
+    fields: [{ name, type: { kind: 'bigint' }, nullable: false }],
+    values: (n) => [BigInt(n)],
+    fill: ([column], first, length) => {
+      if (column?.data.layout !== 'int64') return;
+      for (let r = 0; r < length; r++) setInt64(column.data.halves, r, first + r);
+      column.valid.fill(1, 0, length);
+    },
+  };
 }

@@ -70,12 +70,25 @@ const WIDTH: Record<ColumnLayout, number> = { int64: 8, float64: 8, int32: 4, bo
  * one column keeps the whole batch's buffer alive: copy what outlives the batch.
  */
 export function allocateColumns(fields: readonly Field[], capacity: number): Column[] {
+  return columnsIn(fields, capacity, new ArrayBuffer(columnsBytes(fields, capacity)));
+}
+
+/** The bytes `allocateColumns(fields, capacity)` carves its typed arrays and validity from. */
+export function columnsBytes(fields: readonly Field[], capacity: number): number {
+  let bytes = 0;
+  for (const field of fields) bytes += (WIDTH[columnLayout(field.type)] + 1) * capacity;
+  return bytes;
+}
+
+/**
+ * Columns over `buffer` laid out as `allocateColumns(fields, capacity)` lays them out: its own
+ * buffer's values, when that batch's buffer came from another thread (`unpackColumns`). Text
+ * columns' values are not in the buffer: their arrays are new and empty.
+ */
+export function columnsIn(fields: readonly Field[], capacity: number, buffer: ArrayBuffer): Column[] {
   const layouts = fields.map((f) => columnLayout(f.type));
   // 8-byte values first and validity bytes last keep every view aligned to its element size.
   const order = [...layouts.keys()].sort((a, b) => WIDTH[layouts[b] as ColumnLayout] - WIDTH[layouts[a] as ColumnLayout]);
-  let bytes = 0;
-  for (const layout of layouts) bytes += WIDTH[layout] * capacity;
-  const buffer = new ArrayBuffer(bytes + fields.length * capacity);
   let offset = 0;
   const take = (width: number) => {
     const at = offset;

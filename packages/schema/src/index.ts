@@ -19,6 +19,8 @@ export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-bat
 export {
   allocateColumn,
   allocateColumns,
+  columnsBytes,
+  columnsIn,
   columnLayout,
   columnsOf,
   decimalText,
@@ -30,3 +32,7 @@ export {
 } from './column-batch.js';
 export type { ColumnCastPlan, ColumnSpans, ColumnWriter, PlainWriter } from './cast-columns.js';
 export { castColumns, columnCastPlan } from './cast-columns.js';
+export type { ColumnFacts } from './column-facts.js';
+export { emptyFacts, mergeFacts, observeFacts } from './column-facts.js';
+export type { PackedColumns } from './column-transfer.js';
+export { packColumns, unpackColumns } from './column-transfer.js';

@@ -1,6 +1,6 @@
 import { TerminalError, type RunContext } from '@etl/core';
 import { convert, type ConvertReport } from '@etl/convert';
-import { cleanColumnNames, metadataColumns, setInt64, type Schema } from '@etl/schema';
+import { cleanColumnNames, metadataColumns, type Schema } from '@etl/schema';
 import { DuplicateKeyFilter, LINE_COLUMN, SourceProfile } from '@etl/table-sync';
 import type { ObjectStore, PutResult } from '@etl/object-store';
 import { AscendingKeys } from './ascending-keys.js';
@@ -45,7 +45,6 @@ export async function stageFile(
 ): Promise<StagedFile> {
   const keys = options.keys;
   let schema: Schema = { fields: [] };
-  let profile: SourceProfile | undefined;
   let keyFilter: DuplicateKeyFilter | undefined;
   let ascending: AscendingKeys | undefined;
   // run_date and file_name are the same for every row of the file: the merge writes them as
@@ -65,6 +64,7 @@ export async function stageFile(
       gzipLevel: 1, // staging lives minutes: speed over size
       ...(options.parts ? { partBytes: options.stagingPartBytes } : {}),
       ...(options.encoding ? { encoding: options.encoding } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
       inferFrom: options.inferFrom,
       header: true, // seed 003 reads with header=True: column names come from the file
       renameColumns: (names) => cleanColumnNames(names, { maxBytes: options.maxIdentifierBytes }),
@@ -73,38 +73,37 @@ export async function stageFile(
       infer: { decimalForFractions: true, keyColumns: [...keys], widenIntegers: true },
       // A value no Redshift column holds is a reject with its source line, not a failed COPY of a staged part.
       textLimits: REDSHIFT_TEXT_LIMITS,
-      appendColumns: () => ({
-        fields: [{ name: LINE_COLUMN, type: { kind: 'bigint' }, nullable: false }],
-        values: (n) => [BigInt(n)],
-        // Each batch's line numbers written in place: no array and no BigInt per row.
-        fill: ([line], first, length) => {
-          if (line?.data.layout !== 'int64') return;
-          for (let r = 0; r < length; r++) setInt64(line.data.halves, r, first + r);
-          line.valid.fill(1, 0, length);
-        },
-      }),
+      // Each row's line in the file, for the merge's "last line wins" (numbered by chunk on threads: the same order).
+      rowNumberColumn: LINE_COLUMN,
+      facts: true, // longest text and integer ranges: the profile, gathered on whichever thread writes
       onSchema: (s) => {
         schema = { fields: s.fields.filter((f) => f.name !== LINE_COLUMN) };
-        profile = new SourceProfile(schema, constants);
-        const keyColumns = keys.map((k) => schema.fields.findIndex((f) => f.name === k));
-        // A missing key column fails the plan, naming it.
-        if (!keyColumns.includes(-1)) {
-          keyFilter = new DuplicateKeyFilter(keyColumns);
-          ascending = new AscendingKeys(keyColumns.length === 1 ? keyColumns[0] : undefined);
-        }
         options.onSchema?.(schema);
       },
-      ...(options.onPart ? { onPart: (part: PutResult, index: number) => options.onPart?.(part.uri, index) } : {}),
-      observe: (batch) => {
-        if (options.progress) options.progress.rows += batch.length;
-        profile?.observe(batch);
-        // Keys still ascending are distinct without the filter's random probes into its 16 MiB.
-        if (!ascending || ascending.observe(batch) < batch.length) keyFilter?.observe(batch);
+      // A missing key column fails the plan, naming it: no filter then.
+      keys: (s) => {
+        const columns = keys.map((k) => s.fields.findIndex((f) => f.name === k));
+        if (columns.includes(-1)) return undefined;
+        const filter = new DuplicateKeyFilter(columns.map((_, i) => i));
+        const run = new AscendingKeys(columns.length === 1 ? 0 : undefined);
+        keyFilter = filter;
+        ascending = run;
+        return {
+          columns,
+          // Keys still ascending are distinct without the filter's random probes into its 16 MiB.
+          onKeys: (batch) => {
+            if (run.observe(batch) < batch.length) filter.observe(batch);
+          },
+        };
       },
+      ...(options.progress ? { onRows: (rows: number) => ((options.progress as { rows: number }).rows = rows) } : {}),
+      ...(options.onPart ? { onPart: (part: PutResult, index: number) => options.onPart?.(part.uri, index) } : {}),
     },
     ctx,
   );
-  if (!profile) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
+  if (schema.fields.length === 0) throw new TerminalError('BAD_ARGUMENT', `${file} has no columns`);
+  const profile = new SourceProfile(schema, constants);
+  if (report.facts) profile.merge(report.facts);
   const duplicatesPossible =
     !keyFilter || !ascending ? true : ascending.stillAscending ? false : ascending.overlapsRun || keyFilter.maybeDuplicates;
   return { report, schema, profile, duplicatesPossible, constants };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +233,34 @@ describe('upsertFile', () => {
       ['qty', 'integer'],
     ]);
   });
+
+  it('stages a file on threads into the same table as one thread: the last line of a repeated key wins, widths and ranges as profiled', async () => {
+    // 12 MB (over one 8 Mi chunk): keys repeat across chunks, so the merge's "last line" must hold across them.
+    const file = join(dir, 'threaded.csv');
+    const lines = Array.from(
+      { length: 300_000 },
+      (_, i) => `${i % 90_000},${i},${i === 200_000 ? 'w'.repeat(400) : `customer name ${i}`},${i % 7 === 0 ? '' : (i / 8).toFixed(3)}`,
+    );
+    writeFileSync(file, `id,seen,name,amount\n${lines.join('\n')}\n`);
+    const load = async (threads: number) => {
+      const table = `public.threaded_${threads}`;
+      const options = resolveUpsertOptions({ table, keys: ['id'], stagingPrefix: join(dir, 'staging'), threads });
+      const outcome = await upsertFile(file, 0, options, testContext().ctx, { objects, warehouse: pglite });
+      const rows = await pglite.query(`SELECT id, seen, name, amount FROM ${table} ORDER BY id`);
+      const columns = await pglite.query(
+        `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'threaded_${threads}' ORDER BY ordinal_position`,
+      );
+      const { status, read, inserted, duplicates } = outcome;
+      return { outcome: { status, read, inserted, duplicates }, rows: rows.rows, columns: columns.rows };
+    };
+    const one = await load(1);
+    expect(one.outcome).toEqual({ status: 'SUCCESS', read: 300_000, inserted: 90_000, duplicates: 210_000 });
+    // Each key's last line: the greatest `seen` of its residue class.
+    expect(one.rows[5]).toEqual([5, 270_005, 'customer name 270005', '33750.625000000000000000']);
+    expect(one.rows[4]).toEqual([4, 270_004, 'customer name 270004', null]); // a multiple of 7: no amount
+    expect(statSync(file).size).toBeGreaterThan(8 * 1024 * 1024 + 1);
+    expect(await load(2)).toEqual(one);
+  }, 60_000);
 
   it('refuses bad options before reading anything, naming each', () => {
     expect(() => resolveUpsertOptions({ table: 't', keys: [], stagingPrefix: 's/', stagingPartBytes: 0 })).toThrow(

@@ -24,6 +24,13 @@ export interface UpsertOptions {
   encoding?: string;
   /** Column types from the file's first MiB (`sample`, default) or from every record (`file`: one more pass). */
   inferFrom?: 'sample' | 'file';
+  /**
+   * Threads a file is staged on (default: every core, capped by memory; 1: this thread alone):
+   * worker threads parse, screen, cast and write its chunks as typed CSV, this thread reads it and
+   * stores the parts (`@etl/convert` `ConvertOptions.threads`). A file of at most 8 Mi characters
+   * takes one thread.
+   */
+  threads?: number;
   /** Views to create or refresh after each load (seed 003 view_config.json). */
   views?: readonly ViewConfigEntry[];
   /**
@@ -44,7 +51,7 @@ export interface UpsertOptions {
   shard?: Shard;
 }
 
-type Optional = 'encoding' | 'archivePrefix' | 'unprocessedPrefix';
+type Optional = 'encoding' | 'archivePrefix' | 'unprocessedPrefix' | 'threads';
 export type ResolvedUpsertOptions = Required<Omit<UpsertOptions, Optional>> & Pick<UpsertOptions, Optional>;
 
 /** Defaults filled in and bounds checked once, before anything is read or written. */
@@ -64,6 +71,9 @@ export function resolveUpsertOptions(options: UpsertOptions): ResolvedUpsertOpti
     resolved.keys.length === 0 && 'keys must name at least one column',
     !(resolved.stagingPartBytes >= 1) && `stagingPartBytes must be at least 1, got ${resolved.stagingPartBytes}`,
     !(resolved.staleStagingHours > 0) && `staleStagingHours must be positive, got ${resolved.staleStagingHours}`,
+    resolved.threads !== undefined &&
+      !(Number.isSafeInteger(resolved.threads) && resolved.threads >= 1) &&
+      `threads must be a whole number of at least 1, got ${resolved.threads}`,
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) throw new TerminalError('BAD_ARGUMENT', `upsert options: ${problems.join('; ')}`);
   return resolved;

@@ -34,7 +34,7 @@ const OPTIONS = {
   threads: {
     type: 'string',
     value: 'N',
-    help: 'CSV -> Parquet on N threads: chunks cut at record ends, parsed, cast and encoded on worker threads, written in order (default: every core, as many as a quarter of the memory allows; 1: one thread). Memory: about 64 MiB a thread',
+    help: 'CSV -> Parquet or CSV on N threads: chunks cut at record ends, parsed, cast and encoded on worker threads, written in order (default: every core, but one per 64 MiB of input and as many as a quarter of the memory allows; 1: one thread). Memory: about 64 MiB a thread',
   },
   'chunk-mb': {
     type: 'string',
@@ -56,7 +56,7 @@ export const convert = defineCommand({
 formats from the extensions. Bad records go to --rejects and the rest is converted; prints the run
 report as JSON (rowsRead, rowsWritten, rowsRejected, bytesRead, bytesWritten, outputs, seconds,
 peakRssBytes, rejects). Memory: one input batch, one Parquet row group and the upload buffers; CSV ->
-Parquet on more than one thread (--threads) adds about 64 MiB a thread.`,
+Parquet or CSV on more than one thread (--threads) adds about 64 MiB a thread.`,
   options: { ...OPTIONS, ...READ_OPTIONS },
   groups: [
     ['options', OPTIONS],

@@ -1,20 +1,49 @@
 import type { RecordError } from '@etl/core';
 import { CsvRecordReader, type CsvChunkRecords } from '@etl/csv';
 import { ParquetWriter, type EncodedRowGroup } from '@etl/parquet';
-import { castColumns, columnCastPlan, planColumns, type ColumnCastPlan } from '@etl/schema';
+import {
+  allocateColumn,
+  castColumns,
+  columnCastPlan,
+  emptyFacts,
+  observeFacts,
+  packColumns,
+  planColumns,
+  setInt64,
+  type CastPlan,
+  type Column,
+  type ColumnBatch,
+  type ColumnCastPlan,
+  type Field,
+} from '@etl/schema';
+import { rowEncoder, type RowEncoder } from '../row-encoders.js';
+import { screenTextLimits } from '../sources/text-limits.js';
 import type { ChunkReject, ChunkReply, ChunkRequest, ChunkSettings } from './chunk-protocol.js';
 import { PIECE_BYTES, PieceDecoder } from './piece-decoder.js';
 
+/** Row numbers on threads: chunk × 2^32 + the row's number in its chunk (from 1). */
+export const CHUNK_ROWS = 2 ** 32;
+
+/** The row-number column's field (its name is the main thread's: CSV records carry no names). */
+const ROW_NUMBER: Field = { name: 'row', type: { kind: 'bigint' }, nullable: false };
+
 /**
- * A worker thread's whole job, stream-free: pieces of a CSV file -> parsed (`CsvRecordReader`), cast
- * into typed column batches (`castColumns`) and encoded into compressed Parquet row groups
- * (`ParquetWriter.encodeColumns`). Nothing per row leaves it: a reply is row groups (one buffer each)
- * and the rejects. Lines are counted from the chunk's first line; the main thread rebases them.
- * Memory: one chunk's text, its parsed spans and typed columns, and one open row group.
+ * A worker thread's whole job, stream-free: pieces of a CSV file -> parsed (`CsvRecordReader`),
+ * screened for text the destination cannot hold (`screenTextLimits`), cast into typed column batches
+ * (`castColumns`) and encoded: into compressed Parquet row groups (`ParquetWriter.encodeColumns`), or
+ * into CSV records with a row number added, the facts of the rows gathered (`observeFacts`) and the
+ * key columns packed for the main thread's filter. Nothing per value leaves it but the keys: a reply
+ * is bytes and the rejects. Lines are counted from the chunk's first line; the main thread rebases
+ * them. Memory: one chunk's text, its parsed spans and typed columns, and one open row group (CSV:
+ * one piece's records).
  */
 export class ChunkConverter {
+  private readonly rowPlan: CastPlan;
   private readonly plan: ColumnCastPlan;
-  private readonly writer: ParquetWriter;
+  private readonly writer: ParquetWriter | undefined;
+  private readonly csv: RowEncoder | undefined;
+  /** The chunk being read: its row numbers start after `chunk × CHUNK_ROWS`. */
+  private chunkRows = 0;
   private reader: CsvRecordReader | undefined;
   /** A chunk given as bytes: their decoder, whose queue of bad-byte offsets the reader claims from. */
   private decoder: PieceDecoder | undefined;
@@ -22,13 +51,18 @@ export class ChunkConverter {
   private invalidOffsets: number[] = [];
 
   constructor(private readonly settings: ChunkSettings) {
-    this.plan = columnCastPlan(planColumns(settings.schema, settings.columns, settings.uri, settings.cast), settings.cast);
-    this.writer = new ParquetWriter(settings.schema, settings.parquet);
+    this.rowPlan = planColumns(settings.schema, settings.columns, settings.uri, settings.cast);
+    this.plan = columnCastPlan(this.rowPlan, settings.cast);
+    const { output } = settings;
+    this.writer = output.kind === 'rowGroups' ? new ParquetWriter(settings.schema, output.parquet) : undefined;
+    const fields = output.kind === 'csv' && output.rowNumber ? [...settings.schema.fields, ROW_NUMBER] : settings.schema.fields;
+    this.csv = output.kind === 'csv' ? rowEncoder('csv', { fields }, { ...output.encoder, header: false }) : undefined;
   }
 
   convert(request: ChunkRequest): ChunkReply {
     const { settings } = this;
     if (request.first) {
+      this.chunkRows = (request.chunk ?? 0) * CHUNK_ROWS;
       this.decoder = request.pieces ? new PieceDecoder(request.offset ?? 0, request.offset === 0) : undefined;
       this.invalidOffsets = this.decoder ? this.decoder.invalidOffsets : [];
       this.reader = new CsvRecordReader({
@@ -44,17 +78,36 @@ export class ChunkConverter {
     const reader = this.reader;
     if (!reader) throw new Error(`chunk ${request.seq}: a piece of a record with no first piece`);
     for (const offset of request.invalidOffsets) this.invalidOffsets.push(offset);
-    const reply: ChunkReply = { seq: request.seq, groups: [], rejects: [], records: 0, parsed: 0, rows: 0 };
+    const reply: ChunkReply = { seq: request.seq, groups: [], keys: [], rejects: [], records: 0, parsed: 0, rows: 0 };
     const recordsBefore = reader.recordsIn;
     const castRejects: ChunkReject[] = [];
-    const take = ({ batch, rejects }: CsvChunkRecords) => {
+    const { textLimits, uri, cast, output } = settings;
+    const screenOptions = { file: uri, ...(cast.nullValues ? { nullValues: cast.nullValues } : {}) };
+    const csv: Uint8Array[] = [];
+    if (output.kind === 'csv' && output.facts) reply.facts = emptyFacts(settings.schema.fields);
+    const take = ({ batch: parsed, rejects }: CsvChunkRecords) => {
       for (const reject of rejects) reply.rejects.push(plainReject(reject, 'csv-parse'));
+      if (parsed.length === 0) return;
+      reply.parsed += parsed.length;
+      const screened = textLimits ? screenTextLimits(parsed, this.rowPlan, textLimits, screenOptions) : undefined;
+      const cast = castColumns(this.plan, screened ? screened.records : parsed, uri);
+      // As the one-thread reader routes them: a batch's screened and cast rejects in line order.
+      const bad = screened?.rejects.length
+        ? [...screened.rejects, ...cast.rejects].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+        : cast.rejects;
+      for (const reject of bad) castRejects.push(plainReject(reject, 'cast'));
+      const batch = cast.batch;
+      reply.rows += batch.length;
       if (batch.length === 0) return;
-      reply.parsed += batch.length;
-      const cast = castColumns(this.plan, batch, settings.uri);
-      for (const reject of cast.rejects) castRejects.push(plainReject(reject, 'cast'));
-      reply.rows += cast.batch.length;
-      if (cast.batch.length > 0) reply.groups.push(...this.writer.encodeColumns(cast.batch));
+      if (this.writer) reply.groups.push(...this.writer.encodeColumns(batch));
+      if (!this.csv || output.kind !== 'csv') return;
+      if (reply.facts) observeFacts(reply.facts, batch);
+      if (output.keyColumns.length > 0)
+        reply.keys.push(packColumns({ length: batch.length, columns: output.keyColumns.map((k) => batch.columns[k] as Column) }).packed);
+      const rows: ColumnBatch = output.rowNumber
+        ? { length: batch.length, columns: [...batch.columns, this.rowNumbers(batch.length)] }
+        : batch;
+      csv.push(...(this.csv.appendColumns?.(rows) ?? []));
     };
     const decoder = this.decoder;
     if (request.pieces && decoder) {
@@ -65,14 +118,34 @@ export class ChunkConverter {
     } else take(reader.push(request.text ?? ''));
     if (request.last) {
       take(reader.end(decoder ? decoder.end() : ''));
-      const group: EncodedRowGroup | undefined = this.writer.encodeOpenRowGroup();
+      const group: EncodedRowGroup | undefined = this.writer?.encodeOpenRowGroup();
       if (group) reply.groups.push(group);
       reply.lines = reader.currentLine - 1;
       this.reader = undefined;
     }
     reply.records = reader.recordsIn - recordsBefore;
     reply.rejects.push(...castRejects);
+    if (this.csv) {
+      // The CSV encoder's finish only hands over what it holds: one buffer per reply, its own (transferred).
+      csv.push(...this.csv.finish());
+      const bytes = new Uint8Array(csv.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of csv) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      reply.csv = bytes;
+    }
     return reply;
+  }
+
+  /** The next `length` rows' numbers in the chunk. */
+  private rowNumbers(length: number): Column {
+    const column = allocateColumn(ROW_NUMBER, length);
+    if (column.data.layout === 'int64') for (let r = 0; r < length; r++) setInt64(column.data.halves, r, this.chunkRows + r + 1);
+    column.valid.fill(1);
+    this.chunkRows += length;
+    return column;
   }
 }
 

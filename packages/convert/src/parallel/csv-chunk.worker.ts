@@ -1,12 +1,12 @@
 /**
- * The worker thread of a parallel CSV -> Parquet conversion: `ChunkConverter` on the settings of
- * the first message, one reply per request (requests' byte buffers come transferred; the replies' row
- * groups go back transferred). Bundled to
+ * The worker thread of a conversion of CSV on threads: `ChunkConverter` on the settings of the
+ * first message, one reply per request (requests' byte buffers come transferred; the replies' row
+ * groups or CSV text go back transferred). Bundled to
  * `csv-chunk.worker.mjs` beside a bundle that uses it (tools/bundle.mjs); see `worker-url.ts`.
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkConverter } from './chunk-converter.js';
-import type { ChunkReply, ChunkRequest, ChunkSettings } from './chunk-protocol.js';
+import { replyTransfer, type ChunkReply, type ChunkRequest, type ChunkSettings } from './chunk-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('csv-chunk.worker runs as a worker thread');
@@ -28,10 +28,8 @@ port.on('message', (message: ChunkRequest | { settings: ChunkSettings }) => {
     reply = converter.convert(request);
   } catch (error) {
     const { message, stack } = error as Error;
-    reply = { seq: request.seq, groups: [], rejects: [], records: 0, parsed: 0, rows: 0, error: { message, ...(stack ? { stack } : {}) } };
+    const failure = { message, ...(stack ? { stack } : {}) };
+    reply = { seq: request.seq, groups: [], keys: [], rejects: [], records: 0, parsed: 0, rows: 0, error: failure };
   }
-  port.postMessage(
-    reply,
-    reply.groups.map((g) => g.bytes.buffer as ArrayBuffer),
-  );
+  port.postMessage(reply, replyTransfer(reply));
 });

@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingRejects, createLogger, createRunContext, seededRandom, type RunContext } from '@etl/core';
 import { createObjectStore } from '@etl/object-store';
 import { bytesFile, ParquetFile } from '@etl/parquet';
-import { parseSchemaCsv } from '@etl/schema';
+import { parseSchemaCsv, rowsOf, type ColumnFacts, type Schema } from '@etl/schema';
 import { describe, expect, it } from 'vitest';
 import { convert, openRows, type ConvertOptions } from '../index.js';
 import { ChunkWorkers } from './chunk-workers.js';
-import { parallelCsvRowGroups } from './parallel-csv.js';
+import { parallelCsvChunks } from './parallel-csv.js';
 import { chunkWorkerUrl } from './worker-url.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
@@ -142,6 +142,13 @@ async function outcome(input: string, options: Partial<ConvertOptions>): Promise
   return { rows, rejects, rowsRead, rowsWritten, rowsRejected, rowGroups: file.rowGroups.length > 0 };
 }
 
+/** Rejects in line order (parse and cast rejects of one stretch of the file arrive in stage order on threads). */
+function sortedRejects(ctx: ReturnType<typeof context>): Array<{ code: string; line?: number; column?: string | number; reason: string }> {
+  return ctx.rejects.samples
+    .map(({ code, line, column, reason }) => ({ code, line, column, reason }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code) || String(a.column).localeCompare(String(b.column)));
+}
+
 const DIALECTS: Dialect[] = [
   { delimiter: ',', newline: '\n', bom: false, header: true, skipLines: 0 },
   { delimiter: ',', newline: '\r\n', bom: true, header: true, skipLines: 0 },
@@ -183,6 +190,104 @@ describe('convert on worker threads (threads > 1)', () => {
     },
     120_000,
   );
+
+  it('CSV out on threads (COPY staging: text limits, facts, keys, gzipped parts): byte for byte the one thread', async () => {
+    const limits = { maxBytes: 30, refuseNul: true, destination: 'the test' };
+    for (const [i, d] of DIALECTS.entries()) {
+      const input = join(dir, `staging-${i}.csv`);
+      let k = 0; // a NUL now and then (not so many that the file reads as binary)
+      const text = randomCsv(40 + i, 300, d).toString('latin1');
+      writeFileSync(
+        input,
+        Buffer.from(
+          text.replace(/ccc/g, (ccc) => (k++ % 20 === 0 ? 'c\0c' : ccc)),
+          'latin1',
+        ),
+      );
+      const run = async (threads: number, chunkChars: number) => {
+        const ctx = context();
+        const keys: unknown[] = [];
+        let rowsSeen = 0;
+        const report = await convert(
+          createObjectStore(),
+          {
+            input,
+            output: join(mkdtempSync(join(dir, 'parts-')), 'part-{part}.csv.gz'),
+            schema,
+            delimiter: d.delimiter,
+            header: d.header,
+            ...(d.skipLines ? { skipLines: d.skipLines } : {}),
+            encoding: d.encoding ?? 'utf-8',
+            ...(d.quote === null ? { quote: null } : {}),
+            writeHeader: false,
+            nullMarker: '\\N',
+            trimFractionZeros: true,
+            partBytes: 4000,
+            textLimits: limits,
+            facts: true,
+            keys: (out: Schema) => ({
+              columns: [out.fields.findIndex((f) => f.name === 'id'), out.fields.findIndex((f) => f.name === 'name')],
+              onKeys: (batch) => keys.push(...rowsOf(batch)),
+            }),
+            onRows: (rows) => (rowsSeen = rows),
+            threads,
+            chunkChars,
+          },
+          ctx,
+        );
+        // Parts are cut between the encoder's pieces, which follow the batches: other places on threads.
+        const text = report.outputs.map((part) => gunzipSync(readFileSync(new URL(part))).toString('utf8')).join('');
+        const { rowsRead, rowsWritten, rowsRejected, facts } = report;
+        return { text, rejects: sortedRejects(ctx), keys, rowsSeen, facts, rowsRead, rowsWritten, rowsRejected };
+      };
+      const one = await run(1, 8 * 1024 * 1024);
+      expect(one.rejects.filter((r) => r.code === 'TOO_LARGE').length, `dialect ${i}`).toBeGreaterThan(0);
+      expect(one.rejects.filter((r) => r.code === 'REJECTED_BY_TARGET').length, `dialect ${i}`).toBeGreaterThan(0);
+      expect(one.keys.length).toBe(one.rowsWritten);
+      expect(one.rowsSeen).toBe(one.rowsWritten);
+      expect((one.facts as ColumnFacts).bytes.some((b) => b > 0)).toBe(true);
+      for (const [threads, chunkChars] of [
+        [2, 1],
+        [3, 500],
+      ] as const)
+        expect(await run(threads, chunkChars), `dialect ${i}, ${threads} threads, chunks of ${chunkChars}`).toEqual(one);
+    }
+  }, 120_000);
+
+  it('numbers the rows in file order: 1 … n on one thread, increasing by chunk on threads, the rest the same', async () => {
+    const input = join(dir, 'numbered.csv');
+    writeFileSync(input, randomCsv(5, 400, DIALECTS[0] as Dialect));
+    const run = async (threads: number) => {
+      const output = join(dir, `numbered-${threads}.csv`);
+      await convert(
+        createObjectStore(),
+        { input, output, schema, rowNumberColumn: 'n', threads, chunkChars: 600, encoding: 'utf-8' },
+        context(),
+      );
+      const ctx = context();
+      const written = await openRows(createObjectStore(), output, 'csv', {
+        ctx,
+        header: true,
+        schema: {
+          fields: [
+            ...schema.fields.map((f) => ({ ...f, type: { kind: 'string' as const }, nullable: true })),
+            { name: 'n', type: { kind: 'bigint' }, nullable: false },
+          ],
+        },
+      });
+      const rows: unknown[][] = [];
+      for await (const batch of written.batches()) rows.push(...batch);
+      expect(ctx.rejects.count).toBe(0);
+      return rows;
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.map((r) => r.at(-1))).toEqual(one.map((_, i) => BigInt(i + 1)));
+    const numbers = two.map((r) => r.at(-1) as bigint);
+    expect(numbers.every((n, i) => i === 0 || n > (numbers[i - 1] as bigint))).toBe(true);
+    expect(numbers.some((n) => n > 2n ** 32n)).toBe(true); // numbered by chunk
+    expect(two.map((r) => r.slice(0, -1))).toEqual(one.map((r) => r.slice(0, -1)));
+  }, 60_000);
 
   it('reads a record longer than a chunk by more than the parser bound as a stream on one worker: same rows and rejects', async () => {
     // maxRecordChars is fixed at 16 Mi: a runaway quote of 17 Mi characters with records on both sides.
@@ -235,11 +340,11 @@ describe('convert on worker threads (threads > 1)', () => {
     const source = await openRows(createObjectStore(), input, 'csv', { ctx, schema, encoding: 'utf-8' });
     const reading = source.csvReading;
     if (!reading) throw new Error('a CSV source has its reading');
-    const chunks = parallelCsvRowGroups(createObjectStore(), reading, ctx, {
+    const chunks = parallelCsvChunks(createObjectStore(), reading, ctx, {
       workers: new ChunkWorkers(await chunkWorkerUrl(), 2),
       chunkChars: 16 * 1024,
       chunksInFlight: 2,
-      parquet: {},
+      output: { kind: 'rowGroups', parquet: {} },
     });
     await chunks.next(); // the first chunk's row groups, then the consumer stalls
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,11 +1,12 @@
 import { writeRejects, type RecordError, type RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
-import type { EncodedRowGroup, ParquetWriterOptions } from '@etl/parquet';
-import { planColumns } from '@etl/schema';
+import type { EncodedRowGroup } from '@etl/parquet';
+import { planColumns, type ColumnFacts, type PackedColumns } from '@etl/schema';
 import { withInferenceHint } from '../sources/csv-source.js';
 import type { CsvReading } from '../sources/row-source.js';
 import { bytesOf, textOf } from '../sources/text-bytes.js';
-import type { ChunkReply, ChunkSettings } from './chunk-protocol.js';
+import type { TextLimits } from '../sources/text-limits.js';
+import type { ChunkOutput, ChunkReply, ChunkSettings } from './chunk-protocol.js';
 import { ChunkWorkers } from './chunk-workers.js';
 import { CsvByteChunker, type ByteChunkEvent } from './csv-byte-chunker.js';
 import { CsvChunker, movedReason, recordError, type ChunkEvent } from './csv-chunker.js';
@@ -17,12 +18,19 @@ export interface ParallelCsvOptions {
   chunkChars: number;
   /** Chunks handed to workers and not yet written: the main thread reads ahead no further. */
   chunksInFlight: number;
-  parquet: ParquetWriterOptions;
+  /** Parquet row groups, or CSV records with what the main thread gathers besides. */
+  output: ChunkOutput;
+  /** Screened on the workers before the cast (`SourceOptions.textLimits`). */
+  textLimits?: TextLimits;
 }
 
-/** The rows of one chunk, as row groups ready to place in the file. */
+/** The rows of a piece of the file: row groups ready to place in the file, or CSV records ready to write. */
 export interface ConvertedChunk {
   groups: EncodedRowGroup[];
+  csv: Uint8Array | undefined;
+  facts: ColumnFacts | undefined;
+  /** Per batch, its key columns alone (`ChunkOutput` `keyColumns`). */
+  keys: PackedColumns[];
   rows: number;
 }
 
@@ -30,17 +38,17 @@ export interface ConvertedChunk {
 const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 /**
- * A CSV file as Parquet row groups made on `threads` worker threads, in file order: the main thread
- * reads and decodes the file, cuts it into chunks at record ends (`CsvChunker`), and hands them
- * round-robin to workers that parse, cast, encode and compress them (`ChunkConverter`); the row
- * groups come back in the order the chunks were cut. Rejects go to `ctx.rejects` as each chunk's
+ * A CSV file converted on worker threads, in file order: the main thread reads (and, in encodings
+ * other than UTF-8, decodes) the file, cuts it into chunks at record ends (`CsvByteChunker`,
+ * `CsvChunker`), and hands them round-robin to workers that parse, screen, cast and encode them
+ * (`ChunkConverter`): Parquet row groups or CSV records come back in the order the chunks were cut. Rejects go to `ctx.rejects` as each chunk's
  * turn comes, their lines moved by the lines of the chunks before (only known then), and everything
  * is counted on the same components as the single-thread reading (`csv-parse`, `cast`).
  *
  * Memory: `chunksInFlight` chunks' text on the main thread (and their replies: compressed row
  * groups) plus, per worker, its isolate and one chunk being converted (see `ConvertOptions.threads`).
  */
-export async function* parallelCsvRowGroups(
+export async function* parallelCsvChunks(
   store: ObjectStore,
   reading: CsvReading,
   ctx: RunContext,
@@ -105,6 +113,8 @@ export async function* parallelCsvRowGroups(
   /** Chunks with a slice in `queue` (the one being read included): at most `chunksInFlight`. */
   let chunksQueued = 0;
   let seq = 0;
+  /** Chunks cut so far: the next one's number. */
+  let chunks = 0;
   let turn = 0;
   let streamWorker = 0;
   /** Lines before the next reply's chunk; set once the header is read. */
@@ -124,7 +134,8 @@ export async function* parallelCsvRowGroups(
       schema: reading.schema,
       cast: reading.cast,
       encoding: encodingOf(),
-      parquet: options.parquet,
+      ...(options.textLimits ? { textLimits: options.textLimits } : {}),
+      output: options.output,
     };
     pool.start(settings);
     return pool;
@@ -145,7 +156,8 @@ export async function* parallelCsvRowGroups(
           'pieces' in event
             ? { pieces: event.pieces, offset: event.offset, invalidOffsets: [] }
             : { text: event.text, invalidOffsets: event.invalidOffsets };
-        const reply = workers.convert(worker, { seq: seq++, ...piece, first: event.first, last: event.last });
+        const chunk = event.first ? { chunk: chunks++ } : {};
+        const reply = workers.convert(worker, { seq: seq++, ...chunk, ...piece, first: event.first, last: event.last });
         reply.catch(() => undefined); // awaited in turn below; a worker's failure must not go unhandled meanwhile
         queue.push({ reply, last: event.last });
         if (event.first) chunksQueued++;
@@ -182,7 +194,7 @@ export async function* parallelCsvRowGroups(
     castMetrics.rowsOut += reply.rows;
     if (castRejects.length > 0) await writeRejects(ctx, castMetrics, 'cast', castRejects);
     reading.setRowsRead(parseMetrics.rowsIn - readBefore);
-    return { groups: reply.groups, rows: reply.rows };
+    return { groups: reply.groups, csv: reply.csv, facts: reply.facts, keys: reply.keys, rows: reply.rows };
   }
 
   try {
