@@ -41,6 +41,19 @@ describe('resolveJobConfig', () => {
     ]);
   });
 
+  it('an optional whole number is absent unless given, and refused when not one', () => {
+    const counted = { ...shape, threads: arg.optionalPositiveInt('Threads') };
+    const base = ['--source', 'a', '--upsert_keys', 'id'];
+    const absent = resolveJobConfig(counted, base, {});
+    expect(absent.ok && absent.config.threads).toBeUndefined();
+    expect(resolveJobConfig(counted, [...base, '--threads', '3'], {})).toMatchObject({ ok: true, config: { threads: 3 } });
+    for (const bad of ['0', '1.5', 'many'])
+      expect(resolveJobConfig(counted, [...base, '--threads', bad], {})).toMatchObject({
+        ok: false,
+        problems: [expect.stringMatching(/^--threads: /)],
+      });
+  });
+
   it('ignores the system arguments AWS Glue adds to every run', () => {
     const result = resolveJobConfig(
       shape,

@@ -184,6 +184,9 @@ export const arg = {
       .min(least?.min ?? 1, least ? `must be at least ${least.min} (${least.why})` : 'must be positive')
       .default(defaultValue)
       .describe(description),
+  /** A whole number >= 1, or absent: the consumer then chooses (say, from the machine). */
+  optionalPositiveInt: (description: string) =>
+    z.coerce.number().int('must be a whole number').min(1, 'must be positive').optional().describe(description),
   /** `a,b,c` -> ['a', 'b', 'c']. */
   list: (description: string) =>
     z

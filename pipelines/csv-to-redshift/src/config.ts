@@ -29,6 +29,9 @@ export const csvToRedshiftArgs = {
     'Staged files are cut into parts of at most this many MB before gzip, at record boundaries; each part is COPYed into the staging table while the next is staged (smaller parts: more overlap, but one COPY statement, a commit on Redshift, per part)',
     16,
   ),
+  staging_threads: arg.optionalPositiveInt(
+    'Threads a file is staged on: workers parse, type and write its chunks as CSV (default: every core, but one per 64 MB of file and within a quarter of the memory; 1: one thread)',
+  ),
   stale_staging_hours: arg.positiveInt(
     'Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts',
     24,

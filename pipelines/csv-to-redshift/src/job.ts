@@ -91,6 +91,7 @@ export const csvToRedshiftJob = defineJob({
         keys: config.upsert_keys,
         stagingPrefix: config.staging_prefix,
         stagingPartBytes: config.staging_part_mb * 1024 * 1024,
+        ...(config.staging_threads ? { threads: config.staging_threads } : {}),
         staleStagingHours: config.stale_staging_hours,
         ...(config.encoding ? { encoding: config.encoding } : {}),
         inferFrom: config.infer_from,
