@@ -86,8 +86,9 @@ export interface ConvertOptions extends ReadOptions {
   /**
    * CSV input on this many threads (default: every core, `os.availableParallelism()`, but no more
    * than the file has 64 MiB for, as stored, nor than a quarter of the memory the process may use
-   * holds; 1: the single-thread path, unchanged). The main thread reads the file and cuts it into chunks at record ends (a quote-aware
-   * scan); worker threads parse, screen (`textLimits`), cast and encode them: compressed Parquet row
+   * holds; 1: the single-thread path, unchanged). The main thread reads the file and cuts it into
+   * chunks at record ends (a quote-aware scan); worker threads parse, screen (`textLimits`), cast and
+   * encode them: compressed Parquet row
    * groups, or CSV records (with `rowNumberColumn`, `facts` and the `keys` gathered there), which
    * come back as bytes and are written in file order; rejects keep their exact lines. Memory bound:
    * per thread about `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text
@@ -226,8 +227,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     if (source.schema.fields.length === 0)
       throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
     const extras = [...(appendColumns ? [appendColumns(source.schema)] : []), ...(rowNumberColumn ? [rowNumbers(rowNumberColumn)] : [])];
-    const extra = extras.length > 0 ? extras : undefined;
-    const schema: Schema = extra ? { fields: [...source.schema.fields, ...extras.flatMap((e) => e.fields)] } : source.schema;
+    const schema: Schema = { fields: [...source.schema.fields, ...extras.flatMap((e) => e.fields)] };
     onSchema?.(schema);
     const facts = wantFacts ? emptyFacts(source.schema.fields) : undefined;
     const keys = keysOf?.(schema);
@@ -261,22 +261,22 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     const csv = source.csvReading;
     async function* encoded(): AsyncGenerator<Uint8Array> {
       if (workers && csv) {
-        const output =
-          encoder instanceof ParquetWriter
-            ? {
-                kind: 'rowGroups' as const,
-                parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
-              }
-            : {
-                kind: 'csv' as const,
-                encoder: {
-                  ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
-                  ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
-                },
-                rowNumber: rowNumberColumn !== undefined,
-                facts: facts !== undefined,
-                keyColumns: keys?.columns ?? [],
-              };
+        const parquet = encoder instanceof ParquetWriter ? encoder : undefined;
+        const output = parquet
+          ? {
+              kind: 'rowGroups' as const,
+              parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
+            }
+          : {
+              kind: 'csv' as const,
+              encoder: {
+                ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
+                ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
+              },
+              rowNumber: rowNumberColumn !== undefined,
+              facts: facts !== undefined,
+              keyColumns: keys?.columns ?? [],
+            };
         const chunks = parallelCsvChunks(store, csv, ctx, {
           workers,
           chunkChars,
@@ -284,22 +284,22 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
           output,
           ...(read.textLimits ? { textLimits: read.textLimits } : {}),
         });
-        // CSV: the header first, if any (the encoder's finish hands over what it holds; the records are the workers').
-        if (!(encoder instanceof ParquetWriter)) yield* encoder.finish();
+        // CSV: the header first, if any (a CSV encoder's finish hands over what it holds; the records are the workers').
+        if (!parquet) yield* encoder.finish();
         for await (const chunk of chunks) {
           wrote(chunk.rows);
-          if (encoder instanceof ParquetWriter) for (const group of chunk.groups) yield* encoder.appendRowGroup(group);
+          if (parquet) for (const group of chunk.groups) yield* parquet.appendRowGroup(group);
           if (facts && chunk.facts) mergeFacts(facts, chunk.facts);
           if (keys) for (const packed of chunk.keys) keys.onKeys(unpackColumns(keyFields, packed));
           if (chunk.csv && chunk.csv.length > 0) yield chunk.csv;
         }
-        if (encoder instanceof ParquetWriter) yield* encoder.finish();
+        if (parquet) yield* parquet.finish();
         return;
       }
       // Column batches go straight into a columnar encoder: no row form on the way.
       if (source.columnBatches && encoder.appendColumns) {
         for await (const batch of source.columnBatches()) {
-          const out = extra ? withColumns(batch, extra, rowsWritten + 1) : batch;
+          const out = extras.length > 0 ? withColumns(batch, extras, rowsWritten + 1) : batch;
           wrote(batch.length);
           observe?.(out);
           gather(out);
@@ -310,7 +310,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       }
       for await (const batch of source.batches()) {
         const first = rowsWritten + 1;
-        const rows = extra ? batch.map((row, i) => [...row, ...extra.flatMap((e) => e.values(first + i))]) : batch;
+        const rows = extras.length > 0 ? batch.map((row, i) => [...row, ...extras.flatMap((e) => e.values(first + i))]) : batch;
         wrote(rows.length);
         if (observe || facts || keys) {
           const columns = columnsOf(schema.fields, rows);

@@ -22,7 +22,7 @@ import type { ChunkReject, ChunkReply, ChunkRequest, ChunkSettings } from './chu
 import { PIECE_BYTES, PieceDecoder } from './piece-decoder.js';
 
 /** Row numbers on threads: chunk × 2^32 + the row's number in its chunk (from 1). */
-export const CHUNK_ROWS = 2 ** 32;
+const CHUNK_ROWS = 2 ** 32;
 
 /** The row-number column's field (its name is the main thread's: CSV records carry no names). */
 const ROW_NUMBER: Field = { name: 'row', type: { kind: 'bigint' }, nullable: false };
@@ -83,20 +83,21 @@ export class ChunkConverter {
     const castRejects: ChunkReject[] = [];
     const { textLimits, uri, cast, output } = settings;
     const screenOptions = { file: uri, ...(cast.nullValues ? { nullValues: cast.nullValues } : {}) };
-    const csv: Uint8Array[] = [];
+    /** The CSV records of this piece, as the encoder hands them over. */
+    const records: Uint8Array[] = [];
     if (output.kind === 'csv' && output.facts) reply.facts = emptyFacts(settings.schema.fields);
     const take = ({ batch: parsed, rejects }: CsvChunkRecords) => {
       for (const reject of rejects) reply.rejects.push(plainReject(reject, 'csv-parse'));
       if (parsed.length === 0) return;
       reply.parsed += parsed.length;
       const screened = textLimits ? screenTextLimits(parsed, this.rowPlan, textLimits, screenOptions) : undefined;
-      const cast = castColumns(this.plan, screened ? screened.records : parsed, uri);
+      const typed = castColumns(this.plan, screened ? screened.records : parsed, uri);
       // As the one-thread reader routes them: a batch's screened and cast rejects in line order.
       const bad = screened?.rejects.length
-        ? [...screened.rejects, ...cast.rejects].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-        : cast.rejects;
+        ? [...screened.rejects, ...typed.rejects].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+        : typed.rejects;
       for (const reject of bad) castRejects.push(plainReject(reject, 'cast'));
-      const batch = cast.batch;
+      const batch = typed.batch;
       reply.rows += batch.length;
       if (batch.length === 0) return;
       if (this.writer) reply.groups.push(...this.writer.encodeColumns(batch));
@@ -107,7 +108,7 @@ export class ChunkConverter {
       const rows: ColumnBatch = output.rowNumber
         ? { length: batch.length, columns: [...batch.columns, this.rowNumbers(batch.length)] }
         : batch;
-      csv.push(...(this.csv.appendColumns?.(rows) ?? []));
+      records.push(...(this.csv.appendColumns?.(rows) ?? []));
     };
     const decoder = this.decoder;
     if (request.pieces && decoder) {
@@ -127,10 +128,10 @@ export class ChunkConverter {
     reply.rejects.push(...castRejects);
     if (this.csv) {
       // The CSV encoder's finish only hands over what it holds: one buffer per reply, its own (transferred).
-      csv.push(...this.csv.finish());
-      const bytes = new Uint8Array(csv.reduce((n, part) => n + part.length, 0));
+      records.push(...this.csv.finish());
+      const bytes = new Uint8Array(records.reduce((n, part) => n + part.length, 0));
       let at = 0;
-      for (const part of csv) {
+      for (const part of records) {
         bytes.set(part, at);
         at += part.length;
       }
