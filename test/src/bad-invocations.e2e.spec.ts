@@ -315,7 +315,8 @@ describe('bad invocations, every pipeline: exit 2, a line naming the argument, n
         const loaded = join(work, `${pipeline}-${basename(cwd)}.loaded`);
         const result = await runBundled(pipeline, invocation.args, {
           cwd,
-          env: { NODE_OPTIONS: `--require ${loadedModulesHook}`, LOADED_MODULES_FILE: loaded },
+          // Quoted: NODE_OPTIONS splits on spaces, and a checkout's path may hold some.
+          env: { NODE_OPTIONS: `--require "${loadedModulesHook}"`, LOADED_MODULES_FILE: loaded },
         });
         expect(result.code, result.stderr + result.stdout).toBe(2);
         for (const line of invocation.says) expect(result.stderr).toMatch(line);
