@@ -8,7 +8,7 @@ import { countingRejects, createLogger, createRunContext, RecordError, type RunC
 import { CsvParser } from '@etl/csv';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
-import { castRecord, parseSchemaCsv, planColumns, rowsOf, setInt64, type ColumnBatch, type Value } from '@etl/schema';
+import { castRecord, parseSchemaCsv, planColumns, rowsOf, type Value } from '@etl/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catLines, convert, openRows, toJsonValue } from './index.js';
 
@@ -164,9 +164,10 @@ describe('convert and cat on local files', () => {
     expect(last).toEqual([70000n, 'y']);
   });
 
-  it('stages CSV from column batches as from rows: same text, added columns numbered, every batch observed', async () => {
-    const staging = (from: string, to: string, batches: ColumnBatch[]) =>
-      convert(
+  it('stages CSV from column batches as from rows: same text, rows numbered, the same facts and keys', async () => {
+    const staging = async (from: string, to: string) => {
+      const keys: unknown[] = [];
+      const report = await convert(
         store,
         {
           input: from,
@@ -175,70 +176,40 @@ describe('convert and cat on local files', () => {
           format: 'csv',
           writeHeader: false,
           nullMarker: '\\N',
-          appendColumns: () => ({
-            fields: [
-              { name: 'file_name', type: { kind: 'string' }, nullable: false },
-              { name: 'n', type: { kind: 'bigint' }, nullable: false },
-            ],
-            values: (n) => [from, BigInt(n)],
-          }),
-          observe: (batch) => void batches.push(batch),
+          rowNumberColumn: 'n',
+          facts: true,
+          keys: () => ({ columns: [0, 1], onKeys: (batch) => keys.push(...rowsOf(batch)) }),
         },
         context(),
       );
-    const fromColumns: ColumnBatch[] = [];
-    const fromRows: ColumnBatch[] = [];
-    await staging(input, 'staged-columns.csv', fromColumns); // CSV source: column batches
-    await staging(join(dir, 'orders.parquet'), 'staged-rows.csv', fromRows); // Parquet source: rows
-    const columnsText = readFileSync(join(dir, 'staged-columns.csv'), 'utf8');
-    const rowsText = readFileSync(join(dir, 'staged-rows.csv'), 'utf8');
-    expect(columnsText.replaceAll(input, 'SOURCE')).toBe(rowsText.replaceAll(join(dir, 'orders.parquet'), 'SOURCE'));
-    expect(columnsText.split('\n')[2]).toBe(
-      `536003,ITEM 3,-1,2026-11-04 03:03:00.000000,237.5700,9007199254740996,2026-11-05 12:00:00.000003+00,false,0.10999999999999988,2026-12-04,①①,${input},3`,
+      return { text: readFileSync(join(dir, to), 'utf8'), facts: report.facts, keys };
+    };
+    const fromColumns = await staging(input, 'staged-columns.csv'); // CSV source: column batches
+    const fromRows = await staging(join(dir, 'orders.parquet'), 'staged-rows.csv'); // Parquet source: rows
+    expect(fromColumns).toEqual(fromRows);
+    expect(fromColumns.text.split('\n')[2]).toBe(
+      `536003,ITEM 3,-1,2026-11-04 03:03:00.000000,237.5700,9007199254740996,2026-11-05 12:00:00.000003+00,false,0.10999999999999988,2026-12-04,①①,3`,
     );
-    for (const batches of [fromColumns, fromRows]) {
-      expect(batches.reduce((n, b) => n + b.length, 0)).toBe(3000);
-      expect(batches.flatMap((b) => rowsOf(b).map((row) => row.at(-1)))).toEqual(Array.from({ length: 3000 }, (_, i) => BigInt(i + 1)));
-    }
+    expect(fromColumns.text.trimEnd()).toMatch(/,3000$/); // (quoted fields hold line breaks: lines are not rows)
+    expect(fromColumns.keys).toHaveLength(3000);
+    expect(fromColumns.facts?.rows).toBe(3000);
   });
 
-  it('fills added columns batch by batch when given `fill`: the same text as `values` row by row, numbered across batches', async () => {
-    const big = join(dir, 'big-fill.csv');
+  it('numbers rows across batches, and refuses a row-number column the file has already', async () => {
+    const big = join(dir, 'big-numbered.csv');
     writeFileSync(big, sampleCsv(20_000));
-    const staged = async (to: string, fill: boolean) => {
-      let batches = 0;
-      await convert(
-        store,
-        {
-          input: big,
-          output: join(dir, to),
-          schema,
-          format: 'csv',
-          writeHeader: false,
-          appendColumns: () => ({
-            fields: [{ name: 'n', type: { kind: 'bigint' }, nullable: false }],
-            values: (n) => [BigInt(n)],
-            ...(fill
-              ? {
-                  fill: ([n], first: number, length: number) => {
-                    if (n?.data.layout !== 'int64') throw new Error('n is int64');
-                    for (let r = 0; r < length; r++) setInt64(n.data.halves, r, first + r);
-                    n.valid.fill(1, 0, length);
-                  },
-                }
-              : {}),
-          }),
-          observe: () => void batches++,
-        },
-        context(),
-      );
-      return { text: readFileSync(join(dir, to), 'utf8'), batches };
-    };
-    const byRows = await staged('filled-by-values.csv', false);
-    const byFill = await staged('filled-by-fill.csv', true);
-    expect(byFill.batches).toBeGreaterThan(1);
-    expect(byFill.text).toBe(byRows.text);
-    expect(byFill.text.trimEnd().split('\n').at(-1)).toMatch(/,20000$/);
+    const output = join(dir, 'numbered.csv');
+    const report = await convert(
+      store,
+      { input: big, output, schema, format: 'csv', writeHeader: false, rowNumberColumn: 'n', threads: 1 },
+      context(),
+    );
+    expect(report.threads).toBe(1);
+    expect(readFileSync(output, 'utf8').trimEnd().split('\n').at(-1)).toMatch(/,20000$/);
+    const clash = schema.fields[1]?.name as string;
+    await expect(
+      convert(store, { input: big, output: join(dir, 'clash.csv'), schema, format: 'csv', rowNumberColumn: clash }, context()),
+    ).rejects.toThrow(`has a column ${clash} already`);
   });
 
   it('leaves out the columns asked, inferred or given, with a header or without', async () => {

@@ -1,20 +1,18 @@
 import { peakRssBytes, TerminalError, type RunContext } from '@etl/core';
 import type { ObjectStore, PutResult } from '@etl/object-store';
 import {
-  allocateColumns,
+  allocateColumn,
   columnsOf,
   emptyFacts,
   mergeFacts,
   observeFacts,
   setInt64,
-  setValue,
   unpackColumns,
   type Column,
   type ColumnBatch,
   type ColumnFacts,
   type Field,
   type Schema,
-  type Value,
 } from '@etl/schema';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
@@ -29,19 +27,6 @@ import type { SourceOptions } from './sources/row-source.js';
 
 /** How the input is read: encoding, CSV dialect, null markers, number format, schema. */
 export type ReadOptions = Omit<SourceOptions, 'ctx'>;
-
-/** Columns `convert` adds after the source's (`appendColumns`). */
-export interface AppendedColumns {
-  fields: Field[];
-  /** Their values for the n-th row written (1-based). */
-  values: (rowNumber: number) => Value[];
-  /**
-   * Optional, for column batches: writes rows `first` .. `first + length - 1` (1-based) straight into
-   * the added columns (row 0 of each is row `first`), instead of `values` per row (an array and its
-   * values per row: a line number is a BigInt each).
-   */
-  fill?: (columns: Column[], first: number, length: number) => void;
-}
 
 export interface ConvertOptions extends ReadOptions {
   input: string;
@@ -79,25 +64,19 @@ export interface ConvertOptions extends ReadOptions {
   onPart?: (part: PutResult, index: number) => void;
   parquet?: ParquetWriterOptions;
   /**
-   * Columns added after the source's (run metadata, row numbers), given the source schema: their
-   * values for the n-th row written (1-based).
-   */
-  appendColumns?: (schema: Schema) => AppendedColumns;
-  /**
    * CSV input on this many threads (default: every core, `os.availableParallelism()`, but no more
    * than the file has 64 MiB for, as stored, nor than a quarter of the memory the process may use
    * holds; 1: the single-thread path, unchanged). The main thread reads the file and cuts it into
    * chunks at record ends (a quote-aware scan); worker threads parse, screen (`textLimits`), cast and
-   * encode them: compressed Parquet row
-   * groups, or CSV records (with `rowNumberColumn`, `facts` and the `keys` gathered there), which
-   * come back as bytes and are written in file order; rejects keep their exact lines. Memory bound:
-   * per thread about `4 × chunkChars` plus 32 MiB (its isolate), plus `chunksInFlight` chunks' text
-   * (1-2 bytes a character) and their output on the main thread, on top of the single thread's.
-   * NDJSON output, NDJSON and Parquet input, `joinShortRows`, `appendColumns` or `observe` (functions
-   * of this thread), Parquet output with `rowNumberColumn`, `facts` or `keys`, and a file of at most
-   * `chunkChars` bytes take one thread whatever this says. A row group never spans chunks, so the
-   * file's row groups are cut where the chunks are (same rows, same order, other boundaries than at
-   * 1 thread).
+   * encode them: compressed Parquet row groups, or CSV records (with `rowNumberColumn`, `facts` and
+   * the `keys` gathered there), which come back as bytes and are written in file order; rejects keep
+   * their exact lines. Memory bound: per thread about `4 × chunkChars` plus 32 MiB (its isolate),
+   * plus `chunksInFlight` chunks' text (1-2 bytes a character) and their output on the main thread,
+   * on top of the single thread's. NDJSON output, NDJSON and Parquet input, `joinShortRows`, Parquet
+   * output with `rowNumberColumn`, `facts` or `keys`, and a file of at most `chunkChars` bytes take
+   * one thread whatever this says. A row group never spans chunks, so the file's row groups are cut
+   * where the chunks are (same rows, same order, other boundaries than at 1 thread). The report's
+   * `threads` says how many it ran on.
    */
   threads?: number;
   /**
@@ -108,13 +87,13 @@ export interface ConvertOptions extends ReadOptions {
   chunkChars?: number;
   /**
    * Chunks handed to worker threads and not yet written (default `2 × threads`): the main thread
-   * reads no further ahead than this, so it bounds the memory of text waiting and row groups done.
+   * reads no further ahead than this, so it bounds the memory of text waiting and output done.
    */
   chunksInFlight?: number;
   /**
-   * A BIGINT column after the source's (and `appendColumns`'), numbering the rows written in file
-   * order: 1, 2, 3 … on one thread; on threads the chunk's number × 2^32 + the row's number in its
-   * chunk (increasing, not consecutive). An order to keep, as COPY staging's line column.
+   * A BIGINT column after the source's, numbering the rows written in file order: 1, 2, 3 … on one
+   * thread; on threads the chunk's number × 2^32 + the row's number in its chunk (increasing, not
+   * consecutive). An order to keep, as COPY staging's line column. Not a name the file has already.
    */
   rowNumberColumn?: string;
   /**
@@ -124,19 +103,14 @@ export interface ConvertOptions extends ReadOptions {
   facts?: boolean;
   /**
    * Key columns to see (positions in the output schema, source columns only): `onKeys` gets each
-   * written batch's key columns alone, in file order, on this thread whichever thread wrote it.
-   * Undefined: none (say, a key the file lacks).
+   * written batch's key columns alone, in file order, on this thread whichever thread wrote it; it
+   * must not keep them. Undefined: none (say, a key the file lacks).
    */
   keys?: (schema: Schema) => { columns: readonly number[]; onKeys: (keys: ColumnBatch) => void } | undefined;
   /** Rows handed to the output so far, each time more are (progress). */
   onRows?: (rows: number) => void;
   /** Sees the output schema once, before the first row. */
   onSchema?: (schema: Schema) => void;
-  /**
-   * Sees every output batch, added columns included; must not keep it. It runs on this thread, so the
-   * output is encoded here too (one thread for all but the parsing): `facts` and `keys` do not.
-   */
-  observe?: (batch: ColumnBatch) => void;
   /**
    * Counts the conversion in `ctx.counters` as it goes (bytes read as a source, rows and bytes
    * written as a sink) for run totals and progress: for a conversion that is the run's whole job (the
@@ -159,6 +133,8 @@ export interface ConvertReport {
   bytesWritten: number;
   seconds: number;
   peakRssBytes: number;
+  /** Threads the conversion ran on: 1, or the worker threads that parsed and encoded (see `threads`). */
+  threads: number;
   /** With `facts`: the source columns' facts over the rows written. */
   facts?: ColumnFacts;
 }
@@ -182,9 +158,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     writeHeader,
     trimFractionZeros,
     parquet: _parquet,
-    appendColumns,
     onSchema,
-    observe,
     rowNumberColumn,
     facts: wantFacts,
     keys: keysOf,
@@ -206,8 +180,6 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     options.threads !== 1 &&
     inputAs === 'csv' &&
     !read.joinShortRows &&
-    !appendColumns &&
-    !observe &&
     (format === 'csv' || (format === 'parquet' && !rowNumberColumn && !wantFacts && !keysOf));
   // A file of one chunk or less has nothing to share out: it would only pay the threads' start (its
   // size unknown, say a HEAD not allowed: one thread too). Worker threads start before the file is
@@ -226,8 +198,11 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     const source = await openRows(store, input, inputAs, { ...read, ctx });
     if (source.schema.fields.length === 0)
       throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
-    const extras = [...(appendColumns ? [appendColumns(source.schema)] : []), ...(rowNumberColumn ? [rowNumbers(rowNumberColumn)] : [])];
-    const schema: Schema = { fields: [...source.schema.fields, ...extras.flatMap((e) => e.fields)] };
+    if (rowNumberColumn !== undefined && source.schema.fields.some((f) => f.name === rowNumberColumn))
+      throw new TerminalError('BAD_ARGUMENT', `${input} has a column ${rowNumberColumn} already: name the row numbers otherwise`);
+    const numbered: Field | undefined =
+      rowNumberColumn === undefined ? undefined : { name: rowNumberColumn, type: { kind: 'bigint' }, nullable: false };
+    const schema: Schema = numbered ? { fields: [...source.schema.fields, numbered] } : source.schema;
     onSchema?.(schema);
     const facts = wantFacts ? emptyFacts(source.schema.fields) : undefined;
     const keys = keysOf?.(schema);
@@ -291,7 +266,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
           if (parquet) for (const group of chunk.groups) yield* parquet.appendRowGroup(group);
           if (facts && chunk.facts) mergeFacts(facts, chunk.facts);
           if (keys) for (const packed of chunk.keys) keys.onKeys(unpackColumns(keyFields, packed));
-          if (chunk.csv && chunk.csv.length > 0) yield chunk.csv;
+          for (const piece of chunk.csv) if (piece.length > 0) yield piece;
         }
         if (parquet) yield* parquet.finish();
         return;
@@ -299,9 +274,8 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       // Column batches go straight into a columnar encoder: no row form on the way.
       if (source.columnBatches && encoder.appendColumns) {
         for await (const batch of source.columnBatches()) {
-          const out = extras.length > 0 ? withColumns(batch, extras, rowsWritten + 1) : batch;
+          const out = numbered ? withRowNumbers(batch, numbered, rowsWritten + 1) : batch;
           wrote(batch.length);
-          observe?.(out);
           gather(out);
           yield* encoder.appendColumns(out);
         }
@@ -310,13 +284,9 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       }
       for await (const batch of source.batches()) {
         const first = rowsWritten + 1;
-        const rows = extras.length > 0 ? batch.map((row, i) => [...row, ...extras.flatMap((e) => e.values(first + i))]) : batch;
+        const rows = numbered ? batch.map((row, i) => [...row, BigInt(first + i)]) : batch;
         wrote(rows.length);
-        if (observe || facts || keys) {
-          const columns = columnsOf(schema.fields, rows);
-          observe?.(columns);
-          gather(columns);
-        }
+        if (facts || keys) gather(columnsOf(schema.fields, rows));
         const parts: Uint8Array[] = [];
         for (const row of rows) for (const part of encoder.appendRow(row)) parts.push(part);
         yield* parts;
@@ -352,6 +322,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       bytesWritten,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       peakRssBytes: peakRssBytes(),
+      threads: workers ? workers.size : 1,
       ...(facts ? { facts } : {}),
     };
   }
@@ -383,31 +354,10 @@ function checkParallel(threads: number, chunkChars: number, chunksInFlight: numb
   if (problem) throw new TerminalError('BAD_ARGUMENT', `convert: ${problem}`);
 }
 
-/** The batch with the added columns after its own, their values by row number from `first`. */
-function withColumns(batch: ColumnBatch, extras: readonly AppendedColumns[], first: number): ColumnBatch {
-  const columns = [...batch.columns];
-  for (const extra of extras) {
-    const added = allocateColumns(extra.fields, batch.length);
-    if (extra.fill) extra.fill(added, first, batch.length);
-    else
-      for (let r = 0; r < batch.length; r++) {
-        const values = extra.values(first + r);
-        for (let c = 0; c < added.length; c++) setValue(added[c] as Column, r, values[c] ?? null);
-      }
-    columns.push(...added);
-  }
-  return { length: batch.length, columns };
-}
-
-/** `rowNumberColumn` on one thread: the row's number, written in place per batch (no BigInt per row). */
-function rowNumbers(name: string): AppendedColumns {
-  return {
-    fields: [{ name, type: { kind: 'bigint' }, nullable: false }],
-    values: (n) => [BigInt(n)],
-    fill: ([column], first, length) => {
-      if (column?.data.layout !== 'int64') return;
-      for (let r = 0; r < length; r++) setInt64(column.data.halves, r, first + r);
-      column.valid.fill(1, 0, length);
-    },
-  };
+/** The batch with its rows' numbers after its own columns, from `first`, written in place (no BigInt per row). */
+function withRowNumbers(batch: ColumnBatch, field: Field, first: number): ColumnBatch {
+  const column = allocateColumn(field, batch.length);
+  if (column.data.layout === 'int64') for (let r = 0; r < batch.length; r++) setInt64(column.data.halves, r, first + r);
+  column.valid.fill(1, 0, batch.length);
+  return { length: batch.length, columns: [...batch.columns, column] };
 }

@@ -6,7 +6,7 @@ export { rowEncoder } from './row-encoders.js';
 export type { RowSource, SourceOptions } from './sources/row-source.js';
 export type { TextLimits } from './sources/text-limits.js';
 export { openRows } from './sources/open-rows.js';
-export type { AppendedColumns, ConvertOptions, ConvertReport, ReadOptions } from './convert.js';
+export type { ConvertOptions, ConvertReport, ReadOptions } from './convert.js';
 export { convert } from './convert.js';
 export type { CatOptions } from './cat.js';
 export { catLines } from './cat.js';

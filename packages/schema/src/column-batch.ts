@@ -81,44 +81,51 @@ export function columnsBytes(fields: readonly Field[], capacity: number): number
 }
 
 /**
+ * Where `allocateColumns(fields, capacity)` puts each column in its buffer: the byte offset of its
+ * typed values (-1 for text, whose values are a plain array) and of its validity bytes.
+ */
+export function columnOffsets(fields: readonly Field[], capacity: number): { values: number[]; valid: number[] } {
+  const widths = fields.map((f) => WIDTH[columnLayout(f.type)]);
+  // 8-byte values first and validity bytes last keep every view aligned to its element size.
+  const order = [...widths.keys()].sort((a, b) => (widths[b] as number) - (widths[a] as number));
+  const values = fields.map(() => -1);
+  let offset = 0;
+  for (const c of order) {
+    const width = widths[c] as number;
+    if (width === 0) continue;
+    values[c] = offset;
+    offset += width * capacity;
+  }
+  const valid = fields.map((_, c) => offset + c * capacity);
+  return { values, valid };
+}
+
+/**
  * Columns over `buffer` laid out as `allocateColumns(fields, capacity)` lays them out: its own
  * buffer's values, when that batch's buffer came from another thread (`unpackColumns`). Text
  * columns' values are not in the buffer: their arrays are new and empty.
  */
 export function columnsIn(fields: readonly Field[], capacity: number, buffer: ArrayBuffer): Column[] {
-  const layouts = fields.map((f) => columnLayout(f.type));
-  // 8-byte values first and validity bytes last keep every view aligned to its element size.
-  const order = [...layouts.keys()].sort((a, b) => WIDTH[layouts[b] as ColumnLayout] - WIDTH[layouts[a] as ColumnLayout]);
-  let offset = 0;
-  const take = (width: number) => {
-    const at = offset;
-    offset += width * capacity;
-    return at;
-  };
-  const data: ColumnData[] = [];
-  for (const c of order) {
-    const layout = layouts[c] as ColumnLayout;
+  const at = columnOffsets(fields, capacity);
+  return fields.map((field, c) => {
+    const offset = at.values[c] as number;
+    const valid = new Uint8Array(buffer, at.valid[c] as number, capacity);
+    const layout = columnLayout(field.type);
     switch (layout) {
       case 'int32':
-        data[c] = { layout, values: new Int32Array(buffer, take(4), capacity) };
-        break;
+        return { field, valid, data: { layout, values: new Int32Array(buffer, offset, capacity) } };
       case 'int64': {
-        const values = new BigInt64Array(buffer, take(8), capacity);
-        data[c] = { layout, values, halves: new Int32Array(buffer, values.byteOffset, capacity * 2) };
-        break;
+        const values = new BigInt64Array(buffer, offset, capacity);
+        return { field, valid, data: { layout, values, halves: new Int32Array(buffer, offset, capacity * 2) } };
       }
       case 'float64':
-        data[c] = { layout, values: new Float64Array(buffer, take(8), capacity) };
-        break;
+        return { field, valid, data: { layout, values: new Float64Array(buffer, offset, capacity) } };
       case 'boolean':
-        data[c] = { layout, values: new Uint8Array(buffer, take(1), capacity) };
-        break;
+        return { field, valid, data: { layout, values: new Uint8Array(buffer, offset, capacity) } };
       case 'text':
-        data[c] = { layout, values: new Array<string>(capacity) };
-        break;
+        return { field, valid, data: { layout, values: new Array<string>(capacity) } };
     }
-  }
-  return fields.map((field, c) => ({ field, valid: new Uint8Array(buffer, take(1), capacity), data: data[c] as ColumnData }));
+  });
 }
 
 const TWO_32 = 4294967296;

@@ -58,6 +58,24 @@ describe('packColumns / unpackColumns', () => {
     expect(b.columns[0]?.valid.buffer.byteLength).toBeGreaterThan(0); // copied, the original untouched
   });
 
+  it('sends some columns of a batch, reordered or repeated, as those columns (a key projection)', () => {
+    const batch = columnsOf(schema.fields, rows);
+    for (const picked of [
+      [1, 0],
+      [0, 0],
+      [...schema.fields.keys()].reverse(), // every column, in the other order: the buffer's size alone matches
+    ]) {
+      const projection: ColumnBatch = { length: batch.length, columns: picked.map((c) => batch.columns[c] as Column) };
+      const { packed, transfer } = packColumns(projection);
+      const back = unpackColumns(
+        picked.map((c) => schema.fields[c] as (typeof schema.fields)[number]),
+        structuredClone(packed, { transfer }),
+      );
+      expect(rowsOf(back), `columns ${picked.join(', ')}`).toEqual(rows.map((row) => picked.map((c) => row[c])));
+    }
+    expect(batch.columns[0]?.valid.buffer.byteLength).toBeGreaterThan(0); // copied: the batch still usable
+  });
+
   it('packs an empty batch', () => {
     expect(rowsOf(sent({ length: 0, columns: allocateColumns(schema.fields, 0) }))).toEqual([]);
   });

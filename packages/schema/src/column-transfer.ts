@@ -1,4 +1,4 @@
-import { columnsBytes, columnsIn, type Column, type ColumnBatch } from './column-batch.js';
+import { columnOffsets, columnsBytes, columnsIn, type Column, type ColumnBatch } from './column-batch.js';
 import type { Field } from './types.js';
 
 /**
@@ -24,13 +24,8 @@ export interface PackedColumns {
  */
 export function packColumns(batch: ColumnBatch): { packed: PackedColumns; transfer: ArrayBuffer[] } {
   const fields = batch.columns.map((c) => c.field);
-  const first = batch.columns[0];
-  const capacity = first?.valid.length ?? 0;
-  const shared =
-    first !== undefined &&
-    first.valid.buffer.byteLength === columnsBytes(fields, capacity) &&
-    batch.columns.every((c) => c.valid.buffer === first.valid.buffer && c.valid.length === capacity && sameBuffer(c));
-  const columns = shared ? batch.columns : copied(batch, fields);
+  const capacity = batch.columns[0]?.valid.length ?? 0;
+  const columns = laidOut(batch, fields, capacity) ? batch.columns : copied(batch, fields);
   const texts: PackedColumns['texts'] = [];
   for (const { data } of columns) {
     if (data.layout !== 'text') continue;
@@ -43,8 +38,26 @@ export function packColumns(batch: ColumnBatch): { packed: PackedColumns; transf
     texts.push({ joined: data.values.slice(0, batch.length).join(''), ends });
   }
   const buffer = (columns[0]?.valid.buffer ?? new ArrayBuffer(0)) as ArrayBuffer;
-  const packed = { length: batch.length, capacity: shared ? capacity : batch.length, buffer, texts };
+  const packed = { length: batch.length, capacity: columns === batch.columns ? capacity : batch.length, buffer, texts };
   return { packed, transfer: [buffer, ...texts.map((t) => t.ends.buffer as ArrayBuffer)] };
+}
+
+/**
+ * Whether the batch's columns are one buffer laid out exactly as `allocateColumns(fields, capacity)`
+ * lays them out: every column where that layout puts it (not merely in the same buffer: a batch of
+ * some columns of a wider one, reordered or repeated, is not).
+ */
+function laidOut(batch: ColumnBatch, fields: readonly Field[], capacity: number): boolean {
+  const buffer = batch.columns[0]?.valid.buffer;
+  if (!buffer || buffer.byteLength !== columnsBytes(fields, capacity)) return false;
+  const at = columnOffsets(fields, capacity);
+  return batch.columns.every(
+    ({ valid, data }, c) =>
+      valid.buffer === buffer &&
+      valid.byteOffset === at.valid[c] &&
+      valid.length === capacity &&
+      (data.layout === 'text' || (data.values.buffer === buffer && data.values.byteOffset === at.values[c])),
+  );
 }
 
 /** The batch `packColumns` packed, its columns named by `fields` (the same fields, in the same order). */
@@ -62,10 +75,6 @@ export function unpackColumns(fields: readonly Field[], packed: PackedColumns): 
     }
   }
   return { length: packed.length, columns };
-}
-
-function sameBuffer({ data, valid }: Column): boolean {
-  return data.layout === 'text' || data.values.buffer === valid.buffer;
 }
 
 /** The batch's first `length` rows in one fresh buffer (the same layouts: the same fields). */

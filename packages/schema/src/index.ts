@@ -19,8 +19,6 @@ export type { ColumnBatch, Column, ColumnData, ColumnLayout } from './column-bat
 export {
   allocateColumn,
   allocateColumns,
-  columnsBytes,
-  columnsIn,
   columnLayout,
   columnsOf,
   decimalText,

@@ -245,7 +245,10 @@ describe('upsertFile', () => {
     const load = async (threads: number) => {
       const table = `public.threaded_${threads}`;
       const options = resolveUpsertOptions({ table, keys: ['id'], stagingPrefix: join(dir, 'staging'), threads });
-      const outcome = await upsertFile(file, 0, options, testContext().ctx, { objects, warehouse: pglite });
+      const { ctx, logs } = testContext();
+      const outcome = await upsertFile(file, 0, options, ctx, { objects, warehouse: pglite });
+      // Staged on the threads asked for (not one thread quietly): the staging step's log says.
+      expect(logs.lines.find((l) => String(l.msg).includes('typed rows for COPY'))).toMatchObject({ threads });
       const rows = await pglite.query(`SELECT id, seen, name, amount FROM ${table} ORDER BY id`);
       const columns = await pglite.query(
         `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'threaded_${threads}' ORDER BY ordinal_position`,

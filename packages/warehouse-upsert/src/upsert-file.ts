@@ -151,10 +151,12 @@ export async function upsertFile(
       objects,
     );
     const { report } = staged;
-    stepDone(`staged ${report.rowsWritten} typed rows for COPY in ${report.outputs.length} part(s)`, {
+    const threads = report.threads > 1 ? ` on ${report.threads} threads` : '';
+    stepDone(`staged ${report.rowsWritten} typed rows for COPY in ${report.outputs.length} part(s)${threads}`, {
       rows: report.rowsWritten,
       bytes: report.bytesWritten,
       parts: report.outputs.length,
+      threads: report.threads,
     });
     outcome.read = report.rowsRead;
     outcome.rejected = ctx.rejects.count - rejectedBefore;

@@ -25,10 +25,11 @@ export interface UpsertOptions {
   /** Column types from the file's first MiB (`sample`, default) or from every record (`file`: one more pass). */
   inferFrom?: 'sample' | 'file';
   /**
-   * Threads a file is staged on (default: every core, capped by memory; 1: this thread alone):
-   * worker threads parse, screen, cast and write its chunks as typed CSV, this thread reads it and
-   * stores the parts (`@etl/convert` `ConvertOptions.threads`). A file of at most 8 Mi characters
-   * takes one thread.
+   * Threads a file is staged on (default: every core, but one per 64 MiB of file as stored, within a
+   * quarter of the memory: a file under 128 MiB stages on one thread; 1: this thread alone): worker
+   * threads parse, screen, cast, profile and write its chunks as typed CSV, this thread reads it,
+   * filters the keys and stores the parts (`@etl/convert` `ConvertOptions.threads`). A file of at
+   * most 8 Mi characters takes one thread whatever this says.
    */
   threads?: number;
   /** Views to create or refresh after each load (seed 003 view_config.json). */

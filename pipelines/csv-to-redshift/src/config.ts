@@ -30,7 +30,7 @@ export const csvToRedshiftArgs = {
     16,
   ),
   staging_threads: arg.optionalPositiveInt(
-    'Threads a file is staged on: workers parse, type and write its chunks as CSV (default: every core, but one per 64 MB of file and within a quarter of the memory; 1: one thread)',
+    'Threads a file is staged on: workers parse, type and write its chunks as CSV (default: every core, but one per 64 MiB of file as stored, so a file under 128 MiB stages on one, and within a quarter of the memory; 1: one thread)',
   ),
   stale_staging_hours: arg.positiveInt(
     'Staging tables (target schema) and staged files (staging prefix) of runs that started more than this many hours ago were left by killed runs: a run drops them before it starts',

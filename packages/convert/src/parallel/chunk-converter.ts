@@ -9,7 +9,6 @@ import {
   observeFacts,
   packColumns,
   planColumns,
-  setInt64,
   type CastPlan,
   type Column,
   type ColumnBatch,
@@ -20,9 +19,6 @@ import { rowEncoder, type RowEncoder } from '../row-encoders.js';
 import { screenTextLimits } from '../sources/text-limits.js';
 import type { ChunkReject, ChunkReply, ChunkRequest, ChunkSettings } from './chunk-protocol.js';
 import { PIECE_BYTES, PieceDecoder } from './piece-decoder.js';
-
-/** Row numbers on threads: chunk × 2^32 + the row's number in its chunk (from 1). */
-const CHUNK_ROWS = 2 ** 32;
 
 /** The row-number column's field (its name is the main thread's: CSV records carry no names). */
 const ROW_NUMBER: Field = { name: 'row', type: { kind: 'bigint' }, nullable: false };
@@ -42,7 +38,9 @@ export class ChunkConverter {
   private readonly plan: ColumnCastPlan;
   private readonly writer: ParquetWriter | undefined;
   private readonly csv: RowEncoder | undefined;
-  /** The chunk being read: its row numbers start after `chunk × CHUNK_ROWS`. */
+  /** The chunk being read: its rows are numbered chunk × 2^32 + their number in it (the two 32-bit halves). */
+  private chunk = 0;
+  /** Rows of the chunk numbered so far. */
   private chunkRows = 0;
   private reader: CsvRecordReader | undefined;
   /** A chunk given as bytes: their decoder, whose queue of bad-byte offsets the reader claims from. */
@@ -62,7 +60,8 @@ export class ChunkConverter {
   convert(request: ChunkRequest): ChunkReply {
     const { settings } = this;
     if (request.first) {
-      this.chunkRows = (request.chunk ?? 0) * CHUNK_ROWS;
+      this.chunk = request.chunk ?? 0;
+      this.chunkRows = 0;
       this.decoder = request.pieces ? new PieceDecoder(request.offset ?? 0, request.offset === 0) : undefined;
       this.invalidOffsets = this.decoder ? this.decoder.invalidOffsets : [];
       this.reader = new CsvRecordReader({
@@ -126,24 +125,19 @@ export class ChunkConverter {
     }
     reply.records = reader.recordsIn - recordsBefore;
     reply.rejects.push(...castRejects);
-    if (this.csv) {
-      // The CSV encoder's finish only hands over what it holds: one buffer per reply, its own (transferred).
-      records.push(...this.csv.finish());
-      const bytes = new Uint8Array(records.reduce((n, part) => n + part.length, 0));
-      let at = 0;
-      for (const part of records) {
-        bytes.set(part, at);
-        at += part.length;
-      }
-      reply.csv = bytes;
-    }
+    // The encoder's pieces as they are (each its own buffer, transferred): parts are cut between them, as at one thread.
+    if (this.csv) reply.csv = [...records, ...this.csv.finish()];
     return reply;
   }
 
-  /** The next `length` rows' numbers in the chunk. */
+  /** The next `length` rows' numbers in the chunk: the chunk's number high, the row's low (exact past 2^53). */
   private rowNumbers(length: number): Column {
     const column = allocateColumn(ROW_NUMBER, length);
-    if (column.data.layout === 'int64') for (let r = 0; r < length; r++) setInt64(column.data.halves, r, this.chunkRows + r + 1);
+    if (column.data.layout === 'int64')
+      for (let r = 0; r < length; r++) {
+        column.data.halves[2 * r] = this.chunkRows + r + 1;
+        column.data.halves[2 * r + 1] = this.chunk;
+      }
     column.valid.fill(1);
     this.chunkRows += length;
     return column;

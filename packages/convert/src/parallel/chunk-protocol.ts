@@ -69,8 +69,8 @@ export interface ChunkReply {
   seq: number;
   /** Row groups closed by this piece (all of the chunk's, on `last`), encoded and compressed. */
   groups: EncodedRowGroup[];
-  /** Or the piece's rows as CSV records (`ChunkOutput` `csv`). */
-  csv?: Uint8Array;
+  /** Or the piece's rows as CSV records (`ChunkOutput` `csv`), in the encoder's pieces of about 256 KiB. */
+  csv?: Uint8Array[];
   /** With `csv`: facts of the piece's rows, when asked for. */
   facts?: ColumnFacts;
   /** With `csv`: per batch, its key columns alone. */
@@ -81,7 +81,7 @@ export interface ChunkReply {
   records: number;
   /** Records that parsed (went to the cast). */
   parsed: number;
-  /** Rows that cast (went to the row groups). */
+  /** Rows that cast (went to the row groups or the CSV). */
   rows: number;
   /** On `last`: the physical lines the chunk spans. */
   lines?: number;
@@ -92,7 +92,7 @@ export interface ChunkReply {
 /** A reply's buffers, moved to the main thread with it rather than copied. */
 export function replyTransfer(reply: ChunkReply): ArrayBuffer[] {
   const buffers = reply.groups.map((g) => g.bytes.buffer as ArrayBuffer);
-  if (reply.csv) buffers.push(reply.csv.buffer as ArrayBuffer);
+  for (const piece of reply.csv ?? []) buffers.push(piece.buffer as ArrayBuffer);
   for (const { buffer, texts } of reply.keys) buffers.push(buffer, ...texts.map((t) => t.ends.buffer as ArrayBuffer));
   return buffers;
 }

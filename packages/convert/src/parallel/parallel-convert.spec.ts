@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingRejects, createLogger, createRunContext, seededRandom, type RunContext } from '@etl/core';
 import { createObjectStore } from '@etl/object-store';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { convert, openRows, type ConvertOptions } from '../index.js';
 import { ChunkWorkers } from './chunk-workers.js';
 import { parallelCsvChunks } from './parallel-csv.js';
+import { defaultThreads } from './threads.js';
 import { chunkWorkerUrl } from './worker-url.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
@@ -235,6 +236,7 @@ describe('convert on worker threads (threads > 1)', () => {
           },
           ctx,
         );
+        expect(report.threads).toBe(threads); // on the threads asked for, not one quietly
         // Parts are cut between the encoder's pieces, which follow the batches: other places on threads.
         const text = report.outputs.map((part) => gunzipSync(readFileSync(new URL(part))).toString('utf8')).join('');
         const { rowsRead, rowsWritten, rowsRejected, facts } = report;
@@ -307,7 +309,70 @@ describe('convert on worker threads (threads > 1)', () => {
     const one = await run(1);
     expect(one.rejects).toEqual([['TOO_LARGE', 3]]);
     expect(await run(2)).toEqual(one);
+    // CSV out with row numbers: the rows after the streamed record go on numbering in its chunk's order.
+    const csv = async (threads: number) => {
+      const output = join(dir, `runaway-${threads}.csv`);
+      const report = await convert(
+        createObjectStore(),
+        { input, output, schema: small, threads, chunkChars: 1024, rowNumberColumn: 'n', writeHeader: false },
+        context(),
+      );
+      expect(report.threads).toBe(threads);
+      return readFileSync(output, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(','));
+    };
+    const oneCsv = await csv(1);
+    expect(oneCsv).toEqual([
+      ['1', 'a', '1'],
+      ['5', 'd', '2'],
+      ['6', 'e', '3'],
+    ]);
+    const twoCsv = await csv(2);
+    expect(twoCsv.map((fields) => fields.slice(0, 2))).toEqual(oneCsv.map((fields) => fields.slice(0, 2)));
+    const numbers = twoCsv.map((fields) => BigInt(fields[2] as string));
+    expect(numbers.every((n, i) => i === 0 || n > (numbers[i - 1] as bigint))).toBe(true);
   }, 60_000);
+
+  it('screens text limits on the workers for Parquet too: the rows and rejects of one thread', async () => {
+    const input = join(dir, 'limits.csv');
+    writeFileSync(input, randomCsv(61, 300, DIALECTS[0] as Dialect));
+    const read = { encoding: 'utf-8', textLimits: { maxBytes: 30, refuseNul: true, destination: 'the test' } };
+    const one = await outcome(input, { ...read, threads: 1 });
+    expect((one as { rejects: Array<{ code: string }> }).rejects.some((r) => r.code === 'TOO_LARGE')).toBe(true);
+    expect(await outcome(input, { ...read, threads: 2, chunkChars: 700 })).toEqual(one);
+  }, 60_000);
+
+  it('keeps to one thread what only this thread can do, or what is too small to share', async () => {
+    const input = join(dir, 'one-thread.csv');
+    writeFileSync(input, randomCsv(62, 200, DIALECTS[0] as Dialect));
+    const threadsOf = async (options: Partial<ConvertOptions>, output = 'one.parquet') =>
+      (
+        await convert(
+          createObjectStore(),
+          { input, output: join(dir, output), schema, encoding: 'utf-8', threads: 2, chunkChars: 500, ...options },
+          context(),
+        )
+      ).threads;
+    expect(await threadsOf({})).toBe(2);
+    expect(await threadsOf({ facts: true })).toBe(1); // Parquet with facts: gathered on this thread
+    expect(await threadsOf({ rowNumberColumn: 'n' })).toBe(1);
+    expect(await threadsOf({}, 'one.ndjson')).toBe(1);
+    expect(await threadsOf({ joinShortRows: true })).toBe(1);
+    expect(await threadsOf({ chunkChars: 10 * 1024 * 1024 })).toBe(1); // the file is one chunk
+    expect(await threadsOf({ facts: true, rowNumberColumn: 'n' }, 'one.csv')).toBe(2);
+  }, 60_000);
+
+  it('by default, one thread per 64 MiB of input, within the cores and the memory', () => {
+    const mib = 1024 * 1024;
+    expect(defaultThreads(8 * mib, 0)).toBe(1);
+    expect(defaultThreads(8 * mib, 127 * mib)).toBe(1);
+    expect(defaultThreads(8 * mib, 128 * mib)).toBe(Math.min(2, availableParallelism()));
+    expect(defaultThreads(8 * mib, 1024 * mib)).toBeLessThanOrEqual(Math.min(16, availableParallelism()));
+    expect(defaultThreads(8 * mib, 1024 * mib)).toBeGreaterThanOrEqual(1);
+    expect(defaultThreads(2 ** 40, 1024 * mib)).toBe(1); // threads whose chunks would not fit a quarter of the memory
+  });
 
   it('a gzipped file: inflated on the main thread, cut as bytes, the same outcome at 1 and 2 threads', { timeout: 60_000 }, async () => {
     const input = join(dir, 'zipped.csv.gz');

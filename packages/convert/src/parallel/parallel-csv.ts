@@ -27,7 +27,7 @@ export interface ParallelCsvOptions {
 /** The rows of a piece of the file: row groups ready to place in the file, or CSV records ready to write. */
 export interface ConvertedChunk {
   groups: EncodedRowGroup[];
-  csv: Uint8Array | undefined;
+  csv: Uint8Array[];
   facts: ColumnFacts | undefined;
   /** Per batch, its key columns alone (`ChunkOutput` `keyColumns`). */
   keys: PackedColumns[];
@@ -41,12 +41,14 @@ const MAX_RECORD_CHARS = 16 * 1024 * 1024;
  * A CSV file converted on worker threads, in file order: the main thread reads (and, in encodings
  * other than UTF-8, decodes) the file, cuts it into chunks at record ends (`CsvByteChunker`,
  * `CsvChunker`), and hands them round-robin to workers that parse, screen, cast and encode them
- * (`ChunkConverter`): Parquet row groups or CSV records come back in the order the chunks were cut. Rejects go to `ctx.rejects` as each chunk's
- * turn comes, their lines moved by the lines of the chunks before (only known then), and everything
- * is counted on the same components as the single-thread reading (`csv-parse`, `cast`).
+ * (`ChunkConverter`): Parquet row groups or CSV records come back in the order the chunks were
+ * cut. Rejects go to `ctx.rejects` as each chunk's turn comes, their lines moved by the lines of the
+ * chunks before (only known then), and everything is counted on the same components as the
+ * single-thread reading (`csv-parse`, `cast`).
  *
- * Memory: `chunksInFlight` chunks' text on the main thread (and their replies: compressed row
- * groups) plus, per worker, its isolate and one chunk being converted (see `ConvertOptions.threads`).
+ * Memory: `chunksInFlight` chunks' text on the main thread (and their replies: compressed row groups,
+ * or CSV records and key columns) plus, per worker, its isolate and one chunk being converted (see
+ * `ConvertOptions.threads`).
  */
 export async function* parallelCsvChunks(
   store: ObjectStore,
@@ -173,7 +175,7 @@ export async function* parallelCsvChunks(
     return written(reply);
   }
 
-  /** A reply in its turn: rejects rebased and written, counted; its row groups handed on. */
+  /** A reply in its turn: rejects rebased and written, counted; its output handed on. */
   async function written(pending: Promise<ChunkReply>): Promise<ConvertedChunk> {
     const reply = await pending;
     lineBase ??= chunker.linesBeforeData;
@@ -194,7 +196,7 @@ export async function* parallelCsvChunks(
     castMetrics.rowsOut += reply.rows;
     if (castRejects.length > 0) await writeRejects(ctx, castMetrics, 'cast', castRejects);
     reading.setRowsRead(parseMetrics.rowsIn - readBefore);
-    return { groups: reply.groups, csv: reply.csv, facts: reply.facts, keys: reply.keys, rows: reply.rows };
+    return { groups: reply.groups, csv: reply.csv ?? [], facts: reply.facts, keys: reply.keys, rows: reply.rows };
   }
 
   try {

@@ -32,7 +32,16 @@ export const BYTES_PER_THREAD = 64 * 1024 * 1024;
  * as stored: compressed files count small), and at least 1.
  */
 export function defaultThreads(chunkChars: number, inputBytes: number): number {
-  const limit = process.constrainedMemory?.() || totalmem();
+  const limit = memoryLimit();
   const byMemory = Math.floor(limit / 4 / threadBytes(chunkChars));
   return Math.max(1, Math.min(availableParallelism(), byMemory, Math.floor(inputBytes / BYTES_PER_THREAD)));
+}
+
+/**
+ * What the process may use: the cgroup's limit in a container, else the machine's memory. Node 20
+ * reports no limit as 2^64 (later versions as 0): anything at or past the machine's memory is none.
+ */
+function memoryLimit(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return constrained > 0 && constrained < totalmem() ? constrained : totalmem();
 }
