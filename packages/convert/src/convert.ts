@@ -16,7 +16,7 @@ import {
 } from '@etl/schema';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
-import { rowEncoder } from './row-encoders.js';
+import { parquetOptions, rowEncoder, type EncoderOptions } from './row-encoders.js';
 import { ChunkWorkers } from './parallel/chunk-workers.js';
 import { parallelCsvChunks } from './parallel/parallel-csv.js';
 import { DEFAULT_CHUNK_CHARS, defaultThreads } from './parallel/threads.js';
@@ -107,6 +107,8 @@ export interface ConvertOptions extends ReadOptions {
    * must not keep them. Undefined: none (say, a key the file lacks).
    */
   keys?: (schema: Schema) => { columns: readonly number[]; onKeys: (keys: ColumnBatch) => void } | undefined;
+  /** The input's size in bytes as stored, when the caller has it already (it decides the threads): no HEAD for it then. */
+  inputBytes?: number;
   /** Rows handed to the output so far, each time more are (progress). */
   onRows?: (rows: number) => void;
   /** Sees the output schema once, before the first row. */
@@ -163,6 +165,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     facts: wantFacts,
     keys: keysOf,
     onRows,
+    inputBytes,
     counted,
     partBytes,
     onPart: _onPart,
@@ -184,7 +187,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
   // A file of one chunk or less has nothing to share out: it would only pay the threads' start (its
   // size unknown, say a HEAD not allowed: one thread too). Worker threads start before the file is
   // sniffed: an isolate takes a while to load its modules.
-  const size = onWorkers ? ((await store.head(input).catch(() => undefined))?.size ?? 0) : 0;
+  const size = !onWorkers ? 0 : (inputBytes ?? (await store.head(input).catch(() => undefined))?.size ?? 0);
   const threads = options.threads ?? defaultThreads(chunkChars, size);
   const eligible = onWorkers && threads > 1 && size > chunkChars;
   const workers = eligible ? new ChunkWorkers(await chunkWorkerUrl(), threads) : undefined;
@@ -214,13 +217,14 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       if (facts) observeFacts(facts, batch);
       if (keys) keys.onKeys({ length: batch.length, columns: keys.columns.map((k) => batch.columns[k] as Column) });
     };
-    const encoder = rowEncoder(format, schema, {
+    const encoding: EncoderOptions = {
       ...(writeHeader === undefined ? {} : { header: writeHeader }),
       ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
       ...(options.compression && format === 'parquet' ? { compression: options.compression } : {}),
       ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
       ...(options.parquet ? { parquet: options.parquet } : {}),
-    });
+    };
+    const encoder = rowEncoder(format, schema, encoding);
     let rowsWritten = 0;
     const reading = counted ? ctx.counters.component(input, 'source') : undefined;
     const writing = counted ? ctx.counters.component(output, 'sink') : undefined;
@@ -238,16 +242,10 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       if (workers && csv) {
         const parquet = encoder instanceof ParquetWriter ? encoder : undefined;
         const output = parquet
-          ? {
-              kind: 'rowGroups' as const,
-              parquet: { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) },
-            }
+          ? { kind: 'rowGroups' as const, parquet: parquetOptions(encoding) }
           : {
               kind: 'csv' as const,
-              encoder: {
-                ...(trimFractionZeros === undefined ? {} : { trimFractionZeros }),
-                ...(options.nullMarker === undefined ? {} : { nullMarker: options.nullMarker }),
-              },
+              encoder: encoding,
               rowNumber: rowNumberColumn !== undefined,
               facts: facts !== undefined,
               keyColumns: keys?.columns ?? [],
@@ -266,7 +264,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
           if (parquet) for (const group of chunk.groups) yield* parquet.appendRowGroup(group);
           if (facts && chunk.facts) mergeFacts(facts, chunk.facts);
           if (keys) for (const packed of chunk.keys) keys.onKeys(unpackColumns(keyFields, packed));
-          for (const piece of chunk.csv) if (piece.length > 0) yield piece;
+          for (const piece of chunk.csv ?? []) if (piece.length > 0) yield piece;
         }
         if (parquet) yield* parquet.finish();
         return;

@@ -38,7 +38,7 @@ const FLUSH_SIZE = 256 * 1024;
 export function rowEncoder(format: FileFormat, schema: Schema, options: EncoderOptions = {}): RowEncoder {
   switch (format) {
     case 'parquet':
-      return new ParquetWriter(schema, { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) });
+      return new ParquetWriter(schema, parquetOptions(options));
     case 'csv':
       return csvEncoder(schema, options);
     case 'ndjson':
@@ -96,6 +96,11 @@ function csvEncoder(schema: Schema, options: EncoderOptions): RowEncoder {
     },
     finish: () => (out.length > 0 ? [out.take()] : NOTHING),
   };
+}
+
+/** The `ParquetWriter`'s options an encoder's options make (`compression` over `parquet`'s). */
+export function parquetOptions(options: EncoderOptions): ParquetWriterOptions {
+  return { ...options.parquet, ...(options.compression ? { compression: options.compression } : {}) };
 }
 
 const NOTHING: readonly Uint8Array[] = Object.freeze([]);

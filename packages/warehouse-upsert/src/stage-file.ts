@@ -33,6 +33,8 @@ export async function stageFile(
     maxIdentifierBytes: number;
     start: Date;
     parts: boolean;
+    /** The file's size in bytes, when the caller has it (its HEAD): not asked for again. */
+    fileBytes?: number;
     /** Rows staged so far, kept up to date as they are written: what a stopped load had read. */
     progress?: { rows: number };
     /** The file's schema (cleaned names, inferred types, no line column), as soon as it is known: before any row is staged. */
@@ -65,6 +67,7 @@ export async function stageFile(
       ...(options.parts ? { partBytes: options.stagingPartBytes } : {}),
       ...(options.encoding ? { encoding: options.encoding } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.fileBytes === undefined ? {} : { inputBytes: options.fileBytes }),
       inferFrom: options.inferFrom,
       header: true, // seed 003 reads with header=True: column names come from the file
       renameColumns: (names) => cleanColumnNames(names, { maxBytes: options.maxIdentifierBytes }),

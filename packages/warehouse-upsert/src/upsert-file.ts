@@ -131,6 +131,7 @@ export async function upsertFile(
         start,
         parts: true,
         progress,
+        ...(head ? { fileBytes: head.size } : {}),
         onSchema: (schema) => {
           sourceColumns = schema.fields.map((f) => f.name);
           stagingSteps = stagingTableSteps({ stagingTable, schema, keys: options.keys, target: before });

@@ -13,8 +13,8 @@ export type ChunkOutput =
   | { kind: 'rowGroups'; parquet: ParquetWriterOptions }
   | {
       kind: 'csv';
-      /** The CSV encoder's options; no header (the main thread writes it). */
-      encoder: Omit<EncoderOptions, 'header'>;
+      /** The CSV encoder's options, but its header: the main thread writes that. */
+      encoder: EncoderOptions;
       /** A BIGINT column after the file's numbering its rows in file order: chunk × 2^32 + the row's number in its chunk. */
       rowNumber: boolean;
       /** Gather `ColumnFacts` of the file's columns. */

@@ -1,7 +1,6 @@
 import { writeRejects, type RecordError, type RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
-import type { EncodedRowGroup } from '@etl/parquet';
-import { planColumns, type ColumnFacts, type PackedColumns } from '@etl/schema';
+import { planColumns } from '@etl/schema';
 import { withInferenceHint } from '../sources/csv-source.js';
 import type { CsvReading } from '../sources/row-source.js';
 import { bytesOf, textOf } from '../sources/text-bytes.js';
@@ -24,15 +23,8 @@ export interface ParallelCsvOptions {
   textLimits?: TextLimits;
 }
 
-/** The rows of a piece of the file: row groups ready to place in the file, or CSV records ready to write. */
-export interface ConvertedChunk {
-  groups: EncodedRowGroup[];
-  csv: Uint8Array[];
-  facts: ColumnFacts | undefined;
-  /** Per batch, its key columns alone (`ChunkOutput` `keyColumns`). */
-  keys: PackedColumns[];
-  rows: number;
-}
+/** The rows of a piece of the file, as its worker replied: row groups to place in the file, or CSV records to write. */
+export type ConvertedChunk = Pick<ChunkReply, 'groups' | 'csv' | 'facts' | 'keys' | 'rows'>;
 
 /** The parser's bound on one record (`CsvParserOptions.maxRecordChars`' default). */
 const MAX_RECORD_CHARS = 16 * 1024 * 1024;
@@ -196,7 +188,7 @@ export async function* parallelCsvChunks(
     castMetrics.rowsOut += reply.rows;
     if (castRejects.length > 0) await writeRejects(ctx, castMetrics, 'cast', castRejects);
     reading.setRowsRead(parseMetrics.rowsIn - readBefore);
-    return { groups: reply.groups, csv: reply.csv ?? [], facts: reply.facts, keys: reply.keys, rows: reply.rows };
+    return reply;
   }
 
   try {
