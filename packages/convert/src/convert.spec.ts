@@ -1,16 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { countingRejects, createLogger, createRunContext, RecordError, type RunContext } from '@etl/core';
 import { CsvParser } from '@etl/csv';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
 import { castRecord, parseSchemaCsv, planColumns, rowsOf, type Value } from '@etl/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catLines, convert, openRows, toJsonValue } from './index.js';
+import { catLines, convert, convertHeld, openRows, toJsonValue } from './index.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
 invoice_no,varchar(16),false
@@ -123,6 +123,29 @@ describe('convert and cat on local files', () => {
     expect(back).toContain('"two\nlines 11"');
     await convert(store, { input: join(dir, 'back.csv'), output: join(dir, 'again.parquet'), schema }, context());
     expect(await cat(join(dir, 'again.parquet'))).toEqual(expected);
+  });
+
+  it('holds its output unseen until published, on threads too; a discarded one leaves no file, temp file or folder', async () => {
+    const out = join(dir, 'held', 'run_date=2026-12-07');
+    const options = { input, schema, threads: 2, chunkChars: 64 * 1024 };
+    const held = await convertHeld(store, { ...options, output: join(out, 'kept.parquet') }, context());
+    expect(held.report).toMatchObject({ rowsWritten: 3000, threads: 2, outputs: [pathToFileURL(join(out, 'kept.parquet')).href] });
+    const listed = async () => {
+      const uris: string[] = [];
+      for await (const o of store.list(join(dir, 'held') + '/')) uris.push(o.uri);
+      return uris;
+    };
+    expect(await listed()).toEqual([]);
+    const published = await held.publish();
+    expect(published).toMatchObject({ rowsWritten: 3000, output: pathToFileURL(join(out, 'kept.parquet')).href });
+    expect(published.bytesWritten).toBe(statSync(join(out, 'kept.parquet')).size);
+    expect(await cat(join(out, 'kept.parquet'))).toEqual(expected);
+
+    const other = join(dir, 'held', 'run_date=2026-12-08');
+    const dropped = await convertHeld(store, { ...options, output: join(other, 'dropped.parquet') }, context());
+    await dropped.discard(new Error('DynamoDB failed'));
+    expect(await listed()).toEqual([pathToFileURL(join(out, 'kept.parquet')).href]);
+    expect(readdirSync(join(dir, 'held'))).toEqual(['run_date=2026-12-07']);
   });
 
   it('counts itself in the run totals only when asked (a whole run, not an intermediate file)', async () => {
@@ -469,6 +492,27 @@ describe('convert and cat on S3 (moto)', () => {
   });
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it('holds an S3 output as an open multipart upload: not there until published, nothing left when discarded', async () => {
+    const s3 = createObjectStore();
+    // 6 MiB of CSV, so the Parquet is written in more than one part.
+    const csv = sampleCsv(40_000);
+    await s3.put('s3://lake/in/held.csv', csv);
+    const options = { input: 's3://lake/in/held.csv', schema, threads: 2, chunkChars: 1024 * 1024 };
+    const held = await convertHeld(s3, { ...options, output: 's3://lake/held/a.parquet' }, context());
+    expect(held.report.rowsWritten).toBe(40_000);
+    expect(await s3.head('s3://lake/held/a.parquet')).toBeUndefined();
+    await held.publish();
+    expect((await s3.head('s3://lake/held/a.parquet'))?.size).toBeGreaterThan(0);
+
+    const dropped = await convertHeld(s3, { ...options, output: 's3://lake/held/b.parquet' }, context());
+    await dropped.discard(new Error('DynamoDB failed'));
+    expect(await s3.head('s3://lake/held/b.parquet')).toBeUndefined();
+    const client = createS3Client();
+    const { Uploads = [] } = await client.send(new ListMultipartUploadsCommand({ Bucket: 'lake', Prefix: 'held/' }));
+    client.destroy();
+    expect(Uploads).toEqual([]);
   });
 
   it('converts s3:// to s3:// and cats Parquet with ranged reads', async () => {

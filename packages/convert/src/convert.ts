@@ -22,7 +22,7 @@ import { parallelCsvChunks } from './parallel/parallel-csv.js';
 import { DEFAULT_CHUNK_CHARS, defaultThreads } from './parallel/threads.js';
 import { chunkWorkerUrl } from './parallel/worker-url.js';
 import { openRows } from './sources/open-rows.js';
-import { writeParts } from './write-parts.js';
+import { writeAllButLast } from './write-parts.js';
 import type { SourceOptions } from './sources/row-source.js';
 
 /** How the input is read: encoding, CSV dialect, null markers, number format, schema. */
@@ -141,6 +141,16 @@ export interface ConvertReport {
   facts?: ColumnFacts;
 }
 
+/** A conversion whose every byte is written but whose output is not complete yet: see `convertHeld`. */
+export interface HeldConversion {
+  /** The conversion's figures; its output is not visible yet (`bytesWritten` counts the held part before compression). */
+  readonly report: ConvertReport;
+  /** Completes the output, visible from then on; the report as stored. */
+  publish(): Promise<ConvertReport>;
+  /** Aborts the output: it never was visible. */
+  discard(reason: Error): Promise<void>;
+}
+
 /**
  * One file to another format, streaming: rows are read in batches, encoded as they come, and the
  * bytes go straight into the output object (multipart on S3). Memory: one input batch plus the
@@ -148,6 +158,19 @@ export interface ConvertReport {
  * Rejected records go to `ctx.rejects`; the output is complete and visible only when this resolves.
  */
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
+  const held = await convertHeld(store, options, ctx);
+  return held.publish();
+}
+
+/**
+ * `convert`, up to the output's completion: every row read, checked and written, the workers gone,
+ * but the output (with `partBytes`, its last part) not yet complete, so nothing reads it. The caller
+ * publishes it once what must come first has committed (inventory: the DynamoDB writes; a run over
+ * the reject limits: never), or discards it, and must do one of the two: meanwhile S3 holds a
+ * multipart upload open, and this process its last part's bytes (a local store: a hidden temp file).
+ * An aborted `ctx.signal` aborts it too.
+ */
+export async function convertHeld(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<HeldConversion> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
   const {
@@ -197,7 +220,7 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
     await workers?.close();
   }
 
-  async function convertWith(workers: ChunkWorkers | undefined): Promise<ConvertReport> {
+  async function convertWith(workers: ChunkWorkers | undefined): Promise<HeldConversion> {
     const source = await openRows(store, input, inputAs, { ...read, ctx });
     if (source.schema.fields.length === 0)
       throw new TerminalError('BAD_ARGUMENT', `${input} has no columns (empty, or only blank lines): nothing to convert`);
@@ -297,31 +320,44 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
       partBytes === undefined
         ? { partBytes: Infinity, uriOf: () => output }
         : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
-    const stored = await writeParts(store, encoded(), {
+    const { stored, last } = await writeAllButLast(store, encoded(), {
       ...parts,
       signal: ctx.signal,
       ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
       ...(options.onPart ? { onPart: options.onPart } : {}),
     });
-    const bytesWritten = stored.reduce((sum, part) => sum + part.size, 0);
-    if (reading && writing) {
-      reading.bytesIn = source.bytesRead;
-      writing.bytesOut = bytesWritten;
-    }
-    return {
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    const reportOf = (outputs: string[], bytesWritten: number): ConvertReport => ({
       input,
-      output: stored[0]?.uri ?? output,
-      outputs: stored.map((part) => part.uri),
+      output: outputs[0] ?? output,
+      outputs,
       format,
       rowsRead: source.rowsRead,
       rowsWritten,
       rowsRejected: ctx.rejects.count,
       bytesRead: source.bytesRead,
       bytesWritten,
-      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      seconds,
       peakRssBytes: peakRssBytes(),
       threads: workers ? workers.size : 1,
       ...(facts ? { facts } : {}),
+    });
+    const storedBytes = () => stored.reduce((sum, part) => sum + part.size, 0);
+    return {
+      report: reportOf([...stored.map((part) => part.uri), last.uri], storedBytes() + last.bytes),
+      async publish() {
+        await last.publish();
+        const bytesWritten = storedBytes();
+        if (reading && writing) {
+          reading.bytesIn = source.bytesRead;
+          writing.bytesOut = bytesWritten;
+        }
+        return reportOf(
+          stored.map((part) => part.uri),
+          bytesWritten,
+        );
+      },
+      discard: (reason) => last.discard(reason),
     };
   }
 }

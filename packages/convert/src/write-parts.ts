@@ -1,7 +1,7 @@
 import { PassThrough, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { settledPipeline } from '@etl/core';
-import { objectWriter, type ObjectStore, type PutResult } from '@etl/object-store';
+import { formatObjectUri, objectWriter, parseObjectUri, type ObjectStore, type PutResult } from '@etl/object-store';
 
 export interface PartsOptions {
   /** A part is closed before the chunk that would take it past this many bytes (before compression). */
@@ -35,31 +35,77 @@ interface OpenPart {
  * Infinity it writes one object whatever its chunks: `convert`'s single output.
  */
 export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8Array>, options: PartsOptions): Promise<PutResult[]> {
-  const written: PutResult[] = [];
+  const { stored, last } = await writeAllButLast(store, chunks, options);
+  await last.publish();
+  return stored;
+}
+
+/** The last part of `writeAllButLast`: every byte written, the object not yet complete (not visible). */
+export interface HeldPart {
+  readonly uri: string;
+  /** Bytes written to it (before compression). */
+  readonly bytes: number;
+  /** Completes it (visible from then on), adds it to `stored` and tells `onPart`; aborts it if that fails. */
+  publish(): Promise<PutResult>;
+  /** Aborts it: it never was visible. */
+  discard(error: Error): Promise<void>;
+}
+
+/**
+ * `writeParts`, but the last part is handed back written and not completed: the caller publishes it
+ * once something else agrees (a second sink committed), or discards it. The parts before it are
+ * complete and in `stored` (with one output, none are). The held part's upload stays open meanwhile
+ * (S3: the multipart upload and its last part's bytes in memory; local: the hidden temp file), and is
+ * aborted when `signal` is.
+ */
+export async function writeAllButLast(
+  store: ObjectStore,
+  chunks: AsyncIterable<Uint8Array>,
+  options: PartsOptions,
+): Promise<{ stored: PutResult[]; last: HeldPart }> {
+  const stored: PutResult[] = [];
+  const done = (result: PutResult) => {
+    stored.push(result);
+    options.onPart?.(result, stored.length - 1);
+    return result;
+  };
   let current: OpenPart | undefined;
   try {
     for await (const chunk of chunks) {
       if (current && current.bytes > 0 && current.bytes + chunk.length > options.partBytes) {
         const part = current;
         current = undefined;
-        written.push(await part.close());
-        options.onPart?.(written[written.length - 1] as PutResult, written.length - 1);
+        done(await part.close());
       }
-      current ??= openPart(store, options.uriOf(written.length), options);
+      current ??= openPart(store, options.uriOf(stored.length), options);
       current.bytes += chunk.length;
       await current.write(chunk);
     }
-    // No rows still make one (empty) part, as a single output would be one empty file.
-    current ??= openPart(store, options.uriOf(written.length), options);
-    const last = current;
-    current = undefined;
-    written.push(await last.close());
-    options.onPart?.(written[written.length - 1] as PutResult, written.length - 1);
-    return written;
   } catch (error) {
     await current?.abort(error as Error);
     throw error;
   }
+  // No rows still make one (empty) part, as a single output would be one empty file.
+  const named = options.uriOf(stored.length);
+  const last = current ?? openPart(store, named, options);
+  // As the store will name it once stored (a plain path: its file:// URI).
+  const uri = formatObjectUri(parseObjectUri(named));
+  return {
+    stored,
+    last: {
+      uri,
+      bytes: last.bytes,
+      async publish() {
+        try {
+          return done(await last.close());
+        } catch (error) {
+          await last.abort(error as Error);
+          throw error;
+        }
+      },
+      discard: (error) => last.abort(error),
+    },
+  };
 }
 
 function openPart(store: ObjectStore, uri: string, options: PartsOptions): OpenPart {

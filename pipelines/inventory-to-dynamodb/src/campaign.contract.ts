@@ -12,8 +12,9 @@ export const campaign: CampaignSpec = {
   services: ['s3', 'dynamodb'],
   memoryMiB: resources.memoryMiB,
   phases: [
-    // The file is screened for rejects in one pass before the first write, then written to DynamoDB and Parquet together.
-    { phase: 'screening', when: /^reading / },
+    // The file is converted to Parquet (held unpublished) in one pass before the first DynamoDB write, then
+    // read again into DynamoDB; the Parquet is published after the last DynamoDB write.
+    { phase: 'converting', when: /^reading / },
     { phase: 'writing', when: /^creating DynamoDB table|^using DynamoDB table/ },
     { phase: 'committing', when: / written to DynamoDB; / },
   ],

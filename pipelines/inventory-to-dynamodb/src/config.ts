@@ -18,6 +18,9 @@ export const inventoryArgs = {
     "Key attribute of a compound key (key_order columns joined with #) [default: the table's partition key; pk for a created table]",
   ),
   encoding: arg.optionalString('Source text encoding (WHATWG label, e.g. shift_jis); detected when absent'),
+  parquet_threads: arg.optionalPositiveInt(
+    'Threads the Parquet file is written on: workers parse, type and encode its chunks (default: every core, but one per 64 MiB of file as stored, so a file under 128 MiB takes one, and within a quarter of the memory; 1: one thread). The DynamoDB pass reads on one',
+  ),
   max_concurrency: arg.positiveInt('BatchWriteItem requests in flight at once (25 items each)', 4),
   create_table: arg.enum(
     ['auto', 'yes', 'no'] as const,

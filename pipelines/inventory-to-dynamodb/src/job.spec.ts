@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ListTablesCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient, createStringKeyedTable } from '@etl/dynamodb';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { runJob } from '@etl/runtime';
@@ -220,6 +220,33 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
+  it('publishes no Parquet when the DynamoDB pass fails after the file was converted', async () => {
+    const client = createDynamoDbClient({ ...stack.env });
+    // Keyed by pk + sk: the schema has neither, which the DynamoDB pass finds once the Parquet is written (held).
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'sortkeyed_2026',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    client.destroy();
+    const path = join(dir, 'inventory-sortkeyed.csv');
+    writeFileSync(path, encodeCp932(header + ['SK01,S-1,x,1,1.00', 'SK01,S-2,x,2,2.00'].join('\r\n') + '\r\n'));
+    const out = join(dir, 'out-sortkeyed');
+    const failed = await run(path, '--table_prefix', 'sortkeyed_', '--output', out);
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout).toMatch(/sortkeyed_2026 is keyed by pk \+ sk; the schema needs both columns/);
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+
   it('fails a file that is mostly rejects before the first DynamoDB write: no table created, no item, no Parquet', async () => {
     // 3 good rows, 2 bad: 40% rejected, more than the default --max_reject_ratio 0.1.
     const path = join(dir, 'inventory-bad.csv');
@@ -241,7 +268,7 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
       client.destroy();
     }
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
-    // Their rejects were recorded once, by the screening pass.
+    // Their rejects were recorded once, by the converting pass.
     expect(
       readFileSync(join(dirname(bad.reportFile as string), 'rejects.ndjson'), 'utf8')
         .trim()

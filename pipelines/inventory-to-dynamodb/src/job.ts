@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fanOut, from, runPipeline, sinkWritable, type RunContext } from '@etl/core';
-import { openRows, RowFileSink, screenRejects, sniffFile } from '@etl/convert';
+import { checkRejectRatio, countingRejects, Counters, from, runPipeline, type RunContext } from '@etl/core';
+import { convertHeld, openRows, sniffFile, type ReadOptions } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
-import { joinUri, readText } from '@etl/object-store';
+import { joinUri, readText, type ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
-import { isoMicros, parseSchemaFile, planColumns } from '@etl/schema';
+import { isoMicros, parseSchemaFile, planColumns, type Schema } from '@etl/schema';
 import { inventoryArgs, SAMPLE_TABLE } from './config.js';
 
 /** The table: by prefix (seed `getTableName`), created only when allowed and missing. */
@@ -19,6 +19,25 @@ async function targetTable(client: DynamoDBClient, config: JobConfig<typeof inve
     await createStringKeyedTable(client, config.table_prefix, keyAttribute, { signal: ctx.signal });
     return config.table_prefix;
   }
+}
+
+/** The second pass: the file's rows diffed into the table (its rejects were written by the first pass, so only counted here). */
+async function loadItems(
+  config: JobConfig<typeof inventoryArgs>,
+  ctx: RunContext,
+  objects: ObjectStore,
+  client: DynamoDBClient,
+  read: ReadOptions & { schema: Schema },
+  now: string,
+) {
+  const writingCtx: RunContext = { ...ctx, rejects: countingRejects(0) };
+  const rows = await openRows(objects, config.source, 'csv', { ...read, ctx: writingCtx });
+  const table = await targetTable(client, config, ctx);
+  const items = rowItems(read.schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
+  const attributes = read.schema.fields.map((f) => f.name);
+  const synced = dynamoDbSync(client, table, writingCtx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
+  await runPipeline(from(rows).into(synced), writingCtx);
+  return { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, counts: synced.counts };
 }
 
 /** Seed 000: the inventory CSV, cast by its schema, diff-synced into DynamoDB and written whole as Snappy Parquet. */
@@ -52,40 +71,60 @@ export const inventoryJob = defineJob({
   },
   async run(config, ctx, { objects, connections }) {
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
-    const open = (c: RunContext) =>
-      openRows(objects, config.source, 'csv', { ctx: c, schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
-    // DynamoDB cannot take items back: a file that would fail the reject limits must fail before the first write.
-    const { accepted, writingCtx } = await screenRejects(open, ctx, config.source);
-    if (accepted === 0) {
+    const read = { schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) };
+    const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
+    // First pass: every row into the Parquet file (on worker threads for a big file), which is held
+    // unpublished; it writes the run's rejects, so a file over the reject limits fails before the first
+    // DynamoDB write (DynamoDB cannot take items back). Its own counters: the run's figures are the second pass's.
+    const parquet = await convertHeld(
+      objects,
+      {
+        input: config.source,
+        output: joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`),
+        format: 'parquet',
+        ...read,
+        ...(config.parquet_threads === undefined ? {} : { threads: config.parquet_threads }),
+      },
+      { ...ctx, counters: new Counters() },
+    );
+    let loaded: Awaited<ReturnType<typeof loadItems>> | undefined;
+    try {
+      checkRejectRatio(ctx, parquet.report.rowsWritten, config.source);
+      if (parquet.report.rowsWritten > 0) loaded = await loadItems(config, ctx, objects, await connections.dynamodb(), read, now);
+    } catch (error) {
+      await parquet.discard(error as Error);
+      throw error;
+    }
+    if (!loaded) {
+      await parquet.discard(new Error('no rows'));
       ctx.logger.warn({ source: config.source }, `${config.source} holds no rows: nothing was written to DynamoDB or Parquet`);
       return { figures: { itemsRead: 0, rejected: ctx.rejects.count } };
     }
-    const rows = await open(writingCtx);
-    const client = await connections.dynamodb();
-    const table = await targetTable(client, config, ctx);
-    const items = rowItems(schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
-    const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
-    const attributes = schema.fields.map((f) => f.name);
-    const dynamodb = dynamoDbSync(client, table, writingCtx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
-    const parquet = new RowFileSink(
-      objects,
-      joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`),
-      schema,
-    );
-    await runPipeline(from(rows).into(fanOut([dynamodb, sinkWritable(parquet, writingCtx)])), writingCtx);
+    // Published only now that every DynamoDB write has succeeded.
+    const published = await parquet.publish();
+    const sink = ctx.counters.component(published.output, 'sink');
+    sink.rowsIn = sink.rowsOut = published.rowsWritten;
+    sink.bytesOut = published.bytesWritten;
 
-    const { written, ...counts } = dynamodb.counts;
-    const report = { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, ...counts, rejected: ctx.rejects.count };
-    const figures = { ...report, writtenToDynamoDb: written, parquetRows: parquet.rows, parquetFiles: [parquet.uri] };
+    const { table, keyAttribute, itemsRead, counts: synced } = loaded;
+    const { written, ...counts } = synced;
+    const report = { table, keyAttribute, itemsRead, ...counts, rejected: ctx.rejects.count };
+    const figures = {
+      ...report,
+      writtenToDynamoDb: written,
+      parquetRows: published.rowsWritten,
+      parquetFiles: published.outputs,
+      parquetThreads: published.threads,
+    };
     ctx.logger.info(
       figures,
-      `${table}: ${report.itemsRead} read, ${report.new} new, ${report.changed} changed, ${report.unchanged} unchanged, ${report.duplicateKeys} repeated keys, ${report.rejected} rejected; ${written} written to DynamoDB; ${parquet.rows} rows in ${parquet.uri}`,
+      `${table}: ${report.itemsRead} read, ${report.new} new, ${report.changed} changed, ${report.unchanged} unchanged, ${report.duplicateKeys} repeated keys, ${report.rejected} rejected; ${written} written to DynamoDB; ${published.rowsWritten} rows in ${published.output}`,
     );
     if (counts.columnsOnlyInFile.length + counts.columnsOnlyInTable.length > 0)
       ctx.logger.warn(
         { columnsOnlyInFile: counts.columnsOnlyInFile, columnsOnlyInTable: counts.columnsOnlyInTable },
         'the file and the stored items have different columns',
       );
-    return { outputs: { table, parquet: parquet.uri }, figures };
+    return { outputs: { table, parquet: published.output }, figures };
   },
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,5 +44,22 @@ describe('LocalObjectStore', () => {
     const listed = [];
     for await (const o of store.list(dir + '/')) listed.push(o.uri);
     expect(listed).toEqual([pathToFileURL(join(dir, 'done.csv')).href]);
+  });
+
+  it('leaves no folder behind from a failed write, only the ones it did not make', async () => {
+    const store = new LocalObjectStore();
+    const kept = join(base, 'failed', 'kept');
+    mkdirSync(kept, { recursive: true });
+    const failing = async function* () {
+      yield Buffer.from('half');
+      throw new Error('the source broke');
+    };
+    await expect(store.put(join(kept, 'run_date=2026-12-07', 'deeper', 'x.parquet'), failing())).rejects.toThrow('the source broke');
+    expect(existsSync(kept)).toBe(true);
+    expect(readdirSync(kept)).toEqual([]);
+    // A folder another object is in stays, and so does the object.
+    await store.put(join(kept, 'other', 'y.csv'), 'y');
+    await expect(store.put(join(kept, 'other', 'new', 'z.csv'), failing())).rejects.toThrow('the source broke');
+    expect(readdirSync(kept, { recursive: true }).sort()).toEqual(['other', join('other', 'y.csv')]);
   });
 });

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, opendir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { basename, dirname, join, sep } from 'node:path';
@@ -111,9 +111,12 @@ async function statFile(path: string) {
   }
 }
 
-/** Writes through a hidden temp file, fsyncs it, then renames it over `path`; cleans up on failure. */
+/**
+ * Writes through a hidden temp file, fsyncs it, then renames it over `path`. A failure leaves nothing
+ * behind, not even the folders made for it (S3 has none: a failed upload leaves no trace there).
+ */
 async function writeAtomically(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const madeFrom = await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     await write(temp);
@@ -126,7 +129,19 @@ async function writeAtomically(path: string, write: (tempPath: string) => Promis
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
+    if (madeFrom !== undefined) await removeEmptyFolders(dirname(path), madeFrom);
     throw error;
+  }
+}
+
+/** `from` and its parents up to `top` (included), each only while empty: another write may be filling one. */
+async function removeEmptyFolders(from: string, top: string): Promise<void> {
+  for (let dir = from; dir.length >= top.length; dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (or gone): what is above it stays too
+    }
   }
 }
 
