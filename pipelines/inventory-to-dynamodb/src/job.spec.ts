@@ -134,6 +134,8 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const two = await run(second);
     expect(two.code, two.stdout).toBe(0);
     expect(two.report).toMatchObject({ itemsRead: 304, new: 2, changed: 10, unchanged: 290, rejected: 2, writtenToDynamoDb: 12 });
+    // Read twice (Parquet, then DynamoDB), counted once: the run's totals are the file's.
+    expect(JSON.parse(readFileSync(two.reportFile as string, 'utf8'))).toMatchObject({ rowsRead: 304, rowsRejected: 2, rowsWritten: 302 + 12 });
     const after2 = await items();
     expect(after2.size).toBe(302);
     expect(after2.get('TK01#A-3')?.['数量']).toEqual({ N: '1003' });
@@ -220,6 +222,17 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
+  it('fails on a missing table before reading the file, saying how to have it created', async () => {
+    const path = join(dir, 'inventory-notable.csv');
+    writeFileSync(path, encodeCp932(header + ['NT01,N-1,x,1,1.00', 'NT01,N-2,x,bad,2.00'].join('\r\n') + '\r\n'));
+    const out = join(dir, 'out-notable');
+    const missing = await run(path, '--table_prefix', 'notable_', '--output', out);
+    expect(missing.code, missing.stdout + missing.stderr).toBe(1);
+    expect(missing.stdout).toMatch(/no DynamoDB table name starts with \\"notable_\\": create it .*--create_table yes/);
+    expect(JSON.parse(readFileSync(missing.reportFile as string, 'utf8'))).toMatchObject({ rowsRead: 0, rowsRejected: 0 });
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+
   it('publishes no Parquet when the DynamoDB pass fails after the file was converted', async () => {
     const client = createDynamoDbClient({ ...stack.env });
     // Keyed by pk + sk: the schema has neither, which the DynamoDB pass finds once the Parquet is written (held).
@@ -268,6 +281,8 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
       client.destroy();
     }
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
+    // The failed run's report counts what was read and rejected (the converting pass counts for the run).
+    expect(JSON.parse(readFileSync(bad.reportFile as string, 'utf8'))).toMatchObject({ outcome: 'failed', rowsRead: 5, rowsRejected: 2 });
     // Their rejects were recorded once, by the converting pass.
     expect(
       readFileSync(join(dirname(bad.reportFile as string), 'rejects.ndjson'), 'utf8')

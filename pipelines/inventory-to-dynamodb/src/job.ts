@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { checkRejectRatio, countingRejects, Counters, from, runPipeline, type RunContext } from '@etl/core';
+import { checkRejectRatio, countingRejects, Counters, from, runPipeline, TerminalError, type RunContext } from '@etl/core';
 import { convertHeld, openRows, sniffFile, type ReadOptions } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
 import { joinUri, readText, type ObjectStore } from '@etl/object-store';
@@ -7,34 +7,53 @@ import { defineJob, type JobConfig } from '@etl/runtime';
 import { isoMicros, parseSchemaFile, planColumns, type Schema } from '@etl/schema';
 import { inventoryArgs, SAMPLE_TABLE } from './config.js';
 
-/** The table: by prefix (seed `getTableName`), created only when allowed and missing. */
-async function targetTable(client: DynamoDBClient, config: JobConfig<typeof inventoryArgs>, ctx: RunContext): Promise<string> {
+/**
+ * The table by prefix (seed `getTableName`), looked up before anything is read (read-only), or the
+ * name of the table to create once the file has passed its checks, when that is allowed.
+ */
+async function findTable(
+  client: DynamoDBClient,
+  config: JobConfig<typeof inventoryArgs>,
+  ctx: RunContext,
+): Promise<{ table: string; create: boolean }> {
   try {
-    return await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger);
+    return { table: await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger), create: false };
   } catch (error) {
-    const create = config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE);
-    if ((error as { code?: string }).code !== 'NOT_FOUND' || !create) throw error;
-    const keyAttribute = config.key_attribute ?? 'pk';
-    ctx.logger.info({ table: config.table_prefix, keyAttribute }, `creating DynamoDB table ${config.table_prefix} (key ${keyAttribute})`);
-    await createStringKeyedTable(client, config.table_prefix, keyAttribute, { signal: ctx.signal });
-    return config.table_prefix;
+    if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
+    if (config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE))
+      return { table: config.table_prefix, create: true };
+    throw new TerminalError(
+      'NOT_FOUND',
+      `${(error as Error).message}: create it (or check --table_prefix), or pass --create_table yes to have the run create ${config.table_prefix}; nothing was changed`,
+    );
   }
 }
 
-/** The second pass: the file's rows diffed into the table (its rejects were written by the first pass, so only counted here). */
+/**
+ * The second pass: the file's rows diffed into the table. Its rejects were written, and its rows and
+ * bytes counted, by the first pass: its reader counts them apart, and only the DynamoDB writes count
+ * in the run's figures.
+ */
 async function loadItems(
   config: JobConfig<typeof inventoryArgs>,
   ctx: RunContext,
   objects: ObjectStore,
   client: DynamoDBClient,
+  target: { table: string; create: boolean },
   read: ReadOptions & { schema: Schema },
   now: string,
 ) {
-  const writingCtx: RunContext = { ...ctx, rejects: countingRejects(0) };
-  const rows = await openRows(objects, config.source, 'csv', { ...read, ctx: writingCtx });
-  const table = await targetTable(client, config, ctx);
+  const rejects = countingRejects(0);
+  const rows = await openRows(objects, config.source, 'csv', { ...read, ctx: { ...ctx, rejects, counters: new Counters() } });
+  const { table } = target;
+  if (target.create) {
+    const keyAttribute = config.key_attribute ?? 'pk';
+    ctx.logger.info({ table, keyAttribute }, `creating DynamoDB table ${table} (key ${keyAttribute})`);
+    await createStringKeyedTable(client, table, keyAttribute, { signal: ctx.signal });
+  } else ctx.logger.info({ table }, `using DynamoDB table ${table}`);
   const items = rowItems(read.schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
   const attributes = read.schema.fields.map((f) => f.name);
+  const writingCtx: RunContext = { ...ctx, rejects };
   const synced = dynamoDbSync(client, table, writingCtx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
   await runPipeline(from(rows).into(synced), writingCtx);
   return { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, counts: synced.counts };
@@ -73,9 +92,12 @@ export const inventoryJob = defineJob({
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
     const read = { schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) };
     const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
-    // First pass: every row into the Parquet file (on worker threads for a big file), which is held
-    // unpublished; it writes the run's rejects, so a file over the reject limits fails before the first
-    // DynamoDB write (DynamoDB cannot take items back). Its own counters: the run's figures are the second pass's.
+    const client = await connections.dynamodb();
+    // The table first (read-only): a missing one fails before the file is read.
+    const target = await findTable(client, config, ctx);
+    // First pass: every row into the Parquet file (on worker threads for a big file), held unpublished.
+    // It writes the run's rejects and counts its rows, so a file over the reject limits fails before
+    // the table is created or an item written (DynamoDB cannot take items back).
     const parquet = await convertHeld(
       objects,
       {
@@ -85,12 +107,12 @@ export const inventoryJob = defineJob({
         ...read,
         ...(config.parquet_threads === undefined ? {} : { threads: config.parquet_threads }),
       },
-      { ...ctx, counters: new Counters() },
+      ctx,
     );
     let loaded: Awaited<ReturnType<typeof loadItems>> | undefined;
     try {
       checkRejectRatio(ctx, parquet.report.rowsWritten, config.source);
-      if (parquet.report.rowsWritten > 0) loaded = await loadItems(config, ctx, objects, await connections.dynamodb(), read, now);
+      if (parquet.report.rowsWritten > 0) loaded = await loadItems(config, ctx, objects, client, target, read, now);
     } catch (error) {
       await parquet.discard(error as Error);
       throw error;

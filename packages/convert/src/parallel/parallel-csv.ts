@@ -77,6 +77,11 @@ export async function* parallelCsvChunks(
   let bytesIn: () => number;
   let close: () => void;
   if (asBytes) {
+    // Said as the one-thread reading's decoder says it (other encodings are decoded here, and it says so).
+    ctx.logger.info(
+      { file: uri, encoding: sniffed.encoding, threads: options.workers.size },
+      `reading ${uri} as ${sniffed.encoding} on ${options.workers.size} threads`,
+    );
     const bytes = await bytesOf(store, uri, ctx, { compression, counted: reading.counted });
     const byteChunker = new CsvByteChunker({ ...common, chunkBytes: options.chunkChars, maxRecordBytes: MAX_RECORD_CHARS });
     let taken = 0;
