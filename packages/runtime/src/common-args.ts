@@ -15,13 +15,13 @@ export const commonArgs = {
     .default('.local')
     .describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
   max_rejects: z.coerce
-    .number()
+    .number({ error: 'must be a whole number' })
     .int('must be a whole number')
     .min(0, 'must be 0 or more')
     .optional()
     .describe('Stop the run, publishing nothing, once more records than this are rejected [default: no limit]'),
   max_reject_ratio: z.coerce
-    .number()
+    .number({ error: 'must be a number between 0 and 1' })
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .optional()

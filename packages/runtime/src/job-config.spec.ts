@@ -36,9 +36,16 @@ describe('resolveJobConfig', () => {
       'unexpected "stray": arguments are written --name value or --name=value',
       '--upsert_kyes: unknown argument (did you mean --upsert_keys?)',
       '--source: required',
-      expect.stringMatching(/^--max_in_flight: .*\(got "lots"\)$/),
+      '--max_in_flight: must be a whole number (got "lots")',
       '--upsert_keys: required',
     ]);
+  });
+
+  it('names the environment variable a bad value came from, and the argument when one was given as well', () => {
+    const fromEnv = resolveJobConfig(shape, ['--source', 'a', '--upsert_keys', 'id'], { ETL_MAX_IN_FLIGHT: 'two' });
+    expect(fromEnv).toEqual({ ok: false, problems: ['ETL_MAX_IN_FLIGHT (--max_in_flight): must be a whole number (got "two")'] });
+    const both = resolveJobConfig(shape, ['--source', 'a', '--upsert_keys', 'id', '--max_in_flight', '0'], { ETL_MAX_IN_FLIGHT: '8' });
+    expect(both).toEqual({ ok: false, problems: ['--max_in_flight: must be positive (got "0")'] });
   });
 
   it('an optional whole number is absent unless given, and refused when not one', () => {

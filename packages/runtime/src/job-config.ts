@@ -41,11 +41,14 @@ export function resolveJobConfig<S extends ArgsShape>(
   const input: Record<string, string> = {};
   const ignored: string[] = [];
   const given = new Set<string>();
+  /** Arguments whose value came from the environment: a problem with one names the variable. */
+  const fromEnvironment = new Set<string>();
   for (const name of known) {
     const fromEnv = env[envNameFor(name)];
     if (fromEnv === undefined || fromEnv === '') continue;
     input[name] = fromEnv;
     given.add(name);
+    fromEnvironment.add(name);
   }
   const spelling = new Map<string, string>();
   /** Arguments already named in a problem: zod's "required" would say it twice. */
@@ -72,6 +75,7 @@ export function resolveJobConfig<S extends ArgsShape>(
     spelling.set(name, raw);
     input[name] = value;
     given.add(name);
+    fromEnvironment.delete(name);
   }
   const samples = known.flatMap((name) => {
     const sample = sampleOf(shape[name] as z.ZodType);
@@ -90,7 +94,7 @@ export function resolveJobConfig<S extends ArgsShape>(
       problems.push(
         names
           ? `--${name}: required: it names the data of a real run (with no arguments, or --sample, the bundled sample runs)`
-          : `--${name}: ${describeIssue(issue, input[name])}`,
+          : `${fromEnvironment.has(name) ? `${envNameFor(name)} (--${name})` : `--${name}`}: ${describeIssue(issue, input[name])}`,
       );
     }
   }
@@ -179,14 +183,19 @@ export const arg = {
   /** A whole number >= 1, or >= `least.min` with the reason (`{ min: 5, why: 'S3 minimum part size' }`). */
   positiveInt: (description: string, defaultValue: number, least?: { min: number; why: string }) =>
     z.coerce
-      .number()
+      .number({ error: 'must be a whole number' })
       .int('must be a whole number')
       .min(least?.min ?? 1, least ? `must be at least ${least.min} (${least.why})` : 'must be positive')
       .default(defaultValue)
       .describe(description),
   /** A whole number >= 1, or absent: the consumer then chooses (say, from the machine). */
   optionalPositiveInt: (description: string) =>
-    z.coerce.number().int('must be a whole number').min(1, 'must be positive').optional().describe(description),
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be positive')
+      .optional()
+      .describe(description),
   /** `a,b,c` -> ['a', 'b', 'c']. */
   list: (description: string) =>
     z

@@ -25,8 +25,14 @@ describe('castStage', () => {
     );
   });
 
-  it('refuses a file that lacks a NOT NULL column, naming it', () => {
+  it('refuses a file that lacks a NOT NULL column, naming it, and saying a key column is one', () => {
     const stage = castStage({ schema, columns: () => ['qty'], file: 'inv.csv' });
-    expect(() => stage.process({ fields: ['1'], line: 2 })).toThrow('inv.csv has no column sku, which the schema declares NOT NULL');
+    expect(() => stage.process({ fields: ['1'], line: 2 })).toThrow(
+      'inv.csv has no column sku, a key column of the schema (key_order) (file columns: qty)',
+    );
+    const notNull = parseSchemaCsv('column_name,data_type,nullable\nsku,varchar(20),false\nqty,int,true\n');
+    expect(() => castStage({ schema: notNull, columns: () => ['qty'], file: 'inv.csv' }).process({ fields: ['1'], line: 2 })).toThrow(
+      'inv.csv has no column sku, which the schema declares NOT NULL (file columns: qty)',
+    );
   });
 });

@@ -82,16 +82,24 @@ export function castProblem(problems: readonly CastProblem[], file: string | und
 export function planColumns(schema: Schema, columns: readonly string[], file?: string, cast: CastOptions = {}): CastPlan {
   const exact = new Map(columns.map((c, i) => [c, i]));
   const folded = new Map(columns.map((c, i) => [c.toLowerCase(), i]));
-  const missing: string[] = [];
+  const missing: Field[] = [];
   const indexes = schema.fields.map((field) => {
     const index = exact.get(field.name) ?? folded.get(field.name.toLowerCase()) ?? -1;
-    if (index === -1 && !field.nullable) missing.push(field.name);
+    if (index === -1 && !field.nullable) missing.push(field);
     return index;
   });
   if (missing.length > 0) {
+    // A key column is NOT NULL whether its nullable cell says so or is blank: say which it is.
+    const why = missing.every((f) => f.keyOrder !== undefined)
+      ? missing.length === 1
+        ? 'a key column of the schema (key_order)'
+        : 'key columns of the schema (key_order)'
+      : missing.some((f) => f.keyOrder !== undefined)
+        ? 'which the schema declares NOT NULL or as keys (key_order)'
+        : 'which the schema declares NOT NULL';
     throw new TerminalError(
       'CONFIG',
-      `${file ?? 'the file'} has no column ${missing.join(', ')}, which the schema declares NOT NULL (file columns: ${columns.join(', ')})`,
+      `${file ?? 'the file'} has no column ${missing.map((f) => f.name).join(', ')}, ${why} (file columns: ${columns.join(', ')})`,
     );
   }
   return { fields: schema.fields, casters: schema.fields.map((f) => compileCaster(f, cast)), indexes };
