@@ -158,8 +158,22 @@ describe('convert and cat on local files', () => {
       bytesOut: report.bytesWritten,
     });
     const fromParquet = context();
-    await convert(store, { input: join(dir, 'counted.parquet'), output: join(dir, 'counted.csv'), counted: true }, fromParquet);
-    expect(fromParquet.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000 });
+    const parquetIn = await convert(
+      store,
+      { input: join(dir, 'counted.parquet'), output: join(dir, 'counted.csv'), counted: true },
+      fromParquet,
+    );
+    // What its ranged reads fetched (footer and column chunks).
+    expect(fromParquet.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000, bytesIn: parquetIn.bytesRead });
+    expect(parquetIn.bytesRead).toBeGreaterThan(0);
+    // On threads too, the bytes counted once.
+    const threaded = context();
+    await convert(
+      store,
+      { input, output: join(dir, 'counted2.parquet'), schema, counted: true, threads: 2, chunkChars: 64 * 1024 },
+      threaded,
+    );
+    expect(threaded.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 3000, bytesIn: statSync(input).size });
     const staging = context();
     await convert(store, { input, output: join(dir, 'staging.csv'), schema }, staging);
     expect(staging.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 0 });

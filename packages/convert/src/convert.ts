@@ -249,16 +249,15 @@ export async function convertHeld(store: ObjectStore, options: ConvertOptions, c
     };
     const encoder = rowEncoder(format, schema, encoding);
     let rowsWritten = 0;
-    const reading = counted ? ctx.counters.component(input, 'source') : undefined;
+    // A CSV or NDJSON input's parser counts its bytes (and rows) as a reader; a Parquet one has no such reader.
+    const reading = counted && inputAs === 'parquet' ? ctx.counters.component(input, 'source') : undefined;
     const writing = counted ? ctx.counters.component(output, 'sink') : undefined;
     /** Rows handed to the encoder so far; the source's running byte count with them. */
     const wrote = (rows: number) => {
       rowsWritten += rows;
       onRows?.(rowsWritten);
-      if (reading && writing) {
-        reading.bytesIn = source.bytesRead;
-        writing.rowsIn = writing.rowsOut = rowsWritten;
-      }
+      if (reading) reading.bytesIn = source.bytesRead;
+      if (writing) writing.rowsIn = writing.rowsOut = rowsWritten;
     };
     const csv = source.csvReading;
     async function* encoded(): AsyncGenerator<Uint8Array> {
@@ -348,10 +347,8 @@ export async function convertHeld(store: ObjectStore, options: ConvertOptions, c
       async publish() {
         await last.publish();
         const bytesWritten = storedBytes();
-        if (reading && writing) {
-          reading.bytesIn = source.bytesRead;
-          writing.bytesOut = bytesWritten;
-        }
+        if (reading) reading.bytesIn = source.bytesRead;
+        if (writing) writing.bytesOut = bytesWritten;
         return reportOf(
           stored.map((part) => part.uri),
           bytesWritten,

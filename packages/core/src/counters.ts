@@ -20,6 +20,10 @@ export interface RunTotals {
   rowsWritten: number;
   rowsRejected: number;
   rowsDropped: number;
+  /**
+   * Bytes read: what sources fetched or what parsers (readers) parsed, the larger (a parser often
+   * parses what a source fetched; inside a row source only the parser counts).
+   */
   bytesIn: number;
   bytesOut: number;
 }
@@ -63,12 +67,17 @@ export class Counters {
 
   totals(): RunTotals {
     const totals: RunTotals = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, rowsDropped: 0, bytesIn: 0, bytesOut: 0 };
+    /** Bytes the parsers (CSV, NDJSON) parsed: the same bytes as a counted source's when they parse its output. */
+    let readerBytes = 0;
     for (const m of this.components.values()) {
       if (m.role === 'source') {
         totals.rowsRead += m.rowsOut;
         totals.bytesIn += m.bytesIn;
       }
-      if (m.role === 'reader') totals.rowsRead += m.rowsIn;
+      if (m.role === 'reader') {
+        totals.rowsRead += m.rowsIn;
+        readerBytes += m.bytesIn;
+      }
       if (m.role === 'sink') {
         totals.rowsWritten += m.rowsOut;
         totals.bytesOut += m.bytesOut;
@@ -76,6 +85,9 @@ export class Counters {
       totals.rowsRejected += m.rejected;
       totals.rowsDropped += m.dropped;
     }
+    // A parser behind a byte source (objectSource -> ndjsonParser) counts the bytes the source counted;
+    // one inside a row source (openRows, registered as a stage) is the only count. Either way, the larger.
+    totals.bytesIn = Math.max(totals.bytesIn, readerBytes);
     return totals;
   }
 }
