@@ -166,4 +166,9 @@ describe('formatHelp', () => {
     expect(help).toContain('--keys                 Key columns [default: ["id"]; env ETL_KEYS]');
     expect(help).toContain('--region               AWS region [optional; env ETL_REGION]');
   });
+
+  it("names an enum's values", () => {
+    const help = formatHelp('job', 'A job', { create_table: arg.enum(['auto', 'yes', 'no'] as const, 'auto', 'Create the table') });
+    expect(help).toContain('--create_table         Create the table [one of auto, yes, no; default: "auto"; env ETL_CREATE_TABLE]');
+  });
 });

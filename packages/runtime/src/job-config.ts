@@ -116,6 +116,8 @@ export interface ArgHelp {
   /** For an argument that names data: its value in sample mode. */
   sample?: string;
   description?: string;
+  /** An enum's values. */
+  choices?: string[];
 }
 
 /**
@@ -143,8 +145,19 @@ export function describeArgs(shape: ArgsShape): ArgHelp[] {
       ...(sampleOf(schema as z.ZodType) === undefined ? {} : { sample: sampleOf(schema as z.ZodType) }),
       ...(probe.success && probe.data !== undefined ? { defaultValue: probe.data } : {}),
       ...(description ? { description } : {}),
+      ...(choicesOf(schema as z.ZodType) ? { choices: choicesOf(schema as z.ZodType) } : {}),
     };
   });
+}
+
+/** The values an enum argument takes, looked for through its wrappers (`.default()`, `.optional()`). */
+function choicesOf(schema: z.ZodType): string[] | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current !== undefined && depth < 4; depth++) {
+    if (current instanceof z.ZodEnum) return current.options.map(String);
+    current = (current._zod.def as { innerType?: z.ZodType }).innerType;
+  }
+  return undefined;
 }
 
 export function formatHelp(jobName: string, description: string, shape: ArgsShape): string {
@@ -157,7 +170,8 @@ export function formatHelp(jobName: string, description: string, shape: ArgsShap
           : arg.defaultValue === undefined
             ? 'optional'
             : `default: ${JSON.stringify(arg.defaultValue)}`;
-    return `  --${arg.name.padEnd(20)} ${arg.description ?? ''} [${tail}; env ${arg.env}]`;
+    const choices = arg.choices ? `one of ${arg.choices.join(', ')}; ` : '';
+    return `  --${arg.name.padEnd(20)} ${arg.description ?? ''} [${choices}${tail}; env ${arg.env}]`;
   });
   return `${jobName}: ${description}\n\nArguments (--name value or --name=value; Glue-style; --a-b is --a_b). With no arguments, or --sample, the bundled sample runs:\n${rows.join('\n')}\n`;
 }

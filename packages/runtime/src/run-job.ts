@@ -121,7 +121,13 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   let error: unknown;
   let result: JobResult = {};
   logger.info(
-    { args: config, ignoredGlueArgs: resolved.ignored, sample: resolved.sample, outputs, ...(shardNamed ? { shard: shardNamed } : {}) },
+    {
+      args: withoutSampleFlag(config),
+      ignoredGlueArgs: resolved.ignored,
+      sample: resolved.sample,
+      outputs,
+      ...(shardNamed ? { shard: shardNamed } : {}),
+    },
     `run ${runId} of ${jobName}${shardNamed ? ` (shard ${shard.index} of ${shard.size}: indexes 0 to ${shard.size - 1})` : ''} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
   );
   try {
@@ -242,4 +248,10 @@ export function runMain<S extends ArgsShape>(job: JobDefinition<S>): void {
       process.exit(exitCodes.failed);
     },
   );
+}
+
+/** The arguments as the start line shows them: `--sample` is said once, as the run's `sample` (asked for or implied). */
+function withoutSampleFlag(config: Record<string, unknown>): Record<string, unknown> {
+  const { sample: _sample, ...args } = config;
+  return args;
 }

@@ -25,6 +25,6 @@ export const inventoryArgs = {
   create_table: arg.enum(
     ['auto', 'yes', 'no'] as const,
     'auto',
-    `Create the table when no table matches the prefix: auto = only for the sample table (${SAMPLE_TABLE})`,
+    `Create the table when no table matches the prefix (keyed by --key_attribute, default pk), after the file passed its checks: auto = only for the sample table (${SAMPLE_TABLE}), yes = any, no = never`,
   ),
 };
