@@ -142,10 +142,17 @@ describe('convert and cat on local files', () => {
     expect(await cat(join(out, 'kept.parquet'))).toEqual(expected);
 
     const other = join(dir, 'held', 'run_date=2026-12-08');
-    const dropped = await convertHeld(store, { ...options, output: join(other, 'dropped.parquet') }, context());
+    const counted = context();
+    const dropped = await convertHeld(store, { ...options, output: join(other, 'dropped.parquet'), counted: true }, counted);
+    expect(counted.counters.totals().rowsWritten).toBe(3000); // as progress
     await dropped.discard(new Error('DynamoDB failed'));
+    expect(counted.counters.totals()).toMatchObject({ rowsRead: 3000, rowsWritten: 0 });
     expect(await listed()).toEqual([pathToFileURL(join(out, 'kept.parquet')).href]);
     expect(readdirSync(join(dir, 'held'))).toEqual(['run_date=2026-12-07']);
+    // Parts are complete as they fill: a held output is one object.
+    await expect(
+      convertHeld(store, { ...options, output: join(other, 'part-{part}.csv'), partBytes: 1000, writeHeader: false }, context()),
+    ).rejects.toThrow('convertHeld: an output in parts (partBytes) cannot be held');
   });
 
   it('counts itself in the run totals only when asked (a whole run, not an intermediate file)', async () => {
@@ -509,24 +516,29 @@ describe('convert and cat on S3 (moto)', () => {
   });
 
   it('holds an S3 output as an open multipart upload: not there until published, nothing left when discarded', async () => {
-    const s3 = createObjectStore();
-    // 6 MiB of CSV, so the Parquet is written in more than one part.
-    const csv = sampleCsv(40_000);
+    // 5 MiB parts and ~6.8 MB of CSV out: the first part is uploaded while converting, the rest held.
+    const s3 = createObjectStore({ s3: { partSize: 5 * 1024 * 1024 } });
+    const csv = sampleCsv(50_000);
     await s3.put('s3://lake/in/held.csv', csv);
-    const options = { input: 's3://lake/in/held.csv', schema, threads: 2, chunkChars: 1024 * 1024 };
-    const held = await convertHeld(s3, { ...options, output: 's3://lake/held/a.parquet' }, context());
-    expect(held.report.rowsWritten).toBe(40_000);
-    expect(await s3.head('s3://lake/held/a.parquet')).toBeUndefined();
-    await held.publish();
-    expect((await s3.head('s3://lake/held/a.parquet'))?.size).toBeGreaterThan(0);
-
-    const dropped = await convertHeld(s3, { ...options, output: 's3://lake/held/b.parquet' }, context());
-    await dropped.discard(new Error('DynamoDB failed'));
-    expect(await s3.head('s3://lake/held/b.parquet')).toBeUndefined();
     const client = createS3Client();
-    const { Uploads = [] } = await client.send(new ListMultipartUploadsCommand({ Bucket: 'lake', Prefix: 'held/' }));
+    const uploads = async () =>
+      ((await client.send(new ListMultipartUploadsCommand({ Bucket: 'lake', Prefix: 'held/' }))).Uploads ?? []).map((u) => u.Key);
+    const options = { input: 's3://lake/in/held.csv', schema, threads: 2, chunkChars: 1024 * 1024 };
+    const held = await convertHeld(s3, { ...options, output: 's3://lake/held/a.csv' }, context());
+    expect(held.report.rowsWritten).toBe(50_000);
+    expect(held.report.bytesWritten).toBeGreaterThan(5 * 1024 * 1024);
+    expect(await uploads()).toEqual(['held/a.csv']);
+    expect(await s3.head('s3://lake/held/a.csv')).toBeUndefined();
+    const published = await held.publish();
+    expect((await s3.head('s3://lake/held/a.csv'))?.size).toBe(published.bytesWritten);
+    expect(await uploads()).toEqual([]);
+
+    const dropped = await convertHeld(s3, { ...options, output: 's3://lake/held/b.csv' }, context());
+    expect(await uploads()).toEqual(['held/b.csv']);
+    await dropped.discard(new Error('DynamoDB failed'));
+    expect(await s3.head('s3://lake/held/b.csv')).toBeUndefined();
+    expect(await uploads()).toEqual([]);
     client.destroy();
-    expect(Uploads).toEqual([]);
   });
 
   it('converts s3:// to s3:// and cats Parquet with ranged reads', async () => {

@@ -114,10 +114,11 @@ export interface ConvertOptions extends ReadOptions {
   /** Sees the output schema once, before the first row. */
   onSchema?: (schema: Schema) => void;
   /**
-   * Counts the conversion in `ctx.counters` as it goes (bytes read as a source, rows and bytes
-   * written as a sink) for run totals and progress: for a conversion that is the run's whole job (the
-   * CLI). Off by default, so a pipeline converting an intermediate file (COPY staging) does not count
-   * its rows as written twice.
+   * Counts the conversion in `ctx.counters` as it goes (rows and bytes written as a sink, named by
+   * `output`; a Parquet input's bytes as a source: a CSV or NDJSON input's parser counts its rows and
+   * bytes whatever this says) for run totals and progress: for a conversion that is a run's output
+   * (the CLI, inventory's Parquet). A discarded output counts nothing written. Off by default, so a
+   * pipeline converting an intermediate file (COPY staging) does not count its rows as written twice.
    */
   counted?: boolean;
 }
@@ -145,7 +146,7 @@ export interface ConvertReport {
 export interface HeldConversion {
   /** The conversion's figures; its output is not visible yet (`bytesWritten` counts the held part before compression). */
   readonly report: ConvertReport;
-  /** Completes the output, visible from then on; the report as stored. */
+  /** Completes the output, visible from then on; the report as stored (its `seconds` the conversion's and the completion's, not the wait between). */
   publish(): Promise<ConvertReport>;
   /** Aborts the output: it never was visible. */
   discard(reason: Error): Promise<void>;
@@ -158,7 +159,7 @@ export interface HeldConversion {
  * Rejected records go to `ctx.rejects`; the output is complete and visible only when this resolves.
  */
 export async function convert(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<ConvertReport> {
-  const held = await convertHeld(store, options, ctx);
+  const held = await convertUntilPublished(store, options, ctx);
   return held.publish();
 }
 
@@ -171,6 +172,14 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
  * An aborted `ctx.signal` aborts it too.
  */
 export async function convertHeld(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<HeldConversion> {
+  // Parts are complete as they fill: a discard could not take the earlier ones back.
+  if (options.partBytes !== undefined)
+    throw new TerminalError('BAD_ARGUMENT', 'convertHeld: an output in parts (partBytes) cannot be held');
+  return convertUntilPublished(store, options, ctx);
+}
+
+/** `convertHeld` for any output: with `partBytes`, only the last part is held (the others are complete as they fill). */
+async function convertUntilPublished(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<HeldConversion> {
   const started = performance.now();
   const format = formatOf(options.output, options.format);
   const {
@@ -325,8 +334,8 @@ export async function convertHeld(store: ObjectStore, options: ConvertOptions, c
       ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
       ...(options.onPart ? { onPart: options.onPart } : {}),
     });
-    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
-    const reportOf = (outputs: string[], bytesWritten: number): ConvertReport => ({
+    const converted = performance.now() - started;
+    const reportOf = (outputs: string[], bytesWritten: number, ms: number): ConvertReport => ({
       input,
       output: outputs[0] ?? output,
       outputs,
@@ -336,15 +345,16 @@ export async function convertHeld(store: ObjectStore, options: ConvertOptions, c
       rowsRejected: ctx.rejects.count,
       bytesRead: source.bytesRead,
       bytesWritten,
-      seconds,
+      seconds: Number((ms / 1000).toFixed(3)),
       peakRssBytes: peakRssBytes(),
       threads: workers ? workers.size : 1,
       ...(facts ? { facts } : {}),
     });
     const storedBytes = () => stored.reduce((sum, part) => sum + part.size, 0);
     return {
-      report: reportOf([...stored.map((part) => part.uri), last.uri], storedBytes() + last.bytes),
+      report: reportOf([...stored.map((part) => part.uri), last.uri], storedBytes() + last.bytes, converted),
       async publish() {
+        const publishing = performance.now();
         await last.publish();
         const bytesWritten = storedBytes();
         if (reading) reading.bytesIn = source.bytesRead;
@@ -352,9 +362,13 @@ export async function convertHeld(store: ObjectStore, options: ConvertOptions, c
         return reportOf(
           stored.map((part) => part.uri),
           bytesWritten,
+          converted + performance.now() - publishing,
         );
       },
-      discard: (reason) => last.discard(reason),
+      async discard(reason) {
+        await last.discard(reason);
+        if (writing) writing.rowsIn = writing.rowsOut = 0;
+      },
     };
   }
 }

@@ -22,7 +22,8 @@ export interface RunTotals {
   rowsDropped: number;
   /**
    * Bytes read: what sources fetched or what parsers (readers) parsed, the larger (a parser often
-   * parses what a source fetched; inside a row source only the parser counts).
+   * parses what a source fetched; inside a row source only the parser counts). A parser counts what
+   * it parses: a gzipped file's bytes after inflating.
    */
   bytesIn: number;
   bytesOut: number;

@@ -30,6 +30,10 @@ describe('castStage', () => {
     expect(() => stage.process({ fields: ['1'], line: 2 })).toThrow(
       'inv.csv has no column sku, a key column of the schema (key_order) (file columns: qty)',
     );
+    const both = parseSchemaCsv('column_name,data_type,nullable,key_order\nsku,varchar(20),,1\nwh,varchar(4),false,\nqty,int,true,\n');
+    expect(() => castStage({ schema: both, columns: () => ['qty'], file: 'inv.csv' }).process({ fields: ['1'], line: 2 })).toThrow(
+      'inv.csv has no column sku, wh, which the schema declares NOT NULL or as keys (key_order) (file columns: qty)',
+    );
     const notNull = parseSchemaCsv('column_name,data_type,nullable\nsku,varchar(20),false\nqty,int,true\n');
     expect(() => castStage({ schema: notNull, columns: () => ['qty'], file: 'inv.csv' }).process({ fields: ['1'], line: 2 })).toThrow(
       'inv.csv has no column sku, which the schema declares NOT NULL (file columns: qty)',

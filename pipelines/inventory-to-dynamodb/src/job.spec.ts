@@ -135,7 +135,11 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(two.code, two.stdout).toBe(0);
     expect(two.report).toMatchObject({ itemsRead: 304, new: 2, changed: 10, unchanged: 290, rejected: 2, writtenToDynamoDb: 12 });
     // Read twice (Parquet, then DynamoDB), counted once: the run's totals are the file's.
-    expect(JSON.parse(readFileSync(two.reportFile as string, 'utf8'))).toMatchObject({ rowsRead: 304, rowsRejected: 2, rowsWritten: 302 + 12 });
+    expect(JSON.parse(readFileSync(two.reportFile as string, 'utf8'))).toMatchObject({
+      rowsRead: 304,
+      rowsRejected: 2,
+      rowsWritten: 302 + 12,
+    });
     const after2 = await items();
     expect(after2.size).toBe(302);
     expect(after2.get('TK01#A-3')?.['数量']).toEqual({ N: '1003' });
@@ -233,9 +237,9 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
-  it('publishes no Parquet when the DynamoDB pass fails after the file was converted', async () => {
+  it('fails on a table keyed otherwise than the schema says before reading the file', async () => {
     const client = createDynamoDbClient({ ...stack.env });
-    // Keyed by pk + sk: the schema has neither, which the DynamoDB pass finds once the Parquet is written (held).
+    // Keyed by pk + sk: the schema has neither.
     await client.send(
       new CreateTableCommand({
         TableName: 'sortkeyed_2026',
@@ -252,11 +256,43 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     );
     client.destroy();
     const path = join(dir, 'inventory-sortkeyed.csv');
-    writeFileSync(path, encodeCp932(header + ['SK01,S-1,x,1,1.00', 'SK01,S-2,x,2,2.00'].join('\r\n') + '\r\n'));
+    writeFileSync(path, encodeCp932(header + ['SK01,S-1,x,1,1.00', 'SK01,S-2,x,bad,2.00'].join('\r\n') + '\r\n'));
     const out = join(dir, 'out-sortkeyed');
     const failed = await run(path, '--table_prefix', 'sortkeyed_', '--output', out);
     expect(failed.code, failed.stdout + failed.stderr).toBe(1);
     expect(failed.stdout).toMatch(/sortkeyed_2026 is keyed by pk \+ sk; the schema needs both columns/);
+    // Not read: no rows counted, no reject recorded.
+    expect(JSON.parse(readFileSync(failed.reportFile as string, 'utf8'))).toMatchObject({ rowsRead: 0, rowsRejected: 0 });
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+
+  it('publishes no Parquet when a DynamoDB write fails after the file was converted', async () => {
+    // Row 200 is an item over DynamoDB's 400 KB limit: its batch is refused after earlier batches were written.
+    const rows = Array.from({ length: 300 }, (_, i) => `BG01,G-${i},${i === 200 ? 'x'.repeat(500_000) : 'item'},${i},1.00`);
+    const path = join(dir, 'inventory-bigitem.csv');
+    writeFileSync(path, encodeCp932(header + rows.join('\r\n') + '\r\n'));
+    const out = join(dir, 'out-bigitem');
+    const failed = await run(path, '--table_prefix', 'bigitem_', '--create_table', 'yes', '--output', out);
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout).toMatch(/[Ii]tem size/);
+    expect(() => readdirSync(out)).toThrow(/ENOENT/);
+  });
+
+  it('stops at --max_rejects before the first DynamoDB write: no table, no item, no Parquet', async () => {
+    const path = join(dir, 'inventory-maxrejects.csv');
+    const rows = Array.from({ length: 50 }, (_, i) => `MR01,M-${i},x,${i === 10 || i === 40 ? 'bad' : i},1.00`);
+    writeFileSync(path, encodeCp932(header + rows.join('\r\n') + '\r\n'));
+    const out = join(dir, 'out-maxrejects');
+    const stopped = await run(path, '--table_prefix', 'maxrejects_', '--create_table', 'yes', '--output', out, '--max_rejects', '1');
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
+    expect(stopped.stdout).toMatch(/more than --max_rejects 1/);
+    const client = createDynamoDbClient({ ...stack.env });
+    try {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      expect(TableNames.filter((name) => name.startsWith('maxrejects_'))).toEqual([]);
+    } finally {
+      client.destroy();
+    }
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 

@@ -1,32 +1,46 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { checkRejectRatio, countingRejects, Counters, from, runPipeline, TerminalError, type RunContext } from '@etl/core';
 import { convertHeld, openRows, sniffFile, type ReadOptions } from '@etl/convert';
-import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey } from '@etl/dynamodb';
+import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey, type RowItems } from '@etl/dynamodb';
 import { joinUri, readText, type ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { isoMicros, parseSchemaFile, planColumns, type Schema } from '@etl/schema';
 import { inventoryArgs, SAMPLE_TABLE } from './config.js';
 
+/** Where the rows go: the table, whether the run creates it, and how rows become its items. */
+interface Target {
+  table: string;
+  /** The key attribute to create the table with, once the file has passed its checks; absent: it exists. */
+  create?: string;
+  items: RowItems;
+}
+
 /**
- * The table by prefix (seed `getTableName`), looked up before anything is read (read-only), or the
- * name of the table to create once the file has passed its checks, when that is allowed.
+ * The table by prefix (seed `getTableName`) and its key against the schema, found before anything
+ * is read (read-only), or the table to create once the file has passed its checks, when allowed.
  */
-async function findTable(
+async function findTarget(
   client: DynamoDBClient,
   config: JobConfig<typeof inventoryArgs>,
+  schema: Schema,
   ctx: RunContext,
-): Promise<{ table: string; create: boolean }> {
+): Promise<Target> {
+  let table: string;
   try {
-    return { table: await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger), create: false };
+    table = await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger);
   } catch (error) {
     if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
-    if (config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE))
-      return { table: config.table_prefix, create: true };
+    if (config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE)) {
+      const create = config.key_attribute ?? 'pk';
+      table = config.table_prefix;
+      return { table, create, items: rowItems(schema, { partitionKey: create }, { keyAttribute: config.key_attribute, table }) };
+    }
     throw new TerminalError(
       'NOT_FOUND',
       `${(error as Error).message}: create it (or check --table_prefix), or pass --create_table yes to have the run create ${config.table_prefix}; nothing was changed`,
     );
   }
+  return { table, items: rowItems(schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table }) };
 }
 
 /**
@@ -39,19 +53,17 @@ async function loadItems(
   ctx: RunContext,
   objects: ObjectStore,
   client: DynamoDBClient,
-  target: { table: string; create: boolean },
+  target: Target,
   read: ReadOptions & { schema: Schema },
   now: string,
 ) {
   const rejects = countingRejects(0);
   const rows = await openRows(objects, config.source, 'csv', { ...read, ctx: { ...ctx, rejects, counters: new Counters() } });
-  const { table } = target;
+  const { table, items } = target;
   if (target.create) {
-    const keyAttribute = config.key_attribute ?? 'pk';
-    ctx.logger.info({ table, keyAttribute }, `creating DynamoDB table ${table} (key ${keyAttribute})`);
-    await createStringKeyedTable(client, table, keyAttribute, { signal: ctx.signal });
+    ctx.logger.info({ table, keyAttribute: target.create }, `creating DynamoDB table ${table} (key ${target.create})`);
+    await createStringKeyedTable(client, table, target.create, { signal: ctx.signal });
   } else ctx.logger.info({ table }, `using DynamoDB table ${table}`);
-  const items = rowItems(read.schema, await tableKey(client, table), { keyAttribute: config.key_attribute, table });
   const attributes = read.schema.fields.map((f) => f.name);
   const writingCtx: RunContext = { ...ctx, rejects };
   const synced = dynamoDbSync(client, table, writingCtx, { ...items, now, attributes, maxInFlight: config.max_concurrency });
@@ -93,8 +105,8 @@ export const inventoryJob = defineJob({
     const read = { schema, header: true, ...(config.encoding ? { encoding: config.encoding } : {}) };
     const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
     const client = await connections.dynamodb();
-    // The table first (read-only): a missing one fails before the file is read.
-    const target = await findTable(client, config, ctx);
+    // The table and its key first (read-only): a missing table or a key the schema lacks fails before the file is read.
+    const target = await findTarget(client, config, schema, ctx);
     // First pass: every row into the Parquet file (on worker threads for a big file), held unpublished.
     // It writes the run's rejects and counts its rows, so a file over the reject limits fails before
     // the table is created or an item written (DynamoDB cannot take items back).
@@ -106,11 +118,13 @@ export const inventoryJob = defineJob({
         format: 'parquet',
         ...read,
         ...(config.parquet_threads === undefined ? {} : { threads: config.parquet_threads }),
+        counted: true,
       },
       ctx,
     );
     let loaded: Awaited<ReturnType<typeof loadItems>> | undefined;
     try {
+      ctx.signal.throwIfAborted(); // --max_rejects passed in the pass's last batch
       checkRejectRatio(ctx, parquet.report.rowsWritten, config.source);
       if (parquet.report.rowsWritten > 0) loaded = await loadItems(config, ctx, objects, client, target, read, now);
     } catch (error) {
@@ -124,9 +138,6 @@ export const inventoryJob = defineJob({
     }
     // Published only now that every DynamoDB write has succeeded.
     const published = await parquet.publish();
-    const sink = ctx.counters.component(published.output, 'sink');
-    sink.rowsIn = sink.rowsOut = published.rowsWritten;
-    sink.bytesOut = published.bytesWritten;
 
     const { table, keyAttribute, itemsRead, counts: synced } = loaded;
     const { written, ...counts } = synced;

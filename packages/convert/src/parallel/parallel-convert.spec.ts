@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { convert, openRows, type ConvertOptions } from '../index.js';
 import { ChunkWorkers } from './chunk-workers.js';
 import { parallelCsvChunks } from './parallel-csv.js';
-import { defaultThreads } from './threads.js';
+import { defaultThreads, quotaCpus } from './threads.js';
 import { chunkWorkerUrl } from './worker-url.js';
 
 const schema = parseSchemaCsv(`column_name,data_type,nullable
@@ -372,6 +372,12 @@ describe('convert on worker threads (threads > 1)', () => {
     expect(defaultThreads(8 * mib, 1024 * mib)).toBeLessThanOrEqual(Math.min(16, availableParallelism()));
     expect(defaultThreads(8 * mib, 1024 * mib)).toBeGreaterThanOrEqual(1);
     expect(defaultThreads(2 ** 40, 1024 * mib)).toBe(1); // threads whose chunks would not fit a quarter of the memory
+    // A container's CPU quota (cgroup v2 cpu.max, or v1's quota and period): whole CPUs, at least 1.
+    expect(quotaCpus('max 100000')).toBeUndefined();
+    expect(quotaCpus('-1 100000')).toBeUndefined();
+    expect(quotaCpus('50000 100000\n')).toBe(1);
+    expect(quotaCpus('200000 100000')).toBe(2);
+    expect(quotaCpus('350000 100000')).toBe(3);
   });
 
   it('a gzipped file: inflated on the main thread, cut as bytes, the same outcome at 1 and 2 threads', { timeout: 60_000 }, async () => {

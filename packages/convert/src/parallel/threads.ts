@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 
 /** Characters per chunk by default: about one default row group (65,536 rows) of a typical CSV. */
@@ -26,15 +27,48 @@ export function threadBytes(chunkChars: number): number {
 export const BYTES_PER_THREAD = 64 * 1024 * 1024;
 
 /**
- * The default thread count: every core (`os.availableParallelism()`), but no more threads than a
- * quarter of the memory the process may use holds (`threadBytes` each; the cgroup's limit in a
- * container, else the machine's memory), nor than the input has `BYTES_PER_THREAD` for (`inputBytes`
- * as stored: compressed files count small), and at least 1.
+ * The default thread count: every core the process may use (`os.availableParallelism()`, within the
+ * container's CPU quota), but no more threads than a quarter of the memory the process may use holds
+ * (`threadBytes` each; the cgroup's limit in a container, else the machine's memory), nor than the
+ * input has `BYTES_PER_THREAD` for (`inputBytes` as stored: compressed files count small), and at least 1.
  */
 export function defaultThreads(chunkChars: number, inputBytes: number): number {
   const limit = memoryLimit();
   const byMemory = Math.floor(limit / 4 / threadBytes(chunkChars));
-  return Math.max(1, Math.min(availableParallelism(), byMemory, Math.floor(inputBytes / BYTES_PER_THREAD)));
+  const cores = Math.min(availableParallelism(), cpuQuota() ?? Infinity);
+  return Math.max(1, Math.min(cores, byMemory, Math.floor(inputBytes / BYTES_PER_THREAD)));
+}
+
+/**
+ * Whole CPUs the container's quota allows, or undefined for none. Node 20's `availableParallelism()`
+ * counts the machine's CPUs whatever the cgroup says: a Batch job of 0.5 vCPU on a 2-CPU host would
+ * otherwise start two workers on half a CPU.
+ */
+function cpuQuota(): number | undefined {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = read('/sys/fs/cgroup/cpu.max');
+  if (v2 !== undefined) return quotaCpus(v2);
+  const quota = read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us');
+  const period = read('/sys/fs/cgroup/cpu/cpu.cfs_period_us');
+  return quota === undefined || period === undefined ? undefined : quotaCpus(`${quota.trim()} ${period.trim()}`);
+}
+
+/**
+ * Whole CPUs of a cgroup quota, `<quota> <period>` in microseconds (cgroup v2's `cpu.max`; v1's two
+ * files joined): `max` or a negative quota is none; a fraction of a CPU rounds down, to at least 1.
+ */
+export function quotaCpus(text: string): number | undefined {
+  const [quota, period] = text.trim().split(/\s+/);
+  const q = Number(quota);
+  const p = Number(period);
+  if (quota === 'max' || !Number.isFinite(q) || q <= 0 || !Number.isFinite(p) || p <= 0) return undefined;
+  return Math.max(1, Math.floor(q / p));
 }
 
 /**

@@ -134,7 +134,11 @@ async function writeAtomically(path: string, write: (tempPath: string) => Promis
   }
 }
 
-/** `from` and its parents up to `top` (included), each only while empty: another write may be filling one. */
+/**
+ * `from` and its parents up to `top` (included), each only while empty: another write may be filling
+ * one. (Another write that made the same folder and has not yet opened its temp file in it can lose
+ * it here and fail: rare enough, and that write fails cleanly, leaving nothing, to be run again.)
+ */
 async function removeEmptyFolders(from: string, top: string): Promise<void> {
   for (let dir = from; dir.length >= top.length; dir = dirname(dir)) {
     try {
