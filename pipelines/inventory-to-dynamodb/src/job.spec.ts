@@ -98,6 +98,16 @@ async function items(): Promise<Map<string, Record<string, AttributeValue>>> {
   }
 }
 
+async function tablesStartingWith(prefix: string): Promise<string[]> {
+  const client = createDynamoDbClient({ ...stack.env });
+  try {
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    return TableNames.filter((name) => name.startsWith(prefix));
+  } finally {
+    client.destroy();
+  }
+}
+
 describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB requests failing)', () => {
   it('loads a CP932 file, then writes only new and changed items, keeping created_at; Parquet readable by DuckDB', async () => {
     const client = createDynamoDbClient({ ...stack.env });
@@ -216,13 +226,7 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const empty = await run(path, '--table_prefix', 'emptyrun_', '--create_table', 'yes', '--output', out);
     expect(empty.code, empty.stdout + empty.stderr).toBe(0);
     expect(empty.stdout).toMatch(new RegExp(`inventory-${kind}\\.csv holds no rows: nothing was written`));
-    const client = createDynamoDbClient({ ...stack.env });
-    try {
-      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-      expect(TableNames.filter((name) => name.startsWith('emptyrun_'))).toEqual([]);
-    } finally {
-      client.destroy();
-    }
+    expect(await tablesStartingWith('emptyrun_')).toEqual([]);
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
@@ -286,13 +290,7 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const stopped = await run(path, '--table_prefix', 'maxrejects_', '--create_table', 'yes', '--output', out, '--max_rejects', '1');
     expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
     expect(stopped.stdout).toMatch(/more than --max_rejects 1/);
-    const client = createDynamoDbClient({ ...stack.env });
-    try {
-      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-      expect(TableNames.filter((name) => name.startsWith('maxrejects_'))).toEqual([]);
-    } finally {
-      client.destroy();
-    }
+    expect(await tablesStartingWith('maxrejects_')).toEqual([]);
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
@@ -309,13 +307,7 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const bad = await run(path, '--table_prefix', 'rejected_', '--create_table', 'yes', '--output', out);
     expect(bad.code, bad.stdout + bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/2 of 5 records of .*inventory-bad\.csv rejected \(40\.0%, more than --max_reject_ratio 0\.1\)/);
-    const client = createDynamoDbClient({ ...stack.env });
-    try {
-      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-      expect(TableNames.filter((name) => name.startsWith('rejected_'))).toEqual([]);
-    } finally {
-      client.destroy();
-    }
+    expect(await tablesStartingWith('rejected_')).toEqual([]);
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
     // The failed run's report counts what was read and rejected (the converting pass counts for the run).
     expect(JSON.parse(readFileSync(bad.reportFile as string, 'utf8'))).toMatchObject({ outcome: 'failed', rowsRead: 5, rowsRejected: 2 });
