@@ -16,6 +16,7 @@ export const campaign: CampaignSpec = {
     // read again into DynamoDB; the Parquet is published after the last DynamoDB write.
     { phase: 'converting', when: /^reading / },
     { phase: 'writing', when: /^creating DynamoDB table|^using DynamoDB table/ },
+    { phase: 'publishing', when: /^publishing / },
     { phase: 'committing', when: / written to DynamoDB; / },
   ],
   async seed(kit, { rows }) {

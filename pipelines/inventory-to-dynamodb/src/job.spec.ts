@@ -241,6 +241,21 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
+  it('refuses a prefix DynamoDB cannot take as the name of the table to create, before anything is read', async () => {
+    const path = join(dir, 'inventory-badname.csv');
+    writeFileSync(path, encodeCp932(header + 'BN01,B-1,x,1,1.00\r\n'));
+    const refused = await run(path, '--table_prefix', 'ab', '--create_table', 'yes', '--output', join(dir, 'out-badname'));
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(
+      /--table_prefix: "ab" is not a DynamoDB table name: 3 to 255 characters.*--create_table yes would create/,
+    );
+    expect(await tablesStartingWith('ab')).toEqual([]);
+    // Only a prefix when nothing is to be created: a short one is fine (here it matches no table).
+    const prefixOnly = await run(path, '--table_prefix', 'zq', '--create_table', 'no', '--output', join(dir, 'out-badname'));
+    expect(prefixOnly.code).toBe(1);
+    expect(prefixOnly.stdout).toMatch(/no DynamoDB table name starts with \\"zq\\"/);
+  });
+
   it('fails on a table keyed otherwise than the schema says before reading the file', async () => {
     const client = createDynamoDbClient({ ...stack.env });
     // Keyed by pk + sk: the schema has neither.

@@ -1,7 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { checkRejectRatio, countingRejects, Counters, from, runPipeline, TerminalError, type RunContext } from '@etl/core';
 import { convertHeld, openRows, sniffFile, type ReadOptions } from '@etl/convert';
-import { createStringKeyedTable, dynamoDbSync, findTableByPrefix, rowItems, tableKey, type RowItems } from '@etl/dynamodb';
+import {
+  createStringKeyedTable,
+  dynamoDbSync,
+  findTableByPrefix,
+  rowItems,
+  tableKey,
+  tableNameProblem,
+  type RowItems,
+} from '@etl/dynamodb';
 import { joinUri, readText, type ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { isoMicros, parseSchemaFile, planColumns, type Schema } from '@etl/schema';
@@ -30,7 +38,7 @@ async function findTarget(
     table = await findTableByPrefix(client, config.table_prefix, 'latest', ctx.logger);
   } catch (error) {
     if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
-    if (config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE)) {
+    if (mayCreate(config)) {
       const create = config.key_attribute ?? 'pk';
       table = config.table_prefix;
       return { table, create, items: rowItems(schema, { partitionKey: create }, { keyAttribute: config.key_attribute, table }) };
@@ -71,6 +79,35 @@ async function loadItems(
   return { table, keyAttribute: items.keyNames.join('+'), itemsRead: rows.rowsRead, counts: synced.counts };
 }
 
+/** The schema parses, the source exists and its header has the schema's NOT NULL and key columns. */
+async function checkSource(config: JobConfig<typeof inventoryArgs>, objects: ObjectStore): Promise<string[]> {
+  const schema = await readText(objects, config.schema).then(
+    (text) => parseSchemaFile(text, config.schema, { requireKey: true }),
+    (error: Error) => error,
+  );
+  if (!(await objects.head(config.source)))
+    return [...(schema instanceof Error ? [`--schema: ${schema.message}`] : []), `--source: ${config.source} does not exist`];
+  if (schema instanceof Error) return [`--schema: ${schema.message}`];
+  // The header against the schema (a Parquet file, or the wrong schema's columns) before a table is looked for.
+  try {
+    const sniffed = await sniffFile(objects, config.source, { header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
+    if (sniffed.columns.length === 0) return []; // an empty file: the run says so and writes nothing
+    planColumns(
+      schema,
+      sniffed.columns.map((c) => c.name),
+      config.source,
+    );
+    return [];
+  } catch (error) {
+    return [`--source: ${(error as Error).message}`];
+  }
+}
+
+/** Whether a missing table is created (`--create_table`: auto only for the sample's table). */
+function mayCreate(config: JobConfig<typeof inventoryArgs>): boolean {
+  return config.create_table === 'yes' || (config.create_table === 'auto' && config.table_prefix === SAMPLE_TABLE);
+}
+
 /** Seed 000: the inventory CSV, cast by its schema, diff-synced into DynamoDB and written whole as Snappy Parquet. */
 export const inventoryJob = defineJob({
   name: 'inventory-to-dynamodb',
@@ -79,26 +116,12 @@ export const inventoryJob = defineJob({
   args: inventoryArgs,
   runOutputArg: 'error_prefix',
   async check(config, { objects }) {
-    const schema = await readText(objects, config.schema).then(
-      (text) => parseSchemaFile(text, config.schema, { requireKey: true }),
-      (error: Error) => error,
-    );
-    if (!(await objects.head(config.source)))
-      return [...(schema instanceof Error ? [`--schema: ${schema.message}`] : []), `--source: ${config.source} does not exist`];
-    if (schema instanceof Error) return [`--schema: ${schema.message}`];
-    // The header against the schema (a Parquet file, or the wrong schema's columns) before a table is looked for.
-    try {
-      const sniffed = await sniffFile(objects, config.source, { header: true, ...(config.encoding ? { encoding: config.encoding } : {}) });
-      if (sniffed.columns.length === 0) return []; // an empty file: the run says so and writes nothing
-      planColumns(
-        schema,
-        sniffed.columns.map((c) => c.name),
-        config.source,
-      );
-      return [];
-    } catch (error) {
-      return [`--source: ${(error as Error).message}`];
-    }
+    // The prefix names the table a run may create: DynamoDB's naming rules, checked before anything is read.
+    const nameProblem = mayCreate(config) ? tableNameProblem(config.table_prefix) : undefined;
+    const named = nameProblem
+      ? [`--table_prefix: ${nameProblem}; it names the table --create_table ${config.create_table} would create`]
+      : [];
+    return [...named, ...(await checkSource(config, objects))];
   },
   async run(config, ctx, { objects, connections }) {
     const schema = parseSchemaFile(await readText(objects, config.schema), config.schema, { requireKey: true });
@@ -137,6 +160,7 @@ export const inventoryJob = defineJob({
       return { figures: { itemsRead: 0, rejected: ctx.rejects.count } };
     }
     // Published only now that every DynamoDB write has succeeded.
+    ctx.logger.info({ parquet: parquet.report.output }, `publishing ${parquet.report.output} (every DynamoDB write done)`);
     const published = await parquet.publish();
 
     const { table, keyAttribute, itemsRead, counts: synced } = loaded;
