@@ -328,11 +328,18 @@ async function convertUntilPublished(store: ObjectStore, options: ConvertOptions
       partBytes === undefined
         ? { partBytes: Infinity, uriOf: () => output }
         : { partBytes, uriOf: (part: number) => output.replace('{part}', String(part).padStart(5, '0')) };
+    /** A failed or discarded output counts nothing written (its rows were counted as progress). */
+    const uncount = () => {
+      if (writing) writing.rowsIn = writing.rowsOut = 0;
+    };
     const { stored, last } = await writeAllButLast(store, encoded(), {
       ...parts,
       signal: ctx.signal,
       ...(gzip ? { gzipLevel: options.gzipLevel ?? 6 } : {}),
       ...(options.onPart ? { onPart: options.onPart } : {}),
+    }).catch((error: unknown) => {
+      uncount();
+      throw error;
     });
     const converted = performance.now() - started;
     const reportOf = (outputs: string[], bytesWritten: number, ms: number): ConvertReport => ({
@@ -367,7 +374,7 @@ async function convertUntilPublished(store: ObjectStore, options: ConvertOptions
       },
       async discard(reason) {
         await last.discard(reason);
-        if (writing) writing.rowsIn = writing.rowsOut = 0;
+        uncount();
       },
     };
   }

@@ -170,5 +170,11 @@ describe('formatHelp', () => {
   it("names an enum's values", () => {
     const help = formatHelp('job', 'A job', { create_table: arg.enum(['auto', 'yes', 'no'] as const, 'auto', 'Create the table') });
     expect(help).toContain('--create_table         Create the table [one of auto, yes, no; default: "auto"; env ETL_CREATE_TABLE]');
+    const bad = resolveJobConfig(
+      { create_table: arg.enum(['auto', 'yes', 'no'] as const, 'auto', 'Create the table') },
+      ['--create_table', 'maybe'],
+      {},
+    );
+    expect(bad).toEqual({ ok: false, problems: ['--create_table: must be one of auto, yes, no (got "maybe")'] });
   });
 });

@@ -224,7 +224,7 @@ export const arg = {
       .describe(description),
   enum: <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) =>
     z
-      .enum(values)
+      .enum(values, { error: `must be one of ${values.join(', ')}` })
       .default(defaultValue as never)
       .describe(description),
 };

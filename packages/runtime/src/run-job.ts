@@ -109,7 +109,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     config.max_rejects,
     controller,
     (count) =>
-      `${count} records rejected, more than --max_rejects ${config.max_rejects}: stopped without publishing; see ${outputs.rejects}`,
+      `${count} ${count === 1 ? 'record' : 'records'} rejected, more than --max_rejects ${config.max_rejects}: stopped without publishing; see ${outputs.rejects}`,
   );
   // The bundled samples carry bad rows on purpose (to show rejects): there only a run that rejects
   // everything fails, unless --max_reject_ratio is given.

@@ -305,6 +305,8 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     const stopped = await run(path, '--table_prefix', 'maxrejects_', '--create_table', 'yes', '--output', out, '--max_rejects', '1');
     expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
     expect(stopped.stdout).toMatch(/more than --max_rejects 1/);
+    // The Parquet rows counted as progress are not "written": nothing was.
+    expect(JSON.parse(readFileSync(stopped.reportFile as string, 'utf8'))).toMatchObject({ rowsWritten: 0, rowsRejected: 2 });
     expect(await tablesStartingWith('maxrejects_')).toEqual([]);
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });

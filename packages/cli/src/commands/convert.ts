@@ -102,7 +102,8 @@ Parquet or CSV on more than one thread (--threads) adds about 64 MiB a thread.`,
       objectRejects(store, rejectsUri),
       maxRejects,
       abort,
-      (count) => `${count} records rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`,
+      (count) =>
+        `${count} ${count === 1 ? 'record' : 'records'} rejected, more than --max-rejects ${maxRejects}: stopped, ${output} not written; see ${rejectsUri}`,
     );
     const ctx = runContext('etl-convert', rejects, abort);
     // A live line on a terminal (rows, bytes, rate, time); nothing extra when stderr is piped.
