@@ -209,7 +209,7 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
       ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}),
     },
     // Dropped: rows a stage or sink chose not to pass on (a repeated key, an unchanged item), so the figures add up.
-    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} dropped` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
+    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
   );
 }
 
