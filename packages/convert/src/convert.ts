@@ -168,8 +168,9 @@ export async function convert(store: ObjectStore, options: ConvertOptions, ctx: 
  * but the output (with `partBytes`, its last part) not yet complete, so nothing reads it. The caller
  * publishes it once what must come first has committed (inventory: the DynamoDB writes; a run over
  * the reject limits: never), or discards it, and must do one of the two: meanwhile S3 holds a
- * multipart upload open, and this process its last part's bytes (a local store: a hidden temp file).
- * An aborted `ctx.signal` aborts it too.
+ * multipart upload open, and this process its last part's bytes (an output under one part: all of
+ * it, stored by one PutObject at publish; a local store: a hidden temp file). An aborted
+ * `ctx.signal` aborts it too.
  */
 export async function convertHeld(store: ObjectStore, options: ConvertOptions, ctx: RunContext): Promise<HeldConversion> {
   // Parts are complete as they fill: a discard could not take the earlier ones back.
