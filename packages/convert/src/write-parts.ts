@@ -25,21 +25,6 @@ interface OpenPart {
   abort(error: Error): Promise<void>;
 }
 
-/**
- * Chunks into numbered objects of at most `partBytes` each (a single chunk larger than that is a
- * part of its own). A part only ever ends between chunks, so when every chunk ends at a record
- * boundary (the text encoders' do) no record is split and each part is a file of its own. One part
- * is written at a time, so memory is one object writer's (see `objectWriter`); each part is complete
- * and visible once its upload ends. On failure the part being written is aborted and the error
- * rethrown; parts already finished stay (the caller removes what it staged). With `partBytes`
- * Infinity it writes one object whatever its chunks: `convert`'s single output.
- */
-export async function writeParts(store: ObjectStore, chunks: AsyncIterable<Uint8Array>, options: PartsOptions): Promise<PutResult[]> {
-  const { stored, last } = await writeAllButLast(store, chunks, options);
-  await last.publish();
-  return stored;
-}
-
 /** The last part of `writeAllButLast`: every byte written, the object not yet complete (not visible). */
 export interface HeldPart {
   readonly uri: string;
@@ -52,11 +37,19 @@ export interface HeldPart {
 }
 
 /**
- * `writeParts`, but the last part is handed back written and not completed: the caller publishes it
- * once something else agrees (a second sink committed), or discards it. The parts before it are
- * complete and in `stored` (with one output, none are). The held part's upload stays open meanwhile
- * (S3: the multipart upload and its last part's bytes in memory; local: the hidden temp file), and is
- * aborted when `signal` is.
+ * Chunks into numbered objects of at most `partBytes` each (a single chunk larger than that is a
+ * part of its own). A part only ever ends between chunks, so when every chunk ends at a record
+ * boundary (the text encoders' do) no record is split and each part is a file of its own. One part
+ * is written at a time, so memory is one object writer's (see `objectWriter`); each part is complete
+ * and visible once its upload ends. With `partBytes` Infinity it writes one object whatever its
+ * chunks: `convert`'s single output. On failure the part being written is aborted and the error
+ * rethrown; parts already finished stay (the caller removes what it staged).
+ *
+ * The last part is handed back written and not completed: the caller publishes it (`convert` at
+ * once; `convertHeld` once something else agrees, such as a second sink's commit) or discards it.
+ * The parts before it are complete and in `stored` (with one output, none are). The held part's
+ * upload stays open meanwhile (S3: the multipart upload and its last part's bytes in memory; local:
+ * the hidden temp file), and is aborted when `signal` is.
  */
 export async function writeAllButLast(
   store: ObjectStore,
