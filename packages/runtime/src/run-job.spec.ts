@@ -82,8 +82,9 @@ async function run<S extends ArgsShape>(job: JobDefinition<S>, argv: string[], s
 
 describe('runJob', () => {
   it('runs, writes the report, exports the logs and the rejects, exit 0', async () => {
-    const { code, report, logs, runDir, stdout } = await run(numbersJob, ['--count', '6']);
+    const { code, report, logs, runDir, stdout, stderr } = await run(numbersJob, ['--count', '6']);
     expect(code).toBe(0);
+    expect(stderr).toBe('');
     expect(report).toMatchObject({ jobName: 'numbers', outcome: 'succeeded', rowsRead: 6, rowsWritten: 3, rowsRejected: 3 });
     expect(report?.peakRssBytes).toBeGreaterThan(0);
     expect(report?.outputs).toMatchObject({ data: 'memory://numbers' });
@@ -113,8 +114,10 @@ describe('runJob', () => {
   });
 
   it('on failure still writes report and logs, exit 1, message without stack for user errors', async () => {
-    const { code, report, logs } = await run(numbersJob, ['--count', '4', '--fail']);
+    const { code, report, logs, stderr, runDir } = await run(numbersJob, ['--count', '4', '--fail']);
     expect(code).toBe(1);
+    // Off a terminal the log is JSON on stdout; stderr says why in one plain line.
+    expect(stderr).toBe(`numbers: run failed: target table does not exist (report: ${join(runDir, 'report.json')})\n`);
     expect(report).toMatchObject({
       outcome: 'failed',
       error: { name: 'TerminalError', code: 'CONFIG', message: 'target table does not exist' },
@@ -263,8 +266,9 @@ describe('runJob', () => {
         await runPipeline(from(source).into(new MemorySink<number>()), ctx);
       },
     });
-    const { code, report } = await run(slowJob, [], controller.signal);
+    const { code, report, stderr } = await run(slowJob, [], controller.signal);
     expect(code).toBe(1);
     expect(report?.outcome).toBe('aborted');
+    expect(stderr).toMatch(/^slow: run aborted: .+ \(report: .+report\.json\)\n$/);
   });
 });

@@ -159,6 +159,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   });
   logOutcome(logger, report, error);
   await persist(objects, outputs, report, spool, logger, io.stderr);
+  // Off a terminal the log is JSON on stdout: a run that did not succeed also says why on stderr, in
+  // one plain line, as a refusal does (on a terminal the pretty log has just said it).
+  if (error !== undefined && io.stdout.isTTY !== true)
+    io.stderr.write(`${job.name}: run ${report.outcome}: ${describeError(error).message} (report: ${outputs.report})\n`);
   disposeSignals();
   return report.outcome === 'succeeded' ? exitCodes.succeeded : exitCodes.failed;
 }
