@@ -90,6 +90,7 @@ describe('runJob', () => {
     expect(report?.outputs).toMatchObject({ data: 'memory://numbers' });
     expect(logs.every((l) => l['runId'] === report?.runId && l['job'] === 'numbers')).toBe(true);
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(logs.length);
+    expect(logs.at(-1)?.['msg']).toMatch(/^run succeeded: 6 rows read, 3 written, 3 rejected in \d+\.\d s$/);
     const rejects = readFileSync(join(runDir, 'rejects.ndjson'), 'utf8')
       .trim()
       .split('\n')

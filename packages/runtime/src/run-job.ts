@@ -199,7 +199,13 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
     else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
   }
   logger.debug({ report }, 'run report');
-  const { outcome, rowsRead, rowsWritten, rowsRejected, rowsDropped, durationMs, peakRssBytes, outputs } = report;
+  const { outcome, rowsRead, rowsWritten, rowsRejected, rowsDropped, durationMs, peakRssBytes, outputs, components } = report;
+  // With two outputs (DynamoDB and Parquet) every row is written twice: each output's rows, not their sum.
+  const sinks = Object.entries(components).filter(([, m]) => m.role === 'sink');
+  const written =
+    sinks.length > 1
+      ? sinks.map(([name, m], i) => `${m.rowsOut} ${i === 0 ? 'written to' : 'to'} ${name}`).join(', ')
+      : `${rowsWritten} written`;
   logger.info(
     {
       outcome,
@@ -213,7 +219,7 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
       ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}),
     },
     // Dropped: rows a stage or sink chose not to pass on (a repeated key, an unchanged item), so the figures add up.
-    `run ${outcome}: ${rowsRead} rows read, ${rowsWritten} written, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
+    `run ${outcome}: ${rowsRead} rows read, ${written}, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
   );
 }
 
