@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { countingRejects, createLogger, createRunContext, RecordError, type RunContext } from '@etl/core';
+import { testContext } from '@etl/core/testing';
 import { CsvParser } from '@etl/csv';
 import { startLocalAws, type LocalAws } from '@etl/local-aws';
 import { createObjectStore, createS3Client, objectRejects } from '@etl/object-store';
@@ -273,6 +274,19 @@ describe('convert and cat on local files', () => {
       [1, 'a'],
       [2, 'b'],
     ]);
+  });
+
+  it('logs the encoding it reads a file in as detected, with its confidence, or as given', async () => {
+    const csv = join(dir, 'latin.csv');
+    writeFileSync(csv, Buffer.from('id,name\n1,caf\xe9 cr\xe8me br\xfbl\xe9e\n', 'latin1'));
+    const reading = async (options: { encoding?: string }) => {
+      const { ctx, logs } = testContext();
+      await allRows(await openRows(store, csv, 'csv', { ctx, ...options }));
+      return logs.lines.find((l) => String(l['msg']).startsWith('reading '));
+    };
+    expect(await reading({})).toMatchObject({ encoding: 'windows-1252', explicit: false, confidence: expect.any(Number) });
+    expect((await reading({}))?.['confidence']).toBeLessThan(1);
+    expect(await reading({ encoding: 'latin1' })).toMatchObject({ encoding: 'latin1', explicit: true, confidence: 1 });
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {

@@ -1,6 +1,6 @@
 import { TerminalError, type RunContext } from '@etl/core';
 import { CsvParser, sniffCsv, uniqueHeader } from '@etl/csv';
-import { decodeAll, detectEncoding } from '@etl/encoding';
+import { decodeAll, detectEncoding, type Detection } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
 import { formatType, inferSchema, type InferOptions, type Schema } from '@etl/schema';
 import { buffer } from 'node:stream/consumers';
@@ -15,6 +15,8 @@ export interface SniffResult {
   /** Present when the file is compressed (it was inflated for the look). */
   compression?: 'gzip' | 'bzip2';
   encoding: string;
+  /** The encoding was given (`SniffOptions.encoding`), not detected. */
+  encodingGiven?: true;
   confidence: number;
   bom: boolean;
   delimiter: string;
@@ -24,6 +26,13 @@ export interface SniffResult {
   columns: Array<{ name: string; type: string; nullable: boolean }>;
   /** Records the column types were inferred from. */
   sampledRows: number;
+}
+
+/** How a sniffed file is decoded: in the encoding given, or in the one detected (logged as detected, with its confidence). */
+export function sniffedEncoding(sniffed: SniffResult): { encoding: string } | { detected: Detection } {
+  return sniffed.encodingGiven
+    ? { encoding: sniffed.encoding }
+    : { detected: { encoding: sniffed.encoding, confidence: sniffed.confidence, bom: sniffed.bom } };
 }
 
 /** Whatever the start of a bzip2 stream decompresses to (a cut-off stream ends in an error: ignored). */
@@ -125,6 +134,7 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const looked: SniffResult = {
     ...(gzip ? { compression: 'gzip' as const } : bzip2 ? { compression: 'bzip2' as const } : {}),
     encoding: detection.encoding,
+    ...(options.encoding ? { encodingGiven: true as const } : {}),
     confidence: Number(detection.confidence.toFixed(2)),
     bom: detection.bom,
     delimiter: dialect.delimiter,

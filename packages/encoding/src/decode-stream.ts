@@ -8,6 +8,11 @@ export interface DecodeOptions {
   /** A WHATWG label, or `auto` (default) to detect from the first `sampleBytes`. An explicit label always wins. */
   encoding?: string;
   /**
+   * What a look at the file's start already detected (`detectEncoding`'s answer): decoded as that
+   * without detecting again, and logged as detected, with its confidence. `encoding` wins over it.
+   */
+  detected?: Detection;
+  /**
    * Invalid byte sequences: `reject` (default: replaced by U+FFFD and their byte offsets queued on
    * `invalidOffsets`, so the parser rejects the records holding them, naming the offset), `replace`
    * (U+FFFD kept in the data, counted and logged) or `fail` (the run stops with a `TerminalError`
@@ -46,6 +51,7 @@ const PIECE_BYTES = 32 * 1024;
 export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): DecodeTransform {
   const sampleBytes = options.sampleBytes ?? 64 * 1024;
   const auto = (options.encoding ?? 'auto') === 'auto';
+  const detected = auto ? options.detected : undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let decoder: ChunkDecoder | undefined;
@@ -56,9 +62,9 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Deco
   let locator: InvalidByteLocator | undefined;
 
   const start = (sample: Buffer) => {
-    const detection: Detection = auto
-      ? detectEncoding(sample)
-      : { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false };
+    const detection: Detection = !auto
+      ? { encoding: String(options.encoding).toLowerCase(), confidence: 1, bom: false }
+      : (detected ?? detectEncoding(sample));
     try {
       decoder = createDecoder(detection.encoding, { fatal: options.invalid === 'fail' });
     } catch {

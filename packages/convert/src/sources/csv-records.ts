@@ -1,7 +1,7 @@
 import type { RunContext } from '@etl/core';
 import { csvReader, type CsvBatch } from '@etl/csv';
 import type { ObjectStore } from '@etl/object-store';
-import type { SniffResult } from '../sniff-file.js';
+import { sniffedEncoding, type SniffResult } from '../sniff-file.js';
 import { textOf } from './text-bytes.js';
 
 export interface CsvRecordsOptions {
@@ -30,7 +30,7 @@ export async function csvRecords(
 ): Promise<AsyncIterable<CsvBatch>> {
   const { sniffed } = options;
   const { text, decoder } = await textOf(store, uri, ctx, {
-    encoding: sniffed.encoding,
+    ...sniffedEncoding(sniffed),
     compression: sniffed.compression ?? 'none',
     counted: options.counted ?? (() => undefined),
   });

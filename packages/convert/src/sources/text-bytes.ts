@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
 import type { RunContext } from '@etl/core';
-import { decodeStream, type DecodeTransform } from '@etl/encoding';
+import { decodeStream, type DecodeTransform, type Detection } from '@etl/encoding';
 import type { ObjectStore } from '@etl/object-store';
 import { isGzipped } from '../file-format.js';
 
@@ -18,6 +18,8 @@ export async function textOf(
   ctx: RunContext,
   options: {
     encoding?: string;
+    /** Detected by a look at the file (`sniffFile`): not detected again, and not logged as given. */
+    detected?: Detection;
     invalid?: 'reject' | 'replace';
     /** Already known (a sniff read the magic bytes): saves the HEAD and ranged GET of the probe. */
     compression?: 'gzip' | 'bzip2' | 'none';
@@ -29,6 +31,7 @@ export async function textOf(
     file: uri,
     invalid: options.invalid ?? 'reject',
     ...(options.encoding ? { encoding: options.encoding } : {}),
+    ...(options.detected ? { detected: options.detected } : {}),
   });
   bytes.on('error', (error: Error) => decoder.destroy(error));
   return { text: bytes.pipe(decoder) as unknown as Readable, decoder };
