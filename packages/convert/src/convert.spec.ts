@@ -284,9 +284,22 @@ describe('convert and cat on local files', () => {
       await allRows(await openRows(store, csv, 'csv', { ctx, ...options }));
       return logs.lines.find((l) => String(l['msg']).startsWith('reading '));
     };
-    expect(await reading({})).toMatchObject({ encoding: 'windows-1252', explicit: false, confidence: expect.any(Number) });
-    expect((await reading({}))?.['confidence']).toBeLessThan(1);
+    const detected = await reading({});
+    expect(detected).toMatchObject({ encoding: 'windows-1252', explicit: false });
+    expect(detected?.['confidence']).toBeLessThan(1);
     expect(await reading({ encoding: 'latin1' })).toMatchObject({ encoding: 'latin1', explicit: true, confidence: 1 });
+    // On threads, UTF-8 is cut as bytes and decoded on the workers: the main thread's line says the same.
+    const utf8 = join(dir, 'utf8-threads.csv');
+    writeFileSync(utf8, `id,name\n${Array.from({ length: 400 }, (_, i) => `${i},crème brûlée ${i}`).join('\n')}\n`);
+    const { ctx, logs } = testContext();
+    const report = await convert(store, { input: utf8, output: join(dir, 'utf8-threads.parquet'), threads: 2, chunkChars: 1024 }, ctx);
+    expect(report).toMatchObject({ rowsWritten: 400, threads: 2 });
+    expect(logs.lines.find((l) => String(l['msg']).startsWith('reading '))).toMatchObject({
+      encoding: 'utf-8',
+      explicit: false,
+      confidence: expect.any(Number),
+      threads: 2,
+    });
   });
 
   it('says a reject under an inferred type came from inference, and how to set the type', async () => {

@@ -35,6 +35,12 @@ export function sniffedEncoding(sniffed: SniffResult): { encoding: string } | { 
     : { detected: { encoding: sniffed.encoding, confidence: sniffed.confidence, bom: sniffed.bom } };
 }
 
+/** What the reading log says of a sniffed file's encoding, as `decodeStream` says it at one thread. */
+export function encodingLog(sniffed: SniffResult): { encoding: string; confidence: number; bom: boolean; explicit: boolean } {
+  const how = sniffedEncoding(sniffed);
+  return 'detected' in how ? { ...how.detected, explicit: false } : { encoding: how.encoding, confidence: 1, bom: false, explicit: true };
+}
+
 /** Whatever the start of a bzip2 stream decompresses to (a cut-off stream ends in an error: ignored). */
 async function bunzipPrefix(raw: Buffer): Promise<Buffer> {
   const out: Buffer[] = [];

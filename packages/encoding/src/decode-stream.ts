@@ -113,7 +113,7 @@ export function decodeStream(ctx: RunContext, options: DecodeOptions = {}): Deco
         if (!decoder) {
           pending.push(chunk);
           pendingBytes += chunk.length;
-          if (pendingBytes < sampleBytes && auto) return callback();
+          if (pendingBytes < sampleBytes && auto && !detected) return callback(); // a sample to detect from
           chunk = Buffer.concat(pending);
           pending = [];
           start(chunk);

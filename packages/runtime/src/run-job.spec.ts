@@ -128,6 +128,20 @@ describe('runJob', () => {
     expect(JSON.stringify(failure)).not.toContain('at ');
   });
 
+  it('says a reason of several lines on one line of stderr', async () => {
+    const listing = defineJob({
+      name: 'listing',
+      description: 'Fails with a list of problems',
+      args: {},
+      async run() {
+        throw new TerminalError('CONFIG', 'schema.csv has 2 problems:\n  line 2: no type\n  line 3: no name');
+      },
+    });
+    const { code, stderr } = await run(listing, []);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^listing: run failed: schema\.csv has 2 problems: line 2: no type; line 3: no name \(report: .+\)\n$/);
+  });
+
   it('a run that returns an error failed (exit 1, the error in the report) and keeps the figures it returned', async () => {
     const partly = defineJob({
       name: 'partly',

@@ -157,12 +157,12 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     ...(shardNamed ? { shard: shardNamed } : {}),
     outputs: { ...result.outputs, report: outputs.report, logs: outputs.logs, ...(rejects.count > 0 ? { rejects: outputs.rejects } : {}) },
   });
-  logOutcome(logger, report, error);
-  await persist(objects, outputs, report, spool, logger, io.stderr);
+  const ending = logOutcome(logger, report, error);
+  const reportWritten = await persist(objects, outputs, report, spool, logger, io.stderr);
   // Off a terminal the log is JSON on stdout: a run that did not succeed also says why on stderr, in
   // one plain line, as a refusal does (on a terminal the pretty log has just said it).
-  if (error !== undefined && io.stdout.isTTY !== true)
-    io.stderr.write(`${job.name}: run ${report.outcome}: ${describeError(error).message} (report: ${outputs.report})\n`);
+  if (ending && io.stdout.isTTY !== true)
+    io.stderr.write(`${job.name}: ${oneLine(ending)}${reportWritten ? ` (report: ${outputs.report})` : ''}\n`);
   disposeSignals();
   return report.outcome === 'succeeded' ? exitCodes.succeeded : exitCodes.failed;
 }
@@ -190,13 +190,16 @@ export function runOutputs(prefix: string, runId: string): RunOutputs {
   };
 }
 
-function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, error: unknown): void {
+/** Logs how the run ended; returns what a run that did not succeed says of it (`run failed: <why>`). */
+function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, error: unknown): string | undefined {
+  let ending: string | undefined;
   if (error !== undefined) {
+    const described = describeError(error);
+    ending = `run ${report.outcome}: ${described.message}`;
     const userError = error instanceof EtlError && USER_ERROR_CODES.has(error.code);
-    if (report.outcome === 'aborted') logger.warn({ error: describeError(error) }, `run aborted: ${describeError(error).message}`);
-    else if (userError || error instanceof TerminalError)
-      logger.error({ error: describeError(error) }, `run failed: ${describeError(error).message}`);
-    else logger.error({ err: error }, `run failed: ${describeError(error).message}`);
+    if (report.outcome === 'aborted') logger.warn({ error: described }, ending);
+    else if (userError || error instanceof TerminalError) logger.error({ error: described }, ending);
+    else logger.error({ err: error }, ending);
   }
   logger.debug({ report }, 'run report');
   const { outcome, rowsRead, rowsWritten, rowsRejected, rowsDropped, durationMs, peakRssBytes, outputs, components } = report;
@@ -224,9 +227,13 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
     // Dropped: rows a stage or sink chose not to pass on (a repeated key, an unchanged item), so the figures add up.
     `run ${outcome}: ${rowsRead} rows read, ${written}, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
   );
+  return ending;
 }
 
-/** The report and the exported logs are written on every outcome; failing to write them is reported, not fatal. */
+/**
+ * The report and the exported logs are written on every outcome; failing to write them is reported,
+ * not fatal. Resolves to whether the report was written.
+ */
 async function persist(
   objects: ObjectStore,
   outputs: RunOutputs,
@@ -234,10 +241,12 @@ async function persist(
   spool: LogSpool,
   logger: ReturnType<typeof createLogger>,
   stderr: Writable,
-): Promise<void> {
+): Promise<boolean> {
+  let written = true;
   try {
     await objects.put(outputs.report, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
   } catch (error) {
+    written = false;
     logger.error({ error: describeError(error) }, `could not write the run report to ${outputs.report}`);
   }
   try {
@@ -247,6 +256,12 @@ async function persist(
   } finally {
     spool.dispose();
   }
+  return written;
+}
+
+/** A reason written over several lines (a list of problems) as one: `problems:\n  a\n  b` -> `problems: a; b`. */
+function oneLine(text: string): string {
+  return text.replace(/(:?)\s*\n\s*/g, (_, colon: string) => (colon ? ': ' : '; '));
 }
 
 /** For a pipeline's `main.ts`: run with the process's arguments and environment, then exit with the code. */

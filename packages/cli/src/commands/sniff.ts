@@ -16,8 +16,8 @@ export const sniff = defineCommand({
   name: 'sniff',
   synopsis: '<path-or-s3-uri>',
   summary: "the file's encoding, CSV dialect, header and inferred column types, as JSON",
-  description: `Prints one JSON object: encoding, confidence, bom, delimiter, quote, header, lineEnding,
-columns [{ name, type, nullable }] and sampledRows. Types are exact (decimal(p,s) with the digits
+  description: `Prints one JSON object: encoding (encodingGiven: true when --encoding named it), confidence,
+bom, delimiter, quote, header, lineEnding, columns [{ name, type, nullable }] and sampledRows. Types are exact (decimal(p,s) with the digits
 seen) and inferred from the values as etl convert reads them with the same read options.`,
   options: { ...OPTIONS, ...READ_OPTIONS },
   groups: [

@@ -1,7 +1,7 @@
 import { writeRejects, type RecordError, type RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import { planColumns } from '@etl/schema';
-import { sniffedEncoding } from '../sniff-file.js';
+import { encodingLog, sniffedEncoding } from '../sniff-file.js';
 import { withInferenceHint } from '../sources/csv-source.js';
 import type { CsvReading } from '../sources/row-source.js';
 import { bytesOf, textOf } from '../sources/text-bytes.js';
@@ -80,7 +80,7 @@ export async function* parallelCsvChunks(
   if (asBytes) {
     // Said as the one-thread reading's decoder says it (other encodings are decoded here, and it says so).
     ctx.logger.info(
-      { file: uri, encoding: sniffed.encoding, explicit: sniffed.encodingGiven === true, threads: options.workers.size },
+      { file: uri, ...encodingLog(sniffed), threads: options.workers.size },
       `reading ${uri} as ${sniffed.encoding} on ${options.workers.size} threads`,
     );
     const bytes = await bytesOf(store, uri, ctx, { compression, counted: reading.counted });
