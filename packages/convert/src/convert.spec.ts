@@ -276,6 +276,22 @@ describe('convert and cat on local files', () => {
     ]);
   });
 
+  it("reads a file without a header by the schema's columns, or its common width, whatever one stray record holds", async () => {
+    const csv = join(dir, 'headless-stray.csv');
+    writeFileSync(csv, '1,a,10\n2,b,20\n3,c,30,stray\n4,d,40\n');
+    const given = parseSchemaCsv('column_name,data_type\nid,int\nname,varchar\nqty,int\n');
+    for (const schemaOption of [{ schema: given }, {}]) {
+      const ctx = context();
+      const rows = await allRows(await openRows(store, csv, 'csv', { ctx, header: false, ...schemaOption }));
+      expect(rows.map((r) => r.slice(0, 2).map(String))).toEqual([
+        ['1', 'a'],
+        ['2', 'b'],
+        ['4', 'd'],
+      ]);
+      expect(ctx.rejects.samples).toMatchObject([{ code: 'RAGGED_ROW', line: 3 }]);
+    }
+  });
+
   it('logs the encoding it reads a file in as detected, with its confidence, or as given', async () => {
     const csv = join(dir, 'latin.csv');
     writeFileSync(csv, Buffer.from('id,name\n1,caf\xe9 cr\xe8me br\xfbl\xe9e\n', 'latin1'));

@@ -41,6 +41,16 @@ export function encodingLog(sniffed: SniffResult): { encoding: string; confidenc
   return 'detected' in how ? { ...how.detected, explicit: false } : { encoding: how.encoding, confidence: 1, bom: false, explicit: true };
 }
 
+/** The most common number of fields of `records` (the larger on a tie), 0 for none. */
+function commonWidth(records: readonly string[][]): number {
+  const counts = new Map<number, number>();
+  for (const r of records) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+  let width = 0;
+  let most = 0;
+  for (const [length, count] of counts) if (count > most || (count === most && length > width)) [width, most] = [length, count];
+  return width;
+}
+
 /** Whatever the start of a bzip2 stream decompresses to (a cut-off stream ends in an error: ignored). */
 async function bunzipPrefix(raw: Buffer): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -131,8 +141,9 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   const onRecord = (fields: string[]) => void records.push(fields);
   parser.push(text, onRecord, () => undefined);
   parser.end(onRecord, () => undefined);
-  // A loop, not `Math.max(...)`: a MiB of short lines is more records than a call has room for arguments.
-  const width = records.reduce((widest, r) => Math.max(widest, r.length), 0);
+  // Without a header, the file's width is its records' most common one (the wider on a tie): one stray
+  // field in the sample must not make every other record ragged.
+  const width = commonWidth(records);
   const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const names = options.renameColumns ? options.renameColumns(header) : header;
   const rows = dialect.header ? records.slice(1) : records;

@@ -47,7 +47,6 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   });
   const keys = new Set(options.infer?.keyColumns ?? []);
   const omitted = new Set(options.omitColumns ?? []);
-  const sniffedNames = sniffed.columns.map((c) => c.name);
   const reading = {
     sniffed,
     delimiter: sniffed.delimiter,
@@ -59,6 +58,9 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     fields: sniffed.columns.map((c) => ({ name: c.name, type: parseType(c.type), nullable: !keys.has(c.name) })),
   });
   const named: Schema = options.schema ?? inferred();
+  // A file without a header has the schema's columns, in order: not as many as the sniff saw in its
+  // widest sampled record (one stray field more would make every good record ragged, and none match).
+  const headlessColumns = named.fields.map((f) => f.name);
   // Fields are matched to the file's columns by name: a column no field names is never cast.
   const schema: Schema = omitted.size > 0 ? { fields: named.fields.filter((f) => !omitted.has(f.name)) } : named;
   const metrics = ctx.counters.component('cast', 'stage');
@@ -74,7 +76,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
   async function* records(): AsyncGenerator<{ records: CsvBatch; plan: CastPlan; read: number; screened: RecordError[] }> {
     const batches = await csvRecords(store, uri, ctx, {
       ...reading,
-      columns: named.fields.length === sniffedNames.length ? named.fields.map((f) => f.name) : sniffedNames,
+      columns: headlessColumns,
       onColumns: (names) => (columns = options.renameColumns ? options.renameColumns(names) : names),
       counted: (n) => (source.bytesRead += n),
     });
@@ -113,7 +115,7 @@ export async function csvSource(store: ObjectStore, uri: string, options: Source
     csvReading: {
       uri,
       ...reading,
-      columns: named.fields.length === sniffedNames.length ? named.fields.map((f) => f.name) : sniffedNames,
+      columns: headlessColumns,
       ...(options.renameColumns ? { renameColumns: options.renameColumns } : {}),
       schema,
       cast,
