@@ -210,3 +210,27 @@ describe('loadTable: rows with a null updated_at', () => {
     expect(await changesOf(incremental.changes)).toEqual([[5n, 'dated later']]);
   });
 });
+
+describe('loadTable: a watermark another run wrote', () => {
+  it('reads from what current holds when the watermark is ahead of it (a run with a mistyped output path moved it): no row skipped', async () => {
+    const data = join(dir, 'data', 'typo');
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => [BigInt(from + k), ts(from + k), '1.00', `v${from + k}`]);
+    const run = (id: string, extra: Partial<TableLoadOptions> = {}) => loadTable(options('typo', extra), testContext({ runId: id }).ctx);
+    writeParquet(join(data, 'part-000.parquet'), rows(0, 100));
+    expect(await run('run-1')).toMatchObject({ rowsInCurrent: 100 });
+    writeParquet(join(data, 'part-001.parquet'), rows(100, 200));
+    // The same --cdc_path, another --output_path: a full load there, and the shared watermark moves on.
+    expect(await run('run-2', { outputPath: join(dir, 'out-typo') })).toMatchObject({ mode: 'full', rowsInCurrent: 200 });
+    expect(watermarkOf('typo')['value']).toBe('2026-12-01T00:03:19.000000Z');
+    writeParquet(join(data, 'part-002.parquet'), rows(200, 210));
+    const { ctx, logs } = testContext({ runId: 'run-3' });
+    const report = await loadTable(options('typo'), ctx);
+    expect(report).toMatchObject({ mode: 'incremental', rowsInCurrent: 210, rowsInChanges: 110 });
+    expect(await differenceFromQualify('typo')).toEqual({ extra: 0, missing: 0, rows: 210 });
+    expect(String(logs.lines.find((l) => l['level'] === 'warn')?.['msg'])).toMatch(
+      /^typo: the watermark .+ \(2026-12-01T00:03:19\.000000Z, run .+\) is ahead of the published current state \(2026-12-01T00:01:39\.000000Z, run .+\), which another run wrote: was it run with another --output_path\? Reading from 2026-12-01T00:01:39\.000000Z/,
+    );
+    expect(watermarkOf('typo')['run_id']).toBe(ctx.runId);
+  });
+});

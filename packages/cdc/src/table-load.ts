@@ -87,7 +87,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   const keyed = (options.primaryKey ?? []).length > 0;
   const current = keyed ? await readManifest(store, joinUri(prefix, 'current'), { signal: ctx.signal }) : undefined;
   // A run killed after publishing current but before its watermark file: current's manifest holds it.
-  const watermark = markFile ?? (hasChangeColumn ? manifestWatermark(current, table.name, changeColumn) : undefined);
+  const published = hasChangeColumn ? manifestWatermark(current, table.name, changeColumn) : undefined;
+  const watermark = trustedWatermark(markFile, published, ctx, markUri);
   // Changes published by a run killed before its current state (a first run's too): they are part of the state.
   const unmergedRuns = keyed
     ? (await publishedChanges(store, joinUri(prefix, 'changes'), { signal: ctx.signal })).filter(
@@ -239,6 +240,27 @@ async function manifestsOf(store: ObjectStore, runs: readonly ChangesRun[], ctx:
     if (manifest) found.push(manifest);
   }
   return found;
+}
+
+/**
+ * Where this run reads from: the watermark file, unless it is ahead of the published current state
+ * and another run wrote it (one that published elsewhere: a mistyped `--output_path` sharing
+ * `--cdc_path`); then what current holds, so no row between the two is skipped. Behind current (a run
+ * killed before its watermark) it is kept: the rows re-read are already in current and add nothing.
+ */
+function trustedWatermark(
+  file: Watermark | undefined,
+  published: Watermark | undefined,
+  ctx: RunContext,
+  uri: string,
+): Watermark | undefined {
+  if (!file || !published || file.run_id === published.run_id || watermarkMicros(file) <= watermarkMicros(published))
+    return file ?? published;
+  ctx.logger.warn(
+    { table: file.table, watermark: file, published },
+    `${file.table}: the watermark ${uri} (${file.value}, run ${file.run_id}) is ahead of the published current state (${published.value}, run ${published.run_id}), which another run wrote: was it run with another --output_path? Reading from ${published.value}, what current holds`,
+  );
+  return published;
 }
 
 /** The watermark current's manifest carries (published with it), for a table whose watermark file was never written. */

@@ -33,13 +33,14 @@ export function memoryLogSink(): Writable & { lines: Record<string, unknown>[] }
 }
 
 /** A run context for tests: JSON logs captured in memory, a manual clock and counting rejects. */
-export function testContext(overrides: { signal?: AbortSignal; clock?: Clock; jobName?: string } = {}) {
+export function testContext(overrides: { signal?: AbortSignal; clock?: Clock; jobName?: string; runId?: string } = {}) {
   const logs = memoryLogSink();
   const rejects = countingRejects(1000);
+  const runId = overrides.runId ?? 'run-test';
   const ctx: RunContext = createRunContext({
     jobName: overrides.jobName ?? 'test-job',
-    runId: 'run-test',
-    logger: createLogger({ runId: 'run-test', jobName: overrides.jobName ?? 'test-job', level: 'debug', destination: logs }),
+    runId,
+    logger: createLogger({ runId, jobName: overrides.jobName ?? 'test-job', level: 'debug', destination: logs }),
     clock: overrides.clock ?? manualClock(),
     rejects,
     ...(overrides.signal ? { signal: overrides.signal } : {}),
