@@ -3,7 +3,7 @@ export { parsePrimaryKeys, latestPrimaryKeyFile, readPrimaryKeys } from './prima
 export type { Watermark } from './watermark.js';
 export { readWatermark, writeWatermark, watermarkUri, watermarkMicros, WATERMARK_MAX_BYTES } from './watermark.js';
 export type { LoadPlan, LoadType, PlanInput } from './load-plan.js';
-export { planLoad } from './load-plan.js';
+export { planLoad, primaryKeyProblems } from './load-plan.js';
 export type { TableLoadOptions, TableLoadReport } from './table-load.js';
 export { loadTable } from './table-load.js';
 export type { PublishedOutputs } from './register-outputs.js';

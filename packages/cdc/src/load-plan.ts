@@ -1,5 +1,8 @@
 import { TerminalError } from '@etl/core';
+import type { TableDefinition } from '@etl/catalog';
 import type { Schema } from '@etl/schema';
+import { tableSchema } from '@etl/table-reader';
+import type { PrimaryKeys } from './primary-keys.js';
 import { watermarkMicros, type Watermark } from './watermark.js';
 
 export type LoadType = 'full' | 'incremental';
@@ -31,6 +34,20 @@ export interface PlanInput {
   hasCurrent: boolean;
 }
 
+/** What is wrong with a table's primary key from the primary-key file, if anything: a column the table lacks. */
+function primaryKeyProblem(table: string, schema: Schema, primaryKey: readonly string[] | undefined): string | undefined {
+  const names = schema.fields.map((f) => f.name);
+  const missing = (primaryKey ?? []).filter((c) => !names.includes(c));
+  return missing.length > 0
+    ? `primary key column ${missing.join(', ')} of ${table} is not a column of the table (${names.join(', ')}): fix the primary-key file`
+    : undefined;
+}
+
+/** The selected tables whose key (by the primary-key file) names a column they lack, one problem each: a job's check. */
+export function primaryKeyProblems(tables: readonly TableDefinition[], keys: PrimaryKeys): string[] {
+  return tables.flatMap((t) => primaryKeyProblem(t.name, tableSchema(t), keys.get(t.name.toLowerCase())) ?? []);
+}
+
 /**
  * Seed 001's rules, plus what keeps an incremental load exact: a load is incremental only with a
  * watermark of the same column and, for a keyed table, a published current state to compare with;
@@ -40,12 +57,8 @@ export interface PlanInput {
 export function planLoad(input: PlanInput): LoadPlan {
   const names = input.schema.fields.map((f) => f.name);
   const warnings: string[] = [];
-  const missing = (input.primaryKey ?? []).filter((c) => !names.includes(c));
-  if (missing.length > 0)
-    throw new TerminalError(
-      'BAD_ARGUMENT',
-      `primary key column ${missing.join(', ')} of ${input.table} is not a column of the table (${names.join(', ')}): fix the primary-key file`,
-    );
+  const problem = primaryKeyProblem(input.table, input.schema, input.primaryKey);
+  if (problem) throw new TerminalError('BAD_ARGUMENT', problem);
   const keyColumns = (input.primaryKey ?? []).map((c) => names.indexOf(c));
   if (keyColumns.length === 0) warnings.push(`${input.table} has no primary key in the primary-key file: copied without dedup`);
   const index = names.indexOf(input.changeColumn);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FileCatalog } from '@etl/catalog';
 import { catLines } from '@etl/convert';
 import { testContext } from '@etl/core/testing';
 import { readManifest } from '@etl/dataset';
@@ -133,13 +134,65 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
     expect(unknown.stderr).toContain('  --tables: invoices not in database cdc_sample (its tables: orders, page_views, products)\n');
   });
 
-  it('a table that fails: exit 1, and the run report names it with its reason beside the tables that loaded', async () => {
+  it('refuses a primary-key file naming a column a table lacks before it starts: exit 2, nothing written', async () => {
     const keys = join(dir, 'bad-keys');
     mkdirSync(keys, { recursive: true });
     writeFileSync(join(keys, 'primary_keys.csv'), 'table_name,primary_key\norders,"order_id,line_no"\nproducts,sku_code\n');
+    const { code, stderr } = await run(
+      'bad-key',
+      '--sample',
+      '--output_path',
+      join(dir, 'bad-key-out'),
+      '--cdc_path',
+      join(dir, 'bad-key-cdc'),
+      '--primary_key_s3_prefix',
+      `${keys}/`,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /--primary_key_s3_prefix: .*primary_keys\.csv: primary key column sku_code of products is not a column of the table \(product_id, name, price\): fix the primary-key file\n/,
+    );
+    expect(safeList(join(dir, 'bad-key-out'))).toEqual([]);
+    expect(safeList(join(dir, 'bad-key-cdc'))).toEqual([]);
+  });
+
+  it('a table that fails: exit 1, and the run report names it with its reason beside the tables that loaded', async () => {
+    // A database of two tables in the embedded catalog: one CSV table, one whose only file is not Parquet.
+    const local = join(dir, 'failing');
+    const catalog = new FileCatalog(store, join(local, 'catalog'));
+    const data = join(dir, 'failing-data');
+    mkdirSync(join(data, 'good'), { recursive: true });
+    mkdirSync(join(data, 'broken'), { recursive: true });
+    writeFileSync(join(data, 'good', 'a.csv'), 'id,updated_at\n1,2026-12-01 00:00:00\n2,2026-12-02 00:00:00\n');
+    writeFileSync(join(data, 'broken', 'part-0.parquet'), 'PAR1 not a Parquet file PAR1');
+    const columns = [
+      { name: 'id', type: 'bigint' },
+      { name: 'updated_at', type: 'timestamp' },
+    ];
+    await catalog.upsertTable({
+      database: 'shop',
+      name: 'good',
+      format: 'csv',
+      location: `${join(data, 'good')}/`,
+      columns,
+      partitionKeys: [],
+      parameters: { 'skip.header.line.count': '1' },
+    });
+    await catalog.upsertTable({
+      database: 'shop',
+      name: 'broken',
+      format: 'parquet',
+      location: `${join(data, 'broken')}/`,
+      columns,
+      partitionKeys: [],
+    });
+    const keys = join(dir, 'failing-keys');
+    mkdirSync(keys, { recursive: true });
+    writeFileSync(join(keys, 'primary_keys.csv'), 'table_name,primary_key\ngood,id\nbroken,id\n');
     const result = await run(
       'failing',
-      '--sample',
+      '--athena_database_name',
+      'shop',
       '--output_path',
       join(dir, 'failing-out'),
       '--cdc_path',
@@ -149,14 +202,13 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
     );
     expect(result.code).toBe(1);
     expect(result.report.outcome).toBe('failed');
-    expect(result.report.error?.message).toMatch(/^1 of 3 tables failed \(products: .*sku_code/);
+    expect(result.report.error?.message).toMatch(/^1 of 2 tables failed \(broken: /);
     expect(result.report.figures.tablesFailed).toBe(1);
     expect(result.report.figures.tables.map((t) => [t['table'], t['failed'] === undefined ? t['mode'] : 'failed'])).toEqual([
-      ['orders', 'full'],
-      ['page_views', 'full'],
-      ['products', 'failed'],
+      ['broken', 'failed'],
+      ['good', 'full'],
     ]);
-    expect(result.report.figures.tables[2]?.['failed']).toMatch(/sku_code/);
+    expect(safeList(join(dir, 'failing-cdc'))).toEqual(['good.json']);
   });
 
   it('refuses a primary-key prefix with no CSV before it starts: exit 2, nothing written', async () => {

@@ -1,5 +1,5 @@
 import { pickTables, readTablesFile, registerTablesFile, selectTables, type Catalog } from '@etl/catalog';
-import { latestPrimaryKeyFile, loadTable, readPrimaryKeys, type TableLoadReport } from '@etl/cdc';
+import { latestPrimaryKeyFile, loadTable, primaryKeyProblems, readPrimaryKeys, type TableLoadReport } from '@etl/cdc';
 import { describeError, TerminalError } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import { defineJob, openCatalog, type JobConfig } from '@etl/runtime';
@@ -32,22 +32,29 @@ export const catalogCdcJob = defineJob({
         '--keep_generations 1 with --catalog_database: Athena would read a deleted generation until <table> is switched; keep 2 or more',
       );
     const keyFile = await latestPrimaryKeyFile(objects, config.primary_key_s3_prefix).catch((error: Error) => error);
+    let keys: Awaited<ReturnType<typeof readPrimaryKeys>> | undefined;
     if (keyFile instanceof Error) problems.push(`--primary_key_s3_prefix: ${keyFile.message}`);
     else if (!keyFile)
       problems.push(`--primary_key_s3_prefix: no primary-key CSV (table_name,primary_key) under ${config.primary_key_s3_prefix}`);
     else
-      await readPrimaryKeys(objects, config.primary_key_s3_prefix).catch((error: Error) =>
-        problems.push(`--primary_key_s3_prefix: ${error.message}`),
-      );
+      keys = await readPrimaryKeys(objects, config.primary_key_s3_prefix).catch((error: Error) => {
+        problems.push(`--primary_key_s3_prefix: ${error.message}`);
+        return undefined;
+      });
     // The sample's tables are registered by the run: its tables file says which exist, so a mistyped --tables is refused here too.
-    if (config.athena_database_name === SAMPLE_DATABASE)
-      await readTablesFile(sampleDir, SAMPLE_DATABASE)
-        .then((all) => pickTables(SAMPLE_DATABASE, all, config.tables))
-        .catch((error: Error) => problems.push(describeError(error).message));
-    else
-      await selectTables(sourceCatalog(config, objects, env), config.athena_database_name, config.tables).catch((error: Error) =>
-        problems.push(`--athena_database_name: ${describeError(error).message}`),
-      );
+    const tables = await (
+      config.athena_database_name === SAMPLE_DATABASE
+        ? readTablesFile(sampleDir, SAMPLE_DATABASE).then((all) => pickTables(SAMPLE_DATABASE, all, config.tables))
+        : selectTables(sourceCatalog(config, objects, env), config.athena_database_name, config.tables)
+    ).catch((error: Error) => {
+      const { message } = describeError(error);
+      problems.push(message.startsWith('--') ? message : `--athena_database_name: ${message}`);
+      return undefined;
+    });
+    // A key column a table lacks would fail that table's load: said before anything runs.
+    if (keys && tables)
+      for (const problem of primaryKeyProblems(tables.selected, keys.keys))
+        problems.push(`--primary_key_s3_prefix: ${keys.uri}: ${problem}`);
     return problems;
   },
   async run(config: Config, ctx, { objects, outputs, env, shard }) {
