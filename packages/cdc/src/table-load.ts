@@ -158,6 +158,10 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     Object.assign(report, { rowsRead: rows.stats.rowsRead, rowsSkippedByStatistics: rows.stats.rowsSkippedByStatistics });
     report.rowsBeforeWindow = rows.stats.rowsBeforeWindow;
     report.rowsWithoutChangeTime = rows.stats.rowsWithoutChangeTime;
+    // Rows read and kept but not in changes (repeated keys, rows current already holds): not written
+    // on purpose, so the run's figures add up (read = changes + rejected + not written).
+    const kept = report.rowsRead - report.rowsBeforeWindow - report.rowsWithoutChangeTime;
+    ctx.counters.component(`dedup:${table.name}`, 'stage').dropped += Math.max(0, kept - report.rowsInChanges);
     if (report.rowsWithoutChangeTime > 0) {
       // No change time, so no run can tell when they changed: said once per table rather than loaded silently or dropped silently.
       const warning = `${table.name}: ${report.rowsWithoutChangeTime} rows with a null ${changeColumn} not loaded (an incremental load reads by ${changeColumn}; --load_type full loads them)`;
@@ -344,7 +348,7 @@ async function mergeWithCurrent(
   const currentFiles = [...(current ? [current] : []), ...unmerged].flatMap((m) =>
     m.files.map((f) => ({ uri: f.uri, partitionValues: [] })),
   );
-  const currentRows = () => tagged(tableRows(store, currentDefinition, currentFiles, { ctx }).batches(), FROM_CURRENT);
+  const currentRows = () => tagged(tableRows(store, currentDefinition, currentFiles, { ctx, countRead: false }).batches(), FROM_CURRENT);
   let readNow = 0;
   const newState = dedupLatest(
     concat(

@@ -43,6 +43,11 @@ export interface TableReadOptions {
   window?: ReadWindow;
   /** IANA zone of text timestamps without an offset (default UTC). */
   timeZone?: string;
+  /**
+   * False: these rows are not the run's input (a CDC load's published current state, read again to
+   * merge with): their Parquet rows are not counted as rows read. Text files' parsers count theirs.
+   */
+  countRead?: boolean;
 }
 
 /** What a read did, per table: the run report's figures. */
@@ -90,7 +95,9 @@ export function tableRows(store: ObjectStore, table: TableDefinition, files: rea
     rowsWithoutChangeTime: 0,
   };
   const { ctx } = options;
-  const metrics = ctx.counters.component(`table:${table.name}`, 'reader');
+  // A stage: rows read are counted once, by whatever turned bytes into them (the CSV or NDJSON parser,
+  // or `parquet-read`); here what the window kept, and what it dropped.
+  const metrics = ctx.counters.component(`table:${table.name}`, 'stage');
 
   async function* fileBatches(file: TableFile): AsyncGenerator<Value[][]> {
     const partition = file.partitionValues.map((text, i) => {
@@ -121,6 +128,7 @@ export function tableRows(store: ObjectStore, table: TableDefinition, files: rea
         kept.push(row);
       }
       metrics.rowsOut += kept.length;
+      metrics.dropped += batch.length - kept.length;
       if (kept.length > 0) yield kept;
     }
   }
@@ -205,6 +213,10 @@ async function* parquetBatches(
       }
       batch.push(row);
     });
+    if (options.countRead !== false) {
+      metrics.rowsIn += rows.length;
+      metrics.rowsOut += batch.length;
+    }
     if (rejects.length > 0) await writeRejects(ctx, metrics, 'table-reader', rejects);
     yield batch;
   }

@@ -22,6 +22,9 @@ function capture(): Writable & { text: string } {
 
 interface Report {
   runId?: string;
+  rowsRead?: number;
+  rowsRejected?: number;
+  rowsDropped?: number;
   outcome?: string;
   error?: { message: string };
   figures: { tablesFailed?: number; tables: Array<Record<string, unknown>> };
@@ -85,6 +88,9 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
       ['products', 'full', 5, 1, 4, 4],
     ]);
     expect(tables.map((t) => t['watermarkAfter'])).toEqual(['2026-12-03T14:00:00.000000Z', '2026-12-02T08:11:00.000000Z', null]);
+    // The run's figures count each file's rows once (the CSV parser's and the table's used to add up):
+    // 16 read = 13 in changes + 3 repeated keys.
+    expect(first.report).toMatchObject({ rowsRead: 16, rowsRejected: 0, rowsDropped: 3 });
     const orders = await readManifest(store, join(out, 'orders', 'current'));
     expect(orders?.annotations).toEqual({ watermark: '2026-12-03T14:00:00.000000Z' });
     const current = await rowsOf(orders?.files.map((f) => f.uri) ?? []);
@@ -114,6 +120,8 @@ describe('catalog-cdc-to-parquet on its bundled sample (embedded file catalog)',
       ['page_views', 'incremental', 1, true], // no key: the row at the watermark comes again (at-least-once)
       ['products', 'full', 4, true],
     ]);
+    // Read again: 16 = 5 in changes + 11 not (orders' 6 and products' repeated key as current holds them, page_views' 4 before its watermark).
+    expect(second.report).toMatchObject({ rowsRead: 16, rowsDropped: 11 });
     expect((await readManifest(store, join(out, 'orders', 'current')))?.runId).toBe(first.report.runId);
     // Nothing new is a normal outcome: no warning that a dataset run was aborted.
     expect(second.stdout).toMatch(/orders: nothing new since/);
