@@ -72,7 +72,9 @@ describe('planJoin', () => {
     const nokey = { name: 'nokey', schema: schema('id', 'x') };
     expect(() =>
       planJoin([accounts, nokey], settings({ type: 'left', drivingTable: 'nope', joinKeys: new Map([['ghost', 'id']]) })),
-    ).toThrow(/--join_keys names ghost.*--driving_table nope is not a table of this join.*join key: nokey has no column account_id/);
+    ).toThrow(
+      /--join_keys names ghost.*--driving_table nope is not a table of this join.*--join_key account_id: nokey has no column account_id/,
+    );
     expect(() => planJoin([accounts], settings({ drivingTable: 'accounts' }))).toThrow('--driving_table applies to --join_type left');
     expect(() => parseJoinKeys(['orders:acct'])).toThrow('--join_keys: orders:acct is not table=column');
   });

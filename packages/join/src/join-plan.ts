@@ -89,7 +89,10 @@ export function planJoin(tables: readonly JoinTableSchema[], settings: JoinSetti
     if (!field) missing.push(`${table.name} has no column ${keyName}`);
     else keys.push({ table, index, field });
   }
-  if (missing.length > 0) problems.push(`join key: ${missing.join('; ')} (give --join_keys <table>=<column>)`);
+  if (missing.length > 0)
+    problems.push(
+      `--join_key ${settings.joinKey}: ${missing.join('; ')} (name the key column with --join_key, or per table with --join_keys <table>=<column>)`,
+    );
   const { normalisation, field: keyField, problem } = keyType(keys.map((k) => ({ table: k.table.name, field: k.field })));
   if (problem) problems.push(problem);
 

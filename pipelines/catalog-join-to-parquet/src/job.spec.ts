@@ -338,7 +338,7 @@ describe("catalog-join-to-parquet against DuckDB's join of the same Parquet tabl
     const nokey = await run(join(root, 'local'), ...args, '--join_key', 'customer_id');
     expect(nokey.code).toBe(2);
     expect(nokey.stderr).toContain(
-      'join key: accounts has no column customer_id; orders has no column customer_id; tickets has no column customer_id',
+      '  --join_key customer_id: accounts has no column customer_id; orders has no column customer_id; tickets has no column customer_id (name the key column with --join_key, or per table with --join_keys <table>=<column>)\n',
     );
     expect(() => readFileSync(join(root, 'out'))).toThrow();
   });

@@ -64,7 +64,9 @@ export const catalogJoinJob = defineJob({
           : (await selectTables(sourceCatalog(config, objects, env), config.database_name, config.tables)).selected;
       planned = plan(config, tables);
     } catch (error) {
-      return [`--database_name ${config.database_name}: ${describeError(error).message}`];
+      // Problems that name their argument stand as they are; the others are the database's.
+      const { message } = describeError(error);
+      return [message.startsWith('--') ? message : `--database_name ${config.database_name}: ${message}`];
     }
     // The catalog's answer to the output's columns, before anything is written (a type conflict found after the publish would recur every rerun).
     if (config.catalog_database) {
