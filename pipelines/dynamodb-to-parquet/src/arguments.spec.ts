@@ -32,6 +32,9 @@ describe('native-export arguments', () => {
   it('a full export needs an S3 folder; an incremental one a base export; times must parse', () => {
     expect(nativeExportProblems(base)).toEqual([]);
     expect(nativeExportProblems({ ...base, export_path: 'exports/' })).toEqual([
+      "--export_path: exports/ is not an S3 folder: DynamoDB exports only to S3 (s3://bucket/prefix; the local stack's moto bucket will do)",
+    ]);
+    expect(nativeExportProblems({ ...base, export_path: undefined })).toEqual([
       '--export_path: required with --method export, an S3 folder (s3://bucket/prefix) DynamoDB can write to',
     ]);
     expect(nativeExportProblems({ ...base, since: '2026-12-06T00:00:00Z', until: 'noon' })).toEqual([

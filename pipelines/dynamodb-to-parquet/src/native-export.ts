@@ -33,8 +33,12 @@ export function nativeExportProblems(config: ExportConfig & { method: string }):
       if (config[name] !== undefined) problems.push(`--${name}: only with --method export`);
     return problems;
   }
-  if (!config.export_path?.startsWith('s3://'))
+  if (config.export_path === undefined)
     problems.push('--export_path: required with --method export, an S3 folder (s3://bucket/prefix) DynamoDB can write to');
+  else if (!config.export_path.startsWith('s3://'))
+    problems.push(
+      `--export_path: ${config.export_path} is not an S3 folder: DynamoDB exports only to S3 (s3://bucket/prefix; the local stack's moto bucket will do)`,
+    );
   if (config.since !== undefined && config.base_export === undefined)
     problems.push("--base_export: required with --since, the manifest-summary.json of a full export the window's changes are applied to");
   if (config.base_export !== undefined && config.since === undefined)
