@@ -89,6 +89,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   // A run killed after publishing current but before its watermark file: current's manifest holds it.
   const published = hasChangeColumn ? manifestWatermark(current, table.name, changeColumn) : undefined;
   const watermark = trustedWatermark(markFile, published, ctx, markUri);
+  /** The watermark file is ahead of current and was not used: rewound to what current holds, even with nothing new. */
+  const distrusted = markFile !== undefined && watermark !== markFile;
   // Changes published by a run killed before its current state (a first run's too): they are part of the state.
   const unmergedRuns = keyed
     ? (await publishedChanges(store, joinUri(prefix, 'changes'), { signal: ctx.signal })).filter(
@@ -176,7 +178,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
       // What a killed run published is registered by the next run, even one with nothing new.
       if (options.register) await registerPublished(store, options.register, table.name, schema, prefix, { signal: ctx.signal });
-      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark: markFile, report });
+      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark: markFile, distrusted, report });
       return report;
     }
     checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, ctx.rejects.count - rejectsBefore);
@@ -209,7 +211,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
 /**
  * A run killed after publishing current but before writing its watermark leaves the watermark behind
  * the published data; the rerun finds nothing new (the overlap equals current) and sets it to what
- * current's manifest says it holds: never ahead of published data, and no longer behind it.
+ * current's manifest says it holds: never ahead of published data, and no longer behind it. A
+ * watermark another run moved ahead of current (`distrusted`) is set back to it the same way.
  */
 async function catchUpWatermark(
   store: ObjectStore,
@@ -219,13 +222,14 @@ async function catchUpWatermark(
     column: string;
     current: DatasetManifest | undefined;
     watermark: { value: string } | undefined;
+    distrusted: boolean;
     report: TableLoadReport;
   },
 ): Promise<void> {
   const published = at.current?.annotations?.['watermark'];
   if (!at.current || !published) return;
   const micros = watermarkMicros({ value: published });
-  if (at.watermark && micros <= watermarkMicros(at.watermark)) return;
+  if (at.watermark && !at.distrusted && micros <= watermarkMicros(at.watermark)) return;
   const written = await writeWatermark(store, uri, {
     table: at.table,
     column: at.column,

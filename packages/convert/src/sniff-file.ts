@@ -143,7 +143,8 @@ export async function sniffFile(objects: ObjectStore, uri: string, options: Snif
   parser.end(onRecord, () => undefined);
   // Without a header, the file's width is its records' most common one (the wider on a tie): one stray
   // field in the sample must not make every other record ragged.
-  const width = commonWidth(records);
+  // With joinShortRows the widest (a record's pieces across an unquoted line break are narrower).
+  const width = options.joinShortRows ? records.reduce((widest, r) => Math.max(widest, r.length), 0) : commonWidth(records);
   const header = dialect.header && records[0] ? uniqueHeader(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   const names = options.renameColumns ? options.renameColumns(header) : header;
   const rows = dialect.header ? records.slice(1) : records;

@@ -75,6 +75,10 @@ describe('planJoin', () => {
     ).toThrow(
       /--join_keys names ghost.*--driving_table nope is not a table of this join.*--join_key account_id: nokey has no column account_id/,
     );
+    // A column named per table by --join_keys is that argument's problem, not --join_key's.
+    expect(() => planJoin([accounts, nokey], settings({ joinKeys: new Map([['nokey', 'acct']]) }))).toThrow(
+      /^--join_keys: nokey has no column acct$/,
+    );
     expect(() => planJoin([accounts], settings({ drivingTable: 'accounts' }))).toThrow('--driving_table applies to --join_type left');
     expect(() => parseJoinKeys(['orders:acct'])).toThrow('--join_keys: orders:acct is not table=column');
   });

@@ -82,17 +82,20 @@ export function planJoin(tables: readonly JoinTableSchema[], settings: JoinSetti
 
   const keys: Array<{ table: JoinTableSchema; index: number; field: Field }> = [];
   const missing: string[] = [];
+  const missingNamed: string[] = [];
   for (const table of ordered) {
-    const keyName = settings.joinKeys.get(table.name) ?? settings.joinKey;
+    const named = settings.joinKeys.get(table.name);
+    const keyName = named ?? settings.joinKey;
     const index = table.schema.fields.findIndex((f) => f.name === keyName);
     const field = table.schema.fields[index];
-    if (!field) missing.push(`${table.name} has no column ${keyName}`);
+    if (!field) (named === undefined ? missing : missingNamed).push(`${table.name} has no column ${keyName}`);
     else keys.push({ table, index, field });
   }
   if (missing.length > 0)
     problems.push(
       `--join_key ${settings.joinKey}: ${missing.join('; ')} (name the key column with --join_key, or per table with --join_keys <table>=<column>)`,
     );
+  if (missingNamed.length > 0) problems.push(`--join_keys: ${missingNamed.join('; ')}`);
   const { normalisation, field: keyField, problem } = keyType(keys.map((k) => ({ table: k.table.name, field: k.field })));
   if (problem) problems.push(problem);
 
