@@ -191,6 +191,31 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
     }
   });
 
+  it('populate refuses a --key other than the one the table was loaded with, before writing an item', async () => {
+    const csv = join(dir, 'lines.csv');
+    writeFileSync(csv, 'InvoiceNo,StockCode,Quantity\n1,A,1\n1,B,2\n2,A,3\n');
+    const args = (...key: string[]) => [
+      '--table',
+      'lines-keyed',
+      '--source',
+      csv,
+      '--key',
+      ...key,
+      '--create_table',
+      'yes',
+      '--local_dir',
+      local,
+    ];
+    expect((await run(populateJob, args('InvoiceNo,StockCode'))).figures).toMatchObject({ new: 3, written: 3 });
+    const wrong = await run(populateJob, args('InvoiceNo'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /--key InvoiceNo: lines-keyed holds items keyed by other columns \(an item's pk is "\d#[AB]", not its InvoiceNo "\d"\): give --key as the table was loaded; nothing was written/,
+    );
+    // The right key again: nothing new, nothing changed (the refused run wrote nothing).
+    expect((await run(populateJob, args('InvoiceNo,StockCode'))).figures).toMatchObject({ new: 0, changed: 0, unchanged: 3, written: 0 });
+  });
+
   it('populate screens the file for rejects before creating the table or writing an item: --max_reject_ratio and --max_rejects fail with nothing written', async () => {
     const csv = join(dir, 'ragged.csv');
     // One row of five has a field too many: 20% rejected, past the default --max_reject_ratio 0.1.

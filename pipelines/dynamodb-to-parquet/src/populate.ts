@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
 import { openRows, screenRejects, sniffFile } from '@etl/convert';
 import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
@@ -92,6 +92,7 @@ export async function populate(
   await targetTable(client, config, ctx);
   const key = await tableKey(client, config.table);
   const items = rowItems(schema, key, { table: config.table });
+  if (key.sortKey === undefined) await refuseOtherKey(client, config.table, key.partitionKey, keys as string[], ctx.signal);
   const decimals = schema.fields.flatMap((f, i) => (f.type.kind === 'decimal' ? [i] : []));
   const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
   const sync = dynamoDbSync<Value[]>(client, config.table, writingCtx, {
@@ -131,6 +132,25 @@ export async function populate(
     `${config.table}: ${writing.rowsRead} rows read, ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged items, ${repeated} rows of repeated keys (the last row wins), ${written} written`,
   );
   return figures;
+}
+
+/**
+ * DynamoDB cannot take items back: a table whose items were keyed by other columns than `--key`
+ * (one column where it was two) would get an item per value beside the old ones. One stored item is
+ * read: its key is recomputed from its own attributes under `--key`; a mismatch with as many `#`
+ * parts as the key has columns is left alone (values formatted otherwise, or holding `#`).
+ */
+async function refuseOtherKey(client: DynamoDBClient, table: string, keyAttribute: string, columns: string[], signal: AbortSignal) {
+  const [item] = (await client.send(new ScanCommand({ TableName: table, Limit: 1 }), { abortSignal: signal })).Items ?? [];
+  const stored = item?.[keyAttribute]?.S;
+  if (!item || stored === undefined) return;
+  const values = columns.map((c) => item[c]?.S ?? item[c]?.N);
+  const recomputed = values.every((v) => v !== undefined) ? values.join('#') : undefined;
+  if (recomputed === stored || stored.split('#').length === columns.length) return;
+  throw new TerminalError(
+    'BAD_ARGUMENT',
+    `--key ${columns.join(',')}: ${table} holds items keyed by other columns (an item's ${keyAttribute} is "${stored}"${recomputed === undefined ? `, and it has no ${columns.join(', ')}` : `, not its ${columns.join('#')} "${recomputed}"`}): give --key as the table was loaded; nothing was written`,
+  );
 }
 
 export const populateJob = defineJob({
