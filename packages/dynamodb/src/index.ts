@@ -1,6 +1,6 @@
 export { createDynamoDbClient } from './client.js';
 export type { TableKey, TableChoice } from './tables.js';
-export { findTableByPrefix, tableKey, createStringKeyedTable } from './tables.js';
+export { anyItem, findTableByPrefix, tableKey, createStringKeyedTable } from './tables.js';
 export { tableNameProblem } from './table-name.js';
 export type { Item } from './write-sink.js';
 export { DynamoDbPutSink, BATCH_WRITE_LIMIT } from './write-sink.js';

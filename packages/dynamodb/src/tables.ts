@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TerminalError, type Logger } from '@etl/core';
 import { dynamoDbSdk } from './sdk.js';
+import type { Item } from './write-sink.js';
 
 export interface TableKey {
   partitionKey: string;
@@ -34,6 +35,16 @@ export async function findTableByPrefix(client: DynamoDBClient, prefix: string, 
       `several tables start with "${prefix}": using the lexically greatest, ${table}`,
     );
   return table;
+}
+
+/** One item of a table, whichever DynamoDB returns first (a Scan of one), or undefined for an empty table. */
+export async function anyItem(client: DynamoDBClient, table: string, options: { signal?: AbortSignal } = {}): Promise<Item | undefined> {
+  const { ScanCommand } = dynamoDbSdk();
+  const { Items } = await client.send(
+    new ScanCommand({ TableName: table, Limit: 1 }),
+    options.signal ? { abortSignal: options.signal } : {},
+  );
+  return Items?.[0];
 }
 
 export async function tableKey(client: DynamoDBClient, table: string): Promise<TableKey> {

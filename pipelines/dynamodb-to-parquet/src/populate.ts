@@ -1,7 +1,7 @@
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
 import { openRows, screenRejects, sniffFile } from '@etl/convert';
-import { createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
+import { anyItem, createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { cleanColumnNames, isoMicros, trimFraction, type Schema, type Value } from '@etl/schema';
@@ -141,7 +141,7 @@ export async function populate(
  * parts as the key has columns is left alone (values formatted otherwise, or holding `#`).
  */
 async function refuseOtherKey(client: DynamoDBClient, table: string, keyAttribute: string, columns: string[], signal: AbortSignal) {
-  const [item] = (await client.send(new ScanCommand({ TableName: table, Limit: 1 }), { abortSignal: signal })).Items ?? [];
+  const item = await anyItem(client, table, { signal });
   const stored = item?.[keyAttribute]?.S;
   if (!item || stored === undefined) return;
   const values = columns.map((c) => item[c]?.S ?? item[c]?.N);
