@@ -9,7 +9,7 @@ export { scanSource } from './scan-source.js';
 export type { ItemChange } from './item-diff.js';
 export { diffItem, sameAttribute } from './item-diff.js';
 export type { RowItems } from './row-items.js';
-export { rowItems } from './row-items.js';
+export { otherKeyOf, rowItems } from './row-items.js';
 export type { DynamoDbSyncOptions, DynamoDbSyncCounts, DynamoDbSyncWritable } from './sync-writable.js';
 export { dynamoDbSync } from './sync-writable.js';
 export type { ScanOptions } from './scan-source.js';

@@ -3,6 +3,23 @@ import { keyFields, toAttributeValue, type Field, type Schema, type Value } from
 import type { TableKey } from './tables.js';
 import type { Item } from './write-sink.js';
 
+/** Between the key values of a composite key attribute (`536365#85123A`). */
+const KEY_SEPARATOR = '#';
+
+/**
+ * Whether a stored item was keyed by other columns than `columns` (`rowItems` joining them into
+ * `keyAttribute`): its key recomputed from its own attributes differs, with another number of parts
+ * (the same number is left alone: values formatted otherwise, or holding the separator). Says how.
+ */
+export function otherKeyOf(item: Item, keyAttribute: string, columns: readonly string[]): string | undefined {
+  const stored = item[keyAttribute]?.S;
+  if (stored === undefined) return undefined;
+  const values = columns.map((c) => item[c]?.S ?? item[c]?.N);
+  const recomputed = values.every((v) => v !== undefined) ? values.join(KEY_SEPARATOR) : undefined;
+  if (recomputed === stored || stored.split(KEY_SEPARATOR).length === columns.length) return undefined;
+  return `an item's ${keyAttribute} is "${stored}"${recomputed === undefined ? `, and it has no ${columns.join(', ')}` : `, not its ${columns.join(KEY_SEPARATOR)} "${recomputed}"`}`;
+}
+
 /** How rows of a schema become items of a table, and which attributes name an item. */
 export interface RowItems {
   toItem(row: readonly Value[]): Item;
@@ -36,7 +53,7 @@ export function rowItems(schema: Schema, key: TableKey, options: { keyAttribute?
         const v = row[i];
         if (v !== null && v !== undefined) item[(fields[i] as Field).name] = toAttributeValue(v, (fields[i] as Field).type);
       }
-      if (!direct) item[keyAttribute] = { S: keyPositions.map((p) => String(row[p])).join('#') };
+      if (!direct) item[keyAttribute] = { S: keyPositions.map((p) => String(row[p])).join(KEY_SEPARATOR) };
       return item;
     },
   };

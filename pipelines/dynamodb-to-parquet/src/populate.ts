@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
 import { openRows, screenRejects, sniffFile } from '@etl/convert';
-import { anyItem, createStringKeyedTable, dynamoDbSync, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
+import { anyItem, createStringKeyedTable, dynamoDbSync, otherKeyOf, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { cleanColumnNames, isoMicros, trimFraction, type Schema, type Value } from '@etl/schema';
@@ -135,22 +135,17 @@ export async function populate(
 }
 
 /**
- * DynamoDB cannot take items back: a table whose items were keyed by other columns than `--key`
- * (one column where it was two) would get an item per value beside the old ones. One stored item is
- * read: its key is recomputed from its own attributes under `--key`; a mismatch with as many `#`
- * parts as the key has columns is left alone (values formatted otherwise, or holding `#`).
+ * DynamoDB cannot take items back: a table whose items were keyed by other columns than `--key` (one
+ * column where it was two) would get an item per value beside the old ones. One stored item tells.
  */
 async function refuseOtherKey(client: DynamoDBClient, table: string, keyAttribute: string, columns: string[], signal: AbortSignal) {
   const item = await anyItem(client, table, { signal });
-  const stored = item?.[keyAttribute]?.S;
-  if (!item || stored === undefined) return;
-  const values = columns.map((c) => item[c]?.S ?? item[c]?.N);
-  const recomputed = values.every((v) => v !== undefined) ? values.join('#') : undefined;
-  if (recomputed === stored || stored.split('#').length === columns.length) return;
-  throw new TerminalError(
-    'BAD_ARGUMENT',
-    `--key ${columns.join(',')}: ${table} holds items keyed by other columns (an item's ${keyAttribute} is "${stored}"${recomputed === undefined ? `, and it has no ${columns.join(', ')}` : `, not its ${columns.join('#')} "${recomputed}"`}): give --key as the table was loaded; nothing was written`,
-  );
+  const other = item && otherKeyOf(item, keyAttribute, columns);
+  if (other)
+    throw new TerminalError(
+      'BAD_ARGUMENT',
+      `--key ${columns.join(',')}: ${table} holds items keyed by other columns (${other}): give --key as the table was loaded; nothing was written`,
+    );
 }
 
 export const populateJob = defineJob({
