@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -232,5 +232,28 @@ describe('loadTable: a watermark another run wrote', () => {
       /^typo: the watermark .+ \(2026-12-01T00:03:19\.000000Z, run .+\) is ahead of the published current state \(2026-12-01T00:01:39\.000000Z, run .+\), which another run wrote: was it run with another --output_path\? Reading from 2026-12-01T00:01:39\.000000Z/,
     );
     expect(watermarkOf('typo')['run_id']).toBe(ctx.runId);
+  });
+});
+
+describe('loadTable: a CSV table with a quote that never closes', () => {
+  it('fails the table rather than load the rows before the quote and move the watermark past the lines it swallowed', async () => {
+    const folder = join(dir, 'data', 'stray');
+    const table = { ...ordersTable(folder, 'stray'), format: 'csv' as const };
+    const line = (i: number) => `${i},2026-12-01 00:00:${String(i).padStart(2, '0')},1.00,v${i}`;
+    const csv = (from: number, to: number, stray?: number) =>
+      Array.from({ length: to - from }, (_, k) => (from + k === stray ? `${from + k},2026-12-01 00:00:00,1.00,"v` : line(from + k))).join(
+        '\n',
+      );
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a.csv'), `${csv(0, 10)}\n`);
+    const ratio = (id: string) => ({ ...testContext({ runId: id }).ctx, maxRejectRatio: 0.1 });
+    expect(await loadTable({ ...options('stray'), table }, ratio('stray-1'))).toMatchObject({ rowsInCurrent: 10 });
+    const before = watermarkOf('stray');
+    // Row 12 of the new file opens a quote: the 29 lines after it would be one reject, 1 in 41.
+    writeFileSync(join(folder, 'b.csv'), `${csv(10, 50, 21)}\n`);
+    await expect(loadTable({ ...options('stray'), table }, ratio('stray-2'))).rejects.toThrow(
+      /^29 of \d+ records of table stray rejected .*1 reject took 29 lines \(a quote that never closes/,
+    );
+    expect(watermarkOf('stray')).toEqual(before);
   });
 });

@@ -1,6 +1,6 @@
 import type { Catalog, TableDefinition } from '@etl/catalog';
 import { openRows } from '@etl/convert';
-import { checkRejectRatio, type RunContext } from '@etl/core';
+import { checkRejectRatio, rejectsSince, tallyOf, type RunContext } from '@etl/core';
 import { readManifest, type DatasetManifest } from '@etl/dataset';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import { formatType, isoMicros, type Schema, type Value } from '@etl/schema';
@@ -139,7 +139,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
     loadDate: ctx.clock.now().toISOString().slice(0, 10),
     ...(options.staleAfterHours === undefined ? {} : { staleAfterHours: options.staleAfterHours }),
   });
-  const rejectsBefore = ctx.rejects.count;
+  const rejectsBefore = tallyOf(ctx.rejects);
   const latest = new LatestChange(schema, plan.changeColumn);
   await outputs.connect(ctx);
   try {
@@ -181,7 +181,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark: markFile, distrusted, report });
       return report;
     }
-    checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, ctx.rejects.count - rejectsBefore);
+    checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, rejectsSince(ctx.rejects, rejectsBefore));
     const after = latest.max === undefined ? undefined : watermark && !keyed ? maxOf(latest.max, watermark) : latest.max;
     const published = await outputs.publish(ctx, after === undefined ? {} : { watermark: isoMicros(after) });
     report.published = true;

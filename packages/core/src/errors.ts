@@ -92,6 +92,11 @@ export interface RecordErrorInit extends RecordLocation {
   raw?: string | undefined;
   /** Name of the stage that rejected the record (filled in by the stage adapter). */
   stage?: string | undefined;
+  /**
+   * The physical lines a reject spans when it may have swallowed records (a quote never closed, a
+   * record over the parser's bound): the reject ratio weighs it as that many (`rejectWeight`).
+   */
+  lines?: number | undefined;
 }
 
 const RAW_LIMIT = 1024;
@@ -106,6 +111,7 @@ export class RecordError extends Error {
   readonly column: string | number | undefined;
   readonly offset: number | undefined;
   readonly raw: string | undefined;
+  readonly lines: number | undefined;
   stage: string | undefined;
 
   constructor(init: RecordErrorInit) {
@@ -117,7 +123,16 @@ export class RecordError extends Error {
     this.column = init.column;
     this.offset = init.offset;
     this.raw = init.raw === undefined ? undefined : truncate(init.raw, RAW_LIMIT);
+    this.lines = init.lines;
     this.stage = init.stage;
+  }
+
+  /**
+   * A reject made again from another's fields (its line moved, sent across threads): `raw` was cut
+   * when it was first made and is kept as it is (cutting it again would say the wrong length).
+   */
+  static restored(init: RecordErrorInit): RecordError {
+    return Object.assign(new RecordError({ ...init, raw: undefined }), { raw: init.raw });
   }
 
   /** The line written to the rejects output. */
@@ -130,9 +145,15 @@ export class RecordError extends Error {
       column: this.column,
       offset: this.offset,
       stage: this.stage,
+      ...(this.lines === undefined ? {} : { lines: this.lines }),
       raw: this.raw,
     };
   }
+}
+
+/** What a reject weighs in the reject ratio: the lines it swallowed, or 1 (see `RecordErrorInit.lines`). */
+export function rejectWeight(reject: RecordError): number {
+  return Math.max(1, reject.lines ?? 1);
 }
 
 function describeRecordError(init: RecordErrorInit): string {

@@ -17,6 +17,7 @@ export {
   isAbortError,
   abortCause,
   describeError,
+  rejectWeight,
 } from './errors.js';
 export { fanOut } from './fan-out.js';
 export type { Logger, LogLevel, LoggerOptions } from './logging/create-logger.js';
@@ -24,8 +25,8 @@ export { createLogger } from './logging/create-logger.js';
 export { LogSpool } from './logging/log-spool.js';
 export { redact, redactText, isSensitiveKey, REDACTED } from './logging/redact.js';
 export { meter } from './meter.js';
-export type { RejectOutput } from './rejects.js';
-export { ndjsonRejects, countingRejects, limitedRejects, rejectsUpTo } from './rejects.js';
+export type { RejectOutput, RejectTally } from './rejects.js';
+export { ndjsonRejects, countingRejects, limitedRejects, rejectsUpTo, rejectsSince, tallyOf } from './rejects.js';
 export type { ProgressOptions } from './progress.js';
 export { startProgress, formatProgress, formatBytes, formatDuration } from './progress.js';
 export type { RunReport, RunOutcome } from './report.js';

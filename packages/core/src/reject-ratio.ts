@@ -1,22 +1,30 @@
 import type { RunContext } from './context.js';
 import type { Stage } from './contracts.js';
 import { TerminalError } from './errors.js';
+import type { RejectTally } from './rejects.js';
 
 /**
  * Fails a run whose rejects outweigh what it kept: more than `ctx.maxRejectRatio` of its records
  * rejected, or every one of them (a Parquet file read as CSV, a wrong delimiter, a wrong encoding).
+ * A reject weighs as the lines it swallowed (`RejectTally.weight`): one quote never closed in a 40-line
+ * file is 1 reject, but the lines after it are lost with it, and the ratio counts them.
  * Called before anything is published (a sink's commit, a COPY), so such a run publishes nothing.
  * `rejected` defaults to the run's rejects so far.
  */
-export function checkRejectRatio(ctx: RunContext, accepted: number, what: string, rejected = ctx.rejects.count): void {
+export function checkRejectRatio(ctx: RunContext, accepted: number, what: string, rejected: RejectTally = ctx.rejects): void {
   const ratio = ctx.maxRejectRatio;
-  if (ratio === undefined || rejected === 0) return;
-  const total = accepted + rejected;
-  if (accepted > 0 && rejected / total <= ratio) return;
-  const share = accepted === 0 ? 'all of them' : `${((100 * rejected) / total).toFixed(1)}%, more than --max_reject_ratio ${ratio}`;
+  const { count, weight } = rejected;
+  if (ratio === undefined || count === 0) return;
+  const total = accepted + weight;
+  if (accepted > 0 && weight / total <= ratio) return;
+  const share = accepted === 0 ? 'all of them' : `${((100 * weight) / total).toFixed(1)}%, more than --max_reject_ratio ${ratio}`;
+  const swallowed =
+    weight > count
+      ? `${count === 1 ? '1 reject' : `${count} rejects`} took ${weight} lines (a quote that never closes swallows the lines after it: the rejects name the line it opens on)`
+      : 'the rejects say why (a file of another format, encoding or delimiter?)';
   throw new TerminalError(
     'TOO_MANY_REJECTS',
-    `${rejected} of ${total} records of ${what} rejected (${share}): nothing was published; the rejects say why (a file of another format, encoding or delimiter?)`,
+    `${weight} of ${total} records of ${what} rejected (${share}): nothing was published; ${swallowed}`,
   );
 }
 

@@ -186,7 +186,20 @@ describe('CsvParser', () => {
       ['1', '2'],
     ]);
     expect(rejects).toHaveLength(1);
-    expect(rejects[0]).toMatchObject({ code: 'UNTERMINATED_QUOTE', line: 3, file: 'in.csv' });
+    expect(rejects[0]).toMatchObject({ code: 'UNTERMINATED_QUOTE', line: 3, file: 'in.csv', lines: 2 });
+    expect(rejects[0]?.reason).toBe('quoted field starting on line 3 is never closed (it takes the 2 lines to the end of the file)');
+  });
+
+  it('says how many lines an unclosed quote took, with or without a last line break, in any cut', () => {
+    const body = Array.from({ length: 9 }, (_, i) => `${i + 4},x`).join('\n');
+    for (const text of [`a,b\n1,2\n3,"open\n${body}\n`, `a,b\n1,2\n3,"open\n${body}`])
+      for (const size of [1, 3, 7, text.length]) {
+        const pieces = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+        const { rejects } = parse(pieces);
+        expect(rejects.map((r) => [r.code, r.line, r.lines])).toEqual([['UNTERMINATED_QUOTE', 3, 10]]);
+      }
+    // A quote closed on its own line spans one line: no count.
+    expect(parse('a,b\n1,"open').rejects[0]?.lines).toBeUndefined();
   });
 
   it('rejects a runaway record past the guard without holding it, then goes on', () => {
@@ -196,6 +209,14 @@ describe('CsvParser', () => {
       ['a', 'b'],
       ['2', 'ok'],
     ]);
-    expect(rejects.map((r) => [r.code, r.line])).toEqual([['TOO_LARGE', 2]]);
+    expect(rejects.map((r) => [r.code, r.line, r.lines])).toEqual([['TOO_LARGE', 2, 2]]);
+    expect(rejects[0]?.reason).toBe('record starting on line 2 is longer than 100 characters (an unclosed quote?); skipped (2 lines)');
+  });
+
+  it('counts the lines a runaway record took to the end of the input', () => {
+    const rest = Array.from({ length: 40 }, (_, i) => `${i},filler text`).join('\n');
+    const { rows, rejects } = parse(`a,b\n1,"open\n${rest}\n`, { maxRecordChars: 100 });
+    expect(rows).toEqual([['a', 'b']]);
+    expect(rejects.map((r) => [r.code, r.line, r.lines])).toEqual([['TOO_LARGE', 2, 41]]);
   });
 });

@@ -69,6 +69,10 @@ export class CsvParser {
   private newline: '\n' | '\r' | undefined;
   /** The current record went over `maxRecordChars`: keep parsing to find its end, keep nothing. */
   private discarding = false;
+  /** The discarded record's reject, told when the record ends, with the lines it took. */
+  private tooLarge: Pick<RecordError, 'reason' | 'raw'> | undefined;
+  /** The last text parsed ended with a line break (a record open at the end spans no line after it). */
+  private endedWithNewline = false;
   private linesToSkip: number;
   /** The chunk ended in a CR before the line breaks were known (see `pushInto`). */
   private heldCr = false;
@@ -129,6 +133,7 @@ export class CsvParser {
       return;
     }
     this.parse(text, batch, onRecord, onReject);
+    this.endedWithNewline = text.endsWith(this.newline ?? '\n');
   }
 
   private parse(text: string, batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject): void {
@@ -214,21 +219,21 @@ export class CsvParser {
           if (nextNewline !== -1 && nextNewline < i) nextNewline = text.indexOf(nl, i);
           const end = nextDelimiter === -1 ? nextNewline : nextNewline === -1 ? nextDelimiter : Math.min(nextDelimiter, nextNewline);
           if (end === -1) {
-            this.append(text.slice(i), onReject);
+            this.append(text.slice(i));
             i = length;
             break;
           }
-          this.append(text.slice(i, end), onReject);
+          this.append(text.slice(i, end));
           i = end + 1;
           if (end === nextDelimiter) this.endField();
-          else this.endRecord(batch, onRecord, true);
+          else this.endRecord(batch, onRecord, onReject, true);
           break;
         }
         case State.Quoted: {
           const close = text.indexOf(quote, i);
           const piece = close === -1 ? text.slice(i) : text.slice(i, close);
           this.line += count(piece, nl);
-          this.append(piece, onReject);
+          this.append(piece);
           if (close === -1) {
             i = length;
           } else {
@@ -239,7 +244,7 @@ export class CsvParser {
         }
         case State.QuoteInQuoted: {
           if (text[i] === quote) {
-            this.append(quote, onReject);
+            this.append(quote);
             this.state = State.Quoted;
             i++;
           } else this.state = State.AfterQuoted;
@@ -251,7 +256,7 @@ export class CsvParser {
             this.endField();
             i++;
           } else if (c === nl) {
-            this.endRecord(batch, onRecord, false);
+            this.endRecord(batch, onRecord, onReject, false);
             i++;
           } else if (c === '\r' && nl === '\n') {
             i++; // the CR of a CRLF after a closing quote
@@ -345,30 +350,36 @@ export class CsvParser {
       this.newline ??= '\r';
       this.parse('\r', batch, onRecord, onReject);
     }
+    // A record still open spans the lines to the end, the last one unless the text ended with its line break.
+    const lines = this.line - this.recordLine + (this.endedWithNewline ? 0 : 1);
     switch (this.state) {
       case State.Quoted:
-        if (!this.discarding)
-          onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed`));
+        if (!this.discarding) {
+          const rest = lines > 1 ? ` (it takes the ${lines} lines to the end of the file)` : '';
+          onReject(this.reject('UNTERMINATED_QUOTE', `quoted field starting on line ${this.recordLine} is never closed${rest}`, lines));
+        }
         break;
       case State.FieldStart:
-        if (this.fields.length > 0) this.endRecord(batch, onRecord, false);
+        if (this.fields.length > 0) this.endRecord(batch, onRecord, onReject, false);
         break;
       default:
-        this.endRecord(batch, onRecord, this.state === State.Unquoted);
+        this.endRecord(batch, onRecord, onReject, this.state === State.Unquoted);
     }
+    if (this.discarding) this.rejectTooLarge(onReject, lines);
     this.reset();
   }
 
-  private append(piece: string, onReject: OnReject): void {
+  private append(piece: string): void {
     if (this.discarding) return;
     this.recordChars += piece.length;
     if (this.recordChars > this.maxRecordChars) {
-      onReject(
-        this.reject(
-          'TOO_LARGE',
-          `record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (an unclosed quote?); skipped`,
-        ),
+      // Told when the record ends (`rejectTooLarge`), with the lines it took: a quote that never
+      // closes can take the rest of the file.
+      const { reason, raw } = this.reject(
+        'TOO_LARGE',
+        `record starting on line ${this.recordLine} is longer than ${this.maxRecordChars} characters (an unclosed quote?); skipped`,
       );
+      this.tooLarge = { reason, raw };
       this.discarding = true;
       this.field = '';
       this.fields = [];
@@ -383,7 +394,7 @@ export class CsvParser {
     this.state = State.FieldStart;
   }
 
-  private endRecord(batch: CsvBatch, onRecord: OnBatchRecord | undefined, unquotedLast: boolean): void {
+  private endRecord(batch: CsvBatch, onRecord: OnBatchRecord | undefined, onReject: OnReject, unquotedLast: boolean): void {
     let last = this.field;
     // The CR of a CRLF ends an unquoted last field (`a,b\r\n`); inside quotes it is data.
     if (unquotedLast && this.newline === '\n' && last.endsWith('\r')) last = last.slice(0, -1);
@@ -394,8 +405,17 @@ export class CsvParser {
       batch.endRecord(this.recordLine);
       onRecord?.(batch);
     }
+    if (this.discarding) this.rejectTooLarge(onReject, this.line - this.recordLine + 1);
     this.line++;
     this.reset();
+  }
+
+  /** The discarded record's reject, now that its end (or the file's) is known. */
+  private rejectTooLarge(onReject: OnReject, lines: number): void {
+    const { reason, raw } = this.tooLarge ?? { reason: 'record too large', raw: undefined };
+    const many = lines > 1 ? { reason: `${reason} (${lines} lines)`, lines } : { reason };
+    onReject(RecordError.restored({ code: 'TOO_LARGE', ...many, file: this.file, line: this.recordLine, raw }));
+    this.discarding = false;
   }
 
   private reset(): void {
@@ -405,11 +425,19 @@ export class CsvParser {
     this.recordLine = this.line;
     this.state = State.FieldStart;
     this.discarding = false;
+    this.tooLarge = undefined;
   }
 
-  private reject(code: 'UNTERMINATED_QUOTE' | 'TOO_LARGE', reason: string): RecordError {
+  private reject(code: 'UNTERMINATED_QUOTE' | 'TOO_LARGE', reason: string, lines?: number): RecordError {
     const raw = this.fields.length > 0 || this.field ? [...this.fields, this.field].join(this.delimiter) : undefined;
-    return new RecordError({ code, reason, file: this.file, line: this.recordLine, ...(raw === undefined ? {} : { raw }) });
+    return new RecordError({
+      code,
+      reason,
+      file: this.file,
+      line: this.recordLine,
+      ...(raw === undefined ? {} : { raw }),
+      ...(lines !== undefined && lines > 1 ? { lines } : {}),
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRejectRatio, TerminalError, type RunContext } from '@etl/core';
+import { checkRejectRatio, rejectsSince, tallyOf, TerminalError, type RunContext } from '@etl/core';
 import { joinUri, type ObjectStore } from '@etl/object-store';
 import { DESCRIBE_TABLE_SQL, stagingTableName, tableParameters, targetColumns, type PlanStep } from '@etl/table-sync';
 import type { Warehouse } from '@etl/warehouse';
@@ -67,7 +67,7 @@ export async function upsertFile(
   const stagingFile = dryRunDir ? join(dryRunDir, partName) : joinUri(stagingUri, partName);
   /** Where part n of this file is staged for the warehouse (a dry run's plan names these too). */
   const partUri = (n: number) => joinUri(stagingUri, partName.replace('{part}', String(n).padStart(5, '0')));
-  const rejectedBefore = ctx.rejects.count;
+  const rejectedBefore = tallyOf(ctx.rejects);
   const outcome: FileOutcome = { file, status: 'FAILED', read: 0, rejected: 0, duplicates: 0, updated: 0, inserted: 0, plan: [] };
   let stagingCreated = false;
   const loader = options.dryRun ? undefined : new PartLoader(warehouse, ctx.signal);
@@ -160,9 +160,10 @@ export async function upsertFile(
       threads: report.threads,
     });
     outcome.read = report.rowsRead;
-    outcome.rejected = ctx.rejects.count - rejectedBefore;
+    const rejected = rejectsSince(ctx.rejects, rejectedBefore);
+    outcome.rejected = rejected.count;
     // Before the table changes (only the staging table holds rows so far).
-    checkRejectRatio(ctx, report.rowsWritten, file, outcome.rejected);
+    checkRejectRatio(ctx, report.rowsWritten, file, rejected);
     if (report.rowsRead === 0) {
       // Header only: like an empty file, a success with nothing loaded; no table is created or changed.
       ctx.logger.warn({ file }, `${file} has a header but no rows: nothing to load, the table is left as it is`);
@@ -230,7 +231,7 @@ export async function upsertFile(
     outcome.error = (error as Error).message;
     // Stopped while staging: the audit row says what was read so far, as the run report does.
     if (outcome.read === 0) {
-      outcome.rejected = ctx.rejects.count - rejectedBefore;
+      outcome.rejected = rejectsSince(ctx.rejects, rejectedBefore).count;
       outcome.read = progress.rows + outcome.rejected;
     }
     throw Object.assign(error as Error, { outcome });

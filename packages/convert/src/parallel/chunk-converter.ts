@@ -145,6 +145,6 @@ export class ChunkConverter {
 }
 
 function plainReject(error: RecordError, stage: string): ChunkReject {
-  const { code, reason, file, line, column, offset, raw } = error;
-  return { code, reason, file, line, column, offset, raw, stage: error.stage ?? stage };
+  const { code, reason, file, line, column, offset, raw, lines } = error;
+  return { code, reason, file, line, column, offset, raw, stage: error.stage ?? stage, ...(lines === undefined ? {} : { lines }) };
 }

@@ -1,4 +1,4 @@
-import { RecordError, type RecordErrorInit } from '@etl/core';
+import { RecordError } from '@etl/core';
 import { CsvRecordReader, detectNewline, RecordEnds } from '@etl/csv';
 
 export interface CsvChunkerOptions {
@@ -198,17 +198,13 @@ export class CsvChunker {
 /** The same reject, `lines` further down the file. */
 export function movedBy(reject: RecordError, lines: number): RecordError {
   if (lines === 0 || reject.line === undefined) return reject;
-  const { code, reason, file, line, column, offset, raw, stage } = reject;
-  return recordError({ code, reason: movedReason(code, reason, line, lines), file, line: line + lines, column, offset, raw, stage });
+  const { code, reason, file, line, column, offset, raw, stage, lines: spans } = reject;
+  const moved = { code, reason: movedReason(code, reason, line, lines), file, line: line + lines, column, offset, raw, stage };
+  return RecordError.restored(spans === undefined ? moved : { ...moved, lines: spans });
 }
 
 /** The parser's rejects name the line their record starts on in the reason too (`… starting on line 3 …`). */
 export function movedReason(code: string, reason: string, line: number | undefined, lines: number): string {
   if (line === undefined || (code !== 'UNTERMINATED_QUOTE' && code !== 'TOO_LARGE')) return reason;
   return reason.replace(`starting on line ${line} `, `starting on line ${line + lines} `);
-}
-
-/** A `RecordError` of these fields, `raw` kept as it is (the constructor would cut an already cut one again). */
-export function recordError(init: RecordErrorInit): RecordError {
-  return Object.assign(new RecordError({ ...init, raw: undefined }), { raw: init.raw });
 }

@@ -137,7 +137,17 @@ async function outcome(input: string, options: Partial<ConvertOptions>): Promise
   const rows: unknown[] = [];
   for await (const batch of file.batches()) rows.push(...batch.rows);
   const rejects = ctx.rejects.samples
-    .map(({ code, line, column, offset, raw, reason, stage, message }) => ({ code, line, column, offset, raw, reason, stage, message }))
+    .map(({ code, line, column, offset, raw, reason, stage, message, lines }) => ({
+      code,
+      line,
+      column,
+      offset,
+      raw,
+      reason,
+      stage,
+      message,
+      lines,
+    }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code) || String(a.column).localeCompare(String(b.column)));
   const { rowsRead, rowsWritten, rowsRejected } = report;
   return { rows, rejects, rowsRead, rowsWritten, rowsRejected, rowGroups: file.rowGroups.length > 0 };

@@ -1,4 +1,4 @@
-import { writeRejects, type RecordError, type RunContext } from '@etl/core';
+import { RecordError, writeRejects, type RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import { planColumns } from '@etl/schema';
 import { encodingLog, sniffedEncoding } from '../sniff-file.js';
@@ -9,7 +9,7 @@ import type { TextLimits } from '../sources/text-limits.js';
 import type { ChunkOutput, ChunkReply, ChunkSettings } from './chunk-protocol.js';
 import { ChunkWorkers } from './chunk-workers.js';
 import { CsvByteChunker, type ByteChunkEvent } from './csv-byte-chunker.js';
-import { CsvChunker, movedReason, recordError, type ChunkEvent } from './csv-chunker.js';
+import { CsvChunker, movedReason, type ChunkEvent } from './csv-chunker.js';
 
 export interface ParallelCsvOptions {
   /** The worker threads (started early by the caller); closed when the generator ends. */
@@ -182,7 +182,7 @@ export async function* parallelCsvChunks(
     const castRejects: RecordError[] = [];
     for (const { line, stage, ...rest } of reply.rejects) {
       const reason = movedReason(rest.code, rest.reason, line, base);
-      const error = recordError({ ...rest, reason, line: line === undefined ? undefined : line + base });
+      const error = RecordError.restored({ ...rest, reason, line: line === undefined ? undefined : line + base });
       if (stage === 'cast') castRejects.push(reading.inferred ? withInferenceHint(error) : error);
       else parseRejects.push(error);
     }
