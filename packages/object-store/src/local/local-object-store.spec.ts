@@ -62,4 +62,15 @@ describe('LocalObjectStore', () => {
     await expect(store.put(join(kept, 'other', 'new', 'z.csv'), failing())).rejects.toThrow('the source broke');
     expect(readdirSync(kept, { recursive: true }).sort()).toEqual(['other', join('other', 'y.csv')]);
   });
+
+  it('fails at once where no folder can be made, naming it, and under a file in the way (Node 20 spun forever under /proc)', async () => {
+    const store = new LocalObjectStore();
+    // procfs refuses every new folder with ENOENT, which Node's recursive mkdir retries without end.
+    if (existsSync('/proc/self'))
+      await expect(store.put('/proc/nope/out/x.csv', 'x')).rejects.toMatchObject({ code: 'ENOENT', path: '/proc/nope' });
+    const file = join(base, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(store.put(join(file, 'under', 'x.csv'), 'x')).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(store.move(file, join(file, 'moved.csv'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
 });

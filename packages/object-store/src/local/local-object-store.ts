@@ -71,7 +71,7 @@ export class LocalObjectStore implements ObjectStore {
     const from = filePath(fromUri);
     const to = filePath(toUri);
     if (!(await statFile(from))) throw notFound(fromUri);
-    await mkdir(dirname(to), { recursive: true });
+    await makeFolders(dirname(to));
     try {
       await rename(from, to); // atomic on one file system
     } catch (error) {
@@ -116,7 +116,7 @@ async function statFile(path: string) {
  * behind, not even the folders made for it (S3 has none: a failed upload leaves no trace there).
  */
 async function writeAtomically(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
-  const madeFrom = await mkdir(dirname(path), { recursive: true });
+  const madeFrom = await makeFolders(dirname(path));
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     await write(temp);
@@ -132,6 +132,33 @@ async function writeAtomically(path: string, write: (tempPath: string) => Promis
     if (madeFrom !== undefined) await removeEmptyFolders(dirname(path), madeFrom);
     throw error;
   }
+}
+
+/**
+ * `mkdir -p`, returning the first folder it made (undefined when `dir` was there), as
+ * `mkdir(dir, { recursive: true })` does. Made here one level at a time: Node 20's recursive mkdir
+ * loops forever, at full CPU, under a folder where nothing can be made (`/proc/nope/out`); one level
+ * at a time, that is an `ENOENT` naming the folder.
+ */
+async function makeFolders(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      if ((await stat(at)).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${at} is a file)`), { code: 'ENOTDIR', path: at });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.push(at);
+    }
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // made meanwhile by another write
+    }
+  }
+  return missing[0];
 }
 
 /**
