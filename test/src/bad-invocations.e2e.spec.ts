@@ -267,6 +267,36 @@ const cases: Record<string, BadInvocation[]> = {
       ],
     },
     {
+      name: 'places no store can reach: a bucket S3 refuses, a mistyped s3:/',
+      args: ['--table', 'orders', '--output_path', 's3:/lake/out/', '--method', 'export', '--export_path', 's3://x/exports/'],
+      says: [
+        /--output_path: "s3:\/lake\/out\/" is neither a URI nor a path/,
+        /--export_path: "s3:\/\/x\/exports\/" does not name a valid S3 bucket/,
+      ],
+    },
+    {
+      name: 'an incremental export window of 10 minutes',
+      args: [
+        '--table',
+        'orders',
+        '--output_path',
+        'out/',
+        '--method',
+        'export',
+        '--export_path',
+        's3://lake/exports/',
+        '--since',
+        '2026-12-06T00:00:00Z',
+        '--until',
+        '2026-12-06T00:10:00Z',
+        '--base_export',
+        's3://lake/exports/manifest-summary.json',
+      ],
+      says: [
+        /--since: the window 2026-12-06T00:00:00Z to 2026-12-06T00:10:00Z is 10 min; an incremental export takes 15 minutes to 24 hours/,
+      ],
+    },
+    {
       name: 'export arguments with a scan',
       args: ['--table', 'orders', '--output_path', 'out/', '--since', '2026-12-06T00:00:00Z'],
       says: [/--since: only with --method export/],

@@ -1,3 +1,4 @@
+import { parseObjectUri } from '@etl/object-store';
 import { describeOptions, type OptionSpec, type OptionValues } from './parse-options.js';
 
 /**
@@ -6,6 +7,24 @@ import { describeOptions, type OptionSpec, type OptionValues } from './parse-opt
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * The places named (`<in>`, `--rejects` …) that name no place data can be (a bucket S3 would
+ * refuse, `gs://`, a mistyped `s3:/bucket`), one problem each: a usage mistake, found before
+ * anything is read or written.
+ */
+export function locationProblems(places: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [name, uri] of Object.entries(places)) {
+    if (uri === undefined) continue;
+    try {
+      parseObjectUri(uri);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 /** One `etl` command: its usage (shown by `--help`) and the options it parses, in named groups. */

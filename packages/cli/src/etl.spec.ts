@@ -56,6 +56,25 @@ describe('etl sniff', () => {
       stderr: expect.stringContaining('unknown command "frobnicate"'),
     });
   });
+
+  it('refuses a place no store can reach as usage, before reading or writing anything (a mistyped s3:/ wrote a local folder "s3:")', async () => {
+    const file = join(dir, 'places.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    await expect(run(process.execPath, [etl, 'convert', file, 's3:/lake/out.parquet'], { cwd: dir })).rejects.toMatchObject({
+      code: 2,
+      stderr:
+        'etl convert: <out>: "s3:/lake/out.parquet" is neither a URI nor a path: use s3://bucket/key, file:///path or a local path (./s3:/lake/out.parquet for a file so named); see etl convert --help\n',
+    });
+    expect(existsSync(join(dir, 's3:'))).toBe(false);
+    await expect(run(process.execPath, [etl, 'cat', 's3://b/x.csv'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('etl cat: <path-or-s3-uri>: "s3://b/x.csv" does not name a valid S3 bucket'),
+    });
+    await expect(run(process.execPath, [etl, 'sniff', 'gs://lake/x.csv'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('etl sniff: <path-or-s3-uri>: unsupported location "gs://lake/x.csv"'),
+    });
+  });
 });
 
 describe('etl convert and etl cat', () => {

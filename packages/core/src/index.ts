@@ -20,6 +20,7 @@ export {
   rejectWeight,
 } from './errors.js';
 export { fanOut } from './fan-out.js';
+export { makeFolders, makeFoldersSync } from './folders.js';
 export type { Logger, LogLevel, LoggerOptions } from './logging/create-logger.js';
 export { createLogger } from './logging/create-logger.js';
 export { LogSpool } from './logging/log-spool.js';

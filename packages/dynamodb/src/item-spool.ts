@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
+import { makeFolders } from '@etl/core';
 import { spoolPrefix } from './spool-sweep.js';
 import type { Item } from './write-sink.js';
 
@@ -26,11 +27,12 @@ export class ItemSpool {
   ) {}
 
   /**
-   * A spool in a new folder below `parent` (default the OS temp folder), named for this host and
+   * A spool in a new folder below `parent` (made if missing; default the OS temp folder), named for this host and
    * process (`item-spool-<host>-<pid>-XXXXXX`), so a later run can tell a killed run's spool from a
    * live one and sweep it (`sweepStaleSpools`).
    */
   static async create(parent: string = tmpdir()): Promise<ItemSpool> {
+    await makeFolders(parent);
     const dir = await mkdtemp(join(parent, spoolPrefix()));
     const spool = new ItemSpool(dir, join(dir, 'items.ndjson'));
     spool.out = createWriteStream(spool.file);

@@ -23,6 +23,12 @@ export function parseObjectUri(uri: string): ObjectLocation {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     throw new TerminalError('BAD_ARGUMENT', `unsupported location "${uri}": use s3://bucket/key, file:///path or a local path`);
   }
+  // `s3:/bucket/key` or `s3:bucket` is a URI mistyped, not a folder named `s3:` under the working directory.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(uri))
+    throw new TerminalError(
+      'BAD_ARGUMENT',
+      `"${uri}" is neither a URI nor a path: use s3://bucket/key, file:///path or a local path (./${uri} for a file so named)`,
+    );
   if (uri === '') throw new TerminalError('BAD_ARGUMENT', 'empty location');
   const path = isAbsolute(uri) ? uri : resolve(uri);
   // A trailing slash means "this folder" for listing, as an S3 prefix `dir/` does; resolve() drops it.

@@ -4,11 +4,9 @@ import { arg } from './job-config.js';
 /** Arguments every job accepts; the runtime owns them. */
 export const commonArgs = {
   JOB_NAME: arg.optionalString('Job name in logs and reports (AWS Glue passes it)'),
-  run_output: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]'),
+  run_output: arg.optionalLocation(
+    'Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]',
+  ),
   local_dir: z
     .string()
     .min(1)

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { awsConfiguredFor } from '@etl/aws-env';
 import { FileCatalog, GlueCatalog, type Catalog } from '@etl/catalog';
-import type { Logger } from '@etl/core';
+import { makeFolders, type Logger } from '@etl/core';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '@etl/dynamodb';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '@etl/dynamodb-embedded';
@@ -55,6 +55,7 @@ export function createConnections(options: {
     if (awsConfiguredFor(env, 'DYNAMODB')) return undefined;
     dynamo ??= (async () => {
       const dataDir = join(localDir, 'dynamodb');
+      await makeFolders(dataDir); // before dynalite's own recursive mkdir, which spins where no folder can be made
       const started = await startEmbeddedDynamoDb({ dataDir });
       opened.push(started);
       options.logger.info({ dataDir, endpoint: started.endpoint }, 'DynamoDB: embedded (no AWS configuration)');

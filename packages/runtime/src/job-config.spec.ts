@@ -61,6 +61,22 @@ describe('resolveJobConfig', () => {
       });
   });
 
+  it('refuses a location no store can reach before the run, naming the argument (issue: a bad bucket failed after the scan)', () => {
+    const places = { output: arg.location('Where rows go'), archive: arg.optionalLocation('Where files go'), ...shape };
+    const run = (...argv: string[]) => resolveJobConfig(places, ['--source', 'in.csv', '--upsert_keys', 'id', ...argv], {});
+    expect(run('--output', 's3://lake/out/', '--archive', './archive/')).toMatchObject({ ok: true, config: { output: 's3://lake/out/' } });
+    expect(run('--output', 's3://b/out/', '--archive', 's3:/lake/archive')).toEqual({
+      ok: false,
+      problems: [
+        '--output: "s3://b/out/" does not name a valid S3 bucket (3-63 lowercase letters, digits, dots, hyphens)',
+        '--archive: "s3:/lake/archive" is neither a URI nor a path: use s3://bucket/key, file:///path or a local path (./s3:/lake/archive for a file so named)',
+      ],
+    });
+    expect(resolveJobConfig(places, ['--output', 'gs://x/'], { ETL_SOURCE: 'a', ETL_UPSERT_KEYS: 'id' })).toMatchObject({
+      problems: ['--output: unsupported location "gs://x/": use s3://bucket/key, file:///path or a local path'],
+    });
+  });
+
   it('ignores the system arguments AWS Glue adds to every run', () => {
     const result = resolveJobConfig(
       shape,

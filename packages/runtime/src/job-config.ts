@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseObjectUri } from '@etl/object-store';
 import { canonicalArgName, closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-args.js';
 
 export type ArgsShape = z.ZodRawShape;
@@ -105,7 +106,8 @@ export function resolveJobConfig<S extends ArgsShape>(
 function describeIssue(issue: z.core.$ZodIssue, given: string | undefined): string {
   if (given === undefined && issue.code === 'invalid_type')
     return `required${issue.message && !issue.message.startsWith('Invalid input') ? ` (${issue.message})` : ''}`;
-  return given === undefined ? issue.message : `${issue.message} (got "${given}")`;
+  // A message that quotes the value already (a location's) is not told it again.
+  return given === undefined || issue.message.includes(`"${given}"`) ? issue.message : `${issue.message} (got "${given}")`;
 }
 
 export interface ArgHelp {
@@ -188,6 +190,13 @@ export const arg = {
   },
   string: (description: string) => z.string().min(1, 'must not be empty').describe(description),
   optionalString: (description: string) => z.string().min(1, 'must not be empty').optional().describe(description),
+  /**
+   * Where data is read or written: `s3://bucket/key`, `file:///path` or a path, its shape checked
+   * here (a bucket name S3 would refuse, `gs://`, a typo like `s3:/bucket`) so the run is refused
+   * before it starts rather than failing on its first write.
+   */
+  location: (description: string) => location().describe(description),
+  optionalLocation: (description: string) => location().optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
   flag: (description: string) => {
     const flag = z.stringbool().default(false).describe(description);
@@ -228,3 +237,23 @@ export const arg = {
       .default(defaultValue as never)
       .describe(description),
 };
+
+function location() {
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .superRefine((uri, ctx) => {
+      const problem = locationProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** Why `uri` names no place data can be (`parseObjectUri`'s refusal), or undefined. */
+function locationProblem(uri: string): string | undefined {
+  try {
+    parseObjectUri(uri);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { TerminalError } from '@etl/core';
+import { makeFoldersSync, TerminalError } from '@etl/core';
 
 const PREFIX = 'etl-spill-';
 /** The file in each spill folder naming the process that owns it. */
@@ -35,7 +35,7 @@ export class SpillFolder {
   newFile(label: string): string {
     if (this.path === undefined) {
       try {
-        mkdirSync(this.tempDir, { recursive: true });
+        makeFoldersSync(this.tempDir);
         sweepStaleFolders(this.tempDir);
         this.path = mkdtempSync(join(this.tempDir, PREFIX));
         const start = processStart(process.pid);

@@ -10,15 +10,15 @@ export const SAMPLE_DATABASE = 'cdc_sample';
 export const catalogCdcArgs = {
   athena_database_name: arg.data(arg.string('Glue (Athena) database whose tables are loaded, every one unless --tables'), SAMPLE_DATABASE),
   output_path: arg.data(
-    arg.string('Where each table goes: <output_path>/<table>/changes/ and <table>/current/ (s3://bucket/prefix or a path)'),
+    arg.location('Where each table goes: <output_path>/<table>/changes/ and <table>/current/ (s3://bucket/prefix or a path)'),
     '.local/out/catalog-cdc-to-parquet',
   ),
   cdc_path: arg.data(
-    arg.string('Where the watermarks are kept: <cdc_path>/<table>.json (s3://bucket/prefix or a path)'),
+    arg.location('Where the watermarks are kept: <cdc_path>/<table>.json (s3://bucket/prefix or a path)'),
     '.local/cdc/catalog-cdc-to-parquet',
   ),
   primary_key_s3_prefix: arg.data(
-    arg.string('Prefix of the primary-key CSVs (table_name,primary_key); the newest by LastModified, then key, is used'),
+    arg.location('Prefix of the primary-key CSVs (table_name,primary_key); the newest by LastModified, then key, is used'),
     `${sampleDir}primary_keys/`,
   ),
   load_type: arg.enum(

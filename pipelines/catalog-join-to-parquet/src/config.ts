@@ -16,7 +16,7 @@ export const catalogJoinArgs = {
     '.local/state/catalog-join-to-parquet/last_load_timestamp.csv',
   ),
   output_path: arg.data(
-    arg.string(
+    arg.location(
       'Where the joined rows go: <output_path>/load_date=YYYY-MM-DD/run_id=<run id>/part-*.parquet (s3://bucket/prefix or a path)',
     ),
     '.local/out/catalog-join-to-parquet',

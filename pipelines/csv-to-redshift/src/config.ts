@@ -6,14 +6,14 @@ export const bundledSample = fileURLToPath(new URL('../sample/customers.csv', im
 
 export const csvToRedshiftArgs = {
   source: arg.data(
-    arg.string(
+    arg.location(
       'CSV file to load, or a prefix ending in / to load every file under it (one transaction per file, in key order): s3://… or a path',
     ),
     bundledSample,
   ),
   target_table: arg.data(arg.string('Target table, schema.table'), 'public.customers'),
   upsert_keys: arg.data(arg.list('Upsert key columns, comma-separated, as the header names them or cleaned'), ['customer_id']),
-  view_config: arg.optionalString('JSON file of views to create or refresh after the load (seed 003 view_config.json)'),
+  view_config: arg.optionalLocation('JSON file of views to create or refresh after the load (seed 003 view_config.json)'),
   iam_role: arg.optionalString('IAM role ARN Redshift uses for COPY (required on AWS)'),
   workgroup: arg.optionalString(
     'Redshift Serverless workgroup (Data API); with neither this nor --cluster_id the embedded warehouse is used',
@@ -23,7 +23,7 @@ export const csvToRedshiftArgs = {
   secret_arn: arg.optionalString('Secrets Manager ARN with the database credentials'),
   db_user: arg.optionalString('Database user for temporary credentials (provisioned clusters)'),
   staging_prefix: arg
-    .string('Where typed staging CSV files are written for COPY (s3://… on AWS)')
+    .location('Where typed staging CSV files are written for COPY (s3://… on AWS)')
     .default('.local/staging/csv-to-redshift/'),
   staging_part_mb: arg.positiveInt(
     'Staged files are cut into parts of at most this many MB before gzip, at record boundaries; each part is COPYed into the staging table while the next is staged (smaller parts: more overlap, but one COPY statement, a commit on Redshift, per part)',
@@ -46,8 +46,10 @@ export const csvToRedshiftArgs = {
   check_only: arg.flag(
     "Validate the environment and load nothing: read-only probes of the warehouse (it answers, the schema takes new tables, table and audit privileges), staging (an empty object written and deleted) and, on Redshift, COPY's IAM role (a 0-row COPY into a temporary table); prints what would fail; exit 0 when all pass, 2 otherwise",
   ),
-  archive_prefix: arg.optionalString('Where loaded files go: <archive_prefix>/yyyy/mm/<file> [default: archive/ beside the source folder]'),
-  unprocessed_prefix: arg.optionalString(
+  archive_prefix: arg.optionalLocation(
+    'Where loaded files go: <archive_prefix>/yyyy/mm/<file> [default: archive/ beside the source folder]',
+  ),
+  unprocessed_prefix: arg.optionalLocation(
     'Where failed files go: <unprocessed_prefix>/yyyy/mm/<file> [default: unprocessed/ beside the source folder]',
   ),
   archive: arg.enum(

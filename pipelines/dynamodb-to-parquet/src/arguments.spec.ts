@@ -45,6 +45,20 @@ describe('native-export arguments', () => {
       '--base_export: only with --since (an incremental export)',
     ]);
   });
+  it('refuses a window DynamoDB would refuse: under 15 minutes, over 24 hours, or backwards', () => {
+    const window = (since: string, until: string) => nativeExportProblems({ ...base, since, until, base_export: 's3://lake/e/m.json' });
+    expect(window('2026-12-06T00:00:00Z', '2026-12-06T00:15:00Z')).toEqual([]);
+    expect(window('2026-12-06T00:00:00Z', '2026-12-07T00:00:00Z')).toEqual([]);
+    expect(window('2026-12-06T00:00:00Z', '2026-12-06T00:14:59Z')).toEqual([
+      '--since: the window 2026-12-06T00:00:00Z to 2026-12-06T00:14:59Z is 14 min; an incremental export takes 15 minutes to 24 hours',
+    ]);
+    expect(window('2026-12-06T00:00:00Z', '2026-12-07T00:00:01Z')).toEqual([
+      '--since: the window 2026-12-06T00:00:00Z to 2026-12-07T00:00:01Z is longer than 24 hours; an incremental export takes 15 minutes to 24 hours',
+    ]);
+    expect(window('2026-12-06T01:00:00Z', '2026-12-06T00:00:00Z')).toEqual([
+      '--since: the window 2026-12-06T01:00:00Z to 2026-12-06T00:00:00Z is backwards; an incremental export takes 15 minutes to 24 hours',
+    ]);
+  });
   it('export arguments are refused with a scan', () => {
     expect(nativeExportProblems({ table: 't', method: 'scan', export_path: 's3://x/', until: '2026-12-06T00:00:00Z' })).toEqual([
       '--export_path: only with --method export',

@@ -11,7 +11,7 @@ export const SAMPLE_KEY = ['InvoiceNo', 'StockCode'];
 export const exportArgs = {
   table: arg.data(arg.string('DynamoDB table to export'), SAMPLE_TABLE),
   output_path: arg.data(
-    arg.string(
+    arg.location(
       'Dataset folder (s3://bucket/prefix or a path): each run writes run_id=<run id>/ below it and then _manifest.json, which names it (atomic publish)',
     ),
     '.local/out/dynamodb-to-parquet/online-retail/',
@@ -21,7 +21,7 @@ export const exportArgs = {
     'scan',
     "How the table is read: scan = parallel Scan of the live table (read capacity); export = DynamoDB's native export to S3 (ExportTableToPointInTime: point-in-time recovery on, no read capacity, files in --export_path)",
   ),
-  export_path: arg.optionalString('--method export: the S3 folder DynamoDB writes its export files to (s3://bucket/prefix)'),
+  export_path: arg.optionalLocation('--method export: the S3 folder DynamoDB writes its export files to (s3://bucket/prefix)'),
   since: arg.optionalString(
     '--method export: an incremental export of the changes since this ISO time (15 min to 24 h before --until), applied to the full export --base_export',
   ),
@@ -32,7 +32,7 @@ export const exportArgs = {
     '--since: changed items of the window held in memory at once (each its key and new image); more fails the run before anything is written: export a shorter window, or the full table',
     1_000_000,
   ),
-  base_export: arg.optionalString(
+  base_export: arg.optionalLocation(
     "--method export with --since: a previous full export's manifest-summary.json (s3://…/AWSDynamoDB/<id>/manifest-summary.json) the changes are applied to; --since must be at or before its exportTime (checked)",
   ),
   segments: arg.positiveInt(
@@ -50,7 +50,7 @@ export const exportArgs = {
     ),
     'InvoiceDate:month',
   ),
-  schema: arg.optionalString(
+  schema: arg.optionalLocation(
     'Schema CSV (column_name,data_type[,nullable]) of the attributes to export: wins over inference, items that do not fit are rejected with their key and reason; one scan, no spool',
   ),
   target_file_mb: arg.positiveInt(
@@ -74,7 +74,7 @@ export const exportArgs = {
 export const populateArgs = {
   table: arg.data(arg.string('DynamoDB table to load'), SAMPLE_TABLE),
   source: arg.data(
-    arg.string('CSV to load: s3://bucket/key or a path (types inferred over every row: numbers as N, dates as ISO strings)'),
+    arg.location('CSV to load: s3://bucket/key or a path (types inferred over every row: numbers as N, dates as ISO strings)'),
     bundledSample,
   ),
   key: arg.data(

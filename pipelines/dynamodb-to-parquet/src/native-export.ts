@@ -18,20 +18,35 @@ type ExportConfig = Pick<JobConfig<typeof exportArgs>, 'table' | 'export_path' |
   max_changes?: number;
 };
 
-/** Problems of the native-export arguments (`--method export`), each one line; [] when they fit. */
+/**
+ * Problems of the native-export arguments (`--method export`), each one line; [] when they fit. A
+ * window given whole is checked as DynamoDB checks it, so the run is refused before it starts; one
+ * that ends now, or a time in the future, is left to DynamoDB (whose clock it is).
+ */
 export function nativeExportProblems(config: ExportConfig & { method: string }): string[] {
   const problems: string[] = [];
-  const time = (name: 'since' | 'until') => {
+  const time = (name: 'since' | 'until'): number | undefined => {
     const text = config[name];
-    if (text !== undefined && Number.isNaN(Date.parse(text)))
-      problems.push(`--${name}: "${text}" is not an ISO time (2026-12-06T10:00:00Z)`);
+    const ms = text === undefined ? undefined : Date.parse(text);
+    if (ms === undefined || !Number.isNaN(ms)) return ms;
+    problems.push(`--${name}: "${text}" is not an ISO time (2026-12-06T10:00:00Z)`);
+    return undefined;
   };
-  time('since');
-  time('until');
+  const since = time('since');
+  const until = time('until');
   if (config.method !== 'export') {
     for (const name of ['export_path', 'since', 'until', 'base_export'] as const)
       if (config[name] !== undefined) problems.push(`--${name}: only with --method export`);
     return problems;
+  }
+  if (since !== undefined && until !== undefined) {
+    // "Pick an export period … from 15 minutes up to 24 hours" (AWS Database Blog, "Introducing
+    // incremental export from Amazon DynamoDB to Amazon S3"); the local stack's stand-in refuses the same.
+    const minutes = (until - since) / 60_000;
+    if (minutes < 15 || minutes > 24 * 60)
+      problems.push(
+        `--since: the window ${config.since} to ${config.until} is ${minutes < 0 ? 'backwards' : minutes < 15 ? `${Math.floor(minutes)} min` : 'longer than 24 hours'}; an incremental export takes 15 minutes to 24 hours`,
+      );
   }
   if (config.export_path === undefined)
     problems.push('--export_path: required with --method export, an S3 folder (s3://bucket/prefix) DynamoDB can write to');

@@ -7,11 +7,11 @@ export const bundledSchema = fileURLToPath(new URL('../sample/inventory-schema.c
 export const SAMPLE_TABLE = 'inventory-sample';
 
 export const inventoryArgs = {
-  source: arg.data(arg.string('Inventory CSV: s3://bucket/key or a path'), bundledSample),
-  schema: arg.data(arg.string('Schema-definition CSV (column_name,data_type[,nullable][,key_order]) or its JSON form'), bundledSchema),
+  source: arg.data(arg.location('Inventory CSV: s3://bucket/key or a path'), bundledSample),
+  schema: arg.data(arg.location('Schema-definition CSV (column_name,data_type[,nullable][,key_order]) or its JSON form'), bundledSchema),
   table_prefix: arg.data(arg.string('Target DynamoDB table: the lexically greatest table whose name starts with this'), SAMPLE_TABLE),
-  output: arg.data(arg.string('Parquet output prefix; files go to <output>/run_date=YYYY-MM-DD/'), '.local/out/inventory/'),
-  error_prefix: arg.optionalString(
+  output: arg.data(arg.location('Parquet output prefix; files go to <output>/run_date=YYYY-MM-DD/'), '.local/out/inventory/'),
+  error_prefix: arg.optionalLocation(
     'Where errors, rejects and logs go (seed 000 error-log prefix): <error_prefix>/<run id>/; the same as --run_output',
   ),
   key_attribute: arg.optionalString(

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { catLines, FILE_FORMATS, type FileFormat } from '@etl/convert';
 import { ndjsonRejects } from '@etl/core';
 import { createObjectStore } from '@etl/object-store';
-import { defineCommand, UsageError } from '../command.js';
+import { defineCommand, locationProblems, UsageError } from '../command.js';
 import { READ_OPTIONS, readOptionsOf } from '../read-options.js';
 import { runContext } from '../run-context.js';
 
@@ -34,6 +34,7 @@ types them (decimals as exact strings); records that cannot be read go to stderr
         ? `--format must be one of ${FILE_FORMATS.join(', ')}, got ${values.format}`
         : undefined,
       ...read.problems,
+      ...locationProblems({ '<path-or-s3-uri>': uri }),
     ].filter((p) => p !== undefined);
     if (problems.length > 0) throw new UsageError(problems.join('; '));
     // Bad records are reported on stderr, one JSON line each, and the rows go on.

@@ -5,7 +5,7 @@ import { abortCause, rejectsUpTo, startProgress } from '@etl/core';
 import { createObjectStore, objectRejects } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
 import { parseSchemaFile, type Schema } from '@etl/schema';
-import { defineCommand, UsageError } from '../command.js';
+import { defineCommand, locationProblems, UsageError } from '../command.js';
 import { READ_OPTIONS, readOptionsOf } from '../read-options.js';
 import { runContext } from '../run-context.js';
 
@@ -92,6 +92,7 @@ Parquet or CSV on more than one thread (--threads) adds about 64 MiB a thread.`,
         ? '--part-mb with CSV output needs --no-output-header (no part repeats the header line)'
         : undefined,
       ...read.problems,
+      ...locationProblems({ '<in>': input, '<out>': output, '--rejects': values.rejects, '--schema': values.schema }),
     ].filter((p) => p !== undefined);
     if (problems.length > 0) throw new UsageError(problems.join('; '));
     const store = createObjectStore();

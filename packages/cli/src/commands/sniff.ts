@@ -1,6 +1,6 @@
 import { sniffFile } from '@etl/convert';
 import { createObjectStore } from '@etl/object-store';
-import { defineCommand, UsageError } from '../command.js';
+import { defineCommand, locationProblems, UsageError } from '../command.js';
 import { READ_OPTIONS, readOptionsOf } from '../read-options.js';
 import { runContext } from '../run-context.js';
 
@@ -32,6 +32,7 @@ seen) and inferred from the values as etl convert reads them with the same read 
     const sampleBytes = values['sample-bytes'] === undefined ? undefined : Number(values['sample-bytes']);
     if (sampleBytes !== undefined && !(Number.isInteger(sampleBytes) && sampleBytes > 0))
       read.problems.push(`--sample-bytes must be a positive whole number, got ${values['sample-bytes']}`);
+    read.problems.push(...locationProblems({ '<path-or-s3-uri>': uri }));
     if (read.problems.length > 0) throw new UsageError(read.problems.join('; '));
     const result = await sniffFile(createObjectStore(), uri, {
       ...read.options,

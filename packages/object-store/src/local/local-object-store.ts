@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, opendir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, open, opendir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { basename, dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { TerminalError } from '@etl/core';
+import { makeFolders, TerminalError } from '@etl/core';
 import { countBytes, toReadable } from '../body.js';
 import type { Body, GetOptions, ListOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from '../object-store.js';
 import { formatObjectUri, parseObjectUri } from '../uri.js';
@@ -132,33 +132,6 @@ async function writeAtomically(path: string, write: (tempPath: string) => Promis
     if (madeFrom !== undefined) await removeEmptyFolders(dirname(path), madeFrom);
     throw error;
   }
-}
-
-/**
- * `mkdir -p`, returning the first folder it made (undefined when `dir` was there), as
- * `mkdir(dir, { recursive: true })` does. Made here one level at a time: Node 20's recursive mkdir
- * loops forever, at full CPU, under a folder where nothing can be made (`/proc/nope/out`); one level
- * at a time, that is an `ENOENT` naming the folder.
- */
-async function makeFolders(dir: string): Promise<string | undefined> {
-  const missing: string[] = [];
-  for (let at = dir; ; at = dirname(at)) {
-    try {
-      if ((await stat(at)).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${at} is a file)`), { code: 'ENOTDIR', path: at });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
-      missing.push(at);
-    }
-  }
-  for (const folder of missing.reverse()) {
-    try {
-      await mkdir(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // made meanwhile by another write
-    }
-  }
-  return missing[0];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
-import { TerminalError } from '@etl/core';
+import { makeFolders, TerminalError } from '@etl/core';
 import { objectsUnder, type ObjectStore } from '@etl/object-store';
 import {
   bindNamedParameters,
@@ -14,7 +14,6 @@ import {
   redshiftColumnTypes,
   statementRefusals,
 } from '@etl/sql';
-import { mkdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import type { CsvLoad, QueryResult, SqlParameters, SqlValue, Warehouse } from '../warehouse.js';
@@ -37,7 +36,7 @@ export class PgliteWarehouse implements Warehouse {
   ) {}
 
   static async open(options: { dataDir?: string; objects: ObjectStore }): Promise<PgliteWarehouse> {
-    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    if (options.dataDir) await makeFolders(options.dataDir);
     // Imported here, not at the top: a run that never opens the embedded warehouse does not load PGlite.
     const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
