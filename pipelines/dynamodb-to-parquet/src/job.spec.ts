@@ -216,6 +216,31 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
     expect((await run(populateJob, args('InvoiceNo,StockCode'))).figures).toMatchObject({ new: 0, changed: 0, unchanged: 3, written: 0 });
   });
 
+  it('populate of a file with a header and no rows succeeds with a warning, creating no table (as every pipeline)', async () => {
+    const csv = join(dir, 'header-only.csv');
+    writeFileSync(csv, 'InvoiceNo,StockCode,Quantity\n');
+    const args = ['--table', 'never-made', '--source', csv, '--key', 'InvoiceNo', '--create_table', 'yes', '--local_dir', local];
+    const empty = await run(populateJob, args);
+    expect(empty.code, empty.stdout).toBe(0);
+    expect(empty.figures).toMatchObject({ rowsRead: 0, written: 0 });
+    expect(empty.stdout).toContain(`${csv} holds no rows: no table created, no item written to never-made`);
+    expect(empty.stdout).not.toContain('creating DynamoDB table');
+    // The table is still missing: a run that does not create it says so.
+    const after = await run(populateJob, [
+      '--table',
+      'never-made',
+      '--source',
+      bundledSample,
+      '--key',
+      'InvoiceNo,StockCode',
+      '--create_table',
+      'no',
+      '--local_dir',
+      local,
+    ]);
+    expect(after.stderr).toContain('DynamoDB table never-made does not exist');
+  });
+
   it('populate screens the file for rejects before creating the table or writing an item: --max_reject_ratio and --max_rejects fail with nothing written', async () => {
     const csv = join(dir, 'ragged.csv');
     // One row of five has a field too many: 20% rejected, past the default --max_reject_ratio 0.1.

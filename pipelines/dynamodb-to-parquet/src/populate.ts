@@ -77,7 +77,12 @@ export async function populate(
   // DynamoDB cannot take items back: a file that fails --max_rejects or --max_reject_ratio fails here,
   // before a table is created or an item written (as inventory-to-dynamodb does).
   const open = (c: RunContext) => openRows(objects, config.source, 'csv', { ctx: c, header: true, schema: rows.schema });
-  const { writingCtx } = await screenRejects(open, ctx, config.source);
+  const { accepted, writingCtx } = await screenRejects(open, ctx, config.source);
+  if (accepted === 0) {
+    // Empty or header only (a file of rejects alone failed the screening): as every pipeline, a success that changes nothing.
+    ctx.logger.warn({ source: config.source }, `${config.source} holds no rows: no table created, no item written to ${config.table}`);
+    return { table: config.table, rowsRead: 0, written: 0, rejected: ctx.rejects.count };
+  }
   const last = await lastRowOfKeys(objects, config.source, rows.schema, keyOf, ctx);
   let index = 0;
   let repeated = 0;
