@@ -1,3 +1,4 @@
+import { readManifest, type DatasetManifest } from '@etl/dataset';
 import { joinUri, objectsBelow, type ObjectStore } from '@etl/object-store';
 
 /** One published run of `<table>/changes/`: its partition values and its folder (which holds its `_manifest.json`). */
@@ -25,4 +26,14 @@ export async function publishedChanges(
     if (loadDate && runId) runs.push({ loadDate, runId, folder: joinUri(changesPrefix, `load_date=${loadDate}/run_id=${runId}`) });
   }
   return runs.sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+}
+
+/** The manifest of the last published `changes` run (in run-id order), or undefined when none was published. */
+export async function lastPublishedChanges(
+  store: ObjectStore,
+  changesPrefix: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<DatasetManifest | undefined> {
+  const last = (await publishedChanges(store, changesPrefix, options)).at(-1);
+  return last ? readManifest(store, last.folder, options) : undefined;
 }

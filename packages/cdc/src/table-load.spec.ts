@@ -257,3 +257,33 @@ describe('loadTable: a CSV table with a quote that never closes', () => {
     expect(watermarkOf('stray')).toEqual(before);
   });
 });
+
+describe('loadTable: a keyless table', () => {
+  const rows = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => [BigInt(from + k), ts(from + k), '1.00', `v${from + k}`]);
+  const run = (id: string, extra: Partial<TableLoadOptions> = {}) =>
+    loadTable(options('typo-nokey', { primaryKey: undefined, ...extra }), testContext({ runId: id }).ctx);
+  const copied = async (out: string) =>
+    Number(
+      (
+        await duck.runAndReadAll(
+          `SELECT count(*) FROM read_parquet('${join(dir, out, 'typo-nokey', 'changes')}/**/*.parquet') WHERE id >= 0`,
+        )
+      ).getRows()[0]?.[0],
+    );
+
+  it('reads from what its last published changes hold when a run elsewhere moved the shared watermark: no row skipped', async () => {
+    const data = join(dir, 'data', 'typo-nokey');
+    writeParquet(join(data, 'part-000.parquet'), rows(0, 100));
+    expect(await run('run-1')).toMatchObject({ rowsInChanges: 100 });
+    writeParquet(join(data, 'part-001.parquet'), rows(100, 200));
+    // The same --cdc_path, another --output_path: that run moves the shared watermark past rows 100-199.
+    expect(await run('run-2', { outputPath: join(dir, 'out-typo-nokey') })).toMatchObject({ mode: 'incremental', published: true });
+    expect(watermarkOf('typo-nokey')['value']).toBe('2026-12-01T00:03:19.000000Z');
+    writeParquet(join(data, 'part-002.parquet'), rows(200, 210));
+    // From row 99's time, what run-1 published (a keyless table's overlap comes again: at-least-once).
+    expect(await run('run-3')).toMatchObject({ mode: 'incremental', rowsInChanges: 111 });
+    expect(await copied('out')).toBe(211);
+    expect(watermarkOf('typo-nokey')['run_id']).toBe('run-3');
+  });
+});

@@ -7,7 +7,7 @@ import { formatType, isoMicros, type Schema, type Value } from '@etl/schema';
 import { dedupLatest } from '@etl/spill';
 import { instantOf, tableFiles, tableRows, tableSchema, type TableRows } from '@etl/table-reader';
 import { planLoad, type LoadPlan, type LoadType } from './load-plan.js';
-import { publishedChanges, type ChangesRun } from './published-changes.js';
+import { lastPublishedChanges, publishedChanges, type ChangesRun } from './published-changes.js';
 import { registerPublished } from './register-outputs.js';
 import { TableOutputs } from './table-outputs.js';
 import { readWatermark, watermarkMicros, watermarkUri, writeWatermark, type Watermark } from './watermark.js';
@@ -86,9 +86,16 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   const markFile = hasChangeColumn ? await readWatermark(store, markUri, { signal: ctx.signal }) : undefined;
   const keyed = (options.primaryKey ?? []).length > 0;
   const current = keyed ? await readManifest(store, joinUri(prefix, 'current'), { signal: ctx.signal }) : undefined;
-  // A run killed after publishing current but before its watermark file: current's manifest holds it.
-  const published = hasChangeColumn ? manifestWatermark(current, table.name, changeColumn) : undefined;
-  const watermark = trustedWatermark(markFile, published, ctx, markUri);
+  // What this output holds: current's manifest carries the watermark it was published with (a run
+  // killed before its watermark file leaves it there); a table without a key has only its changes.
+  const holds = keyed ? current : hasChangeColumn ? await lastPublishedChanges(store, joinUri(prefix, 'changes'), ctx) : undefined;
+  const published = hasChangeColumn ? manifestWatermark(holds, table.name, changeColumn) : undefined;
+  const watermark = trustedWatermark(markFile, published, ctx, {
+    uri: markUri,
+    ...(keyed
+      ? { published: 'the published current state', holds: 'what current holds' }
+      : { published: 'its last published changes', holds: 'what they hold' }),
+  });
   /** The watermark file is ahead of current and was not used: rewound to what current holds, even with nothing new. */
   const distrusted = markFile !== undefined && watermark !== markFile;
   // Changes published by a run killed before its current state (a first run's too): they are part of the state.
@@ -178,7 +185,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       else ctx.logger.info({ ...report }, `${table.name}: nothing new since ${watermark?.value ?? 'the last load'}; nothing published`);
       // What a killed run published is registered by the next run, even one with nothing new.
       if (options.register) await registerPublished(store, options.register, table.name, schema, prefix, { signal: ctx.signal });
-      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, current, watermark: markFile, distrusted, report });
+      await catchUpWatermark(store, markUri, { table: table.name, column: changeColumn, holds, watermark: markFile, distrusted, report });
       return report;
     }
     checkRejectRatio(ctx, report.rowsRead, `table ${table.name}`, rejectsSince(ctx.rejects, rejectsBefore));
@@ -212,7 +219,8 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
  * A run killed after publishing current but before writing its watermark leaves the watermark behind
  * the published data; the rerun finds nothing new (the overlap equals current) and sets it to what
  * current's manifest says it holds: never ahead of published data, and no longer behind it. A
- * watermark another run moved ahead of current (`distrusted`) is set back to it the same way.
+ * watermark another run moved ahead of current (`distrusted`) is set back to it the same way (a
+ * table without a key: to its last published changes).
  */
 async function catchUpWatermark(
   store: ObjectStore,
@@ -220,22 +228,23 @@ async function catchUpWatermark(
   at: {
     table: string;
     column: string;
-    current: DatasetManifest | undefined;
+    /** What this output published last: current, or a keyless table's last changes. */
+    holds: DatasetManifest | undefined;
     watermark: { value: string } | undefined;
     distrusted: boolean;
     report: TableLoadReport;
   },
 ): Promise<void> {
-  const published = at.current?.annotations?.['watermark'];
-  if (!at.current || !published) return;
+  const published = at.holds?.annotations?.['watermark'];
+  if (!at.holds || !published) return;
   const micros = watermarkMicros({ value: published });
   if (at.watermark && !at.distrusted && micros <= watermarkMicros(at.watermark)) return;
   const written = await writeWatermark(store, uri, {
     table: at.table,
     column: at.column,
     micros,
-    run_id: at.current.runId,
-    committed_at: at.current.committedAt,
+    run_id: at.holds.runId,
+    committed_at: at.holds.committedAt,
   });
   at.report.watermarkAfter = written.value;
 }
@@ -251,27 +260,29 @@ async function manifestsOf(store: ObjectStore, runs: readonly ChangesRun[], ctx:
 }
 
 /**
- * Where this run reads from: the watermark file, unless it is ahead of the published current state
- * and another run wrote it (one that published elsewhere: a mistyped `--output_path` sharing
- * `--cdc_path`); then what current holds, so no row between the two is skipped. Behind current (a run
- * killed before its watermark) it is kept: the rows re-read are already in current and add nothing.
+ * Where this run reads from: the watermark file, unless it is ahead of what this output published
+ * (its current state; a table without a key, its last changes) and another run wrote it (one that
+ * published elsewhere: a mistyped `--output_path` sharing `--cdc_path`); then what was published, so
+ * no row between the two is skipped. Behind it (a run killed before its watermark) it is kept: the
+ * rows re-read are already in current and add nothing (a table without a key gets them again, as it
+ * gets its overlap: at-least-once).
  */
 function trustedWatermark(
   file: Watermark | undefined,
   published: Watermark | undefined,
   ctx: RunContext,
-  uri: string,
+  where: { uri: string; published: string; holds: string },
 ): Watermark | undefined {
   if (!file || !published || file.run_id === published.run_id || watermarkMicros(file) <= watermarkMicros(published))
     return file ?? published;
   ctx.logger.warn(
     { table: file.table, watermark: file, published },
-    `${file.table}: the watermark ${uri} (${file.value}, run ${file.run_id}) is ahead of the published current state (${published.value}, run ${published.run_id}), which another run wrote: was it run with another --output_path? Reading from ${published.value}, what current holds`,
+    `${file.table}: the watermark ${where.uri} (${file.value}, run ${file.run_id}) is ahead of ${where.published} (${published.value}, run ${published.run_id}), which another run wrote: was it run with another --output_path? Reading from ${published.value}, ${where.holds}`,
   );
   return published;
 }
 
-/** The watermark current's manifest carries (published with it), for a table whose watermark file was never written. */
+/** The watermark a published manifest carries (current's, or a keyless table's last changes'). */
 function manifestWatermark(current: DatasetManifest | undefined, table: string, column: string): Watermark | undefined {
   const value = current?.annotations?.['watermark'];
   return current && value ? { table, column, value, run_id: current.runId, committed_at: current.committedAt } : undefined;
