@@ -424,6 +424,19 @@ describe('convert and cat on local files', () => {
     );
   });
 
+  it('refuses a JSON document given as NDJSON, saying so (it said "no columns (empty, or only blank lines)"; cat printed nothing, exit 0)', async () => {
+    const file = join(dir, 'manifest.json');
+    writeFileSync(file, '{\n  "files": [\n    "a.parquet"\n  ]\n}\n');
+    const says = `${file}: none of its first 5 lines is a JSON object: NDJSON holds one object per line (a JSON document written over several lines, or an array, is not NDJSON)`;
+    await expect(convert(store, { input: file, output: join(dir, 'manifest.parquet') }, context())).rejects.toThrow(says);
+    await expect(cat(file)).rejects.toThrow(says);
+    writeFileSync(file, '[{"a": 1}, {"a": 2}]\n');
+    await expect(cat(file)).rejects.toThrow(`${file}: its one line is not a JSON object`);
+    // One good line among bad ones is a file with rejects, as before.
+    writeFileSync(file, '{"a": 1}\nnot json\n');
+    expect(await cat(file)).toEqual([{ a: 1 }]);
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz')))

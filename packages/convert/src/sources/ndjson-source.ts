@@ -1,4 +1,4 @@
-import { RecordError, writeRejects } from '@etl/core';
+import { RecordError, TerminalError, writeRejects } from '@etl/core';
 import { ndjsonParser, type Located } from '@etl/json';
 import type { ObjectStore } from '@etl/object-store';
 import { CastFailure, compileCaster, parseType, type Caster, type Field, type Schema, type Value } from '@etl/schema';
@@ -107,6 +107,7 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
   });
   let buffered = '';
   let lines = 0;
+  let objects = 0;
   for await (const chunk of text as AsyncIterable<string>) {
     buffered += chunk;
     const parts = buffered.split('\n');
@@ -115,7 +116,9 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
       if (line.trim() === '') continue;
       lines++;
       try {
-        const object = JSON.parse(line) as Record<string, unknown>;
+        const object = JSON.parse(line) as unknown;
+        if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
+        objects++;
         for (const [key, v] of Object.entries(object)) {
           const seen = kinds.get(key) ?? new Set<string>();
           kinds.set(key, seen);
@@ -139,6 +142,11 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
     if (lines >= INFER_LINES) break;
   }
   text.destroy();
+  if (lines > 0 && objects === 0)
+    throw new TerminalError(
+      'BAD_INPUT',
+      `${uri}: ${lines === 1 ? 'its one line is not' : `none of its first ${lines} lines is`} a JSON object: NDJSON holds one object per line (a JSON document written over several lines, or an array, is not NDJSON)`,
+    );
   const typeOf = (seen: Set<string>) =>
     seen.size === 1
       ? ([...seen][0] as string)
