@@ -11,7 +11,16 @@ export { cleanColumnNames } from './column-names.js';
 export type { InferOptions } from './infer.js';
 export { inferSchema, SchemaInference } from './infer.js';
 export type { ParquetColumnType, ParquetPhysical, AttributeValue } from './mappings.js';
-export { redshiftType, parquetType, decimalBytes, toAttributeValue, formatValue, trimFraction, isoMicros } from './mappings.js';
+export {
+  redshiftType,
+  parquetType,
+  decimalBytes,
+  toAttributeValue,
+  attributeKindOf,
+  formatValue,
+  trimFraction,
+  isoMicros,
+} from './mappings.js';
 export type { ConstantColumn } from './metadata-stage.js';
 export { metadataColumns, metadataStage, METADATA_FIELDS } from './metadata-stage.js';
 export { civilDate, civilYmd, daysFromCivil, daysInMonth } from './calendar.js';

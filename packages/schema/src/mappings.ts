@@ -91,22 +91,31 @@ export function decimalBytes(precision: number): number {
 /** A DynamoDB attribute value. Numbers go as exact decimal strings, never through floats. */
 export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true };
 
-export function toAttributeValue(value: Value, type: FieldType): AttributeValue {
-  if (value === null) return { NULL: true };
+/** The DynamoDB type a column's values are written as (`toAttributeValue`). */
+export function attributeKindOf(type: FieldType): 'N' | 'BOOL' | 'S' {
   switch (type.kind) {
     case 'smallint':
     case 'int':
     case 'bigint':
     case 'decimal':
-      return { N: String(value) };
     case 'double':
-      return { N: numberText(value as number) };
+      return 'N';
     case 'boolean':
-      return { BOOL: value as boolean };
-    case 'timestamp':
-      return { S: isoMicros(value as bigint) };
+      return 'BOOL';
     default:
-      return { S: String(value) };
+      return 'S';
+  }
+}
+
+export function toAttributeValue(value: Value, type: FieldType): AttributeValue {
+  if (value === null) return { NULL: true };
+  switch (attributeKindOf(type)) {
+    case 'N':
+      return { N: type.kind === 'double' ? numberText(value as number) : String(value) };
+    case 'BOOL':
+      return { BOOL: value as boolean };
+    default:
+      return { S: type.kind === 'timestamp' ? isoMicros(value as bigint) : String(value) };
   }
 }
 

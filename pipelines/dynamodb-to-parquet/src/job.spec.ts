@@ -216,6 +216,27 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
     expect((await run(populateJob, args('InvoiceNo,StockCode'))).figures).toMatchObject({ new: 0, changed: 0, unchanged: 3, written: 0 });
   });
 
+  it('populate refuses a file whose one bad value would retype an attribute as a string in every item, naming the value', async () => {
+    const good = join(dir, 'typed.csv');
+    writeFileSync(good, 'Sku,Quantity,Gift\nA,1,true\nB,2,false\nC,3,true\n');
+    const args = (csv: string) => ['--table', 'typed', '--source', csv, '--key', 'Sku', '--create_table', 'yes', '--local_dir', local];
+    expect((await run(populateJob, args(good))).figures).toMatchObject({ new: 3, written: 3 });
+    const typo = join(dir, 'typo.csv');
+    writeFileSync(typo, 'Sku,Quantity,Gift\nA,1,true\nB,2x,false\nC,4,true\n');
+    const refused = await run(populateJob, args(typo));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${typo}: Quantity is a number (N) in the items of typed, but not every value of the file is one (line 3: "2x"): every item would be rewritten with Quantity as a string (S); fix the value, or load into another table; nothing was written`,
+    );
+    // Nothing was written: the good file again finds every item as it left it.
+    expect((await run(populateJob, args(good))).figures).toMatchObject({ new: 0, changed: 0, unchanged: 3, written: 0 });
+    const bools = join(dir, 'bools.csv');
+    writeFileSync(bools, 'Sku,Quantity,Gift\nA,1,true\nB,2,maybe\nC,3,true\n');
+    expect((await run(populateJob, args(bools))).stderr).toContain(
+      'Gift is a boolean (BOOL) in the items of typed, but not every value of the file is one (line 3: "maybe")',
+    );
+  });
+
   it('populate of a file with a header and no rows succeeds with a warning, creating no table (as every pipeline)', async () => {
     const csv = join(dir, 'header-only.csv');
     writeFileSync(csv, 'InvoiceNo,StockCode,Quantity\n');

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
 import { openRows, screenRejects, sniffFile } from '@etl/convert';
-import { anyItem, createStringKeyedTable, dynamoDbSync, otherKeyOf, rowItems, tableKey, tableNameProblem } from '@etl/dynamodb';
+import { anyItem, createStringKeyedTable, dynamoDbSync, otherKeyOf, rowItems, tableKey, tableNameProblem, type Item } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
-import { cleanColumnNames, isoMicros, trimFraction, type Schema, type Value } from '@etl/schema';
+import { attributeKindOf, cleanColumnNames, isoMicros, parseType, trimFraction, type Schema, type Value } from '@etl/schema';
 import { populateArgs, SAMPLE_TABLE } from './config.js';
 
 /** The header's names of `--key` columns given as the header writes them or cleaned (`invoiceno`); undefined for one not found. */
@@ -97,7 +97,9 @@ export async function populate(
   await targetTable(client, config, ctx);
   const key = await tableKey(client, config.table);
   const items = rowItems(schema, key, { table: config.table });
-  if (key.sortKey === undefined) await refuseOtherKey(client, config.table, key.partitionKey, keys as string[], ctx.signal);
+  const stored = await anyItem(client, config.table, { signal: ctx.signal });
+  if (stored && key.sortKey === undefined) refuseOtherKey(stored, config.table, key.partitionKey, keys as string[]);
+  if (stored) await refuseTypeChange(stored, rows.schema, { objects, config, ctx });
   const decimals = schema.fields.flatMap((f, i) => (f.type.kind === 'decimal' ? [i] : []));
   const now = isoMicros(BigInt(ctx.clock.now().getTime()) * 1000n);
   const sync = dynamoDbSync<Value[]>(client, config.table, writingCtx, {
@@ -143,14 +145,53 @@ export async function populate(
  * DynamoDB cannot take items back: a table whose items were keyed by other columns than `--key` (one
  * column where it was two) would get an item per value beside the old ones. One stored item tells.
  */
-async function refuseOtherKey(client: DynamoDBClient, table: string, keyAttribute: string, columns: string[], signal: AbortSignal) {
-  const item = await anyItem(client, table, { signal });
-  const other = item && otherKeyOf(item, keyAttribute, columns);
+function refuseOtherKey(item: Item, table: string, keyAttribute: string, columns: string[]): void {
+  const other = otherKeyOf(item, keyAttribute, columns);
   if (other)
     throw new TerminalError(
       'BAD_ARGUMENT',
       `--key ${columns.join(',')}: ${table} holds items keyed by other columns (${other}): give --key as the table was loaded; nothing was written`,
     );
+}
+
+/**
+ * Types are inferred over every row, so one value that is not a number (`12x`) types its column as
+ * text, and the sync would rewrite that attribute as a string in every item of the table. Where a
+ * stored item holds the attribute as a number or a boolean and the file's column would be written as
+ * a string, the run is refused before any write, naming the first value that is not one (read again
+ * with the stored type).
+ */
+async function refuseTypeChange(
+  item: Item,
+  schema: Schema,
+  { objects, config, ctx }: { objects: ObjectStore; config: JobConfig<typeof populateArgs>; ctx: RunContext },
+): Promise<void> {
+  for (const [c, field] of schema.fields.entries()) {
+    const was = item[field.name];
+    const kind = was && 'N' in was ? 'N' : was && 'BOOL' in was ? 'BOOL' : undefined;
+    if (kind === undefined || attributeKindOf(field.type) !== 'S') continue;
+    const asStored: Schema = {
+      fields: schema.fields.map((f, i) => (i === c ? { ...f, type: parseType(kind === 'N' ? 'double' : 'boolean') } : f)),
+    };
+    const misfit = await firstReject(objects, config.source, asStored, field.name, ctx);
+    const where = misfit ? ` (line ${misfit.line}: ${JSON.stringify(misfit.raw)})` : '';
+    throw new TerminalError(
+      'BAD_INPUT',
+      `${config.source}: ${field.name} is ${kind === 'N' ? 'a number (N)' : 'a boolean (BOOL)'} in the items of ${config.table}, but not every value of the file is one${where}: every item would be rewritten with ${field.name} as a string (S); fix the value, or load into another table; nothing was written`,
+    );
+  }
+}
+
+/** The first record of `source` that `schema` rejects for `column`, read quietly (the run's figures and rejects untouched). */
+async function firstReject(objects: ObjectStore, source: string, schema: Schema, column: string, ctx: RunContext) {
+  const rejects = countingRejects(1000);
+  const quiet: RunContext = { ...ctx, rejects, counters: new Counters() };
+  const rows = await openRows(objects, source, 'csv', { ctx: quiet, header: true, schema });
+  for await (const _batch of rows.batches()) {
+    const found = rejects.samples.find((r) => r.column === column);
+    if (found) return found;
+  }
+  return rejects.samples.find((r) => r.column === column);
 }
 
 export const populateJob = defineJob({
