@@ -88,7 +88,11 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
   const current = keyed ? await readManifest(store, joinUri(prefix, 'current'), { signal: ctx.signal }) : undefined;
   // What this output holds: current's manifest carries the watermark it was published with (a run
   // killed before its watermark file leaves it there); a table without a key has only its changes.
-  const holds = keyed ? current : hasChangeColumn ? await lastPublishedChanges(store, joinUri(prefix, 'changes'), ctx) : undefined;
+  const holds = keyed
+    ? current
+    : hasChangeColumn
+      ? await lastPublishedChanges(store, joinUri(prefix, 'changes'), { signal: ctx.signal })
+      : undefined;
   const published = hasChangeColumn ? manifestWatermark(holds, table.name, changeColumn) : undefined;
   const watermark = trustedWatermark(markFile, published, ctx, {
     uri: markUri,
@@ -96,7 +100,7 @@ export async function loadTable(options: TableLoadOptions, ctx: RunContext): Pro
       ? { published: 'the published current state', holds: 'what current holds' }
       : { published: 'its last published changes', holds: 'what they hold' }),
   });
-  /** The watermark file is ahead of current and was not used: rewound to what current holds, even with nothing new. */
+  /** The watermark file is ahead of what this output published and was not used: rewound to it, even with nothing new. */
   const distrusted = markFile !== undefined && watermark !== markFile;
   // Changes published by a run killed before its current state (a first run's too): they are part of the state.
   const unmergedRuns = keyed

@@ -1,4 +1,4 @@
-import { parseObjectUri } from '@etl/object-store';
+import { locationProblem } from '@etl/object-store';
 import { describeOptions, type OptionSpec, type OptionValues } from './parse-options.js';
 
 /**
@@ -15,16 +15,10 @@ export class UsageError extends Error {
  * anything is read or written.
  */
 export function locationProblems(places: Record<string, string | undefined>): string[] {
-  const problems: string[] = [];
-  for (const [name, uri] of Object.entries(places)) {
-    if (uri === undefined) continue;
-    try {
-      parseObjectUri(uri);
-    } catch (error) {
-      problems.push(`${name}: ${(error as Error).message}`);
-    }
-  }
-  return problems;
+  return Object.entries(places).flatMap(([name, uri]) => {
+    const problem = uri === undefined ? undefined : locationProblem(uri);
+    return problem ? [`${name}: ${problem}`] : [];
+  });
 }
 
 /** One `etl` command: its usage (shown by `--help`) and the options it parses, in named groups. */

@@ -430,8 +430,11 @@ describe('convert and cat on local files', () => {
     const says = `${file}: none of its first 5 lines is a JSON object: NDJSON holds one object per line (a JSON document written over several lines, or an array, is not NDJSON)`;
     await expect(convert(store, { input: file, output: join(dir, 'manifest.parquet') }, context())).rejects.toThrow(says);
     await expect(cat(file)).rejects.toThrow(says);
-    writeFileSync(file, '[{"a": 1}, {"a": 2}]\n');
+    writeFileSync(file, '[{"a": 1}, {"a": 2}]');
     await expect(cat(file)).rejects.toThrow(`${file}: its one line is not a JSON object`);
+    // A last line without its line break is read for the schema too.
+    writeFileSync(file, '{"a": 1}');
+    expect(await cat(file)).toEqual([{ a: 1 }]);
     // One good line among bad ones is a file with rejects, as before.
     writeFileSync(file, '{"a": 1}\nnot json\n');
     expect(await cat(file)).toEqual([{ a: 1 }]);

@@ -25,7 +25,7 @@ describe('checkRejectRatio', () => {
     expect(() => checkRejectRatio(ctx, 9, 'in.csv')).not.toThrow();
     await ctx.rejects.write(ragged(4));
     expect(() => checkRejectRatio(ctx, 9, 'in.csv')).toThrow(
-      '2 of 11 records of in.csv rejected (18.2%, more than --max_reject_ratio 0.1): nothing was published',
+      '2 of 11 records of in.csv rejected (18.2%, more than --max_reject_ratio 0.1): nothing was published; the rejects say why',
     );
   });
 
@@ -34,7 +34,7 @@ describe('checkRejectRatio', () => {
     await ctx.rejects.write(unclosed(13, 29));
     expect(ctx.rejects).toMatchObject({ count: 1, weight: 29 });
     expect(() => checkRejectRatio(ctx, 10, 'in.csv')).toThrow(
-      '29 of 39 records of in.csv rejected (74.4%, more than --max_reject_ratio 0.1): nothing was published; 1 reject took 29 lines (a quote that never closes swallows the lines after it: the rejects name the line it opens on)',
+      '29 of 39 records of in.csv rejected (74.4%, more than --max_reject_ratio 0.1; 1 reject over 29 lines: a stray quote swallows the lines up to the next quote or the end): nothing was published; the rejects say why',
     );
     // Near the end of a long file it stays under the ratio, as one bad line would.
     expect(() => checkRejectRatio(ctx, 1000, 'in.csv')).not.toThrow();
@@ -47,6 +47,8 @@ describe('checkRejectRatio', () => {
     await ctx.rejects.write(ragged(7));
     expect(rejectsSince(ctx.rejects, before)).toEqual({ count: 1, weight: 1 });
     expect(() => checkRejectRatio(ctx, 20, 'table b', rejectsSince(ctx.rejects, before))).not.toThrow();
-    expect(() => checkRejectRatio(ctx, 20, 'the run')).toThrow(/^51 of 71 records of the run rejected \(71\.8%.*; 2 rejects took 51 lines/);
+    expect(() => checkRejectRatio(ctx, 20, 'the run')).toThrow(
+      /^51 of 71 records of the run rejected \(71\.8%, more than --max_reject_ratio 0\.1; 2 rejects over 51 lines: /,
+    );
   });
 });

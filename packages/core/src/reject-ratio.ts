@@ -6,8 +6,9 @@ import type { RejectTally } from './rejects.js';
 /**
  * Fails a run whose rejects outweigh what it kept: more than `ctx.maxRejectRatio` of its records
  * rejected, or every one of them (a Parquet file read as CSV, a wrong delimiter, a wrong encoding).
- * A reject weighs as the lines it swallowed (`RejectTally.weight`): one quote never closed in a 40-line
- * file is 1 reject, but the lines after it are lost with it, and the ratio counts them.
+ * A reject weighs as the lines it took (`RejectTally.weight`): a stray quote on line 12 of a 40-line
+ * file is 1 reject, but the lines after it are lost with it, and the ratio counts them (`--max_rejects`
+ * counts rejects).
  * Called before anything is published (a sink's commit, a COPY), so such a run publishes nothing.
  * `rejected` defaults to the run's rejects so far.
  */
@@ -18,13 +19,13 @@ export function checkRejectRatio(ctx: RunContext, accepted: number, what: string
   const total = accepted + weight;
   if (accepted > 0 && weight / total <= ratio) return;
   const share = accepted === 0 ? 'all of them' : `${((100 * weight) / total).toFixed(1)}%, more than --max_reject_ratio ${ratio}`;
-  const swallowed =
+  const took =
     weight > count
-      ? `${count === 1 ? '1 reject' : `${count} rejects`} took ${weight} lines (a quote that never closes swallows the lines after it: the rejects name the line it opens on)`
-      : 'the rejects say why (a file of another format, encoding or delimiter?)';
+      ? `; ${count === 1 ? '1 reject' : `${count} rejects`} over ${weight} lines: a stray quote swallows the lines up to the next quote or the end`
+      : '';
   throw new TerminalError(
     'TOO_MANY_REJECTS',
-    `${weight} of ${total} records of ${what} rejected (${share}): nothing was published; ${swallowed}`,
+    `${weight} of ${total} records of ${what} rejected (${share}${took}): nothing was published; the rejects say why (a file of another format, encoding or delimiter? a quote opened on the line a reject names?)`,
   );
 }
 

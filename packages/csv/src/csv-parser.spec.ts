@@ -200,6 +200,9 @@ describe('CsvParser', () => {
       }
     // A quote closed on its own line spans one line: no count.
     expect(parse('a,b\n1,"open').rejects[0]?.lines).toBeUndefined();
+    // Also when the input ends in a CR held to tell CR files from CRLF ones.
+    expect(parse('a,b\r1,"open\r').rejects.map((r) => [r.line, r.lines])).toEqual([[2, undefined]]);
+    expect(parse('a,b\r\n1,"open\r\n2,x\r\n').rejects.map((r) => [r.line, r.lines])).toEqual([[2, 2]]);
   });
 
   it('rejects a runaway record past the guard without holding it, then goes on', () => {

@@ -349,6 +349,7 @@ export class CsvParser {
       this.heldCr = false;
       this.newline ??= '\r';
       this.parse('\r', batch, onRecord, onReject);
+      this.endedWithNewline = true;
     }
     // A record still open spans the lines to the end, the last one unless the text ended with its line break.
     const lines = this.line - this.recordLine + (this.endedWithNewline ? 0 : 1);

@@ -33,6 +33,22 @@ describe('csvReader', () => {
     expect(ctx.counters.totals()).toMatchObject({ rowsRead: 3, rowsRejected: 1 });
   });
 
+  it("says how many lines a ragged record took: a stray quote closed by another field's quote far below", async () => {
+    const rows = Array.from({ length: 8 }, (_, i) => `${i + 3},item ${i + 3}`);
+    // Line 2 opens a quote that the quoted field of line 11 closes: lines 2-11 are one record of too many fields.
+    const text = `id,name\n2,"stray\n${rows.join('\n')}\n11,"ok",x\n12,fine\n`;
+    for (const input of [text, text.replace(/\n/g, '\r\n'), text.replace(/\n/g, '\r')]) {
+      const { ctx, rejects } = testContext();
+      const records = await readAll(bytes(input), csvReader(ctx, { file: 'in.csv' }));
+      expect(records.map((r) => r.line)).toEqual([12]);
+      expect(rejects.samples.map((r) => [r.code, r.line, r.lines])).toEqual([['RAGGED_ROW', 2, 10]]);
+    }
+    // One line: no count.
+    const { ctx, rejects } = testContext();
+    await readAll(bytes('a,b\n1,2,3\n'), csvReader(ctx, { file: 'in.csv' }));
+    expect(rejects.samples.map((r) => [r.code, r.lines])).toEqual([['RAGGED_ROW', undefined]]);
+  });
+
   it('drops a rejected record from the middle of a chunk, keeping the records around it', async () => {
     const { ctx, rejects } = testContext();
     const records = await readAll(bytes('a,b\n1,2\n3\n4,5,6\n7,8\n'), csvReader(ctx, { file: 'in.csv' }));

@@ -103,9 +103,10 @@ export class CsvRecordReader {
     const rejects: RecordError[] = [];
     const rejectLast = (code: 'ENCODING' | 'RAGGED_ROW', reason: string, extra: { offset?: number } = {}) => {
       const r = batch.length - 1;
-      rejects.push(
-        new RecordError({ code, reason, file, line: batch.line(r), raw: batch.fields(r).join(options.delimiter ?? ','), ...extra }),
-      );
+      const raw = batch.fields(r).join(options.delimiter ?? ',');
+      // A record over several lines may be a stray quote closed by another field's quote far below: the lines it took count.
+      const lines = linesOf(raw);
+      rejects.push(new RecordError({ code, reason, file, line: batch.line(r), raw, ...extra, ...(lines > 1 ? { lines } : {}) }));
       batch.dropLast();
     };
     parse(
@@ -168,4 +169,12 @@ export class CsvRecordReader {
     this.expectedFields = Math.ceil((batch.first[batch.length] as number) * 1.25);
     return { batch, rejects };
   }
+}
+
+/** The physical lines a record's text spans: its line breaks inside quotes (LF or CRLF; CR alone in CR files), plus one. */
+function linesOf(text: string): number {
+  let breaks = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) breaks++;
+  if (breaks === 0) for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) breaks++;
+  return breaks + 1;
 }

@@ -10,7 +10,7 @@ export type { S3ObjectStoreOptions } from './s3/s3-object-store.js';
 export { S3ObjectStore } from './s3/s3-object-store.js';
 export { createS3Client } from './s3/s3-client.js';
 export type { ObjectLocation } from './uri.js';
-export { parseObjectUri, formatObjectUri, joinUri } from './uri.js';
+export { parseObjectUri, formatObjectUri, joinUri, locationProblem, localFolderProblem } from './uri.js';
 export { objectRejects } from './object-rejects.js';
 export type { RandomAccessObject } from './random-access.js';
 export { objectRandomAccess } from './random-access.js';

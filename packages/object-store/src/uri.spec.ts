@@ -11,6 +11,9 @@ describe('parseObjectUri', () => {
     expect(parseObjectUri('./out/')).toEqual({ scheme: 'file', path: `${resolve('out')}/` });
     expect(parseObjectUri('runs/10:00/x.csv')).toEqual({ scheme: 'file', path: resolve('runs/10:00/x.csv') });
     expect(parseObjectUri('./s3:x.csv')).toEqual({ scheme: 'file', path: resolve('s3:x.csv') });
+    // A colon in a file name is a file name.
+    expect(parseObjectUri('export-2026-12-06T10:00.parquet')).toEqual({ scheme: 'file', path: resolve('export-2026-12-06T10:00.parquet') });
+    expect(parseObjectUri('v1.2:x')).toEqual({ scheme: 'file', path: resolve('v1.2:x') });
   });
 
   it('refuses what S3 would refuse and what is no place at all, naming it', () => {
@@ -21,7 +24,7 @@ describe('parseObjectUri', () => {
   });
 
   it('refuses a mistyped URI rather than take it for a folder named after its scheme', () => {
-    for (const typo of ['s3:/lake/in/', 's3:lake/in', 'S3:\\\\lake\\in', 'https:/host/x'])
+    for (const typo of ['s3:/lake/in/', 's3:lake/in', 'S3:\\\\lake\\in', 'https:/host/x', 'gs:lake/x', 'abfss:/x'])
       expect(() => parseObjectUri(typo), typo).toThrow(
         `"${typo}" is neither a URI nor a path: use s3://bucket/key, file:///path or a local path`,
       );

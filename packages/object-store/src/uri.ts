@@ -23,8 +23,10 @@ export function parseObjectUri(uri: string): ObjectLocation {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     throw new TerminalError('BAD_ARGUMENT', `unsupported location "${uri}": use s3://bucket/key, file:///path or a local path`);
   }
-  // `s3:/bucket/key` or `s3:bucket` is a URI mistyped, not a folder named `s3:` under the working directory.
-  if (/^[a-z][a-z0-9+.-]+:/i.test(uri))
+  // `s3:/bucket/key` or `s3:bucket` is a URI mistyped, not a folder named `s3:` under the working
+  // directory: a scheme followed by a slash, or a store's scheme. (`C:\x` has a one-letter "scheme";
+  // `export-10:00.csv` is a file name.)
+  if (/^[a-z][a-z0-9+.-]+:[\\/]/i.test(uri) || /^(s3[an]?|gs|https?):/i.test(uri))
     throw new TerminalError(
       'BAD_ARGUMENT',
       `"${uri}" is neither a URI nor a path: use s3://bucket/key, file:///path or a local path (./${uri} for a file so named)`,
@@ -33,6 +35,23 @@ export function parseObjectUri(uri: string): ObjectLocation {
   const path = isAbsolute(uri) ? uri : resolve(uri);
   // A trailing slash means "this folder" for listing, as an S3 prefix `dir/` does; resolve() drops it.
   return { scheme: 'file', path: uri.endsWith('/') && !path.endsWith(sep) ? path + sep : path };
+}
+
+/** Why `uri` names no place data can be (`parseObjectUri`'s refusal), or undefined. */
+export function locationProblem(uri: string): string | undefined {
+  try {
+    parseObjectUri(uri);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Why `path` is not a folder on this machine (an S3 URI, a mistyped one), or undefined. */
+export function localFolderProblem(path: string): string | undefined {
+  const problem = locationProblem(path);
+  if (problem) return problem;
+  return parseObjectUri(path).scheme === 'file' ? undefined : `"${path}" is not a folder on this machine: give a local path`;
 }
 
 export function formatObjectUri(location: ObjectLocation): string {

@@ -7,11 +7,7 @@ export const commonArgs = {
   run_output: arg.optionalLocation(
     'Prefix (s3:// or path) for the run report, logs and rejects: <run_output>/<run id>/ [default <local_dir>/runs/<job>]',
   ),
-  local_dir: z
-    .string()
-    .min(1)
-    .default('.local')
-    .describe('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs'),
+  local_dir: arg.folder('Folder of the embedded defaults (warehouse, catalog, DynamoDB) and default run outputs').default('.local'),
   max_rejects: z.coerce
     .number({ error: 'must be a whole number' })
     .int('must be a whole number')

@@ -55,7 +55,7 @@ export function createConnections(options: {
     if (awsConfiguredFor(env, 'DYNAMODB')) return undefined;
     dynamo ??= (async () => {
       const dataDir = join(localDir, 'dynamodb');
-      await makeFolders(dataDir); // before dynalite's own recursive mkdir, which spins where no folder can be made
+      await makeFolders(dataDir); // before startEmbeddedDynamoDb's recursive mkdir, which spins where no folder can be made
       const started = await startEmbeddedDynamoDb({ dataDir });
       opened.push(started);
       options.logger.info({ dataDir, endpoint: started.endpoint }, 'DynamoDB: embedded (no AWS configuration)');

@@ -75,6 +75,16 @@ describe('resolveJobConfig', () => {
     expect(resolveJobConfig(places, ['--output', 'gs://x/'], { ETL_SOURCE: 'a', ETL_UPSERT_KEYS: 'id' })).toMatchObject({
       problems: ['--output: unsupported location "gs://x/": use s3://bucket/key, file:///path or a local path'],
     });
+    // An empty value is said once.
+    expect(run('--output', '')).toMatchObject({ problems: ['--output: must not be empty (got "")'] });
+    // A folder of this machine takes a path, not a URI.
+    const folders = { spill: arg.optionalFolder('Spill files'), ...shape };
+    const spill = (value: string) => resolveJobConfig(folders, ['--source', 'in.csv', '--upsert_keys', 'id', '--spill', value], {});
+    expect(spill('./tmp/spill')).toMatchObject({ ok: true });
+    expect(spill('s3://lake/tmp')).toMatchObject({
+      problems: ['--spill: "s3://lake/tmp" is not a folder on this machine: give a local path'],
+    });
+    expect(spill('s3:/lake/tmp')).toMatchObject({ problems: [expect.stringContaining('is neither a URI nor a path')] });
   });
 
   it('ignores the system arguments AWS Glue adds to every run', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseObjectUri } from '@etl/object-store';
+import { localFolderProblem, locationProblem } from '@etl/object-store';
 import { canonicalArgName, closestName, envNameFor, isGlueSystemArg, parseGlueArgs } from './glue-args.js';
 
 export type ArgsShape = z.ZodRawShape;
@@ -195,8 +195,11 @@ export const arg = {
    * here (a bucket name S3 would refuse, `gs://`, a typo like `s3:/bucket`) so the run is refused
    * before it starts rather than failing on its first write.
    */
-  location: (description: string) => location().describe(description),
-  optionalLocation: (description: string) => location().optional().describe(description),
+  location: (description: string) => place(locationProblem).describe(description),
+  optionalLocation: (description: string) => place(locationProblem).optional().describe(description),
+  /** A folder on this machine (embedded data, spill files): an S3 URI or a mistyped one is refused. */
+  folder: (description: string) => place(localFolderProblem).describe(description),
+  optionalFolder: (description: string) => place(localFolderProblem).optional().describe(description),
   /** A bare `--dry_run`, or `--dry_run true/false/1/0/yes/no`. */
   flag: (description: string) => {
     const flag = z.stringbool().default(false).describe(description);
@@ -238,22 +241,14 @@ export const arg = {
       .describe(description),
 };
 
-function location() {
+/** A string naming a place, refused with `problemOf`'s reason. */
+function place(problemOf: (uri: string) => string | undefined) {
   return z
     .string()
     .min(1, 'must not be empty')
     .superRefine((uri, ctx) => {
-      const problem = locationProblem(uri);
+      // An empty value is said once, by `min`.
+      const problem = uri === '' ? undefined : problemOf(uri);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
-}
-
-/** Why `uri` names no place data can be (`parseObjectUri`'s refusal), or undefined. */
-function locationProblem(uri: string): string | undefined {
-  try {
-    parseObjectUri(uri);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }

@@ -37,7 +37,7 @@ export const catalogCdcArgs = {
     256,
     { min: 32, why: 'an incremental load runs two dedups of at least 16 MiB each' },
   ),
-  temp_dir: arg.optionalString('Folder for dedup spill files [default: the OS temp folder]'),
+  temp_dir: arg.optionalFolder('Folder for dedup spill files [default: the OS temp folder]'),
   catalog_database: arg.optionalString('Register <table> (current state) and <table>_changes in this catalog database after each publish'),
   keep_generations: arg.positiveInt(
     'Generations of <table>/current/ kept, the new one included (the one before stays for readers still on it); at least 2 with --catalog_database',

@@ -10,7 +10,7 @@ export const SAMPLE_DATABASE = 'join_sample';
 export const catalogJoinArgs = {
   database_name: arg.data(arg.string('Glue database whose tables are joined, every one unless --tables'), SAMPLE_DATABASE),
   timestamp_s3_path: arg.data(
-    arg.string(
+    arg.location(
       "CSV of the watermarks (table_name,last_updated_at, one row per table; the seed's one-value form is read as every table's); missing: a full load",
     ),
     '.local/state/catalog-join-to-parquet/last_load_timestamp.csv',
@@ -54,7 +54,7 @@ export const catalogJoinArgs = {
     'Register the output in this catalog database after each publish: a table partitioned by load_date and run_id, the run added as a partition',
   ),
   catalog_table: arg.optionalString("The registered table's name [default: <database_name>_joined]"),
-  temp_dir: arg.optionalString("Folder for the join's spill files (about the tables' size) [default: the OS temp folder]"),
+  temp_dir: arg.optionalFolder("Folder for the join's spill files (about the tables' size) [default: the OS temp folder]"),
 };
 
 /** The job's configuration as `run` sees it. */

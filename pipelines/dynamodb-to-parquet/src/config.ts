@@ -57,7 +57,7 @@ export const exportArgs = {
     'Parquet parts are rolled at this size (MiB). Memory: one 8 MiB row group per open partition (at most 16 open)',
     128,
   ),
-  spool_dir: arg.optionalString(
+  spool_dir: arg.optionalFolder(
     'Where items wait between the scan and the write when the schema is inferred [default: the OS temp folder]. Disk: about the table size as DynamoDB JSON',
   ),
   catalog_database: arg.data(

@@ -235,6 +235,11 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
     expect((await run(populateJob, args(bools))).stderr).toContain(
       'Gift is a boolean (BOOL) in the items of typed, but not every value of the file is one (line 3: "maybe")',
     );
+    // A column empty on every row is typed as text but writes no attribute: not refused.
+    const blank = join(dir, 'blank-quantity.csv');
+    writeFileSync(blank, 'Sku,Quantity,Gift\nA,,true\nB,,false\nC,,true\n');
+    const blanked = await run(populateJob, args(blank));
+    expect(blanked.code, blanked.stderr).toBe(0);
   });
 
   it('populate of a file with a header and no rows succeeds with a warning, creating no table (as every pipeline)', async () => {

@@ -158,8 +158,8 @@ function refuseOtherKey(item: Item, table: string, keyAttribute: string, columns
  * Types are inferred over every row, so one value that is not a number (`12x`) types its column as
  * text, and the sync would rewrite that attribute as a string in every item of the table. Where a
  * stored item holds the attribute as a number or a boolean and the file's column would be written as
- * a string, the run is refused before any write, naming the first value that is not one (read again
- * with the stored type).
+ * a string, the column is read again with the stored type: a value that is not one refuses the run
+ * before any write, naming it and its line.
  */
 async function refuseTypeChange(
   item: Item,
@@ -173,11 +173,12 @@ async function refuseTypeChange(
     const asStored: Schema = {
       fields: schema.fields.map((f, i) => (i === c ? { ...f, type: parseType(kind === 'N' ? 'double' : 'boolean') } : f)),
     };
+    // A column typed as text only for being empty on every row writes no attribute: nothing to refuse.
     const misfit = await firstReject(objects, config.source, asStored, field.name, ctx);
-    const where = misfit ? ` (line ${misfit.line}: ${JSON.stringify(misfit.raw)})` : '';
+    if (!misfit) continue;
     throw new TerminalError(
       'BAD_INPUT',
-      `${config.source}: ${field.name} is ${kind === 'N' ? 'a number (N)' : 'a boolean (BOOL)'} in the items of ${config.table}, but not every value of the file is one${where}: every item would be rewritten with ${field.name} as a string (S); fix the value, or load into another table; nothing was written`,
+      `${config.source}: ${field.name} is ${kind === 'N' ? 'a number (N)' : 'a boolean (BOOL)'} in the items of ${config.table}, but not every value of the file is one (line ${misfit.line}: ${JSON.stringify(misfit.raw)}): every item would be rewritten with ${field.name} as a string (S); fix the value, or load into another table; nothing was written`,
     );
   }
 }

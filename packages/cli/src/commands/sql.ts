@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { TerminalError } from '@etl/core';
 import { createConnections, type WarehouseTarget } from '@etl/runtime';
+import { localFolderProblem } from '@etl/object-store';
 import { defineCommand, UsageError } from '../command.js';
 import { runContext } from '../run-context.js';
 import { formatTable, ndjsonLines } from '../sql-output.js';
@@ -41,6 +42,8 @@ query of many rows. A failing query exits 1 with the warehouse's message.`,
       throw new UsageError(
         `--${redshiftOnly.join(', --')} ${redshiftOnly.length === 1 ? 'is' : 'are'} for Redshift: give --workgroup or --cluster-id too`,
       );
+    const localDir = values['local-dir'] === undefined ? undefined : localFolderProblem(values['local-dir']);
+    if (localDir) throw new UsageError(`--local-dir: ${localDir}`);
     const target: WarehouseTarget = {
       ...(values.workgroup ? { workgroupName: values.workgroup } : {}),
       ...(values['cluster-id'] ? { clusterIdentifier: values['cluster-id'] } : {}),

@@ -314,10 +314,10 @@ describe('convert on worker threads (threads > 1)', () => {
       const file = await ParquetFile.open(bytesFile(readFileSync(output), output));
       const rows: unknown[] = [];
       for await (const batch of file.batches()) rows.push(...batch.rows);
-      return { rows, rejects: ctx.rejects.samples.map((r) => [r.code, r.line]), read: report.rowsRead };
+      return { rows, rejects: ctx.rejects.samples.map((r) => [r.code, r.line, r.lines]), read: report.rowsRead };
     };
     const one = await run(1);
-    expect(one.rejects).toEqual([['TOO_LARGE', 3]]);
+    expect(one.rejects).toEqual([['TOO_LARGE', 3, 3]]);
     expect(await run(2)).toEqual(one);
     // CSV out with row numbers: the rows after the streamed record go on numbering in its chunk's order.
     const csv = async (threads: number) => {

@@ -156,5 +156,5 @@ export function withInferenceHint(reject: RecordError): RecordError {
   if (reject.code !== 'CAST') return reject;
   const { code, file, line, column, offset, raw, stage } = reject;
   const reason = `${reject.reason} (types were inferred from the start of the file; give a schema to set them, or infer from the whole file)`;
-  return new RecordError({ code, reason, file, line, column, offset, raw, stage });
+  return RecordError.restored({ code, reason, file, line, column, offset, raw, stage });
 }

@@ -108,39 +108,47 @@ async function inferNdjsonSchema(store: ObjectStore, uri: string, options: Sourc
   let buffered = '';
   let lines = 0;
   let objects = 0;
+  const see = (line: string) => {
+    if (line.trim() === '') return;
+    lines++;
+    let object: unknown;
+    try {
+      object = JSON.parse(line);
+    } catch {
+      return; // a bad line is rejected when read for real
+    }
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
+    objects++;
+    for (const [key, v] of Object.entries(object)) {
+      const seen = kinds.get(key) ?? new Set<string>();
+      kinds.set(key, seen);
+      if (v !== null)
+        seen.add(
+          Array.isArray(v) || typeof v === 'object'
+            ? 'json'
+            : typeof v === 'number'
+              ? Number.isInteger(v)
+                ? 'bigint'
+                : 'double'
+              : typeof v === 'boolean'
+                ? 'boolean'
+                : 'varchar',
+        );
+    }
+  };
+  let ended = true;
   for await (const chunk of text as AsyncIterable<string>) {
     buffered += chunk;
     const parts = buffered.split('\n');
     buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      if (line.trim() === '') continue;
-      lines++;
-      try {
-        const object = JSON.parse(line) as unknown;
-        if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
-        objects++;
-        for (const [key, v] of Object.entries(object)) {
-          const seen = kinds.get(key) ?? new Set<string>();
-          kinds.set(key, seen);
-          if (v !== null)
-            seen.add(
-              Array.isArray(v) || typeof v === 'object'
-                ? 'json'
-                : typeof v === 'number'
-                  ? Number.isInteger(v)
-                    ? 'bigint'
-                    : 'double'
-                  : typeof v === 'boolean'
-                    ? 'boolean'
-                    : 'varchar',
-            );
-        }
-      } catch {
-        // a bad line is rejected when read for real
-      }
+    for (const line of parts) see(line);
+    if (lines >= INFER_LINES) {
+      ended = false;
+      break;
     }
-    if (lines >= INFER_LINES) break;
   }
+  // The last line of a file that does not end with a line break.
+  if (ended) see(buffered);
   text.destroy();
   if (lines > 0 && objects === 0)
     throw new TerminalError(
