@@ -24,6 +24,15 @@ describe('ndjsonLines', () => {
     ]);
     expect([...ndjsonLines({ columns: [], rows: [], rowCount: 5 })]).toEqual([]);
   });
+
+  it('keeps every column of a result that repeats a name (count(*), count(distinct x)), past names it has', () => {
+    const counts: QueryResult = {
+      columns: ['count', 'count', 'count_2', 'count'].map((name) => ({ name, type: 'int8' })),
+      rows: [[45, 20, 7, 3]],
+      rowCount: 1,
+    };
+    expect([...ndjsonLines(counts)]).toEqual(['{"count":45,"count_3":20,"count_2":7,"count_4":3}\n']);
+  });
 });
 
 describe('formatTable', () => {

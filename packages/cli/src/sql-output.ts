@@ -3,15 +3,32 @@ import type { QueryResult, SqlValue } from '@etl/warehouse';
 /**
  * A result as JSON lines, one object per row with the column names as keys and the values as the
  * warehouse returned them (exact decimals, dates and timestamps stay strings). A statement without
- * columns (DDL, INSERT) gives none.
+ * columns (DDL, INSERT) gives none. A name the result repeats (`count(*), count(distinct x)` are both
+ * `count`) is keyed `count_2`: one key would hold only the last column's value.
  */
 export function* ndjsonLines(result: QueryResult): Generator<string> {
-  const names = result.columns.map((c) => c.name);
+  const names = distinctNames(result.columns.map((c) => c.name));
   for (const row of result.rows) {
     const object: Record<string, SqlValue> = {};
     for (let i = 0; i < names.length; i++) object[names[i] as string] = row[i] ?? null;
     yield `${JSON.stringify(object)}\n`;
   }
+}
+
+/** `names` with each repeat suffixed `_2`, `_3`, … (past any name the result has already). */
+export function distinctNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name}_${n}`)) n++;
+    taken.add(`${name}_${n}`);
+    return `${name}_${n}`;
+  });
 }
 
 /** A result as a table for a person at a terminal: numbers right-aligned, NULL spelled out, the row count last. */
