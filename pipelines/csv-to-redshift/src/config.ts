@@ -22,9 +22,9 @@ export const csvToRedshiftArgs = {
   database: arg.optionalString('Database name [default dev]'),
   secret_arn: arg.optionalString('Secrets Manager ARN with the database credentials'),
   db_user: arg.optionalString('Database user for temporary credentials (provisioned clusters)'),
-  staging_prefix: arg
-    .location('Where typed staging CSV files are written for COPY (s3://… on AWS)')
-    .default('.local/staging/csv-to-redshift/'),
+  staging_prefix: arg.optionalLocation(
+    'Where typed staging CSV files are written for COPY (s3://… on AWS) [default: <local_dir>/staging/csv-to-redshift/]',
+  ),
   staging_part_mb: arg.positiveInt(
     'Staged files are cut into parts of at most this many MB before gzip, at record boundaries; each part is COPYed into the staging table while the next is staged (smaller parts: more overlap, but one COPY statement, a commit on Redshift, per part)',
     16,

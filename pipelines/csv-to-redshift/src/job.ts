@@ -1,12 +1,17 @@
 import { resolve } from 'node:path';
 import { createLogger, newRunId, TerminalError } from '@etl/core';
-import { readText, type ObjectStore } from '@etl/object-store';
+import { joinUri, readText, type ObjectStore } from '@etl/object-store';
 import { createConnections, defineJob, type Connections, type JobConfig } from '@etl/runtime';
 import type { ViewConfigEntry } from '@etl/table-sync';
 import { checkUpsertSource, probeLoad, upsertFiles, type LoadProbe } from '@etl/warehouse-upsert';
 import { bundledSample, csvToRedshiftArgs } from './config.js';
 
-type Config = JobConfig<typeof csvToRedshiftArgs>;
+type Config = JobConfig<typeof csvToRedshiftArgs> & { local_dir?: string };
+
+/** `--staging_prefix`, or beside the other embedded state: `<local_dir>/staging/csv-to-redshift/`. */
+function stagingPrefixOf(config: Config): string {
+  return config.staging_prefix ?? `${joinUri(config.local_dir ?? '.local', 'staging', 'csv-to-redshift')}/`;
+}
 
 /** The warehouse the arguments name: Redshift by workgroup or cluster, else the embedded one. */
 function warehouseOf(config: Config, connections: Connections) {
@@ -23,11 +28,11 @@ function warehouseOf(config: Config, connections: Connections) {
 /** `--check_only`: the load's probes, each failure one line naming what to do (exit 2 through `check`). */
 async function checkOnlyProblems(config: Config, objects: ObjectStore, env: NodeJS.ProcessEnv): Promise<string[]> {
   const logger = createLogger({ runId: 'check', jobName: 'csv-to-redshift', level: 'error', destination: { write: () => undefined } });
-  const localDir = (config as Config & { local_dir?: string }).local_dir;
+  const localDir = config.local_dir;
   const connections = createConnections({ env, logger, objects, ...(localDir ? { localDir } : {}) });
   try {
     const probes = await probeLoad(
-      { table: config.target_table, stagingPrefix: config.staging_prefix, runId: newRunId() },
+      { table: config.target_table, stagingPrefix: stagingPrefixOf(config), runId: newRunId() },
       { warehouse: await warehouseOf(config, connections), objects },
     );
     return probes.filter((p): p is Required<LoadProbe> => p.problem !== undefined).map((p) => `--check_only: ${p.check}: ${p.problem}`);
@@ -51,9 +56,11 @@ export const csvToRedshiftJob = defineJob({
       ...(redshift && !config.iam_role
         ? ['--iam_role: required with a Redshift workgroup or cluster: the role Redshift assumes to COPY the staged files']
         : []),
-      ...(redshift && !config.staging_prefix.startsWith('s3://')
-        ? [`--staging_prefix: Redshift COPYs from S3 only: give an s3:// prefix (got ${config.staging_prefix})`]
-        : []),
+      ...(redshift && !config.staging_prefix
+        ? ['--staging_prefix: required with a Redshift workgroup or cluster: the s3:// prefix the staged files are COPYed from']
+        : redshift && !stagingPrefixOf(config).startsWith('s3://')
+          ? [`--staging_prefix: Redshift COPYs from S3 only: give an s3:// prefix (got ${config.staging_prefix})`]
+          : []),
       ...(redshift && !(env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? env['AWS_PROFILE'])
         ? ['AWS region: set AWS_REGION (or AWS_PROFILE) for the Redshift Data API']
         : []),
@@ -67,7 +74,7 @@ export const csvToRedshiftJob = defineJob({
     if (config.check_only) {
       // `check` ran the probes and refused the run (exit 2) had one failed: say what passed, load nothing.
       const probes = await probeLoad(
-        { table: config.target_table, stagingPrefix: config.staging_prefix, runId: ctx.runId },
+        { table: config.target_table, stagingPrefix: stagingPrefixOf(config), runId: ctx.runId },
         { warehouse, objects },
         ctx.signal,
       );
@@ -89,7 +96,7 @@ export const csvToRedshiftJob = defineJob({
       {
         table: config.target_table,
         keys: config.upsert_keys,
-        stagingPrefix: config.staging_prefix,
+        stagingPrefix: stagingPrefixOf(config),
         stagingPartBytes: config.staging_part_mb * 1024 * 1024,
         ...(config.staging_threads ? { threads: config.staging_threads } : {}),
         staleStagingHours: config.stale_staging_hours,
