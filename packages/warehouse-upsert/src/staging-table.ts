@@ -41,7 +41,10 @@ export function stagingTableSteps(input: {
     return `${quoteIdent(field.name)} ${type}${input.keys.includes(field.name) ? ' NOT NULL' : ''}`;
   });
   return [
-    { sql: `DROP TABLE IF EXISTS ${staging}`, reason: 'a staging table left by a killed run' },
+    {
+      sql: `DROP TABLE IF EXISTS ${staging}`,
+      reason: "this file's staging table, should an earlier attempt of this run (same run id) have left it; nothing otherwise",
+    },
     {
       sql: `CREATE TABLE ${staging} (${[...columns, `${quoteIdent(LINE_COLUMN)} BIGINT`].join(', ')})`,
       reason: "staging: the file's columns (the table's types where it has them, widest widths) and each row's source line",
