@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -140,6 +140,30 @@ describe('runJob', () => {
     const { code, stderr } = await run(listing, []);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^listing: run failed: schema\.csv has 2 problems: line 2: no type; line 3: no name \(report: .+\)\n$/);
+  });
+
+  it('fails before running when its local run folder cannot be made (the data was published, then the report failed)', async () => {
+    let ran = false;
+    const publishing = defineJob({
+      name: 'publishing',
+      description: 'Would publish',
+      args: {},
+      async run() {
+        ran = true;
+        return {};
+      },
+    });
+    const file = join(base, 'a-file');
+    writeFileSync(file, 'x');
+    const code = await runJob(publishing, {
+      argv: ['--run_output', join(file, 'runs')],
+      env: {},
+      stdout: capture(),
+      stderr: capture(),
+      handleSignals: false,
+    });
+    expect(code).toBe(1);
+    expect(ran).toBe(false);
   });
 
   it('a run that returns an error failed (exit 1, the error in the report) and keeps the figures it returned', async () => {

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import {
   EtlError,
   LogSpool,
+  makeFolders,
   TerminalError,
   buildRunReport,
   createLogger,
@@ -14,7 +15,7 @@ import {
   type Clock,
   type RunReport,
 } from '@etl/core';
-import { createObjectStore, joinUri, objectRejects, type ObjectStore } from '@etl/object-store';
+import { createObjectStore, joinUri, objectRejects, parseObjectUri, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
 import { shardFromEnv } from './array-shard.js';
 import { createConnections } from './connections.js';
@@ -131,6 +132,10 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     `run ${runId} of ${jobName}${shardNamed ? ` (shard ${shard.index} of ${shard.size}: indexes 0 to ${shard.size - 1})` : ''} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
   );
   try {
+    // A run whose report and logs could not be written must not load first: a local run folder is made
+    // now, so an unwritable --run_output fails the run before anything is published (S3 needs none).
+    const runDir = parseObjectUri(outputs.runDir);
+    if (runDir.scheme === 'file') await makeFolders(runDir.path);
     result =
       (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env, shard })) ?? {};
     error = result.error; // failed with its figures (per-item isolation)
