@@ -1,7 +1,8 @@
 import type { RunContext } from '@etl/core';
 import type { ObjectStore } from '@etl/object-store';
 import type { ReadOptions } from './convert.js';
-import { formatOf, type FileFormat } from './file-format.js';
+import type { FileFormat } from './file-format.js';
+import { inputFormatOf } from './sniff-file.js';
 import { toJsonValue } from './json-value.js';
 import { openRows } from './sources/open-rows.js';
 
@@ -13,7 +14,7 @@ export interface CatOptions extends ReadOptions {
 /** A file's rows as NDJSON lines (typed values in JSON form, see `toJsonValue`), at most `limit`. */
 export async function* catLines(store: ObjectStore, uri: string, options: CatOptions, ctx: RunContext): AsyncGenerator<string> {
   const { format, limit: _limit, ...read } = options;
-  const source = await openRows(store, uri, formatOf(uri, format), { ...read, ctx });
+  const source = await openRows(store, uri, await inputFormatOf(store, uri, format), { ...read, ctx });
   const fields = source.schema.fields;
   let left = options.limit ?? Infinity;
   if (left <= 0) return;

@@ -440,6 +440,16 @@ describe('convert and cat on local files', () => {
     expect(await cat(file)).toEqual([{ a: 1 }]);
   });
 
+  it('says an input without an extension is missing before asking for its format', async () => {
+    const missing = join(dir, 'no-such-file');
+    await expect(cat(missing)).rejects.toThrow(`${missing} does not exist: check the path or S3 URI`);
+    await expect(convert(store, { input: missing, output: join(dir, 'x.parquet') }, context())).rejects.toThrow(
+      `${missing} does not exist`,
+    );
+    writeFileSync(missing, 'a\n1\n');
+    await expect(cat(missing)).rejects.toThrow(`cannot tell the format of ${missing} from its extension; pass --format`);
+  });
+
   it('CSV -> gzipped NDJSON -> Parquet', async () => {
     await convert(store, { input, output: join(dir, 'orders.ndjson.gz'), schema }, context());
     const lines = gunzipSync(readFileSync(join(dir, 'orders.ndjson.gz')))

@@ -16,6 +16,7 @@ import {
 } from '@etl/schema';
 import { ParquetWriter, type CompressionName, type ParquetWriterOptions } from '@etl/parquet';
 import { formatOf, isGzipped, type FileFormat } from './file-format.js';
+import { inputFormatOf } from './sniff-file.js';
 import { parquetOptions, rowEncoder, type EncoderOptions } from './row-encoders.js';
 import { ChunkWorkers } from './parallel/chunk-workers.js';
 import { parallelCsvChunks } from './parallel/parallel-csv.js';
@@ -210,7 +211,7 @@ async function convertUntilPublished(store: ObjectStore, options: ConvertOptions
   if (partBytes !== undefined) checkParts(output, format, writeHeader, partBytes);
   const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
   checkParallel(options.threads ?? 1, chunkChars, options.chunksInFlight);
-  const inputAs = formatOf(input, inputFormat);
+  const inputAs = await inputFormatOf(store, input, inputFormat);
   // Workers encode the output: Parquet row groups, or CSV records; functions of this thread keep it here.
   const onWorkers =
     options.threads !== 1 &&

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
 import { binaryKind } from './binary-input.js';
+import { formatOf, type FileFormat } from './file-format.js';
 import { inferCsvFile } from './sources/infer-csv-file.js';
 import { parserQuote, type SourceOptions } from './sources/row-source.js';
 
@@ -97,7 +98,7 @@ export interface SniffOptions extends Pick<
 export async function sniffFile(objects: ObjectStore, uri: string, options: SniffOptions = {}): Promise<SniffResult> {
   const sampleBytes = options.sampleBytes ?? 1024 * 1024;
   const info = await objects.head(uri);
-  if (!info) throw new TerminalError('NOT_FOUND', `${uri} does not exist: check the path or S3 URI`, { details: { uri } });
+  if (!info) throw notThere(uri);
   const raw =
     info.size === 0
       ? Buffer.alloc(0)
@@ -203,4 +204,19 @@ function joinShortRecords(records: readonly string[][], width: number): string[]
     if (!short) joined.push(fields);
   }
   return joined;
+}
+
+/** An input that is not there, as every reader says it. */
+export function notThere(uri: string): TerminalError {
+  return new TerminalError('NOT_FOUND', `${uri} does not exist: check the path or S3 URI`, { details: { uri } });
+}
+
+/** The format of an input (`formatOf`), but a file that is not there is said to be missing first, whatever its name. */
+export async function inputFormatOf(objects: ObjectStore, uri: string, explicit?: string): Promise<FileFormat> {
+  try {
+    return formatOf(uri, explicit);
+  } catch (error) {
+    if (explicit === undefined && !(await objects.head(uri))) throw notThere(uri);
+    throw error;
+  }
 }
