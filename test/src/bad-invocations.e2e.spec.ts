@@ -81,20 +81,9 @@ const cases: Record<string, BadInvocation[]> = {
     {
       name: 'a Redshift target with a local staging prefix',
       files: { 'in/c.csv': customers },
-      args: [
-        '--source',
-        'in/c.csv',
-        '--target_table',
-        'public.c',
-        '--upsert_keys',
-        'customer_id',
-        '--workgroup',
-        'analytics',
-        '--iam_role',
-        'arn:aws:iam::123456789012:role/copy',
-        '--staging_prefix',
-        'staging/',
-      ],
+      args: '--source in/c.csv --target_table public.c --upsert_keys customer_id --workgroup analytics --iam_role arn:aws:iam::1:role/copy --staging_prefix staging/'.split(
+        ' ',
+      ),
       says: [/--staging_prefix: Redshift COPYs from S3 only: give an s3:\/\/ prefix \(got staging\/\)/],
     },
     {
