@@ -107,6 +107,8 @@ describe('runJob', () => {
     expect(String(logs.find((l) => l['level'] === 'error')?.['msg'])).toMatch(
       /5 of 10 records of numbers-sink rejected \(50\.0%, more than --max_reject_ratio 0\.1\): nothing was published/,
     );
+    // The closing line does not read as a load: what was written went nowhere.
+    expect(logs.at(-1)?.['msg']).toMatch(/^run failed: 10 rows read, 5 written before it failed, 5 rejected in /);
   });
 
   it('names the job after --JOB_NAME, as Glue passes it', async () => {

@@ -230,7 +230,8 @@ function logOutcome(logger: ReturnType<typeof createLogger>, report: RunReport, 
       ...(outputs['rejects'] ? { rejects: outputs['rejects'] } : {}),
     },
     // Dropped: rows a stage or sink chose not to pass on (a repeated key, an unchanged item), so the figures add up.
-    `run ${outcome}: ${rowsRead} rows read, ${written}, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
+    // A run that did not succeed wrote what it wrote before it ended, and published none of it but what cannot be taken back (DynamoDB items).
+    `run ${outcome}: ${rowsRead} rows read, ${written}${outcome === 'succeeded' ? '' : ` before it ${outcome === 'aborted' ? 'stopped' : 'failed'}`}, ${rowsRejected} rejected${rowsDropped > 0 ? `, ${rowsDropped} not written on purpose (repeated keys, unchanged items, filtered rows)` : ''} in ${(durationMs / 1000).toFixed(1)} s`,
   );
   return ending;
 }
