@@ -70,10 +70,15 @@ export async function exportTable(
     const swept = await sweepStaleSpools(parent);
     if (swept.length > 0) ctx.logger.warn({ swept }, `deleted ${swept.length} item spools of killed runs below ${parent}`);
     spool = await ItemSpool.create(parent);
+    // The items are read here, once: counted as the run's rows read now, so a run that fails after the
+    // scan (a refused type change) says how many it read; the spool's reading again is a stage.
+    const scanned = ctx.counters.component(scan.name, 'reader');
     try {
       const inference = new ItemSchemaInference();
       for await (const page of openBatches(scan, ctx)) {
         for (const item of page) inference.add(item);
+        scanned.rowsIn += page.length;
+        scanned.rowsOut += page.length;
         await spool.write(page);
       }
       await spool.finish();
@@ -87,7 +92,7 @@ export async function exportTable(
       throw error;
     }
     const from = spool;
-    items = { name: `spool:${table}`, open: () => from.read() };
+    items = { name: `spool:${table}`, readByReader: true, open: () => from.read() };
   }
   const rows = itemRows(columns, keyNames, { table });
   const declared = options.schema ? new Set(columns.map((c) => c.attribute)) : undefined;

@@ -83,6 +83,20 @@ describe('dynamodb-to-parquet on the embedded defaults (dynalite, local files, J
     expect(second).toEqual(fromCsv);
   });
 
+  it('a run failing after the scan says how many items it read (it said 0 rows read)', async () => {
+    const failed = await run(exportJob, [
+      '--sample',
+      '--output_path',
+      join(dir, 'never'),
+      '--local_dir',
+      local,
+      '--partition_by',
+      'Nope:month',
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/run failed: 7846 rows read, 0 written before it failed, 0 rejected in /);
+  });
+
   it('a declared schema that changes catalog types: exit 1 with nothing published; with --allow_type_change it is applied', async () => {
     const schema = join(dir, 'schema.csv');
     writeFileSync(
