@@ -15,3 +15,4 @@ export { objectRejects } from './object-rejects.js';
 export type { RandomAccessObject } from './random-access.js';
 export { objectRandomAccess } from './random-access.js';
 export { readText } from './read-text.js';
+export { probeWritable } from './probe-writable.js';

@@ -316,6 +316,16 @@ describe('inventory-to-dynamodb against the local AWS stack (10% of DynamoDB req
     expect(() => readdirSync(out)).toThrow(/ENOENT/);
   });
 
+  it('fails on a Parquet output that takes no writes before the first DynamoDB write: no table, no item', async () => {
+    const path = join(dir, 'inventory-unwritable.csv');
+    writeFileSync(path, encodeCp932(header + ['UW01,U-1,x,1,1.00', 'UW01,U-2,x,2,1.00'].join('\r\n') + '\r\n'));
+    // A bucket that does not exist: the held Parquet would have failed only at publish, after the items.
+    const failed = await run(path, '--table_prefix', 'unwritable_', '--create_table', 'yes', '--output', 's3://no-such-bucket-etl/out/');
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/no-such-bucket-etl/);
+    expect(await tablesStartingWith('unwritable_')).toEqual([]);
+  });
+
   it('fails a file that is mostly rejects before the first DynamoDB write: no table created, no item, no Parquet', async () => {
     // 3 good rows, 2 bad: 40% rejected, more than the default --max_reject_ratio 0.1.
     const path = join(dir, 'inventory-bad.csv');

@@ -10,7 +10,7 @@ import {
   tableNameProblem,
   type RowItems,
 } from '@etl/dynamodb';
-import { joinUri, readText, type ObjectStore } from '@etl/object-store';
+import { joinUri, probeWritable, readText, type ObjectStore } from '@etl/object-store';
 import { defineJob, type JobConfig } from '@etl/runtime';
 import { isoMicros, parseSchemaFile, planColumns, type Schema } from '@etl/schema';
 import { inventoryArgs, SAMPLE_TABLE } from './config.js';
@@ -133,11 +133,12 @@ export const inventoryJob = defineJob({
     // First pass: every row into the Parquet file (on worker threads for a big file), held unpublished.
     // It writes the run's rejects and counts its rows, so a file over the reject limits fails before
     // the table is created or an item written (DynamoDB cannot take items back).
+    const folder = joinUri(config.output, `run_date=${now.slice(0, 10)}`);
     const parquet = await convertHeld(
       objects,
       {
         input: config.source,
-        output: joinUri(config.output, `run_date=${now.slice(0, 10)}`, `part-00000-${ctx.runId}.parquet`),
+        output: joinUri(folder, `part-00000-${ctx.runId}.parquet`),
         format: 'parquet',
         ...read,
         ...(config.parquet_threads === undefined ? {} : { threads: config.parquet_threads }),
@@ -149,7 +150,11 @@ export const inventoryJob = defineJob({
     try {
       ctx.signal.throwIfAborted(); // --max_rejects passed in the pass's last batch
       checkRejectRatio(ctx, parquet.report.rowsWritten, config.source);
-      if (parquet.report.rowsWritten > 0) loaded = await loadItems(config, ctx, objects, client, target, read, now);
+      if (parquet.report.rowsWritten > 0) {
+        // The held Parquet is stored at publish, after the items: its folder must take writes before the first item is written.
+        await probeWritable(objects, folder, { signal: ctx.signal });
+        loaded = await loadItems(config, ctx, objects, client, target, read, now);
+      }
     } catch (error) {
       await parquet.discard(error as Error);
       throw error;
