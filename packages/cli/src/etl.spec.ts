@@ -146,9 +146,15 @@ describe('etl convert and etl cat', () => {
       code: 1,
       stderr: expect.stringContaining('missing.csv does not exist'),
     });
+    // A file there whose extension says no format; one not there is said missing first.
+    writeFileSync(join(dir, 'stock.xlsx'), 'PK');
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'stock.xlsx'), join(dir, 'x.parquet')])).rejects.toMatchObject({
       code: 1,
       stderr: `etl convert: cannot tell the format of ${join(dir, 'stock.xlsx')} from its extension; pass --format csv|parquet|ndjson\n`,
+    });
+    await expect(run(process.execPath, [etl, 'convert', join(dir, 'gone.xlsx'), join(dir, 'x.parquet')])).rejects.toMatchObject({
+      code: 1,
+      stderr: `etl convert: ${join(dir, 'gone.xlsx')} does not exist: check the path or S3 URI\n`,
     });
     await expect(run(process.execPath, [etl, 'cat', 'x.parquet', '--limit', 'ten'])).rejects.toMatchObject({
       code: 2,
