@@ -146,6 +146,24 @@ describe('etl convert and etl cat', () => {
       code: 1,
       stderr: expect.stringContaining('missing.csv does not exist'),
     });
+    // Every record rejected: no empty output, exit 1, the rejects kept.
+    writeFileSync(join(dir, 'words.csv'), 'id,qty\n1,a\n2,b\n');
+    writeFileSync(join(dir, 'words.schema.csv'), 'column_name,data_type\nid,int\nqty,int\n');
+    await expect(
+      run(process.execPath, [
+        etl,
+        'convert',
+        join(dir, 'words.csv'),
+        join(dir, 'words.parquet'),
+        '--schema',
+        join(dir, 'words.schema.csv'),
+      ]),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: `etl convert: every record of ${join(dir, 'words.csv')} was rejected (2): ${join(dir, 'words.parquet')} not written; see ${join(dir, 'words.parquet')}.rejects.ndjson (another delimiter, encoding or schema?)\n`,
+    });
+    expect(existsSync(join(dir, 'words.parquet'))).toBe(false);
+    expect(readFileSync(join(dir, 'words.parquet.rejects.ndjson'), 'utf8').trim().split('\n')).toHaveLength(2);
     // A file there whose extension says no format; one not there is said missing first.
     writeFileSync(join(dir, 'stock.xlsx'), 'PK');
     await expect(run(process.execPath, [etl, 'convert', join(dir, 'stock.xlsx'), join(dir, 'x.parquet')])).rejects.toMatchObject({

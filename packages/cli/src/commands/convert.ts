@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { convert as convertFile, FILE_FORMATS, formatOf, type FileFormat } from '@etl/convert';
-import { abortCause, rejectsUpTo, startProgress } from '@etl/core';
+import { convert as convertFile, convertHeld, FILE_FORMATS, formatOf, type ConvertOptions, type FileFormat } from '@etl/convert';
+import { abortCause, rejectsUpTo, startProgress, TerminalError } from '@etl/core';
 import { createObjectStore, objectRejects } from '@etl/object-store';
 import type { CompressionName } from '@etl/parquet';
 import { parseSchemaFile, type Schema } from '@etl/schema';
@@ -110,24 +110,32 @@ Parquet or CSV on more than one thread (--threads) adds about 64 MiB a thread.`,
     // A live line on a terminal (rows, bytes, rate, time); nothing extra when stderr is piped.
     const stopProgress = process.stderr.isTTY ? startProgress(ctx, process.stderr) : () => undefined;
     try {
-      const report = await convertFile(
-        store,
-        {
-          ...read.options,
-          input,
-          output,
-          ...(values.format ? { format: values.format as FileFormat } : {}),
-          ...(schema ? { schema } : {}),
-          ...(values.compression ? { compression: values.compression as CompressionName } : {}),
-          ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
-          ...(withoutHeader ? { writeHeader: false } : {}),
-          ...(partMb === undefined ? {} : { partBytes: Math.ceil(partMb * 1024 * 1024) }),
-          ...(threads === undefined ? {} : { threads }),
-          ...(chunkMb === undefined ? {} : { chunkChars: Math.ceil(chunkMb * 1024 * 1024) }),
-          counted: true,
-        },
-        ctx,
-      );
+      const options: ConvertOptions = {
+        ...read.options,
+        input,
+        output,
+        ...(values.format ? { format: values.format as FileFormat } : {}),
+        ...(schema ? { schema } : {}),
+        ...(values.compression ? { compression: values.compression as CompressionName } : {}),
+        ...(values['null-marker'] === undefined ? {} : { nullMarker: values['null-marker'] }),
+        ...(withoutHeader ? { writeHeader: false } : {}),
+        ...(partMb === undefined ? {} : { partBytes: Math.ceil(partMb * 1024 * 1024) }),
+        ...(threads === undefined ? {} : { threads }),
+        ...(chunkMb === undefined ? {} : { chunkChars: Math.ceil(chunkMb * 1024 * 1024) }),
+        counted: true,
+      };
+      // Held until every record is read: a file of which every record was rejected (a wrong delimiter,
+      // encoding or schema) writes no empty output and exits 1. Parts are complete as they fill.
+      const held = options.partBytes === undefined ? await convertHeld(store, options, ctx) : undefined;
+      if (held && held.report.rowsWritten === 0 && ctx.rejects.count > 0) {
+        const why = new TerminalError(
+          'TOO_MANY_REJECTS',
+          `every record of ${input} was rejected (${ctx.rejects.count}): ${output} not written; see ${rejectsUri} (another delimiter, encoding or schema?)`,
+        );
+        await held.discard(why);
+        throw why;
+      }
+      const report = held ? await held.publish() : await convertFile(store, options, ctx);
       stopProgress();
       await ctx.rejects.close();
       process.stdout.write(`${JSON.stringify({ ...report, ...(report.rowsRejected > 0 ? { rejects: rejectsUri } : {}) })}\n`);
