@@ -21,11 +21,11 @@ export function checkRejectRatio(ctx: RunContext, accepted: number, what: string
   const share = accepted === 0 ? 'all of them' : `${((100 * weight) / total).toFixed(1)}%, more than --max_reject_ratio ${ratio}`;
   const took =
     weight > count
-      ? `; ${count === 1 ? '1 reject' : `${count} rejects`} over ${weight} lines: a stray quote swallows the lines up to the next quote or the end`
+      ? `, counting the lines each reject took (${count === 1 ? '1 reject' : `${count} rejects`} over ${weight} lines: a stray quote swallows the lines up to the next quote or the end)`
       : '';
   throw new TerminalError(
     'TOO_MANY_REJECTS',
-    `${weight} of ${total} records of ${what} rejected (${share}${took}): nothing was published; the rejects say why (a file of another format, encoding or delimiter? a quote opened on the line a reject names?)`,
+    `${weight} of ${total} records of ${what} rejected${took} (${share}): nothing was published; the rejects say why (a file of another format, encoding or delimiter? a quote opened on the line a reject names?)`,
   );
 }
 

@@ -88,6 +88,11 @@ export class CsvParser {
     this.newline = options.newline;
   }
 
+  /** The line break, once known: `\n` (LF and CRLF files) or `\r` (CR files). */
+  get lineBreak(): '\n' | '\r' | undefined {
+    return this.newline;
+  }
+
   /** The physical line the parser has reached (for progress and errors). */
   get currentLine(): number {
     return this.line;

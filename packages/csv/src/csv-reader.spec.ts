@@ -43,10 +43,13 @@ describe('csvReader', () => {
       expect(records.map((r) => r.line)).toEqual([12]);
       expect(rejects.samples.map((r) => [r.code, r.line, r.lines])).toEqual([['RAGGED_ROW', 2, 10]]);
     }
-    // One line: no count.
+    // One line, or a quoted field that legitimately holds line breaks in a record of too few fields: one record.
     const { ctx, rejects } = testContext();
-    await readAll(bytes('a,b\n1,2,3\n'), csvReader(ctx, { file: 'in.csv' }));
-    expect(rejects.samples.map((r) => [r.code, r.lines])).toEqual([['RAGGED_ROW', undefined]]);
+    await readAll(bytes('a,b,c\n1,2,3,4\n5,"six\nlines\nof\ntext"\n'), csvReader(ctx, { file: 'in.csv' }));
+    expect(rejects.samples.map((r) => [r.code, r.line, r.lines])).toEqual([
+      ['RAGGED_ROW', 2, undefined],
+      ['RAGGED_ROW', 3, undefined],
+    ]);
   });
 
   it('drops a rejected record from the middle of a chunk, keeping the records around it', async () => {

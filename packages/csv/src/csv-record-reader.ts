@@ -104,8 +104,11 @@ export class CsvRecordReader {
     const rejectLast = (code: 'ENCODING' | 'RAGGED_ROW', reason: string, extra: { offset?: number } = {}) => {
       const r = batch.length - 1;
       const raw = batch.fields(r).join(options.delimiter ?? ',');
-      // A record over several lines may be a stray quote closed by another field's quote far below: the lines it took count.
-      const lines = linesOf(raw);
+      // A record of too many fields over several lines is most likely a stray quote closed by another
+      // field's quote far below: the lines it took count (`RecordError.lines`). A record whose quoted
+      // field legitimately holds line breaks is rejected for fewer fields, or for bad bytes: one record.
+      const swallowed = code === 'RAGGED_ROW' && this.columns !== undefined && batch.fieldCount(r) > this.columns.length;
+      const lines = swallowed ? linesOf(raw, this.parser.lineBreak ?? '\n') : 1;
       rejects.push(new RecordError({ code, reason, file, line: batch.line(r), raw, ...extra, ...(lines > 1 ? { lines } : {}) }));
       batch.dropLast();
     };
@@ -171,10 +174,9 @@ export class CsvRecordReader {
   }
 }
 
-/** The physical lines a record's text spans: its line breaks inside quotes (LF or CRLF; CR alone in CR files), plus one. */
-function linesOf(text: string): number {
+/** The physical lines a record's text spans: the line breaks inside its quoted fields, plus one. */
+function linesOf(text: string, lineBreak: '\n' | '\r'): number {
   let breaks = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) breaks++;
-  if (breaks === 0) for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) breaks++;
+  for (let i = text.indexOf(lineBreak); i !== -1; i = text.indexOf(lineBreak, i + 1)) breaks++;
   return breaks + 1;
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseObjectUri } from './uri.js';
+import { localFolderProblem, parseObjectUri } from './uri.js';
 
 describe('parseObjectUri', () => {
   it('reads S3 URIs, file URIs and paths, relative ones against the working directory', () => {
@@ -21,6 +21,14 @@ describe('parseObjectUri', () => {
     expect(() => parseObjectUri('s3://Lake/x')).toThrow('does not name a valid S3 bucket');
     expect(() => parseObjectUri('gs://lake/x')).toThrow('unsupported location "gs://lake/x"');
     expect(() => parseObjectUri('')).toThrow('empty location');
+  });
+
+  it('takes a local folder as a path only', () => {
+    expect(localFolderProblem('./spill')).toBeUndefined();
+    expect(localFolderProblem('/tmp/spill')).toBeUndefined();
+    expect(localFolderProblem('s3://lake/tmp')).toBe('"s3://lake/tmp" is not a folder on this machine: give a local path');
+    expect(localFolderProblem('file:///tmp/spill')).toBe('"file:///tmp/spill" is a URI: give the folder as a path');
+    expect(localFolderProblem('s3:/lake')).toMatch(/is neither a URI nor a path/);
   });
 
   it('refuses a mistyped URI rather than take it for a folder named after its scheme', () => {

@@ -51,6 +51,8 @@ export function locationProblem(uri: string): string | undefined {
 export function localFolderProblem(path: string): string | undefined {
   const problem = locationProblem(path);
   if (problem) return problem;
+  // A file: URI too: a folder argument is used as a path (joined, made), where `file:///x` would be a folder named `file:`.
+  if (path.startsWith('file:')) return `"${path}" is a URI: give the folder as a path`;
   return parseObjectUri(path).scheme === 'file' ? undefined : `"${path}" is not a folder on this machine: give a local path`;
 }
 

@@ -144,6 +144,25 @@ describe('runJob', () => {
     expect(stderr).toMatch(/^listing: run failed: schema\.csv has 2 problems: line 2: no type; line 3: no name \(report: .+\)\n$/);
   });
 
+  it('warns when its rejects took more lines than they are rejects (a stray quote under the ratio)', async () => {
+    const swallowing = defineJob({
+      name: 'swallowing',
+      description: 'Rejects a record that took 21 lines',
+      args: {},
+      async run(_config, ctx) {
+        await ctx.rejects.write(
+          new RecordError({ code: 'RAGGED_ROW', reason: 'expected 2 fields, found 3', file: 'in.csv', line: 20, lines: 21 }),
+        );
+        return {};
+      },
+    });
+    const { code, logs } = await run(swallowing, []);
+    expect(code).toBe(0);
+    expect(logs.find((l) => l['level'] === 'warn')?.['msg']).toMatch(
+      /^1 reject took 21 lines of input \(a stray quote swallows the lines up to the next quote or the end\): the rows on them were not loaded; see .+rejects\.ndjson$/,
+    );
+  });
+
   it('fails before running when its local run folder cannot be made (the data was published, then the report failed)', async () => {
     let ran = false;
     const publishing = defineJob({

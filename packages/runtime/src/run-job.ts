@@ -15,7 +15,7 @@ import {
   type Clock,
   type RunReport,
 } from '@etl/core';
-import { createObjectStore, joinUri, objectRejects, parseObjectUri, type ObjectStore } from '@etl/object-store';
+import { createObjectStore, joinUri, objectRejects, parseObjectUri, probeWritable, type ObjectStore } from '@etl/object-store';
 import { commonArgs } from './common-args.js';
 import { shardFromEnv } from './array-shard.js';
 import { createConnections } from './connections.js';
@@ -72,6 +72,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     max_rejects?: number;
     max_reject_ratio?: number;
     log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    sample?: boolean;
   };
   const jobOutput = job.runOutputArg ? (config as Record<string, unknown>)[job.runOutputArg] : undefined;
   if (typeof jobOutput === 'string' && config.run_output !== undefined && config.run_output !== jobOutput) {
@@ -129,13 +130,14 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
       outputs,
       ...(shardNamed ? { shard: shardNamed } : {}),
     },
-    `run ${runId} of ${jobName}${shardNamed ? ` (shard ${shard.index} of ${shard.size}: indexes 0 to ${shard.size - 1})` : ''} started${resolved.sample ? ' on the bundled sample (no arguments given; name the data to load real data)' : ''}`,
+    `run ${runId} of ${jobName}${shardNamed ? ` (shard ${shard.index} of ${shard.size}: indexes 0 to ${shard.size - 1})` : ''} started${resolved.sample ? ` on the bundled sample (${config.sample ? '--sample' : 'no arguments given'}; name the data to load real data)` : ''}`,
   );
   try {
     // A run whose report and logs could not be written must not load first: a local run folder is made
-    // now, so an unwritable --run_output fails the run before anything is published (S3 needs none).
+    // now, an S3 one is probed, so an unwritable --run_output fails the run before anything is published.
     const runDir = parseObjectUri(outputs.runDir);
     if (runDir.scheme === 'file') await makeFolders(runDir.path);
+    else await probeWritable(objects, outputs.runDir, { signal });
     result =
       (await job.run(resolved.config as Parameters<typeof job.run>[0], ctx, { objects, connections, outputs, env: io.env, shard })) ?? {};
     error = result.error; // failed with its figures (per-item isolation)
@@ -144,6 +146,12 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
   } finally {
     stopProgress();
   }
+  if (rejects.weight > rejects.count)
+    // Under the ratio, yet rows may be lost with them: a stray quote swallows the lines up to the next quote.
+    logger.warn(
+      { rejects: rejects.count, linesRejected: rejects.weight },
+      `${rejects.count} ${rejects.count === 1 ? 'reject' : 'rejects'} took ${rejects.weight} lines of input (a stray quote swallows the lines up to the next quote or the end): the rows on them were not loaded; see ${outputs.rejects}`,
+    );
   try {
     await rejects.close();
   } catch (caught) {
