@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,8 @@ const statefulJob = defineJob({
       .catch((e: Error) => {
         if (e.name !== 'ResourceInUseException') throw e;
       });
+    // dynalite makes a table ACTIVE on a later tick: an item put at once can find it missing (seen once in CI).
+    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: 'runs' });
     await dynamo.send(new PutItemCommand({ TableName: 'runs', Item: { pk: { S: ctx.runId } } }));
     const items = (await dynamo.send(new ScanCommand({ TableName: 'runs' }))).Count ?? 0;
     dynamo.destroy();
