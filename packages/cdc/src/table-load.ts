@@ -287,9 +287,9 @@ function trustedWatermark(
 }
 
 /** The watermark a published manifest carries (current's, or a keyless table's last changes'). */
-function manifestWatermark(current: DatasetManifest | undefined, table: string, column: string): Watermark | undefined {
-  const value = current?.annotations?.['watermark'];
-  return current && value ? { table, column, value, run_id: current.runId, committed_at: current.committedAt } : undefined;
+function manifestWatermark(manifest: DatasetManifest | undefined, table: string, column: string): Watermark | undefined {
+  const value = manifest?.annotations?.['watermark'];
+  return manifest && value ? { table, column, value, run_id: manifest.runId, committed_at: manifest.committedAt } : undefined;
 }
 
 /** The hidden column an incremental merge tags rows with: 0 the current state, 1 read this run. */

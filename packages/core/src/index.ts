@@ -43,6 +43,6 @@ export { sinkWritable, sinkDefaults, estimateSize } from './sink-writable.js';
 export type { StageTransformOptions } from './stage-transform.js';
 export { stageTransform } from './stage-transform.js';
 export { writeRejects } from './write-rejects.js';
-export { checkRejectRatio, rejectRatioGuard } from './reject-ratio.js';
+export { checkRejectRatio, rejectRatioGuard, SWALLOWED_LINES } from './reject-ratio.js';
 export type { Shard } from './shard.js';
 export { createShard, shardOf, fnv1a, wholeRun } from './shard.js';

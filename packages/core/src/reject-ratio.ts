@@ -3,6 +3,9 @@ import type { Stage } from './contracts.js';
 import { TerminalError } from './errors.js';
 import type { RejectTally } from './rejects.js';
 
+/** Why a reject can take many lines: said wherever rejects are weighed by their lines. */
+export const SWALLOWED_LINES = 'a stray quote swallows the lines up to the next quote or the end';
+
 /**
  * Fails a run whose rejects outweigh what it kept: more than `ctx.maxRejectRatio` of its records
  * rejected, or every one of them (a Parquet file read as CSV, a wrong delimiter, a wrong encoding).
@@ -21,7 +24,7 @@ export function checkRejectRatio(ctx: RunContext, accepted: number, what: string
   const share = accepted === 0 ? 'all of them' : `${((100 * weight) / total).toFixed(1)}%, more than --max_reject_ratio ${ratio}`;
   const took =
     weight > count
-      ? `, counting the lines each reject took (${count === 1 ? '1 reject' : `${count} rejects`} over ${weight} lines: a stray quote swallows the lines up to the next quote or the end)`
+      ? `, counting the lines each reject took (${count === 1 ? '1 reject' : `${count} rejects`} over ${weight} lines: ${SWALLOWED_LINES})`
       : '';
   throw new TerminalError(
     'TOO_MANY_REJECTS',

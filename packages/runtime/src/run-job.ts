@@ -3,6 +3,7 @@ import {
   EtlError,
   LogSpool,
   makeFolders,
+  SWALLOWED_LINES,
   TerminalError,
   buildRunReport,
   createLogger,
@@ -150,7 +151,7 @@ export async function runJob<S extends ArgsShape>(job: JobDefinition<S>, io: Job
     // Under the ratio, yet rows may be lost with them: a stray quote swallows the lines up to the next quote.
     logger.warn(
       { rejects: rejects.count, linesRejected: rejects.weight },
-      `${rejects.count} ${rejects.count === 1 ? 'reject' : 'rejects'} took ${rejects.weight} lines of input (a stray quote swallows the lines up to the next quote or the end): the rows on them were not loaded; see ${outputs.rejects}`,
+      `${rejects.count} ${rejects.count === 1 ? 'reject' : 'rejects'} took ${rejects.weight} lines of input (${SWALLOWED_LINES}): the rows on them were not loaded; see ${outputs.rejects}`,
     );
   try {
     await rejects.close();

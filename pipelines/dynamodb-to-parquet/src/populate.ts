@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Counters, countingRejects, from, runPipeline, TerminalError, type RunContext, type Stage } from '@etl/core';
+import { Counters, countingRejects, from, runPipeline, TerminalError, type RejectOutput, type RunContext, type Stage } from '@etl/core';
 import { openRows, screenRejects, sniffFile } from '@etl/convert';
 import { anyItem, createStringKeyedTable, dynamoDbSync, otherKeyOf, rowItems, tableKey, tableNameProblem, type Item } from '@etl/dynamodb';
 import type { ObjectStore } from '@etl/object-store';
@@ -25,8 +25,7 @@ async function lastRowOfKeys(
   keyOf: (row: readonly Value[]) => string,
   ctx: RunContext,
 ): Promise<Map<string, number>> {
-  const quiet: RunContext = { ...ctx, rejects: countingRejects(0), counters: new Counters() };
-  const rows = await openRows(objects, source, 'csv', { ctx: quiet, header: true, schema });
+  const rows = await openRows(objects, source, 'csv', { ctx: quietly(ctx), header: true, schema });
   const last = new Map<string, number>();
   let index = 0;
   for await (const batch of rows.batches()) for (const row of batch) last.set(keyOf(row), index++);
@@ -183,11 +182,15 @@ async function refuseTypeChange(
   }
 }
 
+/** `ctx` for a pass over the file that is not the run's: its own counters, and rejects kept apart (by default, not kept). */
+function quietly(ctx: RunContext, rejects: RejectOutput = countingRejects(0)): RunContext {
+  return { ...ctx, rejects, counters: new Counters() };
+}
+
 /** The first record of `source` that `schema` rejects for `column`, read quietly (the run's figures and rejects untouched). */
 async function firstReject(objects: ObjectStore, source: string, schema: Schema, column: string, ctx: RunContext) {
   const rejects = countingRejects(1000);
-  const quiet: RunContext = { ...ctx, rejects, counters: new Counters() };
-  const rows = await openRows(objects, source, 'csv', { ctx: quiet, header: true, schema });
+  const rows = await openRows(objects, source, 'csv', { ctx: quietly(ctx, rejects), header: true, schema });
   for await (const _batch of rows.batches()) {
     const found = rejects.samples.find((r) => r.column === column);
     if (found) return found;
